@@ -1,0 +1,107 @@
+"""The application layer: one call that checks paths and returns findings.
+
+The CLI and the LSP server are thin adapters over this; it knows nothing of terminals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from layercheck.cache import Cache, default_cache_dir
+from layercheck.diagnostics import Diagnostic
+from layercheck.discovery import discover, project_files
+from layercheck.modules import ModuleNamer
+from layercheck.records import FileRecord, FileTask
+from layercheck.runner import Runner, digest
+from layercheck.settings import Settings
+
+ProgressFactory = Callable[[int], Callable[[int], None]]
+
+
+@dataclass
+class CheckResult:
+    """What a run found, and over how many files."""
+
+    diagnostics: list[Diagnostic]
+    files_checked: int
+    cache_hits: int = 0
+    # Absolute path -> record, for fixes and the graph; empty when the last run was reused.
+    records: dict[str, FileRecord] = field(default_factory=dict)
+    tasks: dict[str, FileTask] = field(default_factory=dict)
+
+
+@dataclass
+class CheckOptions:
+    """How to run: caching, parallelism, progress, an in-memory buffer for one file."""
+
+    use_cache: bool = True
+    cache_dir: Path | None = None
+    jobs: int | None = None
+    verbose: bool = False
+    progress: ProgressFactory | None = None
+    # (path, bytes): check these bytes as the content of path (stdin, editor buffers).
+    override: tuple[Path, bytes] | None = None
+
+
+def open_cache(settings: Settings, options: CheckOptions) -> Cache | None:
+    if not options.use_cache:
+        return None
+    directory = options.cache_dir or (
+        (settings.project_root / settings.cache_dir) if settings.cache_dir else default_cache_dir(settings.project_root)
+    )
+    return Cache(directory, settings.fingerprint())
+
+
+def _run_key(settings: Settings, checked: list[str], digests: dict[str, str | None]) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(settings.fingerprint().encode())
+    for path in sorted(digests):
+        hasher.update(f"{path}\0{digests[path]}\n".encode())
+    hasher.update("\0".join(checked).encode())
+    return hasher.hexdigest()
+
+
+def check(paths: list[Path], settings: Settings, options: CheckOptions | None = None) -> CheckResult:
+    """Check `paths` (files or folders) against the whole project's facts."""
+    options = options or CheckOptions()
+    override_path = Path(options.override[0]).absolute() if options.override else None
+    checked_files = discover(paths, settings) if not override_path else [override_path]
+    root = settings.project_root.resolve()
+    if [Path(p).resolve() for p in paths] == [root]:
+        all_files = checked_files
+    else:
+        all_files = sorted({*checked_files, *project_files(settings)})
+    namer = ModuleNamer(settings)
+    tasks = {str(path): namer.task_for(path) for path in all_files}
+    checked = [str(path) for path in checked_files]
+    cache = open_cache(settings, options)
+    runner = Runner(settings, cache, options.jobs, options.verbose)
+    digests = runner.digests(tasks.values())
+    if override_path is not None:
+        digests[str(override_path)] = digest(options.override[1]) if options.override else None
+    run_key = _run_key(settings, checked, digests)
+    if cache is not None and override_path is None:
+        reused = cache.last_run_result(run_key)
+        if reused is not None:
+            diagnostics = [Diagnostic.from_dict(item) for item in reused["diagnostics"]]
+            return CheckResult(diagnostics, len(checked), cache_hits=len(tasks))
+    to_run = [task for path, task in tasks.items() if path != str(override_path)]
+    progress = options.progress(len(to_run)) if options.progress else None
+    records = runner.run(to_run, digests, progress)
+    if override_path is not None and options.override is not None:
+        from layercheck.engine.checker import check_bytes
+
+        task = tasks.get(str(override_path)) or namer.task_for(override_path)
+        tasks[str(override_path)] = task
+        records[str(override_path)] = check_bytes(task, options.override[1], settings, options.verbose)
+    from layercheck.findings import assemble
+
+    diagnostics = assemble(records, checked, settings)
+    if cache is not None:
+        if override_path is None:
+            cache.set_last_run(run_key, {"diagnostics": [d.to_dict() for d in diagnostics]})
+        cache.save()
+    return CheckResult(diagnostics, len(checked), runner.hits, records, tasks)

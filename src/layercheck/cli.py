@@ -1,0 +1,219 @@
+"""The command line: parse flags, call the application, choose the exit code.
+
+`layercheck [PATHS]` checks (the `check` command is the default); other commands list and
+explain rules, write a starting configuration, and run the language server.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from layercheck import __version__
+from layercheck.config import OUTPUT_FORMATS, ConfigError, load_settings
+from layercheck.registry import expand_selector
+from layercheck.settings import Settings
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class DefaultCommandGroup(click.Group):
+    """A group that runs `check` when the first argument is not a command name."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+def _codes(values: tuple[str, ...], flag: str) -> tuple[str, ...]:
+    """Split `--select LC1,LC701` style values and check every selector."""
+    codes = tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+    for code in codes:
+        if not expand_selector(code):
+            raise click.BadParameter(f"unknown rule code or prefix `{code}`", param_hint=flag)
+    return codes
+
+
+def _fail(message: str) -> None:
+    click.echo(f"layercheck: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def resolve_settings(
+    paths: list[Path],
+    config: Path | None,
+    select: tuple[str, ...] = (),
+    ignore: tuple[str, ...] = (),
+    extend_select: tuple[str, ...] = (),
+) -> Settings:
+    """Settings from the config file, with ruff's rule flags layered on top: `--select`
+    replaces the selection, `--ignore` and `--extend-select` add to the file's lists."""
+    try:
+        settings = load_settings(paths, config)
+    except ConfigError as error:
+        _fail(str(error))
+        raise  # unreachable: _fail exits
+    origins = dict(settings.origins)
+    if select:
+        settings = replace(settings, select=select)
+        origins["select"] = "command line"
+    if ignore:
+        settings = replace(settings, ignore=settings.ignore + ignore)
+        origins["ignore"] = "command line"
+    if extend_select:
+        settings = replace(settings, extend_select=settings.extend_select + extend_select)
+        origins["extend-select"] = "command line"
+    return replace(settings, origins=origins)
+
+
+@click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="layercheck")
+def main() -> None:
+    """Keep a FastAPI + SQLAlchemy backend inside its layers."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--select", multiple=True, help="Rule codes or prefixes to enable (replaces the defaults).")
+@click.option("--ignore", multiple=True, help="Rule codes or prefixes to disable.")
+@click.option("--extend-select", multiple=True, help="Rule codes or prefixes to enable on top.")
+@click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), help="How to print findings.")
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False), help="Use this config file.")
+@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--show-fixes", is_flag=True, help="Show the fix each finding offers.")
+@click.option("--stdin-filename", type=click.Path(path_type=Path), help="Read source from stdin as this path.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="Where to keep the cache.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPU count).")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
+@click.option("--show-settings", is_flag=True, help="Print the resolved settings and where each came from.")
+def check(
+    paths: tuple[Path, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    output_format: str | None,
+    config: Path | None,
+    statistics: bool,
+    exit_zero: bool,
+    show_fixes: bool,
+    stdin_filename: Path | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    jobs: int | None,
+    quiet: bool,
+    verbose: bool,
+    show_settings: bool,
+) -> None:
+    """Check PATHS (default: the current folder) for layering violations."""
+    from layercheck.application import CheckOptions
+    from layercheck.application import check as run_check
+
+    targets = list(paths) or ([stdin_filename] if stdin_filename else [Path(".")])
+    settings = resolve_settings(
+        targets,
+        config,
+        _codes(select, "--select"),
+        _codes(ignore, "--ignore"),
+        _codes(extend_select, "--extend-select"),
+    )
+    if show_settings:
+        from layercheck.show import print_settings
+
+        print_settings(settings, targets)
+        return
+    for path in paths:
+        if not path.exists() and not path.is_symlink():
+            _fail(f"{path}: no such file or folder")
+    fmt = output_format or settings.output_format or ("full" if sys.stdout.isatty() else "concise")
+    override = None
+    if stdin_filename is not None:
+        override = (stdin_filename, sys.stdin.buffer.read())
+    options = CheckOptions(
+        use_cache=not no_cache,
+        cache_dir=cache_dir,
+        jobs=jobs,
+        verbose=verbose,
+        override=override,
+    )
+    result = run_check(targets, settings, options)
+    _report(result.diagnostics, result.files_checked, fmt, statistics, quiet, show_fixes)
+    sys.exit(exit_code(result.diagnostics, exit_zero))
+
+
+def exit_code(diagnostics: list[Any], exit_zero: bool) -> int:
+    """2 when layercheck itself failed on a file, else 1 for findings, else 0."""
+    if any(d.code == "LC000" for d in diagnostics):
+        return EXIT_ERROR
+    if diagnostics and not exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _report(
+    diagnostics: list[Any], files: int, fmt: str, statistics: bool, quiet: bool, show_fixes: bool
+) -> None:
+    from layercheck.reporters import renderer
+    from layercheck.reporters.base import Report
+
+    report = Report(diagnostics, files, show_fixes=show_fixes, statistics=statistics, quiet=quiet)
+    stream = click.get_text_stream("stdout")
+    renderer(fmt)(report, stream)
+    stream.flush()
+
+
+@main.command("rules")
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text")
+def list_rules(output_format: str) -> None:
+    """List every rule: code, name, family, default, fix."""
+    from layercheck.docs import print_rule_table
+
+    print_rule_table(output_format)
+
+
+@main.command("rule")
+@click.argument("code")
+def explain_rule(code: str) -> None:
+    """Print the documentation page of a rule (by code or name)."""
+    from layercheck.docs import print_rule_page
+
+    if not print_rule_page(code):
+        _fail(f"unknown rule `{code}` (see `layercheck rules`)")
+
+
+@main.command("layers")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False))
+def show_layers(paths: tuple[Path, ...], config: Path | None) -> None:
+    """Show which layer each file landed in."""
+    from layercheck.show import print_layers
+
+    targets = list(paths) or [Path(".")]
+    settings = resolve_settings(targets, config)
+    print_layers(settings, targets)
+
+
+@main.command("clean")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False))
+def clean_cache(cache_dir: Path | None) -> None:
+    """Remove the cache directory."""
+    from layercheck.cache import clean, default_cache_dir
+
+    settings = resolve_settings([Path(".")], None)
+    directory = cache_dir or default_cache_dir(settings.project_root)
+    if clean(directory):
+        click.echo(f"Removed {directory}")
+    else:
+        click.echo(f"No cache at {directory}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(prog_name=os.path.basename(sys.argv[0]))

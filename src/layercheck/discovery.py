@@ -1,0 +1,149 @@
+"""Which files to check: Python files below the given paths, minus what is excluded.
+
+Folders are walked without following symlinked folders (so a symlink loop or a link out of
+the tree is never entered). `.gitignore` files are honoured at every level, as git does,
+and so are the `exclude`/`extend-exclude` globs. A file named explicitly on the command
+line is always checked.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from pathlib import Path
+
+import pathspec
+
+from layercheck.layers import glob_to_regex
+from layercheck.settings import Settings
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+@dataclass(frozen=True)
+class _IgnoreFile:
+    base: str  # folder of the .gitignore, absolute, with a trailing separator
+    spec: pathspec.PathSpec
+
+
+class Excluder:
+    """Decides whether a path is excluded by globs or by `.gitignore` files."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.root = settings.project_root.resolve()
+        self.respect_gitignore = settings.respect_gitignore
+        self.name_globs: list[str] = []
+        self.path_regexes = []
+        for glob in (*settings.exclude, *settings.extend_exclude):
+            if "/" in glob.strip("/"):
+                self.path_regexes.append(glob_to_regex(glob.strip("/")))
+            else:
+                self.name_globs.append(glob.strip("/"))
+        self._ignore_files: dict[str, _IgnoreFile | None] = {}
+
+    def _relative(self, path: Path) -> str | None:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+
+    def excluded_by_globs(self, path: Path) -> bool:
+        name = path.name
+        if any(fnmatch(name, glob) for glob in self.name_globs):
+            return True
+        relative = self._relative(path)
+        if relative is None:
+            return False
+        return any(regex.match(relative) for regex in self.path_regexes)
+
+    def _ignore_file(self, folder: str) -> _IgnoreFile | None:
+        if folder in self._ignore_files:
+            return self._ignore_files[folder]
+        loaded = None
+        gitignore = os.path.join(folder, ".gitignore")
+        if os.path.isfile(gitignore):
+            try:
+                with open(gitignore, encoding="utf-8", errors="replace") as handle:
+                    spec = pathspec.PathSpec.from_lines("gitwildmatch", handle)
+                loaded = _IgnoreFile(folder.rstrip(os.sep) + os.sep, spec)
+            except OSError:
+                loaded = None
+        self._ignore_files[folder] = loaded
+        return loaded
+
+    def ignored_by_git(self, path: Path, is_dir: bool, ignore_files: list[_IgnoreFile]) -> bool:
+        if not self.respect_gitignore:
+            return False
+        full = str(path)
+        for ignore in ignore_files:
+            if not full.startswith(ignore.base):
+                continue
+            relative = full[len(ignore.base) :].replace(os.sep, "/")
+            if is_dir:
+                relative += "/"
+            if ignore.spec.match_file(relative):
+                return True
+        return False
+
+    def ignore_files_for(self, folder: Path) -> list[_IgnoreFile]:
+        """The .gitignore files that apply inside `folder` (from the project root down)."""
+        if not self.respect_gitignore:
+            return []
+        chain: list[_IgnoreFile] = []
+        folders = [folder, *folder.parents]
+        for ancestor in reversed(folders):
+            if ancestor != self.root and self.root not in ancestor.parents:
+                continue
+            loaded = self._ignore_file(str(ancestor))
+            if loaded is not None:
+                chain.append(loaded)
+        return chain
+
+
+def _walk(folder: Path, excluder: Excluder, ignore_files: list[_IgnoreFile]) -> Iterator[Path]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return
+    own = excluder._ignore_file(str(folder)) if excluder.respect_gitignore else None
+    if own is not None and own not in ignore_files:
+        ignore_files = [*ignore_files, own]
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            continue
+        if excluder.excluded_by_globs(path):
+            continue
+        if excluder.ignored_by_git(path, is_dir, ignore_files):
+            continue
+        if is_dir:
+            yield from _walk(path, excluder, ignore_files)
+        elif entry.name.endswith(PYTHON_SUFFIXES):
+            yield path
+
+
+def discover(paths: Iterable[Path], settings: Settings) -> list[Path]:
+    """Absolute paths of the Python files to check, sorted, each once."""
+    excluder = Excluder(settings)
+    found: dict[Path, None] = {}
+    for given in paths:
+        path = Path(os.path.abspath(given))
+        if path.is_dir() and not path.is_symlink():
+            if excluder.excluded_by_globs(path) and path != excluder.root:
+                continue
+            for file in _walk(path, excluder, excluder.ignore_files_for(path)):
+                found.setdefault(file, None)
+        else:
+            # Named explicitly (even if excluded, missing or not a .py file): always checked,
+            # and a missing one is reported as unreadable rather than silently skipped.
+            found.setdefault(path, None)
+    return sorted(found)
+
+
+def project_files(settings: Settings) -> list[Path]:
+    """Every Python file of the project, for the project index."""
+    return discover([settings.project_root], settings)

@@ -1,0 +1,197 @@
+"""Check one file: read it once, parse it once, run every applicable rule in one walk.
+
+The result (`FileRecord`) depends only on the file's bytes, its task and the settings, so
+it can be computed in a worker process and cached; questions about the rest of the project
+travel in it as candidates for the run to decide.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import traceback
+from functools import lru_cache
+
+import libcst as cst
+
+from layercheck.diagnostics import FILE_START, Diagnostic, Span
+from layercheck.engine.collect import FactsCollector
+from layercheck.engine.context import FileContext
+from layercheck.engine.names import NameTable, NameTableBuilder
+from layercheck.engine.source import Source, SourceError, decode, read_source
+from layercheck.engine.walk import Dispatcher
+from layercheck.facts import ModuleFacts, Suppression
+from layercheck.records import FileRecord, FileTask
+from layercheck.registry import BY_CODE
+from layercheck.rules.base import Rule
+from layercheck.settings import Settings
+
+# Layers whose files get no per-file rule at all (tests, migrations).
+_UNCHECKED_LAYERS = frozenset({"tests", "migrations"})
+_SUPPRESSION = re.compile(
+    r"#\s*(?:noqa\s*:\s*(?P<noqa>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*)"
+    r"|layercheck\s*:\s*ignore\[(?P<ignore>[^\]]*)\])"
+)
+
+
+@lru_cache(maxsize=None)
+def rule_classes(codes: frozenset[str]) -> tuple[type[Rule], ...]:
+    """The per-file rule classes for the enabled codes, imported once per process."""
+    classes = []
+    for code in sorted(codes):
+        info = BY_CODE.get(code)
+        if info is None or info.scope != "file" or info.implementation is None:
+            continue
+        module_name, class_name = info.implementation.split(":")
+        classes.append(getattr(importlib.import_module(module_name), class_name))
+    return tuple(classes)
+
+
+def find_suppressions(text: str) -> list[Suppression]:
+    """Suppression comments naming LC codes (other tools' `# noqa: E501` are left alone)."""
+    if "noqa" not in text and "layercheck" not in text:
+        return []
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "#" not in line:
+            continue
+        for match in _SUPPRESSION.finditer(line):
+            raw = match.group("noqa") or match.group("ignore") or ""
+            codes = tuple(c for c in re.split(r"[\s,]+", raw.strip()) if c)
+            if match.group("noqa"):
+                codes = tuple(c for c in codes if c.upper().startswith("LC"))
+                if not codes:
+                    continue
+            found.append(Suppression(number, match.start() + 1, match.end() + 1, codes))
+    return found
+
+
+def _engine_diagnostic(task: FileTask, code: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
+    span = Span.of(line, column, line, column) if line > 0 else FILE_START
+    return Diagnostic(code=code, message=message, path=task.display_path, span=span)
+
+
+def _unparsed(task: FileTask, diagnostic: Diagnostic) -> FileRecord:
+    facts = ModuleFacts(
+        path=task.display_path,
+        module=task.module,
+        layer=task.layer,
+        is_package=task.is_package,
+        parsed=False,
+        aliases=list(task.aliases),
+    )
+    return FileRecord(facts=facts, diagnostics=[diagnostic])
+
+
+def parse(task: FileTask, source: Source) -> cst.Module | Diagnostic:
+    """The libcst tree of a file, or the LC001 finding that says why there is none."""
+    try:
+        return cst.parse_module(source.text)
+    except cst.ParserSyntaxError as error:
+        message = str(error.message).strip().splitlines()[0] if error.message else "invalid syntax"
+        return _engine_diagnostic(
+            task, "LC001", f"syntax error: {message}", error.raw_line, error.raw_column + 1
+        )
+    except RecursionError:
+        return _engine_diagnostic(task, "LC001", "too deeply nested to parse (recursion limit)")
+    except Exception as error:  # the native parser can raise other errors on odd input
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return _engine_diagnostic(task, "LC001", f"cannot parse: {first}")
+
+
+class _RuleFailures:
+    """Collects rules that raised; each becomes one LC000 finding and stops for this file."""
+
+    def __init__(self, task: FileTask, verbose: bool) -> None:
+        self.task = task
+        self.verbose = verbose
+        self.diagnostics: list[Diagnostic] = []
+
+    def record(self, owner: object, error: BaseException) -> None:
+        code = getattr(owner, "code", type(owner).__name__)
+        cause = f"{type(error).__name__}: {error}".strip().splitlines()[0]
+        message = f"internal error in {code}: {cause}"
+        if self.verbose:
+            message += "\n" + "".join(traceback.format_exception(error))
+        self.diagnostics.append(_engine_diagnostic(self.task, "LC000", message))
+
+
+def check_source(task: FileTask, source: Source, settings: Settings, verbose: bool = False) -> FileRecord:
+    """Check decoded source text (the editor's unsaved buffer goes straight here)."""
+    parsed = parse(task, source)
+    if isinstance(parsed, Diagnostic):
+        return _unparsed(task, parsed)
+    module = parsed
+    facts = ModuleFacts(
+        path=task.display_path,
+        module=task.module,
+        layer=task.layer,
+        is_package=task.is_package,
+        aliases=list(task.aliases),
+        suppressions=find_suppressions(source.text),
+    )
+    factories = {name: "structlog" for name in settings.logger_factories}
+    table = NameTable(task.module, task.is_package, factories)
+    dispatcher = Dispatcher([])
+    builder = NameTableBuilder(table, dispatcher.stack)
+    collector = FactsCollector(facts, table, builder)
+    context = FileContext(task, source.text, module, table, settings, dispatcher.stack)
+    rules: list[Rule] = []
+    if task.layer not in _UNCHECKED_LAYERS:
+        for rule_class in rule_classes(settings.enabled_codes()):
+            if rule_class.layers is None or task.layer in rule_class.layers:
+                rules.append(rule_class(context))
+    failures = _RuleFailures(task, verbose)
+    dispatcher.register([builder, collector, *rules], failures.record)
+    try:
+        dispatcher.walk(module)
+    except RecursionError:
+        return _unparsed(task, _engine_diagnostic(task, "LC001", "too deeply nested to check (recursion limit)"))
+    collector.finish()
+    # Imports of held modules need positions: project rules report on them.
+    import_nodes = [node for _, node in collector.import_nodes] if task.held or task.layer else []
+    diagnostics, candidates, spans = context.finish(import_nodes)
+    for index, node in collector.import_nodes:
+        span = spans.get(node)
+        if span is not None:
+            old = facts.imports[index]
+            facts.imports[index] = type(old)(old.target, span, old.is_module, old.type_checking, old.in_function)
+    diagnostics.extend(failures.diagnostics)
+    return FileRecord(facts=facts, diagnostics=diagnostics, candidates=candidates, encoding=source.encoding)
+
+
+def _internal_error(task: FileTask, error: BaseException, verbose: bool) -> Diagnostic:
+    cause = f"{type(error).__name__}: {error}".strip().splitlines()[0]
+    message = f"internal error: {cause}"
+    if verbose:
+        message += "\n" + "".join(traceback.format_exception(error))
+    return _engine_diagnostic(task, "LC000", message)
+
+
+def _contained(task: FileTask, source: Source, settings: Settings, verbose: bool) -> FileRecord:
+    """`check_source`, with any failure turned into a finding instead of an exception."""
+    try:
+        return check_source(task, source, settings, verbose)
+    except RecursionError:
+        message = "too deeply nested to check (recursion limit)"
+        return _unparsed(task, _engine_diagnostic(task, "LC001", message))
+    except Exception as error:  # contained: the run goes on, exit code 2 tells CI
+        return _unparsed(task, _internal_error(task, error, verbose))
+
+
+def check_file(task: FileTask, settings: Settings, verbose: bool = False) -> FileRecord:
+    """Read, decode, parse and check one file; never raises for a bad file."""
+    try:
+        source = read_source(task.path)
+    except SourceError as error:
+        return _unparsed(task, _engine_diagnostic(task, "LC001", error.message, error.line, error.column))
+    return _contained(task, source, settings, verbose)
+
+
+def check_bytes(task: FileTask, data: bytes, settings: Settings, verbose: bool = False) -> FileRecord:
+    """Check in-memory bytes (standard input, an editor buffer) as if they were `task.path`."""
+    try:
+        source = decode(data)
+    except SourceError as error:
+        return _unparsed(task, _engine_diagnostic(task, "LC001", error.message, error.line, error.column))
+    return _contained(task, source, settings, verbose)

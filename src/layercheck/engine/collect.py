@@ -1,0 +1,161 @@
+"""Gathers a module's facts for the project index during the same single walk."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from layercheck.engine.names import NameTable, NameTableBuilder, dotted_name
+from layercheck.facts import ClassFact, ImportFact, ModuleFacts
+
+
+class FactsCollector:
+    """Records imports, classes, loggers and aliases into a ModuleFacts."""
+
+    def __init__(self, facts: ModuleFacts, table: NameTable, builder: NameTableBuilder) -> None:
+        self.facts = facts
+        self.table = table
+        self.builder = builder
+        # Import records still waiting for a position, with the node to locate.
+        self.import_nodes: list[tuple[int, cst.CSTNode]] = []
+        self._function_stack: list[str] = []
+        # `AsyncSession = NewType("AsyncSession", _AsyncSession)`: the new name is the old type.
+        self._type_aliases: dict[str, str] = {}
+
+    def _add_import(self, target: str, node: cst.CSTNode, is_module: bool) -> None:
+        self.import_nodes.append((len(self.facts.imports), node))
+        self.facts.imports.append(
+            ImportFact(
+                target=target,
+                span=None,
+                is_module=is_module,
+                type_checking=self.table.type_checking_depth > 0,
+                in_function=self.table.function_depth > 0,
+            )
+        )
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            target = dotted_name(alias.name)
+            if target is not None:
+                self._add_import(target, alias.name, is_module=True)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        source = self.builder.imported_module(node)
+        if source is None:
+            return
+        if isinstance(node.names, cst.ImportStar):
+            self._add_import(source, node.names, is_module=True)
+            return
+        for alias in node.names:
+            if isinstance(alias.name, cst.Name):
+                target = f"{source}.{alias.name.value}" if source else alias.name.value
+                self._add_import(target, alias.name, is_module=False)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if self.table.at_module_level:
+            self.facts.functions.append(node.name.value)
+        self._function_stack.append(node.name.value)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._function_stack.pop()
+
+    def visit_Return(self, node: cst.Return) -> None:
+        # A module-level function returning a logger is a project logger factory.
+        if len(self._function_stack) == 1 and node.value is not None and self.table.function_depth == 1:
+            flavour = self.table.logger_flavour(node.value)
+            if flavour:
+                self.facts.logger_factories[self._function_stack[0]] = flavour
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if not self.table.at_module_level:
+            return
+        bases = []
+        for arg in node.bases:
+            qualname = self.table.qualified_name(arg.value)
+            if qualname is None:
+                qualname = dotted_name(arg.value) if isinstance(arg.value, (cst.Name, cst.Attribute)) else None
+            if qualname is None and isinstance(arg.value, cst.Subscript):
+                qualname = self.table.qualified_name(arg.value.value)
+            if qualname is not None:
+                bases.append(qualname)
+        true_keywords = tuple(
+            kw.keyword.value
+            for kw in node.keywords
+            if kw.keyword is not None
+            and isinstance(kw.value, cst.Name)
+            and kw.value.value == "True"
+        )
+        has_tablename = False
+        is_abstract = False
+        attributes: list[str] = []
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else node.body.body
+        for statement in body:
+            if isinstance(statement, cst.ClassDef):
+                attributes.append(statement.name.value)
+            elif isinstance(statement, cst.FunctionDef):
+                if any(
+                    isinstance(d.decorator, (cst.Name, cst.Attribute))
+                    and (dotted_name(d.decorator) or "").endswith("declared_attr")
+                    for d in statement.decorators
+                ) and statement.name.value == "__tablename__":
+                    has_tablename = True
+            elif isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    names: list[str] = []
+                    if isinstance(small, cst.Assign):
+                        names = [t.target.value for t in small.targets if isinstance(t.target, cst.Name)]
+                        if names == ["__abstract__"] and isinstance(small.value, cst.Name):
+                            is_abstract = small.value.value == "True"
+                    elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                        names = [small.target.value]
+                    attributes.extend(names)
+                    if "__tablename__" in names:
+                        has_tablename = True
+        self.facts.classes[node.name.value] = ClassFact(
+            name=node.name.value,
+            bases=tuple(bases),
+            true_keywords=true_keywords,
+            has_tablename=has_tablename,
+            is_abstract=is_abstract,
+            attributes=tuple(attributes),
+        )
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if not self.table.at_module_level or len(node.targets) != 1:
+            return
+        target = node.targets[0].target
+        value = node.value
+        if not isinstance(target, cst.Name):
+            return
+        if isinstance(value, cst.Subscript):
+            # `SessionDep = Annotated[AsyncSession, Depends(get_db)]`: an annotation alias.
+            outer = self.table.qualified_name(value.value) or ""
+            first = value.slice[0].slice if value.slice else None
+            if outer.endswith("Annotated") and isinstance(first, cst.Index):
+                inner = self.table.qualified_name(first.value)
+                if inner is not None:
+                    self.facts.extra.setdefault("annotated", {})[target.value] = inner
+            return
+        if not isinstance(value, cst.Call):
+            return
+        callee = self.table.qualified_name(value.func) or ""
+        if callee.rsplit(".", 1)[-1] == "NewType" and len(value.args) >= 2:
+            aliased = self.table.qualified_name(value.args[1].value)
+            if aliased is not None:
+                self._type_aliases[target.value] = aliased
+
+    def finish(self) -> None:
+        """Copy the module-level bindings the index needs out of the name table."""
+        module_prefix = f"{self.table.module}."
+        for name, binding in self.table.scopes[0].names.items():
+            if binding.logger:
+                self.facts.loggers[name] = binding.logger
+            elif binding.factory_call is not None:
+                self.facts.instances[name] = binding.factory_call
+            elif binding.qualname is not None and not binding.qualname.startswith(module_prefix):
+                self.facts.bindings[name] = binding.qualname
+            elif binding.qualname is not None and binding.qualname != f"{module_prefix}{name}":
+                self.facts.bindings[name] = binding.qualname
+        for name, aliased in self._type_aliases.items():
+            self.facts.instances.pop(name, None)
+            self.facts.bindings[name] = aliased

@@ -1,0 +1,395 @@
+"""What a name means in one module, built during the single walk.
+
+The table follows imports and aliases (`import sqlalchemy as sa`, `from x import y as z`),
+module-level definitions, local rebinding (a local variable called `select` is not
+sqlalchemy's) and a few value kinds the rules need (loggers, and instances whose class is
+known from an annotation or a constructor call). It replaces libcst's scope and
+qualified-name providers, which cost more than parsing the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+# Calls that return a logger, keyed by fully qualified name, with the logger's flavour.
+LOGGER_FACTORIES: dict[str, str] = {
+    "logging.getLogger": "stdlib",
+    "logging.getLoggerClass": "stdlib",
+    "logging.root": "stdlib",
+    "structlog.get_logger": "structlog",
+    "structlog.getLogger": "structlog",
+    "structlog.wrap_logger": "structlog",
+    "structlog.stdlib.get_logger": "structlog",
+    "structlog.get_context": "",
+}
+# Annotations that declare a logger.
+LOGGER_TYPES: dict[str, str] = {
+    "logging.Logger": "stdlib",
+    "logging.LoggerAdapter": "stdlib",
+    "structlog.BoundLogger": "structlog",
+    "structlog.stdlib.BoundLogger": "structlog",
+    "structlog.typing.FilteringBoundLogger": "structlog",
+    "structlog.types.FilteringBoundLogger": "structlog",
+    "structlog.BoundLoggerBase": "structlog",
+    "structlog.stdlib.AsyncBoundLogger": "structlog",
+    "structlog.PrintLogger": "structlog",
+}
+# Methods of a logger that return another logger of the same flavour.
+LOGGER_DERIVING_METHODS = frozenset({"bind", "new", "unbind", "try_unbind", "getChild", "opt"})
+# Module-level functions of `logging` that log through the root logger.
+STDLIB_MODULE_LOG_FUNCTIONS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
+)
+
+
+@dataclass(frozen=True)
+class Binding:
+    """What a local name stands for.
+
+    `qualname` is the fully qualified name of what the name refers to (an import target or a
+    module-level definition), or None for a plain local value. `logger` is the flavour of a
+    logger object ("structlog", "stdlib"), `instance_of` the qualified class of an instance
+    known from an annotation or a constructor call, `factory_call` the qualified name of a
+    project function whose result the name holds (the index decides what that returns).
+    """
+
+    qualname: str | None = None
+    logger: str | None = None
+    instance_of: str | None = None
+    factory_call: str | None = None
+
+
+LOCAL = Binding()
+
+
+class _Scope:
+    __slots__ = ("names", "is_class", "class_name")
+
+    def __init__(self, is_class: bool = False, class_name: str | None = None) -> None:
+        self.names: dict[str, Binding] = {}
+        self.is_class = is_class
+        self.class_name = class_name
+
+
+def dotted_name(node: cst.BaseExpression | cst.Attribute | cst.Name) -> str | None:
+    """`a.b.c` as a string, or None when the expression is not a plain dotted name."""
+    parts: list[str] = []
+    current: cst.BaseExpression = node
+    while isinstance(current, cst.Attribute):
+        parts.append(current.attr.value)
+        current = current.value
+    if not isinstance(current, cst.Name):
+        return None
+    parts.append(current.value)
+    return ".".join(reversed(parts))
+
+
+def resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
+    """The absolute module named by a relative import `from ..target import x`."""
+    package_parts = module.split(".") if is_package else module.split(".")[:-1]
+    if level > 1:
+        package_parts = package_parts[: len(package_parts) - (level - 1)]
+    base = ".".join(package_parts)
+    if target:
+        return f"{base}.{target}" if base else target
+    return base
+
+
+class NameTable:
+    """Bindings of one module, kept current as the walk goes (register it first)."""
+
+    def __init__(self, module: str, is_package: bool, logger_factories: dict[str, str]) -> None:
+        self.module = module
+        self.is_package = is_package
+        self.logger_factories = {**LOGGER_FACTORIES, **logger_factories}
+        self.scopes: list[_Scope] = [_Scope()]
+        # Logger-valued attributes per class (`self.log = logging.getLogger()`).
+        self.class_attributes: dict[str, dict[str, Binding]] = {}
+        self.function_depth = 0
+        self.type_checking_depth = 0
+
+    # ----- lookups used by rules -------------------------------------------------------
+
+    @property
+    def at_module_level(self) -> bool:
+        return len(self.scopes) == 1
+
+    def lookup(self, name: str) -> Binding | None:
+        """The binding of `name` as seen from the current scope (None: builtin or unknown)."""
+        innermost = len(self.scopes) - 1
+        for index in range(innermost, -1, -1):
+            scope = self.scopes[index]
+            if scope.is_class and index != innermost:
+                continue  # class bodies do not enclose their methods
+            binding = scope.names.get(name)
+            if binding is not None:
+                return binding
+        return None
+
+    def qualified_name(self, node: cst.BaseExpression) -> str | None:
+        """The fully qualified name an expression refers to, if it is a known dotted name.
+
+        `sa.select` with `import sqlalchemy as sa` is `sqlalchemy.select`; a builtin such as
+        `print` is `builtins.print`; a local variable is None.
+        """
+        if isinstance(node, cst.Name):
+            binding = self.lookup(node.value)
+            if binding is None:
+                return f"builtins.{node.value}"
+            return binding.qualname
+        if isinstance(node, cst.Attribute):
+            base = self.qualified_name(node.value)
+            if base is None or base.startswith("builtins."):
+                return None
+            return f"{base}.{node.attr.value}"
+        return None
+
+    def value_binding(self, node: cst.BaseExpression) -> Binding | None:
+        """What is known of the value of an expression (logger, instance, factory result)."""
+        if isinstance(node, cst.Name):
+            return self.lookup(node.value)
+        if isinstance(node, cst.Attribute):
+            if isinstance(node.value, cst.Name) and node.value.value in ("self", "cls"):
+                owner = self._enclosing_class()
+                if owner is not None:
+                    attributes = self.class_attributes.get(owner, {})
+                    if node.attr.value in attributes:
+                        return attributes[node.attr.value]
+            qualname = self.qualified_name(node)
+            return Binding(qualname=qualname) if qualname else None
+        if isinstance(node, cst.Call):
+            return self.call_result(node)
+        if isinstance(node, cst.Await):
+            return None
+        return None
+
+    def call_result(self, call: cst.Call) -> Binding | None:
+        """What calling `call.func` returns, as far as one module can tell."""
+        func = call.func
+        qualname = self.qualified_name(func)
+        if qualname is not None:
+            flavour = self.logger_factories.get(qualname)
+            if flavour:
+                return Binding(logger=flavour)
+            if qualname.startswith("builtins."):
+                return None
+            # A constructor or a project factory: the index decides which it is.
+            return Binding(instance_of=qualname, factory_call=qualname)
+        if isinstance(func, cst.Attribute) and func.attr.value in LOGGER_DERIVING_METHODS:
+            receiver = self.value_binding(func.value)
+            if receiver is not None and receiver.logger:
+                return Binding(logger=receiver.logger)
+        return None
+
+    def logger_flavour(self, node: cst.BaseExpression) -> str | None:
+        """"structlog" or "stdlib" when `node` is a logger object known in this module."""
+        binding = self.value_binding(node)
+        if binding is None:
+            return None
+        return binding.logger
+
+    def _enclosing_class(self) -> str | None:
+        for scope in reversed(self.scopes):
+            if scope.is_class:
+                return scope.class_name
+        return None
+
+    # ----- binding --------------------------------------------------------------------
+
+    def bind(self, name: str, binding: Binding) -> None:
+        self.scopes[-1].names[name] = binding
+
+    def annotation_binding(self, annotation: cst.BaseExpression | None) -> Binding:
+        """The binding implied by a parameter or variable annotation."""
+        if annotation is None:
+            return LOCAL
+        target = annotation
+        if isinstance(target, cst.Subscript):
+            # Annotated[X, Depends(...)] and Optional[X] both name X first.
+            outer = self.qualified_name(target.value) or ""
+            if outer.rsplit(".", 1)[-1] in ("Annotated", "Optional") and target.slice:
+                first = target.slice[0].slice
+                if isinstance(first, cst.Index):
+                    target = first.value
+        if isinstance(target, cst.BinaryOperation):  # X | None
+            target = target.left
+        qualname = self.qualified_name(target)
+        if qualname is None or qualname.startswith("builtins."):
+            return LOCAL
+        flavour = LOGGER_TYPES.get(qualname)
+        if flavour:
+            return Binding(logger=flavour)
+        return Binding(instance_of=qualname)
+
+    def bind_target(self, target: cst.BaseExpression, binding: Binding) -> None:
+        """Bind an assignment target (names, tuples, `self.attr`)."""
+        if isinstance(target, cst.Name):
+            self.bind(target.value, binding)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self.bind_target(element.value, LOCAL)
+        elif isinstance(target, cst.StarredElement):
+            self.bind_target(target.value, LOCAL)
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            if target.value.value == "self" and binding.logger:
+                owner = self._enclosing_class()
+                if owner is not None:
+                    self.class_attributes.setdefault(owner, {})[target.attr.value] = binding
+
+    def value_for_assignment(self, value: cst.BaseExpression | None) -> Binding:
+        if value is None:
+            return LOCAL
+        if isinstance(value, (cst.Name, cst.Attribute)):
+            known = self.value_binding(value)
+            if known is not None:
+                if self.at_module_level and known.qualname is None and not known.logger:
+                    return LOCAL
+                return known
+            return LOCAL
+        if isinstance(value, cst.Call):
+            return self.call_result(value) or LOCAL
+        return LOCAL
+
+
+class NameTableBuilder:
+    """The visitor that keeps a `NameTable` current; the dispatcher runs it before any rule."""
+
+    def __init__(self, table: NameTable, stack: list[cst.CSTNode]) -> None:
+        self.table = table
+        # The dispatcher's ancestor stack: its last item is the parent of the visited node.
+        self.stack = stack
+
+    # imports
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            full = dotted_name(alias.name)
+            if full is None:
+                continue
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.table.bind(alias.asname.name.value, Binding(qualname=full))
+            else:
+                top = full.split(".", 1)[0]
+                self.table.bind(top, Binding(qualname=top))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        source = self.imported_module(node)
+        if source is None or isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            if not isinstance(alias.name, cst.Name):
+                continue
+            name = alias.name.value
+            local = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            qualname = f"{source}.{name}" if source else name
+            self.table.bind(local, Binding(qualname=qualname))
+
+    def imported_module(self, node: cst.ImportFrom) -> str | None:
+        """The absolute module an import-from statement reads from."""
+        target = dotted_name(node.module) if node.module is not None else None
+        level = len(node.relative)
+        if level == 0:
+            return target
+        return resolve_relative(self.table.module, self.table.is_package, level, target)
+
+    # definitions and scopes
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        table = self.table
+        if table.at_module_level:
+            table.bind(node.name.value, Binding(qualname=f"{table.module}.{node.name.value}"))
+        elif not table.scopes[-1].is_class:
+            table.bind(node.name.value, LOCAL)
+
+    def visit_Parameters(self, node: cst.Parameters) -> None:
+        # Parameters are walked after decorators and before the body: open the scope here.
+        table = self.table
+        table.scopes.append(_Scope())
+        table.function_depth += 1
+        for param in (*node.posonly_params, *node.params, *node.kwonly_params):
+            annotation = param.annotation.annotation if param.annotation else None
+            table.bind(param.name.value, table.annotation_binding(annotation))
+        for star in (node.star_arg, node.star_kwarg):
+            if isinstance(star, cst.Param):
+                table.bind(star.name.value, LOCAL)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.table.scopes.pop()
+        self.table.function_depth -= 1
+
+    def leave_Lambda(self, node: cst.Lambda) -> None:
+        # Lambda parameters opened a scope through visit_Parameters.
+        self.table.scopes.pop()
+        self.table.function_depth -= 1
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        table = self.table
+        if table.at_module_level:
+            table.bind(node.name.value, Binding(qualname=f"{table.module}.{node.name.value}"))
+        else:
+            table.bind(node.name.value, LOCAL)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        parent = self._parent()
+        if isinstance(parent, cst.ClassDef):
+            self.table.scopes.append(_Scope(is_class=True, class_name=parent.name.value))
+
+    def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        parent = self._parent()
+        if isinstance(parent, cst.ClassDef):
+            self.table.scopes.pop()
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self.visit_IndentedBlock(node)  # type: ignore[arg-type]
+
+    def leave_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self.leave_IndentedBlock(node)  # type: ignore[arg-type]
+
+    def _parent(self) -> cst.CSTNode | None:
+        return self.stack[-1] if self.stack else None
+
+    # assignments bind after their value was walked (leave_)
+    def leave_Assign(self, node: cst.Assign) -> None:
+        binding = self.table.value_for_assignment(node.value)
+        for target in node.targets:
+            self.table.bind_target(target.target, binding)
+
+    def leave_AnnAssign(self, node: cst.AnnAssign) -> None:
+        binding = self.table.annotation_binding(node.annotation.annotation)
+        if not binding.logger:
+            value_binding = self.table.value_for_assignment(node.value)
+            if value_binding is not LOCAL:
+                binding = value_binding
+        self.table.bind_target(node.target, binding)
+
+    def leave_AugAssign(self, node: cst.AugAssign) -> None:
+        self.table.bind_target(node.target, LOCAL)
+
+    def leave_For(self, node: cst.For) -> None:
+        self.table.bind_target(node.target, LOCAL)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self.table.bind_target(node.target, LOCAL)
+
+    def leave_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self.table.bind_target(node.asname.name, LOCAL)
+
+    def leave_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self.table.bind_target(node.target, LOCAL)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None and isinstance(node.name.name, cst.Name):
+            self.table.bind(node.name.name.value, LOCAL)
+
+    def visit_If(self, node: cst.If) -> None:
+        test = self.table.qualified_name(node.test) or ""
+        if test.endswith("TYPE_CHECKING"):
+            self.table.type_checking_depth += 1
+
+    def leave_If(self, node: cst.If) -> None:
+        test = self.table.qualified_name(node.test) or ""
+        if test.endswith("TYPE_CHECKING"):
+            self.table.type_checking_depth -= 1

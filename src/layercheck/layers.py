@@ -1,0 +1,202 @@
+"""Which layer a file belongs to, and which layers each layer may import.
+
+A layer is a set of globs on the file's path below its source root. When several globs of
+different layers match, the most specific wins: a file-name glob (`**/crud.py`) beats a
+folder glob (`**/services/**`); between folder globs the deeper matching folder wins
+(`app/services/models/x.py` is a model); between file globs the one with more literal path
+segments wins (`**/db/session.py` over `**/session.py`); ties go to the layer listed first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Layers whose modules are not held to layer rules (they wire the app or test it).
+# Tests and migrations also win over every other layer a path matches.
+UNHELD_LAYERS = frozenset({"middleware", "main", "tests", "migrations"})
+# Layers that are entry points: they must go through services.
+ENTRYPOINT_LAYERS = frozenset({"api", "task"})
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One layer: its name, the globs that place files in it, and what it may import."""
+
+    name: str
+    paths: tuple[str, ...]
+    may_import: tuple[str, ...]
+    held: bool = True
+    # A dominant layer wins over every other match: `tests/services/test_x.py` is a test.
+    dominant: bool = False
+
+
+SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
+    LayerSpec(
+        "api",
+        (
+            "**/api/**",
+            "**/routers/**",
+            "**/routes/**",
+            "**/endpoints/**",
+            "**/router.py",
+            "**/routes.py",
+            "**/endpoints.py",
+            "**/views.py",
+        ),
+        ("service", "schema", "database", "config", "api"),
+    ),
+    LayerSpec(
+        "service",
+        ("**/services/**", "**/service/**", "**/service.py", "**/services.py", "**/*_service.py"),
+        ("repository", "schema", "model", "service", "config"),
+    ),
+    LayerSpec(
+        "repository",
+        (
+            "**/repositories/**",
+            "**/repository/**",
+            "**/repos/**",
+            "**/repository.py",
+            "**/*_repo.py",
+            "**/*_repository.py",
+            "**/crud.py",
+            "**/crud/**",
+            "**/dal/**",
+        ),
+        ("model", "database", "schema", "repository"),
+    ),
+    LayerSpec("model", ("**/models/**", "**/models.py"), ("model", "database")),
+    LayerSpec("schema", ("**/schemas/**", "**/schemas.py", "**/schema.py"), ("schema",)),
+    LayerSpec(
+        "database",
+        ("**/database.py", "**/db.py", "**/db/session.py", "**/db/engine.py"),
+        ("config", "database"),
+    ),
+    LayerSpec("config", ("**/config.py", "**/settings.py"), ("config",)),
+    LayerSpec(
+        "task",
+        ("**/tasks/**", "**/tasks.py", "**/workers/**", "**/jobs/**"),
+        ("service", "schema", "config", "task"),
+    ),
+    LayerSpec("middleware", ("**/middleware/**", "**/middlewares/**"), (), held=False),
+    LayerSpec("main", ("**/main.py", "**/__main__.py"), (), held=False),
+    LayerSpec(
+        "tests",
+        ("**/tests/**", "**/test/**", "**/test_*.py", "**/*_test.py", "**/conftest.py"),
+        (),
+        held=False,
+        dominant=True,
+    ),
+    LayerSpec(
+        "migrations", ("**/alembic/**", "**/migrations/**"), (), held=False, dominant=True
+    ),
+)
+
+PRESETS: dict[str, tuple[LayerSpec, ...]] = {"supernova": SUPERNOVA_LAYERS}
+
+
+@dataclass(frozen=True)
+class _CompiledGlob:
+    layer_index: int
+    regex: re.Pattern[str]
+    is_file_glob: bool
+    literal_segments: int
+    dominant: bool
+
+
+def _translate_segment(segment: str) -> str:
+    out = []
+    for char in segment:
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
+@lru_cache(maxsize=1024)
+def glob_to_regex(glob: str) -> re.Pattern[str]:
+    """Translate a path glob (`**` spans folders, `*` stays within one) to a regex.
+
+    The regex captures in group `prefix` what `**/` at the start consumed, so the depth of a
+    folder match can be measured. A glob without a leading `**/` is anchored at the root.
+    """
+    segments = glob.strip("/").split("/")
+    parts: list[str] = []
+    for position, segment in enumerate(segments):
+        last = position == len(segments) - 1
+        if segment == "**":
+            if position == 0:
+                parts.append("(?P<prefix>(?:.*/)?)")
+            elif last:
+                parts.append("(?:/.*)?")
+            else:
+                parts.append("(?:/.*)?/")
+            continue
+        if parts and not parts[-1].endswith("/") and not parts[-1].endswith("?)"):
+            parts.append("/")
+        elif parts and parts[-1] == "(?:/.*)?":
+            parts.append("/")
+        parts.append(_translate_segment(segment))
+    pattern = "".join(parts)
+    if not pattern.startswith("(?P<prefix>"):
+        pattern = "(?P<prefix>)" + pattern
+    return re.compile(f"^{pattern}$")
+
+
+class LayerMap:
+    """Classifies paths (relative to a source root, `/`-separated) into layers."""
+
+    def __init__(self, layers: tuple[LayerSpec, ...]) -> None:
+        self.layers = layers
+        self.by_name = {layer.name: layer for layer in layers}
+        compiled: list[_CompiledGlob] = []
+        for index, layer in enumerate(layers):
+            for glob in layer.paths:
+                last = glob.rstrip("/").rsplit("/", 1)[-1]
+                literal = sum(1 for seg in glob.split("/") if seg and "*" not in seg)
+                compiled.append(
+                    _CompiledGlob(
+                        index, glob_to_regex(glob), last != "**", literal, layer.dominant
+                    )
+                )
+        self._globs = compiled
+
+    def layer_of(self, relative_path: str) -> str | None:
+        """The layer of a file, or None when no glob matches it."""
+        best: tuple[bool, int, int, int] | None = None
+        best_layer: str | None = None
+        for glob in self._globs:
+            match = glob.regex.match(relative_path)
+            if match is None:
+                continue
+            depth = match.group("prefix").count("/")
+            if glob.is_file_glob:
+                score = (glob.dominant, 1, glob.literal_segments, -glob.layer_index)
+            else:
+                score = (glob.dominant, 0, depth, -glob.layer_index)
+            if best is None or score > best:
+                best = score
+                best_layer = self.layers[glob.layer_index].name
+        return best_layer
+
+    def is_held(self, layer: str | None) -> bool:
+        """Whether a layer's modules are held to layer rules (None: no layer, not held)."""
+        if layer is None:
+            return False
+        spec = self.by_name.get(layer)
+        return spec.held if spec is not None else False
+
+    def may_import(self, importer: str, imported: str) -> bool:
+        """Whether a module of layer `importer` may import one of layer `imported`."""
+        if importer == imported:
+            return True
+        spec = self.by_name.get(importer)
+        target = self.by_name.get(imported)
+        if spec is None or target is None or not spec.held or not target.held:
+            return True
+        return imported in spec.may_import

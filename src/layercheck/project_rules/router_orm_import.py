@@ -1,0 +1,33 @@
+"""LC104 router-imports-orm-or-query-builder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from layercheck.diagnostics import Diagnostic
+from layercheck.facts import ModuleFacts
+from layercheck.project_rules.base import ProjectRule, short
+from layercheck.vocabulary import is_query_builder
+
+
+class RouterImportsOrmOrQueryBuilder(ProjectRule):
+    """Flags a router importing ORM models or sqlalchemy query builders.
+
+    Routers speak Pydantic schemas in and out and leave queries to repositories (backend
+    guide, step 3); an ORM model or `select` in a router is the first step to SQL there.
+    """
+
+    code = "LC104"
+    layers = frozenset({"api"})
+
+    def check(self, module: ModuleFacts) -> Iterator[Diagnostic]:
+        builders = self.options["query-builders"]
+        for item in self.contract_imports(module):
+            target = item.target
+            if not item.is_module and is_query_builder(target, builders):
+                message = f"`{short(target)}` (a sqlalchemy query builder) imported in a router"
+            elif self.index.layer_of(target) == "model" or self.index.is_orm_model(target):
+                message = f"ORM model `{short(target)}` imported in a router; use a schema"
+            else:
+                continue
+            yield self.finding(module, item.span, message)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Per-file rules: one module per rule, registered by a line in `layercheck.registry`."""

@@ -1,0 +1,90 @@
+"""Recognising log calls by how the logger was made, shared by the logging rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from layercheck.diagnostics import Condition
+from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, NameTable
+
+LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "msg", "log"}
+)
+# structlog's async methods (`await log.ainfo(...)`).
+ASYNC_LOG_METHODS = frozenset(f"a{name}" for name in LOG_METHODS)
+# Methods whose message is the second positional argument (the first is the level).
+LEVEL_FIRST_METHODS = frozenset({"log", "alog"})
+
+
+@dataclass(frozen=True)
+class LogCall:
+    """A call that logs: where its message is and what kind of logger it goes to.
+
+    `flavour` is "structlog" or "stdlib" when the module itself shows how the logger was
+    made; otherwise `condition` asks the project index whether the receiver is a logger.
+    """
+
+    call: cst.Call
+    method: str
+    message: cst.Arg
+    flavour: str | None
+    condition: Condition | None
+
+
+def message_argument(call: cst.Call, method: str) -> cst.Arg | None:
+    """The argument holding the log message (never a keyword value)."""
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    index = 1 if method in LEVEL_FIRST_METHODS else 0
+    if len(positional) > index:
+        return positional[index]
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in ("msg", "event"):
+            return arg
+    return None
+
+
+def as_log_call(call: cst.Call, names: NameTable) -> LogCall | None:
+    """Describe `call` as a log call, or None when it is not one."""
+    func = call.func
+    if not isinstance(func, cst.Attribute):
+        return None
+    method = func.attr.value
+    if method not in LOG_METHODS and method not in ASYNC_LOG_METHODS:
+        return None
+    message = message_argument(call, method)
+    if message is None:
+        return None
+    receiver = func.value
+    qualname = names.qualified_name(receiver) if isinstance(receiver, (cst.Name, cst.Attribute)) else None
+    if qualname == "logging" and method in STDLIB_MODULE_LOG_FUNCTIONS:
+        return LogCall(call, method, message, "stdlib", None)
+    if qualname == "structlog" and method in STDLIB_MODULE_LOG_FUNCTIONS:
+        return None
+    binding = names.value_binding(receiver)
+    if binding is None:
+        return None
+    if binding.logger:
+        return LogCall(call, method, message, binding.logger, None)
+    # Defined elsewhere in the project: the index knows whether it is a logger.
+    if isinstance(receiver, cst.Call) and binding.factory_call:
+        return LogCall(call, method, message, None, Condition("logger", (binding.factory_call + "()",)))
+    if binding.factory_call:
+        return LogCall(call, method, message, None, Condition("logger", (binding.factory_call + "()",)))
+    if binding.qualname and not binding.qualname.startswith("builtins."):
+        return LogCall(call, method, message, None, Condition("logger", (binding.qualname,)))
+    return None
+
+
+def is_fstring(node: cst.BaseExpression) -> bool:
+    """An f-string, alone or implicitly concatenated with other strings."""
+    if isinstance(node, cst.FormattedString):
+        return any(isinstance(part, cst.FormattedStringExpression) for part in node.parts)
+    if isinstance(node, cst.ConcatenatedString):
+        return is_fstring(node.left) or is_fstring(node.right)
+    return False
+
+
+def is_string_literal(node: cst.BaseExpression) -> bool:
+    return isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString))

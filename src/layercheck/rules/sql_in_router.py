@@ -1,0 +1,62 @@
+"""LC201 sql-in-router: a router builds or runs SQL."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from layercheck.diagnostics import Condition
+from layercheck.rules.base import Rule
+from layercheck.vocabulary import SESSION_PARAMETER_NAMES, SESSION_TYPES, is_query_builder
+
+RAW_SQL = re.compile(
+    r"^\s*(SELECT\s.+\sFROM\s|INSERT\s+INTO\s|UPDATE\s+\S+\s+SET\s|DELETE\s+FROM\s|WITH\s+\w+\s+AS\s*\()",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+class SqlInRouter(Rule):
+    """Flags SQL in a router: a sqlalchemy query built, a session method called, raw SQL.
+
+    Routers only receive validated input and delegate to services; queries belong in
+    repositories (backend guide, step 3).
+    """
+
+    code = "LC201"
+    layers = frozenset({"api"})
+
+    def visit_Call(self, node: cst.Call) -> None:
+        builders = self.options["query-builders"]
+        qualname = self.names.qualified_name(node.func)
+        if qualname is not None and is_query_builder(qualname, builders):
+            name = qualname.rsplit(".", 1)[-1]
+            self.report(node, f"`{name}()` builds SQL in a router; move the query to a repository")
+            return
+        func = node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in self.options["session-methods"]:
+            return
+        receiver = func.value
+        message = f"session `.{func.attr.value}()` called in a router; call a service instead"
+        binding = self.names.value_binding(receiver)
+        if binding is not None and binding.instance_of:
+            if binding.instance_of in SESSION_TYPES:
+                self.report(node, message)
+            elif not binding.instance_of.startswith(("builtins.", "typing.")):
+                self.report(node, message, condition=Condition("session_annotation", (binding.instance_of,)))
+            return
+        if isinstance(receiver, cst.Name) and receiver.value in SESSION_PARAMETER_NAMES:
+            if binding is None or (binding.qualname is None and not binding.logger):
+                self.report(node, message)
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        if "select" not in node.value.lower() and "insert" not in node.value.lower() and (
+            "update" not in node.value.lower() and "delete" not in node.value.lower()
+        ):
+            return
+        try:
+            text = node.evaluated_value
+        except Exception:
+            return
+        if isinstance(text, str) and RAW_SQL.match(text):
+            self.report(node, "raw SQL string in a router; move the query to a repository")
