@@ -165,7 +165,7 @@ def _report(
     from layercheck.reporters.base import Report
 
     report = Report(diagnostics, files, show_fixes=show_fixes, statistics=statistics, quiet=quiet)
-    stream = click.get_text_stream("stdout")
+    stream = sys.stdout
     renderer(fmt)(report, stream)
     stream.flush()
 

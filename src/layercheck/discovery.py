@@ -25,7 +25,7 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 @dataclass(frozen=True)
 class _IgnoreFile:
     base: str  # folder of the .gitignore, absolute, with a trailing separator
-    spec: pathspec.PathSpec
+    spec: pathspec.GitIgnoreSpec
 
 
 class Excluder:
@@ -66,7 +66,7 @@ class Excluder:
         if os.path.isfile(gitignore):
             try:
                 with open(gitignore, encoding="utf-8", errors="replace") as handle:
-                    spec = pathspec.PathSpec.from_lines("gitwildmatch", handle)
+                    spec = pathspec.GitIgnoreSpec.from_lines(handle)
                 loaded = _IgnoreFile(folder.rstrip(os.sep) + os.sep, spec)
             except OSError:
                 loaded = None

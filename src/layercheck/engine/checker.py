@@ -7,6 +7,7 @@ travel in it as candidates for the run to decide.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import re
 import traceback
@@ -29,7 +30,7 @@ from layercheck.settings import Settings
 # Layers whose files get no per-file rule at all (tests, migrations).
 _UNCHECKED_LAYERS = frozenset({"tests", "migrations"})
 _SUPPRESSION = re.compile(
-    r"#\s*(?:noqa\s*:\s*(?P<noqa>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*)"
+    r"#\s*(?:noqa\s*:\s*(?P<noqa>[A-Za-z]+[0-9][A-Za-z0-9]*(?:[\s,]+[A-Za-z]+[0-9][A-Za-z0-9]*)*)"
     r"|layercheck\s*:\s*ignore\[(?P<ignore>[^\]]*)\])"
 )
 
@@ -88,15 +89,32 @@ def parse(task: FileTask, source: Source) -> cst.Module | Diagnostic:
     try:
         return cst.parse_module(source.text)
     except cst.ParserSyntaxError as error:
-        message = str(error.message).strip().splitlines()[0] if error.message else "invalid syntax"
-        return _engine_diagnostic(
-            task, "LC001", f"syntax error: {message}", error.raw_line, error.raw_column + 1
-        )
+        return _syntax_error(task, source, error)
     except RecursionError:
         return _engine_diagnostic(task, "LC001", "too deeply nested to parse (recursion limit)")
     except Exception as error:  # the native parser can raise other errors on odd input
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         return _engine_diagnostic(task, "LC001", f"cannot parse: {first}")
+
+
+def _syntax_error(task: FileTask, source: Source, error: cst.ParserSyntaxError) -> Diagnostic:
+    """LC001 for a file libcst cannot parse, placed and worded as Python itself would.
+
+    libcst's native parser often points past the real mistake; on this (rare) path Python's
+    own compiler, asked only for a syntax tree (nothing runs), gives the better place and
+    message. If the running Python accepts the file, libcst's own words are used.
+    """
+    try:
+        compile(source.text, task.display_path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as python_error:
+        if python_error.lineno:
+            return _engine_diagnostic(
+                task, "LC001", f"syntax error: {python_error.msg}", python_error.lineno, python_error.offset or 1
+            )
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    message = str(error.message).strip().splitlines()[0] if error.message else "invalid syntax"
+    return _engine_diagnostic(task, "LC001", f"syntax error: {message}", error.raw_line, error.raw_column + 1)
 
 
 class _RuleFailures:

@@ -14,6 +14,18 @@ RAW_SQL = re.compile(
     r"^\s*(SELECT\s.+\sFROM\s|INSERT\s+INTO\s|UPDATE\s+\S+\s+SET\s|DELETE\s+FROM\s|WITH\s+\w+\s+AS\s*\()",
     re.IGNORECASE | re.DOTALL,
 )
+# Lower-case SQL must also show SQL's punctuation, so an English sentence ("Select a user
+# from the list") is not mistaken for a query.
+_SQL_TOKENS = re.compile(r"\*|=|;|\bwhere\b|\bjoin\b|\bvalues\b|%s|:\w+|\?", re.IGNORECASE)
+
+
+def is_raw_sql(text: str) -> bool:
+    """A string that reads as a SQL statement."""
+    match = RAW_SQL.match(text)
+    if match is None:
+        return False
+    keyword = match.group(1).split()[0]
+    return keyword.isupper() or bool(_SQL_TOKENS.search(text))
 
 
 class SqlInRouter(Rule):
@@ -58,5 +70,5 @@ class SqlInRouter(Rule):
             text = node.evaluated_value
         except Exception:
             return
-        if isinstance(text, str) and RAW_SQL.match(text):
+        if isinstance(text, str) and is_raw_sql(text):
             self.report(node, "raw SQL string in a router; move the query to a repository")
