@@ -23,6 +23,7 @@ APPS = {
     "examples": (REPO / "examples", IMPLEMENTED),
     "folder_first": (REPO / "tests/fixtures/apps/folder_first", CORE),
     "domain_first": (REPO / "tests/fixtures/apps/domain_first", CORE),
+    "crud_layout": (REPO / "tests/fixtures/apps/crud_layout", CORE),
 }
 
 

@@ -10,6 +10,18 @@ import pytest
 
 from conftest import check_json, run_layercheck, run_subprocess, write_project
 
+ORM_USER = """
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+"""
+
 ROUTER_WITH_SQL = """
     from sqlalchemy import select
     from app.models.user import User
@@ -183,7 +195,7 @@ def test_json_has_ruffs_shape(sql_router: Path) -> None:
     assert first["location"] == {"row": 5, "column": 18}
     assert first["end_location"] == {"row": 5, "column": 42}
     assert Path(first["filename"]).is_absolute()
-    assert first["url"].endswith("LC201.md")
+    assert first["url"].endswith("LC201-sql-in-router.md")
 
 
 def test_github_annotations(sql_router: Path) -> None:
@@ -244,7 +256,7 @@ def test_noqa_and_ignore_comments_and_unused_ones(project) -> None:
                 import os  # noqa: E501
                 x = 1  # noqa: LC1O4
             """,
-            "app/models/user.py": "class User: ...\n",
+            "app/models/user.py": ORM_USER,
             "app/schemas.py": "class UserOut: ...\n",
         }
     )

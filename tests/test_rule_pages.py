@@ -11,7 +11,8 @@ from conftest import REPO, check_json, run_layercheck, write_project
 from layercheck.registry import RULES
 
 PAGES = REPO / "rules"
-_BLOCK = re.compile(r'```python title="(?P<path>[^"]+)"\n(?P<code>.*?)```', re.DOTALL)
+# `python` blocks, and blocks of other files a rule reads (`text title="requirements.txt"`).
+_BLOCK = re.compile(r'```[\w-]+ title="(?P<path>[^"]+)"\n(?P<code>.*?)```', re.DOTALL)
 _SECTIONS = (
     "## What it does",
     "## Why is this bad?",

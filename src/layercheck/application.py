@@ -6,17 +6,22 @@ The CLI and the LSP server are thin adapters over this; it knows nothing of term
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from layercheck.cache import Cache, default_cache_dir
 from layercheck.diagnostics import Diagnostic
 from layercheck.discovery import discover, project_files
 from layercheck.modules import ModuleNamer
 from layercheck.records import FileRecord, FileTask
+from layercheck.root_checks import root_findings, root_scope
 from layercheck.runner import Runner, digest
 from layercheck.settings import Settings
+
+if TYPE_CHECKING:
+    from layercheck.index import ProjectIndex
 
 ProgressFactory = Callable[[int], Callable[[int], None]]
 
@@ -31,6 +36,8 @@ class CheckResult:
     # Absolute path -> record, for fixes and the graph; empty when the last run was reused.
     records: dict[str, FileRecord] = field(default_factory=dict)
     tasks: dict[str, FileTask] = field(default_factory=dict)
+    # Absolute paths of the files checked (the others were read for project facts only).
+    checked: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -44,6 +51,8 @@ class CheckOptions:
     progress: ProgressFactory | None = None
     # (path, bytes): check these bytes as the content of path (stdin, editor buffers).
     override: tuple[Path, bytes] | None = None
+    # Fixes and the graph need every file's record: never answer from the last run alone.
+    need_records: bool = False
 
 
 def open_cache(settings: Settings, options: CheckOptions) -> Cache | None:
@@ -62,6 +71,42 @@ def _run_key(settings: Settings, checked: list[str], digests: dict[str, str | No
         hasher.update(f"{path}\0{digests[path]}\n".encode())
     hasher.update("\0".join(checked).encode())
     return hasher.hexdigest()
+
+
+def _read(
+    tasks: dict[str, FileTask],
+    checked: list[str],
+    known: dict[str, FileRecord],
+    runner: Runner,
+    digests: dict[str, str | None],
+    settings: Settings,
+    options: CheckOptions,
+    everything: bool,
+) -> tuple[dict[str, FileRecord], ProjectIndex]:
+    """The records the run needs, sorted by path, and the project index over them: every
+    file when the root rules, fixes or the graph look at the whole project, else the checked
+    files and the modules they can reach (`reach.py`)."""
+    from layercheck.findings import build_index
+
+    if everything or options.need_records:
+        to_run = [task for path, task in tasks.items() if path not in known]
+        progress = options.progress(len(to_run)) if options.progress else None
+        records = dict(sorted({**runner.run(to_run, digests, progress), **known}.items()))
+        return records, build_index(records.values(), settings)
+    from layercheck.reach import read_reachable
+
+    # The bar counts the checked files; modules reached through their imports come after.
+    advance: list[Callable[[int], None] | None] = [options.progress(len(checked)) if options.progress else None]
+
+    def read(batch: list[FileTask]) -> dict[str, FileRecord]:
+        found = runner.run(batch, digests, advance[0])
+        advance[0] = None
+        return found
+
+    def build(records: Iterable[FileRecord], unread: Iterable[str]) -> ProjectIndex:
+        return build_index(records, settings, unread)
+
+    return read_reachable(tasks, checked, known, read, build, settings)
 
 
 def check(paths: list[Path], settings: Settings, options: CheckOptions | None = None) -> CheckResult:
@@ -83,25 +128,39 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
     if override_path is not None:
         digests[str(override_path)] = digest(options.override[1]) if options.override else None
     run_key = _run_key(settings, checked, digests)
-    if cache is not None and override_path is None:
+    # Checks of the project as a whole (`.env`, `requirements.txt`): not for a buffer.
+    whole = None if override_path is not None else root_scope(paths, checked_files, settings, namer.display_path)
+    if whole is not None:
+        run_key += whole.files.inputs_digest()
+    if cache is not None and override_path is None and not options.need_records:
         reused = cache.last_run_result(run_key)
+        if reused is not None and whole is not None:
+            # The root rules also read files found through the index (`.env` by the package).
+            consulted = reused.get("root_inputs", [])
+            if whole.files.digest_of(consulted) != reused.get("root_digest"):
+                reused = None
         if reused is not None:
             diagnostics = [Diagnostic.from_dict(item) for item in reused["diagnostics"]]
-            return CheckResult(diagnostics, len(checked), cache_hits=len(tasks))
-    to_run = [task for path, task in tasks.items() if path != str(override_path)]
-    progress = options.progress(len(to_run)) if options.progress else None
-    records = runner.run(to_run, digests, progress)
+            return CheckResult(diagnostics, len(checked), cache_hits=len(tasks), checked=checked)
+    known: dict[str, FileRecord] = {}
     if override_path is not None and options.override is not None:
         from layercheck.engine.checker import check_bytes
 
         task = tasks.get(str(override_path)) or namer.task_for(override_path)
         tasks[str(override_path)] = task
-        records[str(override_path)] = check_bytes(task, options.override[1], settings, options.verbose)
+        known[str(override_path)] = check_bytes(task, options.override[1], settings, options.verbose)
+    records, index = _read(tasks, checked, known, runner, digests, settings, options, everything=whole is not None)
     from layercheck.findings import assemble
 
-    diagnostics = assemble(records, checked, settings)
+    scope = whole
+    project_checks = None if scope is None else (lambda index: root_findings(settings, index, scope))
+    diagnostics = assemble(records, checked, settings, index, whole_project=project_checks)
     if cache is not None:
         if override_path is None:
-            cache.set_last_run(run_key, {"diagnostics": [d.to_dict() for d in diagnostics]})
+            result: dict[str, Any] = {"diagnostics": [d.to_dict() for d in diagnostics]}
+            if whole is not None:
+                result["root_inputs"] = sorted(str(path) for path in whole.files.consulted)
+                result["root_digest"] = whole.files.digest_of(result["root_inputs"])
+            cache.set_last_run(run_key, result)
         cache.save()
-    return CheckResult(diagnostics, len(checked), runner.hits, records, tasks)
+    return CheckResult(diagnostics, len(checked), runner.hits, records, tasks, checked)

@@ -16,6 +16,7 @@ import click
 
 from layercheck import __version__
 from layercheck.config import OUTPUT_FORMATS, ConfigError, load_settings
+from layercheck.progress import progress_bar
 from layercheck.registry import expand_selector
 from layercheck.settings import Settings
 
@@ -88,6 +89,12 @@ def main() -> None:
 @click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--show-fixes", is_flag=True, help="Show the fix each finding offers.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also offer and apply the unsafe fixes.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of applying them.")
+@click.option("--add-noqa", is_flag=True, help="Suppress every current finding with a `# noqa` comment.")
+@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False), help="Report only findings not in FILE.")
+@click.option("--write-baseline", is_flag=True, help="Record the current findings in the baseline file.")
 @click.option("--stdin-filename", type=click.Path(path_type=Path), help="Read source from stdin as this path.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="Where to keep the cache.")
@@ -112,12 +119,21 @@ def check(
     quiet: bool,
     verbose: bool,
     show_settings: bool,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    diff: bool = False,
+    add_noqa: bool = False,
+    baseline: Path | None = None,
+    write_baseline: bool = False,
 ) -> None:
     """Check PATHS (default: the current folder) for layering violations."""
     from layercheck.application import CheckOptions
     from layercheck.application import check as run_check
 
-    targets = list(paths) or ([stdin_filename] if stdin_filename else [Path(".")])
+    if stdin_filename is not None:
+        # Editors and formatter plugins call `layercheck --stdin-filename PATH -`.
+        paths = tuple(path for path in paths if str(path) != "-")
+    targets = [stdin_filename] if stdin_filename else (list(paths) or [Path(".")])
     settings = resolve_settings(
         targets,
         config,
@@ -143,10 +159,19 @@ def check(
         jobs=jobs,
         verbose=verbose,
         override=override,
+        progress=progress_bar(fmt, quiet),
     )
+    from layercheck.check_actions import Actions, after_check
+
+    stdin = override[1] if override else None
+    actions = Actions(fix, unsafe_fixes, diff, add_noqa, baseline, write_baseline, quiet, stdin)
+    options.need_records = actions.needs_records
     result = run_check(targets, settings, options)
-    _report(result.diagnostics, result.files_checked, fmt, statistics, quiet, show_fixes)
-    sys.exit(exit_code(result.diagnostics, exit_zero))
+    finish = after_check(result, settings, actions, sys.stdout, sys.stderr)
+    if finish.exit is not None:
+        sys.exit(finish.exit)
+    _report(finish.diagnostics, result.files_checked, fmt, statistics, quiet, show_fixes, finish.fixed, actions)
+    sys.exit(exit_code(finish.diagnostics, exit_zero))
 
 
 def exit_code(diagnostics: list[Any], exit_zero: bool) -> int:
@@ -159,12 +184,21 @@ def exit_code(diagnostics: list[Any], exit_zero: bool) -> int:
 
 
 def _report(
-    diagnostics: list[Any], files: int, fmt: str, statistics: bool, quiet: bool, show_fixes: bool
+    diagnostics: list[Any],
+    files: int,
+    fmt: str,
+    statistics: bool,
+    quiet: bool,
+    show_fixes: bool,
+    fixed: int = 0,
+    actions: Any = None,
 ) -> None:
     from layercheck.reporters import renderer
     from layercheck.reporters.base import Report
 
-    report = Report(diagnostics, files, show_fixes=show_fixes, statistics=statistics, quiet=quiet)
+    report = Report(diagnostics, files, show_fixes=show_fixes, statistics=statistics, quiet=quiet, fixed=fixed)
+    if actions is not None:
+        report.fixable_applicability = actions.applicability
     stream = sys.stdout
     renderer(fmt)(report, stream)
     stream.flush()
@@ -189,6 +223,25 @@ def explain_rule(code: str) -> None:
         _fail(f"unknown rule `{code}` (see `layercheck rules`)")
 
 
+@main.command("init")
+@click.argument("path", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--force", is_flag=True, help="Replace an existing layercheck configuration.")
+@click.option("--dry-run", is_flag=True, help="Print the configuration instead of writing it.")
+def init_command(path: Path | None, force: bool, dry_run: bool) -> None:
+    """Detect the layout of PATH (default: here) and write a starting configuration."""
+    from layercheck.init_config import InitError, init_project, report_lines
+
+    try:
+        result = init_project(path or Path("."), force=force, dry_run=dry_run)
+    except InitError as error:
+        _fail(str(error))
+        return
+    if dry_run:
+        click.echo(result.section)
+    for line in report_lines(result):
+        click.echo(line)
+
+
 @main.command("layers")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False))
@@ -199,6 +252,41 @@ def show_layers(paths: tuple[Path, ...], config: Path | None) -> None:
     targets = list(paths) or [Path(".")]
     settings = resolve_settings(targets, config)
     print_layers(settings, targets)
+
+
+@main.command("graph")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["mermaid", "dot", "json"]), default="mermaid")
+@click.option(
+    "--modules",
+    multiple=True,
+    metavar="LAYER[,LAYER]",
+    help="Module-level graph: the imports of one layer, or between two layers.",
+)
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False), help="Use this config file.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+def graph_command(
+    paths: tuple[Path, ...], output_format: str, modules: tuple[str, ...], config: Path | None, no_cache: bool
+) -> None:
+    """Draw the layer dependency graph measured from the actual imports."""
+    from layercheck.application import CheckOptions
+    from layercheck.application import check as run_check
+    from layercheck.graph import project_graph, render
+
+    targets = list(paths) or [Path(".")]
+    settings = resolve_settings(targets, config)
+    for path in paths:
+        if not path.exists():
+            _fail(f"{path}: no such file or folder")
+    layers = tuple(part.strip() for value in modules for part in value.split(",") if part.strip())
+    known = [spec.name for spec in settings.layers]
+    if len(layers) > 2:
+        _fail("`--modules` takes one layer or a pair of layers")
+    for layer in layers:
+        if layer not in known:
+            _fail(f"unknown layer `{layer}` in `--modules` (known: {', '.join(known)})")
+    result = run_check(targets, settings, CheckOptions(use_cache=not no_cache, need_records=True))
+    click.echo(render(project_graph(result.records, result.checked, settings, layers), output_format), nl=False)
 
 
 @main.command("clean")
@@ -213,6 +301,14 @@ def clean_cache(cache_dir: Path | None) -> None:
         click.echo(f"Removed {directory}")
     else:
         click.echo(f"No cache at {directory}")
+
+
+@main.command("server")
+def serve() -> None:
+    """Run the language server (LSP) on standard input and output, for editors."""
+    from layercheck.lsp.server import run
+
+    run()
 
 
 if __name__ == "__main__":  # pragma: no cover

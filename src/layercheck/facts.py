@@ -74,13 +74,16 @@ class Suppression:
     column: int
     end_column: int
     codes: tuple[str, ...]
+    # The whole line, without its newline: the fix of an unused suppression rewrites it.
+    text: str = ""
 
     def to_list(self) -> list[Any]:
-        return [self.line, self.column, self.end_column, list(self.codes)]
+        return [self.line, self.column, self.end_column, list(self.codes), self.text]
 
     @classmethod
     def from_list(cls, values: list[Any]) -> Suppression:
-        return cls(values[0], values[1], values[2], tuple(values[3]))
+        text = values[4] if len(values) > 4 else ""
+        return cls(values[0], values[1], values[2], tuple(values[3]), text)
 
 
 @dataclass

@@ -4,25 +4,29 @@ apply `per-file-ignores` and suppression comments, and report unused suppression
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from fnmatch import fnmatch
 from pathlib import Path
 
-from layercheck.diagnostics import Diagnostic, Edit, Fix, Span
+from layercheck.diagnostics import Diagnostic, Fix, Span
 from layercheck.facts import ModuleFacts, Suppression
 from layercheck.index import ProjectIndex
 from layercheck.layers import glob_to_regex
+from layercheck.noqa import removal_edit
 from layercheck.project_rules.base import ProjectRule
 from layercheck.records import FileRecord
 from layercheck.registry import BY_CODE, RULES
 from layercheck.settings import Settings
 
 
-def build_index(records: Iterable[FileRecord], settings: Settings) -> ProjectIndex:
+def build_index(
+    records: Iterable[FileRecord], settings: Settings, unread_modules: Iterable[str] = ()
+) -> ProjectIndex:
     return ProjectIndex(
         (record.facts for record in records),
         logger_factories=settings.logger_factories,
         extra_session_types=settings.options_for("LC101").get("extra-session-types", []),
+        unread_modules=unread_modules,
     )
 
 
@@ -81,9 +85,11 @@ def _unused_suppression(path: str, suppression: Suppression, codes: list[str], u
     else:
         message = f"unused suppression of {listed}"
     span = Span.of(suppression.line, suppression.column, suppression.line, suppression.end_column)
+    edit = removal_edit(suppression, codes)
     fix = None
-    if len(codes) == len(suppression.codes):
-        fix = Fix("Remove the unused suppression", (Edit(span, ""),), "safe")
+    if edit is not None:
+        whole = len(codes) == len(suppression.codes)
+        fix = Fix("Remove the unused suppression" if whole else f"Remove {listed}", (edit,), "safe")
     return Diagnostic("LC002", message, path, span, fix=fix, fingerprint=f"{message}")
 
 
@@ -128,8 +134,11 @@ def assemble(
     checked: list[str],
     settings: Settings,
     index: ProjectIndex | None = None,
+    whole_project: Callable[[ProjectIndex], list[Diagnostic]] | None = None,
 ) -> list[Diagnostic]:
-    """Every finding of the checked files, sorted, after suppressions and ignores."""
+    """Every finding of the checked files, sorted, after suppressions and ignores; with
+    `whole_project`, also the findings of the checks of the project as a whole (they have no
+    suppression comments, only `per-file-ignores`)."""
     index = index or build_index(records.values(), settings)
     rules = project_rules(settings, index)
     enabled = settings.enabled_codes()
@@ -140,19 +149,32 @@ def assemble(
         if record is None:
             continue
         found = [d for d in record.diagnostics if d.code in enabled]
-        found.extend(c.diagnostic for c in record.candidates if c.diagnostic.code in enabled and index.holds(c.condition))
+        found.extend(
+            c.diagnostic for c in record.candidates if c.diagnostic.code in enabled and index.holds(c.condition)
+        )
         if record.facts.parsed:
             for rule in rules:
                 if rule.layers is not None and record.facts.layer not in rule.layers:
                     continue
-                found.extend(rule.check(record.facts))
+                found.extend(_contained_check(rule, record.facts))
         ignored = ignores.ignored(path)
         if ignored:
             found = [d for d in found if d.code not in ignored]
         found = _dedupe(found)
         results.extend(apply_suppressions(record.facts, found, enabled - ignored))
+    if whole_project is not None:
+        results.extend(d for d in whole_project(index) if d.code not in ignores.ignored(d.path))
     results.sort(key=Diagnostic.sort_key)
     return results
+
+
+def _contained_check(rule: ProjectRule, facts: ModuleFacts) -> list[Diagnostic]:
+    """A project rule's findings; a rule that raises becomes one LC000 finding instead."""
+    try:
+        return list(rule.check(facts))
+    except Exception as error:  # contained like file rules: the run goes on, exit code 2
+        cause = f"{type(error).__name__}: {error}".strip().splitlines()[0]
+        return [Diagnostic("LC000", f"internal error in {rule.code}: {cause}", facts.path, Span.of(1, 1, 1, 1))]
 
 
 def _dedupe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
+from layercheck import callees, lineage
 from layercheck.diagnostics import Condition
 from layercheck.facts import ClassFact, ModuleFacts
-from layercheck.vocabulary import SESSION_TYPES
+from layercheck.vocabulary import SESSION_TYPES, SETTINGS_BASES
 
 ORM_ROOT_BASES = frozenset(
     {
@@ -41,9 +42,20 @@ PYDANTIC_BASES = frozenset(
         "pydantic.root_model.RootModel",
         "pydantic.v1.BaseModel",
         "pydantic.generics.GenericModel",
+        # A settings class is a BaseModel too (its `class Config:` is v1 style as well).
+        *SETTINGS_BASES,
     }
 )
 _MAX_HOPS = 25
+# Condition kinds that ask about every module of the project ("does some module ..."), not
+# about the modules a name leads to. Each holds as soon as one module has the fact, so a run
+# that read part of the project (`reach.py`) knows when its answer is final; otherwise it
+# also reads the modules whose source contains one of these byte strings, without which a
+# module cannot have the fact.
+WHOLE_PROJECT_KINDS: dict[str, tuple[bytes, ...]] = {
+    "project_uses_structlog": (b"structlog",),
+    "global_exception_handler": (b"Exception", b"500"),
+}
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,7 @@ class ProjectIndex:
         modules: Iterable[ModuleFacts],
         logger_factories: Iterable[str] = (),
         extra_session_types: Iterable[str] = (),
+        unread_modules: Iterable[str] = (),
     ) -> None:
         self.modules: dict[str, ModuleFacts] = {}
         self.by_path: dict[str, ModuleFacts] = {}
@@ -77,14 +90,22 @@ class ProjectIndex:
                 self.modules.setdefault(name, facts)
         # Tail spellings (`app.models.user` for `backend.app.models.user`) for projects whose
         # imports start below the folder the index was rooted at; ambiguous tails are dropped.
+        # Project modules a run did not read (nothing it checks can reach them, see
+        # `reach.py`) still make a tail ambiguous, so the answers match a full read.
+        named: dict[str, ModuleFacts | None] = {**dict.fromkeys(unread_modules), **self.modules}
         tails: dict[str, ModuleFacts | None] = {}
-        for name, facts in self.modules.items():
+        ambiguous: set[str] = set()
+        for name, claimant in named.items():
             parts = name.split(".")
             for start in range(1, len(parts)):
                 tail = ".".join(parts[start:])
-                if tail in self.modules:
+                if tail in named or tail in ambiguous:
                     continue
-                tails[tail] = None if tail in tails and tails[tail] is not facts else facts
+                if tail in tails and (tails[tail] is not claimant or claimant is None):
+                    ambiguous.add(tail)
+                    del tails[tail]
+                else:
+                    tails[tail] = claimant
         self._tails = {tail: facts for tail, facts in tails.items() if facts is not None}
         self.logger_factories = frozenset(logger_factories)
         self.extra_session_types = frozenset(extra_session_types)
@@ -235,6 +256,15 @@ class ProjectIndex:
     def is_in_layer(self, qualname: str, layer: str) -> bool:
         return self.layer_of(qualname) == layer
 
+    @cached_property
+    def uses_async_sqlalchemy(self) -> bool:
+        """Whether some module imports SQLAlchemy's (or SQLModel's) asyncio extension."""
+        return any(
+            imp.target.startswith(("sqlalchemy.ext.asyncio", "sqlmodel.ext.asyncio"))
+            for facts in self.by_path.values()
+            for imp in facts.imports
+        )
+
     def uses_structlog(self) -> bool:
         return any(
             imp.target == "structlog" or imp.target.startswith("structlog.")
@@ -242,7 +272,23 @@ class ProjectIndex:
             for imp in facts.imports
         )
 
+    def has_global_exception_handler(self) -> bool:
+        """Some module (not a test) registers a handler for `Exception` on an app."""
+        return any(
+            facts.extra.get("global_exception_handler") and facts.layer not in ("tests", "migrations")
+            for facts in self.by_path.values()
+        )
+
     # ----- conditions --------------------------------------------------------------------
+
+    def settles(self, condition: Condition) -> bool:
+        """Whether this index, built from part of the project, answers `condition` as the
+        whole project would. A name's answer comes from the modules on its way, which a run
+        always reads; a kind in `WHOLE_PROJECT_KINDS` asks whether some module anywhere has
+        a fact, which only a module found to have it settles."""
+        if condition.kind not in WHOLE_PROJECT_KINDS:
+            return True
+        return self.holds(Condition(condition.kind, condition.names))
 
     def holds(self, condition: Condition) -> bool:
         """Whether a candidate finding's condition is true of this project."""
@@ -266,6 +312,24 @@ class ProjectIndex:
             result = any(self.is_in_layer(name, layer) for name in names)
         elif kind == "project_uses_structlog":
             result = self.uses_structlog()
+        elif kind == "project_uses_async_sqlalchemy":
+            result = self.uses_async_sqlalchemy
+        elif kind == "settings_model":
+            result = any(lineage.is_settings_model(self, name) for name in names)
+        elif kind.startswith("config_unset:"):
+            key = kind.split(":", 1)[1]
+            result = any(self.is_pydantic_model(n) and lineage.config_unset(self, n, key) for n in names)
+        elif kind == "project_class":
+            result = any(lineage.is_project_class(self, name) for name in names)
+        elif kind.startswith("instance_layer:"):
+            layer = kind.split(":", 1)[1]
+            result = any(callees.instance_layer(self, name) == layer for name in names)
+        elif kind == "repository_call":
+            result = any(callees.is_repository_call(self, name) for name in names)
+        elif kind == "unmapped_orm_return":
+            result = callees.returns_unmapped_orm(self, names)
+        elif kind == "global_exception_handler":
+            result = self.has_global_exception_handler()
         else:
             raise ValueError(f"unknown condition kind {kind!r}")
         return not result if condition.negate else result

@@ -94,7 +94,8 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
     ),
 )
 
-PRESETS: dict[str, tuple[LayerSpec, ...]] = {"supernova": SUPERNOVA_LAYERS}
+# "none" starts from no layers at all, for projects that declare every layer themselves.
+PRESETS: dict[str, tuple[LayerSpec, ...]] = {"supernova": SUPERNOVA_LAYERS, "none": ()}
 
 
 @dataclass(frozen=True)

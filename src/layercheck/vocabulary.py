@@ -21,6 +21,18 @@ SESSION_TYPES = frozenset(
         "sqlmodel.ext.asyncio.session.AsyncSession",
     }
 )
+# pydantic-settings' base class, under each name it is importable by.
+SETTINGS_BASES = frozenset(
+    {
+        "pydantic_settings.BaseSettings",
+        "pydantic_settings.main.BaseSettings",
+        "pydantic.BaseSettings",
+        "pydantic.env_settings.BaseSettings",
+        "pydantic.v1.BaseSettings",
+    }
+)
+# In a class's `config_keys` fact: its Pydantic config cannot be read statically.
+UNKNOWN_CONFIG = "*"
 # Parameter names that hold a session by convention, when no annotation says otherwise.
 SESSION_PARAMETER_NAMES = frozenset({"db", "session", "db_session", "async_session", "dbsession"})
 

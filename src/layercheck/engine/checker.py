@@ -11,7 +11,7 @@ import ast
 import importlib
 import re
 import traceback
-from functools import lru_cache
+from functools import cache
 
 import libcst as cst
 
@@ -22,6 +22,7 @@ from layercheck.engine.names import NameTable, NameTableBuilder
 from layercheck.engine.source import Source, SourceError, decode, read_source
 from layercheck.engine.walk import Dispatcher
 from layercheck.facts import ModuleFacts, Suppression
+from layercheck.noqa import comment_lines
 from layercheck.records import FileRecord, FileTask
 from layercheck.registry import BY_CODE
 from layercheck.rules.base import Rule
@@ -35,7 +36,7 @@ _SUPPRESSION = re.compile(
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def rule_classes(codes: frozenset[str]) -> tuple[type[Rule], ...]:
     """The per-file rule classes for the enabled codes, imported once per process."""
     classes = []
@@ -53,17 +54,25 @@ def find_suppressions(text: str) -> list[Suppression]:
     if "noqa" not in text and "layercheck" not in text:
         return []
     found = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only real comments count: a docstring that quotes a directive suppresses nothing (and
+    # LC002's fix must never edit a string). None: the tokenizer failed, scan every line.
+    scanned = comment_lines(text)
+    comments = scanned[1] if scanned is not None else None
+    # Lines as the parser counts them (`str.splitlines` also splits at form feeds).
+    for number, line in enumerate(re.split(r"\r\n?|\n", text), start=1):
         if "#" not in line:
             continue
-        for match in _SUPPRESSION.finditer(line):
+        comment = comments.get(number) if comments is not None else (1, "")
+        if comment is None:
+            continue
+        for match in _SUPPRESSION.finditer(line, comment[0] - 1):
             raw = match.group("noqa") or match.group("ignore") or ""
             codes = tuple(c for c in re.split(r"[\s,]+", raw.strip()) if c)
             if match.group("noqa"):
                 codes = tuple(c for c in codes if c.upper().startswith("LC"))
                 if not codes:
                     continue
-            found.append(Suppression(number, match.start() + 1, match.end() + 1, codes))
+            found.append(Suppression(number, match.start() + 1, match.end() + 1, codes, line))
     return found
 
 

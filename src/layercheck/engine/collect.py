@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
+from layercheck.engine import app_facts
+from layercheck.engine.annotations import annotation_names
 from layercheck.engine.names import NameTable, NameTableBuilder, dotted_name
+from layercheck.engine.pydantic_config import config_keys
 from layercheck.facts import ClassFact, ImportFact, ModuleFacts
 
 
@@ -54,7 +57,23 @@ class FactsCollector:
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if self.table.at_module_level:
             self.facts.functions.append(node.name.value)
+        self._record_return_annotation(node)
         self._function_stack.append(node.name.value)
+
+    def _record_return_annotation(self, node: cst.FunctionDef) -> None:
+        """What the return annotation of a function or method names, keyed `f` or `Class.f`
+        (the index decides whether a repository call returns ORM models)."""
+        if node.returns is None:
+            return
+        scopes = self.table.scopes
+        if len(scopes) == 1:
+            key = node.name.value
+        elif len(scopes) == 2 and scopes[1].is_class:
+            key = f"{scopes[1].class_name}.{node.name.value}"
+        else:
+            return
+        named = [qualname for _, qualname in annotation_names(node.returns.annotation, self.table)]
+        self.facts.extra.setdefault("returns", {})[key] = named
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._function_stack.pop()
@@ -119,8 +138,27 @@ class FactsCollector:
             is_abstract=is_abstract,
             attributes=tuple(attributes),
         )
+        # Pydantic config keys the class sets itself (LC502 follows them up the bases).
+        keys = config_keys(node)
+        if keys:
+            self.facts.extra.setdefault("config_keys", {})[node.name.value] = keys
+        # Environment names a settings class reads (LC802 compares them with `.env.example`).
+        settings = app_facts.settings_class(node)
+        if settings is not None:
+            self.facts.extra.setdefault("settings_classes", {})[node.name.value] = settings
+
+    # A handler for `Exception` registered on an app, anywhere in the module (LC803).
+    def visit_Call(self, node: cst.Call) -> None:
+        if app_facts.registers_catch_all_call(node, self.table):
+            self.facts.extra["global_exception_handler"] = True
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if app_facts.is_catching_middleware(node, self.builder.stack, self.table):
+            self.facts.extra["global_exception_handler"] = True
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        if app_facts.registers_catch_all_assignment(node, self.table):
+            self.facts.extra["global_exception_handler"] = True
         if not self.table.at_module_level or len(node.targets) != 1:
             return
         target = node.targets[0].target

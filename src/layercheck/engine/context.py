@@ -7,9 +7,9 @@ from typing import Any
 
 import libcst as cst
 
-from layercheck.diagnostics import Candidate, Condition, Diagnostic, Edit, Fix, Span
+from layercheck.diagnostics import Applicability, Candidate, Condition, Diagnostic, Edit, Fix, Span
 from layercheck.engine.names import NameTable
-from layercheck.engine.positions import locate
+from layercheck.engine.positions import CodegenState, locate
 from layercheck.records import FileTask
 from layercheck.settings import Settings
 
@@ -90,7 +90,7 @@ class FileContext:
                 wanted.extend(old for old, _ in pending.fix.changes)
         if not wanted:
             return [], [], {}
-        places = locate(self.module, wanted)
+        places = locate(self.module, wanted, self.source)
         spans: dict[cst.CSTNode, Span] = {}
         for node, code_range in places.syntactic.items():
             spans[node] = Span.of(
@@ -110,7 +110,7 @@ class FileContext:
             if key in seen and pending.condition is None:
                 continue
             seen.add(key)
-            fix = self._text_fix(pending.fix, places.inclusive) if pending.fix else None
+            fix = self._text_fix(pending.fix, places.inclusive, places.indents) if pending.fix else None
             diagnostic = Diagnostic(
                 code=pending.code,
                 message=pending.message,
@@ -125,13 +125,15 @@ class FileContext:
                 candidates.append(Candidate(diagnostic, pending.condition))
         return diagnostics, candidates, spans
 
-    def _text_fix(self, fix: NodeFix, inclusive: dict[cst.CSTNode, Any]) -> Fix | None:
+    def _text_fix(
+        self, fix: NodeFix, inclusive: dict[cst.CSTNode, Any], indents: dict[cst.CSTNode, tuple[str, ...]]
+    ) -> Fix | None:
         edits = []
         for old, new in fix.changes:
             code_range = inclusive.get(old)
             if code_range is None:
                 return None
-            content = new if isinstance(new, str) else self.module.code_for_node(new)
+            content = new if isinstance(new, str) else self._code_in_place(new, indents.get(old, ()))
             span = Span.of(
                 code_range.start.line,
                 code_range.start.column + 1,
@@ -139,8 +141,19 @@ class FileContext:
                 code_range.end.column + 1,
             )
             edits.append(Edit(span, content))
-        applicability = "unsafe" if fix.applicability == "unsafe" else "safe"
+        applicability: Applicability = "unsafe" if fix.applicability == "unsafe" else "safe"
         return Fix(fix.message, tuple(edits), applicability)
+
+    def _code_in_place(self, node: cst.CSTNode, indents: tuple[str, ...]) -> str:
+        """The code of a replacement node, generated inside the indentation of the node it
+        replaces (`module.code_for_node` would generate it at column 0)."""
+        state = CodegenState(
+            default_indent=self.module.default_indent,
+            default_newline=self.module.default_newline,
+            indent_tokens=list(indents),
+        )
+        node._codegen(state)
+        return "".join(state.tokens)
 
     def fingerprint(self, span: Span) -> str:
         """The code under a span, whitespace folded: stable when lines move."""

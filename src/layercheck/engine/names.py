@@ -233,7 +233,9 @@ class NameTable:
         elif isinstance(target, cst.StarredElement):
             self.bind_target(target.value, LOCAL)
         elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
-            if target.value.value == "self" and binding.logger:
+            # `self.log = logging.getLogger()`, `self.repo = UserRepository(db)`, `self.db = db`
+            # (a parameter annotated with its class): later `self.<attr>` reads know the value.
+            if target.value.value == "self" and (binding.logger or binding.instance_of):
                 owner = self._enclosing_class()
                 if owner is not None:
                     self.class_attributes.setdefault(owner, {})[target.attr.value] = binding

@@ -1,67 +1,146 @@
 """Positions of the few nodes that were reported, computed only when something was reported.
 
-libcst's PositionProvider regenerates the whole file to learn where every node is. We need
-positions only for reported nodes, so this runs the same code generation with position
-tracking and stops as soon as the last requested node has been placed.
+libcst's PositionProvider regenerates the whole file with a line and column update per token
+and a range object per node, which costs more than parsing the file. We need positions only
+for the reported nodes (and the imports project rules report on), so this runs libcst's code
+generation with a state that only counts characters: the generated text is the source text,
+so a node's offsets are its place in the source, turned into lines and columns at the end.
+Ranges are recorded only inside the requested nodes (a node's syntactic range can be hoisted
+from its children's), and generation stops once the last requested node has been placed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+import re
+from bisect import bisect_right
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 from libcst._position import CodePosition, CodeRange
-from libcst.metadata.position_provider import PositionProvidingCodegenState
+
+_NEWLINE = re.compile(r"\r\n?|\n")
 
 
 class _AllPlaced(Exception):
     """Raised inside code generation once every requested node has a position."""
 
 
-class _Sink:
-    """Stands in for a metadata provider: the codegen state writes positions into it."""
+class _Unrecorded:
+    """The context of a syntactic position nobody asked for: does nothing, cheaply."""
 
-    def __init__(self) -> None:
-        self._computed: dict[cst.CSTNode, CodeRange] = {}
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
 
 
-@dataclass
-class _StoppingState(PositionProvidingCodegenState):
-    wanted: set[cst.CSTNode] = field(default_factory=set)
-    # Whitespace-inclusive ranges (exactly the text a node's code generation emits), for fixes.
-    inclusive: dict[cst.CSTNode, CodeRange] = field(default_factory=dict)
+_UNRECORDED = _Unrecorded()
 
-    @contextmanager
-    def record_syntactic_position(
+
+class _Recorded:
+    """Records a node's syntactic range, hoisted from children as libcst's provider does."""
+
+    __slots__ = ("state", "node", "start_node", "end_node", "start")
+
+    def __init__(
+        self, state: _OffsetState, node: cst.CSTNode, start_node: cst.CSTNode | None, end_node: cst.CSTNode | None
+    ) -> None:
+        self.state = state
+        self.node = node
+        self.start_node = start_node
+        self.end_node = end_node
+        self.start = 0
+
+    def __enter__(self) -> None:
+        self.start = self.state.offset
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if kind is not None:
+            return  # generation stopped: children never generated have nothing to hoist
+        syntactic = self.state.syntactic
+        start, end = self.start, self.state.offset
+        if self.start_node is not None:
+            start = syntactic[id(self.start_node)][0]
+        if self.end_node is not None:
+            end = syntactic[id(self.end_node)][1]
+        syntactic[id(self.node)] = (start, end)
+
+
+class _OffsetState(CodegenState):
+    """A code generation state that keeps no text: only the offset reached so far."""
+
+    def __init__(self, module: cst.Module, wanted: dict[int, cst.CSTNode]) -> None:
+        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        self.offset = 0
+        self.indent_length = 0
+        self.wanted = wanted
+        self.remaining = len(wanted)
+        # Inside a requested node (depth > 0) every node's range is kept, for hoisting.
+        self.depth = 0
+        self.starts: list[int] = []
+        self.syntactic: dict[int, tuple[int, int]] = {}
+        self.inclusive: dict[int, tuple[int, int]] = {}
+        self.indents: dict[int, tuple[str, ...]] = {}
+
+    def increase_indent(self, value: str) -> None:
+        self.indent_tokens.append(value)
+        self.indent_length += len(value)
+
+    def decrease_indent(self) -> None:
+        self.indent_length -= len(self.indent_tokens.pop())
+
+    def add_indent_tokens(self) -> None:
+        self.offset += self.indent_length
+
+    def add_token(self, value: str) -> None:
+        self.offset += len(value)
+        if not self.tokens:
+            self.tokens.append(value)  # the module asks whether anything was generated
+
+    def pop_trailing_newline(self) -> None:
+        pass  # the end of the module: positions already recorded stay as libcst has them
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        if id(node) in self.wanted:
+            self.depth += 1
+            # The enclosing blocks' indentation: a replacement must be generated inside it.
+            self.indents[id(node)] = tuple(self.indent_tokens)
+        if self.depth:
+            self.starts.append(self.offset)
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        if not self.depth:
+            return
+        start = self.starts.pop()
+        key = id(node)
+        if key not in self.syntactic:
+            self.syntactic[key] = (start, self.offset)
+        if key in self.wanted:
+            self.inclusive[key] = (start, self.offset)
+            self.depth -= 1
+            self.remaining -= 1
+            if not self.remaining:
+                raise _AllPlaced
+
+    def record_syntactic_position(  # type: ignore[override]
         self,
         node: cst.CSTNode,
         *,
         start_node: cst.CSTNode | None = None,
         end_node: cst.CSTNode | None = None,
-    ) -> Iterator[None]:
-        # As libcst's, but without `finally`: once generation stops, children that were
-        # never generated have no position to hoist, and nothing more is recorded.
-        start = CodePosition(self.line, self.column)
-        yield
-        end = CodePosition(self.line, self.column)
-        computed = self.provider._computed  # type: ignore[attr-defined]
-        if start_node is not None:
-            start = computed[start_node].start
-        if end_node is not None:
-            end = computed[end_node].end
-        computed[node] = CodeRange(start, end)
-
-    def after_codegen(self, node: cst.CSTNode) -> None:
-        start = self._stack[-1]
-        super().after_codegen(node)
-        if node in self.wanted:
-            self.inclusive[node] = CodeRange(start, CodePosition(self.line, self.column))
-            self.wanted.discard(node)
-            if not self.wanted:
-                raise _AllPlaced
+    ) -> Any:
+        if self.depth:
+            return _Recorded(self, node, start_node, end_node)
+        return _UNRECORDED
 
 
 @dataclass(frozen=True)
@@ -70,24 +149,45 @@ class NodePlaces:
 
     syntactic: dict[cst.CSTNode, CodeRange]
     inclusive: dict[cst.CSTNode, CodeRange]
+    # The indentation tokens in force where each node starts.
+    indents: dict[cst.CSTNode, tuple[str, ...]] = field(default_factory=dict)
 
 
-def locate(module: cst.Module, nodes: Collection[cst.CSTNode]) -> NodePlaces:
-    """Ranges of `nodes` (0-based columns, as libcst counts them)."""
-    sink = _Sink()
-    state = _StoppingState(
-        default_indent=module.default_indent,
-        default_newline=module.default_newline,
-        provider=sink,
-        wanted=set(nodes),
-    )
-    if state.wanted:
-        try:
-            module._codegen(state)
-        except _AllPlaced:
-            pass
-    syntactic = {node: sink._computed[node] for node in nodes if node in sink._computed}
-    return NodePlaces(syntactic=syntactic, inclusive=state.inclusive)
+class _Lines:
+    """Turns character offsets of a text into (1-based line, 0-based column) positions."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]
+
+    def position(self, offset: int) -> CodePosition:
+        line = bisect_right(self.starts, offset)
+        return CodePosition(line, offset - self.starts[line - 1])
+
+    def range(self, offsets: tuple[int, int]) -> CodeRange:
+        return CodeRange(self.position(offsets[0]), self.position(offsets[1]))
+
+
+def locate(module: cst.Module, nodes: Collection[cst.CSTNode], source: str | None = None) -> NodePlaces:
+    """Ranges of `nodes` (0-based columns, as libcst counts them).
+
+    `source` is the text `module` was parsed from (its code); given, it saves generating it.
+    """
+    wanted = {id(node): node for node in nodes}
+    if not wanted:
+        return NodePlaces({}, {}, {})
+    state = _OffsetState(module, wanted)
+    try:
+        module._codegen(state)
+    except _AllPlaced:
+        pass
+    text = module.code if source is None else source
+    if not module.has_trailing_newline:
+        text += module.default_newline  # libcst counts the newline it generates, then drops
+    lines = _Lines(text)
+    syntactic = {node: lines.range(state.syntactic[key]) for key, node in wanted.items() if key in state.syntactic}
+    inclusive = {node: lines.range(state.inclusive[key]) for key, node in wanted.items() if key in state.inclusive}
+    indents = {node: state.indents[key] for key, node in wanted.items() if key in state.indents}
+    return NodePlaces(syntactic=syntactic, inclusive=inclusive, indents=indents)
 
 
 __all__ = ["CodegenState", "NodePlaces", "locate"]

@@ -16,6 +16,9 @@ FORMATS: dict[str, str] = {
     "concise": "layercheck.reporters.concise",
     "json": "layercheck.reporters.json_format",
     "github": "layercheck.reporters.github",
+    "sarif": "layercheck.reporters.sarif",
+    "junit": "layercheck.reporters.junit",
+    "gitlab": "layercheck.reporters.gitlab",
 }
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from layercheck.diagnostics import Diagnostic
 from layercheck.registry import BY_CODE
 
-RULE_URL = "https://github.com/layercheck/layercheck/blob/main/rules/{code}.md"
+# Rule pages are named `rules/<code>-<name>.md` (see rules/README.md).
+RULE_URL = "https://github.com/layercheck/layercheck/blob/main/rules/{page}.md"
 
 
 @dataclass
@@ -39,7 +40,9 @@ def rule_name(code: str) -> str:
 
 
 def rule_url(code: str) -> str:
-    return RULE_URL.format(code=code)
+    """The web address of a rule's page."""
+    info = BY_CODE.get(code)
+    return RULE_URL.format(page=f"{code}-{info.name}" if info else code)
 
 
 def absolute(path: str) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from layercheck.engine.context import NodeFix
+from layercheck.diagnostics import Condition
 from layercheck.rules.base import Rule
 from layercheck.rules.logcalls import LogCall, as_log_call, is_fstring, is_string_literal
+from layercheck.rules.logfix import message_fix
 
 
 def formatting_kind(node: cst.BaseExpression) -> str | None:
@@ -14,9 +15,7 @@ def formatting_kind(node: cst.BaseExpression) -> str | None:
     if isinstance(node, cst.BinaryOperation):
         if isinstance(node.operator, cst.Modulo) and is_string_literal(node.left):
             return "%"
-        if isinstance(node.operator, cst.Add) and (
-            _has_string(node.left) or _has_string(node.right)
-        ):
+        if isinstance(node.operator, cst.Add) and (_has_string(node.left) or _has_string(node.right)):
             return "+"
     if (
         isinstance(node, cst.Call)
@@ -36,30 +35,6 @@ def _has_string(node: cst.BaseExpression) -> bool:
     return False
 
 
-def percent_fix(log: LogCall) -> NodeFix | None:
-    """`log.info("x %s" % y)` becomes `log.info("x %s", y)` for stdlib loggers."""
-    value = log.message.value
-    if log.flavour != "stdlib" or not isinstance(value, cst.BinaryOperation):
-        return None
-    if not isinstance(value.left, cst.SimpleString):
-        return None
-    right = value.right
-    if isinstance(right, cst.Tuple):
-        extra = [cst.Arg(element.value) for element in right.elements if not isinstance(element, cst.StarredElement)]
-        if len(extra) != len(right.elements):
-            return None
-    elif isinstance(right, (cst.Dict, cst.DictComp)):
-        return None
-    else:
-        extra = [cst.Arg(right)]
-    args = list(log.call.args)
-    index = args.index(log.message)
-    args[index] = cst.Arg(value.left)
-    args[index + 1 : index + 1] = extra
-    new_call = log.call.with_changes(args=[a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in args])
-    return NodeFix("Pass the values as lazy `%s` arguments", ((log.call, new_call),), "unsafe")
-
-
 class FormattedLogMessage(Rule):
     """Flags a log message built eagerly with `%`, `.format()` or string `+`.
 
@@ -77,10 +52,16 @@ class FormattedLogMessage(Rule):
         kind = formatting_kind(log.message.value)
         if kind is None:
             return
-        message = f"log message built with `{kind}`; log an event name with keyword arguments"
-        if log.flavour == "stdlib" or (log.condition is None and log.flavour != "structlog"):
-            message = f"log message built with `{kind}`; pass values as lazy `%s` arguments"
+        messages = {
+            "structlog": f"log message built with `{kind}`; log an event name with keyword arguments",
+            "stdlib": f"log message built with `{kind}`; pass values as lazy `%s` arguments",
+        }
         if log.condition is None:
-            self.report(log.message.value, message, fix=percent_fix(log))
-        else:
-            self.report(log.message.value, message, condition=log.condition)
+            message = messages["structlog" if log.flavour == "structlog" else "stdlib"]
+            self.report(log.message.value, message, fix=message_fix(log))
+            return
+        # The logger comes from another module: report once per flavour the index may confirm.
+        for flavour, kind_of_logger in (("structlog", "structlog_logger"), ("stdlib", "stdlib_logger")):
+            typed = LogCall(log.call, log.method, log.message, flavour, None)
+            condition = Condition(kind_of_logger, log.condition.names)
+            self.report(log.message.value, messages[flavour], fix=message_fix(typed), condition=condition)

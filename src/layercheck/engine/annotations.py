@@ -1,0 +1,93 @@
+"""The classes a type expression names: `list[User]`, `Optional[User]`, `User | None`, `"User"`.
+
+Rules that ask "does this annotation (or `response_model=`) name an ORM model?" and the facts
+collector (which records what each function's return annotation names) walk type
+expressions the same way, so the answer is the same wherever it is asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from layercheck.engine.names import NameTable
+
+# Subscripts whose arguments are not types (`Literal["a"]`) or only partly (`Annotated[X, meta]`).
+_VALUE_SUBSCRIPTS = frozenset({"Literal"})
+_FIRST_ONLY_SUBSCRIPTS = frozenset({"Annotated"})
+_MAX_STRING_ANNOTATION = 500
+
+
+def annotation_names(
+    expression: cst.BaseExpression, names: NameTable, report_node: cst.CSTNode | None = None
+) -> Iterator[tuple[cst.CSTNode, str]]:
+    """Each class named in a type expression, with the node a finding should point at.
+
+    Containers are looked through (`list[X]`, `Sequence[X]`, `tuple[X, Y]`, `dict[str, X]`,
+    `Optional[X]`, `X | None`, `Annotated[X, ...]`); a string annotation is parsed and its
+    names resolved in the current scope, reported on the string itself. Builtins (`int`,
+    `None`) are yielded as `builtins.<name>`; names bound to local values are skipped.
+    """
+    node = expression
+    if isinstance(node, (cst.Name, cst.Attribute)):
+        qualname = names.qualified_name(node) or _module_value(node, names)
+        if qualname is not None:
+            yield (report_node or node), qualname
+    elif isinstance(node, cst.Subscript):
+        outer = names.qualified_name(node.value) or ""
+        short = outer.rsplit(".", 1)[-1]
+        if short in _VALUE_SUBSCRIPTS:
+            return
+        elements = node.slice[:1] if short in _FIRST_ONLY_SUBSCRIPTS else node.slice
+        for element in elements:
+            if isinstance(element.slice, cst.Index):
+                yield from annotation_names(element.slice.value, names, report_node)
+    elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        yield from annotation_names(node.left, names, report_node)
+        yield from annotation_names(node.right, names, report_node)
+    elif isinstance(node, (cst.Tuple, cst.List)):
+        for item in node.elements:
+            yield from annotation_names(item.value, names, report_node)
+    elif isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        parsed = _parse_string_annotation(node)
+        if parsed is not None:
+            yield from annotation_names(parsed, names, report_node or node)
+
+
+def _module_value(node: cst.Name | cst.Attribute, names: NameTable) -> str | None:
+    """`pkg.mod.ModelT` for a module-level value used as a type (`ModelT = TypeVar(...)`)."""
+    if not isinstance(node, cst.Name):
+        return None
+    binding = names.scopes[0].names.get(node.value)
+    if binding is None or binding is not names.lookup(node.value) or binding.logger:
+        return None
+    return f"{names.module}.{node.value}"
+
+
+def _parse_string_annotation(node: cst.SimpleString | cst.ConcatenatedString) -> cst.BaseExpression | None:
+    try:
+        text = node.evaluated_value
+    except Exception:  # bytes, or an f-string piece: not an annotation
+        return None
+    if not isinstance(text, str) or not text.strip() or len(text) > _MAX_STRING_ANNOTATION:
+        return None
+    try:
+        return cst.parse_expression(text.strip())
+    except Exception:  # not a valid expression: not a forward reference
+        return None
+
+
+def project_class_names(expression: cst.BaseExpression, names: NameTable) -> Iterator[tuple[cst.CSTNode, str]]:
+    """`annotation_names` without builtins and the standard typing vocabulary.
+
+    What is left may be a project class (an ORM model, a schema) or a third-party one; the
+    project index tells which.
+    """
+    for node, qualname in annotation_names(expression, names):
+        if qualname.split(".", 1)[0] in _NOT_PROJECT_ROOTS:
+            continue
+        yield node, qualname
+
+
+_NOT_PROJECT_ROOTS = frozenset({"builtins", "typing", "typing_extensions", "collections", "types"})

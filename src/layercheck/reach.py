@@ -1,0 +1,170 @@
+"""Which project files a run reads: the checked ones, and every module they can lead to.
+
+Cross-module facts come from the whole project, but a question about a name is answered
+by the modules on its way only: the module it is imported from, the packages above it,
+the modules those re-export from, the modules defining base classes, and so on. A run on
+part of a project (`layercheck src/app` with the tests beside it, pre-commit's changed
+files) reads the checked files, then every project module their names can lead to, round
+after round, and never the tests, scripts or migrations nothing checked imports. Reading
+fewer files changes no answer: a module is left out only when no name resolution from the
+checked files can reach it, and the index still knows the names of the modules left out
+(a tail spelling they share stays ambiguous, as it is in a full read).
+
+Questions about every module at once (does some module register an exception handler?)
+are the exception: their condition kinds are declared in `index.WHOLE_PROJECT_KINDS`, with
+the byte strings a module needs to have the fact. When a checked file asks one and the files
+read so far do not settle it, the run also reads every file that contains those bytes. A
+project rule that looks at every module sets `whole_project`: the run then reads them all.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Iterator
+
+from layercheck.facts import ModuleFacts
+from layercheck.index import WHOLE_PROJECT_KINDS, ProjectIndex
+from layercheck.records import FileRecord, FileTask
+from layercheck.registry import RULES
+from layercheck.settings import Settings
+
+Read = Callable[[list[FileTask]], dict[str, FileRecord]]
+IndexBuilder = Callable[[Iterable[FileRecord], Iterable[str]], ProjectIndex]
+
+
+class ModuleMap:
+    """Every project module name (each file's name and aliases, and their tail spellings,
+    as the index resolves them) with the files that bear it."""
+
+    def __init__(self, tasks: Iterable[FileTask]) -> None:
+        self.files: dict[str, list[str]] = {}
+        for task in tasks:
+            for name in (task.module, *task.aliases):
+                self.files.setdefault(name, []).append(task.path)
+        # A tail the index finds ambiguous resolves nowhere; reading its files anyway is
+        # harmless (more facts never change an answer) and keeps this simple.
+        self.tails: dict[str, list[str]] = {}
+        for name, paths in self.files.items():
+            parts = name.split(".")
+            for start in range(1, len(parts)):
+                tail = ".".join(parts[start:])
+                if tail not in self.files:
+                    self.tails.setdefault(tail, []).extend(paths)
+
+    def files_named(self, dotted: str) -> list[str]:
+        """The files a dotted name can resolve into: each module named by one of its prefixes."""
+        found: list[str] = []
+        parts = dotted.split(".")
+        for cut in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:cut])
+            found.extend(self.files.get(prefix, ()))
+            found.extend(self.tails.get(prefix, ()))
+        return found
+
+
+def referenced_names(record: FileRecord) -> Iterator[str]:
+    """The dotted names in a record that the index may resolve (all come from imports,
+    except a package's own definitions, which a submodule of the same name would shadow)."""
+    facts: ModuleFacts = record.facts
+    for item in facts.imports:
+        yield item.target
+    yield from facts.bindings.values()
+    yield from facts.instances.values()
+    for fact in facts.classes.values():
+        yield from fact.bases
+    if facts.is_package:
+        for name in (*facts.classes, *facts.functions):
+            yield f"{facts.module}.{name}"
+    for candidate in record.candidates:
+        yield from candidate.condition.names
+
+
+def _whole_project_rules(settings: Settings) -> bool:
+    """Whether an enabled project rule asks about every module."""
+    enabled = settings.enabled_codes()
+    for info in RULES:
+        if info.scope != "project" or info.code not in enabled or info.implementation is None:
+            continue
+        module_name, class_name = info.implementation.split(":")
+        rule_class = getattr(importlib.import_module(module_name), class_name)
+        if getattr(rule_class, "whole_project", False):
+            return True
+    return False
+
+
+def _unsettled_markers(records: dict[str, FileRecord], checked: list[str], index: ProjectIndex) -> set[bytes]:
+    """The bytes of the whole-project questions the checked files ask and the partial
+    index cannot answer yet."""
+    markers: set[bytes] = set()
+    for path in checked:
+        record = records.get(path)
+        for candidate in record.candidates if record is not None else ():
+            if not index.settles(candidate.condition):
+                markers.update(WHOLE_PROJECT_KINDS[candidate.condition.kind])
+    return markers
+
+
+def _mentions(path: str, markers: set[bytes]) -> bool:
+    """Whether the file (its path or its bytes) contains one of `markers`."""
+    if any(marker.decode() in path for marker in markers):
+        return True
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return True  # unreadable: the runner reads it and reports why
+    return any(marker in data for marker in markers)
+
+
+def read_reachable(
+    tasks: dict[str, FileTask],
+    checked: list[str],
+    records: dict[str, FileRecord],
+    read: Read,
+    build: IndexBuilder,
+    settings: Settings,
+) -> tuple[dict[str, FileRecord], ProjectIndex]:
+    """Records of the checked files and of every module they can reach, by path, sorted,
+    and the index over them. `records` holds what is already known (an editor buffer)."""
+    records = dict(records)
+    pending = [path for path in checked if path not in records and path in tasks]
+    if pending:
+        records.update(read([tasks[path] for path in pending]))
+    if _whole_project_rules(settings):
+        return _read_rest(tasks, records, read, build)
+    modules = ModuleMap(tasks.values())
+    frontier = list(records)
+    while frontier:
+        found: set[str] = set()
+        for path in frontier:
+            for name in referenced_names(records[path]):
+                found.update(p for p in modules.files_named(name) if p not in records)
+        frontier = sorted(found)
+        if frontier:
+            records.update(read([tasks[path] for path in frontier]))
+    records = dict(sorted(records.items()))
+    unread = [path for path in tasks if path not in records]
+    index = build(records.values(), _names_of(tasks, unread))
+    markers = _unsettled_markers(records, checked, index) if unread else set()
+    if markers:
+        settling = [tasks[path] for path in unread if _mentions(path, markers)]
+        if settling:
+            records.update(read(settling))
+            records = dict(sorted(records.items()))
+            unread = [path for path in tasks if path not in records]
+            index = build(records.values(), _names_of(tasks, unread))
+    return records, index
+
+
+def _read_rest(
+    tasks: dict[str, FileTask], records: dict[str, FileRecord], read: Read, build: IndexBuilder
+) -> tuple[dict[str, FileRecord], ProjectIndex]:
+    rest = [task for path, task in tasks.items() if path not in records]
+    if rest:
+        records.update(read(rest))
+    records = dict(sorted(records.items()))
+    return records, build(records.values(), ())
+
+
+def _names_of(tasks: dict[str, FileTask], paths: list[str]) -> list[str]:
+    return [name for path in paths for name in (tasks[path].module, *tasks[path].aliases)]

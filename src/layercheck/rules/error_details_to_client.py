@@ -1,0 +1,181 @@
+"""LC603 error-details-to-client: internal error details sent to clients."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from layercheck.diagnostics import Condition
+from layercheck.engine.context import FileContext
+from layercheck.rules.base import Rule
+from layercheck.rules.http_in_repository import HTTP_EXCEPTIONS
+
+RESPONSE_MODULES = ("fastapi.responses.", "starlette.responses.", "fastapi.Response")
+TRACEBACK_FORMATTERS = frozenset(
+    {"traceback.format_exc", "traceback.format_exception", "traceback.format_tb", "traceback.format_stack"}
+)
+# Exceptions whose message is written for the client: the request's own validation errors,
+# HTTP errors. Sending their text back leaks nothing internal.
+CLIENT_FACING = frozenset(
+    {
+        *HTTP_EXCEPTIONS,
+        "fastapi.exceptions.RequestValidationError",
+        "fastapi.exceptions.WebSocketRequestValidationError",
+        "fastapi.exceptions.ResponseValidationError",
+        "pydantic.ValidationError",
+        "pydantic_core.ValidationError",
+        "pydantic.error_wrappers.ValidationError",
+    }
+)
+_STRINGIFIERS = frozenset({"builtins.str", "builtins.repr", "builtins.format"})
+
+# name of the exception variable -> qualified names of the classes it may hold
+_Frame = dict[str, tuple[str, ...]]
+
+
+class ErrorDetailsToClient(Rule):
+    """Flags an exception's text or a traceback put into what the client receives: the
+    `detail` of an `HTTPException` (or of a project exception class), the `content` of a
+    response (`JSONResponse`...). Leaks: `str(exc)`, `repr(exc)`, `f"...{exc}"`,
+    `exc.args`, `traceback.format_exc()`, also inside a dict or a concatenation.
+
+    `exc` is the name bound by `except ... as exc`, or an exception handler's parameter
+    annotated with an exception class. The backend guide: "Never expose stack traces to API
+    consumers." The text of a database or library error names tables, columns, hosts and
+    code paths. An exception class defined in the project (a domain error whose message is
+    written for the user) and the request's own validation errors are not flagged.
+    """
+
+    code = "LC603"
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._frames: list[_Frame] = []
+
+    # ----- which names hold exceptions ---------------------------------------------------
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        frame: _Frame = {}
+        if node.name is not None and isinstance(node.name.name, cst.Name) and node.type is not None:
+            types = node.type.elements if isinstance(node.type, cst.Tuple) else None
+            values = [element.value for element in types] if types is not None else [node.type]
+            frame[node.name.name.value] = tuple(self.names.qualified_name(value) or "" for value in values)
+        self._frames.append(frame)
+
+    def leave_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self._frames.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        frame: _Frame = {}
+        for param in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params):
+            if param.annotation is None:
+                continue
+            qualname = self.names.qualified_name(param.annotation.annotation) or ""
+            if qualname.endswith(("Exception", "Error")):
+                frame[param.name.value] = (qualname,)
+        self._frames.append(frame)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._frames.pop()
+
+    def _exception_types(self, name: str) -> tuple[str, ...] | None:
+        for frame in reversed(self._frames):
+            if name in frame:
+                return frame[name]
+        return None
+
+    # ----- what reaches the client -------------------------------------------------------
+
+    def visit_Call(self, node: cst.Call) -> None:
+        qualname = self.names.qualified_name(node.func) or ""
+        last = qualname.rsplit(".", 1)[-1] if qualname else _last_name(node.func)
+        if qualname in HTTP_EXCEPTIONS:
+            sent = self._argument(node, "detail", 1)
+        elif qualname.startswith(RESPONSE_MODULES) and last.endswith("Response"):
+            sent = self._argument(node, "content", 0)
+        elif last.endswith(("Exception", "Error")):
+            sent = self._argument(node, "detail", None)
+        else:
+            return
+        if sent is not None:
+            self._check(sent)
+
+    @staticmethod
+    def _argument(call: cst.Call, keyword: str, position: int | None) -> cst.BaseExpression | None:
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == keyword:
+                return arg.value
+        positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+        if position is not None and len(positional) > position:
+            return positional[position].value
+        return None
+
+    def _check(self, value: cst.BaseExpression) -> None:
+        for node, types in self._leaks(value):
+            message = "exception text sent to the client; log it and send a generic message"
+            if types is None:
+                self.report(node, "traceback sent to the client; log it and send a generic message")
+            elif any(not name or name in CLIENT_FACING for name in types):
+                continue
+            elif all(name.startswith("builtins.") for name in types):
+                self.report(node, message)
+            else:
+                # A domain error defined in the project carries a message meant for users.
+                self.report(node, message, condition=Condition("project_class", types, negate=True))
+
+    def _leaks(self, node: cst.BaseExpression) -> list[tuple[cst.BaseExpression, tuple[str, ...] | None]]:
+        """Sub-expressions that put an exception's text (types) or a traceback (None) in `node`."""
+        found: list[tuple[cst.BaseExpression, tuple[str, ...] | None]] = []
+        if isinstance(node, cst.Call):
+            qualname = self.names.qualified_name(node.func)
+            if qualname in TRACEBACK_FORMATTERS:
+                return [(node, None)]
+            if qualname in _STRINGIFIERS and node.args:
+                types = self._exception_value(node.args[0].value)
+                if types is not None:
+                    return [(node, types)]
+            for arg in node.args:  # `"".join(...)`, `"{}".format(exc)`
+                found.extend(self._leaks(arg.value))
+            # `str(exc).lower()` leaks; a method of the exception itself (`exc.errors()`) is
+            # the class's own rendering for clients.
+            if isinstance(node.func, cst.Attribute) and not isinstance(node.func.value, cst.Name):
+                found.extend(self._leaks(node.func.value))
+            return found
+        types = self._exception_value(node)
+        if types is not None:
+            return [(node, types)]
+        if isinstance(node, cst.FormattedString):
+            for part in node.parts:
+                if isinstance(part, cst.FormattedStringExpression):
+                    inner = self._leaks(part.expression)
+                    if inner:
+                        return [(node, inner[0][1])]
+        elif isinstance(node, cst.BinaryOperation):
+            found.extend(self._leaks(node.left))
+            found.extend(self._leaks(node.right))
+        elif isinstance(node, cst.ConcatenatedString):
+            found.extend(self._leaks(node.left))
+            found.extend(self._leaks(node.right))
+        elif isinstance(node, cst.Dict):
+            for element in node.elements:
+                if isinstance(element, cst.DictElement):
+                    found.extend(self._leaks(element.value))
+        elif isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            for item in node.elements:
+                found.extend(self._leaks(item.value))
+        return found
+
+    def _exception_value(self, node: cst.BaseExpression) -> tuple[str, ...] | None:
+        """The caught types when `node` is an exception variable or its `.args`."""
+        if isinstance(node, cst.Attribute) and node.attr.value == "args":
+            node = node.value
+        if isinstance(node, cst.Name):
+            return self._exception_types(node.value)
+        return None
+
+
+def _last_name(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return ""

@@ -1,0 +1,163 @@
+"""LC704 print-in-server-code: `print()` in code that runs inside the server."""
+
+from __future__ import annotations
+
+import os
+
+import libcst as cst
+
+from layercheck.engine.context import FileContext
+from layercheck.layers import glob_to_regex
+from layercheck.rules.base import Rule
+
+# Decorators that make a function a command-line command (click, typer, their groups).
+_CLI_DECORATOR_ATTRIBUTES = frozenset({"command", "group", "callback", "result_callback"})
+_CLI_MODULES = ("click", "typer", "asyncclick", "cyclopts")
+# Importing one of these makes a module a command-line program.
+_SCRIPT_MODULES = frozenset({*_CLI_MODULES, "argparse", "fire"})
+_APP_CLASSES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
+
+
+class PrintInServerCode(Rule):
+    """Flags calls to the builtin `print()` in server code.
+
+    `print` writes unstructured text to stdout: no level, no timestamp, no request id, and
+    nothing the log pipeline can filter or alert on (backend guide, step 6: logging).
+
+    Server code is every module except: tests and migrations (by layer, and any module that
+    imports `alembic`); command-line code: the `allowed-paths` globs (`scripts/`, `cli.py`,
+    `__main__.py`, `manage.py`...), and modules outside the held layers that import
+    `argparse`/`click`/`typer` or have an `if __name__ == "__main__":` block, unless they
+    create the FastAPI app; elsewhere, functions decorated as click/typer commands, the
+    `__main__` block and the functions it calls. A local or imported `print`
+    (`from rich import print`) is not the builtin and is not reported.
+    """
+
+    code = "LC704"
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        relative = os.path.relpath(context.task.path, context.settings.project_root)
+        relative = relative.replace(os.sep, "/")
+        self.allowed_path = any(
+            glob_to_regex(glob.strip("/")).match(relative) for glob in self.options["allowed-paths"]
+        )
+        self.imports_alembic = False
+        self.imports_cli = False
+        self.has_main_guard = False
+        self.creates_app = False
+        # (call, name of the enclosing module-level function or None)
+        self.prints: list[tuple[cst.Call, str | None]] = []
+        # Module-level functions called from the `__main__` block: the script's entry points.
+        self.entry_points: set[str] = set()
+        self._main_guard_depth = 0
+        self._cli_function_depth = 0
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            self._imported(_top_name(alias.name))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.module is not None and not node.relative:
+            self._imported(_top_name(node.module))
+
+    def _imported(self, top: str | None) -> None:
+        if top == "alembic":
+            self.imports_alembic = True
+        elif top in _SCRIPT_MODULES:
+            self.imports_cli = True
+
+    def visit_If(self, node: cst.If) -> None:
+        if _is_main_guard(node.test):
+            self._main_guard_depth += 1
+            self.has_main_guard = True
+
+    def leave_If(self, original_node: cst.If) -> None:
+        if _is_main_guard(original_node.test):
+            self._main_guard_depth -= 1
+
+    def visit_Name(self, node: cst.Name) -> None:
+        # `main()`, `asyncio.run(main())`, `typer.run(main)` under the `__main__` guard.
+        if self._main_guard_depth:
+            self.entry_points.add(node.value)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if any(self._is_cli_decorator(d.decorator) for d in node.decorators):
+            self._cli_function_depth += 1
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        if any(self._is_cli_decorator(d.decorator) for d in original_node.decorators):
+            self._cli_function_depth -= 1
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.allowed_path:
+            return
+        if self._main_guard_depth:
+            return
+        if self._cli_function_depth:
+            return
+        qualname = self.names.qualified_name(node.func)
+        if qualname == "builtins.print":
+            self.prints.append((node, self._top_function()))
+        elif qualname in _APP_CLASSES:
+            self.creates_app = True
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if self.imports_alembic:
+            return
+        # A program run from the command line (argparse/click/typer, or a `__main__` guard),
+        # unless it is part of the layers or builds the web app itself.
+        is_script = (self.imports_cli or self.has_main_guard) and not self.context.task.held
+        if is_script and not self.creates_app:
+            return
+        for call, function in self.prints:
+            if function is not None and function in self.entry_points:
+                continue
+            self.report(call, "`print()` in server code; log with a structured logger instead")
+
+    def _top_function(self) -> str | None:
+        for node in self.context.ancestors:
+            if isinstance(node, cst.FunctionDef):
+                return node.name.value
+            if isinstance(node, cst.ClassDef):
+                return None
+        return None
+
+    def _is_cli_decorator(self, decorator: cst.BaseExpression) -> bool:
+        target = decorator.func if isinstance(decorator, cst.Call) else decorator
+        qualname = self.names.qualified_name(target) or ""
+        if qualname.split(".")[0] in _CLI_MODULES:
+            return True
+        if not isinstance(target, cst.Attribute) or target.attr.value not in _CLI_DECORATOR_ATTRIBUTES:
+            return False
+        # `@app.command()` on `app = typer.Typer()`, `@cli.command()` on a click group function.
+        receiver = self.names.value_binding(target.value)
+        if receiver is None:
+            return False
+        if receiver.instance_of is not None:
+            return receiver.instance_of.split(".")[0] in _CLI_MODULES
+        return receiver.qualname == f"{self.names.module}.{dotted(target.value)}"
+
+
+def _top_name(node: cst.BaseExpression) -> str | None:
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def dotted(node: cst.BaseExpression) -> str:
+    return node.value if isinstance(node, cst.Name) else ""
+
+
+def _is_main_guard(test: cst.BaseExpression) -> bool:
+    """`__name__ == "__main__"` (either way round)."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    if not isinstance(test.comparisons[0].operator, cst.Equal):
+        return False
+    sides = [test.left, test.comparisons[0].comparator]
+    has_name = any(isinstance(side, cst.Name) and side.value == "__name__" for side in sides)
+    has_main = any(
+        isinstance(side, cst.SimpleString) and side.evaluated_value == "__main__" for side in sides
+    )
+    return has_name and has_main

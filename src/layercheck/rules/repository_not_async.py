@@ -1,0 +1,183 @@
+"""LC401 repository-not-async: a repository function or method is not `async def`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+
+import libcst as cst
+
+from layercheck.diagnostics import Condition
+from layercheck.engine.context import FileContext
+from layercheck.engine.names import dotted_name
+from layercheck.rules.base import Rule
+from layercheck.vocabulary import SESSION_PARAMETER_NAMES, SQL_MODULES
+
+# Decorators that make a function something other than a repository operation: properties,
+# stubs, and SQLAlchemy hooks, which SQLAlchemy calls synchronously.
+_EXEMPT_DECORATORS = frozenset(
+    {
+        "property",
+        "cached_property",
+        "overload",
+        "hybrid_property",
+        "hybrid_method",
+        "declared_attr",
+        "listens_for",
+        "validates",
+        "compiles",
+    }
+)
+# Classes from these modules are value types (enums, models, tuples), not repositories.
+_VALUE_TYPE_MODULES = ("enum", "pydantic", "typing.NamedTuple", "typing.TypedDict", "builtins.Exception")
+# Only projects on SQLAlchemy's asyncio extension are held to async repositories: in a
+# project built on the sync `Session` throughout, `async def` would not make I/O async.
+_ASYNC_PROJECT = Condition("project_uses_async_sqlalchemy", ())
+
+
+def decorator_names(node: cst.FunctionDef | cst.ClassDef) -> list[str]:
+    """Dotted names of a definition's decorators (`@event.listens_for(...)` gives `event.listens_for`)."""
+    names = []
+    for decorator in node.decorators:
+        target = decorator.decorator
+        if isinstance(target, cst.Call):
+            target = target.func
+        name = dotted_name(target) if isinstance(target, (cst.Name, cst.Attribute)) else None
+        if name is not None:
+            names.append(name)
+    return names
+
+
+def is_exempt(node: cst.FunctionDef) -> bool:
+    """Properties and their setters, overload stubs, event hooks: not operations a caller awaits."""
+    for name in decorator_names(node):
+        last = name.rsplit(".", 1)[-1]
+        if last in _EXEMPT_DECORATORS or last in ("setter", "getter", "deleter"):
+            return True
+    return False
+
+
+@dataclass
+class _Candidate:
+    """A sync function under inspection until its body has been walked."""
+
+    node: cst.FunctionDef
+    owner: cst.ClassDef | None
+    # Whether the body touches the database: a sqlalchemy/sqlmodel name or a session.
+    database_work: bool = False
+    returns: list[cst.BaseExpression | None] = field(default_factory=list)
+
+
+class RepositoryNotAsync(Rule):
+    """Flags a repository function or method defined with `def` instead of `async def`.
+
+    The backend guide's repository rule: "Every method is async def." A sync function in
+    the repository layer either blocks the event loop on I/O or is a helper the services
+    call directly, bypassing the async API. Checked: public (no leading `_`, unless
+    `include-private`) methods of module-level classes and module-level functions that
+    touch the database (a session, or a sqlalchemy construct such as `select()`). Not
+    checked: dunder methods, properties, `@overload` stubs, SQLAlchemy hooks
+    (`@event.listens_for`, `@validates`), factories that return `cls(...)` or a nested
+    function (`from_session`, `get_repository`), methods of value types (enums, Pydantic
+    models, named tuples, exceptions, dataclasses), and pure helpers with no database
+    work, and names matching `ignore-names`. Only in projects that use SQLAlchemy's
+    asyncio extension: a project on the sync
+    `Session` throughout is not asked to write `async def` around blocking calls.
+    """
+
+    code = "LC401"
+    layers = frozenset({"repository"})
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        # One entry per enclosing function: a candidate, or None for functions not checked.
+        self._functions: list[_Candidate | None] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._functions.append(self._candidate(node))
+
+    def _candidate(self, node: cst.FunctionDef) -> _Candidate | None:
+        if node.asynchronous is not None or self._functions or is_exempt(node):
+            return None
+        name = node.name.value
+        if name.startswith("__") and name.endswith("__"):
+            return None
+        if name.startswith("_") and not self.options["include-private"]:
+            return None
+        if any(fnmatchcase(name, pattern) for pattern in self.options["ignore-names"]):
+            return None
+        scopes = self.names.scopes
+        if len(scopes) == 1:
+            return _Candidate(node, None)
+        owner = self._enclosing_class()
+        if len(scopes) != 2 or owner is None or self._is_value_type(owner):
+            return None
+        return _Candidate(node, owner)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        candidate = self._functions.pop()
+        if candidate is None or _is_factory(candidate):
+            return
+        name = node.name.value
+        if candidate.owner is None:
+            if not candidate.database_work:
+                return  # a plain helper that happens to live in a repository module
+            message = f"repository function `{name}` is not `async def`"
+        else:
+            message = f"repository method `{candidate.owner.name.value}.{name}` is not `async def`"
+        self.report(node.name, message, condition=_ASYNC_PROJECT)
+
+    def _outermost(self) -> _Candidate | None:
+        return self._functions[0] if self._functions else None
+
+    def visit_Name(self, node: cst.Name) -> None:
+        candidate = self._outermost()
+        if candidate is None or candidate.database_work:
+            return
+        if node.value in SESSION_PARAMETER_NAMES:
+            candidate.database_work = True
+            return
+        qualname = self.names.qualified_name(node)
+        if qualname is not None and qualname.split(".", 1)[0] in SQL_MODULES:
+            candidate.database_work = True
+
+    def visit_Return(self, node: cst.Return) -> None:
+        candidate = self._outermost()
+        if candidate is not None and len(self._functions) == 1:
+            candidate.returns.append(node.value)
+
+    def _enclosing_class(self) -> cst.ClassDef | None:
+        ancestors = self.context.ancestors
+        if len(ancestors) >= 2 and isinstance(ancestors[-2], cst.ClassDef):
+            return ancestors[-2]
+        return None
+
+    def _is_value_type(self, owner: cst.ClassDef) -> bool:
+        if any(name.rsplit(".", 1)[-1] in ("dataclass", "define", "frozen") for name in decorator_names(owner)):
+            return True
+        for base in owner.bases:
+            target = base.value.value if isinstance(base.value, cst.Subscript) else base.value
+            qualname = self.names.qualified_name(target) or ""
+            if qualname.startswith(_VALUE_TYPE_MODULES) or qualname.endswith(("Error", "Exception")):
+                return True
+        return False
+
+
+def _is_factory(candidate: _Candidate) -> bool:
+    """Every `return` builds an object from `cls` or a class parameter, or hands back a
+    function defined inside: an alternative constructor or a dependency factory."""
+    if not candidate.returns:
+        return False
+    node = candidate.node
+    parameters = {param.name.value for param in (*node.params.posonly_params, *node.params.params)}
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    nested = {statement.name.value for statement in body if isinstance(statement, cst.FunctionDef)}
+    for value in candidate.returns:
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and (
+            value.func.value == "cls" or value.func.value in parameters
+        ):
+            continue
+        if isinstance(value, cst.Name) and value.value in nested:
+            continue
+        return False
+    return True

@@ -1,0 +1,211 @@
+"""LC402 repository-returns-dict: a repository returns dicts instead of ORM instances."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from layercheck.engine.context import FileContext
+from layercheck.rules.base import Rule
+
+# Containers whose items are what the function really returns.
+_WRAPPERS = frozenset(
+    {
+        "list",
+        "List",
+        "Sequence",
+        "Iterable",
+        "Iterator",
+        "AsyncIterator",
+        "Optional",
+        "Union",
+        "tuple",
+        "Tuple",
+        "set",
+        "Set",
+        "Collection",
+        "Awaitable",
+        "AsyncGenerator",
+        "Generator",
+    }
+)
+_DICT_TYPES = frozenset({"dict", "Dict", "Mapping", "MutableMapping"})
+_RECORD_MAPPINGS = frozenset({"RowMapping"})
+_LOOSE_VALUES = frozenset({"Any", "object"})
+
+
+@dataclass
+class _Function:
+    node: cst.FunctionDef
+    checked: bool
+    # What the return annotation says: a record (reported once, on the annotation), a
+    # mapping (only dict displays with string keys are records then), or no dict (None).
+    declared: bool | None
+
+
+def _last_name(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return None
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+def _heterogeneous(node: cst.BaseExpression) -> bool:
+    """`str | int`, `Union[str, int]`: values of several types, as a record's fields have."""
+    if isinstance(node, cst.BinaryOperation):
+        members = [node.left, node.right]
+    elif isinstance(node, cst.Subscript) and _last_name(node.value) == "Union":
+        members = [element.slice.value for element in node.slice if isinstance(element.slice, cst.Index)]
+    else:
+        return False
+    return len([member for member in members if not _is_none(member)]) > 1
+
+
+def dict_annotation(node: cst.BaseExpression) -> bool | None:
+    """Whether a return annotation names a record-like dict (True), a mapping (False: a
+    homogeneous `dict[K, V]` such as `dict[UUID, User]` or `dict[str, int]`), or no dict
+    at all (None).
+
+    Records: `dict`, `Mapping`, `dict[str, Any]`, `dict[str, object]`, `dict[str, int |
+    str]`, sqlalchemy's `RowMapping`, and containers of them (`list[dict]`).
+    """
+    if isinstance(node, cst.BinaryOperation):
+        found = [dict_annotation(node.left), dict_annotation(node.right)]
+        return True if True in found else (False if False in found else None)
+    if isinstance(node, cst.SimpleString):
+        text = node.evaluated_value
+        if not isinstance(text, str):
+            return None
+        try:
+            return dict_annotation(cst.parse_expression(text))
+        except cst.ParserSyntaxError:
+            return None
+    name = _last_name(node.value if isinstance(node, cst.Subscript) else node)
+    if name in _RECORD_MAPPINGS:
+        return True
+    if not isinstance(node, cst.Subscript):
+        return True if name in _DICT_TYPES else None
+    elements = [element.slice.value for element in node.slice if isinstance(element.slice, cst.Index)]
+    if name in _WRAPPERS:
+        found = [dict_annotation(element) for element in elements]
+        return True if True in found else (False if False in found else None)
+    if name not in _DICT_TYPES:
+        return None
+    if len(elements) != 2:
+        return True
+    value = elements[1]
+    return _last_name(value) in _LOOSE_VALUES or _heterogeneous(value)
+
+
+def record_literal(node: cst.BaseExpression) -> bool:
+    """A dict display with a string key (`{"orders": n}`): a record by construction."""
+    if isinstance(node, (cst.List, cst.Tuple)):
+        return any(record_literal(element.value) for element in node.elements if isinstance(element, cst.Element))
+    return isinstance(node, cst.Dict) and any(
+        isinstance(element, cst.DictElement) and isinstance(element.key, (cst.SimpleString, cst.FormattedString))
+        for element in node.elements
+    )
+
+
+def dict_value(node: cst.BaseExpression) -> bool:
+    """A returned expression that builds a dict record (or a list of them)."""
+    if isinstance(node, cst.Dict):
+        return bool(node.elements)
+    if isinstance(node, cst.DictComp):
+        # `{column.name: getattr(row, column.name) for column in ...}` turns a row into a
+        # record; `{user.id: user for user in users}` or `{id: count for ...}` is an index.
+        key, target = node.key, node.for_in.target
+        if isinstance(target, cst.Name) and isinstance(node.value, cst.Name) and node.value.value == target.value:
+            return False
+        if isinstance(key, cst.Attribute):
+            return key.attr.value in ("name", "key")
+        return isinstance(key, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)) or (
+            isinstance(key, cst.Call) and isinstance(key.func, cst.Name) and key.func.value == "str"
+        )
+    if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+        return dict_value(node.elt)
+    if isinstance(node, (cst.List, cst.Tuple)):
+        return any(
+            dict_value(element.value) for element in node.elements if isinstance(element, cst.Element)
+        )
+    return False
+
+
+class RepositoryReturnsDict(Rule):
+    """Flags a repository that hands out dicts instead of ORM instances: a `return` of a
+    dict literal, a dict comprehension or `dict(...)` (also inside a list), a
+    `.mappings()` or `._asdict()` call, or a return annotation naming a record-like dict
+    (`dict`, `dict[str, Any]`, `list[dict]`, `RowMapping`). A mapping with values of one
+    type (`dict[UUID, User]`, `dict[str, int]`, `{user.id: user for user in users}`) is an
+    index, not a record, and passes.
+
+    The backend guide: repositories "return ORM model instances, not dicts". A dict loses the
+    types, the relationships and the `from_attributes` mapping the service relies on to
+    build its schemas. Only public module-level functions and methods are checked: a
+    private helper that builds keyword arguments for a query is fine.
+    """
+
+    code = "LC402"
+    layers = frozenset({"repository"})
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._functions: list[_Function] = []
+        self._reported_return: cst.Return | None = None
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        name = node.name.value
+        scopes = self.names.scopes
+        top = len(scopes) == 1 or (len(scopes) == 2 and scopes[1].is_class)
+        checked = top and not self._functions and not name.startswith("_")
+        declared = dict_annotation(node.returns.annotation) if checked and node.returns else None
+        if declared and node.returns is not None:
+            message = f"repository `{name}` is annotated to return a dict; return ORM instances"
+            self.report(node.returns.annotation, message)
+        self._functions.append(_Function(node, checked, declared))
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._functions.pop()
+
+    def _current(self) -> _Function | None:
+        # Only the repository function itself, not a function nested in it.
+        if len(self._functions) != 1:
+            return None
+        function = self._functions[0]
+        return function if function.checked and function.declared is not True else None
+
+    def visit_Return(self, node: cst.Return) -> None:
+        function = self._current()
+        if function is None or node.value is None:
+            return
+        value = node.value
+        if function.declared is False:
+            flagged = record_literal(value)  # a declared mapping: only an obvious record counts
+        else:
+            flagged = dict_value(value) or self._dict_call(value)
+        if flagged:
+            self._reported_return = node
+            self.report(value, f"repository `{function.node.name.value}` returns a dict; return ORM instances")
+
+    def leave_Return(self, node: cst.Return) -> None:
+        if node is self._reported_return:
+            self._reported_return = None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        function = self._current()
+        if self._reported_return is not None or function is None or function.declared is False:
+            return
+        func = node.func
+        if isinstance(func, cst.Attribute) and not node.args and func.attr.value in ("mappings", "_asdict"):
+            self.report(node, f"`.{func.attr.value}()` turns rows into dicts in a repository; return ORM instances")
+
+    def _dict_call(self, value: cst.BaseExpression) -> bool:
+        if isinstance(value, cst.ListComp):
+            value = value.elt
+        return isinstance(value, cst.Call) and self.names.qualified_name(value.func) == "builtins.dict"

@@ -1,0 +1,60 @@
+"""LC202 router-calls-repository: a router calls a repository directly."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from layercheck.diagnostics import Condition
+from layercheck.engine.names import dotted_name
+from layercheck.rules.base import Rule
+from layercheck.rules.externals import is_external
+
+_DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends"})
+
+
+class RouterCallsRepository(Rule):
+    """Flags a call from a router into the repository layer, found by name resolution:
+    a repository module's function (`user_repo.get(...)`, aliases included), a repository
+    class (`OrderRepository(db)`, `Orders(db).list()`), or a method of a value annotated
+    with a repository class (`repo: UserRepository`, `Annotated[UserRepository, Depends()]`).
+
+    The request lifecycle is router -> service -> repository (backend guide, step 3); a
+    router that calls a repository skips the business rules of the service layer.
+    """
+
+    code = "LC202"
+    layers = frozenset({"api"})
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if self._inside_dependency_marker():
+            # `Depends(get_repository(UserRepository))` wires a dependency; the calls on the
+            # injected repository are the ones reported.
+            return
+        qualname = self.names.qualified_name(func)
+        if qualname is not None:
+            if is_external(qualname) or qualname.startswith(f"{self.names.module}."):
+                return
+            self.report(node, self._message(func), condition=Condition("repository_call", (qualname,)))
+            return
+        if not isinstance(func, cst.Attribute) or isinstance(func.value, cst.Call):
+            # `Orders(db).list()`: the constructor call inside is the one reported.
+            return
+        binding = self.names.value_binding(func.value)
+        if binding is None or binding.qualname is not None or not binding.instance_of:
+            return
+        if is_external(binding.instance_of):
+            return
+        self.report(node, self._message(func), condition=Condition("instance_layer:repository", (binding.instance_of,)))
+
+    def _inside_dependency_marker(self) -> bool:
+        for ancestor in self.context.ancestors:
+            if isinstance(ancestor, cst.Call) and self.names.qualified_name(ancestor.func) in _DEPENDENCY_MARKERS:
+                return True
+        return False
+
+    def _message(self, func: cst.BaseExpression) -> str:
+        shown = dotted_name(func) or self.context.code_for(func)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        return f"`{shown}()` calls the repository layer from a router; call a service instead"

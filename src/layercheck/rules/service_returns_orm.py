@@ -1,0 +1,172 @@
+"""LC301 service-returns-orm: a service hands an ORM model to its caller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from layercheck.diagnostics import Condition
+from layercheck.engine.annotations import project_class_names
+from layercheck.rules.base import Rule
+from layercheck.rules.externals import is_external
+
+if TYPE_CHECKING:
+    from layercheck.engine.context import FileContext
+
+_MAX_SHOWN = 60
+
+
+@dataclass
+class _Origin:
+    """Where a value came from: condition tags for the index, and the call as written."""
+
+    tags: tuple[str, ...]
+    source: str
+
+
+@dataclass
+class _Function:
+    name: str
+    checked: bool
+    # `annotation:<class>` tags: an ORM return annotation is reported once, on itself.
+    annotation_tags: tuple[str, ...] = ()
+    # Local names holding a value from a repository call or a constructor.
+    origins: dict[str, _Origin] = field(default_factory=dict)
+
+
+class ServiceReturnsOrm(Rule):
+    """Flags a service function whose return annotation names an ORM model (also inside
+    `list[...]`, `Optional[...]`, `X | None`, tuples, `Sequence[...]`, strings), or which
+    returns a value that came, within the function, from a repository call or an ORM
+    constructor (`user = await user_repo.get(...)`; `return user`) without being mapped
+    to a schema.
+
+    Services never return raw ORM models; they map them to schemas (backend guide, step 3).
+    An ORM object leaving the service carries an open session's lazy loads and every column
+    to the router.
+    """
+
+    code = "LC301"
+    layers = frozenset({"service"})
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._functions: list[_Function] = []
+
+    # ----- functions and their return annotations ---------------------------------------------
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        name = node.name.value
+        dunder = name.startswith("__") and name.endswith("__")
+        private = name.startswith("_") and not dunder
+        checked = self.names.function_depth == 0 and not dunder and (not private or bool(self.options["check-private"]))
+        if checked and any(self._is_overload(decorator.decorator) for decorator in node.decorators):
+            checked = False  # an `@overload` stub: the implementation is checked once
+        function = _Function(name, checked)
+        if checked and node.returns is not None:
+            tags = []
+            for name_node, qualname in project_class_names(node.returns.annotation, self.names):
+                tags.append(f"annotation:{qualname}")
+                self.report(
+                    name_node,
+                    f"service `{name}` returns ORM model `{qualname.rsplit('.', 1)[-1]}`; "
+                    "return a Pydantic schema (`Schema.model_validate(...)`)",
+                    condition=Condition("orm_model", (qualname,)),
+                )
+            function.annotation_tags = tuple(tags)
+        self._functions.append(function)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._functions.pop()
+
+    def _is_overload(self, decorator: cst.BaseExpression) -> bool:
+        return (self.names.qualified_name(decorator) or "") in ("typing.overload", "typing_extensions.overload")
+
+    # ----- following values --------------------------------------------------------------------
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        origin = self._origin(node.value)
+        for target in node.targets:
+            self._bind(target.target, origin)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind(node.target, self._origin(node.value))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind(node.target, None)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind(node.target, self._origin(node.value))
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind(node.target, None)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind(node.asname.name, None)
+
+    def _bind(self, target: cst.BaseExpression, origin: _Origin | None) -> None:
+        if not self._functions:
+            return
+        origins = self._functions[-1].origins
+        if isinstance(target, cst.Name):
+            if origin is None:
+                origins.pop(target.value, None)
+            else:
+                origins[target.value] = origin
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind(element.value, None)
+        elif isinstance(target, cst.StarredElement):
+            self._bind(target.value, None)
+
+    def _origin(self, expression: cst.BaseExpression) -> _Origin | None:
+        """Where a value comes from, if it may be an ORM instance: a call into the project
+        (a repository function or method, an ORM constructor), or a name holding one."""
+        if isinstance(expression, cst.Await):
+            expression = expression.expression
+        if isinstance(expression, cst.Name):
+            return self._functions[-1].origins.get(expression.value) if self._functions else None
+        if not isinstance(expression, cst.Call):
+            return None
+        func = expression.func
+        qualname = self.names.qualified_name(func)
+        if qualname is not None:
+            if is_external(qualname):
+                return None
+            return _Origin((f"call:{qualname}", f"orm:{qualname}"), self._shown(func))
+        if isinstance(func, cst.Attribute):
+            # A method of an annotated or constructed instance: `repo.get()`, `Repo(db).get()`.
+            binding = self.names.value_binding(func.value)
+            if binding is not None and binding.qualname is None and binding.instance_of:
+                if not is_external(binding.instance_of):
+                    return _Origin((f"call:{binding.instance_of}.{func.attr.value}",), self._shown(func))
+        return None
+
+    def _shown(self, func: cst.BaseExpression) -> str:
+        text = " ".join(self.context.code_for(func).split())
+        return (text[: _MAX_SHOWN - 3] + "...") if len(text) > _MAX_SHOWN else text
+
+    # ----- returns -----------------------------------------------------------------------------
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if not self._functions or node.value is None:
+            return
+        function = self._functions[-1]
+        if not function.checked:
+            return
+        value = node.value
+        elements = [e.value for e in value.elements] if isinstance(value, cst.Tuple) else [value]
+        for element in elements:
+            origin = self._origin(element)
+            if origin is None:
+                continue
+            self.report(
+                element,
+                f"service `{function.name}` returns ORM data from `{origin.source}()` unmapped; "
+                "return a Pydantic schema (`Schema.model_validate(...)`)",
+                condition=Condition("unmapped_orm_return", origin.tags + function.annotation_tags),
+            )

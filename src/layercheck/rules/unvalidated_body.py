@@ -1,0 +1,206 @@
+"""LC204 unvalidated-body: an endpoint reads a request body no Pydantic model validates."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from layercheck.rules.base import Rule
+from layercheck.rules.endpoints import path_parameters, route_decorator
+
+if TYPE_CHECKING:
+    from layercheck.engine.context import FileContext
+
+REQUEST_TYPES = frozenset(
+    {
+        "fastapi.Request",
+        "fastapi.requests.Request",
+        "starlette.requests.Request",
+        "starlette.requests.HTTPConnection",
+    }
+)
+# Conventional names of an unannotated request object.
+REQUEST_NAMES = frozenset({"request", "req"})
+JSON_PARSERS = frozenset({"json.loads", "orjson.loads", "ujson.loads", "simplejson.loads"})
+# Parameter markers that take the value from somewhere other than the body.
+_NOT_BODY_MARKERS = frozenset({"Depends", "Security", "Query", "Path", "Header", "Cookie", "Form", "File"})
+_BODY_MARKERS = frozenset({"Body"})
+# Annotations FastAPI reads from the body without any schema.
+_MAPPING_TYPES = frozenset(
+    {
+        "builtins.dict",
+        "typing.Dict",
+        "typing.Mapping",
+        "typing.MutableMapping",
+        "collections.abc.Mapping",
+        "collections.abc.MutableMapping",
+        "collections.OrderedDict",
+        "typing.OrderedDict",
+    }
+)
+_OPAQUE_TYPES = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object"})
+_SEQUENCE_TYPES = frozenset(
+    {
+        "builtins.list",
+        "builtins.set",
+        "builtins.frozenset",
+        "typing.List",
+        "typing.Set",
+        "typing.FrozenSet",
+        "typing.Sequence",
+        "collections.abc.Sequence",
+    }
+)
+_UNION_TYPES = frozenset({"typing.Optional", "typing.Union"})
+
+
+class UnvalidatedBody(Rule):
+    """Flags a router reading a request body that no Pydantic model validates: `await
+    request.json()`, `json.loads(await request.body())`, and endpoint parameters typed
+    `dict` / `Dict[...]` / `Mapping[...]` (FastAPI reads those from the body) or `Any` given
+    with `Body()`.
+
+    Routers only receive validated Pydantic inputs (backend guide, step 3): an unvalidated
+    body lets any shape reach the services, and the OpenAPI schema cannot describe it.
+    """
+
+    code = "LC204"
+    layers = frozenset({"api"})
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        # Per enclosing function: names holding the raw body (`body = await request.body()`).
+        self._raw_bodies: list[set[str]] = []
+
+    # ----- endpoint parameters -------------------------------------------------------------
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._raw_bodies.append(set())
+        route = route_decorator(node, self.names)
+        if route is None:
+            return
+        in_path = path_parameters(route)
+        params = node.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.annotation is None or param.name.value in in_path:
+                continue
+            shown = self._unvalidated_type(param)
+            if shown is not None:
+                self.report(
+                    param,
+                    f"body parameter `{param.name.value}: {shown}` is not validated; "
+                    "declare a Pydantic model for the body",
+                )
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._raw_bodies.pop()
+
+    def _unvalidated_type(self, param: cst.Param) -> str | None:
+        """The annotation's text when FastAPI would read this parameter as a schemaless body."""
+        assert param.annotation is not None
+        annotation = param.annotation.annotation
+        markers: list[str] = []
+        outer = self._qualname(annotation.value) if isinstance(annotation, cst.Subscript) else ""
+        if isinstance(annotation, cst.Subscript) and outer.rsplit(".", 1)[-1] == "Annotated":
+            elements = [e.slice for e in annotation.slice]
+            if not elements or not isinstance(elements[0], cst.Index):
+                return None
+            annotation_type = elements[0].value
+            markers.extend(self._marker(e.value) for e in elements[1:] if isinstance(e, cst.Index))
+        else:
+            annotation_type = annotation
+        if param.default is not None:
+            markers.append(self._marker(param.default))
+        if any(marker in _NOT_BODY_MARKERS for marker in markers):
+            return None
+        explicit_body = any(marker in _BODY_MARKERS for marker in markers)
+        if self._schemaless(annotation_type, explicit_body, inside=False):
+            return self.context.code_for(annotation_type)
+        return None
+
+    def _marker(self, expression: cst.BaseExpression) -> str:
+        """`Depends`, `Query`, `Body`... for a parameter default or `Annotated` metadata."""
+        if isinstance(expression, cst.Call):
+            expression = expression.func
+        return self._qualname(expression).rsplit(".", 1)[-1]
+
+    def _qualname(self, expression: cst.BaseExpression) -> str:
+        return self.names.qualified_name(expression) or ""
+
+    def _schemaless(self, annotation: cst.BaseExpression, explicit_body: bool, inside: bool) -> bool:
+        """Whether a type is a mapping (or, read from the body, `Any`), possibly wrapped in
+        `Optional`, a union or a list."""
+        if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+            return self._schemaless(annotation.left, explicit_body, inside) or self._schemaless(
+                annotation.right, explicit_body, inside
+            )
+        target = annotation.value if isinstance(annotation, cst.Subscript) else annotation
+        qualname = self._qualname(target)
+        if qualname in _MAPPING_TYPES:
+            return True
+        if qualname in _OPAQUE_TYPES:
+            # A bare `Any` parameter is a query parameter for FastAPI; inside a list or with
+            # `Body()` it is a body.
+            return explicit_body or inside
+        if isinstance(annotation, cst.Subscript) and (qualname in _UNION_TYPES or qualname in _SEQUENCE_TYPES):
+            body_container = inside or qualname in _SEQUENCE_TYPES
+            return any(
+                isinstance(element.slice, cst.Index)
+                and self._schemaless(element.slice.value, explicit_body, body_container)
+                for element in annotation.slice
+            )
+        return False
+
+    # ----- reading the raw body ------------------------------------------------------------
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if not self._raw_bodies or len(node.targets) != 1:
+            return
+        target = node.targets[0].target
+        if isinstance(target, cst.Name):
+            if self._is_raw_body(node.value):
+                self._raw_bodies[-1].add(target.value)
+            else:
+                self._raw_bodies[-1].discard(target.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "json" and not node.args:
+            if self._is_request(func.value):
+                self.report(node, "`request.json()` reads an unvalidated body; declare a Pydantic model parameter")
+            return
+        if self._qualname(func) in JSON_PARSERS and node.args:
+            if self._is_raw_body(self._unwrap_decode(node.args[0].value)):
+                self.report(node, "raw request body parsed as JSON without validation; declare a Pydantic model")
+
+    def _unwrap_decode(self, expression: cst.BaseExpression) -> cst.BaseExpression:
+        """`body.decode()` / `body.decode("utf-8")` is still the raw body."""
+        if (
+            isinstance(expression, cst.Call)
+            and isinstance(expression.func, cst.Attribute)
+            and expression.func.attr.value == "decode"
+        ):
+            return expression.func.value
+        return expression
+
+    def _is_raw_body(self, expression: cst.BaseExpression | None) -> bool:
+        if isinstance(expression, cst.Await):
+            expression = expression.expression
+        if isinstance(expression, cst.Name):
+            return bool(self._raw_bodies) and expression.value in self._raw_bodies[-1]
+        return (
+            isinstance(expression, cst.Call)
+            and isinstance(expression.func, cst.Attribute)
+            and expression.func.attr.value == "body"
+            and self._is_request(expression.func.value)
+        )
+
+    def _is_request(self, receiver: cst.BaseExpression) -> bool:
+        """A Starlette request: annotated as one, or an unannotated `request` parameter."""
+        binding = self.names.value_binding(receiver)
+        if binding is not None and binding.instance_of:
+            return binding.instance_of in REQUEST_TYPES
+        if not isinstance(receiver, cst.Name) or receiver.value not in REQUEST_NAMES:
+            return False
+        return binding is None or (binding.qualname is None and not binding.logger)
