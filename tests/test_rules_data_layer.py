@@ -4,6 +4,7 @@ LC601–LC604): each rule run through the CLI on small projects, flagged, clean 
 from __future__ import annotations
 
 import ast
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -361,6 +362,10 @@ CASES = [
 
                 async def lock(db, key: int):
                     await db.execute(select(User).from_statement(text_of(QUERY)))
+
+                async def raw(pool):
+                    async with pool.acquire() as conn:
+                        return await conn.execute("DELETE FROM sessions WHERE expired")
             """,
             "app/services/report_service.py": """
                 from sqlalchemy import text
@@ -371,7 +376,7 @@ CASES = [
             **MODELS,
         },
         [],
-        id="LC404-local-text-variable-and-service-pass",
+        id="LC404-local-text-variable-driver-connection-and-service-pass",
     ),
     # ----- LC405 execute-in-loop ----------------------------------------------------------------
     pytest.param(
@@ -1152,8 +1157,6 @@ def test_fix_rewrites_config(project, code: str, before: str, after: str) -> Non
         "app/schemas/base.py": "from pydantic import BaseModel\n\nclass Schema(BaseModel):\n    pass\n",
     }
     root: Path = project(files)
-    import textwrap
-
     assert fixed(root, code, "app/schemas/user.py") == textwrap.dedent(after).lstrip("\n")
     assert found(root, code) == []
 
@@ -1190,4 +1193,38 @@ def test_lc502_fix_not_offered_next_to_v1_config(project) -> None:
     )
     run = check_json(root, "--select", "LC502")
     (finding,) = run.json()
+    assert finding["fix"] is None
+
+
+def test_lc501_fix_is_unsafe_when_comments_inside_config_would_be_lost(project) -> None:
+    root: Path = project(
+        {
+            "app/schemas/user.py": """
+                from pydantic import BaseModel
+
+                class UserOut(BaseModel):
+                    class Config:
+                        # read attributes from ORM objects
+                        orm_mode = True
+            """
+        }
+    )
+    (finding,) = check_json(root, "--select", "LC501").json()
+    assert finding["fix"]["applicability"] == "unsafe"
+    assert "from_attributes=True" in finding["fix"]["edits"][0]["content"]
+
+
+def test_lc501_no_fix_in_a_module_still_on_pydantic_v1(project) -> None:
+    root: Path = project(
+        {
+            "app/config.py": """
+                from pydantic import BaseSettings
+
+                class Settings(BaseSettings):
+                    class Config:
+                        env_file = ".env"
+            """
+        }
+    )
+    (finding,) = check_json(root, "--select", "LC501").json()
     assert finding["fix"] is None

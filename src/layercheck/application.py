@@ -6,6 +6,7 @@ The CLI and the LSP server are thin adapters over this; it knows nothing of term
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 from layercheck.cache import Cache, default_cache_dir
 from layercheck.diagnostics import Diagnostic
 from layercheck.discovery import discover, project_files
+from layercheck.glob_warnings import nested_configurations, unmatched_layer_globs
 from layercheck.modules import ModuleNamer
 from layercheck.records import FileRecord, FileTask
 from layercheck.root_checks import root_findings, root_scope
-from layercheck.runner import Runner, digest
+from layercheck.runner import Runner, digest, file_digests
 from layercheck.settings import Settings
 
 if TYPE_CHECKING:
@@ -38,6 +40,8 @@ class CheckResult:
     tasks: dict[str, FileTask] = field(default_factory=dict)
     # Absolute paths of the files checked (the others were read for project facts only).
     checked: list[str] = field(default_factory=list)
+    # Configuration that is valid but probably wrong (a layer glob that matches no file).
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -115,16 +119,16 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
     override_path = Path(options.override[0]).absolute() if options.override else None
     checked_files = discover(paths, settings) if not override_path else [override_path]
     root = settings.project_root.resolve()
-    if [Path(p).resolve() for p in paths] == [root]:
+    if [Path(os.path.realpath(p)) for p in paths] == [root]:  # realpath: no error on a symlink loop
         all_files = checked_files
     else:
         all_files = sorted({*checked_files, *project_files(settings)})
+    warnings = unmatched_layer_globs(settings, all_files) + nested_configurations(settings, checked_files)
     namer = ModuleNamer(settings)
-    tasks = {str(path): namer.task_for(path) for path in all_files}
     checked = [str(path) for path in checked_files]
     cache = open_cache(settings, options)
     runner = Runner(settings, cache, options.jobs, options.verbose)
-    digests = runner.digests(tasks.values())
+    digests = file_digests([str(path) for path in all_files], str(settings.project_root), cache)
     if override_path is not None:
         digests[str(override_path)] = digest(options.override[1]) if options.override else None
     run_key = _run_key(settings, checked, digests)
@@ -141,7 +145,11 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
                 reused = None
         if reused is not None:
             diagnostics = [Diagnostic.from_dict(item) for item in reused["diagnostics"]]
-            return CheckResult(diagnostics, len(checked), cache_hits=len(tasks), checked=checked)
+            return CheckResult(
+                diagnostics, len(checked), cache_hits=len(all_files), checked=checked, warnings=warnings
+            )
+    # Only now, when the last run's answer cannot be reused: name and place every file.
+    tasks = {str(path): namer.task_for(path) for path in all_files}
     known: dict[str, FileRecord] = {}
     if override_path is not None and options.override is not None:
         from layercheck.engine.checker import check_bytes
@@ -149,18 +157,24 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
         task = tasks.get(str(override_path)) or namer.task_for(override_path)
         tasks[str(override_path)] = task
         known[str(override_path)] = check_bytes(task, options.override[1], settings, options.verbose)
-    records, index = _read(tasks, checked, known, runner, digests, settings, options, everything=whole is not None)
+    try:
+        records, index = _read(tasks, checked, known, runner, digests, settings, options, everything=whole is not None)
+    finally:
+        runner.close()
     from layercheck.findings import assemble
 
     scope = whole
     project_checks = None if scope is None else (lambda index: root_findings(settings, index, scope))
     diagnostics = assemble(records, checked, settings, index, whole_project=project_checks)
     if cache is not None:
-        if override_path is None:
+        # Not reused: the findings of a file edited during the run (they are not those of the
+        # digests taken), nor an internal error (the next run must try again).
+        failed = any(d.code == "LC000" for d in diagnostics)
+        if override_path is None and not runner.changed_during_run and not failed:
             result: dict[str, Any] = {"diagnostics": [d.to_dict() for d in diagnostics]}
             if whole is not None:
                 result["root_inputs"] = sorted(str(path) for path in whole.files.consulted)
                 result["root_digest"] = whole.files.digest_of(result["root_inputs"])
             cache.set_last_run(run_key, result)
         cache.save()
-    return CheckResult(diagnostics, len(checked), runner.hits, records, tasks, checked)
+    return CheckResult(diagnostics, len(checked), runner.hits, records, tasks, checked, warnings)

@@ -40,7 +40,7 @@ def relative_path(path: str, root: Path) -> str:
     except ValueError:
         try:
             return absolute.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
+        except (ValueError, RuntimeError, OSError):  # outside the root, or a symlink loop
             return absolute.as_posix()
 
 

@@ -81,7 +81,7 @@ def after_check(result: CheckResult, settings: Settings, actions: Actions, out: 
 
 
 def _add_noqa(result: CheckResult, settings: Settings, actions: Actions, out: TextIO, err: TextIO) -> Finish:
-    from layercheck.fixes import add_noqa
+    from layercheck.suppress import add_noqa
 
     if actions.stdin is not None:
         return _error(err, "`--add-noqa` cannot be used with `--stdin-filename`")

@@ -167,11 +167,26 @@ def check(
     actions = Actions(fix, unsafe_fixes, diff, add_noqa, baseline, write_baseline, quiet, stdin)
     options.need_records = actions.needs_records
     result = run_check(targets, settings, options)
+    for warning in result.warnings:
+        click.echo(f"layercheck: warning: {warning}", err=True)
+    _explain_internal_errors(result.diagnostics, verbose)
     finish = after_check(result, settings, actions, sys.stdout, sys.stderr)
     if finish.exit is not None:
         sys.exit(finish.exit)
     _report(finish.diagnostics, result.files_checked, fmt, statistics, quiet, show_fixes, finish.fixed, actions)
     sys.exit(exit_code(finish.diagnostics, exit_zero))
+
+
+def _explain_internal_errors(diagnostics: list[Any], verbose: bool) -> None:
+    """LC000 findings keep a one-line message in every format; the tracebacks go to stderr."""
+    failures = [d for d in diagnostics if d.code == "LC000"]
+    if not failures:
+        return
+    if not verbose:
+        click.echo("layercheck: internal errors (LC000): run with `--verbose` for the tracebacks", err=True)
+        return
+    for failure in failures:
+        click.echo(f"{failure.path}: {failure.message}", err=True)
 
 
 def exit_code(diagnostics: list[Any], exit_zero: bool) -> int:

@@ -10,6 +10,8 @@ repository is checked with its own settings.
 from __future__ import annotations
 
 import difflib
+import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import replace
@@ -35,7 +37,7 @@ class ConfigError(Exception):
 
 def find_config(start: Path) -> tuple[Path, Path | None]:
     """The project root and its config file, walking up from `start`."""
-    start = start.resolve()
+    start = Path(os.path.realpath(start))  # unlike `resolve`, never fails on a symlink loop
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
         for name in CONFIG_FILES:
@@ -48,12 +50,31 @@ def find_config(start: Path) -> tuple[Path, Path | None]:
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file; a syntax error names the file, line and column."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        data = path.read_bytes()
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}: invalid TOML: not UTF-8 (byte 0x{data[error.start]:02x})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(_toml_error(path, text, error)) from None
+
+
+def _toml_error(path: Path, text: str, error: ValueError) -> str:
+    """`path:line:column: invalid TOML: problem`, from tomllib's `problem (at line L, column C)`."""
+    message = str(error)
+    found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+    if found:
+        return f"{path}:{found[1]}:{found[2]}: invalid TOML: {message[: found.start()]}"
+    if message.endswith("(at end of document)"):
+        lines = text.split("\n")
+        problem = message[: -len("(at end of document)")].rstrip()
+        return f"{path}:{len(lines)}:{len(lines[-1]) + 1}: invalid TOML: {problem} (at the end of the file)"
+    return f"{path}: invalid TOML: {message}"
 
 
 def config_table(path: Path) -> dict[str, Any]:
@@ -62,7 +83,9 @@ def config_table(path: Path) -> dict[str, Any]:
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
         table = tool.get("layercheck", {}) if isinstance(tool, dict) else {}
-        return table if isinstance(table, dict) else {}
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: `tool.layercheck`: expected a table, got {type(table).__name__}")
+        return table
     return data
 
 
@@ -169,7 +192,7 @@ def _rule_options(reader: _Reader, value: Any) -> dict[str, dict[str, Any]]:
             option = declared.get(name)
             if option is None:
                 hint = _suggest(name, list(declared)) or (
-                    " (this rule has no options)" if not declared else ""
+                    " (this rule has no options)" if not declared else f" (known: {', '.join(declared)})"
                 )
                 raise reader.fail(key, f"unknown option{hint}")
             if option.kind == "list[str]":

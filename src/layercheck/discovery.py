@@ -9,9 +9,10 @@ line is always checked.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from fnmatch import fnmatch
+from fnmatch import translate
 from pathlib import Path
 
 import pathspec
@@ -42,6 +43,12 @@ class Excluder:
             else:
                 self.name_globs.append(glob.strip("/"))
         self._ignore_files: dict[str, _IgnoreFile | None] = {}
+        # All name globs as one pattern, as `fnmatch` matches each (case-normalised names).
+        self._names = (
+            re.compile("|".join(f"(?:{translate(os.path.normcase(glob))})" for glob in self.name_globs))
+            if self.name_globs
+            else None
+        )
 
     def _relative(self, path: Path) -> str | None:
         try:
@@ -50,9 +57,10 @@ class Excluder:
             return None
 
     def excluded_by_globs(self, path: Path) -> bool:
-        name = path.name
-        if any(fnmatch(name, glob) for glob in self.name_globs):
+        if self._names is not None and self._names.match(os.path.normcase(path.name)):
             return True
+        if not self.path_regexes:
+            return False
         relative = self._relative(path)
         if relative is None:
             return False
@@ -111,11 +119,13 @@ def _walk(folder: Path, excluder: Excluder, ignore_files: list[_IgnoreFile]) -> 
     if own is not None and own not in ignore_files:
         ignore_files = [*ignore_files, own]
     for entry in entries:
-        path = Path(entry.path)
         try:
             is_dir = entry.is_dir(follow_symlinks=False)
         except OSError:
             continue
+        if not is_dir and not entry.name.endswith(PYTHON_SUFFIXES):
+            continue  # never checked, whatever the excludes say
+        path = Path(entry.path)
         if excluder.excluded_by_globs(path):
             continue
         if excluder.ignored_by_git(path, is_dir, ignore_files):

@@ -4,6 +4,7 @@ apply `per-file-ignores` and suppression comments, and report unused suppression
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Iterable
 from fnmatch import fnmatch
 from pathlib import Path
@@ -56,7 +57,7 @@ class _PerFileIgnores:
     def ignored(self, path: str) -> frozenset[str]:
         if not self.entries:
             return frozenset()
-        absolute = Path(path).resolve()
+        absolute = Path(os.path.realpath(path))
         try:
             relative = absolute.relative_to(self.root).as_posix()
         except ValueError:

@@ -47,14 +47,27 @@ PYDANTIC_BASES = frozenset(
     }
 )
 _MAX_HOPS = 25
+
+
+@dataclass(frozen=True)
+class WholeProjectFact:
+    """What a module needs to count for a question about every module (see below)."""
+
+    # Its source contains one of these byte strings (else it cannot have the fact).
+    markers: tuple[bytes, ...]
+    # Modules of these layers never count.
+    ignored_layers: frozenset[str] = frozenset()
+
+
+# Layers whose exception handlers do not count for the application (LC803).
+HANDLER_IGNORED_LAYERS = frozenset({"tests", "migrations"})
 # Condition kinds that ask about every module of the project ("does some module ..."), not
 # about the modules a name leads to. Each holds as soon as one module has the fact, so a run
 # that read part of the project (`reach.py`) knows when its answer is final; otherwise it
-# also reads the modules whose source contains one of these byte strings, without which a
-# module cannot have the fact.
-WHOLE_PROJECT_KINDS: dict[str, tuple[bytes, ...]] = {
-    "project_uses_structlog": (b"structlog",),
-    "global_exception_handler": (b"Exception", b"500"),
+# also reads the modules that could have the fact.
+WHOLE_PROJECT_KINDS: dict[str, WholeProjectFact] = {
+    "project_uses_structlog": WholeProjectFact((b"structlog",)),
+    "global_exception_handler": WholeProjectFact((b"Exception", b"500"), HANDLER_IGNORED_LAYERS),
 }
 
 
@@ -275,7 +288,7 @@ class ProjectIndex:
     def has_global_exception_handler(self) -> bool:
         """Some module (not a test) registers a handler for `Exception` on an app."""
         return any(
-            facts.extra.get("global_exception_handler") and facts.layer not in ("tests", "migrations")
+            facts.extra.get("global_exception_handler") and facts.layer not in HANDLER_IGNORED_LAYERS
             for facts in self.by_path.values()
         )
 

@@ -12,8 +12,9 @@ checked files can reach it, and the index still knows the names of the modules l
 
 Questions about every module at once (does some module register an exception handler?)
 are the exception: their condition kinds are declared in `index.WHOLE_PROJECT_KINDS`, with
-the byte strings a module needs to have the fact. When a checked file asks one and the files
-read so far do not settle it, the run also reads every file that contains those bytes. A
+the byte strings a module needs to have the fact and the layers that never count. When a
+checked file asks one and the files read so far do not settle it, the run also reads every
+file that could have the fact. A
 project rule that looks at every module sets `whole_project`: the run then reads them all.
 """
 
@@ -23,7 +24,7 @@ import importlib
 from collections.abc import Callable, Iterable, Iterator
 
 from layercheck.facts import ModuleFacts
-from layercheck.index import WHOLE_PROJECT_KINDS, ProjectIndex
+from layercheck.index import WHOLE_PROJECT_KINDS, ProjectIndex, WholeProjectFact
 from layercheck.records import FileRecord, FileTask
 from layercheck.registry import RULES
 from layercheck.settings import Settings
@@ -92,24 +93,28 @@ def _whole_project_rules(settings: Settings) -> bool:
     return False
 
 
-def _unsettled_markers(records: dict[str, FileRecord], checked: list[str], index: ProjectIndex) -> set[bytes]:
-    """The bytes of the whole-project questions the checked files ask and the partial
-    index cannot answer yet."""
-    markers: set[bytes] = set()
+def _unsettled(records: dict[str, FileRecord], checked: list[str], index: ProjectIndex) -> list[WholeProjectFact]:
+    """The whole-project questions the checked files ask that the partial index cannot
+    answer yet."""
+    kinds: set[str] = set()
     for path in checked:
         record = records.get(path)
         for candidate in record.candidates if record is not None else ():
             if not index.settles(candidate.condition):
-                markers.update(WHOLE_PROJECT_KINDS[candidate.condition.kind])
-    return markers
+                kinds.add(candidate.condition.kind)
+    return [WHOLE_PROJECT_KINDS[kind] for kind in sorted(kinds)]
 
 
-def _mentions(path: str, markers: set[bytes]) -> bool:
-    """Whether the file (its path or its bytes) contains one of `markers`."""
-    if any(marker.decode() in path for marker in markers):
+def _could_settle(task: FileTask, questions: list[WholeProjectFact]) -> bool:
+    """Whether the file could have the fact one of `questions` asks about: its layer
+    counts and its path or bytes contain a marker."""
+    markers = [marker for fact in questions if task.layer not in fact.ignored_layers for marker in fact.markers]
+    if not markers:
+        return False
+    if any(marker.decode() in task.path for marker in markers):
         return True
     try:
-        with open(path, "rb") as handle:
+        with open(task.path, "rb") as handle:
             data = handle.read()
     except OSError:
         return True  # unreadable: the runner reads it and reports why
@@ -145,9 +150,9 @@ def read_reachable(
     records = dict(sorted(records.items()))
     unread = [path for path in tasks if path not in records]
     index = build(records.values(), _names_of(tasks, unread))
-    markers = _unsettled_markers(records, checked, index) if unread else set()
-    if markers:
-        settling = [tasks[path] for path in unread if _mentions(path, markers)]
+    questions = _unsettled(records, checked, index) if unread else []
+    if questions:
+        settling = [tasks[path] for path in unread if _could_settle(tasks[path], questions)]
         if settling:
             records.update(read(settling))
             records = dict(sorted(records.items()))

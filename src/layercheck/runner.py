@@ -7,23 +7,30 @@ file; each result comes back as a small JSON-ready dict.
 
 from __future__ import annotations
 
-import hashlib
-import multiprocessing
+import gc
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from layercheck.cache import Cache
+from layercheck.cache import Cache, digest
 from layercheck.diagnostics import FILE_START, Diagnostic
+from layercheck.engine.source import SourceError, escapes, read_bytes, read_tree_file
 from layercheck.facts import ModuleFacts
 from layercheck.records import FileRecord, FileTask
 from layercheck.settings import Settings
 
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
 # Below this much work a pool costs more (start-up, pickling) than it saves.
 _POOL_MIN_FILES = 24
 _POOL_MIN_BYTES = 256 * 1024
+# Files travel to workers in batches of about this many bytes (fewer round trips).
+_BATCH_MIN_BYTES = 32 * 1024
+_BATCH_MAX_BYTES = 256 * 1024
+_BATCH_MAX_FILES = 64
+# Allocations between young-generation collections while parsing (Python's default: 700).
+_GC_THRESHOLD = 50_000
 
 _worker_settings: Settings | None = None
 _worker_verbose = False
@@ -31,8 +38,27 @@ _worker_verbose = False
 Progress = Callable[[int], None]
 
 
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+def _read_or_none(path: str) -> bytes | None:
+    try:
+        return read_bytes(path)
+    except SourceError:
+        return None
+
+
+def file_digests(paths: Iterable[str], root: str, cache: Cache | None) -> dict[str, str | None]:
+    """Content digests of files of the tree below `root` (None for one that cannot be read,
+    or a symlink out of the tree, as `read_tree_file` refuses it)."""
+    result: dict[str, str | None] = {}
+    folders: dict[str, str] = {}
+    for path in paths:
+        if escapes(path, root, folders):
+            result[path] = None
+        elif cache is not None:
+            result[path] = cache.file_digest(path, _read_or_none)
+        else:
+            data = _read_or_none(path)
+            result[path] = digest(data) if data is not None else None
+    return result
 
 
 def _init_worker(settings: Settings, verbose: bool) -> None:
@@ -43,18 +69,13 @@ def _init_worker(settings: Settings, verbose: bool) -> None:
 
 def _check_task(task: FileTask) -> tuple[str, str | None, dict[str, Any]]:
     """Run in a worker (or in-process): check one file, return its digest and record."""
-    from layercheck.engine.checker import check_bytes, check_file
+    from layercheck.engine.checker import check_bytes, unreadable
 
     assert _worker_settings is not None
     try:
-        with open(task.path, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        record = check_file(task, _worker_settings, _worker_verbose)  # reports why as LC001
-        return task.path, None, record.to_dict()
-    if os.path.islink(task.path) or not os.path.isfile(task.path):
-        record = check_file(task, _worker_settings, _worker_verbose)
-        return task.path, None, record.to_dict()
+        data = read_tree_file(task.path, str(_worker_settings.project_root))
+    except SourceError as error:
+        return task.path, None, unreadable(task, error).to_dict()  # LC001 says why
     record = check_bytes(task, data, _worker_settings, _worker_verbose)
     return task.path, digest(data), record.to_dict()
 
@@ -75,17 +96,21 @@ class Runner:
         self.verbose = verbose
         self.hits = 0
         self.misses = 0
+        self.changed_during_run = False
+        # One pool for every `run` of this runner (a run reads more files round after
+        # round): its workers are forked once, while this process is still small.
+        self._executor: ProcessPoolExecutor | None = None
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        if self._executor is not None:
+            self._executor.shutdown()
+            self._executor = None
 
     def digests(self, tasks: Iterable[FileTask]) -> dict[str, str | None]:
-        """Content digests of the files (None for one that cannot be read)."""
-        result: dict[str, str | None] = {}
-        for task in tasks:
-            try:
-                with open(task.path, "rb") as handle:
-                    result[task.path] = digest(handle.read())
-            except OSError:
-                result[task.path] = None
-        return result
+        """Content digests of the files (None for one that cannot be read); with a cache, a
+        file whose stat has not changed is not read again."""
+        return file_digests((task.path for task in tasks), str(self.settings.project_root), self.cache)
 
     def run(
         self,
@@ -111,6 +136,8 @@ class Runner:
             progress(self.hits)
         for path, file_digest, raw in self._check(missing, progress):
             records[path] = FileRecord.from_dict(raw)
+            if file_digest != digests.get(path):
+                self.changed_during_run = True  # edited (or deleted) after its digest was taken
             if self.cache is not None and file_digest is not None and not _has_internal_error(raw):
                 self.cache.put(path, file_digest, raw)
         return records
@@ -123,53 +150,98 @@ class Runner:
         ordered = sorted(tasks, key=lambda task: sizes[task.path], reverse=True)
         use_pool = self.jobs > 1 and (len(tasks) >= _POOL_MIN_FILES or sum(sizes.values()) >= _POOL_MIN_BYTES)
         if not use_pool:
-            for task in ordered:
-                yield _check_task(task)
-                if progress:
-                    progress(1)
+            thresholds = gc.get_threshold()
+            gc.set_threshold(_GC_THRESHOLD, *thresholds[1:])  # as in workers, while parsing
+            try:
+                for task in ordered:
+                    yield _check_task(task)
+                    if progress:
+                        progress(1)
+            finally:
+                gc.set_threshold(*thresholds)
             return
-        yield from self._check_in_pool(ordered, progress)
+        yield from self._check_in_pool(ordered, sizes, progress)
 
     def _check_in_pool(
-        self, tasks: list[FileTask], progress: Progress | None
+        self, tasks: list[FileTask], sizes: dict[str, int], progress: Progress | None
     ) -> Iterable[tuple[str, str | None, dict[str, Any]]]:
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        from concurrent.futures import as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
         pending: list[FileTask] = []
-        with ProcessPoolExecutor(
-            max_workers=self.jobs,
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(self.settings, self.verbose),
-        ) as pool:
-            futures: dict[Future[tuple[str, str | None, dict[str, Any]]], FileTask] = {
-                pool.submit(_check_task, task): task for task in tasks
-            }
-            for future, task in futures.items():
-                try:
-                    yield future.result()
-                except BrokenProcessPool:
-                    pending.append(task)
-                    continue
-                if progress:
-                    progress(1)
+        if self._executor is None:
+            self._executor = _pool(self.jobs, self.settings, self.verbose)
+        pool = self._executor
+        futures = {pool.submit(_check_batch, batch): batch for batch in _batches(tasks, sizes, self.jobs)}
+        for future in as_completed(futures):
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                pending.extend(futures[future])
+                continue
+            yield from results
+            if progress:
+                progress(len(results))
+        if pending:
+            self.close()  # a broken pool takes no more work: the next run forks a new one
         # A worker died (a crash in native code, or killed): retry each file left alone in
         # its own process, so only the file that kills a worker is reported.
-        for task in pending:
+        for task in sorted(pending, key=lambda task: task.path):
             yield self._isolated(task)
             if progress:
                 progress(1)
 
     def _isolated(self, task: FileTask) -> tuple[str, str | None, dict[str, Any]]:
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
-            with ProcessPoolExecutor(
-                max_workers=1, mp_context=context, initializer=_init_worker, initargs=(self.settings, self.verbose)
-            ) as pool:
+            with _pool(1, self.settings, self.verbose) as pool:
                 return pool.submit(_check_task, task).result()
         except BrokenProcessPool as error:
             return task.path, None, _crashed(task, str(error) or "killed").to_dict()
+
+
+def _pool(jobs: int, settings: Settings, verbose: bool) -> ProcessPoolExecutor:
+    """Worker processes, forked where the platform allows (they inherit what is imported)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_init_pool_worker, initargs=(settings, verbose)
+    )
+
+
+def _init_pool_worker(settings: Settings, verbose: bool) -> None:
+    _init_worker(settings, verbose)
+    # Parsing allocates millions of short-lived objects (trees have no cycles, and go with
+    # their file): collect cyclic garbage rarely, and never walk what the worker inherited.
+    gc.freeze()
+    gc.set_threshold(_GC_THRESHOLD, 50, 100)
+
+
+def _check_batch(tasks: list[FileTask]) -> list[tuple[str, str | None, dict[str, Any]]]:
+    """Run in a worker: check a few files, one result each."""
+    return [_check_task(task) for task in tasks]
+
+
+def _batches(tasks: list[FileTask], sizes: dict[str, int], jobs: int) -> list[list[FileTask]]:
+    """Tasks (largest first) grouped so that each batch carries about the same bytes: one
+    round trip per batch instead of per file, and small batches at the end to even out."""
+    target = min(_BATCH_MAX_BYTES, max(_BATCH_MIN_BYTES, sum(sizes.values()) // (jobs * 24)))
+    batches: list[list[FileTask]] = []
+    current: list[FileTask] = []
+    weight = 0
+    for task in tasks:
+        current.append(task)
+        weight += sizes[task.path]
+        if weight >= target or len(current) >= _BATCH_MAX_FILES:
+            batches.append(current)
+            current, weight = [], 0
+    if current:
+        batches.append(current)
+    return batches
 
 
 def _has_internal_error(raw: dict[str, Any]) -> bool:

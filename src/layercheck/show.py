@@ -30,9 +30,10 @@ def print_settings(settings: Settings, paths: list[Path]) -> None:
         ("allow-type-checking-imports", settings.allow_type_checking_imports),
         ("enabled rules", sorted(settings.enabled_codes())),
     ]
+    derived = {"enabled rules": "from preset defaults, select, extend-select and ignore"}
     for key, value in rows:
-        click.echo(f"{key} = {value!r}  # {origins.get(key, 'default')}")
-    click.echo("layers:")
+        click.echo(f"{key} = {value!r}  # {origins.get(key) or derived.get(key, 'default')}")
+    click.echo(f"layers:  # {origins.get('layers', 'default')} (preset {settings.preset!r})")
     for spec in settings.layers:
         held = "" if spec.held else " (not held to layer rules)"
         click.echo(f"  {spec.name}{held}: paths={list(spec.paths)} may-import={list(spec.may_import)}")

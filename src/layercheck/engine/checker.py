@@ -18,6 +18,7 @@ import libcst as cst
 from layercheck.diagnostics import FILE_START, Diagnostic, Span
 from layercheck.engine.collect import FactsCollector
 from layercheck.engine.context import FileContext
+from layercheck.engine.limits import refusal
 from layercheck.engine.names import NameTable, NameTableBuilder
 from layercheck.engine.source import Source, SourceError, decode, read_source
 from layercheck.engine.walk import Dispatcher
@@ -95,6 +96,9 @@ def _unparsed(task: FileTask, diagnostic: Diagnostic) -> FileRecord:
 
 def parse(task: FileTask, source: Source) -> cst.Module | Diagnostic:
     """The libcst tree of a file, or the LC001 finding that says why there is none."""
+    refused = refusal(source.text)  # what could crash or exhaust the native parser
+    if refused is not None:
+        return _engine_diagnostic(task, "LC001", refused.message, refused.line, refused.column)
     try:
         return cst.parse_module(source.text)
     except cst.ParserSyntaxError as error:
@@ -209,10 +213,15 @@ def _contained(task: FileTask, source: Source, settings: Settings, verbose: bool
 def check_file(task: FileTask, settings: Settings, verbose: bool = False) -> FileRecord:
     """Read, decode, parse and check one file; never raises for a bad file."""
     try:
-        source = read_source(task.path)
+        source = read_source(task.path, str(settings.project_root))
     except SourceError as error:
-        return _unparsed(task, _engine_diagnostic(task, "LC001", error.message, error.line, error.column))
+        return unreadable(task, error)
     return _contained(task, source, settings, verbose)
+
+
+def unreadable(task: FileTask, error: SourceError) -> FileRecord:
+    """The record of a file that could not be read or decoded: one LC001 saying why."""
+    return _unparsed(task, _engine_diagnostic(task, "LC001", error.message, error.line, error.column))
 
 
 def check_bytes(task: FileTask, data: bytes, settings: Settings, verbose: bool = False) -> FileRecord:

@@ -22,6 +22,8 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 from libcst._position import CodePosition, CodeRange
 
+from layercheck.engine.fidelity import realignment
+
 _NEWLINE = re.compile(r"\r\n?|\n")
 
 
@@ -181,9 +183,16 @@ def locate(module: cst.Module, nodes: Collection[cst.CSTNode], source: str | Non
     except _AllPlaced:
         pass
     text = module.code if source is None else source
-    if not module.has_trailing_newline:
-        text += module.default_newline  # libcst counts the newline it generates, then drops
+    newline = "" if module.has_trailing_newline else module.default_newline
+    text += newline  # libcst counts the newline it generates, then drops
     lines = _Lines(text)
+    # The rare source libcst does not reproduce exactly (a dropped form feed): offsets in its
+    # generated code are mapped back onto the source.
+    realigned = realignment(module, source, newline) if source is not None else None
+    if realigned is not None:
+        for table in (state.syntactic, state.inclusive):
+            for key in table:
+                table[key] = realigned.span(table[key])
     syntactic = {node: lines.range(state.syntactic[key]) for key, node in wanted.items() if key in state.syntactic}
     inclusive = {node: lines.range(state.inclusive[key]) for key, node in wanted.items() if key in state.inclusive}
     indents = {node: state.indents[key] for key, node in wanted.items() if key in state.indents}

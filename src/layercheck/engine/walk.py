@@ -10,10 +10,12 @@ order Python evaluates them (decorators and annotations before a function body),
 from __future__ import annotations
 
 import dataclasses
+import typing
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import libcst as cst
+from libcst import MaybeSentinel
 
 # Fields that only ever hold formatting (whitespace, brackets, separators) or tokens.
 _FORMATTING_FIELDS = frozenset(
@@ -64,7 +66,31 @@ _FIELD_ORDER_OVERRIDES: dict[type[cst.CSTNode], tuple[str, ...]] = {
     cst.For: ("iter", "target", "body", "orelse"),
 }
 
+# Modules whose node classes are formatting only (whitespace, comments, operator tokens).
+_FORMATTING_MODULES = frozenset({"libcst._nodes.whitespace", "libcst._nodes.op"})
+
 _child_fields_cache: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+
+
+def _annotation_leaves(annotation: object) -> list[object]:
+    arguments = typing.get_args(annotation)
+    if not arguments:
+        return [annotation]
+    return [leaf for argument in arguments for leaf in _annotation_leaves(argument)]
+
+
+def _may_hold_nodes(annotation: object) -> bool:
+    """Whether a field so annotated can hold a semantic node: not only text (`Name.value`),
+    flags, or formatting nodes (`Slice.first_colon`). An annotation not understood counts."""
+    if isinstance(annotation, str):
+        return True
+    for leaf in _annotation_leaves(annotation):
+        if leaf in (str, bool, type(None), MaybeSentinel):
+            continue
+        if isinstance(leaf, type) and leaf.__module__ in _FORMATTING_MODULES:
+            continue
+        return True
+    return False
 
 
 def semantic_child_fields(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
@@ -74,12 +100,14 @@ def semantic_child_fields(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
         return cached
     if node_type in _FIELD_ORDER_OVERRIDES:
         names = _FIELD_ORDER_OVERRIDES[node_type]
-    else:
+    elif dataclasses.is_dataclass(node_type):
         names = tuple(
             f.name
-            for f in dataclasses.fields(node_type)  # type: ignore[arg-type]
-            if f.name not in _FORMATTING_FIELDS and not f.name.startswith("whitespace")
+            for f in dataclasses.fields(node_type)
+            if f.name not in _FORMATTING_FIELDS and not f.name.startswith("whitespace") and _may_hold_nodes(f.type)
         )
+    else:
+        names = ()  # not a node
     _child_fields_cache[node_type] = names
     return names
 
@@ -132,8 +160,10 @@ class Dispatcher:
     """
 
     def __init__(self, visitors: Sequence[object] = ()) -> None:
-        self.visit_hooks: dict[type[cst.CSTNode], list[Hook]] = {}
-        self.leave_hooks: dict[type[cst.CSTNode], list[Hook]] = {}
+        # Hooks per node type, as tuples: a dropped visitor gets new tuples, so a loop
+        # over the old one is never disturbed.
+        self.visit_hooks: dict[type[cst.CSTNode], tuple[Hook, ...]] = {}
+        self.leave_hooks: dict[type[cst.CSTNode], tuple[Hook, ...]] = {}
         self.stack: list[cst.CSTNode] = []
         self.on_error: ErrorHandler | None = None
         if visitors:
@@ -144,11 +174,11 @@ class Dispatcher:
         self.on_error = on_error
         for visitor in visitors:
             for node_type, name in _cached_hooks(visitor, "visit_").items():
-                self.visit_hooks.setdefault(node_type, []).append(getattr(visitor, name))
+                self.visit_hooks[node_type] = (*self.visit_hooks.get(node_type, ()), getattr(visitor, name))
             for node_type, name in _cached_hooks(visitor, "leave_").items():
                 # Leave in reverse order, so the name table (registered first) closes a
                 # scope only after every rule has left it.
-                self.leave_hooks.setdefault(node_type, []).insert(0, getattr(visitor, name))
+                self.leave_hooks[node_type] = (getattr(visitor, name), *self.leave_hooks.get(node_type, ()))
 
     def _drop(self, hook: Hook, error: BaseException) -> None:
         owner = getattr(hook, "__self__", None)
@@ -156,20 +186,12 @@ class Dispatcher:
             raise error
         self.on_error(owner, error)
         for table in (self.visit_hooks, self.leave_hooks):
-            for hooks in table.values():
-                hooks[:] = [h for h in hooks if getattr(h, "__self__", None) is not owner]
-
-    def _run(self, hooks: list[Hook], node: cst.CSTNode) -> bool:
-        descend = True
-        for hook in list(hooks):
-            try:
-                if hook(node) is False:
-                    descend = False
-            except RecursionError:
-                raise
-            except Exception as error:
-                self._drop(hook, error)
-        return descend
+            for node_type, hooks in list(table.items()):
+                kept = tuple(h for h in hooks if getattr(h, "__self__", None) is not owner)
+                if kept:
+                    table[node_type] = kept
+                else:
+                    del table[node_type]
 
     def walk(self, root: cst.CSTNode) -> None:
         """Visit `root` and its semantic descendants depth-first."""
@@ -177,28 +199,57 @@ class Dispatcher:
         leave_hooks = self.leave_hooks
         stack = self.stack
         fields_cache = _child_fields_cache
+        # Whether values of a type are nodes; `isinstance` against libcst's abstract base
+        # class costs more than the whole walk otherwise would.
+        node_kinds: dict[type, bool] = {type(None): False, MaybeSentinel: False}
         node_class = cst.CSTNode
-        run = self._run
+        drop = self._drop
 
         def visit(node: cst.CSTNode) -> None:
             node_type = type(node)
+            descend = True
             hooks = visit_hooks.get(node_type)
-            if not hooks or run(hooks, node):
-                stack.append(node)
-                names = fields_cache.get(node_type) or semantic_child_fields(node_type)
-                for name in names:
-                    value = getattr(node, name, None)
-                    if value is None:
-                        continue
-                    if isinstance(value, node_class):
-                        visit(value)
-                    elif type(value) is tuple or type(value) is list:
-                        for item in value:
-                            if isinstance(item, node_class):
-                                visit(item)
-                stack.pop()
+            if hooks is not None:
+                for hook in hooks:
+                    try:
+                        if hook(node) is False:
+                            descend = False
+                    except RecursionError:
+                        raise
+                    except Exception as error:
+                        drop(hook, error)
+            if descend:
+                names = fields_cache.get(node_type)
+                if names is None:
+                    names = semantic_child_fields(node_type)
+                if names:
+                    stack.append(node)
+                    for name in names:
+                        value: Any = getattr(node, name, None)
+                        value_type = type(value)
+                        if value_type is tuple or value_type is list:
+                            for item in value:
+                                item_type = type(item)
+                                is_node = node_kinds.get(item_type)
+                                if is_node is None:
+                                    is_node = node_kinds[item_type] = issubclass(item_type, node_class)
+                                if is_node:
+                                    visit(item)
+                        else:
+                            is_node = node_kinds.get(value_type)
+                            if is_node is None:
+                                is_node = node_kinds[value_type] = issubclass(value_type, node_class)
+                            if is_node:
+                                visit(value)
+                    stack.pop()
             after = leave_hooks.get(node_type)
-            if after:
-                run(after, node)
+            if after is not None:
+                for hook in after:
+                    try:
+                        hook(node)
+                    except RecursionError:
+                        raise
+                    except Exception as error:
+                        drop(hook, error)
 
         visit(root)

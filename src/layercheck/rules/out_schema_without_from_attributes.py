@@ -16,6 +16,7 @@ from layercheck.rules.pydantic_fixes import (
     keyword_arg,
     model_config_line,
     replace_in_body,
+    runs_on_pydantic_v1,
 )
 
 _TRUE = cst.Name("True")
@@ -51,6 +52,8 @@ class OutSchemaWithoutFromAttributes(Rule):
         """Add `from_attributes=True` to `ConfigDict(...)`, or a new `model_config` line."""
         if config_class(node) is not None or not isinstance(node.body, cst.IndentedBlock):
             return None  # v1 `class Config:` cannot sit next to `model_config` (LC501 fixes it)
+        if runs_on_pydantic_v1(self.names):
+            return None
         message = "Add `from_attributes=True` to the model config"
         for small in small_statements(node):
             assigned = assigned_name(small)

@@ -37,8 +37,11 @@ class PrintInServerCode(Rule):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        relative = os.path.relpath(context.task.path, context.settings.project_root)
-        relative = relative.replace(os.sep, "/")
+        relative = os.path.relpath(context.task.path, context.settings.project_root).replace(os.sep, "/")
+        if relative.startswith("../"):
+            # The root spelled otherwise than the file (a symlink): below the real root.
+            real_root = os.path.realpath(context.settings.project_root)
+            relative = os.path.relpath(os.path.realpath(context.task.path), real_root).replace(os.sep, "/")
         self.allowed_path = any(
             glob_to_regex(glob.strip("/")).match(relative) for glob in self.options["allowed-paths"]
         )

@@ -15,7 +15,23 @@ CONFIG_DICTS = {
     "SettingsConfigDict": "pydantic_settings",
 }
 
+# Names that only Pydantic v1 has (v2 raises on import): a module importing one runs on v1,
+# where `ConfigDict` does not exist yet.
+V1_ONLY = frozenset(
+    {
+        "pydantic.BaseSettings",
+        "pydantic.env_settings.BaseSettings",
+        "pydantic.error_wrappers.ErrorWrapper",
+        "pydantic.error_wrappers.ValidationError",
+    }
+)
+
 Change = tuple[cst.CSTNode, cst.CSTNode | str]
+
+
+def runs_on_pydantic_v1(names: NameTable) -> bool:
+    """Whether the module imports a name only Pydantic v1 has."""
+    return any(binding.qualname in V1_ONLY for binding in names.scopes[0].names.values())
 Statement = cst.SimpleStatementLine | cst.BaseCompoundStatement
 
 

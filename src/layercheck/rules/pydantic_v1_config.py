@@ -23,6 +23,7 @@ from layercheck.rules.pydantic_fixes import (
     keyword_arg,
     model_config_line,
     replace_in_body,
+    runs_on_pydantic_v1,
 )
 from layercheck.vocabulary import SETTINGS_BASES
 
@@ -120,6 +121,8 @@ class PydanticV1Config(Rule):
         """Replace `class Config:` by `model_config = ConfigDict(...)` when every key maps."""
         if not self.names.at_module_level or not isinstance(owner.body, cst.IndentedBlock):
             return None
+        if runs_on_pydantic_v1(self.names):
+            return None  # `ConfigDict` needs Pydantic v2 installed first
         if config.bases or config.decorators or not isinstance(config.body, cst.IndentedBlock):
             return None
         if any(assigned and assigned[0] == "model_config" for assigned in map(assigned_name, small_statements(owner))):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.rules.base import Rule
+from layercheck.rules.sessions import session_receiver
 from layercheck.rules.sql_in_router import RAW_SQL
 
 TEXT_CONSTRUCTS = frozenset(
@@ -61,7 +62,8 @@ def is_raw_sql(node: cst.BaseExpression) -> bool:
 
 class RawSqlInRepository(Rule):
     """Flags raw SQL statements in a repository: `text("SELECT ...")` (also built with an
-    f-string or `+`) and a SQL string passed straight to `execute()`/`exec_driver_sql()`.
+    f-string or `+`), a SQL string passed straight to a session's `execute()`, and one
+    passed to `exec_driver_sql()`.
 
     Repositories execute SQLAlchemy queries (backend guide, step 3); a statement in a string
     is not checked against the models, is invisible to refactoring, and built with
@@ -79,8 +81,15 @@ class RawSqlInRepository(Rule):
         first = node.args[0].value
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in EXECUTING_METHODS:
-            if is_raw_sql(first):
-                self.report(first, f"raw SQL string passed to `.{func.attr.value}()`; build the query with `select()`")
+            if not is_raw_sql(first):
+                return
+            method = func.attr.value
+            message = f"raw SQL string passed to `.{method}()`; build the query with `select()`"
+            # `exec_driver_sql` is SQLAlchemy's; a plain `execute` counts on a session only
+            # (an asyncpg or DB-API connection has no ORM to use instead).
+            session = True if method == "exec_driver_sql" else session_receiver(self.names, func.value)
+            if session is not False:
+                self.report(first, message, condition=None if session is True else session)
             return
         if self.names.qualified_name(func) in TEXT_CONSTRUCTS and is_raw_sql(first):
             self.report(node, "raw SQL in `text()`; build the query with `select()` and the ORM models")

@@ -91,7 +91,7 @@ class StdlibLoggingWithStructlog(Rule):
             return
         func = node.func
         if isinstance(func, cst.Attribute):
-            self._used_by_method(func.value, func.attr.value, node)
+            self._used_by_method(func.value, func.attr.value)
 
     def _obtained(self, call: cst.Call) -> None:
         named = bool(call.args)
@@ -119,7 +119,7 @@ class StdlibLoggingWithStructlog(Rule):
 
     # ----- what the module does with it ----------------------------------------------------
 
-    def _used_by_method(self, receiver: cst.BaseExpression, method: str, call: cst.Call) -> None:
+    def _used_by_method(self, receiver: cst.BaseExpression, method: str) -> None:
         found = self._find(receiver)
         if found is None:
             return
@@ -169,6 +169,12 @@ class StdlibLoggingWithStructlog(Rule):
 
     def _key(self, target: cst.BaseExpression, binding: bool) -> tuple[int, str] | None:
         """Which binding a name or `self.attr` refers to, as (scope id, name)."""
+        if isinstance(target, cst.Name) and binding and self.names.scopes[-1].is_class:
+            # A class attribute (`log = logging.getLogger(...)` in the body) is `self.log`.
+            owner = self._enclosing_class()
+            if owner is None:
+                return None
+            return (id(owner), f"self.{target.value}")
         if isinstance(target, cst.Name):
             scope = self.names.scopes[-1] if binding else self._scope_of(target.value)
             if scope is None:
