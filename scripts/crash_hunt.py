@@ -6,8 +6,8 @@ Not run in CI: it downloads source distributions from PyPI with pip, which takes
     python scripts/crash_hunt.py [--workdir DIR] [--packages a,b,...] [--apps DIR] [-j N]
                                  [--json OUT]
 
-Each source distribution is fetched with `pip download --no-deps --no-binary :all:` (a wheel
-when the sdist cannot be prepared), unpacked, and checked with
+Each source distribution is fetched with `pip download --no-deps --no-binary NAME` (the
+wheel when pip cannot prepare the sdist within minutes), unpacked, and checked with
 `layercheck --no-cache --output-format json` in a subprocess; every folder under `--apps`
 (default `/tmp/realworld`) is checked the same way. The table gives, per tree, the files
 checked, the findings, the LC000 and LC001 counts, the wall time and the peak memory of
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tarfile
@@ -101,18 +102,26 @@ class TreeResult:
 
 
 def download(name: str, folder: Path) -> tuple[Path | None, str]:
-    """The package's source distribution (or a wheel when the sdist cannot be prepared)."""
+    """The package's source distribution, or its wheel when the sdist cannot be prepared
+    in time (pip prepares an sdist's metadata, which builds packages with C extensions)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for kind, flags in (("sdist", ["--no-binary", ":all:"]), ("wheel", ["--only-binary", ":all:"])):
+    attempts = (("sdist", ["--no-binary", name], 240), ("wheel", ["--only-binary", ":all:"], 300))
+    for kind, flags, timeout in attempts:
         for stale in folder.iterdir():
             stale.unlink()
         command = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", *flags, "--dest", str(folder), name]
+        # A session of its own, so a timeout also stops the build backend pip started.
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         try:
-            completed = subprocess.run(command, capture_output=True, text=True, timeout=900)
+            returncode = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
             continue
         archives = sorted(folder.iterdir())
-        if completed.returncode == 0 and archives:
+        if returncode == 0 and archives:
             return archives[0], kind
     return None, "download failed"
 

@@ -283,3 +283,12 @@ def test_a_file_edited_during_the_run_is_not_cached_under_its_old_content(
     os.utime(target, (time.time() - 10, time.time() - 10))
     again = run_layercheck(cache, root)
     assert again.exit_code == 0, again.output
+
+
+def test_a_string_annotation_too_deep_to_parse_is_not_parsed(tmp_path: Path) -> None:
+    """Rules parse string annotations too: a forward reference nested 3,000 deep is skipped."""
+    annotation = "(" * 3000 + "dict" + ")" * 3000
+    source = f'async def find() -> "{annotation}":\n    pass\n'
+    root = write_project(tmp_path / "proj", {"app/repositories/user_repository.py": source})
+    code, out, err, _ = run_cli(["--no-cache", "--output-format", "concise", "."], root)
+    assert code == 0, out + err

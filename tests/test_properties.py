@@ -129,7 +129,7 @@ def domain_modules(draw: st.DrawFn) -> tuple[str, bytes]:
     for _ in range(draw(st.integers(1, 6))):
         call = draw(st.sampled_from(LOG_CALLS)).split("\n")
         call[-1] += draw(st.sampled_from(SUPPRESSIONS))
-        body.extend(call if not call[0].startswith("log.info(\n") else [call[0], *call[1:]])
+        body.extend(call)
     lines = [*draw(st.sampled_from(HEADERS)).split("\n"), *draw(contexts(body, indent))]
     if path.startswith("app/schemas") or draw(st.booleans()):
         lines = [SCHEMA_HEADER.rstrip("\n"), *lines, *draw(st.sampled_from(SCHEMAS)).split("\n")]

@@ -128,7 +128,12 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
     checked = [str(path) for path in checked_files]
     cache = open_cache(settings, options)
     runner = Runner(settings, cache, options.jobs, options.verbose)
-    digests = file_digests([str(path) for path in all_files], str(settings.project_root), cache)
+    # Digests key the cache; without one, nothing needs them (workers hash what they read).
+    digests = (
+        file_digests([str(path) for path in all_files], str(settings.project_root), cache)
+        if cache is not None
+        else dict.fromkeys(map(str, all_files))
+    )
     if override_path is not None:
         digests[str(override_path)] = digest(options.override[1]) if options.override else None
     run_key = _run_key(settings, checked, digests)

@@ -138,12 +138,15 @@ def read_reachable(
     if _whole_project_rules(settings):
         return _read_rest(tasks, records, read, build)
     modules = ModuleMap(tasks.values())
+    seen: set[str] = set()  # names already followed
     frontier = list(records)
     while frontier:
         found: set[str] = set()
         for path in frontier:
             for name in referenced_names(records[path]):
-                found.update(p for p in modules.files_named(name) if p not in records)
+                if name not in seen:
+                    seen.add(name)
+                    found.update(p for p in modules.files_named(name) if p not in records)
         frontier = sorted(found)
         if frontier:
             records.update(read([tasks[path] for path in frontier]))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from layercheck.engine.context import FileContext
+from layercheck.engine.limits import parse_expression
 from layercheck.rules.base import Rule
 
 # Containers whose items are what the function really returns.
@@ -82,10 +83,8 @@ def dict_annotation(node: cst.BaseExpression) -> bool | None:
         text = node.evaluated_value
         if not isinstance(text, str):
             return None
-        try:
-            return dict_annotation(cst.parse_expression(text))
-        except cst.ParserSyntaxError:
-            return None
+        parsed = parse_expression(text)  # guarded: a deeply nested string crashes the parser
+        return dict_annotation(parsed) if parsed is not None else None
     name = _last_name(node.value if isinstance(node, cst.Subscript) else node)
     if name in _RECORD_MAPPINGS:
         return True
