@@ -411,3 +411,14 @@ def test_type_checking_imports_can_be_allowed(project) -> None:
     assert check_json(root).codes() == ["LC103"]
     root2 = write_project(root.parent / "p2", files, "[tool.layercheck]\nallow-type-checking-imports = true\n")
     assert check_json(root2).codes() == []
+
+
+def test_force_exclude_applies_excludes_to_named_files(project) -> None:
+    root = project(
+        {"app/api/generated/b.py": ROUTER_WITH_SQL, ".gitignore": "generated/\n", "app/api/legacy.py": ROUTER_WITH_SQL},
+        pyproject="[tool.layercheck]\nselect=['LC201']\nextend-exclude=['legacy.py']\n",
+    )
+    named = ["app/api/generated/b.py", "app/api/legacy.py"]
+    assert run_layercheck(["--no-cache", *named], root).exit_code == 1
+    run = run_layercheck(["--no-cache", "--force-exclude", *named], root)
+    assert run.exit_code == 0, run.output

@@ -90,6 +90,11 @@ FILES: dict[str, tuple[bytes, tuple[str, Any]]] = {
         ("checked", [("LC201", 6, 5)]),
     ),
     "pep750_tstrings.py": (('greeting = t"hello {name}"\n' + ROUTER).encode(), ("checked", [("LC201", 3, 5)])),
+    # libcst 1.9 cannot parse a t-string concatenated to another string: named, not a crash.
+    "pep750_concatenated.py": (
+        ('x = (\n    t"select {a}, "\n    t"{b}"\n)\n' + ROUTER).encode(),
+        ("LC001", "libcst does not support concatenating t-strings (Python 3.14)"),
+    ),
     "normal.py": (ROUTER.encode(), ("checked", [("LC104", 1, 24), ("LC201", 2, 5)])),
 }
 
@@ -100,6 +105,7 @@ SPECIAL: dict[str, tuple[str, Any]] = {
     "dangling.py": ("LC001", "dangling symlink"),
     "outside.py": ("LC001", "outside the checked tree"),
     "fifo.py": ("LC001", "not a regular file"),
+    "new\nline.py": ("checked", [("LC201", 2, 5)]),
 }
 
 API = "app/api"
@@ -119,6 +125,14 @@ def _make_special(root: Path, outside: Path) -> None:
     os.symlink(outside / "secret.py", api / "outside.py")
     os.symlink(outside / "linked", api / "linked_folder")  # a folder link: never followed
     os.mkfifo(api / "fifo.py")
+    (api / "new\nline.py").write_text(ROUTER)
+    # git skips a pattern it cannot read (`!` alone) and applies the others.
+    (api / ".gitignore").write_text("!\nignored_*.py\n")
+    (api / "ignored_by_git.py").write_text(ROUTER)
+    # A name that is not UTF-8 cannot be a module name, nor be printed or cached: it is named
+    # in a warning instead.
+    with open(os.path.join(os.fsencode(api), b"\xff\xfename.py"), "w") as handle:
+        handle.write(ROUTER)
 
 
 def _limited_memory() -> None:
@@ -173,6 +187,7 @@ def test_the_run_goes_on(hostile_run: dict[str, Any]) -> None:
     assert hostile_run["seconds"] < 120
     codes = {item["code"] for items in hostile_run["by_file"].values() for item in items}
     assert "LC000" not in codes
+    assert "app/api/\ufffd\ufffdname.py: not checked: the file name is not valid UTF-8" in hostile_run["err"]
 
 
 EXPECTATIONS = {**{name: expected for name, (_, expected) in FILES.items()}, **SPECIAL}
@@ -197,6 +212,10 @@ def test_links_out_of_the_tree_are_not_followed(hostile_run: dict[str, Any]) -> 
     assert [path for path in hostile_run["by_file"] if path.startswith("/") or "linked_folder" in path] == []
     outside = hostile_run["by_file"]["outside.py"]
     assert [item["code"] for item in outside] == ["LC001"]  # the link is named, its target never read
+
+
+def test_an_unreadable_gitignore_pattern_is_skipped(hostile_run: dict[str, Any]) -> None:
+    assert "ignored_by_git.py" not in hostile_run["by_file"]
 
 
 def test_a_file_is_named_with_the_cause_in_every_format(tmp_path: Path) -> None:

@@ -18,6 +18,9 @@ from conftest import write_project
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from layercheck.diagnostics import Position
+from layercheck.lsp.protocol import PositionMap
+
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "layercheck", "server"])
 TIMEOUT = 30.0
 
@@ -422,3 +425,21 @@ async def test_neovim_session_with_utf8_positions_and_clean_exit(client: Languag
     server = client._server
     assert server is not None
     assert server.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("encoding", "column"),
+    [
+        (types.PositionEncodingKind.Utf16, 11),
+        (types.PositionEncodingKind.Utf8, 14),
+        (types.PositionEncodingKind.Utf32, 10),
+    ],
+)
+def test_columns_follow_the_negotiated_encoding(encoding: types.PositionEncodingKind, column: int) -> None:
+    # `y` is the 11th character (1-based column 11), after an astral-plane emoji (2 UTF-16
+    # units, 4 UTF-8 bytes) and `é` (1 unit, 2 bytes).
+    positions = PositionMap('x = "😀é"; y\r\nz = 1\n', encoding)
+    converted = positions.to_client(Position(1, 11))
+    assert converted == types.Position(0, column)
+    assert positions.from_client(converted) == Position(1, 11)
+    assert positions.to_client(Position(2, 1)) == types.Position(1, 0)

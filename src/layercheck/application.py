@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from layercheck import forked
 from layercheck.cache import Cache, default_cache_dir
 from layercheck.diagnostics import Diagnostic
-from layercheck.discovery import discover, project_files
+from layercheck.discovery import discover, project_files, split_undecodable
 from layercheck.glob_warnings import nested_configurations, unmatched_layer_globs
 from layercheck.modules import ModuleNamer
 from layercheck.records import FileRecord, FileTask
@@ -23,6 +24,7 @@ from layercheck.runner import Runner, digest, file_digests
 from layercheck.settings import Settings
 
 if TYPE_CHECKING:
+    from layercheck.forked import ForkedWorker
     from layercheck.index import ProjectIndex
 
 ProgressFactory = Callable[[int], Callable[[int], None]]
@@ -110,32 +112,60 @@ def _read(
     def build(records: Iterable[FileRecord], unread: Iterable[str]) -> ProjectIndex:
         return build_index(records, settings, unread)
 
-    return read_reachable(tasks, checked, known, read, build, settings)
+    def cached(batch: list[FileTask]) -> dict[str, FileRecord]:
+        return runner.cached(batch, digests)
+
+    return read_reachable(tasks, checked, known, read, build, settings, runner.previous, cached)
+
+
+def _prefork(paths: list[Path], options: CheckOptions) -> ForkedWorker | None:
+    """For a run on a few named files (pre-commit's changed files), a worker forked before
+    anything else, to import libcst and the rules meanwhile (`forked.py`); else None."""
+    if options.override is not None or options.jobs == 1 or not forked.supported():
+        return None
+    if options.jobs is None and (os.cpu_count() or 1) < 2:
+        return None
+    if not paths or len(paths) > forked.MAX_FILES or not all(os.path.isfile(path) for path in paths):
+        return None
+    import threading
+
+    if threading.active_count() > 1:
+        return None  # forking a threaded process could leave the child stuck on a lock
+    return forked.ForkedWorker()
 
 
 def check(paths: list[Path], settings: Settings, options: CheckOptions | None = None) -> CheckResult:
     """Check `paths` (files or folders) against the whole project's facts."""
     options = options or CheckOptions()
     override_path = Path(options.override[0]).absolute() if options.override else None
+    prewarmed = _prefork(paths, options)
     checked_files = discover(paths, settings) if not override_path else [override_path]
+    checked_files, undecodable = split_undecodable(checked_files)
+    checked = [str(path) for path in checked_files]
+    cache = open_cache(settings, options)
+    runner = Runner(settings, cache, options.jobs, options.verbose, prewarmed)
+    # Digests key the cache; without one, nothing needs them (workers hash what they read).
+    digests = file_digests(checked, str(settings.project_root), cache) if cache is not None else dict.fromkeys(checked)
+    if override_path is not None:
+        digests[str(override_path)] = digest(options.override[1]) if options.override else None
+    # Checked files the cache cannot answer go to workers now: they import the engine and
+    # check them while this process finds, hashes and names the rest of the project.
+    namer = ModuleNamer(settings)
+    early = [
+        namer.task_for(Path(path))
+        for path in checked
+        if path != str(override_path) and (cache is None or not cache.has(path, digests[path]))
+    ]
+    runner.start(early)
     root = settings.project_root.resolve()
     if [Path(os.path.realpath(p)) for p in paths] == [root]:  # realpath: no error on a symlink loop
         all_files = checked_files
     else:
-        all_files = sorted({*checked_files, *project_files(settings)})
+        all_files = sorted({*checked_files, *split_undecodable(project_files(settings))[0]})
     warnings = unmatched_layer_globs(settings, all_files) + nested_configurations(settings, checked_files)
-    namer = ModuleNamer(settings)
-    checked = [str(path) for path in checked_files]
-    cache = open_cache(settings, options)
-    runner = Runner(settings, cache, options.jobs, options.verbose)
-    # Digests key the cache; without one, nothing needs them (workers hash what they read).
-    digests = (
-        file_digests([str(path) for path in all_files], str(settings.project_root), cache)
-        if cache is not None
-        else dict.fromkeys(map(str, all_files))
-    )
-    if override_path is not None:
-        digests[str(override_path)] = digest(options.override[1]) if options.override else None
+    warnings += [f"{name}: not checked: the file name is not valid UTF-8" for name in undecodable]
+    rest = [str(path) for path in all_files if str(path) not in digests]
+    digests.update(file_digests(rest, str(settings.project_root), cache) if cache is not None else dict.fromkeys(rest))
     run_key = _run_key(settings, checked, digests)
     # Checks of the project as a whole (`.env`, `requirements.txt`): not for a buffer.
     whole = None if override_path is not None else root_scope(paths, checked_files, settings, namer.display_path)
@@ -149,20 +179,22 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
             if whole.files.digest_of(consulted) != reused.get("root_digest"):
                 reused = None
         if reused is not None:
+            runner.close()
             diagnostics = [Diagnostic.from_dict(item) for item in reused["diagnostics"]]
             return CheckResult(
                 diagnostics, len(checked), cache_hits=len(all_files), checked=checked, warnings=warnings
             )
-    # Only now, when the last run's answer cannot be reused: name and place every file.
-    tasks = {str(path): namer.task_for(path) for path in all_files}
-    known: dict[str, FileRecord] = {}
-    if override_path is not None and options.override is not None:
-        from layercheck.engine.checker import check_bytes
-
-        task = tasks.get(str(override_path)) or namer.task_for(override_path)
-        tasks[str(override_path)] = task
-        known[str(override_path)] = check_bytes(task, options.override[1], settings, options.verbose)
     try:
+        # Only now, when the last run's answer cannot be reused: name and place every file.
+        named = {task.path: task for task in early}
+        tasks = {str(path): named.get(str(path)) or namer.task_for(path) for path in all_files}
+        known: dict[str, FileRecord] = {}
+        if override_path is not None and options.override is not None:
+            from layercheck.engine.checker import check_bytes
+
+            task = tasks.get(str(override_path)) or namer.task_for(override_path)
+            tasks[str(override_path)] = task
+            known[str(override_path)] = check_bytes(task, options.override[1], settings, options.verbose)
         records, index = _read(tasks, checked, known, runner, digests, settings, options, everything=whole is not None)
     finally:
         runner.close()
@@ -181,5 +213,5 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
                 result["root_inputs"] = sorted(str(path) for path in whole.files.consulted)
                 result["root_digest"] = whole.files.digest_of(result["root_inputs"])
             cache.set_last_run(run_key, result)
-        cache.save()
+        cache.save(present=digests.keys())
     return CheckResult(diagnostics, len(checked), runner.hits, records, tasks, checked, warnings)

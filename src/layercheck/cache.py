@@ -1,41 +1,52 @@
 """The on-disk cache: per-file results keyed by content hash, plus the last run's answer.
 
 Layout (as ruff's): `.layercheck_cache/` holds a `.gitignore` (`*`) and a `CACHEDIR.TAG`, and
-per layercheck version and settings fingerprint two files:
+per layercheck version, settings fingerprint and working folder (records show paths from
+it) three files, each naming the code that wrote it (the version, and for a working copy
+the size and time of every module: editing a rule invalidates them):
 
 - `<fingerprint>.records`: a first line naming the format, a JSON header line, then the
-  records' JSON texts end to end. The header maps each path to its content digest and where
-  its record lies; a record is decoded only when a run asks for it, so a run that needs a
-  few records never decodes the others. The header also keeps each file's size and
-  modification time with its digest: a file whose stat is unchanged is not read and hashed
-  again (a stat taken within a second of the file's last change is not trusted, as git
-  does with racily clean files).
+  records' JSON texts end to end. The header maps each path to its content digest, where
+  its record lies and the checksum of the record's bytes; the file is mapped, not read,
+  and a record is decoded only when a run asks for it, so a run that needs a few records
+  pays for those only. The header also keeps
+  each file's size and modification time with its digest: a file whose stat is unchanged
+  is not read and hashed again (a stat taken within a second of the file's last change is
+  not trusted, as git does with racily clean files).
+- `<fingerprint>.journal`: the records (and stats) of the last few runs that checked a few
+  files, so that a run on one changed file writes a few kilobytes, not the whole records
+  file; a run with many new records folds the journal into the records file.
 - `<fingerprint>.last.json`: the previous run's key and findings, so a run where nothing
   changed answers without reading a single record.
 
-Writes go to a temporary file renamed into place, so two runs sharing a cache never see
-half a file; a corrupt, foreign or old-version file, or a damaged record, is ignored (it is
-JSON, never unpickled, so never trusted).
+Every write goes to a temporary file renamed into place, so two runs sharing a cache never
+see half a file (the last one to finish wins, the other's records are merely missing); a
+corrupt, foreign or old-version file, or a damaged record, is ignored (it is JSON, never
+unpickled, so never trusted).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from layercheck import __version__
 
 CACHE_DIR_NAME = ".layercheck_cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by layercheck.\n"
-_FORMAT = 2
+_FORMAT = 4
 _MAGIC = f"layercheck-cache {_FORMAT} {__version__}\n".encode()
 # A stat this close to the file's last change may miss a change within the same clock tick.
 _RACY_NS = 1_000_000_000
+# Beyond this many journal records (or bytes), a save rewrites the records file instead.
+_JOURNAL_MAX_RECORDS = 200
+_JOURNAL_MAX_BYTES = 2 * 1024 * 1024
 
 
 def default_cache_dir(project_root: Path) -> Path:
@@ -47,6 +58,37 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def _short_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+
+
+@functools.cache
+def _code_id() -> str:
+    """Which layercheck code made a cache: the version says it for a release, this (the
+    size and time of every module) for a working copy whose rules are being edited."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    entries: list[str] = []
+    folders = [package]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as scan:
+                for entry in scan:
+                    if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                        folders.append(entry.path)
+                    elif entry.name.endswith(".py"):
+                        status = entry.stat()
+                        entries.append(f"{entry.path}\0{status.st_size}\0{status.st_mtime_ns}")
+        except OSError:
+            continue
+    return _short_hash("\n".join(sorted(entries)))
+
+
+def _checksum(raw: bytes) -> str:
+    """What a record's bytes hash to: any damage to them (a disk, another tool) shows."""
+    return hashlib.blake2b(raw, digest_size=8).hexdigest()
+
+
 def read_bytes(path: str) -> bytes | None:
     """A file's content (None when it cannot be read)."""
     try:
@@ -56,72 +98,124 @@ def read_bytes(path: str) -> bytes | None:
         return None
 
 
+def _stat_entry(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 3
+        and isinstance(value[0], int)
+        and isinstance(value[1], int)
+        and isinstance(value[2], str)
+    )
+
+
 class Cache:
     """Results of earlier runs with the same settings, loaded lazily and saved once."""
 
     def __init__(self, directory: Path, settings_fingerprint: str) -> None:
         self.directory = directory
         folder = directory / f"v{__version__}"
-        self.file = folder / f"{settings_fingerprint}.records"
-        self.last_file = folder / f"{settings_fingerprint}.last.json"
+        # Records hold paths as shown from the working folder: one set of files per folder.
+        name = f"{settings_fingerprint}-{_short_hash(os.getcwd())}"
+        self.file = folder / f"{name}.records"
+        self.journal_file = folder / f"{name}.journal"
+        self.last_file = folder / f"{name}.last.json"
+        self._magic = _MAGIC + f"{_code_id()}\n".encode()
         # path -> [digest, offset, length] into the body of the records file.
         self._index: dict[str, list[Any]] = {}
+        self._body: Any = None  # the mapped records file (bytes-like), or None
+        self._body_start = 0
+        # path -> [digest, JSON bytes]: records from the journal, then those put in this run.
+        self._journal: dict[str, list[Any]] = {}
+        self._fresh: dict[str, list[Any]] = {}
         # path -> [size, mtime_ns, digest], for files whose stat can be trusted.
         self._stats: dict[str, list[Any]] = {}
-        self._handle: IO[bytes] | None = None
-        self._body: bytes | None = None
-        self._body_start = 0
-        # Records put (or kept from the body) in this run: path -> [digest, JSON bytes].
-        self._fresh: dict[str, list[Any]] = {}
+        self._journal_stats: dict[str, list[Any]] = {}
         self._last_run: dict[str, Any] | None = None
         self._last_loaded = False
         self.last_run: dict[str, Any] | None = None
         self.dirty = False
         self._load()
+        self._load_journal()
 
     # ----- reading -------------------------------------------------------------------------
 
     def _load(self) -> None:
         try:
-            handle = open(self.file, "rb")  # noqa: SIM115  (kept open: the body is read lazily)
+            handle = open(self.file, "rb")  # noqa: SIM115  (closed below; the map outlives it)
         except OSError:
             return
-        header: Any = None
-        try:
-            if handle.readline() == _MAGIC:
+        with handle:
+            try:
+                if handle.readline() != _MAGIC or handle.readline() != self._magic[len(_MAGIC) :]:
+                    return
                 header = json.loads(handle.readline())
-        except (OSError, ValueError):
-            header = None
-        if not isinstance(header, dict):
-            handle.close()
-            return
-        index, stats = header.get("records"), header.get("stats")
+                start = handle.tell()
+                import mmap
+
+                body: Any = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            except (OSError, ValueError):
+                return
+        index = header.get("records") if isinstance(header, dict) else None
+        stats = header.get("stats") if isinstance(header, dict) else None
         if isinstance(index, dict) and isinstance(stats, dict):
             self._index, self._stats = index, stats
-            self._handle = handle
-            self._body_start = handle.tell()
+            self._body, self._body_start = body, start
         else:
-            handle.close()
+            body.close()
+
+    def _load_journal(self) -> None:
+        try:
+            with open(self.journal_file, "rb") as handle:
+                if handle.readline() != _MAGIC or handle.readline() != self._magic[len(_MAGIC) :]:
+                    return
+                data = json.loads(handle.read())
+        except (OSError, ValueError):
+            return
+        records = data.get("records") if isinstance(data, dict) else None
+        stats = data.get("stats") if isinstance(data, dict) else None
+        if not isinstance(records, dict) or not isinstance(stats, dict):
+            return
+        for path, entry in records.items():
+            if (
+                isinstance(entry, list)
+                and len(entry) == 3
+                and all(isinstance(part, str) for part in entry)
+                and _checksum(entry[1].encode()) == entry[2]
+            ):
+                self._journal[path] = [entry[0], entry[1].encode()]
+        self._journal_stats = {path: entry for path, entry in stats.items() if _stat_entry(entry)}
+        self._stats.update(self._journal_stats)
 
     def _raw(self, path: str, digest_: str) -> bytes | None:
-        entry = self._fresh.get(path)
+        entry = self._fresh.get(path) or self._journal.get(path)
         if entry is not None:
             return entry[1] if entry[0] == digest_ else None
         entry = self._index.get(path)
-        if not isinstance(entry, list) or len(entry) != 3 or entry[0] != digest_:
+        if self._body is None or not isinstance(entry, list) or len(entry) != 4 or entry[0] != digest_:
             return None
-        if self._body is None:
-            if self._handle is None:
-                return None
-            try:
-                self._handle.seek(self._body_start)
-                self._body = self._handle.read()
-            except OSError:
-                self._body = b""
         offset, length = entry[1], entry[2]
-        if not isinstance(offset, int) or not isinstance(length, int) or offset + length > len(self._body):
+        if not isinstance(offset, int) or not isinstance(length, int) or offset < 0 or length < 0:
             return None
-        return self._body[offset : offset + length]
+        start = self._body_start + offset
+        if start + length > len(self._body):
+            return None
+        raw = bytes(self._body[start : start + length])
+        return raw if _checksum(raw) == entry[3] else None  # a damaged record is not trusted
+
+    def latest(self, path: str) -> dict[str, Any] | None:
+        """The cached record of `path` for whatever content it had (to guess, while its
+        new content is checked, what it will import)."""
+        entry = self._fresh.get(path) or self._journal.get(path) or self._index.get(path)
+        if not isinstance(entry, list) or not entry or not isinstance(entry[0], str):
+            return None
+        return self.get(path, entry[0])
+
+    def has(self, path: str, digest_: str | None) -> bool:
+        """Whether a record of this content of `path` is cached (nothing is decoded)."""
+        if digest_ is None:
+            return False
+        entry = self._fresh.get(path) or self._journal.get(path) or self._index.get(path)
+        return isinstance(entry, list) and bool(entry) and entry[0] == digest_
 
     def get(self, path: str, digest_: str) -> dict[str, Any] | None:
         """The cached record of `path` if its content still hashes to `digest_`."""
@@ -153,11 +247,12 @@ class Cache:
         data = read(path)
         found = digest(data) if data is not None else None
         if found is not None and time.time_ns() - status.st_mtime_ns > _RACY_NS:
-            self._stats[path] = [status.st_size, status.st_mtime_ns, found]
+            self._stats[path] = self._journal_stats[path] = [status.st_size, status.st_mtime_ns, found]
             self.dirty = True
-        elif path in self._stats:
-            del self._stats[path]
-            self.dirty = True
+        else:
+            # A stale entry is harmless (it never matches again): not worth a write.
+            self._stats.pop(path, None)
+            self._journal_stats.pop(path, None)
         return found
 
     # ----- writing -------------------------------------------------------------------------
@@ -167,7 +262,7 @@ class Cache:
         self.dirty = True
 
     def set_last_run(self, key: str, result: dict[str, Any]) -> None:
-        self._last_run = {"key": key, "result": result}
+        self._last_run = {"key": key, "code": _code_id(), "result": result}
         self._last_loaded = True
         self.last_run = self._last_run
         self._write(self.last_file, json.dumps(self._last_run, separators=(",", ":")).encode())
@@ -182,38 +277,65 @@ class Cache:
                 data = None
             self._last_run = data if isinstance(data, dict) else None
             self.last_run = self._last_run
-        if self._last_run is None or self._last_run.get("key") != key:
+        if self._last_run is None or self._last_run.get("key") != key or self._last_run.get("code") != _code_id():
             return None
         result = self._last_run.get("result")
         return result if isinstance(result, dict) else None
 
-    def save(self) -> None:
-        """Write the records file atomically; a cache that cannot be written is skipped.
+    def save(self, present: Collection[str] | None = None) -> None:
+        """Write what this run learnt; a cache that cannot be written is skipped.
 
-        Records not put in this run are copied as the bytes they were read as."""
+        A few new records go to the journal; many, or a full journal, rewrite the records
+        file with everything (records not put in this run are copied as the bytes they were
+        read as), leaving out files that are gone (not in `present`, the project's files,
+        when given)."""
         if not self.dirty:
             return
+        journal = {**self._journal, **self._fresh}
+        size = sum(len(entry[1]) for entry in journal.values())
+        if self._body is not None and len(journal) <= _JOURNAL_MAX_RECORDS and size <= _JOURNAL_MAX_BYTES:
+            saved = self._write_journal(journal)
+        else:
+            saved = self._compact(present)
+        if saved:
+            self.dirty = False
+
+    def _write_journal(self, journal: dict[str, list[Any]]) -> bool:
+        records = {path: [entry[0], entry[1].decode(), _checksum(entry[1])] for path, entry in journal.items()}
+        payload = json.dumps({"records": records, "stats": self._journal_stats}, separators=(",", ":"))
+        return self._write(self.journal_file, self._magic + payload.encode())
+
+    def _compact(self, present: Collection[str] | None) -> bool:
+        def exists(path: str) -> bool:
+            return path in present if present is not None else os.path.exists(path)
+
         index: dict[str, list[Any]] = {}
         chunks: list[bytes] = []
         offset = 0
-        for path in sorted({*self._index, *self._fresh}):
-            if path not in self._fresh and not os.path.exists(path):
+        for path in sorted({*self._index, *self._journal, *self._fresh}):
+            if path not in self._fresh and not exists(path):
                 continue  # the file is gone: so is its record
-            fresh = self._fresh.get(path)
-            if fresh is not None:
-                entry_digest, raw = fresh[0], fresh[1]
+            entry = self._fresh.get(path) or self._journal.get(path)
+            if entry is not None:
+                entry_digest, raw = entry[0], entry[1]
             else:
                 entry_digest = self._index[path][0] if isinstance(self._index[path], list) else None
                 raw = self._raw(path, entry_digest) if isinstance(entry_digest, str) else None
             if raw is None:
                 continue
-            index[path] = [entry_digest, offset, len(raw)]
+            index[path] = [entry_digest, offset, len(raw), _checksum(raw)]
             chunks.append(raw)
             offset += len(raw)
-        stats = {path: known for path, known in self._stats.items() if path in index or os.path.exists(path)}
+        stats = {path: known for path, known in self._stats.items() if path in index or exists(path)}
         header = json.dumps({"records": index, "stats": stats}, separators=(",", ":")).encode()
-        if self._write(self.file, b"".join([_MAGIC, header, b"\n", *chunks])):
-            self.dirty = False
+        self.close()  # where a mapped file cannot be replaced (Windows), unmap it first
+        if not self._write(self.file, b"".join([self._magic, header, b"\n", *chunks])):
+            return False
+        try:
+            self.journal_file.unlink()  # folded into the records file
+        except OSError:
+            pass
+        return True
 
     def _write(self, target: Path, data: bytes) -> bool:
         import tempfile
@@ -242,9 +364,9 @@ class Cache:
             tag.write_text(_TAG)
 
     def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
+        if self._body is not None:
+            self._body.close()
+            self._body = None
 
     def __del__(self) -> None:
         self.close()

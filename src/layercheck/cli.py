@@ -16,7 +16,7 @@ import click
 
 from layercheck import __version__
 from layercheck.config import OUTPUT_FORMATS, ConfigError, load_settings
-from layercheck.progress import progress_bar
+from layercheck.progress import TerminalProgress, progress_bar
 from layercheck.registry import expand_selector
 from layercheck.settings import Settings
 
@@ -97,6 +97,7 @@ def main() -> None:
 @click.option("--write-baseline", is_flag=True, help="Record the current findings in the baseline file.")
 @click.option("--stdin-filename", type=click.Path(path_type=Path), help="Read source from stdin as this path.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--force-exclude", is_flag=True, help="Apply excludes to files named explicitly too.")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="Where to keep the cache.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPU count).")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
@@ -114,6 +115,7 @@ def check(
     show_fixes: bool,
     stdin_filename: Path | None,
     no_cache: bool,
+    force_exclude: bool,
     cache_dir: Path | None,
     jobs: int | None,
     quiet: bool,
@@ -141,6 +143,8 @@ def check(
         _codes(ignore, "--ignore"),
         _codes(extend_select, "--extend-select"),
     )
+    if force_exclude:
+        settings = replace(settings, force_exclude=True)
     if show_settings:
         from layercheck.show import print_settings
 
@@ -166,7 +170,11 @@ def check(
     stdin = override[1] if override else None
     actions = Actions(fix, unsafe_fixes, diff, add_noqa, baseline, write_baseline, quiet, stdin)
     options.need_records = actions.needs_records
-    result = run_check(targets, settings, options)
+    try:
+        result = run_check(targets, settings, options)
+    finally:
+        if isinstance(options.progress, TerminalProgress):
+            options.progress.close()  # before anything else is printed
     for warning in result.warnings:
         click.echo(f"layercheck: warning: {warning}", err=True)
     _explain_internal_errors(result.diagnostics, verbose)

@@ -227,6 +227,7 @@ _KEYS: dict[str, tuple[str, str]] = {
     "exclude": ("exclude", "strings"),
     "extend-exclude": ("extend_exclude", "strings"),
     "respect-gitignore": ("respect_gitignore", "bool"),
+    "force-exclude": ("force_exclude", "bool"),
     "output-format": ("output_format", "string"),
     "logger-factories": ("logger_factories", "strings"),
     "allow-type-checking-imports": ("allow_type_checking_imports", "bool"),

@@ -23,6 +23,21 @@ from layercheck.settings import Settings
 PYTHON_SUFFIXES = (".py", ".pyi")
 
 
+def gitignore_spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
+    """The patterns of a `.gitignore`; a line git cannot read (`!` alone) is skipped, as git does."""
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except ValueError:
+        valid = []
+        for line in lines:
+            try:
+                pathspec.GitIgnoreSpec.from_lines([line])
+            except ValueError:
+                continue
+            valid.append(line)
+        return pathspec.GitIgnoreSpec.from_lines(valid)
+
+
 @dataclass(frozen=True)
 class _IgnoreFile:
     base: str  # folder of the .gitignore, absolute, with a trailing separator
@@ -74,7 +89,7 @@ class Excluder:
         if os.path.isfile(gitignore):
             try:
                 with open(gitignore, encoding="utf-8", errors="replace") as handle:
-                    spec = pathspec.GitIgnoreSpec.from_lines(handle)
+                    spec = gitignore_spec(handle.read().splitlines())
                 loaded = _IgnoreFile(folder.rstrip(os.sep) + os.sep, spec)
             except OSError:
                 loaded = None
@@ -148,12 +163,43 @@ def discover(paths: Iterable[Path], settings: Settings) -> list[Path]:
             for file in _walk(path, excluder, excluder.ignore_files_for(path)):
                 found.setdefault(file, None)
         else:
-            # Named explicitly (even if excluded, missing or not a .py file): always checked,
-            # and a missing one is reported as unreadable rather than silently skipped.
+            # Named explicitly (even if excluded, missing or not a .py file): checked, and a
+            # missing one is reported as unreadable rather than silently skipped; with
+            # `force-exclude` (as pre-commit hooks use) the excludes apply to it too.
+            if settings.force_exclude and _excluded_explicitly(path, excluder):
+                continue
             found.setdefault(path, None)
     return sorted(found)
+
+
+def _excluded_explicitly(path: Path, excluder: Excluder) -> bool:
+    """Whether a named file, or a folder above it, is excluded by globs or `.gitignore`."""
+    candidates = [path, *(p for p in path.parents if excluder.root in p.parents)]
+    if any(excluder.excluded_by_globs(candidate) for candidate in candidates):
+        return True
+    for candidate in candidates:
+        ignore_files = excluder.ignore_files_for(candidate.parent)
+        if excluder.ignored_by_git(candidate, candidate != path, ignore_files):
+            return True
+    return False
 
 
 def project_files(settings: Settings) -> list[Path]:
     """Every Python file of the project, for the project index."""
     return discover([settings.project_root], settings)
+
+
+def split_undecodable(files: list[Path]) -> tuple[list[Path], list[str]]:
+    """`files` without those whose name is not valid UTF-8 (no module name, cache entry or
+    output format can carry it), and those names made printable, for a warning."""
+    kept: list[Path] = []
+    skipped: list[str] = []
+    for path in files:
+        name = os.fspath(path)
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            skipped.append(os.fsencode(name).decode("utf-8", "replace"))
+            continue
+        kept.append(path)
+    return kept, skipped

@@ -73,15 +73,27 @@ def nested_configurations(settings: Settings, files: Iterable[Path]) -> list[str
             folders[folder] = next((c for c in candidates if c.is_file() and _configures_layercheck(c)), None)
         return folders[folder]
 
-    for path in files:
-        folder = path.parent
-        if root not in folder.parents:
-            continue
-        while folder != root:
-            config = config_in(folder)
-            if config is not None:
-                found.setdefault(config, None)
+    # Per folder below the root, the configurations in it and above it, innermost first
+    # (None: not below the root); every file of a project asks, most share folders.
+    chains: dict[Path, tuple[Path, ...] | None] = {root: None}
+
+    def chain(folder: Path) -> tuple[Path, ...] | None:
+        climbed: list[Path] = []
+        while folder not in chains and folder.parent != folder:
+            climbed.append(folder)
             folder = folder.parent
+        known = chains.get(folder)
+        above = known if known is not None else ()
+        inside = known is not None or folder == root
+        for step in reversed(climbed):
+            config = config_in(step) if inside else None
+            above = ((config,) if config is not None else ()) + above
+            chains[step] = above if inside else None
+        return chains.get(climbed[0]) if climbed else known
+
+    for path in files:
+        for config in chain(path.parent) or ():
+            found.setdefault(config, None)
     used = settings.config_file or "the default settings"
     return [
         f"{config}: not used for the files below it (this run uses {used}); run layercheck in "

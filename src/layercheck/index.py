@@ -279,6 +279,11 @@ class ProjectIndex:
         )
 
     def uses_structlog(self) -> bool:
+        return self._uses_structlog
+
+    # Asked once per candidate (every log call of a project): computed once per index.
+    @cached_property
+    def _uses_structlog(self) -> bool:
         return any(
             imp.target == "structlog" or imp.target.startswith("structlog.")
             for facts in self.by_path.values()
@@ -287,6 +292,10 @@ class ProjectIndex:
 
     def has_global_exception_handler(self) -> bool:
         """Some module (not a test) registers a handler for `Exception` on an app."""
+        return self._has_global_exception_handler
+
+    @cached_property
+    def _has_global_exception_handler(self) -> bool:
         return any(
             facts.extra.get("global_exception_handler") and facts.layer not in HANDLER_IGNORED_LAYERS
             for facts in self.by_path.values()

@@ -105,6 +105,9 @@ class _CompiledGlob:
     is_file_glob: bool
     literal_segments: int
     dominant: bool
+    # Segments without wildcards: a path lacking one of them cannot match (a cheap test
+    # before the regex, as every file of a project is placed).
+    required: frozenset[str] = frozenset()
 
 
 def _translate_segment(segment: str) -> str:
@@ -146,7 +149,7 @@ def glob_to_regex(glob: str) -> re.Pattern[str]:
     pattern = "".join(parts)
     if not pattern.startswith("(?P<prefix>"):
         pattern = "(?P<prefix>)" + pattern
-    return re.compile(f"^{pattern}$")
+    return re.compile(f"^{pattern}\\Z", re.DOTALL)  # a file name may hold any character
 
 
 class LayerMap:
@@ -160,9 +163,12 @@ class LayerMap:
             for glob in layer.paths:
                 last = glob.rstrip("/").rsplit("/", 1)[-1]
                 literal = sum(1 for seg in glob.split("/") if seg and "*" not in seg)
+                required = frozenset(
+                    seg for seg in glob.strip("/").split("/") if seg and "*" not in seg and "?" not in seg
+                )
                 compiled.append(
                     _CompiledGlob(
-                        index, glob_to_regex(glob), last != "**", literal, layer.dominant
+                        index, glob_to_regex(glob), last != "**", literal, layer.dominant, required
                     )
                 )
         self._globs = compiled
@@ -171,7 +177,10 @@ class LayerMap:
         """The layer of a file, or None when no glob matches it."""
         best: tuple[bool, int, int, int] | None = None
         best_layer: str | None = None
+        segments = frozenset(relative_path.split("/"))
         for glob in self._globs:
+            if not glob.required <= segments:
+                continue
             match = glob.regex.match(relative_path)
             if match is None:
                 continue

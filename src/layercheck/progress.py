@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import sys
 from collections.abc import Callable
+from typing import Any
 
 # Below this many files a run is over before a bar would be worth drawing.
 PROGRESS_MIN_FILES = 300
@@ -23,41 +24,53 @@ def _no_progress(count: int) -> None:
     """Nothing to show."""
 
 
-def progress_bar(output_format: str, quiet: bool) -> Callable[[int], Advance] | None:
+def progress_bar(output_format: str, quiet: bool) -> TerminalProgress | None:
     """A progress factory for `CheckOptions.progress`, or None when no bar may be drawn."""
     if output_format not in _HUMAN_FORMATS or quiet:
         return None
     if not (sys.stdout.isatty() and sys.stderr.isatty()):
         return None
-    return start_bar
+    return TerminalProgress()
 
 
-def start_bar(total: int) -> Advance:
-    """Draw a bar for `total` files; the returned function advances it and erases it at the end."""
-    if total <= PROGRESS_MIN_FILES:
-        return _no_progress
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+class TerminalProgress:
+    """Starts a bar when a run announces how many files it reads (if there are enough);
+    `close` erases it, whether or not the run reported every file."""
 
-    bar = Progress(
-        TextColumn("Checking"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("files"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    task = bar.add_task("check", total=total)
-    bar.start()
-    atexit.register(bar.stop)  # a run that ends early must not leave the cursor hidden
-    done = 0
+    def __init__(self) -> None:
+        self._bars: list[Any] = []
 
-    def advance(count: int) -> None:
-        nonlocal done
-        done += count
-        bar.advance(task, count)
-        if done >= total:
+    def __call__(self, total: int) -> Advance:
+        if total <= PROGRESS_MIN_FILES:
+            return _no_progress
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        bar = Progress(
+            TextColumn("Checking"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("files"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        task = bar.add_task("check", total=total)
+        bar.start()
+        self._bars.append(bar)
+        atexit.register(bar.stop)  # a run that ends early must not leave the cursor hidden
+        done = 0
+
+        def advance(count: int) -> None:
+            nonlocal done
+            done += count
+            bar.advance(task, count)
+            if done >= total:
+                bar.stop()
+
+        return advance
+
+    def close(self) -> None:
+        for bar in self._bars:
             bar.stop()
-
-    return advance
+        self._bars.clear()

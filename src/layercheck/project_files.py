@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pathspec
 
+from layercheck.discovery import gitignore_spec
+
 _GIT_TIMEOUT = 10
 
 
@@ -166,7 +168,7 @@ class DiskProjectFiles:
         text = self.text(folder / ".gitignore")
         if text is None:
             return None
-        return pathspec.GitIgnoreSpec.from_lines(text.splitlines())
+        return gitignore_spec(text.splitlines())
 
     # ----- for the run's cache key ---------------------------------------------------------
 

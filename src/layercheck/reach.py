@@ -80,6 +80,20 @@ def referenced_names(record: FileRecord) -> Iterator[str]:
         yield from candidate.condition.names
 
 
+def _follow(
+    sources: list[FileRecord], modules: ModuleMap, seen: set[str], records: dict[str, FileRecord]
+) -> set[str]:
+    """Files not in `records` that the names of `sources` lead to (names in `seen` were
+    followed before; the new ones are added)."""
+    found: set[str] = set()
+    for record in sources:
+        for name in referenced_names(record):
+            if name not in seen:
+                seen.add(name)
+                found.update(path for path in modules.files_named(name) if path not in records)
+    return found
+
+
 def _whole_project_rules(settings: Settings) -> bool:
     """Whether an enabled project rule asks about every module."""
     enabled = settings.enabled_codes()
@@ -128,28 +142,41 @@ def read_reachable(
     read: Read,
     build: IndexBuilder,
     settings: Settings,
+    previous: Callable[[str], FileRecord | None] | None = None,
+    cached: Read | None = None,
 ) -> tuple[dict[str, FileRecord], ProjectIndex]:
     """Records of the checked files and of every module they can reach, by path, sorted,
-    and the index over them. `records` holds what is already known (an editor buffer)."""
+    and the index over them. `records` holds what is already known (an editor buffer);
+    `previous` gives the last cached record of a file whatever its content, and `cached`
+    reads records from the cache only (both optional)."""
     records = dict(records)
     pending = [path for path in checked if path not in records and path in tasks]
+    modules = ModuleMap(tasks.values())
+    seen: set[str] = set()  # names already followed
+    found: set[str] = set()  # files they lead to, not read yet
+    if pending and previous is not None and cached is not None:
+        # While workers check the changed files, follow the names their previous versions
+        # used, through cached records only: most of what the new versions reach is read
+        # by the time their records arrive (more records than needed change no answer).
+        frontier = [record for record in map(previous, pending) if record is not None]
+        while frontier:
+            reached = _follow(frontier, modules, seen, records)
+            found |= reached
+            hits = cached([tasks[path] for path in sorted(reached)])
+            records.update(hits)
+            found -= hits.keys()
+            frontier = list(hits.values())
     if pending:
         records.update(read([tasks[path] for path in pending]))
     if _whole_project_rules(settings):
         return _read_rest(tasks, records, read, build)
-    modules = ModuleMap(tasks.values())
-    seen: set[str] = set()  # names already followed
-    frontier = list(records)
-    while frontier:
-        found: set[str] = set()
-        for path in frontier:
-            for name in referenced_names(records[path]):
-                if name not in seen:
-                    seen.add(name)
-                    found.update(p for p in modules.files_named(name) if p not in records)
-        frontier = sorted(found)
-        if frontier:
-            records.update(read([tasks[path] for path in frontier]))
+    frontier_paths = list(records)
+    while frontier_paths or found:
+        found |= _follow([records[path] for path in frontier_paths], modules, seen, records)
+        frontier_paths = sorted(path for path in found if path not in records)
+        found = set()
+        if frontier_paths:
+            records.update(read([tasks[path] for path in frontier_paths]))
     records = dict(sorted(records.items()))
     unread = [path for path in tasks if path not in records]
     index = build(records.values(), _names_of(tasks, unread))

@@ -8,6 +8,7 @@ file; each result comes back as a small JSON-ready dict.
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -16,11 +17,13 @@ from layercheck.cache import Cache, digest
 from layercheck.diagnostics import FILE_START, Diagnostic
 from layercheck.engine.source import SourceError, escapes, read_bytes, read_tree_file
 from layercheck.facts import ModuleFacts
+from layercheck.forked import MAX_FILES as MAX_CHILD_FILES
+from layercheck.forked import BrokenWorker, ForkedWorker
 from layercheck.records import FileRecord, FileTask
 from layercheck.settings import Settings
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 # Below this much work a pool costs more (start-up, pickling) than it saves.
 _POOL_MIN_FILES = 24
@@ -86,10 +89,43 @@ def _crashed(task: FileTask, cause: str) -> FileRecord:
     return FileRecord(facts=facts, diagnostics=[Diagnostic("LC000", message, task.display_path, FILE_START)])
 
 
+class _ChildFuture:
+    """A forked child's answers, in the shape of a pool future's."""
+
+    def __init__(self, child: ForkedWorker) -> None:
+        self.child = child
+
+    def result(self) -> list[tuple[str, str | None, dict[str, Any]]]:
+        answers: list[tuple[str, str | None, dict[str, Any]]] = []
+        try:
+            answers.extend(self.child.results())
+        except BrokenWorker:
+            raise _PartialResults(answers) from None
+        return answers
+
+    def cancel(self) -> None:
+        self.child.cancel()
+
+
+class _PartialResults(BrokenWorker):
+    """A child died: the answers it gave before."""
+
+    def __init__(self, answers: list[tuple[str, str | None, dict[str, Any]]]) -> None:
+        super().__init__("the worker died")
+        self.answers = answers
+
+
 class Runner:
     """Produces a FileRecord for every task, from the cache or by checking the file."""
 
-    def __init__(self, settings: Settings, cache: Cache | None, jobs: int | None, verbose: bool = False) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        cache: Cache | None,
+        jobs: int | None,
+        verbose: bool = False,
+        prewarmed: ForkedWorker | None = None,
+    ) -> None:
         self.settings = settings
         self.cache = cache
         self.jobs = max(1, jobs or os.cpu_count() or 1)
@@ -100,17 +136,101 @@ class Runner:
         # One pool for every `run` of this runner (a run reads more files round after
         # round): its workers are forked once, while this process is still small.
         self._executor: ProcessPoolExecutor | None = None
+        # A child forked at the start of the run (`forked.py`), until it is used or stopped.
+        self._child = prewarmed
+        # Files handed to workers by `start`, and their results once collected.
+        self._early: dict[str, FileTask] = {}
+        self._early_batches: list[tuple[list[FileTask], Future[Any]]] = []
+        self._early_results: dict[str, tuple[str, str | None, dict[str, Any]]] | None = None
+
+    def start(self, tasks: list[FileTask]) -> None:
+        """Hand the checked files the cache cannot answer to workers now, so that they import
+        the engine (libcst, the rules) and check them while this process finds and names the
+        rest of the project; `run` collects their results. With one job they are checked in
+        this process later, as usual."""
+        child, self._child = self._child, None
+        if child is not None and 0 < len(tasks) <= MAX_CHILD_FILES:
+            child.submit(tasks, self.settings, self.verbose)
+            self._early = {task.path: task for task in tasks}
+            self._early_batches = [(tasks, _ChildFuture(child))]  # type: ignore[list-item]
+            return
+        if child is not None:
+            child.cancel()
+        if not tasks or self.jobs < 2:
+            return
+        sizes = {task.path: _size(task.path) for task in tasks}
+        ordered = sorted(tasks, key=lambda task: sizes[task.path], reverse=True)
+        if self._executor is None:
+            self._executor = _pool(min(self.jobs, len(tasks)), self.settings, self.verbose)
+        self._early = {task.path: task for task in tasks}
+        self._early_batches = [
+            (batch, self._executor.submit(_check_batch, batch)) for batch in _batches(ordered, sizes, self.jobs)
+        ]
 
     def close(self) -> None:
         """Stop the worker processes, if any were started."""
+        if self._child is not None:
+            self._child.cancel()
+            self._child = None
+        for _, future in self._early_batches:
+            if isinstance(future, _ChildFuture):
+                future.cancel()
         if self._executor is not None:
-            self._executor.shutdown()
+            self._executor.shutdown(cancel_futures=True)
             self._executor = None
+
+    def _collect_early(self) -> dict[str, tuple[str, str | None, dict[str, Any]]]:
+        """The results of the files handed out by `start` (a file whose worker died is
+        checked again alone, as in `_check_in_pool`)."""
+        if self._early_results is not None:
+            return self._early_results
+        from concurrent.futures.process import BrokenProcessPool
+
+        results: dict[str, tuple[str, str | None, dict[str, Any]]] = {}
+        broken = False
+        for _, future in self._early_batches:
+            try:
+                answers = future.result()
+            except _PartialResults as error:
+                answers = error.answers
+            except BrokenProcessPool:
+                answers, broken = [], True
+            for result in answers:
+                results[result[0]] = result
+        if broken:
+            self.close()  # a broken pool takes no more work: the next run forks a new one
+        for path, task in sorted(self._early.items()):
+            if path not in results:
+                results[path] = self._isolated(task)
+        self._early_batches = []
+        self._early_results = results
+        return results
 
     def digests(self, tasks: Iterable[FileTask]) -> dict[str, str | None]:
         """Content digests of the files (None for one that cannot be read); with a cache, a
         file whose stat has not changed is not read again."""
         return file_digests((task.path for task in tasks), str(self.settings.project_root), self.cache)
+
+    def previous(self, path: str) -> FileRecord | None:
+        """The last cached record of a file, whatever content it was for."""
+        raw = self.cache.latest(path) if self.cache is not None else None
+        try:
+            return FileRecord.from_dict(raw) if raw is not None else None
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
+
+    def cached(self, tasks: list[FileTask], digests: dict[str, str | None]) -> dict[str, FileRecord]:
+        """The records the cache holds for these files (the others are left out, unchecked)."""
+        records: dict[str, FileRecord] = {}
+        for task in tasks:
+            file_digest = digests.get(task.path)
+            raw = self.cache.get(task.path, file_digest) if self.cache is not None and file_digest else None
+            if raw is not None:
+                try:
+                    records[task.path] = FileRecord.from_dict(raw)
+                except (KeyError, TypeError, ValueError, IndexError):
+                    continue
+        return records
 
     def run(
         self,
@@ -120,7 +240,12 @@ class Runner:
     ) -> dict[str, FileRecord]:
         records: dict[str, FileRecord] = {}
         missing: list[FileTask] = []
+        early: list[tuple[str, str | None, dict[str, Any]]] = []
         for task in tasks:
+            if task.path in self._early:
+                early.append(self._collect_early().pop(task.path))
+                del self._early[task.path]
+                continue
             file_digest = digests.get(task.path)
             cached = self.cache.get(task.path, file_digest) if self.cache and file_digest else None
             if cached is not None:
@@ -131,10 +256,10 @@ class Runner:
                 except (KeyError, TypeError, ValueError, IndexError):
                     pass  # a damaged entry is re-checked, never trusted
             missing.append(task)
-        self.misses = len(missing)
-        if progress and self.hits:
-            progress(self.hits)
-        for path, file_digest, raw in self._check(missing, progress):
+        self.misses = len(missing) + len(early)
+        if progress and (self.hits or early):
+            progress(self.hits + len(early))
+        for path, file_digest, raw in itertools.chain(early, self._check(missing, progress)):
             records[path] = FileRecord.from_dict(raw)
             if file_digest != digests.get(path):
                 self.changed_during_run = True  # edited (or deleted) after its digest was taken
@@ -148,7 +273,11 @@ class Runner:
         _init_worker(self.settings, self.verbose)
         sizes = {task.path: _size(task.path) for task in tasks}
         ordered = sorted(tasks, key=lambda task: sizes[task.path], reverse=True)
-        use_pool = self.jobs > 1 and (len(tasks) >= _POOL_MIN_FILES or sum(sizes.values()) >= _POOL_MIN_BYTES)
+        use_pool = self._executor is not None or (
+            self.jobs > 1 and (len(tasks) >= _POOL_MIN_FILES or sum(sizes.values()) >= _POOL_MIN_BYTES)
+        )
+        if not tasks:
+            return
         if not use_pool:
             thresholds = gc.get_threshold()
             gc.set_threshold(_GC_THRESHOLD, *thresholds[1:])  # as in workers, while parsing
@@ -204,10 +333,14 @@ class Runner:
 def _pool(jobs: int, settings: Settings, verbose: bool) -> ProcessPoolExecutor:
     """Worker processes, forked where the platform allows (they inherit what is imported)."""
     import multiprocessing
+    import threading
     from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # A process running other threads (the language server) must not fork: a child could
+    # wait forever on a lock one of them held. It starts fresh workers instead.
+    fork = "fork" in methods and threading.active_count() == 1
+    context = multiprocessing.get_context("fork" if fork else "spawn")
     return ProcessPoolExecutor(
         max_workers=jobs, mp_context=context, initializer=_init_pool_worker, initargs=(settings, verbose)
     )
@@ -215,6 +348,12 @@ def _pool(jobs: int, settings: Settings, verbose: bool) -> ProcessPoolExecutor:
 
 def _init_pool_worker(settings: Settings, verbose: bool) -> None:
     _init_worker(settings, verbose)
+    try:  # import the engine and the rules once, before the first file arrives
+        from layercheck.engine.checker import rule_classes
+
+        rule_classes(settings.enabled_codes())
+    except Exception:  # noqa: S110  (a rule that cannot be imported is reported per file)
+        pass
     # Parsing allocates millions of short-lived objects (trees have no cycles, and go with
     # their file): collect cyclic garbage rarely, and never walk what the worker inherited.
     gc.freeze()

@@ -55,6 +55,8 @@ class Settings:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDES
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
+    # Apply excludes to files named explicitly too (pre-commit passes every changed file).
+    force_exclude: bool = False
     output_format: str | None = None
     layers: tuple[LayerSpec, ...] = PRESETS["supernova"]
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)

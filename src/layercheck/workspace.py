@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import os
 import tokenize
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from layercheck.application import CheckOptions, open_cache
@@ -23,6 +23,7 @@ from layercheck.findings import assemble, build_index
 from layercheck.index import ProjectIndex
 from layercheck.modules import ModuleNamer
 from layercheck.records import FileRecord, FileTask
+from layercheck.root_checks import root_findings, root_scope
 from layercheck.runner import Runner
 from layercheck.settings import Settings
 
@@ -100,7 +101,10 @@ class Workspace:
         cache = open_cache(self.settings, self.options)
         runner = Runner(self.settings, cache, self.options.jobs, self.options.verbose)
         progress = self.options.progress(len(tasks)) if self.options.progress else None
-        self.records.update(runner.run(tasks, runner.digests(tasks), progress))
+        try:
+            self.records.update(runner.run(tasks, runner.digests(tasks), progress))
+        finally:
+            runner.close()
         if cache is not None:
             cache.save()
 
@@ -138,7 +142,7 @@ class Workspace:
         key = _key(path)
         if key not in self.records:
             return []
-        return assemble(self.records, [key], self.settings, self.index)
+        return assemble(self.records, [key], self.settings, self.index, whole_project=self._root_checks(key))
 
     def preview(self, path: Path | str, data: bytes) -> list[Diagnostic]:
         """The findings `path` would have with content `data`, leaving the workspace as it is."""
@@ -147,7 +151,16 @@ class Workspace:
         key = _key(path)
         task = self.tasks.get(key) or self.namer.task_for(Path(key))
         records = {**self.records, key: check_bytes(task, data, self.settings, self.options.verbose)}
-        return assemble(records, [key], self.settings, build_index(records.values(), self.settings))
+        index = build_index(records.values(), self.settings)
+        return assemble(records, [key], self.settings, index, whole_project=self._root_checks(key))
+
+    def _root_checks(self, key: str) -> Callable[[ProjectIndex], list[Diagnostic]] | None:
+        """The checks of the project as a whole that report on this file (a file in the
+        project's root folder, as when it is named on the command line)."""
+        scope = root_scope([Path(key)], [Path(key)], self.settings, self.namer.display_path)
+        if scope is None:
+            return None
+        return lambda index: root_findings(self.settings, index, scope)
 
     def fix(self, path: Path | str, text: str, unsafe: bool = False) -> str:
         """`text` (the content of `path`) with every applicable fix applied, round after

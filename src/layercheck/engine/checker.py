@@ -18,6 +18,7 @@ import libcst as cst
 from layercheck.diagnostics import FILE_START, Diagnostic, Span
 from layercheck.engine.collect import FactsCollector
 from layercheck.engine.context import FileContext
+from layercheck.engine.fidelity import parser_failure
 from layercheck.engine.limits import refusal
 from layercheck.engine.names import NameTable, NameTableBuilder
 from layercheck.engine.source import Source, SourceError, decode, read_source
@@ -106,8 +107,8 @@ def parse(task: FileTask, source: Source) -> cst.Module | Diagnostic:
     except RecursionError:
         return _engine_diagnostic(task, "LC001", "too deeply nested to parse (recursion limit)")
     except Exception as error:  # the native parser can raise other errors on odd input
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        return _engine_diagnostic(task, "LC001", f"cannot parse: {first}")
+        message, line, column = parser_failure(source.text, error)
+        return _engine_diagnostic(task, "LC001", message, line, column)
 
 
 def _syntax_error(task: FileTask, source: Source, error: cst.ParserSyntaxError) -> Diagnostic:

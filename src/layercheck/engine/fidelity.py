@@ -1,15 +1,23 @@
-"""Where libcst does not give back the text it parsed, character for character.
+"""libcst's known gaps on valid code, and how they are bridged or reported.
 
-libcst drops a few characters it has no place for in its tree: a form feed before the first
-token of a line (`\\f` then code), the indentation around it, a line continuation at the very
-start of a file. Positions are measured on the code libcst generates, so after a dropped
-character every position in the file would be off by it, and a fix would edit the wrong
-characters. `Realignment` maps offsets in the generated code back onto the file as it is.
+- libcst drops a few characters it has no place for in its tree: a form feed before the
+  first token of a line (`\\f` then code), the indentation around it, a line continuation at
+  the very start of a file. Positions are measured on the code libcst generates, so after a
+  dropped character every position in the file would be off by it, and a fix would edit the
+  wrong characters. `Realignment` maps offsets in the generated code back onto the file.
+- libcst 1.9's parser fails (`CSTLogicError`) on a Python 3.14 t-string concatenated to the
+  string before it (`t"a" t"b"`): `parser_failure` says so, where it can, instead of
+  passing on "Logic error!".
 """
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
+
+# A string literal's closing quote, then (across spaces and line breaks) a t-string.
+_CONCATENATED_TEMPLATE = re.compile(r"""["']\s*(?:[rR][tT]|[tT][rR]?)["']""")
 
 
 def may_differ(source: str) -> bool:
@@ -60,3 +68,19 @@ def realignment(module: cst.Module, source: str, newline: str = "") -> Realignme
         position = found + 1
     offsets.append(len(text) if position >= len(text) else position)
     return Realignment(offsets)
+
+
+def parser_failure(text: str, error: Exception) -> tuple[str, int, int]:
+    """The LC001 message, line and column for an error other than a syntax error that
+    libcst's parser raised on `text`."""
+    if isinstance(error, cst.CSTLogicError):
+        found = _CONCATENATED_TEMPLATE.search(text)
+        if found is not None:
+            start = found.end() - 1
+            while text[start - 1] not in "\"' \t\r\n\f":
+                start -= 1  # back to the t-string's prefix
+            line = text.count("\n", 0, start) + 1
+            column = start - (text.rfind("\n", 0, start) + 1) + 1
+            return "cannot parse: libcst does not support concatenating t-strings (Python 3.14)", line, column
+    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return f"cannot parse: {first}", 1, 1

@@ -245,7 +245,9 @@ class LayercheckServer(LanguageServer):
 
     @property
     def position_encoding(self) -> str:
-        return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+        """The negotiated encoding of columns ("utf-16" unless the client offered another)."""
+        encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        return encoding.value if isinstance(encoding, types.PositionEncodingKind) else str(encoding)
 
     def document(self, uri: str) -> TextDocument | None:
         """An open document (None once closed: the disk's text is not the editor's)."""

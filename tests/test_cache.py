@@ -1,0 +1,273 @@
+"""The cache: where it lives, that it is never trusted blindly, and that it never goes stale.
+
+Each test compares a cached run with a run without the cache (`--no-cache`), which is the
+definition of correct here: the cache may only make runs faster, never change a finding.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import Run, run_layercheck, write_project
+
+from layercheck.records import FileTask
+
+MODELS_PLAIN = """
+    class User:
+        \"\"\"Not mapped yet.\"\"\"
+
+        id: int
+"""
+MODELS_ORM = """
+    from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+    class Base(DeclarativeBase):
+        pass
+
+
+    class User(Base):
+        __tablename__ = "users"
+        id: Mapped[int] = mapped_column(primary_key=True)
+"""
+ROUTER = """
+    from fastapi import APIRouter
+
+    from app.models.user import User
+    from app.services.users import get_user
+
+    router = APIRouter()
+
+
+    @router.get("/users/{user_id}")
+    async def read_user(user_id: int) -> dict[str, int]:
+        user: User = await get_user(user_id)
+        return {"id": user.id}
+"""
+SERVICE = """
+    import logging
+
+    from app.models.user import User
+
+    logger = logging.getLogger(__name__)
+
+
+    async def get_user(user_id: int) -> User:
+        logger.info(f"loading user {user_id}")
+        return User()
+"""
+
+
+def make_project(root: Path, models: str = MODELS_PLAIN) -> Path:
+    return write_project(
+        root,
+        {
+            "app/__init__.py": "",
+            "app/models/__init__.py": "",
+            "app/models/user.py": models,
+            "app/api/__init__.py": "",
+            "app/api/users.py": ROUTER,
+            "app/services/__init__.py": "",
+            "app/services/users.py": SERVICE,
+            "app/services/orders.py": SERVICE.replace("user", "order").replace("User", "Order"),
+        },
+    )
+
+
+def check(root: Path, *args: str, cache: Path | None) -> Run:
+    flags = ["--no-cache"] if cache is None else ["--cache-dir", str(cache)]
+    return run_layercheck(["--output-format", "json", *flags, *args], root)
+
+
+def findings(run: Run) -> list[tuple[str, str, int]]:
+    return sorted((item["code"], Path(item["filename"]).name, item["location"]["row"]) for item in run.json())
+
+
+def edit(path: Path, text: str) -> None:
+    """Write new content and move the mtime on, as an editor saving a file does."""
+    path.write_text(textwrap.dedent(text).lstrip("\n"))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+def test_a_cache_directory_is_tagged_and_ignored_by_git(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj")
+    run_layercheck(["--output-format", "json", "."], root)
+    cache = root / ".layercheck_cache"
+    assert (cache / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    assert (cache / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_warm_runs_give_the_findings_of_a_run_without_cache(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj")
+    cache = tmp_path / "cache"
+    expected = findings(check(root, ".", cache=None))
+    assert expected, "the project is meant to have findings"
+    assert findings(check(root, ".", cache=cache)) == expected  # writes the cache
+    assert findings(check(root, ".", cache=cache)) == expected  # answered from the last run
+    one = "app/api/users.py"
+    assert findings(check(root, one, cache=cache)) == findings(check(root, one, cache=None))
+
+
+@pytest.mark.parametrize("scope", [".", "app/api/users.py"])
+def test_editing_a_model_updates_the_findings_of_the_unchanged_router(tmp_path: Path, scope: str) -> None:
+    root = make_project(tmp_path / "proj")
+    cache = tmp_path / "cache"
+    before = check(root, scope, cache=cache)
+    assert "LC104" not in {code for code, *_ in findings(before)}
+    edit(root / "app/models/user.py", MODELS_ORM)  # only the model changes
+    after = check(root, scope, cache=cache)
+    assert findings(after) == findings(check(root, scope, cache=None))
+    assert ("LC104", "users.py", 3) in findings(after), after.output
+    edit(root / "app/models/user.py", MODELS_PLAIN)  # and back
+    assert findings(check(root, scope, cache=cache)) == findings(before)
+
+
+def cache_files(cache: Path) -> list[Path]:
+    return sorted(path for path in cache.rglob("*") if path.is_file() and path.parent != cache)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: b"", id="empty"),
+        pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
+        pytest.param(lambda data: b"\x00garbage\xff" * 50, id="garbage"),
+        pytest.param(lambda data: data.replace(b"layercheck-cache", b"layercheck-cache 0 old"), id="old-format"),
+        pytest.param(
+            lambda data: data.replace(b'"code":"LC', b'"code":"XX').replace(b'\\"code\\":\\"LC', b'\\"code\\":\\"XX'),
+            id="damaged-records",
+        ),
+        pytest.param(lambda data: data.replace(b"[", b"[1,", 3), id="damaged-structure"),
+    ],
+)
+def test_a_damaged_cache_is_ignored_never_trusted(tmp_path: Path, damage) -> None:  # type: ignore[no-untyped-def]
+    root = make_project(tmp_path / "proj", MODELS_ORM)
+    cache = tmp_path / "cache"
+    expected = findings(check(root, ".", cache=None))
+    check(root, ".", cache=cache)
+    # A journal too: a run on one changed file writes its record there (the findings of
+    # `orders.py` stay in the records file, those of `users.py` go to the journal).
+    edit(root / "app/services/users.py", textwrap.dedent(SERVICE) + "\nVERSION = 2\n")
+    check(root, "app/services/users.py", cache=cache)
+    expected = findings(check(root, ".", cache=None))
+    assert ("LC701", "orders.py", 9) in expected and ("LC701", "users.py", 9) in expected
+    files = cache_files(cache)
+    assert {path.suffix for path in files} >= {".records", ".journal", ".json"}
+    for path in files:
+        path.write_bytes(damage(path.read_bytes()))
+    assert findings(check(root, ".", cache=cache)) == expected
+    assert findings(check(root, "app/api/users.py", cache=cache)) == findings(
+        check(root, "app/api/users.py", cache=None)
+    )
+    # The next run writes a sound cache again.
+    assert findings(check(root, ".", cache=cache)) == expected
+
+
+def test_one_changed_file_goes_to_the_journal_and_is_read_back(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj", MODELS_ORM)
+    cache = tmp_path / "cache"
+    check(root, ".", cache=cache)
+    (records,) = [path for path in cache_files(cache) if path.suffix == ".records"]
+    size = records.stat().st_size
+    edit(root / "app/services/users.py", SERVICE.replace("loading user", "fetching user"))
+    one = check(root, "app/services/users.py", cache=cache)
+    assert findings(one) == findings(check(root, "app/services/users.py", cache=None))
+    (journal,) = [path for path in cache_files(cache) if path.suffix == ".journal"]
+    assert "fetching user" in journal.read_text()
+    assert records.stat().st_size == size  # not rewritten for one record
+    assert findings(check(root, ".", cache=cache)) == findings(check(root, ".", cache=None))
+
+
+WORKER = """
+import sys
+from layercheck.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+loaded = sorted({name.split(".")[0] for name in sys.modules if name.startswith(("libcst", "rich"))})
+loaded += sorted(name for name in sys.modules if name.startswith("layercheck.rules"))[:1]
+print("LOADED=" + ",".join(loaded), file=sys.stderr)
+"""
+
+
+def loaded_modules(root: Path, cache: Path, *args: str) -> list[str]:
+    """Run the command line in a fresh interpreter, in one process (`-j 1`: no worker
+    imports anything in its place); the heavy modules it imported."""
+    completed = subprocess.run(
+        [sys.executable, "-c", WORKER, "-j", "1", "--output-format", "concise", "--cache-dir", str(cache), *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    line = [text for text in completed.stderr.splitlines() if text.startswith("LOADED=")]
+    assert line, completed.stderr
+    return [name for name in line[-1].removeprefix("LOADED=").split(",") if name]
+
+
+def test_a_warm_run_imports_neither_libcst_nor_rich_nor_the_rules(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj", MODELS_ORM)
+    cache = tmp_path / "cache"
+    assert "libcst" in loaded_modules(root, cache, ".")  # cold: the files are parsed
+    assert loaded_modules(root, cache, ".") == []
+    # Nothing changed but the scope: the records are reused, still without the engine.
+    assert loaded_modules(root, cache, "app/api") == []
+
+
+def test_two_runs_sharing_a_cache_leave_it_sound(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj", MODELS_ORM)
+    cache = tmp_path / "cache"
+    command = [sys.executable, "-m", "layercheck", "--output-format", "json", "--cache-dir", str(cache)]
+    targets = (".", "app/api/users.py", ".", "app/services")
+    runs = [
+        subprocess.Popen([*command, target], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for target in targets
+    ]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    for target, output in zip(targets, outputs, strict=True):
+        got = findings(Run(0, output.decode()))
+        assert got == findings(check(root, target, cache=None))
+    assert not [path for path in cache.rglob(".tmp-*")], "a temporary file was left behind"
+    assert findings(check(root, ".", cache=cache)) == findings(check(root, ".", cache=None))
+
+
+def test_clean_removes_the_cache(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj")
+    run_layercheck(["--output-format", "json", "."], root)
+    assert (root / ".layercheck_cache").is_dir()
+    run = run_layercheck(["clean"], root)
+    assert run.exit_code == 0
+    assert not (root / ".layercheck_cache").exists()
+    assert "No cache" in run_layercheck(["clean"], root).output
+
+
+def test_a_worker_that_dies_before_answering_is_replaced(tmp_path: Path) -> None:
+    """The child forked for a pre-commit run (`forked.py`) dies: its file is checked again."""
+    from layercheck import forked
+    from layercheck.config import load_settings
+    from layercheck.modules import ModuleNamer
+    from layercheck.runner import Runner
+
+    if not forked.supported():
+        pytest.skip("the forked worker is used on Linux only")
+    root = make_project(tmp_path / "proj", MODELS_ORM)
+    path = root / "app/services/users.py"
+    settings = load_settings([path])
+    task: FileTask = ModuleNamer(settings, root).task_for(path)
+    child = forked.ForkedWorker()
+    os.kill(child.pid, 9)
+    runner = Runner(settings, None, 2, prewarmed=child)
+    runner.start([task])
+    try:
+        records = runner.run([task], {task.path: None})
+    finally:
+        runner.close()
+    codes = sorted(d.code for d in records[task.path].diagnostics)
+    assert codes == ["LC701"], codes
