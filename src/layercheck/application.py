@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from layercheck import forked
 from layercheck.cache import Cache, default_cache_dir
 from layercheck.diagnostics import Diagnostic
-from layercheck.discovery import discover, project_files, split_undecodable
+from layercheck.discovery import below, discover, project_files, split_undecodable
 from layercheck.glob_warnings import nested_configurations, unmatched_layer_globs
 from layercheck.modules import ModuleNamer
 from layercheck.records import FileRecord, FileTask
@@ -118,6 +118,17 @@ def _read(
     return read_reachable(tasks, checked, known, read, build, settings, runner.previous, cached)
 
 
+def _discover_in_project(paths: list[Path], settings: Settings) -> tuple[list[Path], list[Path], bool]:
+    """The project's files, the files to check, and whether those are some of the former:
+    folders the project's walk went into need no walk of their own."""
+    entered: set[str] = set()
+    project = discover([settings.project_root], settings, entered)
+    given = [os.path.abspath(path) for path in paths]
+    if given and all(folder in entered for folder in given):
+        return project, below(project, given), True
+    return project, discover(paths, settings), False
+
+
 def _prefork(paths: list[Path], options: CheckOptions) -> ForkedWorker | None:
     """For a run on a few named files (pre-commit's changed files), a worker forked before
     anything else, to import libcst and the rules meanwhile (`forked.py`); else None."""
@@ -139,8 +150,17 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
     options = options or CheckOptions()
     override_path = Path(options.override[0]).absolute() if options.override else None
     prewarmed = _prefork(paths, options)
-    checked_files = discover(paths, settings) if not override_path else [override_path]
-    checked_files, undecodable = split_undecodable(checked_files)
+    root = settings.project_root.resolve()
+    whole_root = [Path(os.path.realpath(p)) for p in paths] == [root]  # realpath: no error on a symlink loop
+    project: list[Path] | None = None
+    within = False  # the checked files are some of `project`'s
+    if override_path is not None:
+        found = [override_path]
+    elif whole_root or prewarmed is not None:
+        found = discover(paths, settings)
+    else:
+        project, found, within = _discover_in_project(paths, settings)
+    checked_files, undecodable = split_undecodable(found)
     checked = [str(path) for path in checked_files]
     cache = open_cache(settings, options)
     runner = Runner(settings, cache, options.jobs, options.verbose, prewarmed)
@@ -148,20 +168,12 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
     digests = file_digests(checked, str(settings.project_root), cache) if cache is not None else dict.fromkeys(checked)
     if override_path is not None:
         digests[str(override_path)] = digest(options.override[1]) if options.override else None
-    # Checked files the cache cannot answer go to workers now: they import the engine and
-    # check them while this process finds, hashes and names the rest of the project.
     namer = ModuleNamer(settings)
-    early = [
-        namer.task_for(Path(path))
-        for path in checked
-        if path != str(override_path) and (cache is None or not cache.has(path, digests[path]))
-    ]
-    runner.start(early)
-    root = settings.project_root.resolve()
-    if [Path(os.path.realpath(p)) for p in paths] == [root]:  # realpath: no error on a symlink loop
+    if whole_root:
         all_files = checked_files
     else:
-        all_files = sorted({*checked_files, *split_undecodable(project_files(settings))[0]})
+        in_project = split_undecodable(project if project is not None else project_files(settings))[0]
+        all_files = in_project if within else sorted({*checked_files, *in_project})
     warnings = unmatched_layer_globs(settings, all_files) + nested_configurations(settings, checked_files)
     warnings += [f"{name}: not checked: the file name is not valid UTF-8" for name in undecodable]
     rest = [str(path) for path in all_files if str(path) not in digests]
@@ -185,7 +197,14 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
                 diagnostics, len(checked), cache_hits=len(all_files), checked=checked, warnings=warnings
             )
     try:
-        # Only now, when the last run's answer cannot be reused: name and place every file.
+        # Checked files the cache cannot answer go to workers now: they import the engine and
+        # check them while this process names and places every file of the project.
+        early = [
+            namer.task_for(Path(path))
+            for path in checked
+            if path != str(override_path) and (cache is None or not cache.has(path, digests[path]))
+        ]
+        runner.start(early)
         named = {task.path: task for task in early}
         tasks = {str(path): named.get(str(path)) or namer.task_for(path) for path in all_files}
         known: dict[str, FileRecord] = {}

@@ -5,14 +5,14 @@ per layercheck version, settings fingerprint and working folder (records show pa
 it) three files, each naming the code that wrote it (the version, and for a working copy
 the size and time of every module: editing a rule invalidates them):
 
-- `<fingerprint>.records`: a first line naming the format, a JSON header line, then the
-  records' JSON texts end to end. The header maps each path to its content digest, where
-  its record lies and the checksum of the record's bytes; the file is mapped, not read,
-  and a record is decoded only when a run asks for it, so a run that needs a few records
-  pays for those only. The header also keeps
-  each file's size and modification time with its digest: a file whose stat is unchanged
-  is not read and hashed again (a stat taken within a second of the file's last change is
-  not trusted, as git does with racily clean files).
+- `<fingerprint>.records`: two lines naming the format and the code, a JSON line of stats,
+  a JSON line of where the records lie, then the records' JSON texts end to end. The stats
+  keep each file's size and modification time with its content digest: a file whose stat
+  is unchanged is not read and hashed again (a stat taken within a second of the file's
+  last change is not trusted, as git does with racily clean files). The index maps each
+  path to its digest, the place of its record and the checksum of the record's bytes; the
+  file is mapped, not read, and the index and each record are decoded only when a run
+  asks for them, so a run where nothing changed reads the stats alone.
 - `<fingerprint>.journal`: the records (and stats) of the last few runs that checked a few
   files, so that a run on one changed file writes a few kilobytes, not the whole records
   file; a run with many new records folds the journal into the records file.
@@ -40,7 +40,7 @@ from layercheck import __version__
 
 CACHE_DIR_NAME = ".layercheck_cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by layercheck.\n"
-_FORMAT = 4
+_FORMAT = 5
 _MAGIC = f"layercheck-cache {_FORMAT} {__version__}\n".encode()
 # A stat this close to the file's last change may miss a change within the same clock tick.
 _RACY_NS = 1_000_000_000
@@ -120,8 +120,9 @@ class Cache:
         self.journal_file = folder / f"{name}.journal"
         self.last_file = folder / f"{name}.last.json"
         self._magic = _MAGIC + f"{_code_id()}\n".encode()
-        # path -> [digest, offset, length] into the body of the records file.
-        self._index: dict[str, list[Any]] = {}
+        # The records file's index, as read (decoded on first use, see `_index`).
+        self._index_line: bytes | None = None
+        self._decoded_index: dict[str, list[Any]] = {}
         self._body: Any = None  # the mapped records file (bytes-like), or None
         self._body_start = 0
         # path -> [digest, JSON bytes]: records from the journal, then those put in this run.
@@ -148,20 +149,33 @@ class Cache:
             try:
                 if handle.readline() != _MAGIC or handle.readline() != self._magic[len(_MAGIC) :]:
                     return
-                header = json.loads(handle.readline())
+                stats = json.loads(handle.readline())
+                # Where the records lie is decoded only when a record is wanted: a run where
+                # nothing changed needs the stats alone.
+                index = handle.readline()
                 start = handle.tell()
                 import mmap
 
                 body: Any = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
             except (OSError, ValueError):
                 return
-        index = header.get("records") if isinstance(header, dict) else None
-        stats = header.get("stats") if isinstance(header, dict) else None
-        if isinstance(index, dict) and isinstance(stats, dict):
-            self._index, self._stats = index, stats
+        if isinstance(stats, dict):
+            self._stats, self._index_line = stats, index
             self._body, self._body_start = body, start
         else:
             body.close()
+
+    @property
+    def _index(self) -> dict[str, list[Any]]:
+        """path -> [digest, offset, length, checksum] into the body of the records file."""
+        if self._index_line is not None:
+            try:
+                index = json.loads(self._index_line)
+            except ValueError:
+                index = None
+            self._index_line = None
+            self._decoded_index = index if isinstance(index, dict) else {}
+        return self._decoded_index
 
     def _load_journal(self) -> None:
         try:
@@ -228,13 +242,17 @@ class Cache:
             return None
         return record if isinstance(record, dict) else None
 
-    def file_digest(self, path: str, read: Callable[[str], bytes | None] = read_bytes) -> str | None:
-        """The content digest of a file, from its stat when that is unchanged since a
-        digest was taken, else by reading it with `read` (None when it cannot be read)."""
-        try:
-            status = os.stat(path)
-        except OSError:
-            return None
+    def file_digest(
+        self, path: str, read: Callable[[str], bytes | None] = read_bytes, status: os.stat_result | None = None
+    ) -> str | None:
+        """The content digest of a file, from its stat (taken here unless given) when that is
+        unchanged since a digest was taken, else by reading it with `read` (None when it
+        cannot be read)."""
+        if status is None:
+            try:
+                status = os.stat(path)
+            except OSError:
+                return None
         known = self._stats.get(path)
         if (
             isinstance(known, list)
@@ -327,9 +345,9 @@ class Cache:
             chunks.append(raw)
             offset += len(raw)
         stats = {path: known for path, known in self._stats.items() if path in index or exists(path)}
-        header = json.dumps({"records": index, "stats": stats}, separators=(",", ":")).encode()
+        header = [json.dumps(part, separators=(",", ":")).encode() + b"\n" for part in (stats, index)]
         self.close()  # where a mapped file cannot be replaced (Windows), unmap it first
-        if not self._write(self.file, b"".join([self._magic, header, b"\n", *chunks])):
+        if not self._write(self.file, b"".join([self._magic, *header, *chunks])):
             return False
         try:
             self.journal_file.unlink()  # folded into the records file

@@ -6,6 +6,7 @@ explain rules, write a starting configuration, and run the language server.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from dataclasses import replace
@@ -182,6 +183,9 @@ def check(
     if finish.exit is not None:
         sys.exit(finish.exit)
     _report(finish.diagnostics, result.files_checked, fmt, statistics, quiet, show_fixes, finish.fixed, actions)
+    # The process ends here: spare the interpreter's last collection a walk over every
+    # object of the run (about a tenth of a run answered from the cache).
+    gc.freeze()
     sys.exit(exit_code(finish.diagnostics, exit_zero))
 
 

@@ -8,23 +8,29 @@ line is always checked.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fnmatch import translate
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING, Any
 
 from layercheck.layers import glob_to_regex
 from layercheck.settings import Settings
+
+if TYPE_CHECKING:
+    import pathspec
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 
 
 def gitignore_spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
     """The patterns of a `.gitignore`; a line git cannot read (`!` alone) is skipped, as git does."""
+    import pathspec  # only for a project with a `.gitignore` (a warm run imports little)
+
     try:
         return pathspec.GitIgnoreSpec.from_lines(lines)
     except ValueError:
@@ -125,7 +131,14 @@ class Excluder:
         return chain
 
 
-def _walk(folder: Path, excluder: Excluder, ignore_files: list[_IgnoreFile]) -> Iterator[Path]:
+def _walk(
+    folder: Path, excluder: Excluder, ignore_files: list[_IgnoreFile], entered: dict[str, int] | None = None
+) -> Iterator[Path]:
+    if entered is not None:
+        try:  # before the listing: a change made while it is read shows next time
+            entered[str(folder)] = os.stat(folder).st_mtime_ns
+        except OSError:
+            return
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError:
@@ -146,13 +159,14 @@ def _walk(folder: Path, excluder: Excluder, ignore_files: list[_IgnoreFile]) -> 
         if excluder.ignored_by_git(path, is_dir, ignore_files):
             continue
         if is_dir:
-            yield from _walk(path, excluder, ignore_files)
+            yield from _walk(path, excluder, ignore_files, entered)
         elif entry.name.endswith(PYTHON_SUFFIXES):
             yield path
 
 
-def discover(paths: Iterable[Path], settings: Settings) -> list[Path]:
-    """Absolute paths of the Python files to check, sorted, each once."""
+def discover(paths: Iterable[Path], settings: Settings, entered: dict[str, int] | None = None) -> list[Path]:
+    """Absolute paths of the Python files to check, sorted, each once; the folders the walk
+    went into are added to `entered` (with their modification times), when given."""
     excluder = Excluder(settings)
     found: dict[Path, None] = {}
     for given in paths:
@@ -160,7 +174,7 @@ def discover(paths: Iterable[Path], settings: Settings) -> list[Path]:
         if path.is_dir() and not path.is_symlink():
             if excluder.excluded_by_globs(path) and path != excluder.root:
                 continue
-            for file in _walk(path, excluder, excluder.ignore_files_for(path)):
+            for file in _walk(path, excluder, excluder.ignore_files_for(path), entered):
                 found.setdefault(file, None)
         else:
             # Named explicitly (even if excluded, missing or not a .py file): checked, and a
@@ -184,9 +198,80 @@ def _excluded_explicitly(path: Path, excluder: Excluder) -> bool:
     return False
 
 
+def below(files: list[Path], folders: Iterable[str]) -> list[Path]:
+    """The files (sorted, as `discover` returns them) below any of `folders` (absolute)."""
+    prefixes = tuple(folder.rstrip(os.sep) + os.sep for folder in folders)
+    return [path for path in files if str(path).startswith(prefixes)]
+
+
 def project_files(settings: Settings) -> list[Path]:
     """Every Python file of the project, for the project index."""
     return discover([settings.project_root], settings)
+
+
+# A folder changed this close to its listing may change again within the same clock tick.
+_RACY_NS = 1_000_000_000
+
+
+@dataclass
+class Listing:
+    """The project's Python files, the folders walked to find them, and what to keep for
+    the next run (None when the listing was reused, or is too fresh to trust)."""
+
+    files: list[Path]
+    entered: dict[str, int]
+    saved: dict[str, Any] | None
+
+
+def project_listing(settings: Settings, saved: Any = None) -> Listing:
+    """`project_files`, with the folders walked; reused from `saved` (what an earlier run
+    kept) when no folder walked and no `.gitignore` read has changed since: files come and
+    go, and folders are excluded or ignored, only by changing one of those."""
+    key = _listing_key(settings)
+    if _listing_holds(saved, key):
+        return Listing([Path(path) for path in saved["files"]], saved["folders"], None)
+    excluder = Excluder(settings)
+    entered: dict[str, int] = {}
+    root = Path(os.path.abspath(settings.project_root))
+    files = sorted(dict.fromkeys(_walk(root, excluder, excluder.ignore_files_for(root), entered)))
+    ignores: dict[str, list[int]] = {}
+    for folder, loaded in excluder._ignore_files.items():
+        if loaded is not None:
+            try:
+                status = os.stat(os.path.join(folder, ".gitignore"))
+            except OSError:
+                return Listing(files, entered, None)
+            ignores[os.path.join(folder, ".gitignore")] = [status.st_mtime_ns, status.st_size]
+    now = time.time_ns()
+    times = [*entered.values(), *(entry[0] for entry in ignores.values())]
+    if any(now - mtime < _RACY_NS for mtime in times):
+        return Listing(files, entered, None)
+    return Listing(files, entered, {"key": key, "folders": entered, "ignores": ignores, "files": list(map(str, files))})
+
+
+def _listing_key(settings: Settings) -> str:
+    return json.dumps(
+        [str(settings.project_root), settings.exclude, settings.extend_exclude, settings.respect_gitignore]
+    )
+
+
+def _listing_holds(saved: Any, key: str) -> bool:
+    if not isinstance(saved, dict) or saved.get("key") != key:
+        return False
+    folders, ignores, files = saved.get("folders"), saved.get("ignores"), saved.get("files")
+    if not isinstance(folders, dict) or not isinstance(ignores, dict) or not isinstance(files, list):
+        return False
+    try:
+        for folder, mtime in folders.items():
+            if os.stat(folder).st_mtime_ns != mtime:
+                return False
+        for path, known in ignores.items():
+            status = os.stat(path)
+            if known != [status.st_mtime_ns, status.st_size]:
+                return False
+    except (OSError, TypeError, ValueError):
+        return False
+    return all(isinstance(path, str) for path in files)
 
 
 def split_undecodable(files: list[Path]) -> tuple[list[Path], list[str]]:

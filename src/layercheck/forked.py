@@ -15,8 +15,6 @@ retries in isolation like any crashed worker's.
 from __future__ import annotations
 
 import os
-import pickle
-import signal
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -33,6 +31,9 @@ class ForkedWorker:
     """A child process that imports the engine now and checks the files it is sent later."""
 
     def __init__(self) -> None:
+        import pickle  # imported here: most runs never fork this worker
+
+        self._pickle = pickle
         tasks_read, self._tasks = os.pipe()
         self._results, results_write = os.pipe()
         self.pid = os.fork()
@@ -46,20 +47,19 @@ class ForkedWorker:
 
     def submit(self, tasks: list[Any], settings: Any, verbose: bool) -> None:
         """Send the files to check (once)."""
+        pickle = self._pickle
         with os.fdopen(self._tasks, "wb") as stream:
             pickle.dump((settings, verbose, tasks), stream, protocol=pickle.HIGHEST_PROTOCOL)
         self._sent = True
 
     def results(self) -> Iterator[Any]:
         """The child's results, one per file sent, as they come; BrokenWorker if it dies first."""
-        count = 0
+        pickle = self._pickle
         try:
             with os.fdopen(self._results, "rb") as stream:
                 expected = pickle.load(stream)
                 for _ in range(expected):
-                    result = pickle.load(stream)
-                    count += 1
-                    yield result
+                    yield pickle.load(stream)
         except (EOFError, pickle.UnpicklingError, OSError) as error:
             raise BrokenWorker(str(error) or "killed") from None
         finally:
@@ -70,6 +70,8 @@ class ForkedWorker:
         if not self._sent:
             os.close(self._tasks)
             self._sent = True
+        import signal
+
         try:
             os.kill(self.pid, signal.SIGKILL)
         except OSError:
@@ -91,6 +93,8 @@ class ForkedWorker:
 
 def _serve(tasks_read: int, results_write: int) -> None:
     """The child's whole life: import, wait for files, check them, exit."""
+    import pickle
+
     code = 1
     try:
         _preload()

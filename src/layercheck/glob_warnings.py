@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -91,8 +92,12 @@ def nested_configurations(settings: Settings, files: Iterable[Path]) -> list[str
             chains[step] = above if inside else None
         return chains.get(climbed[0]) if climbed else known
 
+    by_folder: dict[str, tuple[Path, ...] | None] = {}
     for path in files:
-        for config in chain(path.parent) or ():
+        name = os.path.dirname(str(path))
+        if name not in by_folder:
+            by_folder[name] = chain(path.parent)
+        for config in by_folder[name] or ():
             found.setdefault(config, None)
     used = settings.config_file or "the default settings"
     return [

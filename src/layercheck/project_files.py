@@ -16,10 +16,12 @@ import subprocess
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from layercheck.discovery import gitignore_spec
+
+if TYPE_CHECKING:
+    import pathspec
 
 _GIT_TIMEOUT = 10
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import itertools
 import os
+import stat
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -54,10 +55,16 @@ def file_digests(paths: Iterable[str], root: str, cache: Cache | None) -> dict[s
     result: dict[str, str | None] = {}
     folders: dict[str, str] = {}
     for path in paths:
-        if escapes(path, root, folders):
+        try:
+            status: os.stat_result | None = os.lstat(path)
+        except OSError:
+            status = None
+        link = status is not None and stat.S_ISLNK(status.st_mode)
+        if escapes(path, root, folders, link=link if status is not None else None):
             result[path] = None
         elif cache is not None:
-            result[path] = cache.file_digest(path, _read_or_none)
+            # A file that is not a link: its `lstat` is its `stat`.
+            result[path] = cache.file_digest(path, _read_or_none, None if link else status)
         else:
             data = _read_or_none(path)
             result[path] = digest(data) if data is not None else None

@@ -173,5 +173,5 @@ def parse_expression(text: str) -> cst.BaseExpression | None:
         return None
     try:
         return cst.parse_expression(text.strip())
-    except (cst.ParserSyntaxError, RecursionError, ValueError):
+    except Exception:  # a syntax error, or one of libcst's own (`CSTLogicError`): no expression
         return None

@@ -109,11 +109,12 @@ def _within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def escapes(path: str, root: str, folders: dict[str, str] | None = None) -> bool:
+def escapes(path: str, root: str, folders: dict[str, str] | None = None, link: bool | None = None) -> bool:
     """Whether `path`, found in the tree below `root`, is a symlink (or sits below one) that
     leads out of it. A file named outside the tree is not an escape.
 
-    `folders` memoizes resolved folders (and the root) across the files of one run."""
+    `folders` memoizes resolved folders (and the root) across the files of one run; `link`
+    says whether the file itself is a symlink, when the caller knows (from its `lstat`)."""
     absolute = os.path.abspath(path)
     if folders is None:
         real_root = os.path.realpath(root)
@@ -123,7 +124,9 @@ def escapes(path: str, root: str, folders: dict[str, str] | None = None) -> bool
         folder, name = os.path.split(absolute)
         real_folder = folders.get(folder) or folders.setdefault(folder, os.path.realpath(folder))
         # Below a resolved folder, only the file itself can still be a link.
-        real = os.path.realpath(absolute) if os.path.islink(absolute) else os.path.join(real_folder, name)
+        if link is None:
+            link = os.path.islink(absolute)
+        real = os.path.realpath(absolute) if link else os.path.join(real_folder, name)
     if not (_within(absolute, os.path.abspath(root)) or _within(absolute, real_root)):
         return False
     return not _within(real, real_root)
