@@ -271,3 +271,33 @@ def test_a_worker_that_dies_before_answering_is_replaced(tmp_path: Path) -> None
         runner.close()
     codes = sorted(d.code for d in records[task.path].diagnostics)
     assert codes == ["LC701"], codes
+
+
+def age(root: Path, seconds: int = 60) -> None:
+    """Move every folder's and file's modification time into the past (a listing of folders
+    changed within the last second is not trusted, and tests are quicker than that)."""
+    past = os.stat(root).st_mtime_ns - seconds * 1_000_000_000
+    for folder, _, names in os.walk(root):
+        for path in [folder, *(os.path.join(folder, name) for name in names)]:
+            os.utime(path, ns=(past, past))
+
+
+def test_the_walk_of_the_project_is_reused_only_while_no_folder_changes(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj", MODELS_ORM)
+    (root / ".gitignore").write_text("build/\n")
+    cache = tmp_path / "cache"
+    age(root)
+    check(root, "app", cache=cache)  # walks, and keeps the walk
+    assert [path for path in cache_files(cache) if path.name.endswith(".files.json")]
+    assert findings(check(root, "app", cache=cache)) == findings(check(root, "app", cache=None))
+    # A new module in an existing folder: that folder's time moves on.
+    new = root / "app/services/payments.py"
+    new.write_text(textwrap.dedent(SERVICE).replace("user", "payment"))
+    assert ("LC701", "payments.py") in {(code, name) for code, name, _ in findings(check(root, "app", cache=cache))}
+    age(root)
+    check(root, "app", cache=cache)
+    # A `.gitignore` that now leaves the new module out.
+    edit(root / ".gitignore", "build/\npayments.py\n")
+    got = findings(check(root, "app", cache=cache))
+    assert got == findings(check(root, "app", cache=None))
+    assert "payments.py" not in {name for _, name, _ in got}

@@ -178,3 +178,16 @@ def test_a_cache_that_cannot_be_written_is_skipped(linked_tree: tuple[Path, Path
     assert "app/api/users.py:3:5: LC201" in completed.stdout
     assert "Traceback" not in completed.stderr
     assert _snapshot(root, outside, home) == before
+
+
+def test_code_frames_never_read_through_links_fifos_or_devices(linked_tree: tuple[Path, Path, Path]) -> None:
+    root, outside, home = linked_tree
+    (outside / "target.py").write_text("SECRET_MARKER = 1\n" + FIXABLE)
+    os.mkfifo(root / "app" / "api" / "fifo.py")
+    if os.path.exists("/dev/zero"):
+        os.symlink("/dev/zero", root / "app" / "api" / "zero.py")
+    for output in ("full", "concise", "json", "sarif", "github", "junit", "gitlab"):
+        completed = run(["--no-cache", "--output-format", output, "."], root, home)
+        assert completed.returncode == 1, completed.stderr
+        assert "SECRET_MARKER" not in completed.stdout + completed.stderr
+        assert "fifo.py" in completed.stdout

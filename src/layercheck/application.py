@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from layercheck import forked
 from layercheck.cache import Cache, default_cache_dir
 from layercheck.diagnostics import Diagnostic
-from layercheck.discovery import below, discover, project_files, split_undecodable
+from layercheck.discovery import Listing, below, discover, project_listing, split_undecodable
 from layercheck.glob_warnings import nested_configurations, unmatched_layer_globs
 from layercheck.modules import ModuleNamer
 from layercheck.records import FileRecord, FileTask
@@ -118,15 +118,24 @@ def _read(
     return read_reachable(tasks, checked, known, read, build, settings, runner.previous, cached)
 
 
-def _discover_in_project(paths: list[Path], settings: Settings) -> tuple[list[Path], list[Path], bool]:
+def _project_files(settings: Settings, cache: Cache | None) -> Listing:
+    """The project's files, from the last run's walk when nothing it walked has changed."""
+    listing = project_listing(settings, cache.listing() if cache is not None else None)
+    if cache is not None and listing.saved is not None:
+        cache.set_listing(listing.saved)
+    return listing
+
+
+def _discover_in_project(
+    paths: list[Path], settings: Settings, cache: Cache | None
+) -> tuple[list[Path], list[Path], bool]:
     """The project's files, the files to check, and whether those are some of the former:
     folders the project's walk went into need no walk of their own."""
-    entered: set[str] = set()
-    project = discover([settings.project_root], settings, entered)
+    listing = _project_files(settings, cache)
     given = [os.path.abspath(path) for path in paths]
-    if given and all(folder in entered for folder in given):
-        return project, below(project, given), True
-    return project, discover(paths, settings), False
+    if given and all(folder in listing.entered for folder in given):
+        return listing.files, below(listing.files, given), True
+    return listing.files, discover(paths, settings), False
 
 
 def _prefork(paths: list[Path], options: CheckOptions) -> ForkedWorker | None:
@@ -150,6 +159,7 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
     options = options or CheckOptions()
     override_path = Path(options.override[0]).absolute() if options.override else None
     prewarmed = _prefork(paths, options)
+    cache = open_cache(settings, options)
     root = settings.project_root.resolve()
     whole_root = [Path(os.path.realpath(p)) for p in paths] == [root]  # realpath: no error on a symlink loop
     project: list[Path] | None = None
@@ -159,10 +169,9 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
     elif whole_root or prewarmed is not None:
         found = discover(paths, settings)
     else:
-        project, found, within = _discover_in_project(paths, settings)
+        project, found, within = _discover_in_project(paths, settings, cache)
     checked_files, undecodable = split_undecodable(found)
     checked = [str(path) for path in checked_files]
-    cache = open_cache(settings, options)
     runner = Runner(settings, cache, options.jobs, options.verbose, prewarmed)
     # Digests key the cache; without one, nothing needs them (workers hash what they read).
     digests = file_digests(checked, str(settings.project_root), cache) if cache is not None else dict.fromkeys(checked)
@@ -172,7 +181,7 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
     if whole_root:
         all_files = checked_files
     else:
-        in_project = split_undecodable(project if project is not None else project_files(settings))[0]
+        in_project = split_undecodable(project if project is not None else _project_files(settings, cache).files)[0]
         all_files = in_project if within else sorted({*checked_files, *in_project})
     warnings = unmatched_layer_globs(settings, all_files) + nested_configurations(settings, checked_files)
     warnings += [f"{name}: not checked: the file name is not valid UTF-8" for name in undecodable]

@@ -2,7 +2,7 @@
 
 Layout (as ruff's): `.layercheck_cache/` holds a `.gitignore` (`*`) and a `CACHEDIR.TAG`, and
 per layercheck version, settings fingerprint and working folder (records show paths from
-it) three files, each naming the code that wrote it (the version, and for a working copy
+it) four files, each naming the code that wrote it (the version, and for a working copy
 the size and time of every module: editing a rule invalidates them):
 
 - `<fingerprint>.records`: two lines naming the format and the code, a JSON line of stats,
@@ -18,6 +18,9 @@ the size and time of every module: editing a rule invalidates them):
   file; a run with many new records folds the journal into the records file.
 - `<fingerprint>.last.json`: the previous run's key and findings, so a run where nothing
   changed answers without reading a single record.
+- `<fingerprint>.files.json`: the project's Python files, with the modification time of
+  every folder walked and `.gitignore` read to find them: while none changes, a run does
+  not walk the project again.
 
 Every write goes to a temporary file renamed into place, so two runs sharing a cache never
 see half a file (the last one to finish wins, the other's records are merely missing); a
@@ -119,6 +122,7 @@ class Cache:
         self.file = folder / f"{name}.records"
         self.journal_file = folder / f"{name}.journal"
         self.last_file = folder / f"{name}.last.json"
+        self.listing_file = folder / f"{name}.files.json"
         self._magic = _MAGIC + f"{_code_id()}\n".encode()
         # The records file's index, as read (decoded on first use, see `_index`).
         self._index_line: bytes | None = None
@@ -299,6 +303,20 @@ class Cache:
             return None
         result = self._last_run.get("result")
         return result if isinstance(result, dict) else None
+
+    def listing(self) -> Any:
+        """What the last run kept of its walk of the project (`discovery.project_listing`
+        checks it before using it), or None."""
+        try:
+            with open(self.listing_file, "rb") as handle:
+                if handle.readline() != _MAGIC or handle.readline() != self._magic[len(_MAGIC) :]:
+                    return None
+                return json.loads(handle.read())
+        except (OSError, ValueError):
+            return None
+
+    def set_listing(self, listing: dict[str, Any]) -> None:
+        self._write(self.listing_file, self._magic + json.dumps(listing, separators=(",", ":")).encode())
 
     def save(self, present: Collection[str] | None = None) -> None:
         """Write what this run learnt; a cache that cannot be written is skipped.

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from layercheck.discovery import gitignore_spec
+from layercheck.engine.source import SourceError, read_bytes
 
 if TYPE_CHECKING:
     import pathspec
@@ -116,9 +117,9 @@ class DiskProjectFiles:
         """A file's text (None when it cannot be read); undecodable bytes are replaced."""
         if path not in self._texts:
             self.consulted.add(path)
-            try:
-                self._texts[path] = path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
+            try:  # a regular file only: a FIFO or a device named `.env` must not hang the run
+                self._texts[path] = read_bytes(str(path)).decode("utf-8", "replace")
+            except SourceError:
                 self._texts[path] = None
         return self._texts[path]
 

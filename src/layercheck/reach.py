@@ -23,6 +23,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable, Iterator
 
+from layercheck.engine.source import SourceError, read_tree_file
 from layercheck.facts import ModuleFacts
 from layercheck.index import WHOLE_PROJECT_KINDS, ProjectIndex, WholeProjectFact
 from layercheck.records import FileRecord, FileTask
@@ -119,7 +120,7 @@ def _unsettled(records: dict[str, FileRecord], checked: list[str], index: Projec
     return [WHOLE_PROJECT_KINDS[kind] for kind in sorted(kinds)]
 
 
-def _could_settle(task: FileTask, questions: list[WholeProjectFact]) -> bool:
+def _could_settle(task: FileTask, questions: list[WholeProjectFact], root: str) -> bool:
     """Whether the file could have the fact one of `questions` asks about: its layer
     counts and its path or bytes contain a marker."""
     markers = [marker for fact in questions if task.layer not in fact.ignored_layers for marker in fact.markers]
@@ -128,9 +129,8 @@ def _could_settle(task: FileTask, questions: list[WholeProjectFact]) -> bool:
     if any(marker.decode() in task.path for marker in markers):
         return True
     try:
-        with open(task.path, "rb") as handle:
-            data = handle.read()
-    except OSError:
+        data = read_tree_file(task.path, root)  # never a FIFO, a device, or a link out of the tree
+    except SourceError:
         return True  # unreadable: the runner reads it and reports why
     return any(marker in data for marker in markers)
 
@@ -182,7 +182,8 @@ def read_reachable(
     index = build(records.values(), _names_of(tasks, unread))
     questions = _unsettled(records, checked, index) if unread else []
     if questions:
-        settling = [tasks[path] for path in unread if _could_settle(tasks[path], questions)]
+        root = str(settings.project_root)
+        settling = [tasks[path] for path in unread if _could_settle(tasks[path], questions, root)]
         if settling:
             records.update(read(settling))
             records = dict(sorted(records.items()))

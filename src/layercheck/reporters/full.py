@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
+import os
+import re
 from typing import TextIO
 
 from rich.console import Console
 from rich.text import Text
 
 from layercheck.diagnostics import Diagnostic
+from layercheck.engine.source import SourceError, decode, read_bytes
 from layercheck.reporters.base import Report, rule_name, statistics_lines, summary_line
 
 _CONTEXT = 2
 
 
 def _read_lines(path: str, cache: dict[str, list[str] | None]) -> list[str] | None:
+    """The file's lines for code frames; none for a symlink (it may lead out of the tree),
+    a FIFO or a device (reading could block or never end), or what cannot be read."""
     if path not in cache:
-        try:
-            with open(path, encoding="utf-8", errors="replace", newline=None) as handle:
-                cache[path] = handle.read().splitlines()
-        except OSError:
-            cache[path] = None
+        cache[path] = None
+        if not os.path.islink(path):
+            try:
+                data = read_bytes(path)
+            except SourceError:
+                return None
+            try:
+                text = decode(data).text
+            except SourceError:
+                text = data.decode("utf-8", "replace")
+            lines = re.split(r"\r\n?|\n", text)  # as the parser counts lines (not at form feeds)
+            cache[path] = lines[:-1] if lines and not lines[-1] else lines
     return cache[path]
 
 
