@@ -3,7 +3,6 @@ apply `per-file-ignores` and suppression comments, and report unused suppression
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable, Iterable
 from fnmatch import fnmatch
@@ -16,7 +15,7 @@ from layercheck.layers import glob_to_regex
 from layercheck.noqa import removal_edit
 from layercheck.project_rules.base import ProjectRule
 from layercheck.records import FileRecord
-from layercheck.registry import BY_CODE, RULES
+from layercheck.registry import BY_CODE, RULES, implementation_class
 from layercheck.settings import Settings
 
 
@@ -38,8 +37,7 @@ def project_rules(settings: Settings, index: ProjectIndex) -> list[ProjectRule]:
     for info in RULES:
         if info.scope != "project" or info.code not in enabled or info.implementation is None:
             continue
-        module_name, class_name = info.implementation.split(":")
-        rule_class = getattr(importlib.import_module(module_name), class_name)
+        rule_class = implementation_class(info)
         rules.append(
             rule_class(index, layer_map, settings.options_for(info.code), settings.allow_type_checking_imports)
         )

@@ -465,6 +465,15 @@ BY_NAME: dict[str, RuleInfo] = {rule.name: rule for rule in RULES}
 ENGINE_CODES = frozenset(rule.code for rule in RULES if rule.scope == "engine")
 
 
+def implementation_class(info: RuleInfo) -> Any:
+    """The class implementing a rule, imported on first use (rules load only when needed)."""
+    import importlib
+
+    assert info.implementation is not None, f"{info.code} has no implementation"
+    module_name, class_name = info.implementation.split(":")
+    return getattr(importlib.import_module(module_name), class_name)
+
+
 def expand_selector(selector: str) -> list[str]:
     """Codes matched by a selector: a code, a prefix (`LC1`, `LC70`), a rule name, or `ALL`."""
     if selector == "ALL":

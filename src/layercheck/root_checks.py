@@ -8,7 +8,6 @@ changed ones, the editor one buffer) reports root findings only on the files it 
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from layercheck.diagnostics import FILE_START, Diagnostic
 from layercheck.index import ProjectIndex
 from layercheck.project_files import DiskProjectFiles
 from layercheck.project_rules.root_base import RootRule
-from layercheck.registry import RULES
+from layercheck.registry import RULES, implementation_class
 from layercheck.settings import Settings
 
 
@@ -54,8 +53,7 @@ def root_rules(settings: Settings, index: ProjectIndex, files: DiskProjectFiles)
     for info in RULES:
         if info.scope != "root" or info.code not in enabled or info.implementation is None:
             continue
-        module_name, class_name = info.implementation.split(":")
-        rule_class = getattr(importlib.import_module(module_name), class_name)
+        rule_class = implementation_class(info)
         rules.append(rule_class(files, index, layer_map, settings.options_for(info.code)))
     return rules
 

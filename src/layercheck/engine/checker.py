@@ -8,7 +8,6 @@ travel in it as candidates for the run to decide.
 from __future__ import annotations
 
 import ast
-import importlib
 import re
 import traceback
 from functools import cache
@@ -26,7 +25,7 @@ from layercheck.engine.walk import Dispatcher
 from layercheck.facts import ModuleFacts, Suppression
 from layercheck.noqa import comment_lines
 from layercheck.records import FileRecord, FileTask
-from layercheck.registry import BY_CODE
+from layercheck.registry import BY_CODE, implementation_class
 from layercheck.rules.base import Rule
 from layercheck.settings import Settings
 
@@ -46,8 +45,7 @@ def rule_classes(codes: frozenset[str]) -> tuple[type[Rule], ...]:
         info = BY_CODE.get(code)
         if info is None or info.scope != "file" or info.implementation is None:
             continue
-        module_name, class_name = info.implementation.split(":")
-        classes.append(getattr(importlib.import_module(module_name), class_name))
+        classes.append(implementation_class(info))
     return tuple(classes)
 
 
