@@ -301,3 +301,34 @@ def test_the_walk_of_the_project_is_reused_only_while_no_folder_changes(tmp_path
     got = findings(check(root, "app", cache=cache))
     assert got == findings(check(root, "app", cache=None))
     assert "payments.py" not in {name for _, name, _ in got}
+
+
+def test_a_question_about_every_module_is_answered_from_files_the_checked_one_never_imports(
+    tmp_path: Path,
+) -> None:
+    """Checking one service, whether the project uses structlog depends on a script the
+    service does not import: read for the answer (by its bytes without a cache, by what the
+    cache noted of them with one), and updated when only that script changes."""
+    root = make_project(tmp_path / "proj", MODELS_ORM)
+    script = root / "scripts/tool.py"
+    script.parent.mkdir()
+    script.write_text("import structlog\n\nlog = structlog.get_logger()\n")
+    cache = tmp_path / "cache"
+    age(root)
+    check(root, ".", cache=cache)
+    one = "app/services/users.py"
+    with_structlog = findings(check(root, one, cache=cache))
+    assert with_structlog == findings(check(root, one, cache=None))
+    edit(script, "import logging\n\nlog = logging.getLogger(__name__)\n")
+    without = findings(check(root, one, cache=cache))
+    assert without == findings(check(root, one, cache=None))
+    assert without != with_structlog
+
+
+def test_clean_removes_the_cache_the_configuration_names(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj")
+    (root / "pyproject.toml").write_text('[project]\nname = "app"\n\n[tool.layercheck]\ncache-dir = ".cache/lc"\n')
+    run_layercheck(["--output-format", "json", "."], root)
+    assert (root / ".cache/lc/CACHEDIR.TAG").is_file()
+    assert run_layercheck(["clean"], root).exit_code == 0
+    assert not (root / ".cache/lc").exists()

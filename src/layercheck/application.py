@@ -17,6 +17,7 @@ from layercheck.cache import Cache, default_cache_dir
 from layercheck.diagnostics import Diagnostic
 from layercheck.discovery import Listing, below, discover, project_listing, split_undecodable
 from layercheck.glob_warnings import nested_configurations, unmatched_layer_globs
+from layercheck.index import MARKERS
 from layercheck.modules import ModuleNamer
 from layercheck.records import FileRecord, FileTask
 from layercheck.root_checks import root_findings, root_scope
@@ -67,7 +68,7 @@ def open_cache(settings: Settings, options: CheckOptions) -> Cache | None:
     directory = options.cache_dir or (
         (settings.project_root / settings.cache_dir) if settings.cache_dir else default_cache_dir(settings.project_root)
     )
-    return Cache(directory, settings.fingerprint())
+    return Cache(directory, settings.fingerprint(), MARKERS)
 
 
 def _run_key(settings: Settings, checked: list[str], digests: dict[str, str | None]) -> str:
@@ -115,7 +116,8 @@ def _read(
     def cached(batch: list[FileTask]) -> dict[str, FileRecord]:
         return runner.cached(batch, digests)
 
-    return read_reachable(tasks, checked, known, read, build, settings, runner.previous, cached)
+    markers_in = runner.cache.markers_in if runner.cache is not None else None
+    return read_reachable(tasks, checked, known, read, build, settings, runner.previous, cached, markers_in)
 
 
 def _project_files(settings: Settings, cache: Cache | None) -> Listing:

@@ -43,7 +43,7 @@ from layercheck import __version__
 
 CACHE_DIR_NAME = ".layercheck_cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by layercheck.\n"
-_FORMAT = 5
+_FORMAT = 6
 _MAGIC = f"layercheck-cache {_FORMAT} {__version__}\n".encode()
 # A stat this close to the file's last change may miss a change within the same clock tick.
 _RACY_NS = 1_000_000_000
@@ -102,20 +102,24 @@ def read_bytes(path: str) -> bytes | None:
 
 
 def _stat_entry(value: Any) -> bool:
+    """[size, mtime_ns, digest, markers]: the bits of the markers the content contains."""
     return (
         isinstance(value, list)
-        and len(value) == 3
+        and len(value) == 4
         and isinstance(value[0], int)
         and isinstance(value[1], int)
         and isinstance(value[2], str)
+        and isinstance(value[3], int)
     )
 
 
 class Cache:
     """Results of earlier runs with the same settings, loaded lazily and saved once."""
 
-    def __init__(self, directory: Path, settings_fingerprint: str) -> None:
+    def __init__(self, directory: Path, settings_fingerprint: str, markers: tuple[bytes, ...] = ()) -> None:
         self.directory = directory
+        # Byte strings whose presence in each file is noted when the file is hashed.
+        self.markers = markers
         folder = directory / f"v{__version__}"
         # Records hold paths as shown from the working folder: one set of files per folder.
         name = f"{settings_fingerprint}-{_short_hash(os.getcwd())}"
@@ -123,7 +127,7 @@ class Cache:
         self.journal_file = folder / f"{name}.journal"
         self.last_file = folder / f"{name}.last.json"
         self.listing_file = folder / f"{name}.files.json"
-        self._magic = _MAGIC + f"{_code_id()}\n".encode()
+        self._magic = _MAGIC + f"{_code_id()} {_short_hash(repr(markers))}\n".encode()
         # The records file's index, as read (decoded on first use, see `_index`).
         self._index_line: bytes | None = None
         self._decoded_index: dict[str, list[Any]] = {}
@@ -135,6 +139,7 @@ class Cache:
         # path -> [size, mtime_ns, digest], for files whose stat can be trusted.
         self._stats: dict[str, list[Any]] = {}
         self._journal_stats: dict[str, list[Any]] = {}
+        self._markers: dict[str, int] = {}
         self._last_run: dict[str, Any] | None = None
         self._last_loaded = False
         self.last_run: dict[str, Any] | None = None
@@ -247,29 +252,32 @@ class Cache:
         return record if isinstance(record, dict) else None
 
     def file_digest(
-        self, path: str, read: Callable[[str], bytes | None] = read_bytes, status: os.stat_result | None = None
+        self,
+        path: str,
+        read: Callable[[str], bytes | None] = read_bytes,
+        status: os.stat_result | None = None,
     ) -> str | None:
         """The content digest of a file, from its stat (taken here unless given) when that is
         unchanged since a digest was taken, else by reading it with `read` (None when it
-        cannot be read)."""
+        cannot be read). Which of the markers the content contains is noted (`markers_in`)."""
         if status is None:
             try:
                 status = os.stat(path)
             except OSError:
                 return None
         known = self._stats.get(path)
-        if (
-            isinstance(known, list)
-            and len(known) == 3
-            and known[0] == status.st_size
-            and known[1] == status.st_mtime_ns
-            and isinstance(known[2], str)
-        ):
-            return known[2]
+        if known is not None and _stat_entry(known) and known[0] == status.st_size and known[1] == status.st_mtime_ns:
+            self._markers[path] = known[3]
+            return str(known[2])
         data = read(path)
-        found = digest(data) if data is not None else None
-        if found is not None and time.time_ns() - status.st_mtime_ns > _RACY_NS:
-            self._stats[path] = self._journal_stats[path] = [status.st_size, status.st_mtime_ns, found]
+        if data is None:
+            self._stats.pop(path, None)
+            self._journal_stats.pop(path, None)
+            return None
+        found = digest(data)
+        bits = self._markers[path] = sum(1 << i for i, marker in enumerate(self.markers) if marker in data)
+        if time.time_ns() - status.st_mtime_ns > _RACY_NS:
+            self._stats[path] = self._journal_stats[path] = [status.st_size, status.st_mtime_ns, found, bits]
             self.dirty = True
         else:
             # A stale entry is harmless (it never matches again): not worth a write.
@@ -278,6 +286,11 @@ class Cache:
         return found
 
     # ----- writing -------------------------------------------------------------------------
+
+    def markers_in(self, path: str) -> int | None:
+        """The bits of the markers the file contained when its digest was taken this run
+        (None when it was not), without reading it."""
+        return self._markers.get(path)
 
     def put(self, path: str, digest_: str, record: dict[str, Any]) -> None:
         self._fresh[path] = [digest_, json.dumps(record, separators=(",", ":")).encode()]

@@ -323,7 +323,8 @@ def clean_cache(cache_dir: Path | None) -> None:
     from layercheck.cache import clean, default_cache_dir
 
     settings = resolve_settings([Path(".")], None)
-    directory = cache_dir or default_cache_dir(settings.project_root)
+    configured = settings.project_root / settings.cache_dir if settings.cache_dir else None
+    directory = cache_dir or configured or default_cache_dir(settings.project_root)
     if clean(directory):
         click.echo(f"Removed {directory}")
     else:

@@ -69,6 +69,9 @@ WHOLE_PROJECT_KINDS: dict[str, WholeProjectFact] = {
     "project_uses_structlog": WholeProjectFact((b"structlog",)),
     "global_exception_handler": WholeProjectFact((b"Exception", b"500"), HANDLER_IGNORED_LAYERS),
 }
+# Every marker, in a fixed order: the cache notes which of them each file contains (bit i
+# for MARKERS[i]) when it hashes the file, so a run need not read the file again to know.
+MARKERS: tuple[bytes, ...] = tuple(sorted({m for fact in WHOLE_PROJECT_KINDS.values() for m in fact.markers}))
 
 
 @dataclass(frozen=True)

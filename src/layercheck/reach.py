@@ -25,12 +25,14 @@ from collections.abc import Callable, Iterable, Iterator
 
 from layercheck.engine.source import SourceError, read_tree_file
 from layercheck.facts import ModuleFacts
-from layercheck.index import WHOLE_PROJECT_KINDS, ProjectIndex, WholeProjectFact
+from layercheck.index import MARKERS, WHOLE_PROJECT_KINDS, ProjectIndex, WholeProjectFact
 from layercheck.records import FileRecord, FileTask
 from layercheck.registry import RULES
 from layercheck.settings import Settings
 
 Read = Callable[[list[FileTask]], dict[str, FileRecord]]
+# The bits of `index.MARKERS` a file was found to contain (None: not known).
+MarkersIn = Callable[[str], "int | None"]
 IndexBuilder = Callable[[Iterable[FileRecord], Iterable[str]], ProjectIndex]
 
 
@@ -120,14 +122,19 @@ def _unsettled(records: dict[str, FileRecord], checked: list[str], index: Projec
     return [WHOLE_PROJECT_KINDS[kind] for kind in sorted(kinds)]
 
 
-def _could_settle(task: FileTask, questions: list[WholeProjectFact], root: str) -> bool:
+def _could_settle(
+    task: FileTask, questions: list[WholeProjectFact], root: str, markers_in: MarkersIn | None = None
+) -> bool:
     """Whether the file could have the fact one of `questions` asks about: its layer
-    counts and its path or bytes contain a marker."""
+    counts and its path or bytes contain a marker (which the cache may already know)."""
     markers = [marker for fact in questions if task.layer not in fact.ignored_layers for marker in fact.markers]
     if not markers:
         return False
     if any(marker.decode() in task.path for marker in markers):
         return True
+    bits = markers_in(task.path) if markers_in is not None else None
+    if bits is not None:
+        return any(bits & (1 << MARKERS.index(marker)) for marker in markers)
     try:
         data = read_tree_file(task.path, root)  # never a FIFO, a device, or a link out of the tree
     except SourceError:
@@ -144,6 +151,7 @@ def read_reachable(
     settings: Settings,
     previous: Callable[[str], FileRecord | None] | None = None,
     cached: Read | None = None,
+    markers_in: MarkersIn | None = None,
 ) -> tuple[dict[str, FileRecord], ProjectIndex]:
     """Records of the checked files and of every module they can reach, by path, sorted,
     and the index over them. `records` holds what is already known (an editor buffer);
@@ -183,7 +191,7 @@ def read_reachable(
     questions = _unsettled(records, checked, index) if unread else []
     if questions:
         root = str(settings.project_root)
-        settling = [tasks[path] for path in unread if _could_settle(tasks[path], questions, root)]
+        settling = [tasks[path] for path in unread if _could_settle(tasks[path], questions, root, markers_in)]
         if settling:
             records.update(read(settling))
             records = dict(sorted(records.items()))

@@ -148,18 +148,19 @@ class Runner:
         # Files handed to workers by `start`, and their results once collected.
         self._early: dict[str, FileTask] = {}
         self._early_batches: list[tuple[list[FileTask], Future[Any]]] = []
-        self._early_results: dict[str, tuple[str, str | None, dict[str, Any]]] | None = None
+        self._early_results: dict[str, tuple[str, str | None, dict[str, Any]]] = {}
 
     def start(self, tasks: list[FileTask]) -> None:
         """Hand the checked files the cache cannot answer to workers now, so that they import
         the engine (libcst, the rules) and check them while this process finds and names the
         rest of the project; `run` collects their results. With one job they are checked in
         this process later, as usual."""
+        tasks = [task for task in tasks if task.path not in self._early]
         child, self._child = self._child, None
         if child is not None and 0 < len(tasks) <= MAX_CHILD_FILES:
             child.submit(tasks, self.settings, self.verbose)
-            self._early = {task.path: task for task in tasks}
-            self._early_batches = [(tasks, _ChildFuture(child))]  # type: ignore[list-item]
+            self._early.update((task.path, task) for task in tasks)
+            self._early_batches.append((tasks, _ChildFuture(child)))  # type: ignore[arg-type]
             return
         if child is not None:
             child.cancel()
@@ -169,10 +170,10 @@ class Runner:
         ordered = sorted(tasks, key=lambda task: sizes[task.path], reverse=True)
         if self._executor is None:
             self._executor = _pool(min(self.jobs, len(tasks)), self.settings, self.verbose)
-        self._early = {task.path: task for task in tasks}
-        self._early_batches = [
+        self._early.update((task.path, task) for task in tasks)
+        self._early_batches.extend(
             (batch, self._executor.submit(_check_batch, batch)) for batch in _batches(ordered, sizes, self.jobs)
-        ]
+        )
 
     def close(self) -> None:
         """Stop the worker processes, if any were started."""
@@ -189,11 +190,11 @@ class Runner:
     def _collect_early(self) -> dict[str, tuple[str, str | None, dict[str, Any]]]:
         """The results of the files handed out by `start` (a file whose worker died is
         checked again alone, as in `_check_in_pool`)."""
-        if self._early_results is not None:
-            return self._early_results
+        results = self._early_results
+        if not self._early_batches:
+            return results
         from concurrent.futures.process import BrokenProcessPool
 
-        results: dict[str, tuple[str, str | None, dict[str, Any]]] = {}
         broken = False
         for _, future in self._early_batches:
             try:
@@ -206,17 +207,20 @@ class Runner:
                 results[result[0]] = result
         if broken:
             self.close()  # a broken pool takes no more work: the next run forks a new one
+        self._early_batches = []
         for path, task in sorted(self._early.items()):
             if path not in results:
                 results[path] = self._isolated(task)
-        self._early_batches = []
-        self._early_results = results
         return results
 
     def digests(self, tasks: Iterable[FileTask]) -> dict[str, str | None]:
         """Content digests of the files (None for one that cannot be read); with a cache, a
         file whose stat has not changed is not read again."""
         return file_digests((task.path for task in tasks), str(self.settings.project_root), self.cache)
+
+    def _cached(self, task: FileTask, digests: dict[str, str | None]) -> bool:
+        file_digest = digests.get(task.path)
+        return self.cache is not None and file_digest is not None and self.cache.has(task.path, file_digest)
 
     def previous(self, path: str) -> FileRecord | None:
         """The last cached record of a file, whatever content it was for."""
@@ -248,6 +252,17 @@ class Runner:
         records: dict[str, FileRecord] = {}
         missing: list[FileTask] = []
         early: list[tuple[str, str | None, dict[str, Any]]] = []
+        if self.jobs > 1:
+            # Files the cache cannot answer go to workers first: forked while this process is
+            # still small, they check them while the cached records are decoded here.
+            fresh = [task for task in tasks if task.path not in self._early and not self._cached(task, digests)]
+            if fresh and (
+                self._executor is not None
+                or self._child is not None
+                or len(fresh) >= _POOL_MIN_FILES
+                or sum(_size(task.path) for task in fresh) >= _POOL_MIN_BYTES
+            ):
+                self.start(fresh)
         for task in tasks:
             if task.path in self._early:
                 early.append(self._collect_early().pop(task.path))
