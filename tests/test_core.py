@@ -422,3 +422,14 @@ def test_force_exclude_applies_excludes_to_named_files(project) -> None:
     assert run_layercheck(["--no-cache", *named], root).exit_code == 1
     run = run_layercheck(["--no-cache", "--force-exclude", *named], root)
     assert run.exit_code == 0, run.output
+
+
+def test_a_project_module_named_like_the_stdlib_does_not_capture_its_names(project) -> None:
+    # `backend/app/schemas/json.py` must not make the standard library's `json` a schema module.
+    root = project(
+        {
+            "backend/app/schemas/json.py": "class Payload: ...\n",
+            "backend/app/models/user.py": "import json\nfrom json import dumps\n",
+        }
+    )
+    assert check_json(root, "--select", "LC103").codes() == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import textwrap
-import time
 from pathlib import Path
 
 from conftest import write_project
@@ -90,9 +89,10 @@ def test_source_bytes_follows_the_coding_declaration() -> None:
     assert source_bytes("name = 'é'\n") == "name = 'é'\n".encode()
 
 
-def test_rechecking_a_thousand_line_buffer_is_fast(tmp_path: Path) -> None:
-    """The editor re-checks on every pause in typing: well under 0.2 s for 1,000 lines, in a
-    project of a few hundred files."""
+def test_rechecking_a_thousand_line_buffer_again_and_again(tmp_path: Path) -> None:
+    """The editor re-checks on every pause in typing: each edit of a 1,000-line buffer in a
+    project of a few hundred files gives a fresh, correct answer. (Its speed is measured by
+    bench/run.py, never by a test.)"""
     files = {f"app/services/service_{n}.py": f"def work_{n}(x):\n    return x\n" for n in range(300)}
     files["app/models/user.py"] = MODEL
     block = "\n".join(
@@ -118,13 +118,10 @@ def test_rechecking_a_thousand_line_buffer_is_fast(tmp_path: Path) -> None:
     router = root / "app/api/users.py"
     workspace.update(router, source.encode())  # the first check imports the rules
     workspace.diagnostics(router)
-    timings = []
     for n in range(5):
         edited = source + f"\nvalue = {n}\n"
-        # CPU time, not wall time: other processes on a busy CI machine do not count.
-        start = time.process_time()
         workspace.update(router, edited.encode())
-        found = workspace.diagnostics(router)
-        timings.append(time.process_time() - start)
-        assert found == []
-    assert min(timings) < 0.2, timings
+        assert workspace.diagnostics(router) == []
+    broken = source + "\nlogger.info(f'{value}')\n"
+    workspace.update(router, broken.encode())
+    assert [d.code for d in workspace.diagnostics(router)] == ["LC701"]

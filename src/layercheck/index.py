@@ -7,6 +7,8 @@ files is being checked. It never imports the analysed code: everything comes fro
 
 from __future__ import annotations
 
+import sys
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -47,6 +49,11 @@ PYDANTIC_BASES = frozenset(
     }
 )
 _MAX_HOPS = 25
+# Top-level names that always mean the standard library or a well-known package, never a
+# project module's tail (`logging.getLogger` must not resolve into `app.logging`).
+_FOREIGN_TOPS = frozenset(sys.stdlib_module_names) | frozenset(
+    {"sqlalchemy", "sqlmodel", "fastapi", "starlette", "pydantic", "pydantic_settings", "structlog", "alembic"}
+)
 
 
 @dataclass(frozen=True)
@@ -115,7 +122,7 @@ class ProjectIndex:
             parts = name.split(".")
             for start in range(1, len(parts)):
                 tail = ".".join(parts[start:])
-                if tail in named or tail in ambiguous:
+                if tail in named or tail in ambiguous or parts[start] in _FOREIGN_TOPS:
                     continue
                 if tail in tails and (tails[tail] is not claimant or claimant is None):
                     ambiguous.add(tail)
