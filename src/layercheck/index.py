@@ -8,7 +8,6 @@ files is being checked. It never imports the analysed code: everything comes fro
 from __future__ import annotations
 
 import sys
-
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
