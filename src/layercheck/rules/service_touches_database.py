@@ -9,6 +9,7 @@ import libcst as cst
 from layercheck.diagnostics import Condition
 from layercheck.rules.base import Rule
 from layercheck.rules.externals import is_external
+from layercheck.rules.queries import query_built_here
 from layercheck.vocabulary import SESSION_PARAMETER_NAMES, SESSION_TYPES, SQL_MODULES, is_query_builder
 
 if TYPE_CHECKING:
@@ -71,9 +72,8 @@ class ServiceTouchesDatabase(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         qualname = self.names.qualified_name(node.func)
         if qualname is not None and is_query_builder(qualname, self.options["query-builders"]):
-            if not self._inside_query(node):
-                module, _, name = qualname.rpartition(".")
-                shown = f"func.{name}" if module.endswith(".func") else name
+            shown = query_built_here(node, self.names, self.context.ancestors, self.options["query-builders"])
+            if shown is not None:
                 self.report(node, f"`{shown}()` builds SQL in a service; move the query to a repository")
             return
         func = node.func
@@ -90,23 +90,6 @@ class ServiceTouchesDatabase(Rule):
             return
         if self._session_by_convention(receiver):
             self.report(node, message)
-
-    def _inside_query(self, node: cst.Call) -> bool:
-        """Whether the call is part of a query already reported: `func.count()` inside
-        `select(...)` or inside `select(...).where(...)`."""
-        builders = self.options["query-builders"]
-        for ancestor in self.context.ancestors:
-            if not isinstance(ancestor, cst.Call):
-                continue
-            root = ancestor
-            while isinstance(root.func, cst.Attribute) and isinstance(root.func.value, cst.Call):
-                root = root.func.value
-            if root is node:
-                continue  # `select(...)` itself, seen from its own `.where(...)`
-            qualname = self.names.qualified_name(root.func)
-            if qualname is not None and is_query_builder(qualname, builders):
-                return True
-        return False
 
     def _session_by_convention(self, receiver: cst.BaseExpression) -> bool:
         """An unannotated `db`/`session` parameter, or a `with ... as session` opened by a

@@ -8,6 +8,7 @@ import libcst as cst
 
 from layercheck.diagnostics import Condition
 from layercheck.rules.base import Rule
+from layercheck.rules.queries import query_built_here
 from layercheck.vocabulary import SESSION_PARAMETER_NAMES, SESSION_TYPES, is_query_builder
 
 RAW_SQL = re.compile(
@@ -38,30 +39,12 @@ class SqlInRouter(Rule):
     code = "LC201"
     layers = frozenset({"api"})
 
-    def _builder_root(self, call: cst.Call) -> cst.Call | None:
-        """The builder call a call chain starts from (`select(User)` in `select(User).where(...)`)."""
-        current: cst.Call = call
-        while True:
-            qualname = self.names.qualified_name(current.func)
-            if qualname is not None and is_query_builder(qualname, self.options["query-builders"]):
-                return current
-            func = current.func
-            if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Call):
-                return None
-            current = func.value
-
     def visit_Call(self, node: cst.Call) -> None:
-        qualname = self.names.qualified_name(node.func)
-        if qualname is not None and is_query_builder(qualname, self.options["query-builders"]):
-            # One finding per query: `func.lower()` inside `select(...).where(...)` is part of it.
-            for ancestor in self.context.ancestors:
-                if isinstance(ancestor, cst.Call):
-                    root = self._builder_root(ancestor)
-                    if root is not None and root is not node:
-                        return
-            module, _, name = qualname.rpartition(".")
-            shown = f"func.{name}" if module.endswith(".func") else name
-            self.report(node, f"`{shown}()` builds SQL in a router; move the query to a repository")
+        builders = self.options["query-builders"]
+        if is_query_builder(self.names.qualified_name(node.func) or "", builders):
+            shown = query_built_here(node, self.names, self.context.ancestors, builders)
+            if shown is not None:
+                self.report(node, f"`{shown}()` builds SQL in a router; move the query to a repository")
             return
         func = node.func
         if not isinstance(func, cst.Attribute) or func.attr.value not in self.options["session-methods"]:

@@ -1,0 +1,38 @@
+"""Recognising a sqlalchemy query where it is built, shared by LC201 and LC302."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from layercheck.engine.names import NameTable
+from layercheck.vocabulary import is_query_builder
+
+
+def _chain_root(call: cst.Call) -> cst.Call:
+    """The first call of a method chain: `select(User)` in `select(User).where(...)`."""
+    root = call
+    while isinstance(root.func, cst.Attribute) and isinstance(root.func.value, cst.Call):
+        root = root.func.value
+    return root
+
+
+def query_built_here(
+    node: cst.Call, names: NameTable, ancestors: list[cst.CSTNode], builders: list[str]
+) -> str | None:
+    """How to name the query `node` starts (`select`, `func.lower`), or None when `node` is
+    not a query builder or is part of a query an enclosing call already builds (one finding
+    per query: `func.count()` inside `select(...).where(...)` belongs to the `select`)."""
+    qualname = names.qualified_name(node.func)
+    if qualname is None or not is_query_builder(qualname, builders):
+        return None
+    for ancestor in ancestors:
+        if not isinstance(ancestor, cst.Call):
+            continue
+        root = _chain_root(ancestor)
+        if root is node:
+            continue  # `select(...)` itself, seen from its own `.where(...)`
+        root_name = names.qualified_name(root.func)
+        if root_name is not None and is_query_builder(root_name, builders):
+            return None
+    module, _, name = qualname.rpartition(".")
+    return f"func.{name}" if module.endswith(".func") else name
