@@ -19,6 +19,20 @@ from layercheck.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 
+# A mapped SQLAlchemy model, for projects that need an ORM class somewhere.
+ORM_USER_MODEL = """
+    from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+    class Base(DeclarativeBase):
+        pass
+
+
+    class User(Base):
+        __tablename__ = "users"
+        id: Mapped[int] = mapped_column(primary_key=True)
+"""
+
 
 @dataclass
 class Run:

@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import ORM_USER_MODEL as MODELS_ORM
 from conftest import Run, run_layercheck, write_project
 
 from layercheck.records import FileTask
@@ -22,18 +23,6 @@ MODELS_PLAIN = """
         \"\"\"Not mapped yet.\"\"\"
 
         id: int
-"""
-MODELS_ORM = """
-    from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-
-    class Base(DeclarativeBase):
-        pass
-
-
-    class User(Base):
-        __tablename__ = "users"
-        id: Mapped[int] = mapped_column(primary_key=True)
 """
 ROUTER = """
     from fastapi import APIRouter

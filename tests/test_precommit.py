@@ -16,6 +16,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import ORM_USER_MODEL as MODEL
 from conftest import REPO, run_layercheck
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git, which is not installed")
@@ -31,18 +32,6 @@ GIT_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
 }
 
-MODEL = """
-    from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-
-    class Base(DeclarativeBase):
-        pass
-
-
-    class User(Base):
-        __tablename__ = "users"
-        id: Mapped[int] = mapped_column(primary_key=True)
-"""
 ROUTER = """
     import logging
 

@@ -7,20 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import ORM_USER_MODEL as MODEL
 from conftest import run_subprocess, write_project
 
-MODEL = """
-    from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-
-    class Base(DeclarativeBase):
-        pass
-
-
-    class User(Base):
-        __tablename__ = "users"
-        id: Mapped[int] = mapped_column(primary_key=True)
-"""
 ROUTER_ON_DISK = """
     from fastapi import APIRouter
 

@@ -5,24 +5,12 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from conftest import ORM_USER_MODEL as MODEL
 from conftest import write_project
 
 from layercheck.application import CheckOptions
 from layercheck.config import load_settings
 from layercheck.workspace import Workspace, source_bytes
-
-MODEL = """
-    from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-
-    class Base(DeclarativeBase):
-        pass
-
-
-    class User(Base):
-        __tablename__ = "users"
-        id: Mapped[int] = mapped_column(primary_key=True)
-"""
 
 
 def load(root: Path) -> Workspace:
