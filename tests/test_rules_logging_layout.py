@@ -678,6 +678,21 @@ def test_exception_handler_known_when_checking_one_file(project) -> None:
     assert run.exit_code == 0 and run.json() == []
 
 
+@pytest.mark.parametrize("case", sorted(case for case, (_, flagged) in HANDLERS.items() if not flagged))
+def test_every_handler_form_is_found_when_no_import_leads_to_it(project, case: str) -> None:
+    # A run on one file reads the modules that could register a handler by their bytes:
+    # every form the rule knows must be among them.
+    app = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+    files = {"app/main.py": app, "app/plugins/errors.py": HANDLERS[case][0]}
+    files["app/scripts/report.py"] = "try:\n    pass\nexcept Exception:\n    pass\n"
+    root = project(files)
+    run = run_layercheck(["--output-format", "json", "--no-cache", "--select", "LC803", "app/main.py"], root)
+    assert run.exit_code == 0 and run.json() == []
+    root = project({**files, "app/plugins/errors.py": "# only mentions Exception and scopes\n"})
+    run = run_layercheck(["--output-format", "json", "--no-cache", "--select", "LC803", "app/main.py"], root)
+    assert [item["code"] for item in run.json()] == ["LC803"]
+
+
 # ----- LC804 scaffold-deviates ------------------------------------------------------------------
 
 SCAFFOLD = {

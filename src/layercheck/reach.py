@@ -126,20 +126,27 @@ def _could_settle(
     task: FileTask, questions: list[WholeProjectFact], root: str, markers_in: MarkersIn | None = None
 ) -> bool:
     """Whether the file could have the fact one of `questions` asks about: its layer
-    counts and its path or bytes contain a marker (which the cache may already know)."""
-    markers = [marker for fact in questions if task.layer not in fact.ignored_layers for marker in fact.markers]
-    if not markers:
+    counts and its bytes contain the markers (which the cache may already know)."""
+    questions = [fact for fact in questions if task.layer not in fact.ignored_layers]
+    if not questions:
         return False
-    if any(marker.decode() in task.path for marker in markers):
-        return True
     bits = markers_in(task.path) if markers_in is not None else None
     if bits is not None:
-        return any(bits & (1 << MARKERS.index(marker)) for marker in markers)
-    try:
-        data = read_tree_file(task.path, root)  # never a FIFO, a device, or a link out of the tree
-    except SourceError:
-        return True  # unreadable: the runner reads it and reports why
-    return any(marker in data for marker in markers)
+        known = bits
+
+        def contains(marker: bytes) -> bool:
+            return bool(known & (1 << MARKERS.index(marker)))
+
+    else:
+        try:
+            data = read_tree_file(task.path, root)  # never a FIFO, a device, or a link out of the tree
+        except SourceError:
+            return True  # unreadable: the runner reads it and reports why
+
+        def contains(marker: bytes) -> bool:
+            return marker in data
+
+    return any(fact.could_hold(contains) for fact in questions)
 
 
 def read_reachable(

@@ -69,17 +69,27 @@ def constructed_with_catch_all(call: cst.Call, names: NameTable) -> bool:
 
 
 def registers_catch_all_assignment(node: cst.Assign, names: NameTable) -> bool:
-    """`handlers[Exception] = h`, or `exception_handlers = {Exception: h}`."""
+    """`handlers[Exception] = h`, or `exception_handlers = {Exception: h}`.
+
+    The mapping's name must say it holds handlers (`index.WHOLE_PROJECT_KINDS` finds
+    candidate modules by those bytes)."""
     for target in node.targets:
         inner = target.target
-        if isinstance(inner, cst.Subscript) and len(inner.slice) == 1:
+        if isinstance(inner, cst.Subscript) and len(inner.slice) == 1 and _names_handlers(inner.value):
             index = inner.slice[0].slice
             if isinstance(index, cst.Index) and is_catch_all(index.value, names):
                 return True
-        if isinstance(inner, cst.Name) and "exception_handler" in inner.value.lower():
+        if isinstance(inner, cst.Name) and ("xception_handler" in inner.value or "XCEPTION_HANDLER" in inner.value):
             if dict_has_catch_all(node.value, names):
                 return True
     return False
+
+
+def _names_handlers(mapping: cst.BaseExpression) -> bool:
+    """`handlers`, `Handlers`, `EXCEPTION_HANDLERS`, `app.exception_handlers`: a name about
+    handlers (spelled as `index.WHOLE_PROJECT_KINDS` looks for it)."""
+    name = mapping.attr if isinstance(mapping, cst.Attribute) else mapping
+    return isinstance(name, cst.Name) and ("andler" in name.value or "ANDLER" in name.value)
 
 
 def is_catching_middleware(handler: cst.ExceptHandler, stack: list[cst.CSTNode], names: NameTable) -> bool:
