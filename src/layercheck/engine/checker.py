@@ -18,8 +18,9 @@ from layercheck.diagnostics import FILE_START, Diagnostic, Span
 from layercheck.engine.collect import FactsCollector
 from layercheck.engine.context import FileContext
 from layercheck.engine.fidelity import parser_failure
-from layercheck.engine.limits import refusal
+from layercheck.engine.limits import scan
 from layercheck.engine.names import NameTable, NameTableBuilder
+from layercheck.engine.native_parse import parse_module
 from layercheck.engine.source import Source, SourceError, decode, read_source
 from layercheck.engine.walk import Dispatcher
 from layercheck.facts import ModuleFacts, Suppression
@@ -93,13 +94,14 @@ def _unparsed(task: FileTask, diagnostic: Diagnostic) -> FileRecord:
     return FileRecord(facts=facts, diagnostics=[diagnostic])
 
 
-def parse(task: FileTask, source: Source) -> cst.Module | Diagnostic:
-    """The libcst tree of a file, or the LC001 finding that says why there is none."""
-    refused = refusal(source.text)  # what could crash or exhaust the native parser
+def parse(task: FileTask, source: Source, logical_lines: list[int] | None = None) -> cst.Module | Diagnostic:
+    """The libcst tree of a file, or the LC001 finding that says why there is none; where
+    its logical lines start goes to `logical_lines` when given (`limits.scan`)."""
+    refused = scan(source.text, logical_lines)  # what could crash or exhaust the native parser
     if refused is not None:
         return _engine_diagnostic(task, "LC001", refused.message, refused.line, refused.column)
     try:
-        return cst.parse_module(source.text)
+        return parse_module(source.text)
     except cst.ParserSyntaxError as error:
         return _syntax_error(task, source, error)
     except RecursionError:
@@ -148,7 +150,8 @@ class _RuleFailures:
 
 def check_source(task: FileTask, source: Source, settings: Settings, verbose: bool = False) -> FileRecord:
     """Check decoded source text (the editor's unsaved buffer goes straight here)."""
-    parsed = parse(task, source)
+    logical_lines: list[int] = []
+    parsed = parse(task, source, logical_lines)
     if isinstance(parsed, Diagnostic):
         return _unparsed(task, parsed)
     module = parsed
@@ -165,7 +168,7 @@ def check_source(task: FileTask, source: Source, settings: Settings, verbose: bo
     dispatcher = Dispatcher([])
     builder = NameTableBuilder(table, dispatcher.stack)
     collector = FactsCollector(facts, table, builder)
-    context = FileContext(task, source.text, module, table, settings, dispatcher.stack)
+    context = FileContext(task, source.text, module, table, settings, dispatcher.stack, logical_lines, dispatcher)
     rules: list[Rule] = []
     if task.layer not in _UNCHECKED_LAYERS:
         for rule_class in rule_classes(settings.enabled_codes()):
@@ -179,9 +182,9 @@ def check_source(task: FileTask, source: Source, settings: Settings, verbose: bo
         return _unparsed(task, _engine_diagnostic(task, "LC001", "too deeply nested to check (recursion limit)"))
     collector.finish()
     # Imports of held modules need positions: project rules report on them.
-    import_nodes = [node for _, node in collector.import_nodes] if task.held or task.layer else []
+    import_nodes = [(node, anchors) for _, node, anchors in collector.import_nodes] if task.held or task.layer else []
     diagnostics, candidates, spans = context.finish(import_nodes)
-    for index, node in collector.import_nodes:
+    for index, node, _ in collector.import_nodes:
         span = spans.get(node)
         if span is not None:
             old = facts.imports[index]

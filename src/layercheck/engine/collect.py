@@ -8,6 +8,7 @@ from layercheck.engine import app_facts
 from layercheck.engine.annotations import annotation_names
 from layercheck.engine.names import NameTable, NameTableBuilder, dotted_name
 from layercheck.engine.pydantic_config import config_keys
+from layercheck.engine.statement_lines import line_anchors
 from layercheck.facts import ClassFact, ImportFact, ModuleFacts
 
 
@@ -18,14 +19,14 @@ class FactsCollector:
         self.facts = facts
         self.table = table
         self.builder = builder
-        # Import records still waiting for a position, with the node to locate.
-        self.import_nodes: list[tuple[int, cst.CSTNode]] = []
+        # Import records still waiting for a position: the node to locate, its line anchors.
+        self.import_nodes: list[tuple[int, cst.CSTNode, tuple[cst.CSTNode, ...]]] = []
         self._function_stack: list[str] = []
         # `AsyncSession = NewType("AsyncSession", _AsyncSession)`: the new name is the old type.
         self._type_aliases: dict[str, str] = {}
 
     def _add_import(self, target: str, node: cst.CSTNode, is_module: bool) -> None:
-        self.import_nodes.append((len(self.facts.imports), node))
+        self.import_nodes.append((len(self.facts.imports), node, line_anchors(node, self.builder.stack)))
         self.facts.imports.append(
             ImportFact(
                 target=target,

@@ -10,6 +10,8 @@ import libcst as cst
 from layercheck.diagnostics import Applicability, Candidate, Condition, Diagnostic, Edit, Fix, Span
 from layercheck.engine.names import NameTable
 from layercheck.engine.positions import CodegenState, locate
+from layercheck.engine.statement_lines import line_anchors
+from layercheck.engine.walk import Dispatcher
 from layercheck.records import FileTask
 from layercheck.settings import Settings
 
@@ -32,6 +34,8 @@ class _Pending:
     message: str
     fix: NodeFix | None
     condition: Condition | None
+    # The line elements that may hold the node (`statement_lines.line_anchors`).
+    anchors: tuple[cst.CSTNode, ...]
 
 
 class FileContext:
@@ -45,6 +49,8 @@ class FileContext:
         names: NameTable,
         settings: Settings,
         ancestors: list[cst.CSTNode],
+        logical_lines: list[int] | None = None,
+        walker: Dispatcher | None = None,
     ) -> None:
         self.task = task
         self.source = source
@@ -53,6 +59,10 @@ class FileContext:
         self.settings = settings
         # The nodes enclosing the one being visited, outermost first.
         self.ancestors = ancestors
+        # Where the source's logical lines start (`limits.scan`), to place reported nodes.
+        self.logical_lines = logical_lines
+        self._walker = walker
+        self._remembered: dict[int, tuple[cst.CSTNode, ...]] = {}
         self._pending: list[_Pending] = []
         self._lines: list[str] | None = None
 
@@ -63,6 +73,15 @@ class FileContext:
     def options_for(self, code: str) -> dict[str, Any]:
         return self.settings.options_for(code)
 
+    def remember(self, node: cst.CSTNode) -> None:
+        """Note where `node` is now: a rule that may report it after the walk has left it
+        (at `leave_Module`) calls this when it sees it, so that placing it costs the code of
+        its statement instead of the whole file's."""
+        self._remembered[id(node)] = line_anchors(node, self.ancestors, self._current())
+
+    def _current(self) -> cst.CSTNode | None:
+        return self._walker.current if self._walker is not None else None
+
     def report(
         self,
         code: str,
@@ -72,7 +91,8 @@ class FileContext:
         fix: NodeFix | None = None,
         condition: Condition | None = None,
     ) -> None:
-        self._pending.append(_Pending(code, node, message, fix, condition))
+        anchors = self._remembered.get(id(node)) or line_anchors(node, self.ancestors, self._current())
+        self._pending.append(_Pending(code, node, message, fix, condition, anchors))
 
     def code_for(self, node: cst.CSTNode) -> str:
         """The source text libcst generates for a node."""
@@ -81,16 +101,23 @@ class FileContext:
     # ----- turning reports into diagnostics ------------------------------------------------
 
     def finish(
-        self, extra_nodes: list[cst.CSTNode]
+        self, extra_nodes: list[tuple[cst.CSTNode, tuple[cst.CSTNode, ...]]]
     ) -> tuple[list[Diagnostic], list[Candidate], dict[cst.CSTNode, Span]]:
-        """Diagnostics and candidates of this file, plus spans of `extra_nodes`."""
-        wanted: list[cst.CSTNode] = [p.node for p in self._pending] + list(extra_nodes)
+        """Diagnostics and candidates of this file, plus spans of `extra_nodes` (each with
+        its line anchors)."""
+        wanted: list[cst.CSTNode] = [p.node for p in self._pending]
+        anchors: dict[int, tuple[cst.CSTNode, ...]] = {id(p.node): p.anchors for p in self._pending}
+        for node, node_anchors in extra_nodes:
+            wanted.append(node)
+            anchors[id(node)] = node_anchors
         for pending in self._pending:
             if pending.fix is not None:
-                wanted.extend(old for old, _ in pending.fix.changes)
+                for old, _ in pending.fix.changes:
+                    wanted.append(old)
+                    anchors.setdefault(id(old), (old, *pending.anchors))
         if not wanted:
             return [], [], {}
-        places = locate(self.module, wanted, self.source)
+        places = locate(self.module, wanted, self.source, logical_lines=self.logical_lines, anchors=anchors)
         spans: dict[cst.CSTNode, Span] = {}
         for node, code_range in places.syntactic.items():
             spans[node] = Span.of(

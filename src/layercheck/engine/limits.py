@@ -92,6 +92,20 @@ def _too_large(text: str) -> Refusal:
 
 def refusal(text: str) -> Refusal | None:
     """The reason not to parse `text`, or None when it is safe to parse."""
+    return scan(text, None)
+
+
+_FIRST_LINE = re.compile(r"[ \t\f]*(?![#\r\n]|\Z)")
+
+
+def scan(text: str, logical_lines: list[int] | None) -> Refusal | None:
+    """`refusal(text)`, noting meanwhile in `logical_lines` (when given) where each logical
+    line starts: the offset of its first token. `engine/positions.py` places statements by
+    them, checking them against the tree, so a line the scan misreads costs time, not truth."""
+    if logical_lines is not None:
+        first = _FIRST_LINE.match(text)
+        if first is not None:
+            logical_lines.append(first.end())
     # `depth` is the nesting the parser will see at this point of the current expression:
     # weighted brackets plus what was chained since the last separator. Each open bracket
     # saves the depth and the base (the depth after the last separator) to return to.
@@ -129,6 +143,8 @@ def refusal(text: str) -> Refusal | None:
                 continue  # a line break inside brackets
             depth = base = 0
             if match.group("blank") is None:
+                if logical_lines is not None:
+                    logical_lines.append(match.end("indent"))
                 problem = _line_start(match, indents, elif_runs)
                 if problem:
                     return Refusal(problem, *_position(text, match.end("indent")))

@@ -23,6 +23,7 @@ from libcst._nodes.internal import CodegenState
 from libcst._position import CodePosition, CodeRange
 
 from layercheck.engine.fidelity import realignment
+from layercheck.engine.statement_lines import LineElements
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 
@@ -145,6 +146,26 @@ class _OffsetState(CodegenState):
         return _UNRECORDED
 
 
+class _CheckedState(_OffsetState):
+    """An offset state that starts inside the file and keeps the code it generates, to be
+    compared with the source there."""
+
+    def __init__(self, module: cst.Module, wanted: dict[int, cst.CSTNode], start: int, indents: tuple[str, ...]):
+        super().__init__(module, wanted)
+        self.offset = start
+        self.indent_tokens = list(indents)
+        self.indent_length = sum(map(len, indents))
+        self.generated: list[str] = []
+
+    def add_indent_tokens(self) -> None:
+        self.generated.extend(self.indent_tokens)
+        self.offset += self.indent_length
+
+    def add_token(self, value: str) -> None:
+        self.generated.append(value)
+        self.offset += len(value)
+
+
 @dataclass(frozen=True)
 class NodePlaces:
     """Syntactic ranges (for findings) and whitespace-inclusive ranges (for fix edits)."""
@@ -169,14 +190,28 @@ class _Lines:
         return CodeRange(self.position(offsets[0]), self.position(offsets[1]))
 
 
-def locate(module: cst.Module, nodes: Collection[cst.CSTNode], source: str | None = None) -> NodePlaces:
+def locate(
+    module: cst.Module,
+    nodes: Collection[cst.CSTNode],
+    source: str | None = None,
+    *,
+    logical_lines: list[int] | None = None,
+    anchors: dict[int, tuple[cst.CSTNode, ...]] | None = None,
+) -> NodePlaces:
     """Ranges of `nodes` (0-based columns, as libcst counts them).
 
     `source` is the text `module` was parsed from (its code); given, it saves generating it.
+    With the starts of its logical lines (`limits.scan`) and, per node, the line elements
+    that may hold it (`statement_lines.line_anchors`), only those elements' code is
+    generated; the whole file's when that cannot be trusted.
     """
     wanted = {id(node): node for node in nodes}
     if not wanted:
         return NodePlaces({}, {}, {})
+    if source is not None and logical_lines is not None and anchors is not None:
+        placed = _locate_by_lines(module, wanted, source, logical_lines, anchors)
+        if placed is not None:
+            return placed
     state = _OffsetState(module, wanted)
     try:
         module._codegen(state)
@@ -200,3 +235,53 @@ def locate(module: cst.Module, nodes: Collection[cst.CSTNode], source: str | Non
 
 
 __all__ = ["CodegenState", "NodePlaces", "locate"]
+
+
+def _locate_by_lines(
+    module: cst.Module,
+    wanted: dict[int, cst.CSTNode],
+    source: str,
+    logical_lines: list[int],
+    anchors: dict[int, tuple[cst.CSTNode, ...]],
+) -> NodePlaces | None:
+    """Ranges of the wanted nodes from the code of the line elements holding them, or None
+    when the scan's lines and the tree disagree (a line misread, a source libcst does not
+    reproduce exactly) or a node is not where its anchors said."""
+    elements = LineElements(module)
+    if elements.count != len(logical_lines):
+        return None
+    groups: dict[int, tuple[cst.CSTNode, dict[int, cst.CSTNode]]] = {}
+    for key, node in wanted.items():
+        element = next((a for a in anchors.get(key, ()) if id(a) in elements.places), None)
+        if element is None:
+            return None
+        groups.setdefault(id(element), (element, {}))[1][key] = node
+    # libcst generates a final newline the source may lack.
+    text = source if module.has_trailing_newline else source + module.default_newline
+    lines = _Lines(text)
+    syntactic: dict[int, tuple[int, int]] = {}
+    inclusive: dict[int, tuple[int, int]] = {}
+    indents: dict[int, tuple[str, ...]] = {}
+    for element_key, (element, nodes) in groups.items():
+        line_index, enclosing = elements.places[element_key]
+        first_line = lines.position(logical_lines[line_index]).line
+        start_line = first_line - elements.leading_lines(element)
+        if start_line < 1:
+            return None
+        start = lines.starts[start_line - 1]
+        state = _CheckedState(module, nodes, start, enclosing)
+        try:
+            element._codegen(state)
+        except _AllPlaced:
+            pass
+        generated = "".join(state.generated)
+        if state.remaining or text[start : start + len(generated)] != generated:
+            return None
+        syntactic.update((key, state.syntactic[key]) for key in nodes)
+        inclusive.update((key, state.inclusive[key]) for key in nodes)
+        indents.update((key, state.indents[key]) for key in nodes if key in state.indents)
+    return NodePlaces(
+        syntactic={node: lines.range(syntactic[key]) for key, node in wanted.items()},
+        inclusive={node: lines.range(inclusive[key]) for key, node in wanted.items()},
+        indents={node: indents[key] for key, node in wanted.items() if key in indents},
+    )

@@ -165,6 +165,8 @@ class Dispatcher:
         self.visit_hooks: dict[type[cst.CSTNode], tuple[Hook, ...]] = {}
         self.leave_hooks: dict[type[cst.CSTNode], tuple[Hook, ...]] = {}
         self.stack: list[cst.CSTNode] = []
+        # The node whose hooks are running (a rule may report one of its descendants).
+        self.current: cst.CSTNode | None = None
         self.on_error: ErrorHandler | None = None
         if visitors:
             self.register(visitors)
@@ -204,12 +206,14 @@ class Dispatcher:
         node_kinds: dict[type, bool] = {type(None): False, MaybeSentinel: False}
         node_class = cst.CSTNode
         drop = self._drop
+        dispatcher = self
 
         def visit(node: cst.CSTNode) -> None:
             node_type = type(node)
             descend = True
             hooks = visit_hooks.get(node_type)
             if hooks is not None:
+                dispatcher.current = node
                 for hook in hooks:
                     try:
                         if hook(node) is False:
@@ -244,6 +248,7 @@ class Dispatcher:
                     stack.pop()
             after = leave_hooks.get(node_type)
             if after is not None:
+                dispatcher.current = node
                 for hook in after:
                     try:
                         hook(node)

@@ -102,6 +102,7 @@ class PrintInServerCode(Rule):
         qualname = self.names.qualified_name(node.func)
         if qualname == "builtins.print":
             self.prints.append((node, self._top_function()))
+            self.context.remember(node)  # reported at `leave_Module`
         elif qualname in _APP_CLASSES:
             self.creates_app = True
 

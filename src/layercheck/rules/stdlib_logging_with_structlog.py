@@ -116,6 +116,7 @@ class StdlibLoggingWithStructlog(Rule):
             key = self._key(target, binding=True)
             if key is not None:
                 self.obtained[key] = _Obtained(call, named, self.names.at_module_level)
+                self.context.remember(call)  # reported, if at all, at `leave_Module`
 
     # ----- what the module does with it ----------------------------------------------------
 

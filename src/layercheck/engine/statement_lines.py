@@ -1,0 +1,128 @@
+"""Which logical line of a file each statement (or clause, or decorator) starts on.
+
+libcst's nodes carry no positions, and generating a whole file's code to place a few nodes
+costs a fifth of parsing it. But a file's statements, decorators and clauses (`else:`,
+`except ...:`) each begin a logical line of their own, in the order the tree holds them, and
+the pre-parse scan (`limits.scan`) already finds where every logical line starts. So a
+reported node is placed by generating the code of the line element that holds it only,
+starting where the scan says that element's line starts; `positions.py` checks the code so
+generated against the source and falls back to the whole file when they differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+# Nodes whose code starts on a logical line of its own (an `elif` is one too, but its code
+# starts with `if` when generated alone, so it is never an element to generate from).
+LINE_ELEMENT_TYPES: frozenset[type[cst.CSTNode]] = frozenset(
+    {
+        cst.SimpleStatementLine,
+        cst.FunctionDef,
+        cst.ClassDef,
+        cst.If,
+        cst.For,
+        cst.While,
+        cst.With,
+        cst.Try,
+        cst.TryStar,
+        cst.Match,
+        cst.Decorator,
+        cst.Else,
+        cst.ExceptHandler,
+        cst.ExceptStarHandler,
+        cst.Finally,
+        cst.MatchCase,
+    }
+)
+
+
+def line_anchors(
+    node: cst.CSTNode, ancestors: Sequence[cst.CSTNode], current: cst.CSTNode | None = None
+) -> tuple[cst.CSTNode, ...]:
+    """The line elements that may hold `node`, innermost first: `node` itself if it is one,
+    the node being visited when it was reported (`current`: a rule visiting a function
+    reports its annotations), then the enclosing ones (`ancestors`, the walk's stack)."""
+    found = tuple(ancestor for ancestor in reversed(ancestors) if type(ancestor) in LINE_ELEMENT_TYPES)
+    if current is not None and current is not node and type(current) in LINE_ELEMENT_TYPES:
+        found = (current, *found)
+    return (node, *found) if type(node) in LINE_ELEMENT_TYPES else found
+
+
+class LineElements:
+    """Every line element of a module: the index of the logical line it starts on, and the
+    indentation in force there (what code generation needs to start from it)."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.default_indent = module.default_indent
+        # id(element) -> (logical line index, enclosing indentation tokens)
+        self.places: dict[int, tuple[int, tuple[str, ...]]] = {}
+        self.count = 0  # logical lines seen
+        self._statements(module.body, ())
+
+    def _line(self, node: cst.CSTNode, indents: tuple[str, ...]) -> None:
+        self.places[id(node)] = (self.count, indents)
+        self.count += 1
+
+    def _statements(self, statements: Sequence[cst.CSTNode], indents: tuple[str, ...]) -> None:
+        for statement in statements:
+            if type(statement) is cst.SimpleStatementLine:
+                self._line(statement, indents)
+            else:
+                self._compound(statement, indents)
+
+    def _suite(self, suite: cst.BaseSuite, indents: tuple[str, ...]) -> None:
+        if type(suite) is cst.IndentedBlock:
+            indent = self.default_indent if suite.indent is None else suite.indent
+            self._statements(suite.body, (*indents, indent))
+        # A `SimpleStatementSuite` (`if x: return`) is on its header's line.
+
+    def _compound(self, node: cst.CSTNode, indents: tuple[str, ...], is_elif: bool = False) -> None:
+        decorators: Sequence[cst.Decorator] = getattr(node, "decorators", ())
+        if decorators:
+            # The statement's code starts with its first decorator's line.
+            self.places[id(node)] = (self.count, indents)
+            for decorator in decorators:
+                self._line(decorator, indents)
+            self.count += 1  # the `def` or `class` line
+        elif is_elif:
+            self.count += 1
+        else:
+            self._line(node, indents)
+        node_type = type(node)
+        if node_type is cst.Match:
+            assert isinstance(node, cst.Match)
+            inner = (*indents, self.default_indent if node.indent is None else node.indent)
+            for case in node.cases:
+                self._line(case, inner)
+                self._suite(case.body, inner)
+            return
+        self._suite(node.body, indents)  # type: ignore[attr-defined]
+        if node_type is cst.Try or node_type is cst.TryStar:
+            for handler in node.handlers:  # type: ignore[attr-defined]
+                self._clause(handler, indents)
+            if node.orelse is not None:  # type: ignore[attr-defined]
+                self._clause(node.orelse, indents)  # type: ignore[attr-defined]
+            if node.finalbody is not None:  # type: ignore[attr-defined]
+                self._clause(node.finalbody, indents)  # type: ignore[attr-defined]
+            return
+        orelse = getattr(node, "orelse", None)
+        if type(orelse) is cst.If:
+            self._compound(orelse, indents, is_elif=True)
+        elif orelse is not None:
+            self._clause(orelse, indents)
+
+    def _clause(self, clause: cst.CSTNode, indents: tuple[str, ...]) -> None:
+        self._line(clause, indents)
+        self._suite(clause.body, indents)  # type: ignore[attr-defined]
+
+    def leading_lines(self, element: cst.CSTNode) -> int:
+        """How many whole lines (blank or comment) an element's code has before its first
+        logical line."""
+        count = len(getattr(element, "leading_lines", ()))
+        decorators: Sequence[cst.Decorator] = getattr(element, "decorators", ())
+        if decorators:
+            count += len(decorators[0].leading_lines)
+        return count
