@@ -109,6 +109,9 @@ class NameTable:
         self.class_attributes: dict[str, dict[str, Binding]] = {}
         self.function_depth = 0
         self.type_checking_depth = 0
+        # Qualified names already worked out (by node id) since the bindings last changed:
+        # every rule hooked on a call asks for its callee's.
+        self._qualified: dict[int, tuple[cst.CSTNode, str | None]] = {}
 
     # ----- lookups used by rules -------------------------------------------------------
 
@@ -134,17 +137,21 @@ class NameTable:
         `sa.select` with `import sqlalchemy as sa` is `sqlalchemy.select`; a builtin such as
         `print` is `builtins.print`; a local variable is None.
         """
-        if isinstance(node, cst.Name):
+        known = self._qualified.get(id(node))
+        if known is not None:
+            return known[1]
+        result: str | None = None
+        # `type(...) is`: libcst's classes are abstract-base-class subclasses, for which
+        # `isinstance` is several times slower, and these two have no subclasses.
+        if type(node) is cst.Name:
             binding = self.lookup(node.value)
-            if binding is None:
-                return f"builtins.{node.value}"
-            return binding.qualname
-        if isinstance(node, cst.Attribute):
+            result = f"builtins.{node.value}" if binding is None else binding.qualname
+        elif type(node) is cst.Attribute:
             base = self.qualified_name(node.value)
-            if base is None or base.startswith("builtins."):
-                return None
-            return f"{base}.{node.attr.value}"
-        return None
+            if base is not None and not base.startswith("builtins."):
+                result = f"{base}.{node.attr.value}"
+        self._qualified[id(node)] = (node, result)  # the node is kept: its id stays its own
+        return result
 
     def value_binding(self, node: cst.BaseExpression) -> Binding | None:
         """What is known of the value of an expression (logger, instance, factory result)."""
@@ -200,6 +207,15 @@ class NameTable:
 
     def bind(self, name: str, binding: Binding) -> None:
         self.scopes[-1].names[name] = binding
+        self._qualified.clear()
+
+    def open_scope(self, scope: _Scope) -> None:
+        self.scopes.append(scope)
+        self._qualified.clear()
+
+    def close_scope(self) -> None:
+        self.scopes.pop()
+        self._qualified.clear()
 
     def annotation_binding(self, annotation: cst.BaseExpression | None) -> Binding:
         """The binding implied by a parameter or variable annotation."""
@@ -308,7 +324,7 @@ class NameTableBuilder:
     def visit_Parameters(self, node: cst.Parameters) -> None:
         # Parameters are walked after decorators and before the body: open the scope here.
         table = self.table
-        table.scopes.append(_Scope())
+        table.open_scope(_Scope())
         table.function_depth += 1
         for param in (*node.posonly_params, *node.params, *node.kwonly_params):
             annotation = param.annotation.annotation if param.annotation else None
@@ -318,12 +334,12 @@ class NameTableBuilder:
                 table.bind(star.name.value, LOCAL)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.table.scopes.pop()
+        self.table.close_scope()
         self.table.function_depth -= 1
 
     def leave_Lambda(self, node: cst.Lambda) -> None:
         # Lambda parameters opened a scope through visit_Parameters.
-        self.table.scopes.pop()
+        self.table.close_scope()
         self.table.function_depth -= 1
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -336,12 +352,12 @@ class NameTableBuilder:
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         parent = self._parent()
         if isinstance(parent, cst.ClassDef):
-            self.table.scopes.append(_Scope(is_class=True, class_name=parent.name.value))
+            self.table.open_scope(_Scope(is_class=True, class_name=parent.name.value))
 
     def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         parent = self._parent()
         if isinstance(parent, cst.ClassDef):
-            self.table.scopes.pop()
+            self.table.close_scope()
 
     def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
         self.visit_IndentedBlock(node)  # type: ignore[arg-type]

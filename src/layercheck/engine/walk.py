@@ -201,10 +201,18 @@ class Dispatcher:
         leave_hooks = self.leave_hooks
         stack = self.stack
         fields_cache = _child_fields_cache
-        # Whether values of a type are nodes; `isinstance` against libcst's abstract base
-        # class costs more than the whole walk otherwise would.
+        # Whether values of a type are nodes worth a visit: a node with hooks, or with
+        # children that may have some. Most leaves (names, strings) have none, and are
+        # never called at all. `isinstance` against libcst's abstract base class would cost
+        # more than the whole walk otherwise does.
         node_kinds: dict[type, bool] = {type(None): False, MaybeSentinel: False}
         node_class = cst.CSTNode
+
+        def worth_visiting(value_type: type) -> bool:
+            if not issubclass(value_type, node_class):
+                return False
+            return value_type in visit_hooks or value_type in leave_hooks or bool(semantic_child_fields(value_type))
+
         drop = self._drop
         dispatcher = self
 
@@ -236,13 +244,13 @@ class Dispatcher:
                                 item_type = type(item)
                                 is_node = node_kinds.get(item_type)
                                 if is_node is None:
-                                    is_node = node_kinds[item_type] = issubclass(item_type, node_class)
+                                    is_node = node_kinds[item_type] = worth_visiting(item_type)
                                 if is_node:
                                     visit(item)
                         else:
                             is_node = node_kinds.get(value_type)
                             if is_node is None:
-                                is_node = node_kinds[value_type] = issubclass(value_type, node_class)
+                                is_node = node_kinds[value_type] = worth_visiting(value_type)
                             if is_node:
                                 visit(value)
                     stack.pop()

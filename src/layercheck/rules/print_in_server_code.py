@@ -7,6 +7,7 @@ import os
 import libcst as cst
 
 from layercheck.engine.context import FileContext
+from layercheck.engine.walk import iter_children
 from layercheck.layers import glob_to_regex
 from layercheck.rules.base import Rule
 
@@ -74,15 +75,13 @@ class PrintInServerCode(Rule):
         if _is_main_guard(node.test):
             self._main_guard_depth += 1
             self.has_main_guard = True
+            # `main()`, `asyncio.run(main())`, `typer.run(main)`: the names the block uses
+            # (read here, so that the walk never visits every name of every file).
+            self.entry_points.update(_names_in(node))
 
     def leave_If(self, original_node: cst.If) -> None:
         if _is_main_guard(original_node.test):
             self._main_guard_depth -= 1
-
-    def visit_Name(self, node: cst.Name) -> None:
-        # `main()`, `asyncio.run(main())`, `typer.run(main)` under the `__main__` guard.
-        if self._main_guard_depth:
-            self.entry_points.add(node.value)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if any(self._is_cli_decorator(d.decorator) for d in node.decorators):
@@ -165,3 +164,16 @@ def _is_main_guard(test: cst.BaseExpression) -> bool:
         isinstance(side, cst.SimpleString) and side.evaluated_value == "__main__" for side in sides
     )
     return has_name and has_main
+
+
+def _names_in(node: cst.CSTNode) -> set[str]:
+    """Every name used below `node`."""
+    found: set[str] = set()
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if type(current) is cst.Name:
+            found.add(current.value)
+        else:
+            pending.extend(iter_children(current))
+    return found
