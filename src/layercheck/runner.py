@@ -33,8 +33,6 @@ _POOL_MIN_BYTES = 256 * 1024
 _BATCH_MIN_BYTES = 32 * 1024
 _BATCH_MAX_BYTES = 256 * 1024
 _BATCH_MAX_FILES = 64
-# Allocations between young-generation collections while parsing (Python's default: 700).
-_GC_THRESHOLD = 50_000
 
 _worker_settings: Settings | None = None
 _worker_verbose = False
@@ -301,15 +299,16 @@ class Runner:
         if not tasks:
             return
         if not use_pool:
-            thresholds = gc.get_threshold()
-            gc.set_threshold(_GC_THRESHOLD, *thresholds[1:])  # as in workers, while parsing
+            was_enabled = gc.isenabled()
+            gc.disable()  # as in workers, while parsing (`_init_pool_worker`)
             try:
                 for task in ordered:
                     yield _check_task(task)
                     if progress:
                         progress(1)
             finally:
-                gc.set_threshold(*thresholds)
+                if was_enabled:
+                    gc.enable()
             return
         yield from self._check_in_pool(ordered, sizes, progress)
 
@@ -376,15 +375,19 @@ def _init_pool_worker(settings: Settings, verbose: bool) -> None:
         rule_classes(settings.enabled_codes())
     except Exception:  # noqa: S110  (a rule that cannot be imported is reported per file)
         pass
-    # Parsing allocates millions of short-lived objects (trees have no cycles, and go with
-    # their file): collect cyclic garbage rarely, and never walk what the worker inherited.
+    # Parsing allocates millions of objects, which go with their file when it is done (a
+    # tree has no cycles, nor has the engine's hold on it): the cyclic garbage collector
+    # would only walk them again and again. It runs once per batch instead, over what is
+    # left (a few closures), never over what the worker inherited.
     gc.freeze()
-    gc.set_threshold(_GC_THRESHOLD, 50, 100)
+    gc.disable()
 
 
 def _check_batch(tasks: list[FileTask]) -> list[tuple[str, str | None, dict[str, Any]]]:
     """Run in a worker: check a few files, one result each."""
-    return [_check_task(task) for task in tasks]
+    results = [_check_task(task) for task in tasks]
+    gc.collect()
+    return results
 
 
 def _batches(tasks: list[FileTask], sizes: dict[str, int], jobs: int) -> list[list[FileTask]]:

@@ -168,7 +168,9 @@ def check_source(task: FileTask, source: Source, settings: Settings, verbose: bo
     dispatcher = Dispatcher([])
     builder = NameTableBuilder(table, dispatcher.stack)
     collector = FactsCollector(facts, table, builder)
-    context = FileContext(task, source.text, module, table, settings, dispatcher.stack, logical_lines, dispatcher)
+    context = FileContext(
+        task, source.text, module, table, settings, dispatcher.stack, logical_lines, dispatcher.cursor
+    )
     rules: list[Rule] = []
     if task.layer not in _UNCHECKED_LAYERS:
         for rule_class in rule_classes(settings.enabled_codes()):

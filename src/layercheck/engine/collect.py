@@ -8,7 +8,7 @@ from layercheck.engine import app_facts
 from layercheck.engine.annotations import annotation_names
 from layercheck.engine.names import NameTable, NameTableBuilder, dotted_name
 from layercheck.engine.pydantic_config import config_keys
-from layercheck.engine.statement_lines import line_anchors
+from layercheck.engine.statement_lines import Anchors, line_anchors
 from layercheck.facts import ClassFact, ImportFact, ModuleFacts
 
 
@@ -20,13 +20,15 @@ class FactsCollector:
         self.table = table
         self.builder = builder
         # Import records still waiting for a position: the node to locate, its line anchors.
-        self.import_nodes: list[tuple[int, cst.CSTNode, tuple[cst.CSTNode, ...]]] = []
+        self.import_nodes: list[tuple[int, cst.CSTNode, Anchors]] = []
         self._function_stack: list[str] = []
         # `AsyncSession = NewType("AsyncSession", _AsyncSession)`: the new name is the old type.
         self._type_aliases: dict[str, str] = {}
 
     def _add_import(self, target: str, node: cst.CSTNode, is_module: bool) -> None:
-        self.import_nodes.append((len(self.facts.imports), node, line_anchors(node, self.builder.stack)))
+        # Called while the walk is on the import statement that holds `node`.
+        anchors = line_anchors(node, self.builder.stack, inside_current=True)
+        self.import_nodes.append((len(self.facts.imports), node, anchors))
         self.facts.imports.append(
             ImportFact(
                 target=target,

@@ -10,8 +10,8 @@ import libcst as cst
 from layercheck.diagnostics import Applicability, Candidate, Condition, Diagnostic, Edit, Fix, Span
 from layercheck.engine.names import NameTable
 from layercheck.engine.positions import CodegenState, locate
-from layercheck.engine.statement_lines import line_anchors
-from layercheck.engine.walk import Dispatcher
+from layercheck.engine.statement_lines import Anchors, line_anchors
+from layercheck.engine.walk import Cursor
 from layercheck.records import FileTask
 from layercheck.settings import Settings
 
@@ -35,7 +35,7 @@ class _Pending:
     fix: NodeFix | None
     condition: Condition | None
     # The line elements that may hold the node (`statement_lines.line_anchors`).
-    anchors: tuple[cst.CSTNode, ...]
+    anchors: Anchors
 
 
 class FileContext:
@@ -50,7 +50,7 @@ class FileContext:
         settings: Settings,
         ancestors: list[cst.CSTNode],
         logical_lines: list[int] | None = None,
-        walker: Dispatcher | None = None,
+        cursor: Cursor | None = None,
     ) -> None:
         self.task = task
         self.source = source
@@ -61,8 +61,8 @@ class FileContext:
         self.ancestors = ancestors
         # Where the source's logical lines start (`limits.scan`), to place reported nodes.
         self.logical_lines = logical_lines
-        self._walker = walker
-        self._remembered: dict[int, tuple[cst.CSTNode, ...]] = {}
+        self._cursor = cursor
+        self._remembered: dict[int, Anchors] = {}
         self._pending: list[_Pending] = []
         self._lines: list[str] | None = None
 
@@ -80,7 +80,7 @@ class FileContext:
         self._remembered[id(node)] = line_anchors(node, self.ancestors, self._current())
 
     def _current(self) -> cst.CSTNode | None:
-        return self._walker.current if self._walker is not None else None
+        return self._cursor.current if self._cursor is not None else None
 
     def report(
         self,
@@ -101,12 +101,12 @@ class FileContext:
     # ----- turning reports into diagnostics ------------------------------------------------
 
     def finish(
-        self, extra_nodes: list[tuple[cst.CSTNode, tuple[cst.CSTNode, ...]]]
+        self, extra_nodes: list[tuple[cst.CSTNode, Anchors]]
     ) -> tuple[list[Diagnostic], list[Candidate], dict[cst.CSTNode, Span]]:
         """Diagnostics and candidates of this file, plus spans of `extra_nodes` (each with
         its line anchors)."""
         wanted: list[cst.CSTNode] = [p.node for p in self._pending]
-        anchors: dict[int, tuple[cst.CSTNode, ...]] = {id(p.node): p.anchors for p in self._pending}
+        anchors: dict[int, Anchors] = {id(p.node): p.anchors for p in self._pending}
         for node, node_anchors in extra_nodes:
             wanted.append(node)
             anchors[id(node)] = node_anchors
@@ -114,10 +114,13 @@ class FileContext:
             if pending.fix is not None:
                 for old, _ in pending.fix.changes:
                     wanted.append(old)
-                    anchors.setdefault(id(old), (old, *pending.anchors))
+                    anchors.setdefault(id(old), Anchors((old, *pending.anchors.elements), False))
         if not wanted:
             return [], [], {}
-        places = locate(self.module, wanted, self.source, logical_lines=self.logical_lines, anchors=anchors)
+        edited = {id(old) for pending in self._pending if pending.fix is not None for old, _ in pending.fix.changes}
+        places = locate(
+            self.module, wanted, self.source, logical_lines=self.logical_lines, anchors=anchors, edited=edited
+        )
         spans: dict[cst.CSTNode, Span] = {}
         for node, code_range in places.syntactic.items():
             spans[node] = Span.of(

@@ -23,7 +23,7 @@ from libcst._nodes.internal import CodegenState
 from libcst._position import CodePosition, CodeRange
 
 from layercheck.engine.fidelity import realignment
-from layercheck.engine.statement_lines import LineElements
+from layercheck.engine.statement_lines import Anchors, LineElements, contains
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 
@@ -196,20 +196,23 @@ def locate(
     source: str | None = None,
     *,
     logical_lines: list[int] | None = None,
-    anchors: dict[int, tuple[cst.CSTNode, ...]] | None = None,
+    anchors: dict[int, Anchors] | None = None,
+    edited: Collection[int] = (),
 ) -> NodePlaces:
     """Ranges of `nodes` (0-based columns, as libcst counts them).
 
     `source` is the text `module` was parsed from (its code); given, it saves generating it.
     With the starts of its logical lines (`limits.scan`) and, per node, the line elements
     that may hold it (`statement_lines.line_anchors`), only those elements' code is
-    generated; the whole file's when that cannot be trusted.
+    generated; the whole file's when that cannot be trusted. The nodes a fix edits
+    (`edited`, by id) get whitespace-inclusive ranges and indentation; the others may get
+    only their syntactic range (`inclusive` then holds the same).
     """
     wanted = {id(node): node for node in nodes}
     if not wanted:
         return NodePlaces({}, {}, {})
     if source is not None and logical_lines is not None and anchors is not None:
-        placed = _locate_by_lines(module, wanted, source, logical_lines, anchors)
+        placed = _locate_by_lines(module, wanted, source, logical_lines, anchors, edited)
         if placed is not None:
             return placed
     state = _OffsetState(module, wanted)
@@ -242,26 +245,34 @@ def _locate_by_lines(
     wanted: dict[int, cst.CSTNode],
     source: str,
     logical_lines: list[int],
-    anchors: dict[int, tuple[cst.CSTNode, ...]],
+    anchors: dict[int, Anchors],
+    edited: Collection[int],
 ) -> NodePlaces | None:
-    """Ranges of the wanted nodes from the code of the line elements holding them, or None
-    when the scan's lines and the tree disagree (a line misread, a source libcst does not
-    reproduce exactly) or a node is not where its anchors said."""
+    """Ranges of the wanted nodes from their own code, found once only in the text of the
+    line element holding them, or else from that element's code; None when the scan's
+    lines and the tree disagree (a line misread, a source libcst does not reproduce
+    exactly) or a node is not where its anchors said."""
     elements = LineElements(module)
     if elements.count != len(logical_lines):
         return None
-    groups: dict[int, tuple[cst.CSTNode, dict[int, cst.CSTNode]]] = {}
-    for key, node in wanted.items():
-        element = next((a for a in anchors.get(key, ()) if id(a) in elements.places), None)
-        if element is None:
-            return None
-        groups.setdefault(id(element), (element, {}))[1][key] = node
     # libcst generates a final newline the source may lack.
     text = source if module.has_trailing_newline else source + module.default_newline
-    lines = _Lines(text)
     syntactic: dict[int, tuple[int, int]] = {}
     inclusive: dict[int, tuple[int, int]] = {}
     indents: dict[int, tuple[str, ...]] = {}
+    groups: dict[int, tuple[cst.CSTNode, dict[int, cst.CSTNode]]] = {}
+    for key, node in wanted.items():
+        held_by = anchors.get(key)
+        element = next((a for a in held_by.elements if id(a) in elements.places), None) if held_by else None
+        if held_by is None or element is None:
+            return None
+        if key not in edited:
+            found = _find_by_text(module, node, element, held_by.certain, elements, logical_lines, text)
+            if found is not None:
+                syntactic[key] = inclusive[key] = found
+                continue
+        groups.setdefault(id(element), (element, {}))[1][key] = node
+    lines = _Lines(text)
     for element_key, (element, nodes) in groups.items():
         line_index, enclosing = elements.places[element_key]
         first_line = lines.position(logical_lines[line_index]).line
@@ -285,3 +296,44 @@ def _locate_by_lines(
         inclusive={node: lines.range(inclusive[key]) for key, node in wanted.items()},
         indents={node: indents[key] for key, node in wanted.items() if key in indents},
     )
+
+
+def _find_by_text(
+    module: cst.Module,
+    node: cst.CSTNode,
+    element: cst.CSTNode,
+    inside: bool,
+    elements: LineElements,
+    logical_lines: list[int],
+    text: str,
+) -> tuple[int, int] | None:
+    """The offsets of an unparenthesized expression whose code occurs exactly once in the
+    text of the line element holding it (counting every occurrence not glued to a longer
+    name, so its own is among them); None when that cannot be told so cheaply."""
+    if not isinstance(node, cst.BaseExpression) or node.lpar or not (inside or contains(element, node)):
+        return None
+    code = module.code_for_node(node)
+    if not code:
+        return None
+    first = elements.places[id(element)][0]
+    after = elements.ends[id(element)]
+    low = logical_lines[first]
+    high = logical_lines[after] if after < len(logical_lines) else len(text)
+    check_before = _is_name_character(code[0])
+    check_after = _is_name_character(code[-1])
+    found = -1
+    start = text.find(code, low, high)
+    while start != -1:
+        end = start + len(code)
+        if not (check_before and start > 0 and _is_name_character(text[start - 1])) and not (
+            check_after and end < len(text) and _is_name_character(text[end])
+        ):
+            if found != -1:
+                return None  # twice: which is it?
+            found = start
+        start = text.find(code, start + 1, high)
+    return None if found == -1 else (found, found + len(code))
+
+
+def _is_name_character(character: str) -> bool:
+    return character.isalnum() or character == "_"

@@ -12,8 +12,12 @@ generated against the source and falls back to the whole file when they differ.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import libcst as cst
+
+from layercheck.engine.walk import semantic_child_fields
 
 # Nodes whose code starts on a logical line of its own (an `elif` is one too, but its code
 # starts with `if` when generated alone, so it is never an element to generate from).
@@ -39,16 +43,32 @@ LINE_ELEMENT_TYPES: frozenset[type[cst.CSTNode]] = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class Anchors:
+    """The line elements that may hold a reported node, innermost first, and whether the
+    node is known to lie inside them (else placing it by its text checks that first)."""
+
+    elements: tuple[cst.CSTNode, ...]
+    certain: bool
+
+
 def line_anchors(
-    node: cst.CSTNode, ancestors: Sequence[cst.CSTNode], current: cst.CSTNode | None = None
-) -> tuple[cst.CSTNode, ...]:
-    """The line elements that may hold `node`, innermost first: `node` itself if it is one,
-    the node being visited when it was reported (`current`: a rule visiting a function
-    reports its annotations), then the enclosing ones (`ancestors`, the walk's stack)."""
+    node: cst.CSTNode,
+    ancestors: Sequence[cst.CSTNode],
+    current: cst.CSTNode | None = None,
+    inside_current: bool = False,
+) -> Anchors:
+    """The anchors of `node` reported while the walk is on `current` (`ancestors` is the
+    walk's stack): `node` itself if it is a line element, `current` if it is one (a rule
+    visiting a function reports its annotations), then the enclosing ones. A node reported
+    while the walk is on it, or known to be inside `current`, is certain to be inside."""
     found = tuple(ancestor for ancestor in reversed(ancestors) if type(ancestor) in LINE_ELEMENT_TYPES)
+    certain = current is node or inside_current
     if current is not None and current is not node and type(current) in LINE_ELEMENT_TYPES:
         found = (current, *found)
-    return (node, *found) if type(node) in LINE_ELEMENT_TYPES else found
+    if type(node) in LINE_ELEMENT_TYPES:
+        found = (node, *found)
+    return Anchors(found, certain)
 
 
 class LineElements:
@@ -59,12 +79,15 @@ class LineElements:
         self.default_indent = module.default_indent
         # id(element) -> (logical line index, enclosing indentation tokens)
         self.places: dict[int, tuple[int, tuple[str, ...]]] = {}
+        # id(element) -> index of the first logical line after it
+        self.ends: dict[int, int] = {}
         self.count = 0  # logical lines seen
         self._statements(module.body, ())
 
     def _line(self, node: cst.CSTNode, indents: tuple[str, ...]) -> None:
         self.places[id(node)] = (self.count, indents)
         self.count += 1
+        self.ends[id(node)] = self.count  # a compound element moves it past its body
 
     def _statements(self, statements: Sequence[cst.CSTNode], indents: tuple[str, ...]) -> None:
         for statement in statements:
@@ -72,6 +95,7 @@ class LineElements:
                 self._line(statement, indents)
             else:
                 self._compound(statement, indents)
+                self.ends[id(statement)] = self.count
 
     def _suite(self, suite: cst.BaseSuite, indents: tuple[str, ...]) -> None:
         if type(suite) is cst.IndentedBlock:
@@ -98,6 +122,7 @@ class LineElements:
             for case in node.cases:
                 self._line(case, inner)
                 self._suite(case.body, inner)
+                self.ends[id(case)] = self.count
             return
         self._suite(node.body, indents)  # type: ignore[attr-defined]
         if node_type is cst.Try or node_type is cst.TryStar:
@@ -117,6 +142,7 @@ class LineElements:
     def _clause(self, clause: cst.CSTNode, indents: tuple[str, ...]) -> None:
         self._line(clause, indents)
         self._suite(clause.body, indents)  # type: ignore[attr-defined]
+        self.ends[id(clause)] = self.count
 
     def leading_lines(self, element: cst.CSTNode) -> int:
         """How many whole lines (blank or comment) an element's code has before its first
@@ -126,3 +152,29 @@ class LineElements:
         if decorators:
             count += len(decorators[0].leading_lines)
         return count
+
+
+def contains(ancestor: cst.CSTNode, node: cst.CSTNode) -> bool:
+    """Whether `node` is `ancestor` or one of its semantic descendants."""
+    pending = [ancestor]
+    while pending:
+        current = pending.pop()
+        if current is node:
+            return True
+        for name in semantic_child_fields(type(current)):
+            value: Any = getattr(current, name, None)
+            if type(value) is list or type(value) is tuple:
+                pending.extend(item for item in value if _is_node(type(item)))
+            elif _is_node(type(value)):
+                pending.append(value)
+    return False
+
+
+_node_types: dict[type, bool] = {}
+
+
+def _is_node(value_type: type) -> bool:
+    known = _node_types.get(value_type)
+    if known is None:
+        known = _node_types[value_type] = issubclass(value_type, cst.CSTNode)
+    return known

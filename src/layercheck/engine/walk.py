@@ -10,6 +10,7 @@ order Python evaluates them (decorators and annotations before a function body),
 from __future__ import annotations
 
 import dataclasses
+import operator
 import typing
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -125,6 +126,9 @@ def iter_children(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
 
 
 Hook = Callable[[Any], Any]
+# How a walk handles a node type: its visit hooks, its leave hooks, a getter of its child
+# fields (None: no children) and whether it has exactly one child field.
+_Plan = tuple["tuple[Hook, ...] | None", "tuple[Hook, ...] | None", "Callable[[Any], Any] | None", bool]
 
 
 def _hooks_of(visitor: object, prefix: str) -> dict[type[cst.CSTNode], str]:
@@ -152,6 +156,20 @@ def _cached_hooks(visitor: object, prefix: str) -> dict[type[cst.CSTNode], str]:
 ErrorHandler = Callable[[object, BaseException], None]
 
 
+def _visited(node: cst.CSTNode, plan: _Plan) -> None:
+    """What a finished walk's `visit` is replaced by (see `Dispatcher.walk`)."""
+
+
+class Cursor:
+    """The node whose hooks are running (a rule may report one of its descendants); a
+    separate object, so that what reads it holds no reference to the hooks (no cycle)."""
+
+    __slots__ = ("current",)
+
+    def __init__(self) -> None:
+        self.current: cst.CSTNode | None = None
+
+
 class Dispatcher:
     """Walks a tree once, calling every visitor's hooks for each node in order.
 
@@ -165,9 +183,10 @@ class Dispatcher:
         self.visit_hooks: dict[type[cst.CSTNode], tuple[Hook, ...]] = {}
         self.leave_hooks: dict[type[cst.CSTNode], tuple[Hook, ...]] = {}
         self.stack: list[cst.CSTNode] = []
-        # The node whose hooks are running (a rule may report one of its descendants).
-        self.current: cst.CSTNode | None = None
+        self.cursor = Cursor()
         self.on_error: ErrorHandler | None = None
+        # Per node type, for the walk under way (`_plan`).
+        self._plans: dict[type, _Plan | None] = {}
         if visitors:
             self.register(visitors)
 
@@ -194,34 +213,40 @@ class Dispatcher:
                     table[node_type] = kept
                 else:
                     del table[node_type]
+        self._plans.clear()  # they hold the old hook tuples
+
+    def _plan(self, node_type: type) -> _Plan | None:
+        """How to visit nodes of a type in this walk, or None to pass them by: a value that
+        is no node, or a leaf nobody hooks (names, strings: most of a tree)."""
+        plan: _Plan | None = None
+        if issubclass(node_type, cst.CSTNode):
+            names = semantic_child_fields(node_type)
+            hooks = self.visit_hooks.get(node_type)
+            leaves = self.leave_hooks.get(node_type)
+            if names or hooks is not None or leaves is not None:
+                # One C call fetches every child field (a tuple; one field: the value).
+                getter = operator.attrgetter(*names) if names else None
+                plan = (hooks, leaves, getter, len(names) == 1)
+        self._plans[node_type] = plan
+        return plan
 
     def walk(self, root: cst.CSTNode) -> None:
         """Visit `root` and its semantic descendants depth-first."""
-        visit_hooks = self.visit_hooks
+        plans = self._plans
+        plans.clear()
+        plan_of = self._plan
         leave_hooks = self.leave_hooks
         stack = self.stack
-        fields_cache = _child_fields_cache
-        # Whether values of a type are nodes worth a visit: a node with hooks, or with
-        # children that may have some. Most leaves (names, strings) have none, and are
-        # never called at all. `isinstance` against libcst's abstract base class would cost
-        # more than the whole walk otherwise does.
-        node_kinds: dict[type, bool] = {type(None): False, MaybeSentinel: False}
-        node_class = cst.CSTNode
-
-        def worth_visiting(value_type: type) -> bool:
-            if not issubclass(value_type, node_class):
-                return False
-            return value_type in visit_hooks or value_type in leave_hooks or bool(semantic_child_fields(value_type))
-
+        cursor = self.cursor
         drop = self._drop
-        dispatcher = self
+        # `type(x) is` and dict look-ups throughout: `isinstance` against libcst's abstract
+        # base classes would cost more than the whole walk otherwise does.
 
-        def visit(node: cst.CSTNode) -> None:
-            node_type = type(node)
+        def visit(node: cst.CSTNode, plan: _Plan) -> None:
+            hooks, leaves, getter, single = plan
             descend = True
-            hooks = visit_hooks.get(node_type)
             if hooks is not None:
-                dispatcher.current = node
+                cursor.current = node
                 for hook in hooks:
                     try:
                         if hook(node) is False:
@@ -230,34 +255,29 @@ class Dispatcher:
                         raise
                     except Exception as error:
                         drop(hook, error)
-            if descend:
-                names = fields_cache.get(node_type)
-                if names is None:
-                    names = semantic_child_fields(node_type)
-                if names:
-                    stack.append(node)
-                    for name in names:
-                        value: Any = getattr(node, name, None)
-                        value_type = type(value)
-                        if value_type is tuple or value_type is list:
-                            for item in value:
-                                item_type = type(item)
-                                is_node = node_kinds.get(item_type)
-                                if is_node is None:
-                                    is_node = node_kinds[item_type] = worth_visiting(item_type)
-                                if is_node:
-                                    visit(item)
-                        else:
-                            is_node = node_kinds.get(value_type)
-                            if is_node is None:
-                                is_node = node_kinds[value_type] = worth_visiting(value_type)
-                            if is_node:
-                                visit(value)
-                    stack.pop()
-            after = leave_hooks.get(node_type)
-            if after is not None:
-                dispatcher.current = node
-                for hook in after:
+            if descend and getter is not None:
+                stack.append(node)
+                values = getter(node)
+                for value in (values,) if single else values:
+                    value_type = type(value)
+                    if value_type is tuple or value_type is list:
+                        for item in value:
+                            item_type = type(item)
+                            child = plans[item_type] if item_type in plans else plan_of(item_type)
+                            if child is not None:
+                                visit(item, child)
+                    else:
+                        child = plans[value_type] if value_type in plans else plan_of(value_type)
+                        if child is not None:
+                            visit(value, child)
+                stack.pop()
+            if leaves is not None:
+                if plans.get(type(node)) is not plan:  # a rule was dropped meanwhile
+                    leaves = leave_hooks.get(type(node))
+                    if leaves is None:
+                        return
+                cursor.current = node
+                for hook in leaves:
                     try:
                         hook(node)
                     except RecursionError:
@@ -265,4 +285,11 @@ class Dispatcher:
                     except Exception as error:
                         drop(hook, error)
 
-        visit(root)
+        root_plan = plan_of(type(root))
+        try:
+            if root_plan is not None:
+                visit(root, root_plan)
+        finally:
+            # `visit` refers to itself: without this the closure, the hooks, the rules and
+            # the whole tree would wait for the cyclic garbage collector.
+            visit = _visited
