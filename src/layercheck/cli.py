@@ -171,6 +171,10 @@ def check(
     stdin = override[1] if override else None
     actions = Actions(fix, unsafe_fixes, diff, add_noqa, baseline, write_baseline, quiet, stdin)
     options.need_records = actions.needs_records
+    # A run builds records and findings that hold no reference cycles, and then ends: the
+    # cyclic collector would only walk the growing heap again and again while results
+    # arrive (a tenth of a cold run's time in this process, on thousands of small files).
+    gc.disable()
     try:
         result = run_check(targets, settings, options)
     finally:

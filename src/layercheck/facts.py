@@ -8,14 +8,14 @@ does this re-exported name really come from?). Nothing here imports libcst.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from layercheck.diagnostics import Span
 
 
-@dataclass(frozen=True)
-class ImportFact:
-    """One imported name or module, resolved to an absolute dotted name."""
+class ImportFact(NamedTuple):
+    """One imported name or module, resolved to an absolute dotted name (a named tuple:
+    a project's index holds tens of thousands, decoded from the cache on every run)."""
 
     target: str
     span: Span | None
