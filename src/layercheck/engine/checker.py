@@ -177,7 +177,7 @@ def check_source(task: FileTask, source: Source, settings: Settings, verbose: bo
             if rule_class.layers is None or task.layer in rule_class.layers:
                 rules.append(rule_class(context))
     failures = _RuleFailures(task, verbose)
-    dispatcher.register([builder, collector, *rules], failures.record)
+    dispatcher.register([builder, collector, *rules], failures.record, table.callee_key)
     try:
         dispatcher.walk(module)
     except RecursionError:

@@ -153,6 +153,19 @@ class NameTable:
         self._qualified[id(node)] = (node, result)  # the node is kept: its id stays its own
         return result
 
+    def callee_key(self, call: cst.Call) -> str | None:
+        """The last name of what `call` calls, as resolved (`ge()` after `from os import
+        getenv as ge` is `getenv`), or as written for a local or an attribute."""
+        qualname = self.qualified_name(call.func)
+        if qualname is not None:
+            return qualname.rpartition(".")[2]
+        func = call.func
+        if type(func) is cst.Attribute:
+            return func.attr.value
+        if type(func) is cst.Name:
+            return func.value
+        return None
+
     def value_binding(self, node: cst.BaseExpression) -> Binding | None:
         """What is known of the value of an expression (logger, instance, factory result)."""
         if isinstance(node, cst.Name):

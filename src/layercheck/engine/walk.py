@@ -113,6 +113,18 @@ def semantic_child_fields(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
     return names
 
 
+_getters: dict[type, Callable[[Any], Any] | None] = {}
+
+
+def _child_getter(node_type: type[cst.CSTNode]) -> Callable[[Any], Any] | None:
+    """One C call that fetches every semantic child field of a node (a tuple; with one
+    field, its value); None for a type without children."""
+    if node_type not in _getters:
+        names = semantic_child_fields(node_type)
+        _getters[node_type] = operator.attrgetter(*names) if names else None
+    return _getters[node_type]
+
+
 def iter_children(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
     """The semantic children of a node (no whitespace, commas or parentheses)."""
     for name in semantic_child_fields(type(node)):
@@ -127,8 +139,15 @@ def iter_children(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
 
 Hook = Callable[[Any], Any]
 # How a walk handles a node type: its visit hooks, its leave hooks, a getter of its child
-# fields (None: no children) and whether it has exactly one child field.
-_Plan = tuple["tuple[Hook, ...] | None", "tuple[Hook, ...] | None", "Callable[[Any], Any] | None", bool]
+# fields (None: no children), whether it has exactly one child field, and (calls only) the
+# visit hooks by callee name.
+_Plan = tuple[
+    "tuple[Hook, ...] | None",
+    "tuple[Hook, ...] | None",
+    "Callable[[Any], Any] | None",
+    bool,
+    "dict[str, tuple[Hook, ...]] | None",
+]
 
 
 def _hooks_of(visitor: object, prefix: str) -> dict[type[cst.CSTNode], str]:
@@ -185,28 +204,64 @@ class Dispatcher:
         self.stack: list[cst.CSTNode] = []
         self.cursor = Cursor()
         self.on_error: ErrorHandler | None = None
+        # `visit_Call` hooks of visitors interested in a few callees, by callee name.
+        self.callee_hooks: dict[str, tuple[Hook, ...]] = {}
+        self.callee_key: Callable[[cst.Call], str | None] | None = None
         # Per node type, for the walk under way (`_plan`).
         self._plans: dict[type, _Plan | None] = {}
         if visitors:
             self.register(visitors)
 
-    def register(self, visitors: Sequence[object], on_error: ErrorHandler | None = None) -> None:
-        """Add visitors, in the order their hooks should run for each node."""
+    def register(
+        self,
+        visitors: Sequence[object],
+        on_error: ErrorHandler | None = None,
+        callee_key: Callable[[cst.Call], str | None] | None = None,
+    ) -> None:
+        """Add visitors, in the order their hooks should run for each node.
+
+        A visitor with a `calls` set (the last names of the callees it cares about) has its
+        `visit_Call` called only for those calls: `callee_key` names a call's callee.
+        """
         self.on_error = on_error
+        visits: dict[type[cst.CSTNode], list[Hook]] = {}
+        leaves: dict[type[cst.CSTNode], list[Hook]] = {}
+        for node_type, hooks in self.visit_hooks.items():
+            visits[node_type] = list(hooks)
+        for node_type, hooks in self.leave_hooks.items():
+            leaves[node_type] = list(reversed(hooks))
+        keyed: dict[Hook, frozenset[str]] = {}
         for visitor in visitors:
+            calls = getattr(visitor, "calls", None) if callee_key is not None else None
             for node_type, name in _cached_hooks(visitor, "visit_").items():
-                self.visit_hooks[node_type] = (*self.visit_hooks.get(node_type, ()), getattr(visitor, name))
+                hook = getattr(visitor, name)
+                visits.setdefault(node_type, []).append(hook)
+                if node_type is cst.Call and calls is not None:
+                    keyed[hook] = calls
             for node_type, name in _cached_hooks(visitor, "leave_").items():
-                # Leave in reverse order, so the name table (registered first) closes a
-                # scope only after every rule has left it.
-                self.leave_hooks[node_type] = (getattr(visitor, name), *self.leave_hooks.get(node_type, ()))
+                leaves.setdefault(node_type, []).append(getattr(visitor, name))
+        if keyed:
+            call_hooks = visits.pop(cst.Call)
+            # Per callee name, every hook for it in registration order; other calls get the
+            # hooks that take every call.
+            for name in {name for names in keyed.values() for name in names}:
+                self.callee_hooks[name] = tuple(hook for hook in call_hooks if name in keyed.get(hook, (name,)))
+            general = [hook for hook in call_hooks if hook not in keyed]
+            if general:
+                visits[cst.Call] = general
+            self.callee_key = callee_key
+        self.visit_hooks = {node_type: tuple(hooks) for node_type, hooks in visits.items()}
+        # Leave in reverse order, so the name table (registered first) closes a scope only
+        # after every rule has left it.
+        self.leave_hooks = {node_type: tuple(reversed(hooks)) for node_type, hooks in leaves.items()}
 
     def _drop(self, hook: Hook, error: BaseException) -> None:
         owner = getattr(hook, "__self__", None)
         if self.on_error is None or owner is None:
             raise error
         self.on_error(owner, error)
-        for table in (self.visit_hooks, self.leave_hooks):
+        tables: tuple[dict[Any, tuple[Hook, ...]], ...] = (self.visit_hooks, self.leave_hooks, self.callee_hooks)
+        for table in tables:
             for node_type, hooks in list(table.items()):
                 kept = tuple(h for h in hooks if getattr(h, "__self__", None) is not owner)
                 if kept:
@@ -223,10 +278,9 @@ class Dispatcher:
             names = semantic_child_fields(node_type)
             hooks = self.visit_hooks.get(node_type)
             leaves = self.leave_hooks.get(node_type)
-            if names or hooks is not None or leaves is not None:
-                # One C call fetches every child field (a tuple; one field: the value).
-                getter = operator.attrgetter(*names) if names else None
-                plan = (hooks, leaves, getter, len(names) == 1)
+            by_callee = self.callee_hooks if node_type is cst.Call and self.callee_hooks else None
+            if names or hooks is not None or leaves is not None or by_callee is not None:
+                plan = (hooks, leaves, _child_getter(node_type), len(names) == 1, by_callee)
         self._plans[node_type] = plan
         return plan
 
@@ -242,8 +296,12 @@ class Dispatcher:
         # `type(x) is` and dict look-ups throughout: `isinstance` against libcst's abstract
         # base classes would cost more than the whole walk otherwise does.
 
+        callee_key = self.callee_key
+
         def visit(node: cst.CSTNode, plan: _Plan) -> None:
-            hooks, leaves, getter, single = plan
+            hooks, leaves, getter, single, by_callee = plan
+            if by_callee is not None and callee_key is not None:
+                hooks = by_callee.get(callee_key(node), hooks)  # type: ignore[arg-type]
             descend = True
             if hooks is not None:
                 cursor.current = node

@@ -8,6 +8,7 @@ nodes, never prints, never reads files or configuration.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -25,6 +26,10 @@ class Rule:
     # The layers whose files this rule checks; None checks every file except tests and
     # migrations (the layer-free rules: logging, secrets, environment reads).
     layers: ClassVar[frozenset[str] | None] = None
+    # The last names of the callees `visit_Call` cares about (`print`, `getenv`, as
+    # resolved through imports: see `callee_names`); None: every call. The walk calls it
+    # for those calls only, which spares most rules most of a file's calls.
+    calls: ClassVar[frozenset[str] | None] = None
 
     def __init__(self, context: FileContext) -> None:
         self.context = context
@@ -41,3 +46,8 @@ class Rule:
     ) -> None:
         """Record a finding on `node`; with `condition`, only if the project confirms it."""
         self.context.report(self.code, node, message, fix=fix, condition=condition)
+
+
+def callee_names(*groups: Iterable[str]) -> frozenset[str]:
+    """The last names of qualified names and method names, for a rule's `calls`."""
+    return frozenset(name.rpartition(".")[2] for group in groups for name in group)

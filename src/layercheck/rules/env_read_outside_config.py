@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.engine.context import FileContext
-from layercheck.rules.base import Rule
+from layercheck.rules.base import Rule, callee_names
 
 ENVIRONS = frozenset({"os.environ", "os.environb"})
 GETTERS = frozenset({"os.getenv", "os.getenvb", "os.environ.get", "os.environb.get"})
@@ -27,6 +27,7 @@ class EnvReadOutsideConfig(Rule):
     """
 
     code = "LC602"
+    calls = callee_names(GETTERS)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

@@ -5,8 +5,15 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.diagnostics import Condition
-from layercheck.rules.base import Rule
-from layercheck.rules.logcalls import LogCall, as_log_call, is_fstring, is_string_literal
+from layercheck.rules.base import Rule, callee_names
+from layercheck.rules.logcalls import (
+    ASYNC_LOG_METHODS,
+    LOG_METHODS,
+    LogCall,
+    as_log_call,
+    is_fstring,
+    is_string_literal,
+)
 from layercheck.rules.logfix import message_fix
 
 
@@ -44,6 +51,7 @@ class FormattedLogMessage(Rule):
     """
 
     code = "LC702"
+    calls = callee_names(LOG_METHODS, ASYNC_LOG_METHODS)
 
     def visit_Call(self, node: cst.Call) -> None:
         log = as_log_call(node, self.names)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from layercheck.rules.base import Rule
-from layercheck.rules.logcalls import LogCall, as_log_call, is_fstring
+from layercheck.rules.base import Rule, callee_names
+from layercheck.rules.logcalls import ASYNC_LOG_METHODS, LOG_METHODS, LogCall, as_log_call, is_fstring
 from layercheck.rules.logfix import message_fix
 
 
@@ -19,6 +19,7 @@ class FStringLogMessage(Rule):
     """
 
     code = "LC701"
+    calls = callee_names(LOG_METHODS, ASYNC_LOG_METHODS)
 
     def visit_Call(self, node: cst.Call) -> None:
         log = as_log_call(node, self.names)

@@ -8,7 +8,7 @@ import libcst as cst
 
 from layercheck.diagnostics import Condition
 from layercheck.engine.context import FileContext
-from layercheck.rules.base import Rule
+from layercheck.rules.base import Rule, callee_names
 from layercheck.rules.env_read_outside_config import GETTERS
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|[0-9]|\b|_)|[A-Z]?[a-z]+|[0-9]+|[A-Z]+")
@@ -40,6 +40,7 @@ class HardcodedSecret(Rule):
     """
 
     code = "LC604"
+    calls = callee_names(GETTERS)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.engine.names import dotted_name
-from layercheck.rules.base import Rule
+from layercheck.rules.base import Rule, callee_names
 
 HTTP_PACKAGES = ("fastapi", "starlette")
 HTTP_EXCEPTIONS = frozenset(
@@ -36,6 +36,7 @@ class HttpInRepository(Rule):
 
     code = "LC403"
     layers = frozenset({"repository"})
+    calls = callee_names(HTTP_EXCEPTIONS)
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:

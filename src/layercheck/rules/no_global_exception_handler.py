@@ -6,7 +6,7 @@ import libcst as cst
 
 from layercheck.diagnostics import Condition
 from layercheck.engine.app_facts import constructed_with_catch_all
-from layercheck.rules.base import Rule
+from layercheck.rules.base import Rule, callee_names
 
 APP_CLASSES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 # Holds when no module of the project registers a handler for `Exception`.
@@ -27,6 +27,7 @@ class NoGlobalExceptionHandler(Rule):
     """
 
     code = "LC803"
+    calls = callee_names(APP_CLASSES)
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.names.qualified_name(node.func) not in APP_CLASSES:

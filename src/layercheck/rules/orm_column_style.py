@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.diagnostics import Condition
-from layercheck.rules.base import Rule
+from layercheck.rules.base import Rule, callee_names
 
 COLUMN_CONSTRUCTS = frozenset({"sqlalchemy.Column", "sqlalchemy.schema.Column", "sqlalchemy.sql.schema.Column"})
 
@@ -22,6 +22,7 @@ class OrmColumnStyle(Rule):
     """
 
     code = "LC503"
+    calls = callee_names(COLUMN_CONSTRUCTS)
 
     def visit_Call(self, node: cst.Call) -> None:
         ancestors = self.context.ancestors

@@ -9,7 +9,7 @@ import libcst as cst
 from layercheck.engine.context import FileContext
 from layercheck.engine.walk import iter_children
 from layercheck.layers import glob_to_regex
-from layercheck.rules.base import Rule
+from layercheck.rules.base import Rule, callee_names
 
 # Decorators that make a function a command-line command (click, typer, their groups).
 _CLI_DECORATOR_ATTRIBUTES = frozenset({"command", "group", "callback", "result_callback"})
@@ -35,6 +35,7 @@ class PrintInServerCode(Rule):
     """
 
     code = "LC704"
+    calls = callee_names({"builtins.print"}, _APP_CLASSES)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from layercheck.rules.base import Rule
+from layercheck.rules.base import Rule, callee_names
 from layercheck.rules.sessions import session_receiver
 from layercheck.rules.sql_in_router import RAW_SQL
 
@@ -74,6 +74,7 @@ class RawSqlInRepository(Rule):
 
     code = "LC404"
     layers = frozenset({"repository"})
+    calls = callee_names(EXECUTING_METHODS, TEXT_CONSTRUCTS)
 
     def visit_Call(self, node: cst.Call) -> None:
         if not node.args or node.args[0].keyword is not None:

@@ -8,7 +8,7 @@ import libcst as cst
 
 from layercheck.engine.context import FileContext
 from layercheck.engine.limits import parse_expression
-from layercheck.rules.base import Rule
+from layercheck.rules.base import Rule, callee_names
 
 # Containers whose items are what the function really returns.
 _WRAPPERS = frozenset(
@@ -152,6 +152,7 @@ class RepositoryReturnsDict(Rule):
 
     code = "LC402"
     layers = frozenset({"repository"})
+    calls = callee_names({"mappings", "_asdict"})
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

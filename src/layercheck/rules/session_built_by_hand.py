@@ -8,7 +8,7 @@ import libcst as cst
 from layercheck.diagnostics import Condition
 from layercheck.engine.context import FileContext
 from layercheck.engine.names import dotted_name
-from layercheck.rules.base import Rule
+from layercheck.rules.base import Rule, callee_names
 from layercheck.rules.sessions import ENGINE_FACTORIES
 from layercheck.vocabulary import SESSION_TYPES
 
@@ -29,6 +29,7 @@ class SessionBuiltByHand(Rule):
     """
 
     code = "LC601"
+    calls = callee_names(ENGINE_FACTORIES, SESSION_TYPES)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
