@@ -104,14 +104,27 @@ print(30)
     "form_feed": "def f():\n    print(1)\n\f\ndef g():\n    print(2)\n",
     "semicolons_and_suites": "if True: print(1); print(2)\nwhile False: print(3)\nclass A: pass; print(4)\n",
     "empty_lines_and_comments_at_start": "\n\n# comment\n\n\nprint(1)\n",
+    # The same code more than once near each other: each call is placed where it is.
+    "repeated_code": (
+        "def f(x):\n"
+        "    if x and print(x):\n"
+        "        print(x); print(x)\n"
+        "    elif print(x):\n"
+        "        pass\n"
+        "    elif x:\n"
+        "        print(x)\n"
+        "    with print(x), print(x):\n"
+        "        print(x)\n"
+        "    return [print(x) for x in print(x)]\n"
+    ),
 }
 
 
 def expected_places(text: str) -> set[tuple[int, int, int, int]]:
-    """(row, column, end row, end column) of each `print(N)` call, read off the text."""
+    """(row, column, end row, end column) of each `print(...)` call, read off the text."""
     places = set()
     for number, line in enumerate(re.split(r"\r\n|\n", text), start=1):
-        for match in re.finditer(r"print\(\d+\)", line):
+        for match in re.finditer(r"print\([^()]*\)", line):
             column = len(line[: match.start()].expandtabs(1)) + 1
             places.add((number, column, number, column + len(match.group())))
     return places

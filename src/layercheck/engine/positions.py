@@ -23,7 +23,7 @@ from libcst._nodes.internal import CodegenState
 from libcst._position import CodePosition, CodeRange
 
 from layercheck.engine.fidelity import realignment
-from layercheck.engine.statement_lines import Anchors, LineElements, contains
+from layercheck.engine.statement_lines import Anchors, LineElements
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 
@@ -267,7 +267,7 @@ def _locate_by_lines(
         if held_by is None or element is None:
             return None
         if key not in edited:
-            found = _find_by_text(module, node, element, held_by.certain, elements, logical_lines, text)
+            found = _find_by_text(module, node, held_by, elements, logical_lines, text)
             if found is not None:
                 syntactic[key] = inclusive[key] = found
                 continue
@@ -301,22 +301,23 @@ def _locate_by_lines(
 def _find_by_text(
     module: cst.Module,
     node: cst.CSTNode,
-    element: cst.CSTNode,
-    inside: bool,
+    anchors: Anchors,
     elements: LineElements,
     logical_lines: list[int],
     text: str,
 ) -> tuple[int, int] | None:
     """The offsets of an unparenthesized expression whose code occurs exactly once in the
-    text of the line element holding it (counting every occurrence not glued to a longer
+    text of the logical lines holding it (counting every occurrence not glued to a longer
     name, so its own is among them); None when that cannot be told so cheaply."""
-    if not isinstance(node, cst.BaseExpression) or node.lpar or not (inside or contains(element, node)):
+    if not isinstance(node, cst.BaseExpression) or node.lpar:
+        return None
+    lines_held = elements.lines_holding(anchors, node)
+    if lines_held is None:
         return None
     code = module.code_for_node(node)
     if not code:
         return None
-    first = elements.places[id(element)][0]
-    after = elements.ends[id(element)]
+    first, after = lines_held
     low = logical_lines[first]
     high = logical_lines[after] if after < len(logical_lines) else len(text)
     check_before = _is_name_character(code[0])

@@ -61,9 +61,10 @@ def line_anchors(
     """The anchors of `node` reported while the walk is on `current` (`ancestors` is the
     walk's stack): `node` itself if it is a line element, `current` if it is one (a rule
     visiting a function reports its annotations), then the enclosing ones. A node reported
-    while the walk is on it, or known to be inside `current`, is certain to be inside."""
+    while the walk is on it or on its parent (`call.func`), or known to be inside `current`,
+    is certain to be inside, and outside any line element within them."""
     found = tuple(ancestor for ancestor in reversed(ancestors) if type(ancestor) in LINE_ELEMENT_TYPES)
-    certain = current is node or inside_current
+    certain = current is node or inside_current or (current is not None and _is_child(current, node))
     if current is not None and current is not node and type(current) in LINE_ELEMENT_TYPES:
         found = (current, *found)
     if type(node) in LINE_ELEMENT_TYPES:
@@ -81,6 +82,8 @@ class LineElements:
         self.places: dict[int, tuple[int, tuple[str, ...]]] = {}
         # id(element) -> index of the first logical line after it
         self.ends: dict[int, int] = {}
+        # id(`elif` If) -> the index of its line (no element: its code starts with `elif`)
+        self.elifs: dict[int, int] = {}
         self.count = 0  # logical lines seen
         self._statements(module.body, ())
 
@@ -112,6 +115,7 @@ class LineElements:
                 self._line(decorator, indents)
             self.count += 1  # the `def` or `class` line
         elif is_elif:
+            self.elifs[id(node)] = self.count
             self.count += 1
         else:
             self._line(node, indents)
@@ -144,6 +148,28 @@ class LineElements:
         self._suite(clause.body, indents)  # type: ignore[attr-defined]
         self.ends[id(clause)] = self.count
 
+    def lines_holding(self, anchors: Anchors, node: cst.CSTNode) -> tuple[int, int] | None:
+        """The logical lines [first, after) that hold `node`: the header of the innermost
+        line element holding it (the decorators and the line up to the colon, with a
+        one-line body) when the node is there, else all of the element's lines; None when
+        that is not known."""
+        innermost = anchors.elements[0] if anchors.elements else None
+        if innermost is not None and anchors.certain and id(innermost) in self.elifs:
+            line = self.elifs[id(innermost)]
+            return (line, line + 1)  # in the `elif` line
+        element = next((a for a in anchors.elements if id(a) in self.places), None)
+        if element is None:
+            return None
+        # Certain to be in the innermost element, and in none within it: in its header.
+        inside = anchors.certain and element is innermost
+        first = self.places[id(element)][0]
+        if type(element) is cst.SimpleStatementLine or type(element) is cst.Decorator:
+            return (first, first + 1) if inside or contains(element, node) else None
+        header = (first, first + 1 + len(getattr(element, "decorators", ())))
+        if inside or any(contains(part, node) for part in _header_parts(element)):
+            return header
+        return (first, self.ends[id(element)]) if contains(element, node) else None
+
     def leading_lines(self, element: cst.CSTNode) -> int:
         """How many whole lines (blank or comment) an element's code has before its first
         logical line."""
@@ -168,6 +194,33 @@ def contains(ancestor: cst.CSTNode, node: cst.CSTNode) -> bool:
             elif _is_node(type(value)):
                 pending.append(value)
     return False
+
+
+def _is_child(parent: cst.CSTNode, node: cst.CSTNode) -> bool:
+    for name in semantic_child_fields(type(parent)):
+        value: Any = getattr(parent, name, None)
+        if value is node or ((type(value) is list or type(value) is tuple) and any(item is node for item in value)):
+            return True
+    return False
+
+
+# The fields of compound statements and clauses that hold other line elements.
+_BLOCK_FIELDS = frozenset({"body", "orelse", "handlers", "finalbody", "cases"})
+
+
+def _header_parts(element: cst.CSTNode) -> list[cst.CSTNode]:
+    """The child nodes of a compound element outside its blocks (decorators, test, items,
+    parameters, annotations...)."""
+    parts: list[cst.CSTNode] = []
+    for name in semantic_child_fields(type(element)):
+        if name in _BLOCK_FIELDS:
+            continue
+        value: Any = getattr(element, name, None)
+        if type(value) is list or type(value) is tuple:
+            parts.extend(item for item in value if _is_node(type(item)))
+        elif _is_node(type(value)):
+            parts.append(value)
+    return parts
 
 
 _node_types: dict[type, bool] = {}

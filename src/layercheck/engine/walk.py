@@ -150,25 +150,14 @@ _Plan = tuple[
 ]
 
 
-def _hooks_of(visitor: object, prefix: str) -> dict[type[cst.CSTNode], str]:
-    """Map node types to the names of `visitor`'s `visit_X`/`leave_X` methods."""
+def _hooks_of(visitor_class: type, prefix: str) -> dict[type[cst.CSTNode], str]:
+    """Map node types to the names of a visitor class's `visit_X`/`leave_X` methods."""
     hooks: dict[type[cst.CSTNode], str] = {}
-    for attr in dir(type(visitor)):
+    for attr in dir(visitor_class):
         if attr.startswith(prefix):
             node_type = getattr(cst, attr[len(prefix) :], None)
             if isinstance(node_type, type) and issubclass(node_type, cst.CSTNode):
                 hooks[node_type] = attr
-    return hooks
-
-
-_hook_names_cache: dict[tuple[type, str], dict[type[cst.CSTNode], str]] = {}
-
-
-def _cached_hooks(visitor: object, prefix: str) -> dict[type[cst.CSTNode], str]:
-    key = (type(visitor), prefix)
-    hooks = _hook_names_cache.get(key)
-    if hooks is None:
-        hooks = _hook_names_cache[key] = _hooks_of(visitor, prefix)
     return hooks
 
 
@@ -177,6 +166,59 @@ ErrorHandler = Callable[[object, BaseException], None]
 
 def _visited(node: cst.CSTNode, plan: _Plan) -> None:
     """What a finished walk's `visit` is replaced by (see `Dispatcher.walk`)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class _Layout:
+    """Which method of which visitor (by index) runs for each node type, for a sequence of
+    visitor classes: computed once per sequence, bound to each file's visitors."""
+
+    visits: dict[type[cst.CSTNode], tuple[tuple[int, str], ...]]
+    leaves: dict[type[cst.CSTNode], tuple[tuple[int, str], ...]]
+    # The `visit_Call` hooks for a callee name, for visitors with a `calls` set (with the
+    # others): an index into `call_groups` (names share groups: `info`, `debug`...).
+    callees: dict[str, int]
+    call_groups: tuple[tuple[tuple[int, str], ...], ...]
+
+
+_layouts: dict[tuple[tuple[type, ...], bool], _Layout] = {}
+
+
+def _layout(classes: tuple[type, ...], keyed_calls: bool) -> _Layout:
+    known = _layouts.get((classes, keyed_calls))
+    if known is not None:
+        return known
+    visits: dict[type[cst.CSTNode], list[tuple[int, str]]] = {}
+    leaves: dict[type[cst.CSTNode], list[tuple[int, str]]] = {}
+    interests: dict[int, frozenset[str]] = {}
+    for index, visitor_class in enumerate(classes):
+        calls = getattr(visitor_class, "calls", None) if keyed_calls else None
+        for node_type, name in _hooks_of(visitor_class, "visit_").items():
+            visits.setdefault(node_type, []).append((index, name))
+            if node_type is cst.Call and calls is not None:
+                interests[index] = calls
+        for node_type, name in _hooks_of(visitor_class, "leave_").items():
+            leaves.setdefault(node_type, []).append((index, name))
+    callees: dict[str, int] = {}
+    groups: dict[tuple[tuple[int, str], ...], int] = {}
+    if interests:
+        call_hooks = visits.pop(cst.Call)
+        for callee in {name for names in interests.values() for name in names}:
+            group = tuple(place for place in call_hooks if callee in interests.get(place[0], (callee,)))
+            callees[callee] = groups.setdefault(group, len(groups))
+        general = [place for place in call_hooks if place[0] not in interests]
+        if general:
+            visits[cst.Call] = general
+    layout = _Layout(
+        visits={node_type: tuple(places) for node_type, places in visits.items()},
+        # Leave in reverse order, so the name table (registered first) closes a scope only
+        # after every rule has left it.
+        leaves={node_type: tuple(reversed(places)) for node_type, places in leaves.items()},
+        callees=callees,
+        call_groups=tuple(groups),
+    )
+    _layouts[(classes, keyed_calls)] = layout
+    return layout
 
 
 class Cursor:
@@ -218,42 +260,22 @@ class Dispatcher:
         on_error: ErrorHandler | None = None,
         callee_key: Callable[[cst.Call], str | None] | None = None,
     ) -> None:
-        """Add visitors, in the order their hooks should run for each node.
+        """Set the visitors, in the order their hooks should run for each node.
 
         A visitor with a `calls` set (the last names of the callees it cares about) has its
         `visit_Call` called only for those calls: `callee_key` names a call's callee.
         """
         self.on_error = on_error
-        visits: dict[type[cst.CSTNode], list[Hook]] = {}
-        leaves: dict[type[cst.CSTNode], list[Hook]] = {}
-        for node_type, hooks in self.visit_hooks.items():
-            visits[node_type] = list(hooks)
-        for node_type, hooks in self.leave_hooks.items():
-            leaves[node_type] = list(reversed(hooks))
-        keyed: dict[Hook, frozenset[str]] = {}
-        for visitor in visitors:
-            calls = getattr(visitor, "calls", None) if callee_key is not None else None
-            for node_type, name in _cached_hooks(visitor, "visit_").items():
-                hook = getattr(visitor, name)
-                visits.setdefault(node_type, []).append(hook)
-                if node_type is cst.Call and calls is not None:
-                    keyed[hook] = calls
-            for node_type, name in _cached_hooks(visitor, "leave_").items():
-                leaves.setdefault(node_type, []).append(getattr(visitor, name))
-        if keyed:
-            call_hooks = visits.pop(cst.Call)
-            # Per callee name, every hook for it in registration order; other calls get the
-            # hooks that take every call.
-            for name in {name for names in keyed.values() for name in names}:
-                self.callee_hooks[name] = tuple(hook for hook in call_hooks if name in keyed.get(hook, (name,)))
-            general = [hook for hook in call_hooks if hook not in keyed]
-            if general:
-                visits[cst.Call] = general
-            self.callee_key = callee_key
-        self.visit_hooks = {node_type: tuple(hooks) for node_type, hooks in visits.items()}
-        # Leave in reverse order, so the name table (registered first) closes a scope only
-        # after every rule has left it.
-        self.leave_hooks = {node_type: tuple(reversed(hooks)) for node_type, hooks in leaves.items()}
+        layout = _layout(tuple(type(visitor) for visitor in visitors), callee_key is not None)
+
+        def bound(places: tuple[tuple[int, str], ...]) -> tuple[Hook, ...]:
+            return tuple(getattr(visitors[index], name) for index, name in places)
+
+        self.visit_hooks = {node_type: bound(places) for node_type, places in layout.visits.items()}
+        self.leave_hooks = {node_type: bound(places) for node_type, places in layout.leaves.items()}
+        call_hooks = [bound(places) for places in layout.call_groups]
+        self.callee_hooks = {name: call_hooks[group] for name, group in layout.callees.items()}
+        self.callee_key = callee_key if layout.callees else None
 
     def _drop(self, hook: Hook, error: BaseException) -> None:
         owner = getattr(hook, "__self__", None)

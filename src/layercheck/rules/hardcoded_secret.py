@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import libcst as cst
@@ -24,6 +25,12 @@ def words(name: str) -> list[str]:
     return [word.lower() for part in name.split("_") for word in _WORD.findall(part)]
 
 
+@functools.cache
+def _endings(secret_names: tuple[str, ...]) -> list[list[str]]:
+    """The words of each configured secret name (the same for every file of a run)."""
+    return [words(name) for name in secret_names]
+
+
 class HardcodedSecret(Rule):
     """Flags a secret written into the code: a settings field (of a pydantic-settings class,
     or of any class in the config layer) or a module-level constant whose name ends like a
@@ -44,7 +51,7 @@ class HardcodedSecret(Rule):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._endings = [words(name) for name in self.options["secret-names"]]
+        self._endings = _endings(tuple(self.options["secret-names"]))
 
     def secret_name(self, name: str) -> bool:
         found = words(name)

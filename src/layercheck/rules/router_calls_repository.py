@@ -20,6 +20,9 @@ class RouterCallsRepository(Rule):
 
     The request lifecycle is router -> service -> repository (backend guide, step 3); a
     router that calls a repository skips the business rules of the service layer.
+
+    The finding points at the callee (`user_repo.get`), as ruff's `print` rule does, not at
+    the whole call with its arguments.
     """
 
     code = "LC202"
@@ -35,7 +38,7 @@ class RouterCallsRepository(Rule):
         if qualname is not None:
             if is_external(qualname) or qualname.startswith(f"{self.names.module}."):
                 return
-            self.report(node, self._message(func), condition=Condition("repository_call", (qualname,)))
+            self.report(func, self._message(func), condition=Condition("repository_call", (qualname,)))
             return
         if not isinstance(func, cst.Attribute) or isinstance(func.value, cst.Call):
             # `Orders(db).list()`: the constructor call inside is the one reported.
@@ -45,7 +48,7 @@ class RouterCallsRepository(Rule):
             return
         if is_external(binding.instance_of):
             return
-        self.report(node, self._message(func), condition=Condition("instance_layer:repository", (binding.instance_of,)))
+        self.report(func, self._message(func), condition=Condition("instance_layer:repository", (binding.instance_of,)))
 
     def _inside_dependency_marker(self) -> bool:
         for ancestor in self.context.ancestors:
