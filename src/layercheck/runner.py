@@ -36,6 +36,8 @@ _BATCH_MAX_FILES = 64
 
 _worker_settings: Settings | None = None
 _worker_verbose = False
+# Real paths of the folders of the run's files (`escapes`), per process.
+_worker_folders: dict[str, str] = {}
 
 Progress = Callable[[int], None]
 
@@ -70,9 +72,10 @@ def file_digests(paths: Iterable[str], root: str, cache: Cache | None) -> dict[s
 
 
 def _init_worker(settings: Settings, verbose: bool) -> None:
-    global _worker_settings, _worker_verbose
+    global _worker_settings, _worker_verbose, _worker_folders
     _worker_settings = settings
     _worker_verbose = verbose
+    _worker_folders = {}
 
 
 def _check_task(task: FileTask) -> tuple[str, str | None, dict[str, Any]]:
@@ -81,7 +84,7 @@ def _check_task(task: FileTask) -> tuple[str, str | None, dict[str, Any]]:
 
     assert _worker_settings is not None
     try:
-        data = read_tree_file(task.path, str(_worker_settings.project_root))
+        data = read_tree_file(task.path, str(_worker_settings.project_root), _worker_folders)
     except SourceError as error:
         return task.path, None, unreadable(task, error).to_dict()  # LC001 says why
     record = check_bytes(task, data, _worker_settings, _worker_verbose)

@@ -94,8 +94,19 @@ def read_bytes(path: str) -> bytes:
         if status.st_size > MAX_FILE_BYTES:
             size = status.st_size / (1024 * 1024)
             raise SourceError(f"file too large to check: {size:.0f} MiB (the limit is {MAX_FILE_BYTES // 2**20} MiB)")
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        # Sized by the file (a read sized by the limit would allocate the limit every time),
+        # read on until the end in case it grew meanwhile.
+        chunks = []
+        wanted = status.st_size + 1
+        total = 0
+        while total <= MAX_FILE_BYTES:
+            chunk = os.read(descriptor, min(wanted, MAX_FILE_BYTES + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            wanted = 1 << 16
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)  # also b"" for an empty file
     except OSError as error:
         raise SourceError(f"cannot read: {error.strerror or error}") from None
     finally:
@@ -132,9 +143,10 @@ def escapes(path: str, root: str, folders: dict[str, str] | None = None, link: b
     return not _within(real, real_root)
 
 
-def read_tree_file(path: str, root: str) -> bytes:
-    """`read_bytes` for a file of the checked tree: a symlink out of the tree is not read."""
-    if escapes(path, root):
+def read_tree_file(path: str, root: str, folders: dict[str, str] | None = None) -> bytes:
+    """`read_bytes` for a file of the checked tree: a symlink out of the tree is not read.
+    `folders` memoizes resolved folders across the files of a run (see `escapes`)."""
+    if escapes(path, root, folders):
         raise SourceError("symlink points outside the checked tree (not followed)")
     return read_bytes(path)
 

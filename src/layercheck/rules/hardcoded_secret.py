@@ -26,9 +26,11 @@ def words(name: str) -> list[str]:
 
 
 @functools.cache
-def _endings(secret_names: tuple[str, ...]) -> list[list[str]]:
-    """The words of each configured secret name (the same for every file of a run)."""
-    return [words(name) for name in secret_names]
+def _endings(secret_names: tuple[str, ...]) -> tuple[list[list[str]], frozenset[str]]:
+    """The words of each configured secret name, and their last words (the same for every
+    file of a run)."""
+    endings = [words(name) for name in secret_names]
+    return endings, frozenset(ending[-1] for ending in endings if ending)
 
 
 class HardcodedSecret(Rule):
@@ -51,9 +53,12 @@ class HardcodedSecret(Rule):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._endings = _endings(tuple(self.options["secret-names"]))
+        self._endings, self._last_words = _endings(tuple(self.options["secret-names"]))
 
     def secret_name(self, name: str) -> bool:
+        lowered = name.lower()
+        if not any(word in lowered for word in self._last_words):
+            return False  # cheap: most names hold no secret-name word at all
         found = words(name)
         return any(found[-len(ending) :] == ending for ending in self._endings if ending)
 
