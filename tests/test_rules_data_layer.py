@@ -750,6 +750,21 @@ CASES = [
         id="LC602-getenv-subscript-in-and-module-in-no-layer",
     ),
     pytest.param(
+        # The rule runs only on files that mention `environ` or `getenv`: an alias still
+        # names it in its import.
+        "LC602",
+        {
+            "app/services/flags.py": """
+                from os import environ as env, getenv as read
+
+                ENABLED = env.get("FEATURE_X") == "1"
+                LEVEL = read("LEVEL")
+            """,
+        },
+        [("app/services/flags.py", 3), ("app/services/flags.py", 4)],
+        id="LC602-aliased-getters",
+    ),
+    pytest.param(
         "LC602",
         {
             "app/config.py": """

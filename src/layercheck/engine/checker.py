@@ -174,8 +174,11 @@ def check_source(task: FileTask, source: Source, settings: Settings, verbose: bo
     rules: list[Rule] = []
     if task.layer not in _UNCHECKED_LAYERS:
         for rule_class in rule_classes(settings.enabled_codes()):
-            if rule_class.layers is None or task.layer in rule_class.layers:
-                rules.append(rule_class(context))
+            if rule_class.layers is not None and task.layer not in rule_class.layers:
+                continue
+            if rule_class.requires and not any(word in source.text for word in rule_class.requires):
+                continue  # the names it looks for are nowhere in the file
+            rules.append(rule_class(context))
     failures = _RuleFailures(task, verbose)
     dispatcher.register([builder, collector, *rules], failures.record, table.callee_key)
     try:

@@ -30,6 +30,10 @@ class Rule:
     # resolved through imports: see `callee_names`); None: every call. The walk calls it
     # for those calls only, which spares most rules most of a file's calls.
     calls: ClassVar[frozenset[str] | None] = None
+    # Words the source must contain for the rule to find anything (one of them, anywhere:
+    # the names it resolves are imported under them); the rule is not run on other files.
+    # Empty: every file.
+    requires: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, context: FileContext) -> None:
         self.context = context

@@ -28,6 +28,7 @@ class EnvReadOutsideConfig(Rule):
 
     code = "LC602"
     calls = callee_names(GETTERS)
+    requires = ("environ", "getenv")
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

@@ -28,6 +28,7 @@ class NoGlobalExceptionHandler(Rule):
 
     code = "LC803"
     calls = callee_names(APP_CLASSES)
+    requires = tuple(sorted(calls))
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.names.qualified_name(node.func) not in APP_CLASSES:

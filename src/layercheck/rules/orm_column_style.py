@@ -23,6 +23,7 @@ class OrmColumnStyle(Rule):
 
     code = "LC503"
     calls = callee_names(COLUMN_CONSTRUCTS)
+    requires = tuple(sorted(calls))
 
     def visit_Call(self, node: cst.Call) -> None:
         ancestors = self.context.ancestors

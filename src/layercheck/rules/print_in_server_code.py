@@ -36,6 +36,7 @@ class PrintInServerCode(Rule):
 
     code = "LC704"
     calls = callee_names({"builtins.print"}, _APP_CLASSES)
+    requires = ("print",)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

@@ -30,6 +30,7 @@ class SessionBuiltByHand(Rule):
 
     code = "LC601"
     calls = callee_names(ENGINE_FACTORIES, SESSION_TYPES)
+    requires = tuple(sorted(calls))
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

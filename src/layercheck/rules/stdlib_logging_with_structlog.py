@@ -64,6 +64,7 @@ class StdlibLoggingWithStructlog(Rule):
     """
 
     code = "LC703"
+    requires = ("logging",)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
