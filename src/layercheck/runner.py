@@ -36,6 +36,9 @@ _BATCH_MAX_FILES = 64
 
 _worker_settings: Settings | None = None
 _worker_verbose = False
+# A worker collects cyclic garbage (a few closures per file) after this many batches.
+_BATCHES_PER_COLLECTION = 16
+_batches_since_collection = 0
 # Real paths of the folders of the run's files (`escapes`), per process.
 _worker_folders: dict[str, str] = {}
 
@@ -380,16 +383,20 @@ def _init_pool_worker(settings: Settings, verbose: bool) -> None:
         pass
     # Parsing allocates millions of objects, which go with their file when it is done (a
     # tree has no cycles, nor has the engine's hold on it): the cyclic garbage collector
-    # would only walk them again and again. It runs once per batch instead, over what is
-    # left (a few closures), never over what the worker inherited.
+    # would only walk them again and again. It runs every few batches instead, over what
+    # is left (a few closures per file), never over what the worker inherited.
     gc.freeze()
     gc.disable()
 
 
 def _check_batch(tasks: list[FileTask]) -> list[tuple[str, str | None, dict[str, Any]]]:
     """Run in a worker: check a few files, one result each."""
+    global _batches_since_collection
     results = [_check_task(task) for task in tasks]
-    gc.collect()
+    _batches_since_collection += 1
+    if _batches_since_collection >= _BATCHES_PER_COLLECTION:
+        gc.collect()
+        _batches_since_collection = 0
     return results
 
 
