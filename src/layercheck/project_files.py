@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
-import subprocess
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -127,6 +125,10 @@ class DiskProjectFiles:
 
     def _git(self, folder: Path, *args: str) -> int | None:
         """`git args` run in `folder`: its exit status, or None when git cannot answer."""
+        # Imported here: a run answered from the cache never asks git.
+        import shutil
+        import subprocess
+
         executable = shutil.which("git")
         if executable is None or self.repository_top is None:
             return None

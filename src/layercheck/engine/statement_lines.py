@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import libcst as cst
 
-from layercheck.engine.walk import semantic_child_fields
+from layercheck.engine.walk import iter_children
 
 # Nodes whose code starts on a logical line of its own (an `elif` is one too, but its code
 # starts with `if` when generated alone, so it is never an element to generate from).
@@ -187,21 +186,12 @@ def contains(ancestor: cst.CSTNode, node: cst.CSTNode) -> bool:
         current = pending.pop()
         if current is node:
             return True
-        for name in semantic_child_fields(type(current)):
-            value: Any = getattr(current, name, None)
-            if type(value) is list or type(value) is tuple:
-                pending.extend(item for item in value if _is_node(type(item)))
-            elif _is_node(type(value)):
-                pending.append(value)
+        pending.extend(iter_children(current))
     return False
 
 
 def _is_child(parent: cst.CSTNode, node: cst.CSTNode) -> bool:
-    for name in semantic_child_fields(type(parent)):
-        value: Any = getattr(parent, name, None)
-        if value is node or ((type(value) is list or type(value) is tuple) and any(item is node for item in value)):
-            return True
-    return False
+    return any(child is node for child in iter_children(parent))
 
 
 # The fields of compound statements and clauses that hold other line elements.
@@ -211,23 +201,4 @@ _BLOCK_FIELDS = frozenset({"body", "orelse", "handlers", "finalbody", "cases"})
 def _header_parts(element: cst.CSTNode) -> list[cst.CSTNode]:
     """The child nodes of a compound element outside its blocks (decorators, test, items,
     parameters, annotations...)."""
-    parts: list[cst.CSTNode] = []
-    for name in semantic_child_fields(type(element)):
-        if name in _BLOCK_FIELDS:
-            continue
-        value: Any = getattr(element, name, None)
-        if type(value) is list or type(value) is tuple:
-            parts.extend(item for item in value if _is_node(type(item)))
-        elif _is_node(type(value)):
-            parts.append(value)
-    return parts
-
-
-_node_types: dict[type, bool] = {}
-
-
-def _is_node(value_type: type) -> bool:
-    known = _node_types.get(value_type)
-    if known is None:
-        known = _node_types[value_type] = issubclass(value_type, cst.CSTNode)
-    return known
+    return iter_children(element, skip=_BLOCK_FIELDS)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import operator
 import typing
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import libcst as cst
@@ -125,16 +125,31 @@ def _child_getter(node_type: type[cst.CSTNode]) -> Callable[[Any], Any] | None:
     return _getters[node_type]
 
 
-def iter_children(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
-    """The semantic children of a node (no whitespace, commas or parentheses)."""
+def iter_children(node: cst.CSTNode, skip: frozenset[str] = frozenset()) -> list[cst.CSTNode]:
+    """The semantic children of a node (no whitespace, commas or parentheses), in field
+    order; the fields named in `skip` are left out."""
+    children: list[cst.CSTNode] = []
     for name in semantic_child_fields(type(node)):
-        value = getattr(node, name, None)
-        if isinstance(value, cst.CSTNode):
-            yield value
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                if isinstance(item, cst.CSTNode):
-                    yield item
+        if name in skip:
+            continue
+        value: Any = getattr(node, name, None)
+        if type(value) is list or type(value) is tuple:
+            children.extend(item for item in value if _is_node_type(type(item)))
+        elif _is_node_type(type(value)):
+            children.append(value)
+    return children
+
+
+_node_types: dict[type, bool] = {}
+
+
+def _is_node_type(value_type: type) -> bool:
+    """`issubclass(value_type, cst.CSTNode)`, remembered (libcst's base class is abstract,
+    which makes the check itself slow)."""
+    known = _node_types.get(value_type)
+    if known is None:
+        known = _node_types[value_type] = issubclass(value_type, cst.CSTNode)
+    return known
 
 
 Hook = Callable[[Any], Any]
