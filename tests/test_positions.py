@@ -189,3 +189,28 @@ def test_annotations_reported_while_visiting_a_function(project) -> None:
     run = run_layercheck(["--output-format", "json", "--no-cache", "--select", "LC203", "."], root)
     places = sorted((item["location"]["row"], item["location"]["column"], item["end_location"]["column"]) for item in run.json())
     assert places == [(14, 6, 10), (20, 27, 31)]
+
+
+def test_a_call_over_several_lines_in_a_nested_block(tmp_path: Path) -> None:
+    text = (
+        "class Report:\n"
+        "    def run(self, rows):\n"
+        "        for row in rows:\n"
+        "            print(\n"
+        "                row,\n"
+        "                sep=', ',\n"
+        "            )\n"
+        "        print(\n"
+        "            rows,\n"
+        "        )\n"
+    )
+    root = write_project(tmp_path, {})
+    target = root / "app" / "services" / "report.py"
+    target.parent.mkdir(parents=True)
+    target.write_text(text)
+    run = run_layercheck(["--output-format", "json", "--no-cache", "--select", "LC704", "."], root)
+    found = sorted(
+        (item["location"]["row"], item["location"]["column"], item["end_location"]["row"], item["end_location"]["column"])
+        for item in run.json()
+    )
+    assert found == [(4, 13, 7, 14), (8, 9, 10, 10)]

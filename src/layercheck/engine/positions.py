@@ -314,10 +314,16 @@ def _find_by_text(
     lines_held = elements.lines_holding(anchors, node)
     if lines_held is None:
         return None
-    code = module.code_for_node(node)
+    first, after, indents = lines_held
+    # Generated inside the indentation of its lines, so that a node over several lines reads
+    # as it is written.
+    state = CodegenState(
+        default_indent=module.default_indent, default_newline=module.default_newline, indent_tokens=list(indents or ())
+    )
+    node._codegen(state)
+    code = "".join(state.tokens)
     if not code:
         return None
-    first, after = lines_held
     low = logical_lines[first]
     high = logical_lines[after] if after < len(logical_lines) else len(text)
     check_before = _is_name_character(code[0])

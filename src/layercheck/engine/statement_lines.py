@@ -81,8 +81,9 @@ class LineElements:
         self.places: dict[int, tuple[int, tuple[str, ...]]] = {}
         # id(element) -> index of the first logical line after it
         self.ends: dict[int, int] = {}
-        # id(`elif` If) -> the index of its line (no element: its code starts with `elif`)
-        self.elifs: dict[int, int] = {}
+        # id(`elif` If) -> the index of its line and its indentation (no element: its code
+        # starts with `elif`)
+        self.elifs: dict[int, tuple[int, tuple[str, ...]]] = {}
         self.count = 0  # logical lines seen
         self._statements(module.body, ())
 
@@ -114,7 +115,7 @@ class LineElements:
                 self._line(decorator, indents)
             self.count += 1  # the `def` or `class` line
         elif is_elif:
-            self.elifs[id(node)] = self.count
+            self.elifs[id(node)] = (self.count, indents)
             self.count += 1
         else:
             self._line(node, indents)
@@ -147,27 +148,28 @@ class LineElements:
         self._suite(clause.body, indents)  # type: ignore[attr-defined]
         self.ends[id(clause)] = self.count
 
-    def lines_holding(self, anchors: Anchors, node: cst.CSTNode) -> tuple[int, int] | None:
-        """The logical lines [first, after) that hold `node`: the header of the innermost
-        line element holding it (the decorators and the line up to the colon, with a
-        one-line body) when the node is there, else all of the element's lines; None when
-        that is not known."""
+    def lines_holding(
+        self, anchors: Anchors, node: cst.CSTNode
+    ) -> tuple[int, int, tuple[str, ...] | None] | None:
+        """The logical lines [first, after) that hold `node`, and the indentation in force
+        there: the header of the innermost line element holding it (the decorators and the
+        line up to the colon, with a one-line body) when the node is there, else all of the
+        element's lines (indentation unknown: None); None when that is not known."""
         innermost = anchors.elements[0] if anchors.elements else None
         if innermost is not None and anchors.certain and id(innermost) in self.elifs:
-            line = self.elifs[id(innermost)]
-            return (line, line + 1)  # in the `elif` line
+            line, indents = self.elifs[id(innermost)]
+            return (line, line + 1, indents)  # in the `elif` line
         element = next((a for a in anchors.elements if id(a) in self.places), None)
         if element is None:
             return None
         # Certain to be in the innermost element, and in none within it: in its header.
         inside = anchors.certain and element is innermost
-        first = self.places[id(element)][0]
+        first, indents = self.places[id(element)]
         if type(element) is cst.SimpleStatementLine or type(element) is cst.Decorator:
-            return (first, first + 1) if inside or contains(element, node) else None
-        header = (first, first + 1 + len(getattr(element, "decorators", ())))
+            return (first, first + 1, indents) if inside or contains(element, node) else None
         if inside or any(contains(part, node) for part in _header_parts(element)):
-            return header
-        return (first, self.ends[id(element)]) if contains(element, node) else None
+            return (first, first + 1 + len(getattr(element, "decorators", ())), indents)
+        return (first, self.ends[id(element)], None) if contains(element, node) else None
 
     def leading_lines(self, element: cst.CSTNode) -> int:
         """How many whole lines (blank or comment) an element's code has before its first
