@@ -152,6 +152,8 @@ def _fix_stdin(result: CheckResult, settings: Settings, actions: Actions) -> Fix
 def _apply_baseline(
     finish: Finish, result: CheckResult, settings: Settings, actions: Actions, out: TextIO, err: TextIO
 ) -> Finish:
+    if actions.baseline is None and settings.baseline is None and not actions.write_baseline:
+        return finish  # no baseline: nothing to import or read
     from layercheck.baseline import BaselineError, baseline_path, read_baseline, write_baseline
 
     root = settings.project_root

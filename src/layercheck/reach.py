@@ -20,14 +20,13 @@ project rule that looks at every module sets `whole_project`: the run then reads
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable, Iterator
 
 from layercheck.engine.source import SourceError, read_tree_file
 from layercheck.facts import ModuleFacts
 from layercheck.index import MARKERS, WHOLE_PROJECT_KINDS, ProjectIndex, WholeProjectFact
 from layercheck.records import FileRecord, FileTask
-from layercheck.registry import RULES
+from layercheck.registry import RULES, implementation_class
 from layercheck.settings import Settings
 
 Read = Callable[[list[FileTask]], dict[str, FileRecord]]
@@ -103,9 +102,7 @@ def _whole_project_rules(settings: Settings) -> bool:
     for info in RULES:
         if info.scope != "project" or info.code not in enabled or info.implementation is None:
             continue
-        module_name, class_name = info.implementation.split(":")
-        rule_class = getattr(importlib.import_module(module_name), class_name)
-        if getattr(rule_class, "whole_project", False):
+        if getattr(implementation_class(info), "whole_project", False):
             return True
     return False
 
