@@ -15,7 +15,7 @@ from layercheck.layers import glob_to_regex
 from layercheck.noqa import removal_edit
 from layercheck.project_rules.base import ProjectRule
 from layercheck.records import FileRecord
-from layercheck.registry import BY_CODE, RULES, implementation_class
+from layercheck.registry import BY_CODE, enabled_implementations
 from layercheck.settings import Settings
 
 
@@ -33,15 +33,10 @@ def build_index(
 def project_rules(settings: Settings, index: ProjectIndex) -> list[ProjectRule]:
     enabled = settings.enabled_codes()
     layer_map = settings.layer_map()
-    rules: list[ProjectRule] = []
-    for info in RULES:
-        if info.scope != "project" or info.code not in enabled or info.implementation is None:
-            continue
-        rule_class = implementation_class(info)
-        rules.append(
-            rule_class(index, layer_map, settings.options_for(info.code), settings.allow_type_checking_imports)
-        )
-    return rules
+    return [
+        rule_class(index, layer_map, settings.options_for(info.code), settings.allow_type_checking_imports)
+        for info, rule_class in enabled_implementations("project", enabled)
+    ]
 
 
 class _PerFileIgnores:

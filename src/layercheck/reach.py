@@ -26,7 +26,7 @@ from layercheck.engine.source import SourceError, read_tree_file
 from layercheck.facts import ModuleFacts
 from layercheck.index import MARKERS, WHOLE_PROJECT_KINDS, ProjectIndex, WholeProjectFact
 from layercheck.records import FileRecord, FileTask
-from layercheck.registry import RULES, implementation_class
+from layercheck.registry import enabled_implementations
 from layercheck.settings import Settings
 
 Read = Callable[[list[FileTask]], dict[str, FileRecord]]
@@ -98,13 +98,8 @@ def _follow(
 
 def _whole_project_rules(settings: Settings) -> bool:
     """Whether an enabled project rule asks about every module."""
-    enabled = settings.enabled_codes()
-    for info in RULES:
-        if info.scope != "project" or info.code not in enabled or info.implementation is None:
-            continue
-        if getattr(implementation_class(info), "whole_project", False):
-            return True
-    return False
+    rules = enabled_implementations("project", settings.enabled_codes())
+    return any(getattr(rule_class, "whole_project", False) for _, rule_class in rules)
 
 
 def _unsettled(records: dict[str, FileRecord], checked: list[str], index: ProjectIndex) -> list[WholeProjectFact]:

@@ -7,6 +7,7 @@ and one module under `layercheck/rules/` (or `layercheck/project_rules/`).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -472,6 +473,14 @@ def implementation_class(info: RuleInfo) -> Any:
     assert info.implementation is not None, f"{info.code} has no implementation"
     module_name, class_name = info.implementation.split(":")
     return getattr(importlib.import_module(module_name), class_name)
+
+
+def enabled_implementations(scope: str, enabled: Collection[str]) -> Iterator[tuple[RuleInfo, Any]]:
+    """The enabled rules of a scope ("file", "project", "root") that have an implementation,
+    with their classes, in catalogue order."""
+    for info in RULES:
+        if info.scope == scope and info.code in enabled and info.implementation is not None:
+            yield info, implementation_class(info)
 
 
 def expand_selector(selector: str) -> list[str]:

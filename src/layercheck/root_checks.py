@@ -17,7 +17,7 @@ from layercheck.diagnostics import FILE_START, Diagnostic
 from layercheck.index import ProjectIndex
 from layercheck.project_files import DiskProjectFiles
 from layercheck.project_rules.root_base import RootRule
-from layercheck.registry import RULES, implementation_class
+from layercheck.registry import RULES, enabled_implementations
 from layercheck.settings import Settings
 
 
@@ -49,13 +49,10 @@ def root_scope(
 def root_rules(settings: Settings, index: ProjectIndex, files: DiskProjectFiles) -> list[RootRule]:
     enabled = settings.enabled_codes()
     layer_map = settings.layer_map()
-    rules: list[RootRule] = []
-    for info in RULES:
-        if info.scope != "root" or info.code not in enabled or info.implementation is None:
-            continue
-        rule_class = implementation_class(info)
-        rules.append(rule_class(files, index, layer_map, settings.options_for(info.code)))
-    return rules
+    return [
+        rule_class(files, index, layer_map, settings.options_for(info.code))
+        for info, rule_class in enabled_implementations("root", enabled)
+    ]
 
 
 def root_findings(settings: Settings, index: ProjectIndex, scope: RootScope) -> list[Diagnostic]:

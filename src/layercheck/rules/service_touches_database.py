@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from layercheck.diagnostics import Condition
 from layercheck.rules.base import Rule
 from layercheck.rules.externals import is_external
 from layercheck.rules.queries import query_built_here
-from layercheck.vocabulary import SESSION_PARAMETER_NAMES, SESSION_TYPES, SQL_MODULES, is_query_builder
+from layercheck.rules.sessions import annotated_session
+from layercheck.vocabulary import SESSION_PARAMETER_NAMES, SQL_MODULES, is_query_builder
 
 if TYPE_CHECKING:
     from layercheck.engine.context import FileContext
@@ -82,11 +82,10 @@ class ServiceTouchesDatabase(Rule):
         message = f"session `.{func.attr.value}()` called in a service; call a repository instead"
         receiver = func.value
         binding = self.names.value_binding(receiver)
-        if binding is not None and binding.instance_of:
-            if binding.instance_of in SESSION_TYPES:
-                self.report(node, message)
-            elif not binding.instance_of.startswith(("builtins.", "typing.")):
-                self.report(node, message, condition=Condition("session_annotation", (binding.instance_of,)))
+        annotated = annotated_session(binding)
+        if annotated is not None:
+            if annotated is not False:
+                self.report(node, message, condition=None if annotated is True else annotated)
             return
         if self._session_by_convention(receiver):
             self.report(node, message)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.diagnostics import Condition
-from layercheck.engine.names import NameTable
+from layercheck.engine.names import Binding, NameTable
 from layercheck.vocabulary import SESSION_PARAMETER_NAMES, SESSION_TYPES
 
 # Calls that build an engine (LC601); session types and factories are in SESSION_TYPES.
@@ -24,6 +24,18 @@ ENGINE_FACTORIES = frozenset(
 )
 
 
+def annotated_session(binding: Binding | None) -> bool | Condition | None:
+    """What a value's annotation says of it: a session (True), no session (False: a builtin
+    or `typing` type), a project type the index decides (a condition), or nothing (None)."""
+    if binding is None or not binding.instance_of:
+        return None
+    if binding.instance_of in SESSION_TYPES:
+        return True
+    if binding.instance_of.startswith(("builtins.", "typing.")):
+        return False
+    return Condition("session_annotation", (binding.instance_of,))
+
+
 def session_receiver(names: NameTable, receiver: cst.BaseExpression) -> bool | Condition:
     """Whether `receiver` holds a session: True, False, or a condition the index decides.
 
@@ -37,12 +49,9 @@ def session_receiver(names: NameTable, receiver: cst.BaseExpression) -> bool | C
             return receiver.attr.value.lstrip("_") in SESSION_PARAMETER_NAMES
         return False
     binding = names.value_binding(receiver)
-    if binding is not None and binding.instance_of:
-        if binding.instance_of in SESSION_TYPES:
-            return True
-        if binding.instance_of.startswith(("builtins.", "typing.")):
-            return False
-        return Condition("session_annotation", (binding.instance_of,))
+    annotated = annotated_session(binding)
+    if annotated is not None:
+        return annotated
     if isinstance(receiver, cst.Name) and receiver.value in SESSION_PARAMETER_NAMES:
         return binding is None or (binding.qualname is None and not binding.logger)
     return False

@@ -6,10 +6,10 @@ import re
 
 import libcst as cst
 
-from layercheck.diagnostics import Condition
 from layercheck.rules.base import Rule
 from layercheck.rules.queries import query_built_here
-from layercheck.vocabulary import SESSION_PARAMETER_NAMES, SESSION_TYPES, is_query_builder
+from layercheck.rules.sessions import annotated_session
+from layercheck.vocabulary import SESSION_PARAMETER_NAMES, is_query_builder
 
 RAW_SQL = re.compile(
     r"^\s*(SELECT\s.+\sFROM\s|INSERT\s+INTO\s|UPDATE\s+\S+\s+SET\s|DELETE\s+FROM\s|WITH\s+\w+\s+AS\s*\()",
@@ -52,11 +52,10 @@ class SqlInRouter(Rule):
         receiver = func.value
         message = f"session `.{func.attr.value}()` called in a router; call a service instead"
         binding = self.names.value_binding(receiver)
-        if binding is not None and binding.instance_of:
-            if binding.instance_of in SESSION_TYPES:
-                self.report(node, message)
-            elif not binding.instance_of.startswith(("builtins.", "typing.")):
-                self.report(node, message, condition=Condition("session_annotation", (binding.instance_of,)))
+        annotated = annotated_session(binding)
+        if annotated is not None:
+            if annotated is not False:
+                self.report(node, message, condition=None if annotated is True else annotated)
             return
         if isinstance(receiver, cst.Name) and receiver.value in SESSION_PARAMETER_NAMES:
             if binding is None or (binding.qualname is None and not binding.logger):
