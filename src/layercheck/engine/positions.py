@@ -237,9 +237,6 @@ def locate(
     return NodePlaces(syntactic=syntactic, inclusive=inclusive, indents=indents)
 
 
-__all__ = ["CodegenState", "NodePlaces", "locate"]
-
-
 def _locate_by_lines(
     module: cst.Module,
     wanted: dict[int, cst.CSTNode],
@@ -344,3 +341,6 @@ def _find_by_text(
 
 def _is_name_character(character: str) -> bool:
     return character.isalnum() or character == "_"
+
+
+__all__ = ["CodegenState", "NodePlaces", "locate"]
