@@ -81,10 +81,10 @@ def floor_worker(list_file: str, jobs: int) -> None:
 
 def recheck_worker(path: str, cache_dir: str, repeat: int) -> None:
     """Time re-checking one file after edits, in a process that already checked the tree."""
-    from layercheck.application import CheckOptions, check
-    from layercheck.config import load_settings
+    from layercheck.application.check import CheckOptions, check
+    from layercheck.infrastructure.config import load_settings
     from layercheck.engine.checker import check_bytes
-    from layercheck.modules import ModuleNamer
+    from layercheck.infrastructure.modules import ModuleNamer
 
     target = Path(path)
     settings = load_settings([target])
@@ -92,7 +92,7 @@ def recheck_worker(path: str, cache_dir: str, repeat: int) -> None:
     check([target], settings, CheckOptions(cache_dir=Path(cache_dir), jobs=1))  # warm start
     task = ModuleNamer(settings).task_for(target.absolute())
     try:  # the language server's model of the project, when there is one
-        from layercheck.workspace import Workspace
+        from layercheck.application.workspace import Workspace
 
         workspace: Any = Workspace.load(settings, CheckOptions(cache_dir=Path(cache_dir)))
     except ImportError:
@@ -165,8 +165,8 @@ def layercheck_command() -> list[str]:
 
 def tree_files(tree: Path) -> tuple[list[Path], int]:
     """The files layercheck checks below `tree`, and how many the whole project holds."""
-    from layercheck.config import load_settings
-    from layercheck.discovery import discover, project_files
+    from layercheck.infrastructure.config import load_settings
+    from layercheck.infrastructure.discovery import discover, project_files
 
     settings = load_settings([tree])
     return discover([tree], settings), len(project_files(settings))

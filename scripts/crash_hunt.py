@@ -140,8 +140,8 @@ def unpack(archive: Path, folder: Path) -> Path:
 
 def count_files(tree: Path) -> int:
     """The files layercheck checks in `tree`, by its own discovery and settings."""
-    from layercheck.config import ConfigError, load_settings
-    from layercheck.discovery import discover
+    from layercheck.infrastructure.config import ConfigError, load_settings
+    from layercheck.infrastructure.discovery import discover
 
     try:
         settings = load_settings([tree])

@@ -11,9 +11,9 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, check_json
-from layercheck.registry import RULES
+
+from layercheck.domain.registry import RULES
 
 _MARKER = re.compile(r"#\s*expect:\s*(LC\d{3}(?:\s*,\s*LC\d{3})*)\s*$")
 IMPLEMENTED = {rule.code for rule in RULES if rule.implementation is not None}

@@ -16,7 +16,7 @@ import pytest
 from conftest import ORM_USER_MODEL as MODELS_ORM
 from conftest import Run, run_layercheck, write_project
 
-from layercheck.records import FileTask
+from layercheck.domain.records import FileTask
 
 MODELS_PLAIN = """
     class User:
@@ -238,11 +238,11 @@ def test_clean_removes_the_cache(tmp_path: Path) -> None:
 
 
 def test_a_worker_that_dies_before_answering_is_replaced(tmp_path: Path) -> None:
-    """The child forked for a pre-commit run (`forked.py`) dies: its file is checked again."""
-    from layercheck import forked
-    from layercheck.config import load_settings
-    from layercheck.modules import ModuleNamer
-    from layercheck.runner import Runner
+    """The child forked for a pre-commit run (`infrastructure/pool.py`) dies: its file is checked again."""
+    from layercheck.infrastructure import pool as forked
+    from layercheck.infrastructure.config import load_settings
+    from layercheck.infrastructure.modules import ModuleNamer
+    from layercheck.infrastructure.runner import Runner
 
     if not forked.supported():
         pytest.skip("the forked worker is used on Linux only")

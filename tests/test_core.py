@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import check_json, run_layercheck, run_subprocess, write_project
 
 ORM_USER = """

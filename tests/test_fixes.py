@@ -195,11 +195,11 @@ def test_a_directive_quoted_in_a_string_is_not_a_suppression(project) -> None:
 def test_a_fix_whose_result_would_not_parse_is_refused(project) -> None:
     # No rule offers such a fix today, so it is built by hand, as a buggy rule would make it
     # (an edit that drops a closing parenthesis); the good fix beside it still goes in.
-    from layercheck.application import CheckOptions, check
-    from layercheck.config import load_settings
-    from layercheck.diagnostics import Diagnostic, Edit, Fix, Span
+    from layercheck.application.check import CheckOptions, check
+    from layercheck.application.fixes import FileFixer, Rechecker
+    from layercheck.domain.diagnostics import Diagnostic, Edit, Fix, Span
     from layercheck.engine.source import decode
-    from layercheck.fixes import FileFixer, Rechecker
+    from layercheck.infrastructure.config import load_settings
 
     source = one_function(STRUCTLOG, 'log.info(f"user {user_id}")', "return (count)")
     root = project({"app/services/users.py": source})

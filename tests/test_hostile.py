@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from conftest import run_layercheck, write_project
 
-import layercheck.application
+import layercheck.application.check
 
 SELECT = "from sqlalchemy import select\n"
 QUERY = "q = select(User)\n"
@@ -263,7 +263,7 @@ def test_fix_keeps_bom_crlf_and_every_line_of_a_big_file(tmp_path: Path) -> None
 
 
 def _deleting_after_discovery(victim: Path) -> Callable[..., list[Path]]:
-    discover = layercheck.application.discover
+    discover = layercheck.application.check.discover
 
     def discover_then_delete(*args: Any, **kwargs: Any) -> list[Path]:
         found = discover(*args, **kwargs)
@@ -275,7 +275,7 @@ def _deleting_after_discovery(victim: Path) -> Callable[..., list[Path]]:
 
 def test_a_file_deleted_during_the_run_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_project(tmp_path / "proj", {f"{API}/gone.py": ROUTER, f"{API}/users.py": ROUTER})
-    monkeypatch.setattr(layercheck.application, "discover", _deleting_after_discovery(root / API / "gone.py"))
+    monkeypatch.setattr(layercheck.application.check, "discover", _deleting_after_discovery(root / API / "gone.py"))
     run = run_layercheck(["--no-cache", "--output-format", "concise", "."], root)
     assert run.exit_code == 1
     assert "app/api/gone.py:1:1: LC001 file not found" in run.output
@@ -288,7 +288,7 @@ def test_a_file_edited_during_the_run_is_not_cached_under_its_old_content(
     root = write_project(tmp_path / "proj", {f"{API}/users.py": "x = 1\n"})
     target = root / API / "users.py"
     cache = ["--cache-dir", str(tmp_path / "cache"), "--output-format", "concise", "."]
-    digests = layercheck.application.file_digests
+    digests = layercheck.application.check.file_digests
 
     def digest_then_edit(*args: Any, **kwargs: Any) -> dict[str, str | None]:
         found = digests(*args, **kwargs)
@@ -296,7 +296,7 @@ def test_a_file_edited_during_the_run_is_not_cached_under_its_old_content(
         return found
 
     with monkeypatch.context() as patch:
-        patch.setattr(layercheck.application, "file_digests", digest_then_edit)
+        patch.setattr(layercheck.application.check, "file_digests", digest_then_edit)
         edited = run_layercheck(cache, root)
     assert "app/api/users.py:2:5: LC201" in edited.output  # what was read is what is reported
     target.write_text("x = 1\n")  # back to the content the run took the digest of

@@ -18,8 +18,8 @@ from conftest import write_project
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from layercheck.diagnostics import Position
-from layercheck.lsp.protocol import PositionMap
+from layercheck.domain.diagnostics import Position
+from layercheck.interface.lsp.protocol import PositionMap
 
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "layercheck", "server"])
 TIMEOUT = 30.0

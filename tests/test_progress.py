@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import run_subprocess, write_project
 
-from layercheck.progress import PROGRESS_MIN_FILES
+from layercheck.interface.progress import PROGRESS_MIN_FILES
 
 pty = pytest.importorskip("pty", reason="needs a pseudo-terminal (POSIX)")
 

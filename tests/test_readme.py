@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from conftest import REPO
-from layercheck.registry import RULES
+
+from layercheck.domain.registry import RULES
 
 README = (REPO / "README.md").read_text()
 

@@ -18,7 +18,7 @@ import pytest
 from conftest import run_layercheck, write_project
 
 from layercheck import __version__
-from layercheck.registry import BY_CODE
+from layercheck.domain.registry import BY_CODE
 
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "reporters"
 UPDATE = os.environ.get("LAYERCHECK_UPDATE_SNAPSHOTS") == "1"

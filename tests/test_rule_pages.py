@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, check_json, run_layercheck, write_project
-from layercheck.registry import RULES
+
+from layercheck.domain.registry import RULES
 
 PAGES = REPO / "rules"
 # `python` blocks, and blocks of other files a rule reads (`text title="requirements.txt"`).

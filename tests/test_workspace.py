@@ -8,9 +8,9 @@ from pathlib import Path
 from conftest import ORM_USER_MODEL as MODEL
 from conftest import write_project
 
-from layercheck.application import CheckOptions
-from layercheck.config import load_settings
-from layercheck.workspace import Workspace, source_bytes
+from layercheck.application.check import CheckOptions
+from layercheck.application.workspace import Workspace, source_bytes
+from layercheck.infrastructure.config import load_settings
 
 
 def load(root: Path) -> Workspace:

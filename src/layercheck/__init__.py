@@ -1,3 +1,5 @@
 """layercheck: keep a FastAPI + SQLAlchemy backend inside its layers."""
 
-__version__ = "0.1.0"
+from layercheck.domain.version import __version__
+
+__all__ = ["__version__"]

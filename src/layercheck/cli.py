@@ -15,11 +15,11 @@ from typing import Any
 
 import click
 
-from layercheck import __version__
-from layercheck.config import OUTPUT_FORMATS, ConfigError, load_settings
-from layercheck.progress import TerminalProgress, progress_bar
-from layercheck.registry import expand_selector
-from layercheck.settings import Settings
+from layercheck.domain.registry import expand_selector
+from layercheck.domain.settings import Settings
+from layercheck.domain.version import __version__
+from layercheck.infrastructure.config import OUTPUT_FORMATS, ConfigError, load_settings
+from layercheck.interface.progress import TerminalProgress, progress_bar
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -130,8 +130,8 @@ def check(
     write_baseline: bool = False,
 ) -> None:
     """Check PATHS (default: the current folder) for layering violations."""
-    from layercheck.application import CheckOptions
-    from layercheck.application import check as run_check
+    from layercheck.application.check import CheckOptions
+    from layercheck.application.check import check as run_check
 
     if stdin_filename is not None:
         # Editors and formatter plugins call `layercheck --stdin-filename PATH -`.
@@ -147,7 +147,7 @@ def check(
     if force_exclude:
         settings = replace(settings, force_exclude=True)
     if show_settings:
-        from layercheck.show import print_settings
+        from layercheck.application.show import print_settings
 
         print_settings(settings, targets)
         return
@@ -166,7 +166,7 @@ def check(
         override=override,
         progress=progress_bar(fmt, quiet),
     )
-    from layercheck.check_actions import Actions, after_check
+    from layercheck.interface.check_actions import Actions, after_check
 
     stdin = override[1] if override else None
     actions = Actions(fix, unsafe_fixes, diff, add_noqa, baseline, write_baseline, quiet, stdin)
@@ -224,8 +224,8 @@ def _report(
     fixed: int = 0,
     actions: Any = None,
 ) -> None:
-    from layercheck.reporters import renderer
-    from layercheck.reporters.base import Report
+    from layercheck.interface.reporters import renderer
+    from layercheck.interface.reporters.base import Report
 
     report = Report(diagnostics, files, show_fixes=show_fixes, statistics=statistics, quiet=quiet, fixed=fixed)
     if actions is not None:
@@ -239,7 +239,7 @@ def _report(
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text")
 def list_rules(output_format: str) -> None:
     """List every rule: code, name, family, default, fix."""
-    from layercheck.docs import print_rule_table
+    from layercheck.application.docs import print_rule_table
 
     print_rule_table(output_format)
 
@@ -248,7 +248,7 @@ def list_rules(output_format: str) -> None:
 @click.argument("code")
 def explain_rule(code: str) -> None:
     """Print the documentation page of a rule (by code or name)."""
-    from layercheck.docs import print_rule_page
+    from layercheck.application.docs import print_rule_page
 
     if not print_rule_page(code):
         _fail(f"unknown rule `{code}` (see `layercheck rules`)")
@@ -260,7 +260,7 @@ def explain_rule(code: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Print the configuration instead of writing it.")
 def init_command(path: Path | None, force: bool, dry_run: bool) -> None:
     """Detect the layout of PATH (default: here) and write a starting configuration."""
-    from layercheck.init_config import InitError, init_project, report_lines
+    from layercheck.application.init_config import InitError, init_project, report_lines
 
     try:
         result = init_project(path or Path("."), force=force, dry_run=dry_run)
@@ -278,7 +278,7 @@ def init_command(path: Path | None, force: bool, dry_run: bool) -> None:
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False))
 def show_layers(paths: tuple[Path, ...], config: Path | None) -> None:
     """Show which layer each file landed in."""
-    from layercheck.show import print_layers
+    from layercheck.application.show import print_layers
 
     targets = list(paths) or [Path(".")]
     settings = resolve_settings(targets, config)
@@ -300,9 +300,9 @@ def graph_command(
     paths: tuple[Path, ...], output_format: str, modules: tuple[str, ...], config: Path | None, no_cache: bool
 ) -> None:
     """Draw the layer dependency graph measured from the actual imports."""
-    from layercheck.application import CheckOptions
-    from layercheck.application import check as run_check
-    from layercheck.graph import project_graph, render
+    from layercheck.application.check import CheckOptions
+    from layercheck.application.check import check as run_check
+    from layercheck.application.graph import project_graph, render
 
     targets = list(paths) or [Path(".")]
     settings = resolve_settings(targets, config)
@@ -324,7 +324,7 @@ def graph_command(
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False))
 def clean_cache(cache_dir: Path | None) -> None:
     """Remove the cache directory."""
-    from layercheck.cache import clean, default_cache_dir
+    from layercheck.infrastructure.cache import clean, default_cache_dir
 
     settings = resolve_settings([Path(".")], None)
     configured = settings.project_root / settings.cache_dir if settings.cache_dir else None
@@ -338,7 +338,7 @@ def clean_cache(cache_dir: Path | None) -> None:
 @main.command("server")
 def serve() -> None:
     """Run the language server (LSP) on standard input and output, for editors."""
-    from layercheck.lsp.server import run
+    from layercheck.interface.lsp.server import run
 
     run()
 

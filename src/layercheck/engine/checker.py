@@ -14,21 +14,21 @@ from functools import cache
 
 import libcst as cst
 
-from layercheck.diagnostics import FILE_START, Diagnostic, Span
+from layercheck.domain.diagnostics import FILE_START, Diagnostic, Span
+from layercheck.domain.facts import ModuleFacts, Suppression
+from layercheck.domain.noqa import comment_lines
+from layercheck.domain.records import FileRecord, FileTask
+from layercheck.domain.registry import BY_CODE, implementation_class
+from layercheck.domain.settings import Settings
 from layercheck.engine.collect import FactsCollector
 from layercheck.engine.context import FileContext
 from layercheck.engine.fidelity import parser_failure
 from layercheck.engine.limits import scan
 from layercheck.engine.names import NameTable, NameTableBuilder
 from layercheck.engine.native_parse import parse_module
+from layercheck.engine.rule import Rule
 from layercheck.engine.source import Source, SourceError, decode, read_source
 from layercheck.engine.walk import Dispatcher
-from layercheck.facts import ModuleFacts, Suppression
-from layercheck.noqa import comment_lines
-from layercheck.records import FileRecord, FileTask
-from layercheck.registry import BY_CODE, implementation_class
-from layercheck.rules.base import Rule
-from layercheck.settings import Settings
 
 # Layers whose files get no per-file rule at all (tests, migrations).
 _UNCHECKED_LAYERS = frozenset({"tests", "migrations"})

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import libcst as cst
 
+from layercheck.domain.facts import ClassFact, ImportFact, ModuleFacts
 from layercheck.engine import app_facts
 from layercheck.engine.annotations import annotation_names
 from layercheck.engine.names import NameTable, NameTableBuilder, dotted_name
 from layercheck.engine.pydantic_config import config_keys
 from layercheck.engine.statement_lines import Anchors, line_anchors
-from layercheck.facts import ClassFact, ImportFact, ModuleFacts
 
 
 class FactsCollector:

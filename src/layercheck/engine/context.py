@@ -7,13 +7,13 @@ from typing import Any
 
 import libcst as cst
 
-from layercheck.diagnostics import Applicability, Candidate, Condition, Diagnostic, Edit, Fix, Span
+from layercheck.domain.diagnostics import Applicability, Candidate, Condition, Diagnostic, Edit, Fix, Span
+from layercheck.domain.records import FileTask
+from layercheck.domain.settings import Settings
 from layercheck.engine.names import NameTable
 from layercheck.engine.positions import CodegenState, locate
 from layercheck.engine.statement_lines import Anchors, line_anchors
 from layercheck.engine.walk import Cursor
-from layercheck.records import FileTask
-from layercheck.settings import Settings
 
 _FINGERPRINT_LIMIT = 240
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from layercheck.vocabulary import UNKNOWN_CONFIG
+from layercheck.domain.vocabulary import UNKNOWN_CONFIG
 
 # Pydantic v1 config keys renamed in v2 (pydantic's migration guide).
 V1_RENAMES: dict[str, str] = {

@@ -1,1 +1,1 @@
-"""Per-file rules: one module per rule, registered by a line in `layercheck.registry`."""
+"""Per-file rules: one module per rule, registered by a line in `layercheck.domain.registry`."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from layercheck.diagnostics import Condition
+from layercheck.domain.diagnostics import Condition
 from layercheck.engine.annotations import project_class_names
-from layercheck.rules.base import Rule
+from layercheck.engine.rule import Rule
 from layercheck.rules.endpoints import keyword_argument, route_decorator
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.engine.context import FileContext
-from layercheck.rules.base import Rule, callee_names
+from layercheck.engine.rule import Rule, callee_names
 
 ENVIRONS = frozenset({"os.environ", "os.environb"})
 GETTERS = frozenset({"os.getenv", "os.getenvb", "os.environ.get", "os.environb.get"})

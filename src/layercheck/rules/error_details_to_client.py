@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from layercheck.diagnostics import Condition
+from layercheck.domain.diagnostics import Condition
 from layercheck.engine.context import FileContext
-from layercheck.rules.base import Rule
+from layercheck.engine.rule import Rule
 from layercheck.rules.http_in_repository import HTTP_EXCEPTIONS
 
 RESPONSE_MODULES = ("fastapi.responses.", "starlette.responses.", "fastapi.Response")

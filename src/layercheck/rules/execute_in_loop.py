@@ -6,8 +6,8 @@ from collections.abc import Iterator, Sequence
 
 import libcst as cst
 
+from layercheck.engine.rule import Rule
 from layercheck.engine.walk import iter_children
-from layercheck.rules.base import Rule
 from layercheck.rules.sessions import session_receiver
 
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)

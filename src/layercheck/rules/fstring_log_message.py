@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from layercheck.rules.base import Rule, callee_names
+from layercheck.engine.rule import Rule, callee_names
 from layercheck.rules.logcalls import ASYNC_LOG_METHODS, LOG_METHODS, LogCall, as_log_call, is_fstring
 from layercheck.rules.logfix import message_fix
 

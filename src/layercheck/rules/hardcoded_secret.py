@@ -7,9 +7,9 @@ import re
 
 import libcst as cst
 
-from layercheck.diagnostics import Condition
+from layercheck.domain.diagnostics import Condition
 from layercheck.engine.context import FileContext
-from layercheck.rules.base import Rule, callee_names
+from layercheck.engine.rule import Rule, callee_names
 from layercheck.rules.env_read_outside_config import GETTERS
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|[0-9]|\b|_)|[A-Z]?[a-z]+|[0-9]+|[A-Z]+")

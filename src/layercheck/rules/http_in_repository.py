@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.engine.names import dotted_name
-from layercheck.rules.base import Rule, callee_names
+from layercheck.engine.rule import Rule, callee_names
 
 HTTP_PACKAGES = ("fastapi", "starlette")
 HTTP_EXCEPTIONS = frozenset(

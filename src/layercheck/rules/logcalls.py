@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from layercheck.diagnostics import Condition
+from layercheck.domain.diagnostics import Condition
 from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, NameTable
 
 LOG_METHODS = frozenset(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from layercheck.diagnostics import Condition
+from layercheck.domain.diagnostics import Condition
 from layercheck.engine.app_facts import constructed_with_catch_all
-from layercheck.rules.base import Rule, callee_names
+from layercheck.engine.rule import Rule, callee_names
 
 APP_CLASSES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 # Holds when no module of the project registers a handler for `Exception`.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from layercheck.diagnostics import Condition
-from layercheck.rules.base import Rule, callee_names
+from layercheck.domain.diagnostics import Condition
+from layercheck.engine.rule import Rule, callee_names
 
 COLUMN_CONSTRUCTS = frozenset({"sqlalchemy.Column", "sqlalchemy.schema.Column", "sqlalchemy.sql.schema.Column"})
 

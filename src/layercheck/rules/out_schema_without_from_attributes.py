@@ -6,10 +6,10 @@ from typing import TypeVar
 
 import libcst as cst
 
-from layercheck.diagnostics import Condition
+from layercheck.domain.diagnostics import Condition
 from layercheck.engine.context import NodeFix
 from layercheck.engine.pydantic_config import assigned_name, config_class, small_statements
-from layercheck.rules.base import Rule
+from layercheck.engine.rule import Rule
 from layercheck.rules.pydantic_fixes import (
     Change,
     config_dict_reference,

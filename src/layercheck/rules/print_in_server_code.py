@@ -6,10 +6,10 @@ import os
 
 import libcst as cst
 
+from layercheck.domain.layers import glob_to_regex
 from layercheck.engine.context import FileContext
+from layercheck.engine.rule import Rule, callee_names
 from layercheck.engine.walk import iter_children
-from layercheck.layers import glob_to_regex
-from layercheck.rules.base import Rule, callee_names
 
 # Decorators that make a function a command-line command (click, typer, their groups).
 _CLI_DECORATOR_ATTRIBUTES = frozenset({"command", "group", "callback", "result_callback"})

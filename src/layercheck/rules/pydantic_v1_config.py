@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from layercheck.diagnostics import Condition
+from layercheck.domain.diagnostics import Condition
+from layercheck.domain.vocabulary import SETTINGS_BASES
 from layercheck.engine.context import NodeFix
 from layercheck.engine.pydantic_config import (
     INVERTED_KEYS,
@@ -16,7 +17,7 @@ from layercheck.engine.pydantic_config import (
     v1_config_keys,
     v2_key,
 )
-from layercheck.rules.base import Rule
+from layercheck.engine.rule import Rule
 from layercheck.rules.pydantic_fixes import (
     Change,
     config_dict_reference,
@@ -25,7 +26,6 @@ from layercheck.rules.pydantic_fixes import (
     replace_in_body,
     runs_on_pydantic_v1,
 )
-from layercheck.vocabulary import SETTINGS_BASES
 
 _EXTRA_ENUMS = ("pydantic.Extra", "pydantic.config.Extra")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from layercheck.domain.vocabulary import is_query_builder
 from layercheck.engine.names import NameTable
-from layercheck.vocabulary import is_query_builder
 
 
 def _chain_root(call: cst.Call) -> cst.Call:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from layercheck.rules.base import Rule, callee_names
+from layercheck.engine.rule import Rule, callee_names
 from layercheck.rules.sessions import session_receiver
 from layercheck.rules.sql_in_router import RAW_SQL
 

@@ -7,11 +7,11 @@ from fnmatch import fnmatchcase
 
 import libcst as cst
 
-from layercheck.diagnostics import Condition
+from layercheck.domain.diagnostics import Condition
+from layercheck.domain.vocabulary import SESSION_PARAMETER_NAMES, SQL_MODULES
 from layercheck.engine.context import FileContext
 from layercheck.engine.names import dotted_name
-from layercheck.rules.base import Rule
-from layercheck.vocabulary import SESSION_PARAMETER_NAMES, SQL_MODULES
+from layercheck.engine.rule import Rule
 
 # Decorators that make a function something other than a repository operation: properties,
 # stubs, and SQLAlchemy hooks, which SQLAlchemy calls synchronously.

@@ -8,7 +8,7 @@ import libcst as cst
 
 from layercheck.engine.context import FileContext
 from layercheck.engine.limits import parse_expression
-from layercheck.rules.base import Rule, callee_names
+from layercheck.engine.rule import Rule, callee_names
 
 # Containers whose items are what the function really returns.
 _WRAPPERS = frozenset(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from layercheck.diagnostics import Condition
+from layercheck.domain.diagnostics import Condition
 from layercheck.engine.names import dotted_name
-from layercheck.rules.base import Rule
+from layercheck.engine.rule import Rule
 from layercheck.rules.externals import is_external
 
 _DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends"})

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from layercheck.diagnostics import Condition
+from layercheck.domain.diagnostics import Condition
 from layercheck.engine.annotations import project_class_names
-from layercheck.rules.base import Rule
+from layercheck.engine.rule import Rule
 from layercheck.rules.externals import is_external
 
 if TYPE_CHECKING:

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from layercheck.rules.base import Rule
+from layercheck.domain.vocabulary import SESSION_PARAMETER_NAMES, SQL_MODULES, is_query_builder
+from layercheck.engine.rule import Rule
 from layercheck.rules.externals import is_external
 from layercheck.rules.queries import query_built_here
 from layercheck.rules.sessions import annotated_session
-from layercheck.vocabulary import SESSION_PARAMETER_NAMES, SQL_MODULES, is_query_builder
 
 if TYPE_CHECKING:
     from layercheck.engine.context import FileContext

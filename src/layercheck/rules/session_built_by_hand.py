@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from layercheck.diagnostics import Condition
+from layercheck.domain.diagnostics import Condition
+from layercheck.domain.vocabulary import SESSION_TYPES
 from layercheck.engine.context import FileContext
 from layercheck.engine.names import dotted_name
-from layercheck.rules.base import Rule, callee_names
+from layercheck.engine.rule import Rule, callee_names
 from layercheck.rules.sessions import ENGINE_FACTORIES
-from layercheck.vocabulary import SESSION_TYPES
 
 
 class SessionBuiltByHand(Rule):

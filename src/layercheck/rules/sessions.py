@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from layercheck.diagnostics import Condition
+from layercheck.domain.diagnostics import Condition
+from layercheck.domain.vocabulary import SESSION_PARAMETER_NAMES, SESSION_TYPES
 from layercheck.engine.names import Binding, NameTable
-from layercheck.vocabulary import SESSION_PARAMETER_NAMES, SESSION_TYPES
 
 # Calls that build an engine (LC601); session types and factories are in SESSION_TYPES.
 ENGINE_FACTORIES = frozenset(

@@ -6,10 +6,10 @@ import re
 
 import libcst as cst
 
-from layercheck.rules.base import Rule
+from layercheck.domain.vocabulary import SESSION_PARAMETER_NAMES, is_query_builder
+from layercheck.engine.rule import Rule
 from layercheck.rules.queries import query_built_here
 from layercheck.rules.sessions import annotated_session
-from layercheck.vocabulary import SESSION_PARAMETER_NAMES, is_query_builder
 
 RAW_SQL = re.compile(
     r"^\s*(SELECT\s.+\sFROM\s|INSERT\s+INTO\s|UPDATE\s+\S+\s+SET\s|DELETE\s+FROM\s|WITH\s+\w+\s+AS\s*\()",

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from layercheck.diagnostics import Condition
+from layercheck.domain.diagnostics import Condition
 from layercheck.engine.context import FileContext
 from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS
-from layercheck.rules.base import Rule
+from layercheck.engine.rule import Rule
 from layercheck.rules.logcalls import ASYNC_LOG_METHODS, LOG_METHODS
 
 GET_LOGGER = "logging.getLogger"

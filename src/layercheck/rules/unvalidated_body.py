@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from layercheck.rules.base import Rule
+from layercheck.engine.rule import Rule
 from layercheck.rules.endpoints import path_parameters, route_decorator
 
 if TYPE_CHECKING:

@@ -1,0 +1,57 @@
+"""The shape of a per-file rule.
+
+A rule is one small class in one module: a docstring (what it flags and why), a `code`
+matching its registry line, the layers it checks, and libcst `visit_<Node>` /
+`leave_<Node>` methods. All rules of a file run in one walk of its tree; a rule reports
+nodes, never prints, never reads files or configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from layercheck.domain.diagnostics import Condition
+    from layercheck.engine.context import FileContext, NodeFix
+    from layercheck.engine.names import NameTable
+
+
+class Rule:
+    """Base class of rules that walk one parsed file."""
+
+    code: ClassVar[str]
+    # The layers whose files this rule checks; None checks every file except tests and
+    # migrations (the layer-free rules: logging, secrets, environment reads).
+    layers: ClassVar[frozenset[str] | None] = None
+    # The last names of the callees `visit_Call` cares about (`print`, `getenv`, as
+    # resolved through imports: see `callee_names`); None: every call. The walk calls it
+    # for those calls only, which spares most rules most of a file's calls.
+    calls: ClassVar[frozenset[str] | None] = None
+    # Words the source must contain for the rule to find anything (one of them, anywhere:
+    # the names it resolves are imported under them); the rule is not run on other files.
+    # Empty: every file.
+    requires: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, context: FileContext) -> None:
+        self.context = context
+        self.names: NameTable = context.names
+        self.options: dict[str, Any] = context.options_for(self.code)
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        *,
+        fix: NodeFix | None = None,
+        condition: Condition | None = None,
+    ) -> None:
+        """Record a finding on `node`; with `condition`, only if the project confirms it."""
+        self.context.report(self.code, node, message, fix=fix, condition=condition)
+
+
+def callee_names(*groups: Iterable[str]) -> frozenset[str]:
+    """The last names of qualified names and method names, for a rule's `calls`."""
+    return frozenset(name.rpartition(".")[2] for group in groups for name in group)

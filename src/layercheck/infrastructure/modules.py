@@ -1,0 +1,125 @@
+"""From file paths to modules: dotted names below the source roots, layers, display paths."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from layercheck.domain.layers import LayerMap
+from layercheck.domain.records import FileTask
+from layercheck.domain.settings import Settings
+
+_POSIX = os.sep == "/" and os.altsep is None
+
+
+def _prefix(folder: Path) -> str:
+    """What the paths of files below `folder` start with."""
+    text = str(folder)
+    return text if text.endswith("/") else text + "/"
+
+
+def _dotted_posix(relative: str) -> str:
+    """`_dotted` of a `/`-separated relative path: `a/b/__init__.py` is `a.b`."""
+    parts = [part for part in relative.split("/") if part]
+    if parts:
+        last = parts[-1]
+        dot = last.rfind(".")
+        if 0 < dot < len(last) - 1:  # as `PurePath.suffix` finds one
+            parts[-1] = last[:dot]
+        if parts[-1] == "__init__":
+            parts.pop()
+    return ".".join(parts)
+
+
+class ModuleNamer:
+    """Names files as modules and places them in layers, relative to their source root."""
+
+    def __init__(self, settings: Settings, cwd: Path | None = None) -> None:
+        self.root = settings.project_root.resolve()
+        roots = {(self.root / src).resolve() for src in settings.src}
+        roots.add(self.root)
+        # Deepest first: a file's primary name is relative to the innermost root holding it.
+        self.roots = sorted(roots, key=lambda p: len(p.parts), reverse=True)
+        self.layer_map: LayerMap = settings.layer_map()
+        self.cwd = (cwd or Path.cwd()).resolve()
+        self._root_prefixes = [_prefix(root) for root in self.roots]
+        self._cwd_prefix = _prefix(self.cwd)
+
+    def display_path(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.cwd).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def _dotted(self, relative: Path) -> str:
+        parts = list(relative.with_suffix("").parts)
+        if parts and parts[-1] == "__init__":
+            parts.pop()
+        return ".".join(parts)
+
+    def task_for(self, path: Path) -> FileTask:
+        """The unit of work for one file (absolute path)."""
+        if _POSIX:
+            return self._task_for_posix(path)
+        names: list[str] = []
+        layer_path: str | None = None
+        for root in self.roots:
+            try:
+                relative = path.relative_to(root)
+            except ValueError:
+                continue
+            if layer_path is None:
+                layer_path = relative.as_posix()
+            dotted = self._dotted(relative)
+            if dotted and dotted not in names:
+                names.append(dotted)
+        if layer_path is None:  # outside the project: name it below its own folder
+            layer_path = path.name
+            names.append(self._dotted(Path(path.name)) or path.stem)
+        layer = self.layer_map.layer_of(layer_path)
+        return FileTask(
+            path=os.fspath(path),
+            display_path=self.display_path(path),
+            module=names[0] if names else path.stem,
+            aliases=tuple(names[1:]),
+            is_package=path.name in ("__init__.py", "__init__.pyi"),
+            layer=layer,
+            held=self.layer_map.is_held(layer),
+        )
+
+    def _task_for_posix(self, path: Path) -> FileTask:
+        """`task_for` with string operations (a run names every file of the project): on
+        POSIX, `relative_to` of these absolute, normalised paths is a prefix test."""
+        text = str(path)
+        names: list[str] = []
+        layer_path: str | None = None
+        for prefix in self._root_prefixes:
+            if not text.startswith(prefix):
+                continue
+            relative = text[len(prefix) :]
+            if layer_path is None:
+                layer_path = relative
+            dotted = _dotted_posix(relative)
+            if dotted and dotted not in names:
+                names.append(dotted)
+        name = path.name
+        if layer_path is None:  # outside the project: name it below its own folder
+            layer_path = name
+            names.append(_dotted_posix(name) or path.stem)
+        layer = self.layer_map.layer_of(layer_path)
+        display = text[len(self._cwd_prefix) :] if text.startswith(self._cwd_prefix) else text
+        return FileTask(
+            path=text,
+            display_path=display,
+            module=names[0] if names else path.stem,
+            aliases=tuple(names[1:]),
+            is_package=name in ("__init__.py", "__init__.pyi"),
+            layer=layer,
+            held=self.layer_map.is_held(layer),
+        )
+
+    def relative_to_root(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()

@@ -1,0 +1,196 @@
+"""What a called name is in the project: where it is defined and what it returns.
+
+Rules see a call site (`user_repo.get(db, id)`, `repo.list()` on a parameter annotated
+`UserRepository`, `Orders(db)`) and record the callee's qualified name; after every file was
+read, these helpers follow re-exports, module-level instances (`user_repo = UserRepository()`)
+and `Annotated[...]` aliases to the function or method that runs, and read its return
+annotation from the facts of the module defining it.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from layercheck.domain.facts import ModuleFacts
+
+if TYPE_CHECKING:
+    from layercheck.project.index import ProjectIndex
+
+_MAX_BASE_DEPTH = 8
+_TYPE_VAR_FACTORIES = ("typing.TypeVar", "typing_extensions.TypeVar")
+# Unannotated repository functions whose name says they return a number or a flag.
+_SCALAR_PREFIXES = ("count", "exists", "is_", "has_", "delete", "remove")
+
+
+@dataclass(frozen=True)
+class Callee:
+    """A project function, class or method that a call reaches.
+
+    `module` defines it; `key` is `f` for a function, `C` for a class (a constructor call),
+    `C.m` for a method of class `C`.
+    """
+
+    module: ModuleFacts
+    key: str
+
+    @property
+    def is_constructor(self) -> bool:
+        return "." not in self.key and self.key in self.module.classes
+
+
+def find_callee(index: ProjectIndex, qualname: str) -> Callee | None:
+    """The project definition a dotted call target reaches, if the project defines it."""
+    resolved = index.resolve(qualname)
+    module, name = resolved.module, resolved.name
+    if module is None or name is None:
+        return None
+    rest = _rest(index, resolved.qualname, module)
+    if rest is None:
+        return None
+    if name in module.functions and name not in module.classes:
+        return Callee(module, name) if not rest else None
+    if name in module.classes and not rest:
+        return Callee(module, name)
+    owner = class_of(index, module, name)
+    if owner is None or len(rest) != 1:
+        return None
+    owner_module, class_name = owner
+    return Callee(owner_module, f"{class_name}.{rest[0]}")
+
+
+def class_of(index: ProjectIndex, module: ModuleFacts, name: str) -> tuple[ModuleFacts, str] | None:
+    """The project class a module-level name stands for: the class itself, the class of a
+    module-level instance (`user_repo = UserRepository()`), or the class an annotation alias
+    names (`UserRepoDep = Annotated[UserRepository, Depends(...)]`)."""
+    if name in module.classes:
+        return module, name
+    target = module.instances.get(name) or module.extra.get("annotated", {}).get(name)
+    if target is None:
+        return None
+    found = index.class_fact(target)
+    if found is None:
+        return None
+    return found[0], found[1].name
+
+
+def instance_layer(index: ProjectIndex, qualname: str) -> str | None:
+    """The layer defining the class of an instance known by its annotation or constructor."""
+    resolved = index.resolve(qualname)
+    if resolved.module is None or resolved.name is None:
+        return None
+    if _rest(index, resolved.qualname, resolved.module):
+        return None
+    owner = class_of(index, resolved.module, resolved.name)
+    return owner[0].layer if owner is not None else None
+
+
+def is_repository_call(index: ProjectIndex, qualname: str, layer: str = "repository") -> bool:
+    """The `repository_call` condition of LC202: calling `qualname` runs repository code
+    (a function, a repository class or one of its methods), not just raises one of the
+    repository module's exceptions."""
+    if index.layer_of(qualname) != layer:
+        return False
+    found = index.class_fact(qualname)
+    return found is None or not _is_exception(index, found[0], found[1].name, 0)
+
+
+def _is_exception(index: ProjectIndex, module: ModuleFacts, class_name: str, depth: int) -> bool:
+    fact = module.classes.get(class_name)
+    if fact is None or depth >= _MAX_BASE_DEPTH:
+        return False
+    for base in fact.bases:
+        final = index.resolve(base).qualname
+        short = final.rsplit(".", 1)[-1]
+        if final.startswith("builtins.") and (short.endswith(("Exception", "Error")) or short == "Warning"):
+            return True
+        if short.endswith(("Exception", "Error")) and index.class_fact(final) is None:
+            return True  # a third-party exception base (`fastapi.HTTPException`)
+        parent = index.class_fact(final)
+        if parent is not None and _is_exception(index, parent[0], parent[1].name, depth + 1):
+            return True
+    return False
+
+
+def return_names(index: ProjectIndex, callee: Callee) -> list[str] | None:
+    """The names in the callee's return annotation; None when it has none (or is unknown)."""
+    return _method_returns(index, callee.module, callee.key, 0)
+
+
+def _method_returns(index: ProjectIndex, module: ModuleFacts, key: str, depth: int) -> list[str] | None:
+    returns = module.extra.get("returns", {})
+    if key in returns:
+        return list(returns[key])
+    class_name, _, method = key.partition(".")
+    fact = module.classes.get(class_name)
+    if not method or fact is None or depth >= _MAX_BASE_DEPTH:
+        return None
+    for base in fact.bases:  # an inherited method: `class UserRepo(BaseRepository[User])`
+        found = index.class_fact(base)
+        if found is not None:
+            inherited = _method_returns(index, found[0], f"{found[1].name}.{method}", depth + 1)
+            if inherited is not None:
+                return inherited
+    return None
+
+
+def returns_orm_from_repository(index: ProjectIndex, qualname: str, layer: str = "repository") -> bool:
+    """Whether calling `qualname` runs a repository function that returns ORM instances.
+
+    The callee must be defined in the repository layer. Its return annotation decides: an
+    ORM class anywhere in it, or a type variable (a generic repository's `ModelT`), counts;
+    an annotation naming only other types (`int`, `bool`, a schema) does not. Without an
+    annotation the guide's contract is assumed: repositories return ORM instances, except
+    functions named for a number or a flag (`count_*`, `exists*`, `is_*`, `has_*`,
+    `delete*`, `remove*`).
+    """
+    callee = find_callee(index, qualname)
+    if callee is None or callee.module.layer != layer or callee.is_constructor:
+        return False
+    names = return_names(index, callee)
+    if names is None:
+        return not callee.key.rsplit(".", 1)[-1].startswith(_SCALAR_PREFIXES)
+    return any(index.is_orm_model(name) or _is_type_variable(index, name) for name in names)
+
+
+def _is_type_variable(index: ProjectIndex, qualname: str) -> bool:
+    if qualname.startswith("builtins."):
+        # An unbound name that is no builtin: a PEP 695 type parameter (`class Repo[T]`).
+        return not hasattr(builtins, qualname.split(".", 1)[1])
+    resolved = index.resolve(qualname)
+    if resolved.module is None or resolved.name is None:
+        return False
+    return resolved.module.instances.get(resolved.name, "") in _TYPE_VAR_FACTORIES
+
+
+def _rest(index: ProjectIndex, qualname: str, module: ModuleFacts) -> list[str] | None:
+    """The dotted parts after the module and the name: `["get"]` in `pkg.mod.repo.get`."""
+    parts = qualname.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        if index.find_module(".".join(parts[:cut])) is module:
+            return parts[cut + 1 :]
+    return None
+
+
+def returns_unmapped_orm(index: ProjectIndex, tags: tuple[str, ...]) -> bool:
+    """The `unmapped_orm_return` condition of LC301: a returned value is an ORM instance.
+
+    Tags are `call:<callee>` (the value came from that call), `orm:<class>` (from that
+    constructor) and `annotation:<class>` (a class the function's return annotation names).
+    It holds when some value is ORM and the annotation names no ORM class: an ORM return
+    annotation is reported on its own, once.
+    """
+    values: list[tuple[str, str]] = []
+    for tag in tags:
+        kind, _, qualname = tag.partition(":")
+        if kind == "annotation":
+            if index.is_orm_model(qualname):
+                return False
+        else:
+            values.append((kind, qualname))
+    return any(
+        (kind == "call" and returns_orm_from_repository(index, qualname))
+        or (kind == "orm" and index.is_orm_model(qualname))
+        for kind, qualname in values
+    )

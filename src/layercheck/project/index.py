@@ -1,0 +1,388 @@
+"""Project-wide facts: the join of every module's facts, asked questions by rules.
+
+Built once per run from all modules of the project (cached per file), whatever subset of
+files is being checked. It never imports the analysed code: everything comes from
+`ModuleFacts` extracted statically.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+from layercheck.domain.diagnostics import Condition
+from layercheck.domain.facts import ClassFact, ModuleFacts
+from layercheck.domain.vocabulary import SESSION_TYPES, SETTINGS_BASES
+from layercheck.project import callees, lineage
+
+ORM_ROOT_BASES = frozenset(
+    {
+        "sqlalchemy.orm.DeclarativeBase",
+        "sqlalchemy.orm.DeclarativeBaseNoMeta",
+        "sqlalchemy.orm.decl_api.DeclarativeBase",
+        "sqlalchemy.orm.decl_api.DeclarativeBaseNoMeta",
+        "sqlalchemy.orm.MappedAsDataclass",
+    }
+)
+ORM_BASE_FACTORIES = frozenset(
+    {
+        "sqlalchemy.orm.declarative_base",
+        "sqlalchemy.ext.declarative.declarative_base",
+        "sqlalchemy.orm.decl_api.declarative_base",
+        "sqlalchemy.orm.registry.generate_base",
+    }
+)
+SQLMODEL_BASE = "sqlmodel.SQLModel"
+PYDANTIC_BASES = frozenset(
+    {
+        "pydantic.BaseModel",
+        "pydantic.main.BaseModel",
+        "pydantic.RootModel",
+        "pydantic.root_model.RootModel",
+        "pydantic.v1.BaseModel",
+        "pydantic.generics.GenericModel",
+        # A settings class is a BaseModel too (its `class Config:` is v1 style as well).
+        *SETTINGS_BASES,
+    }
+)
+_MAX_HOPS = 25
+# Top-level names that always mean the standard library or a well-known package, never a
+# project module's tail (`logging.getLogger` must not resolve into `app.logging`).
+_FOREIGN_TOPS = frozenset(sys.stdlib_module_names) | frozenset(
+    {"sqlalchemy", "sqlmodel", "fastapi", "starlette", "pydantic", "pydantic_settings", "structlog", "alembic"}
+)
+
+
+@dataclass(frozen=True)
+class WholeProjectFact:
+    """What a module needs to count for a question about every module (see below)."""
+
+    # Byte strings its source must contain, else it cannot have the fact: all of the strings
+    # of one of these alternatives. Narrow alternatives spare a partial run from reading
+    # every file that merely mentions `Exception`.
+    markers: tuple[tuple[bytes, ...], ...]
+    # Modules of these layers never count.
+    ignored_layers: frozenset[str] = frozenset()
+
+    def could_hold(self, contains: Callable[[bytes], bool]) -> bool:
+        """Whether a source for which `contains(marker)` tells the markers present could
+        have the fact."""
+        return any(all(contains(marker) for marker in alternative) for alternative in self.markers)
+
+
+# Layers whose exception handlers do not count for the application (LC803).
+HANDLER_IGNORED_LAYERS = frozenset({"tests", "migrations"})
+# What `engine/app_facts.py` recognises as a handler for every error, by the bytes each form
+# needs: a handler method or `exception_handlers` mapping, a subscript assignment to a
+# `...handler...` mapping keyed by `Exception` or 500, or an HTTP middleware that catches
+# `Exception` (`dispatch(request, call_next)`, ASGI `__call__(scope, ...)`, `@app.middleware`).
+_HANDLER_MARKERS: tuple[tuple[bytes, ...], ...] = (
+    (b"xception_handler",),
+    (b"XCEPTION_HANDLER",),
+    *((mapping, key) for mapping in (b"andler", b"ANDLER") for key in (b"Exception", b"500")),
+    (b"Exception", b"call_next"),
+    (b"Exception", b"__call__", b"scope"),
+    (b"Exception", b"dispatch", b"scope"),
+    (b"Exception", b"middleware"),
+)
+# Condition kinds that ask about every module of the project ("does some module ..."), not
+# about the modules a name leads to. Each holds as soon as one module has the fact, so a run
+# that read part of the project (`reach.py`) knows when its answer is final; otherwise it
+# also reads the modules that could have the fact.
+WHOLE_PROJECT_KINDS: dict[str, WholeProjectFact] = {
+    "project_uses_structlog": WholeProjectFact(((b"structlog",),)),
+    "global_exception_handler": WholeProjectFact(_HANDLER_MARKERS, HANDLER_IGNORED_LAYERS),
+}
+# Every marker, in a fixed order: the cache notes which of them each file contains (bit i
+# for MARKERS[i]) when it hashes the file, so a run need not read the file again to know.
+MARKERS: tuple[bytes, ...] = tuple(
+    sorted({m for fact in WHOLE_PROJECT_KINDS.values() for alternative in fact.markers for m in alternative})
+)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Where a dotted name ends up after following re-exports.
+
+    `module` is the project module reached (None for an external name); `name` the symbol
+    defined there (None when the dotted name is the module itself); `qualname` the final
+    fully qualified name.
+    """
+
+    qualname: str
+    module: ModuleFacts | None
+    name: str | None
+
+
+class ProjectIndex:
+    """Answers cross-module questions about the project."""
+
+    def __init__(
+        self,
+        modules: Iterable[ModuleFacts],
+        logger_factories: Iterable[str] = (),
+        extra_session_types: Iterable[str] = (),
+        unread_modules: Iterable[str] = (),
+    ) -> None:
+        self.modules: dict[str, ModuleFacts] = {}
+        self.by_path: dict[str, ModuleFacts] = {}
+        for facts in modules:
+            self.by_path[facts.path] = facts
+            for name in (facts.module, *facts.aliases):
+                self.modules.setdefault(name, facts)
+        # Tail spellings (`app.models.user` for `backend.app.models.user`) for projects whose
+        # imports start below the folder the index was rooted at; ambiguous tails are dropped.
+        # Project modules a run did not read (nothing it checks can reach them, see
+        # `reach.py`) still make a tail ambiguous, so the answers match a full read.
+        named: dict[str, ModuleFacts | None] = {**dict.fromkeys(unread_modules), **self.modules}
+        tails: dict[str, ModuleFacts | None] = {}
+        ambiguous: set[str] = set()
+        for name, claimant in named.items():
+            parts = name.split(".")
+            for start in range(1, len(parts)):
+                tail = ".".join(parts[start:])
+                if tail in named or tail in ambiguous or parts[start] in _FOREIGN_TOPS:
+                    continue
+                if tail in tails and (tails[tail] is not claimant or claimant is None):
+                    ambiguous.add(tail)
+                    del tails[tail]
+                else:
+                    tails[tail] = claimant
+        self._tails = {tail: facts for tail, facts in tails.items() if facts is not None}
+        self.logger_factories = frozenset(logger_factories)
+        self.extra_session_types = frozenset(extra_session_types)
+        self.resolve = lru_cache(maxsize=None)(self._resolve)  # type: ignore[method-assign]
+        self.is_orm_model = lru_cache(maxsize=None)(self._is_orm_model)  # type: ignore[method-assign]
+        self._lineage_cache: dict[str, str | None] = {}
+
+    # ----- name resolution -------------------------------------------------------------------
+
+    def find_module(self, dotted: str) -> ModuleFacts | None:
+        return self.modules.get(dotted) or self._tails.get(dotted)
+
+    def _split(self, qualname: str) -> tuple[ModuleFacts, list[str]] | None:
+        parts = qualname.split(".")
+        for cut in range(len(parts), 0, -1):
+            facts = self.find_module(".".join(parts[:cut]))
+            if facts is not None:
+                return facts, parts[cut:]
+        return None
+
+    def _resolve(self, qualname: str) -> Resolved:
+        current = qualname
+        for _ in range(_MAX_HOPS):
+            split = self._split(current)
+            if split is None:
+                return Resolved(current, None, None)
+            facts, rest = split
+            if not rest:
+                return Resolved(current, facts, None)
+            first = rest[0]
+            if (
+                first in facts.classes
+                or first in facts.functions
+                or first in facts.loggers
+                or first in facts.instances
+            ):
+                return Resolved(current, facts, first)
+            target = facts.bindings.get(first)
+            if target is None or target == current:
+                return Resolved(current, facts, first)
+            current = ".".join([target, *rest[1:]])
+        return Resolved(current, None, None)
+
+    def layer_of(self, qualname: str) -> str | None:
+        """The layer of the module defining `qualname` (None outside the project)."""
+        resolved = self.resolve(qualname)
+        return resolved.module.layer if resolved.module is not None else None
+
+    def class_fact(self, qualname: str) -> tuple[ModuleFacts, ClassFact] | None:
+        resolved = self.resolve(qualname)
+        if resolved.module is None or resolved.name is None:
+            return None
+        fact = resolved.module.classes.get(resolved.name)
+        return (resolved.module, fact) if fact is not None else None
+
+    # ----- class kinds -------------------------------------------------------------------
+
+    def _base_kind(self, module: ModuleFacts, fact: ClassFact, seen: frozenset[str]) -> str | None:
+        """"orm", "sqlmodel" or "pydantic": the family a class descends from, if any."""
+        key = f"{module.path}:{fact.name}"
+        if key in self._lineage_cache:
+            return self._lineage_cache[key]
+        kind: str | None = None
+        for base in fact.bases:
+            resolved = self.resolve(base)
+            final = resolved.qualname
+            if final in ORM_ROOT_BASES:
+                kind = "orm"
+            elif final == SQLMODEL_BASE:
+                kind = kind or "sqlmodel"
+            elif final in PYDANTIC_BASES:
+                kind = kind or "pydantic"
+            elif resolved.module is not None and resolved.name is not None:
+                if resolved.module.instances.get(resolved.name) in ORM_BASE_FACTORIES:
+                    kind = "orm"
+                else:
+                    parent = resolved.module.classes.get(resolved.name)
+                    parent_key = f"{resolved.module.path}:{resolved.name}"
+                    if parent is not None and parent_key not in seen:
+                        inherited = self._base_kind(resolved.module, parent, seen | {key})
+                        if inherited == "orm" or (inherited and kind is None):
+                            kind = inherited
+                        if parent.true_keywords and "table" in parent.true_keywords and inherited == "sqlmodel":
+                            kind = "orm"
+            if kind == "orm":
+                break
+        self._lineage_cache[key] = kind
+        return kind
+
+    def _is_orm_model(self, qualname: str) -> bool:
+        found = self.class_fact(qualname)
+        if found is None:
+            return False
+        module, fact = found
+        if fact.is_abstract:
+            return False
+        kind = self._base_kind(module, fact, frozenset())
+        if kind == "sqlmodel":
+            return "table" in fact.true_keywords
+        if kind == "orm":
+            # `class Base(DeclarativeBase)` is the declarative base, not a mapped model.
+            declares_base = any(self.resolve(b).qualname in ORM_ROOT_BASES for b in fact.bases)
+            return fact.has_tablename or not declares_base
+        return fact.has_tablename and kind is None and bool(fact.bases)
+
+    def is_pydantic_model(self, qualname: str) -> bool:
+        found = self.class_fact(qualname)
+        if found is None:
+            return self.resolve(qualname).qualname in PYDANTIC_BASES
+        module, fact = found
+        kind = self._base_kind(module, fact, frozenset())
+        return kind == "pydantic" or (kind == "sqlmodel" and "table" not in fact.true_keywords)
+
+    # ----- values ----------------------------------------------------------------------------
+
+    def logger_flavour(self, qualname: str) -> str | None:
+        """"structlog"/"stdlib" when `qualname` (or `factory()`) is a project logger."""
+        if qualname.endswith("()"):
+            factory = qualname[:-2]
+            if factory in self.logger_factories:
+                return "structlog"
+            resolved = self.resolve(factory)
+            if resolved.qualname in self.logger_factories:
+                return "structlog"
+            if resolved.module is not None and resolved.name is not None:
+                return resolved.module.logger_factories.get(resolved.name)
+            return None
+        resolved = self.resolve(qualname)
+        if resolved.module is not None and resolved.name is not None:
+            return resolved.module.loggers.get(resolved.name)
+        return None
+
+    def is_session_type(self, qualname: str) -> bool:
+        final = self.resolve(qualname).qualname
+        return final in SESSION_TYPES or final in self.extra_session_types
+
+    def is_session_annotation(self, qualname: str) -> bool:
+        """A session type, or a project alias such as `SessionDep = Annotated[AsyncSession, ...]`."""
+        if self.is_session_type(qualname):
+            return True
+        resolved = self.resolve(qualname)
+        if resolved.module is not None and resolved.name is not None:
+            inner = resolved.module.extra.get("annotated", {}).get(resolved.name)
+            if inner is not None:
+                return self.is_session_type(inner)
+        return False
+
+    def is_in_layer(self, qualname: str, layer: str) -> bool:
+        return self.layer_of(qualname) == layer
+
+    @cached_property
+    def uses_async_sqlalchemy(self) -> bool:
+        """Whether some module imports SQLAlchemy's (or SQLModel's) asyncio extension."""
+        return any(
+            imp.target.startswith(("sqlalchemy.ext.asyncio", "sqlmodel.ext.asyncio"))
+            for facts in self.by_path.values()
+            for imp in facts.imports
+        )
+
+    def uses_structlog(self) -> bool:
+        return self._uses_structlog
+
+    # Asked once per candidate (every log call of a project): computed once per index.
+    @cached_property
+    def _uses_structlog(self) -> bool:
+        return any(
+            imp.target == "structlog" or imp.target.startswith("structlog.")
+            for facts in self.by_path.values()
+            for imp in facts.imports
+        )
+
+    def has_global_exception_handler(self) -> bool:
+        """Some module (not a test) registers a handler for `Exception` on an app."""
+        return self._has_global_exception_handler
+
+    @cached_property
+    def _has_global_exception_handler(self) -> bool:
+        return any(
+            facts.extra.get("global_exception_handler") and facts.layer not in HANDLER_IGNORED_LAYERS
+            for facts in self.by_path.values()
+        )
+
+    # ----- conditions --------------------------------------------------------------------
+
+    def settles(self, condition: Condition) -> bool:
+        """Whether this index, built from part of the project, answers `condition` as the
+        whole project would. A name's answer comes from the modules on its way, which a run
+        always reads; a kind in `WHOLE_PROJECT_KINDS` asks whether some module anywhere has
+        a fact, which only a module found to have it settles."""
+        if condition.kind not in WHOLE_PROJECT_KINDS:
+            return True
+        return self.holds(Condition(condition.kind, condition.names))
+
+    def holds(self, condition: Condition) -> bool:
+        """Whether a candidate finding's condition is true of this project."""
+        kind = condition.kind
+        names = condition.names
+        if kind == "orm_model":
+            result = any(self.is_orm_model(name) for name in names)
+        elif kind == "pydantic_model":
+            result = any(self.is_pydantic_model(name) for name in names)
+        elif kind == "logger":
+            result = any(self.logger_flavour(name) for name in names)
+        elif kind in ("structlog_logger", "stdlib_logger"):
+            flavour = kind.split("_", 1)[0]
+            result = any(self.logger_flavour(name) == flavour for name in names)
+        elif kind == "session_type":
+            result = any(self.is_session_type(name) for name in names)
+        elif kind == "session_annotation":
+            result = any(self.is_session_annotation(name) for name in names)
+        elif kind.startswith("layer:"):
+            layer = kind.split(":", 1)[1]
+            result = any(self.is_in_layer(name, layer) for name in names)
+        elif kind == "project_uses_structlog":
+            result = self.uses_structlog()
+        elif kind == "project_uses_async_sqlalchemy":
+            result = self.uses_async_sqlalchemy
+        elif kind == "settings_model":
+            result = any(lineage.is_settings_model(self, name) for name in names)
+        elif kind.startswith("config_unset:"):
+            key = kind.split(":", 1)[1]
+            result = any(self.is_pydantic_model(n) and lineage.config_unset(self, n, key) for n in names)
+        elif kind == "project_class":
+            result = any(lineage.is_project_class(self, name) for name in names)
+        elif kind.startswith("instance_layer:"):
+            layer = kind.split(":", 1)[1]
+            result = any(callees.instance_layer(self, name) == layer for name in names)
+        elif kind == "repository_call":
+            result = any(callees.is_repository_call(self, name) for name in names)
+        elif kind == "unmapped_orm_return":
+            result = callees.returns_unmapped_orm(self, names)
+        elif kind == "global_exception_handler":
+            result = self.has_global_exception_handler()
+        else:
+            raise ValueError(f"unknown condition kind {kind!r}")
+        return not result if condition.negate else result

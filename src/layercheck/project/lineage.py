@@ -1,0 +1,90 @@
+"""Questions about a class and its bases across modules: is it a settings class, does some
+class of its lineage set a Pydantic config key, is it defined in the project at all.
+
+Only facts are read (no libcst); a base outside the project that is not a known root
+(`pydantic.BaseModel`, `typing.Generic`...) may do anything, so answers that would produce a
+finding stay false when such a base is met.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from layercheck.domain.facts import ClassFact, ModuleFacts
+from layercheck.domain.vocabulary import SETTINGS_BASES, UNKNOWN_CONFIG
+
+if TYPE_CHECKING:
+    from layercheck.project.index import ProjectIndex
+
+# Bases from these modules add no Pydantic configuration.
+_NEUTRAL_MODULES = ("typing", "typing_extensions", "abc", "collections", "enum", "builtins")
+_MAX_DEPTH = 12
+
+
+def _parents(index: ProjectIndex, fact: ClassFact) -> list[tuple[str, tuple[ModuleFacts, ClassFact] | None]]:
+    """Each base's final qualified name, with its class facts when the project defines it."""
+    parents = []
+    for base in fact.bases:
+        resolved = index.resolve(base)
+        found = None
+        if resolved.module is not None and resolved.name is not None:
+            parent = resolved.module.classes.get(resolved.name)
+            if parent is not None:
+                found = (resolved.module, parent)
+        parents.append((resolved.qualname, found))
+    return parents
+
+
+def is_settings_model(index: ProjectIndex, qualname: str) -> bool:
+    """A subclass (at any depth) of pydantic-settings' `BaseSettings`."""
+    if index.resolve(qualname).qualname in SETTINGS_BASES:
+        return True
+    found = index.class_fact(qualname)
+    return found is not None and _descends_from_settings(index, found[1], 0)
+
+
+def _descends_from_settings(index: ProjectIndex, fact: ClassFact, depth: int) -> bool:
+    if depth > _MAX_DEPTH:
+        return False
+    for qualname, found in _parents(index, fact):
+        if qualname in SETTINGS_BASES:
+            return True
+        if found is not None and found[1] is not fact and _descends_from_settings(index, found[1], depth + 1):
+            return True
+    return False
+
+
+def config_unset(index: ProjectIndex, qualname: str, key: str) -> bool:
+    """No class of the lineage of `qualname` sets the Pydantic config `key` (v2 spelling).
+
+    False as soon as a class sets it (to any value), sets its config in a way that cannot be
+    read, or has a base outside the project that might set it (SQLModel sets
+    `from_attributes=True` itself, for one).
+    """
+    found = index.class_fact(qualname)
+    if found is None:
+        return False
+    return _unset(index, found[0], found[1], key, 0)
+
+
+def _unset(index: ProjectIndex, module: ModuleFacts, fact: ClassFact, key: str, depth: int) -> bool:
+    if depth > _MAX_DEPTH:
+        return False
+    keys = module.extra.get("config_keys", {}).get(fact.name, ())
+    if key in keys or UNKNOWN_CONFIG in keys:
+        return False
+    for qualname, found in _parents(index, fact):
+        if found is None:
+            if qualname in SETTINGS_BASES or index.is_pydantic_model(qualname):
+                continue
+            if qualname.split(".", 1)[0] in _NEUTRAL_MODULES:
+                continue
+            return False
+        if found[1] is fact or not _unset(index, found[0], found[1], key, depth + 1):
+            return False
+    return True
+
+
+def is_project_class(index: ProjectIndex, qualname: str) -> bool:
+    """A class defined in one of the project's modules (not a library's)."""
+    return index.class_fact(qualname) is not None

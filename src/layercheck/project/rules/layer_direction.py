@@ -1,0 +1,48 @@
+"""LC103 import-against-layer-direction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from layercheck.domain.diagnostics import Diagnostic
+from layercheck.domain.facts import ModuleFacts
+from layercheck.domain.layers import ENTRYPOINT_LAYERS
+from layercheck.project.rules.base import ProjectRule, short
+
+# Pairs that a more specific rule reports instead (LC102, LC104, LC504).
+_REPORTED_ELSEWHERE = {
+    **{(layer, "repository"): "LC102" for layer in ENTRYPOINT_LAYERS},
+    ("api", "model"): "LC104",
+    ("schema", "model"): "LC504",
+}
+
+
+class ImportAgainstLayerDirection(ProjectRule):
+    """Flags an import that goes against the direction of the layers (a repository
+    importing a service, a model importing a schema, a service importing a router...).
+
+    Each layer may import only the layers below it (see `layercheck layers`); an upward
+    import couples the lower layer to its callers and soon makes an import cycle.
+    """
+
+    code = "LC103"
+
+    def check(self, module: ModuleFacts) -> Iterator[Diagnostic]:
+        importer = module.layer
+        if not self.layer_map.is_held(importer):
+            return
+        assert importer is not None
+        allowed = self.layer_map.by_name[importer].may_import
+        for item in self.contract_imports(module):
+            imported = self.index.layer_of(item.target)
+            if imported is None or self.layer_map.may_import(importer, imported):
+                continue
+            if (importer, imported) in _REPORTED_ELSEWHERE:
+                continue
+            may = ", ".join(allowed) if allowed else "no other layer"
+            yield self.finding(
+                module,
+                item.span,  # type: ignore[arg-type]
+                f"`{short(item.target)}` ({imported} layer) imported in the {importer} layer, "
+                f"against the layer direction ({importer} may import: {may})",
+            )

@@ -1,0 +1,45 @@
+"""LC104 router-imports-orm-or-query-builder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from layercheck.domain.diagnostics import Diagnostic
+from layercheck.domain.facts import ModuleFacts
+from layercheck.domain.vocabulary import is_query_builder
+from layercheck.project.rules.base import ProjectRule, short
+
+
+class RouterImportsOrmOrQueryBuilder(ProjectRule):
+    """Flags a router importing ORM models (classes mapped by SQLAlchemy or SQLModel, or a
+    models module) or sqlalchemy query builders.
+
+    Routers speak Pydantic schemas in and out and leave queries to repositories (backend
+    guide, step 3); an ORM model or `select` in a router is the first step to SQL there.
+    """
+
+    code = "LC104"
+    layers = frozenset({"api"})
+
+    def check(self, module: ModuleFacts) -> Iterator[Diagnostic]:
+        builders = self.options["query-builders"]
+        for item in self.contract_imports(module):
+            target = item.target
+            if not item.is_module and is_query_builder(target, builders):
+                message = f"`{short(target)}` (a sqlalchemy query builder) imported in a router"
+            elif self.index.is_orm_model(target):
+                message = f"ORM model `{short(target)}` imported in a router; use a schema"
+            elif self._is_model_module(target):
+                message = f"ORM models module `{short(target)}` imported in a router; use schemas"
+            else:
+                continue
+            yield self.finding(module, item.span, message)  # type: ignore[arg-type]
+
+    def _is_model_module(self, target: str) -> bool:
+        """`from app import models`: the module itself, not a name defined in it.
+
+        A symbol imported from a `models.py` is reported only when it is an ORM class:
+        such files often hold Pydantic schemas and enums too.
+        """
+        resolved = self.index.resolve(target)
+        return resolved.module is not None and resolved.name is None and resolved.module.layer == "model"

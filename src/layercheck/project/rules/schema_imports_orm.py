@@ -1,0 +1,44 @@
+"""LC504 schema-imports-orm: a schema module imports ORM models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from layercheck.domain.diagnostics import Diagnostic
+from layercheck.domain.facts import ModuleFacts
+from layercheck.project.rules.base import ProjectRule, short
+
+
+class SchemaImportsOrm(ProjectRule):
+    """Flags a schema module importing an ORM model class (decided across modules, through
+    re-exports), or importing a module that defines ORM models.
+
+    Schemas describe what crosses the API boundary; the ORM object reaches a schema at
+    runtime through `model_validate(orm)` with `from_attributes=True`, never through an
+    import. A schema that imports a model drags SQLAlchemy into every client of the schema
+    and soon makes an import cycle with the models. Other names of the model layer (an
+    enum or a constant defined next to the tables) are not ORM models and are not flagged
+    here.
+    """
+
+    code = "LC504"
+    layers = frozenset({"schema"})
+
+    def check(self, module: ModuleFacts) -> Iterator[Diagnostic]:
+        for item in self.contract_imports(module):
+            target = item.target
+            if self.index.is_orm_model(target):
+                message = f"ORM model `{short(target)}` imported in a schema module; schemas import only schemas"
+            elif self._orm_module(target):
+                message = f"ORM model module `{short(target)}` imported in a schema module; import schemas only"
+            else:
+                continue
+            yield self.finding(module, item.span, message)  # type: ignore[arg-type]
+
+    def _orm_module(self, target: str) -> bool:
+        """`target` is a project module (not a name in one) that defines ORM models."""
+        resolved = self.index.resolve(target)
+        defining = resolved.module
+        if defining is None or resolved.name is not None:
+            return False
+        return any(self.index.is_orm_model(f"{defining.module}.{name}") for name in defining.classes)
