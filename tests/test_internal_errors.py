@@ -11,6 +11,7 @@ import pytest
 from conftest import run_layercheck, write_project
 
 import layercheck.infrastructure.runner
+import layercheck.infrastructure.worker
 from layercheck.rules.print_in_server_code import PrintInServerCode
 from layercheck.rules.sql_in_router import SqlInRouter
 
@@ -67,7 +68,7 @@ def test_a_worker_that_dies_costs_only_its_file(tmp_path: Path, monkeypatch: pyt
     files = {f"app/api/route_{number}.py": ROUTER for number in range(count)}
     files["app/api/doomed.py"] = ROUTER
     root = write_project(tmp_path / "proj", files)
-    check_task = layercheck.infrastructure.runner._check_task
+    check_task = layercheck.infrastructure.worker.check_task
     parent = os.getpid()
 
     def dies_on_doomed(task: Any) -> Any:
@@ -76,8 +77,8 @@ def test_a_worker_that_dies_costs_only_its_file(tmp_path: Path, monkeypatch: pyt
         return check_task(task)
 
     # Workers are forked after the patch, so they run it (the pool pickles the function by name).
-    dies_on_doomed.__module__, dies_on_doomed.__qualname__ = "layercheck.infrastructure.runner", "_check_task"
-    monkeypatch.setattr(layercheck.infrastructure.runner, "_check_task", dies_on_doomed)
+    dies_on_doomed.__module__, dies_on_doomed.__qualname__ = "layercheck.infrastructure.worker", "check_task"
+    monkeypatch.setattr(layercheck.infrastructure.worker, "check_task", dies_on_doomed)
     run = run_layercheck(["--no-cache", "--output-format", "concise", "-j", "2", "."], root)
     assert run.exit_code == 2
     lines = run.output.splitlines()

@@ -292,7 +292,7 @@ def show_layers(paths: tuple[Path, ...], config: Path | None) -> None:
     "--modules",
     multiple=True,
     metavar="LAYER[,LAYER]",
-    help="Module-level graph: the imports of one layer, or between two layers.",
+    help="Module-level graph: the imports of one layer, between two layers, or `all` of them.",
 )
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False), help="Use this config file.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
@@ -314,7 +314,7 @@ def graph_command(
     if len(layers) > 2:
         _fail("`--modules` takes one layer or a pair of layers")
     for layer in layers:
-        if layer not in known:
+        if layer not in known and layers != ("all",):
             _fail(f"unknown layer `{layer}` in `--modules` (known: {', '.join(known)})")
     result = run_check(targets, settings, CheckOptions(use_cache=not no_cache, need_records=True))
     click.echo(render(project_graph(result.records, result.checked, settings, layers), output_format), nl=False)

@@ -121,6 +121,10 @@ def layer_graph(
     return graph
 
 
+# `--modules all`: the module graph of the whole project.
+ALL_LAYERS = "all"
+
+
 def module_graph(
     importers: Iterable[ModuleFacts],
     index: ProjectIndex,
@@ -128,13 +132,16 @@ def module_graph(
     layers: tuple[str, ...],
     allow_type_checking: bool = False,
 ) -> Graph:
-    """Module-level edges: the imports one layer's modules make (one layer given), or the
-    imports between two layers, both ways (two given)."""
+    """Module-level edges: the imports one layer's modules make (one layer given), the
+    imports between two layers, both ways (two given), or every import between layered
+    modules (`ALL_LAYERS`: what a cycle check reads)."""
     graph = Graph("modules")
     chosen = set(layers)
     for found in _imports(importers, index, layer_map, allow_type_checking):
         source, target = found.importer, found.imported
-        if len(layers) == 1 and source.layer not in chosen:
+        if layers == (ALL_LAYERS,):
+            pass
+        elif len(layers) == 1 and source.layer not in chosen:
             continue
         if len(layers) == 2 and ({source.layer, target.layer} != chosen or source.layer == target.layer):
             continue

@@ -100,13 +100,13 @@ def _serve(tasks_read: int, results_write: int) -> None:
         _preload()
         with os.fdopen(tasks_read, "rb") as source:
             settings, verbose, tasks = pickle.load(source)
-        from layercheck.infrastructure.runner import _check_task, _init_worker
+        from layercheck.infrastructure.worker import check_task, init_worker
 
-        _init_worker(settings, verbose)
+        init_worker(settings, verbose)
         with os.fdopen(results_write, "wb") as sink:
             pickle.dump(len(tasks), sink)
             for task in tasks:
-                pickle.dump(_check_task(task), sink, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(check_task(task), sink, protocol=pickle.HIGHEST_PROTOCOL)
                 sink.flush()
         code = 0
     except BaseException:  # noqa: BLE001  (the parent sees the missing results)

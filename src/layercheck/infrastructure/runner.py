@@ -18,7 +18,8 @@ from layercheck.domain.diagnostics import FILE_START, Diagnostic
 from layercheck.domain.facts import ModuleFacts
 from layercheck.domain.records import FileRecord, FileTask
 from layercheck.domain.settings import Settings
-from layercheck.engine.source import SourceError, escapes, read_bytes, read_tree_file
+from layercheck.engine.source import SourceError, escapes, read_bytes
+from layercheck.infrastructure import worker
 from layercheck.infrastructure.cache import Cache, digest
 from layercheck.infrastructure.pool import MAX_FILES as MAX_CHILD_FILES
 from layercheck.infrastructure.pool import BrokenWorker, ForkedWorker
@@ -33,14 +34,6 @@ _POOL_MIN_BYTES = 256 * 1024
 _BATCH_MIN_BYTES = 32 * 1024
 _BATCH_MAX_BYTES = 256 * 1024
 _BATCH_MAX_FILES = 64
-
-_worker_settings: Settings | None = None
-_worker_verbose = False
-# A worker collects cyclic garbage (a few closures per file) after this many batches.
-_BATCHES_PER_COLLECTION = 16
-_batches_since_collection = 0
-# Real paths of the folders of the run's files (`escapes`), per process.
-_worker_folders: dict[str, str] = {}
 
 Progress = Callable[[int], None]
 
@@ -72,26 +65,6 @@ def file_digests(paths: Iterable[str], root: str, cache: Cache | None) -> dict[s
             data = _read_or_none(path)
             result[path] = digest(data) if data is not None else None
     return result
-
-
-def _init_worker(settings: Settings, verbose: bool) -> None:
-    global _worker_settings, _worker_verbose, _worker_folders
-    _worker_settings = settings
-    _worker_verbose = verbose
-    _worker_folders = {}
-
-
-def _check_task(task: FileTask) -> tuple[str, str | None, dict[str, Any]]:
-    """Run in a worker (or in-process): check one file, return its digest and record."""
-    from layercheck.engine.checker import check_bytes, unreadable
-
-    assert _worker_settings is not None
-    try:
-        data = read_tree_file(task.path, str(_worker_settings.project_root), _worker_folders)
-    except SourceError as error:
-        return task.path, None, unreadable(task, error).to_dict()  # LC001 says why
-    record = check_bytes(task, data, _worker_settings, _worker_verbose)
-    return task.path, digest(data), record.to_dict()
 
 
 def _crashed(task: FileTask, cause: str) -> FileRecord:
@@ -176,7 +149,7 @@ class Runner:
             self._executor = _pool(min(self.jobs, len(tasks)), self.settings, self.verbose)
         self._early.update((task.path, task) for task in tasks)
         self._early_batches.extend(
-            (batch, self._executor.submit(_check_batch, batch)) for batch in _batches(ordered, sizes, self.jobs)
+            (batch, self._executor.submit(worker.check_batch, batch)) for batch in _batches(ordered, sizes, self.jobs)
         )
 
     def close(self) -> None:
@@ -296,7 +269,7 @@ class Runner:
     def _check(
         self, tasks: list[FileTask], progress: Progress | None
     ) -> Iterable[tuple[str, str | None, dict[str, Any]]]:
-        _init_worker(self.settings, self.verbose)
+        worker.init_worker(self.settings, self.verbose)
         sizes = {task.path: _size(task.path) for task in tasks}
         ordered = sorted(tasks, key=lambda task: sizes[task.path], reverse=True)
         use_pool = self._executor is not None or (
@@ -306,10 +279,10 @@ class Runner:
             return
         if not use_pool:
             was_enabled = gc.isenabled()
-            gc.disable()  # as in workers, while parsing (`_init_pool_worker`)
+            gc.disable()  # as in workers, while parsing (`worker.init_pool_worker`)
             try:
                 for task in ordered:
-                    yield _check_task(task)
+                    yield worker.check_task(task)
                     if progress:
                         progress(1)
             finally:
@@ -328,7 +301,7 @@ class Runner:
         if self._executor is None:
             self._executor = _pool(self.jobs, self.settings, self.verbose)
         pool = self._executor
-        futures = {pool.submit(_check_batch, batch): batch for batch in _batches(tasks, sizes, self.jobs)}
+        futures = {pool.submit(worker.check_batch, batch): batch for batch in _batches(tasks, sizes, self.jobs)}
         for future in as_completed(futures):
             try:
                 results = future.result()
@@ -352,7 +325,7 @@ class Runner:
 
         try:
             with _pool(1, self.settings, self.verbose) as pool:
-                return pool.submit(_check_task, task).result()
+                return pool.submit(worker.check_task, task).result()
         except BrokenProcessPool as error:
             return task.path, None, _crashed(task, str(error) or "killed").to_dict()
 
@@ -369,35 +342,8 @@ def _pool(jobs: int, settings: Settings, verbose: bool) -> ProcessPoolExecutor:
     fork = "fork" in methods and threading.active_count() == 1
     context = multiprocessing.get_context("fork" if fork else "spawn")
     return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_init_pool_worker, initargs=(settings, verbose)
+        max_workers=jobs, mp_context=context, initializer=worker.init_pool_worker, initargs=(settings, verbose)
     )
-
-
-def _init_pool_worker(settings: Settings, verbose: bool) -> None:
-    _init_worker(settings, verbose)
-    try:  # import the engine and the rules once, before the first file arrives
-        from layercheck.engine.checker import rule_classes
-
-        rule_classes(settings.enabled_codes())
-    except Exception:  # noqa: S110  (a rule that cannot be imported is reported per file)
-        pass
-    # Parsing allocates millions of objects, which go with their file when it is done (a
-    # tree has no cycles, nor has the engine's hold on it): the cyclic garbage collector
-    # would only walk them again and again. It runs every few batches instead, over what
-    # is left (a few closures per file), never over what the worker inherited.
-    gc.freeze()
-    gc.disable()
-
-
-def _check_batch(tasks: list[FileTask]) -> list[tuple[str, str | None, dict[str, Any]]]:
-    """Run in a worker: check a few files, one result each."""
-    global _batches_since_collection
-    results = [_check_task(task) for task in tasks]
-    _batches_since_collection += 1
-    if _batches_since_collection >= _BATCHES_PER_COLLECTION:
-        gc.collect()
-        _batches_since_collection = 0
-    return results
 
 
 def _batches(tasks: list[FileTask], sizes: dict[str, int], jobs: int) -> list[list[FileTask]]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from layercheck.domain.facts import ModuleFacts
 
 if TYPE_CHECKING:
-    from layercheck.project.index import ProjectIndex
+    from layercheck.project.lookup import ProjectLookup
 
 _MAX_BASE_DEPTH = 8
 _TYPE_VAR_FACTORIES = ("typing.TypeVar", "typing_extensions.TypeVar")
@@ -40,7 +40,7 @@ class Callee:
         return "." not in self.key and self.key in self.module.classes
 
 
-def find_callee(index: ProjectIndex, qualname: str) -> Callee | None:
+def find_callee(index: ProjectLookup, qualname: str) -> Callee | None:
     """The project definition a dotted call target reaches, if the project defines it."""
     resolved = index.resolve(qualname)
     module, name = resolved.module, resolved.name
@@ -60,7 +60,7 @@ def find_callee(index: ProjectIndex, qualname: str) -> Callee | None:
     return Callee(owner_module, f"{class_name}.{rest[0]}")
 
 
-def class_of(index: ProjectIndex, module: ModuleFacts, name: str) -> tuple[ModuleFacts, str] | None:
+def class_of(index: ProjectLookup, module: ModuleFacts, name: str) -> tuple[ModuleFacts, str] | None:
     """The project class a module-level name stands for: the class itself, the class of a
     module-level instance (`user_repo = UserRepository()`), or the class an annotation alias
     names (`UserRepoDep = Annotated[UserRepository, Depends(...)]`)."""
@@ -75,7 +75,7 @@ def class_of(index: ProjectIndex, module: ModuleFacts, name: str) -> tuple[Modul
     return found[0], found[1].name
 
 
-def instance_layer(index: ProjectIndex, qualname: str) -> str | None:
+def instance_layer(index: ProjectLookup, qualname: str) -> str | None:
     """The layer defining the class of an instance known by its annotation or constructor."""
     resolved = index.resolve(qualname)
     if resolved.module is None or resolved.name is None:
@@ -86,7 +86,7 @@ def instance_layer(index: ProjectIndex, qualname: str) -> str | None:
     return owner[0].layer if owner is not None else None
 
 
-def is_repository_call(index: ProjectIndex, qualname: str, layer: str = "repository") -> bool:
+def is_repository_call(index: ProjectLookup, qualname: str, layer: str = "repository") -> bool:
     """The `repository_call` condition of LC202: calling `qualname` runs repository code
     (a function, a repository class or one of its methods), not just raises one of the
     repository module's exceptions."""
@@ -96,7 +96,7 @@ def is_repository_call(index: ProjectIndex, qualname: str, layer: str = "reposit
     return found is None or not _is_exception(index, found[0], found[1].name, 0)
 
 
-def _is_exception(index: ProjectIndex, module: ModuleFacts, class_name: str, depth: int) -> bool:
+def _is_exception(index: ProjectLookup, module: ModuleFacts, class_name: str, depth: int) -> bool:
     fact = module.classes.get(class_name)
     if fact is None or depth >= _MAX_BASE_DEPTH:
         return False
@@ -113,12 +113,12 @@ def _is_exception(index: ProjectIndex, module: ModuleFacts, class_name: str, dep
     return False
 
 
-def return_names(index: ProjectIndex, callee: Callee) -> list[str] | None:
+def return_names(index: ProjectLookup, callee: Callee) -> list[str] | None:
     """The names in the callee's return annotation; None when it has none (or is unknown)."""
     return _method_returns(index, callee.module, callee.key, 0)
 
 
-def _method_returns(index: ProjectIndex, module: ModuleFacts, key: str, depth: int) -> list[str] | None:
+def _method_returns(index: ProjectLookup, module: ModuleFacts, key: str, depth: int) -> list[str] | None:
     returns = module.extra.get("returns", {})
     if key in returns:
         return list(returns[key])
@@ -135,7 +135,7 @@ def _method_returns(index: ProjectIndex, module: ModuleFacts, key: str, depth: i
     return None
 
 
-def returns_orm_from_repository(index: ProjectIndex, qualname: str, layer: str = "repository") -> bool:
+def returns_orm_from_repository(index: ProjectLookup, qualname: str, layer: str = "repository") -> bool:
     """Whether calling `qualname` runs a repository function that returns ORM instances.
 
     The callee must be defined in the repository layer. Its return annotation decides: an
@@ -154,7 +154,7 @@ def returns_orm_from_repository(index: ProjectIndex, qualname: str, layer: str =
     return any(index.is_orm_model(name) or _is_type_variable(index, name) for name in names)
 
 
-def _is_type_variable(index: ProjectIndex, qualname: str) -> bool:
+def _is_type_variable(index: ProjectLookup, qualname: str) -> bool:
     if qualname.startswith("builtins."):
         # An unbound name that is no builtin: a PEP 695 type parameter (`class Repo[T]`).
         return not hasattr(builtins, qualname.split(".", 1)[1])
@@ -164,7 +164,7 @@ def _is_type_variable(index: ProjectIndex, qualname: str) -> bool:
     return resolved.module.instances.get(resolved.name, "") in _TYPE_VAR_FACTORIES
 
 
-def _rest(index: ProjectIndex, qualname: str, module: ModuleFacts) -> list[str] | None:
+def _rest(index: ProjectLookup, qualname: str, module: ModuleFacts) -> list[str] | None:
     """The dotted parts after the module and the name: `["get"]` in `pkg.mod.repo.get`."""
     parts = qualname.split(".")
     for cut in range(len(parts) - 1, 0, -1):
@@ -173,7 +173,7 @@ def _rest(index: ProjectIndex, qualname: str, module: ModuleFacts) -> list[str] 
     return None
 
 
-def returns_unmapped_orm(index: ProjectIndex, tags: tuple[str, ...]) -> bool:
+def returns_unmapped_orm(index: ProjectLookup, tags: tuple[str, ...]) -> bool:
     """The `unmapped_orm_return` condition of LC301: a returned value is an ORM instance.
 
     Tags are `call:<callee>` (the value came from that call), `orm:<class>` (from that

@@ -16,6 +16,7 @@ from layercheck.domain.diagnostics import Condition
 from layercheck.domain.facts import ClassFact, ModuleFacts
 from layercheck.domain.vocabulary import SESSION_TYPES, SETTINGS_BASES
 from layercheck.project import callees, lineage
+from layercheck.project.lookup import Resolved
 
 ORM_ROOT_BASES = frozenset(
     {
@@ -100,20 +101,6 @@ WHOLE_PROJECT_KINDS: dict[str, WholeProjectFact] = {
 MARKERS: tuple[bytes, ...] = tuple(
     sorted({m for fact in WHOLE_PROJECT_KINDS.values() for alternative in fact.markers for m in alternative})
 )
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """Where a dotted name ends up after following re-exports.
-
-    `module` is the project module reached (None for an external name); `name` the symbol
-    defined there (None when the dotted name is the module itself); `qualname` the final
-    fully qualified name.
-    """
-
-    qualname: str
-    module: ModuleFacts | None
-    name: str | None
 
 
 class ProjectIndex:

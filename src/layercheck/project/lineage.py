@@ -14,14 +14,14 @@ from layercheck.domain.facts import ClassFact, ModuleFacts
 from layercheck.domain.vocabulary import SETTINGS_BASES, UNKNOWN_CONFIG
 
 if TYPE_CHECKING:
-    from layercheck.project.index import ProjectIndex
+    from layercheck.project.lookup import ProjectLookup
 
 # Bases from these modules add no Pydantic configuration.
 _NEUTRAL_MODULES = ("typing", "typing_extensions", "abc", "collections", "enum", "builtins")
 _MAX_DEPTH = 12
 
 
-def _parents(index: ProjectIndex, fact: ClassFact) -> list[tuple[str, tuple[ModuleFacts, ClassFact] | None]]:
+def _parents(index: ProjectLookup, fact: ClassFact) -> list[tuple[str, tuple[ModuleFacts, ClassFact] | None]]:
     """Each base's final qualified name, with its class facts when the project defines it."""
     parents = []
     for base in fact.bases:
@@ -35,7 +35,7 @@ def _parents(index: ProjectIndex, fact: ClassFact) -> list[tuple[str, tuple[Modu
     return parents
 
 
-def is_settings_model(index: ProjectIndex, qualname: str) -> bool:
+def is_settings_model(index: ProjectLookup, qualname: str) -> bool:
     """A subclass (at any depth) of pydantic-settings' `BaseSettings`."""
     if index.resolve(qualname).qualname in SETTINGS_BASES:
         return True
@@ -43,7 +43,7 @@ def is_settings_model(index: ProjectIndex, qualname: str) -> bool:
     return found is not None and _descends_from_settings(index, found[1], 0)
 
 
-def _descends_from_settings(index: ProjectIndex, fact: ClassFact, depth: int) -> bool:
+def _descends_from_settings(index: ProjectLookup, fact: ClassFact, depth: int) -> bool:
     if depth > _MAX_DEPTH:
         return False
     for qualname, found in _parents(index, fact):
@@ -54,7 +54,7 @@ def _descends_from_settings(index: ProjectIndex, fact: ClassFact, depth: int) ->
     return False
 
 
-def config_unset(index: ProjectIndex, qualname: str, key: str) -> bool:
+def config_unset(index: ProjectLookup, qualname: str, key: str) -> bool:
     """No class of the lineage of `qualname` sets the Pydantic config `key` (v2 spelling).
 
     False as soon as a class sets it (to any value), sets its config in a way that cannot be
@@ -67,7 +67,7 @@ def config_unset(index: ProjectIndex, qualname: str, key: str) -> bool:
     return _unset(index, found[0], found[1], key, 0)
 
 
-def _unset(index: ProjectIndex, module: ModuleFacts, fact: ClassFact, key: str, depth: int) -> bool:
+def _unset(index: ProjectLookup, module: ModuleFacts, fact: ClassFact, key: str, depth: int) -> bool:
     if depth > _MAX_DEPTH:
         return False
     keys = module.extra.get("config_keys", {}).get(fact.name, ())
@@ -85,6 +85,6 @@ def _unset(index: ProjectIndex, module: ModuleFacts, fact: ClassFact, key: str, 
     return True
 
 
-def is_project_class(index: ProjectIndex, qualname: str) -> bool:
+def is_project_class(index: ProjectLookup, qualname: str) -> bool:
     """A class defined in one of the project's modules (not a library's)."""
     return index.class_fact(qualname) is not None

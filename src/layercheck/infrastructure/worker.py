@@ -1,0 +1,72 @@
+"""What a worker process does: hold the run's settings, check files, hand back records.
+
+The runner (`runner.py`) and the child forked before discovery (`pool.py`) both start
+workers that run these functions; neither needs the other.
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import Any
+
+from layercheck.domain.records import FileTask
+from layercheck.domain.settings import Settings
+from layercheck.engine.source import SourceError, read_tree_file
+from layercheck.infrastructure.cache import digest
+
+_settings: Settings | None = None
+_verbose = False
+# A worker collects cyclic garbage (a few closures per file) after this many batches.
+_BATCHES_PER_COLLECTION = 16
+_batches_since_collection = 0
+# Real paths of the folders of the run's files (`escapes`), per process.
+_folders: dict[str, str] = {}
+
+
+def init_worker(settings: Settings, verbose: bool) -> None:
+    """Hold the run's settings in this process (a worker, or the parent checking in-process)."""
+    global _settings, _verbose, _folders
+    _settings = settings
+    _verbose = verbose
+    _folders = {}
+
+
+def check_task(task: FileTask) -> tuple[str, str | None, dict[str, Any]]:
+    """Run in a worker (or in-process): check one file, return its digest and record."""
+    from layercheck.engine.checker import check_bytes, unreadable
+
+    assert _settings is not None
+    try:
+        data = read_tree_file(task.path, str(_settings.project_root), _folders)
+    except SourceError as error:
+        return task.path, None, unreadable(task, error).to_dict()  # LC001 says why
+    record = check_bytes(task, data, _settings, _verbose)
+    return task.path, digest(data), record.to_dict()
+
+
+def init_pool_worker(settings: Settings, verbose: bool) -> None:
+    """A pool worker's start: the settings, the engine and rules imported, the collector off."""
+    init_worker(settings, verbose)
+    try:  # import the engine and the rules once, before the first file arrives
+        from layercheck.engine.checker import rule_classes
+
+        rule_classes(settings.enabled_codes())
+    except Exception:  # noqa: S110  (a rule that cannot be imported is reported per file)
+        pass
+    # Parsing allocates millions of objects, which go with their file when it is done (a
+    # tree has no cycles, nor has the engine's hold on it): the cyclic garbage collector
+    # would only walk them again and again. It runs every few batches instead, over what
+    # is left (a few closures per file), never over what the worker inherited.
+    gc.freeze()
+    gc.disable()
+
+
+def check_batch(tasks: list[FileTask]) -> list[tuple[str, str | None, dict[str, Any]]]:
+    """Run in a worker: check a few files, one result each."""
+    global _batches_since_collection
+    results = [check_task(task) for task in tasks]
+    _batches_since_collection += 1
+    if _batches_since_collection >= _BATCHES_PER_COLLECTION:
+        gc.collect()
+        _batches_since_collection = 0
+    return results

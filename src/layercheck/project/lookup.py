@@ -1,0 +1,40 @@
+"""What the helpers that follow names across modules (`callees.py`, `lineage.py`) ask of
+the project index, so that they depend on a question, not on the index that answers it
+(the index uses them in turn)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from layercheck.domain.facts import ClassFact, ModuleFacts
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Where a dotted name ends up after following re-exports.
+
+    `module` is the project module reached (None for an external name); `name` the symbol
+    defined there (None when the dotted name is the module itself); `qualname` the final
+    fully qualified name.
+    """
+
+    qualname: str
+    module: ModuleFacts | None
+    name: str | None
+
+
+class ProjectLookup(Protocol):
+    """Name resolution and class facts over the whole project (`ProjectIndex`)."""
+
+    def resolve(self, qualname: str) -> Resolved: ...
+
+    def find_module(self, dotted: str) -> ModuleFacts | None: ...
+
+    def layer_of(self, qualname: str) -> str | None: ...
+
+    def class_fact(self, qualname: str) -> tuple[ModuleFacts, ClassFact] | None: ...
+
+    def is_orm_model(self, qualname: str) -> bool: ...
+
+    def is_pydantic_model(self, qualname: str) -> bool: ...
