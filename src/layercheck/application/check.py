@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from layercheck.application.glob_warnings import nested_configurations, unmatched_layer_globs
-from layercheck.application.root_checks import root_findings, root_scope
+from layercheck.application.root_checks import RootScope, root_findings, root_scope
 from layercheck.domain.diagnostics import Diagnostic
 from layercheck.domain.records import FileRecord, FileTask
 from layercheck.domain.settings import Settings
@@ -156,57 +156,97 @@ def _prefork(paths: list[Path], options: CheckOptions) -> ForkedWorker | None:
     return pool.ForkedWorker()
 
 
+@dataclass
+class _RunFiles:
+    """What discovery decided for one run."""
+
+    checked: list[Path]  # the files to check
+    project: list[Path]  # every file of the project the run reads facts from (checked included)
+    undecodable: list[str]  # names that are not valid UTF-8: reported, not checked
+
+
+def _files_of_run(
+    paths: list[Path],
+    settings: Settings,
+    cache: Cache | None,
+    override_path: Path | None,
+    whole_root: bool,
+    prewarmed: bool,
+) -> _RunFiles:
+    """Discovery, once per run: the files to check and the project's files around them."""
+    project: list[Path] | None = None
+    within = False  # the checked files are some of `project`'s
+    if override_path is not None:
+        found = [override_path]
+    elif whole_root or prewarmed:
+        found = discover(paths, settings)
+    else:
+        project, found, within = _discover_in_project(paths, settings, cache)
+    checked, undecodable = split_undecodable(found)
+    if whole_root:
+        return _RunFiles(checked, checked, undecodable)
+    in_project = split_undecodable(project if project is not None else _project_files(settings, cache).files)[0]
+    return _RunFiles(checked, in_project if within else sorted({*checked, *in_project}), undecodable)
+
+
+def _digests(
+    files: _RunFiles, settings: Settings, cache: Cache | None, override: tuple[Path, bytes] | None
+) -> dict[str, str | None]:
+    """Content digests of every file of the run, checked files first (they key the cache;
+    without a cache nothing needs them: workers hash what they read)."""
+    ordered = list(dict.fromkeys([str(path) for path in files.checked] + [str(path) for path in files.project]))
+    digests = file_digests(ordered, str(settings.project_root), cache) if cache is not None else dict.fromkeys(ordered)
+    if override is not None:
+        digests[str(Path(override[0]).absolute())] = digest(override[1])
+    return digests
+
+
+def _reused_result(
+    cache: Cache | None, run_key: str, whole: RootScope | None, options: CheckOptions, override: bool
+) -> list[Diagnostic] | None:
+    """The last run's findings when nothing it read has changed since."""
+    if cache is None or override or options.need_records:
+        return None
+    reused = cache.last_run_result(run_key)
+    if reused is not None and whole is not None:
+        # The root rules also read files found through the index (`.env` by the package).
+        consulted = reused.get("root_inputs", [])
+        if whole.files.digest_of(consulted) != reused.get("root_digest"):
+            reused = None
+    return None if reused is None else [Diagnostic.from_dict(item) for item in reused["diagnostics"]]
+
+
 def check(paths: list[Path], settings: Settings, options: CheckOptions | None = None) -> CheckResult:
-    """Check `paths` (files or folders) against the whole project's facts."""
+    """Check `paths` (files or folders) against the whole project's facts.
+
+    One pass, each step once: discovery -> digests -> the last run's answer if nothing
+    changed -> per-file records (cache or workers) and the project index -> findings ->
+    the cache written back."""
     options = options or CheckOptions()
     override_path = Path(options.override[0]).absolute() if options.override else None
     prewarmed = _prefork(paths, options)
     cache = open_cache(settings, options)
     root = settings.project_root.resolve()
     whole_root = [Path(os.path.realpath(p)) for p in paths] == [root]  # realpath: no error on a symlink loop
-    project: list[Path] | None = None
-    within = False  # the checked files are some of `project`'s
-    if override_path is not None:
-        found = [override_path]
-    elif whole_root or prewarmed is not None:
-        found = discover(paths, settings)
-    else:
-        project, found, within = _discover_in_project(paths, settings, cache)
-    checked_files, undecodable = split_undecodable(found)
-    checked = [str(path) for path in checked_files]
-    runner = Runner(settings, cache, options.jobs, options.verbose, prewarmed)
-    # Digests key the cache; without one, nothing needs them (workers hash what they read).
-    digests = file_digests(checked, str(settings.project_root), cache) if cache is not None else dict.fromkeys(checked)
-    if override_path is not None:
-        digests[str(override_path)] = digest(options.override[1]) if options.override else None
+
+    files = _files_of_run(paths, settings, cache, override_path, whole_root, prewarmed is not None)
+    checked = [str(path) for path in files.checked]
+    warnings = unmatched_layer_globs(settings, files.project) + nested_configurations(settings, files.checked)
+    warnings += [f"{name}: not checked: the file name is not valid UTF-8" for name in files.undecodable]
+    digests = _digests(files, settings, cache, options.override)
     namer = ModuleNamer(settings)
-    if whole_root:
-        all_files = checked_files
-    else:
-        in_project = split_undecodable(project if project is not None else _project_files(settings, cache).files)[0]
-        all_files = in_project if within else sorted({*checked_files, *in_project})
-    warnings = unmatched_layer_globs(settings, all_files) + nested_configurations(settings, checked_files)
-    warnings += [f"{name}: not checked: the file name is not valid UTF-8" for name in undecodable]
-    rest = [str(path) for path in all_files if str(path) not in digests]
-    digests.update(file_digests(rest, str(settings.project_root), cache) if cache is not None else dict.fromkeys(rest))
     run_key = _run_key(settings, checked, digests)
     # Checks of the project as a whole (`.env`, `requirements.txt`): not for a buffer.
-    whole = None if override_path is not None else root_scope(paths, checked_files, settings, namer.display_path)
+    whole = None if override_path is not None else root_scope(paths, files.checked, settings, namer.display_path)
     if whole is not None:
         run_key += whole.files.inputs_digest()
-    if cache is not None and override_path is None and not options.need_records:
-        reused = cache.last_run_result(run_key)
-        if reused is not None and whole is not None:
-            # The root rules also read files found through the index (`.env` by the package).
-            consulted = reused.get("root_inputs", [])
-            if whole.files.digest_of(consulted) != reused.get("root_digest"):
-                reused = None
-        if reused is not None:
-            runner.close()
-            diagnostics = [Diagnostic.from_dict(item) for item in reused["diagnostics"]]
-            return CheckResult(
-                diagnostics, len(checked), cache_hits=len(all_files), checked=checked, warnings=warnings
-            )
+    reused = _reused_result(cache, run_key, whole, options, override_path is not None)
+    if reused is not None:
+        if prewarmed is not None:
+            prewarmed.cancel()
+        return CheckResult(reused, len(checked), cache_hits=len(files.project), checked=checked, warnings=warnings)
+
+    runner = Runner(settings, cache, options.jobs, options.verbose, prewarmed)
     try:
         # Checked files the cache cannot answer go to workers now: they import the engine and
         # check them while this process names and places every file of the project.
@@ -217,7 +257,7 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
         ]
         runner.start(early)
         named = {task.path: task for task in early}
-        tasks = {str(path): named.get(str(path)) or namer.task_for(path) for path in all_files}
+        tasks = {str(path): named.get(str(path)) or namer.task_for(path) for path in files.project}
         known: dict[str, FileRecord] = {}
         if override_path is not None and options.override is not None:
             from layercheck.engine.checker import check_bytes
