@@ -740,7 +740,7 @@ LC302_CASES = {
 
             async def b(db, user: User):
                 db.add(user)  # flagged
-                await db.commit()
+                await db.commit()  # flagged
 
 
             async def c(session: SessionDep):
@@ -766,7 +766,24 @@ LC302_CASES = {
                     return await self.db.get(User, user_id)  # flagged
         """,
     },
-    "near-misses: repositories, unit of work, HTTP sessions, caches, local names": {
+    "transaction control is database work too (SPEC revision 2)": {
+        "app/services/user_service.py": """
+            async def a(db, user):
+                await db.commit()  # flagged
+                await db.refresh(user)  # flagged
+
+
+            class Orders:
+                def __init__(self, session) -> None:
+                    self._session = session
+
+                async def place(self, order):
+                    self._session.add(order)  # flagged
+                    await self._session.flush()  # flagged
+        """,
+        "app/models.py": "import sqlalchemy\n",
+    },
+    "near-misses: repositories, HTTP sessions, caches, local names": {
         "app/services/user_service.py": """
             import aiohttp
 
@@ -775,8 +792,6 @@ LC302_CASES = {
 
             async def a(db, cache: dict, user_id: int):
                 user = await user_repo.get(db, user_id)
-                await db.commit()
-                await db.refresh(user)
                 return cache.get(user_id)
 
 

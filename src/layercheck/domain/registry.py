@@ -64,9 +64,11 @@ FAMILIES = {
 SQL_BUILDERS = ["select", "insert", "update", "delete", "text", "func", "union", "union_all"]
 SESSION_METHODS = [
     "execute",
+    "exec",
     "scalars",
     "scalar",
     "get",
+    "get_one",
     "add",
     "add_all",
     "delete",
@@ -79,25 +81,12 @@ SESSION_METHODS = [
     "stream_scalars",
     "rollback",
 ]
-# Session methods that query or change rows (LC302): a service passes its session on to the
-# repositories and may end the unit of work (`commit`, `rollback`, `flush`, `refresh`).
-SERVICE_QUERY_METHODS = [
-    "execute",
-    "scalars",
-    "scalar",
-    "get",
-    "get_one",
-    "query",
-    "add",
-    "add_all",
-    "delete",
-    "merge",
-    "stream",
-    "stream_scalars",
-]
+# LC302 covers every session call in a service, transaction control included: the guide
+# puts all database work in repositories (a unit-of-work helper in the database module).
+SERVICE_QUERY_METHODS = SESSION_METHODS
 
 # Awaited in a loop, these run one query per iteration (LC405).
-LOOP_SESSION_METHODS = ["execute", "scalars", "scalar", "get", "get_one", "stream", "stream_scalars", "refresh"]
+LOOP_SESSION_METHODS = ["execute", "exec", "scalars", "scalar", "get", "get_one", "stream", "stream_scalars", "refresh"]
 # Name endings (words split on `_` and case changes) that mark a secret (LC604).
 SECRET_NAMES = [
     "secret",
@@ -246,7 +235,7 @@ RULES: tuple[RuleInfo, ...] = (
                 "session-methods",
                 "list[str]",
                 SERVICE_QUERY_METHODS,
-                "Session methods that query (unit-of-work methods such as `commit` are not listed)",
+                "Session methods a service must leave to repositories (transaction control included)",
             ),
             RuleOption("query-builders", "list[str]", SQL_BUILDERS, "sqlalchemy names that build SQL"),
         ),

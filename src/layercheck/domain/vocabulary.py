@@ -35,6 +35,45 @@ SETTINGS_BASES = frozenset(
 UNKNOWN_CONFIG = "*"
 # Parameter names that hold a session by convention, when no annotation says otherwise.
 SESSION_PARAMETER_NAMES = frozenset({"db", "session", "db_session", "async_session", "dbsession"})
+# Calls that return a logger, keyed by fully qualified name, with the logger's flavour.
+LOGGER_FACTORIES: dict[str, str] = {
+    "logging.getLogger": "stdlib",
+    "logging.getLoggerClass": "stdlib",
+    "logging.root": "stdlib",
+    "structlog.get_logger": "structlog",
+    "structlog.getLogger": "structlog",
+    "structlog.wrap_logger": "structlog",
+    "structlog.stdlib.get_logger": "structlog",
+    "structlog.get_context": "",
+}
+# Annotations (and classes) that declare a logger.
+LOGGER_TYPES: dict[str, str] = {
+    "logging.Logger": "stdlib",
+    "logging.LoggerAdapter": "stdlib",
+    "logging.RootLogger": "stdlib",
+    "structlog.BoundLogger": "structlog",
+    "structlog.stdlib.BoundLogger": "structlog",
+    "structlog.typing.FilteringBoundLogger": "structlog",
+    "structlog.types.FilteringBoundLogger": "structlog",
+    "structlog.BoundLoggerBase": "structlog",
+    "structlog.stdlib.AsyncBoundLogger": "structlog",
+    "structlog.PrintLogger": "structlog",
+}
+
+
+def named_like_session(name: str) -> bool:
+    """The name convention for a database session whose origin is out of sight (an
+    unannotated parameter, an attribute set from an unknown call): `session`, `db`,
+    `db_session`, `*_session`, `self.session`, `self._db`."""
+    bare = name.lstrip("_").lower()
+    return bare in SESSION_PARAMETER_NAMES or bare.endswith("_session")
+
+
+def named_like_logger(name: str) -> bool:
+    """The name convention for a logger whose origin is out of sight, as ruff's and
+    pylint's logging checks use it: `log`, `logger`, `_logger`, `*_logger`, `LOGGER`."""
+    bare = name.lstrip("_").lower()
+    return bare in ("log", "logger") or bare.endswith("_logger")
 
 
 def is_query_builder(qualname: str, builders: list[str]) -> bool:

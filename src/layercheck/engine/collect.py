@@ -181,7 +181,10 @@ class FactsCollector:
             return
         callee = self.table.qualified_name(value.func) or ""
         if callee.rsplit(".", 1)[-1] == "NewType" and len(value.args) >= 2:
-            aliased = self.table.qualified_name(value.args[1].value)
+            argument = value.args[1].value
+            aliased = self.table.qualified_name(argument)
+            if aliased is None and isinstance(argument, cst.Name):  # a NewType of a NewType
+                aliased = self._type_aliases.get(argument.value)
             if aliased is not None:
                 self._type_aliases[target.value] = aliased
 

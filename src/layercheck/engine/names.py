@@ -13,29 +13,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-# Calls that return a logger, keyed by fully qualified name, with the logger's flavour.
-LOGGER_FACTORIES: dict[str, str] = {
-    "logging.getLogger": "stdlib",
-    "logging.getLoggerClass": "stdlib",
-    "logging.root": "stdlib",
-    "structlog.get_logger": "structlog",
-    "structlog.getLogger": "structlog",
-    "structlog.wrap_logger": "structlog",
-    "structlog.stdlib.get_logger": "structlog",
-    "structlog.get_context": "",
-}
-# Annotations that declare a logger.
-LOGGER_TYPES: dict[str, str] = {
-    "logging.Logger": "stdlib",
-    "logging.LoggerAdapter": "stdlib",
-    "structlog.BoundLogger": "structlog",
-    "structlog.stdlib.BoundLogger": "structlog",
-    "structlog.typing.FilteringBoundLogger": "structlog",
-    "structlog.types.FilteringBoundLogger": "structlog",
-    "structlog.BoundLoggerBase": "structlog",
-    "structlog.stdlib.AsyncBoundLogger": "structlog",
-    "structlog.PrintLogger": "structlog",
-}
+from layercheck.domain.vocabulary import LOGGER_FACTORIES, LOGGER_TYPES
+
 # Methods of a logger that return another logger of the same flavour.
 LOGGER_DERIVING_METHODS = frozenset({"bind", "new", "unbind", "try_unbind", "getChild", "opt"})
 # Module-level functions of `logging` that log through the root logger.
@@ -62,6 +41,8 @@ class Binding:
 
 
 LOCAL = Binding()
+# A value of a kind the module cannot see, which name conventions must not guess at.
+OPAQUE = Binding(instance_of="builtins.object")
 
 
 class _Scope:
@@ -278,6 +259,12 @@ class NameTable:
                 if self.at_module_level and known.qualname is None and not known.logger:
                     return LOCAL
                 return known
+            if isinstance(value, cst.Attribute) and not (
+                isinstance(value.value, cst.Name) and value.value.value in ("self", "cls")
+            ):
+                # `session = request.session`: a value read off another object, whose kind
+                # the name it is stored under does not tell (no session, no logger by name).
+                return OPAQUE
             return LOCAL
         if isinstance(value, cst.Call):
             return self.call_result(value) or LOCAL
@@ -406,7 +393,11 @@ class NameTableBuilder:
 
     def leave_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None:
-            self.table.bind_target(node.asname.name, LOCAL)
+            # `async with async_session_maker() as session`: what the call returns is what
+            # the name holds for sessions, HTTP clients and files alike.
+            item = node.item
+            known = self.table.call_result(item) if isinstance(item, cst.Call) else None
+            self.table.bind_target(node.asname.name, known or LOCAL)
 
     def leave_NamedExpr(self, node: cst.NamedExpr) -> None:
         self.table.bind_target(node.target, LOCAL)

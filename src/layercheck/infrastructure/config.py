@@ -44,6 +44,14 @@ def find_config(start: Path) -> tuple[Path, Path | None]:
             path = candidate / name
             if path.is_file():
                 return candidate, path
+    # No configuration file: the current folder when the checked path lies inside it (as
+    # ruff does), so `layercheck app` names `app/models.py` `app.models`; else the folder
+    # above the outermost package around the path.
+    cwd = Path(os.path.realpath(os.getcwd()))
+    if folder == cwd or cwd in folder.parents:
+        return cwd, None
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        folder = folder.parent
     return folder, None
 
 

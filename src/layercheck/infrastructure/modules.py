@@ -44,6 +44,31 @@ class ModuleNamer:
         self.cwd = (cwd or Path.cwd()).resolve()
         self._root_prefixes = [_prefix(root) for root in self.roots]
         self._cwd_prefix = _prefix(self.cwd)
+        # Folder -> its dotted package name from the `__init__.py` chain ("" outside a package).
+        self._packages: dict[str, str] = {}
+
+    def _package_of(self, folder: str) -> str:
+        """The dotted name of `folder` from its `__init__.py` chain, up to the first folder
+        without one (as ruff and mypy name modules); "" when it is no package."""
+        known = self._packages.get(folder)
+        if known is not None:
+            return known
+        name = ""
+        if os.path.isfile(os.path.join(folder, "__init__.py")):
+            parent = os.path.dirname(folder)
+            outer = self._package_of(parent) if parent != folder else ""
+            base = os.path.basename(folder)
+            name = f"{outer}.{base}" if outer else base
+        self._packages[folder] = name
+        return name
+
+    def _chain_name(self, path: Path) -> str | None:
+        """The module's name from its package chain, when it lies in a package."""
+        package = self._package_of(os.path.dirname(str(path)))
+        if not package:
+            return None
+        stem = path.name.rsplit(".", 1)[0]
+        return package if stem == "__init__" else f"{package}.{stem}"
 
     def display_path(self, path: Path) -> str:
         try:
@@ -76,6 +101,9 @@ class ModuleNamer:
         if layer_path is None:  # outside the project: name it below its own folder
             layer_path = path.name
             names.append(self._dotted(Path(path.name)) or path.stem)
+        chain = self._chain_name(path)
+        if chain and chain not in names:
+            names.append(chain)
         layer = self.layer_map.layer_of(layer_path)
         return FileTask(
             path=os.fspath(path),
@@ -106,6 +134,9 @@ class ModuleNamer:
         if layer_path is None:  # outside the project: name it below its own folder
             layer_path = name
             names.append(_dotted_posix(name) or path.stem)
+        chain = self._chain_name(path)
+        if chain and chain not in names:
+            names.append(chain)
         layer = self.layer_map.layer_of(layer_path)
         display = text[len(self._cwd_prefix) :] if text.startswith(self._cwd_prefix) else text
         return FileTask(

@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 
 from layercheck.domain.diagnostics import Condition
 from layercheck.domain.facts import ClassFact, ModuleFacts
-from layercheck.domain.vocabulary import SESSION_TYPES, SETTINGS_BASES
+from layercheck.domain.vocabulary import LOGGER_FACTORIES, LOGGER_TYPES, SESSION_TYPES, SETTINGS_BASES
 from layercheck.project import callees, lineage
 from layercheck.project.lookup import Resolved
 
@@ -94,6 +94,9 @@ _HANDLER_MARKERS: tuple[tuple[bytes, ...], ...] = (
 # also reads the modules that could have the fact.
 WHOLE_PROJECT_KINDS: dict[str, WholeProjectFact] = {
     "project_uses_structlog": WholeProjectFact(((b"structlog",),)),
+    # A receiver named like a session is one only in a project that uses SQLAlchemy or
+    # SQLModel: the part of its answer no single module settles.
+    "session_named": WholeProjectFact(((b"sqlalchemy",), (b"sqlmodel",))),
     "global_exception_handler": WholeProjectFact(_HANDLER_MARKERS, HANDLER_IGNORED_LAYERS),
 }
 # Every marker, in a fixed order: the cache notes which of them each file contains (bit i
@@ -254,20 +257,51 @@ class ProjectIndex:
 
     def logger_flavour(self, qualname: str) -> str | None:
         """"structlog"/"stdlib" when `qualname` (or `factory()`) is a project logger."""
+        known = self.logger_kind(qualname)
+        return known or None
+
+    def logger_kind(self, qualname: str, depth: int = 0) -> str | None:
+        """The flavour of the logger `qualname` (or what `factory()` returns) is: a flavour,
+        "" when it is known not to be a logger, None when its origin is out of sight (a
+        third-party factory, an unannotated project function)."""
+        if depth > 8:
+            return None
         if qualname.endswith("()"):
             factory = qualname[:-2]
             if factory in self.logger_factories:
                 return "structlog"
             resolved = self.resolve(factory)
-            if resolved.qualname in self.logger_factories:
+            final = resolved.qualname
+            if final in self.logger_factories:
                 return "structlog"
-            if resolved.module is not None and resolved.name is not None:
-                return resolved.module.logger_factories.get(resolved.name)
+            if final in LOGGER_FACTORIES:
+                return LOGGER_FACTORIES[final] or ""
+            if final in LOGGER_TYPES:
+                return LOGGER_TYPES[final]
+            module, name = resolved.module, resolved.name
+            if module is None or name is None:
+                return None if _out_of_sight(final) is None else ""
+            if name in module.logger_factories:
+                return module.logger_factories[name]
+            returns = module.extra.get("returns", {}).get(name)
+            if returns is not None:  # `def get_logger() -> logging.Logger`
+                flavours = [LOGGER_TYPES.get(self.resolve(item).qualname) for item in returns]
+                return next((flavour for flavour in flavours if flavour), "")
+            if name in module.classes:
+                return ""  # a project class that is not a logger
             return None
         resolved = self.resolve(qualname)
-        if resolved.module is not None and resolved.name is not None:
-            return resolved.module.loggers.get(resolved.name)
-        return None
+        module, name = resolved.module, resolved.name
+        if module is None or name is None:
+            if resolved.qualname in ("logging.root",):
+                return "stdlib"
+            return None if module is None else ""
+        if name in module.loggers:
+            return module.loggers[name]
+        callee = module.instances.get(name)
+        if callee is not None:  # `logger = get_logger(__name__)` with a third-party factory
+            return self.logger_kind(callee + "()", depth + 1)
+        return ""
 
     def is_session_type(self, qualname: str) -> bool:
         final = self.resolve(qualname).qualname
@@ -275,14 +309,42 @@ class ProjectIndex:
 
     def is_session_annotation(self, qualname: str) -> bool:
         """A session type, or a project alias such as `SessionDep = Annotated[AsyncSession, ...]`."""
-        if self.is_session_type(qualname):
+        return self.session_kind(qualname) is True
+
+    def session_kind(self, qualname: str, depth: int = 0) -> bool | None:
+        """Whether a value of the type `qualname` (or what `factory()` returns) is a database
+        session: True, False (known not to be: an HTTP client session, a Redis client, a
+        project class), or None (out of sight: a third-party function, an unannotated one).
+
+        Follows aliases, `NewType` chains, `Annotated[...]`, session factories
+        (`async_session_maker = async_sessionmaker(engine)`; calling it gives a session) and
+        project functions whose return annotation names a session (`get_db`)."""
+        if depth > 8:
+            return None
+        called = qualname.endswith("()")
+        target = qualname[:-2] if called else qualname
+        if self.is_session_type(target):
             return True
-        resolved = self.resolve(qualname)
-        if resolved.module is not None and resolved.name is not None:
-            inner = resolved.module.extra.get("annotated", {}).get(resolved.name)
-            if inner is not None:
-                return self.is_session_type(inner)
-        return False
+        resolved = self.resolve(target)
+        module, name = resolved.module, resolved.name
+        if module is None or name is None:
+            return _out_of_sight(resolved.qualname) if module is None else False
+        inner = module.extra.get("annotated", {}).get(name)
+        if inner is not None:  # `SessionDep = Annotated[AsyncSession, Depends(get_db)]`, NewType
+            return self.session_kind(inner, depth + 1)
+        callee = module.instances.get(name)
+        if callee is not None:
+            final = self.resolve(callee).qualname
+            if final in SESSION_TYPES or final in self.extra_session_types:
+                return True  # a sessionmaker instance, a scoped session, `NewType(..., Session)`
+            return self.session_kind(callee + "()", depth + 1)
+        if name in module.classes:
+            fact = module.classes[name]
+            return any(self.session_kind(base, depth + 1) is True for base in fact.bases)
+        returns = module.extra.get("returns", {}).get(name)
+        if returns is not None:
+            return any(self.session_kind(item, depth + 1) is True for item in returns)
+        return None
 
     def is_in_layer(self, qualname: str, layer: str) -> bool:
         return self.layer_of(qualname) == layer
@@ -292,6 +354,16 @@ class ProjectIndex:
         """Whether some module imports SQLAlchemy's (or SQLModel's) asyncio extension."""
         return any(
             imp.target.startswith(("sqlalchemy.ext.asyncio", "sqlmodel.ext.asyncio"))
+            for facts in self.by_path.values()
+            for imp in facts.imports
+        )
+
+    @cached_property
+    def uses_sqlalchemy(self) -> bool:
+        """Whether some module imports SQLAlchemy or SQLModel (the session name convention
+        holds only there)."""
+        return any(
+            imp.target.split(".", 1)[0] in ("sqlalchemy", "sqlmodel")
             for facts in self.by_path.values()
             for imp in facts.imports
         )
@@ -326,6 +398,9 @@ class ProjectIndex:
         whole project would. A name's answer comes from the modules on its way, which a run
         always reads; a kind in `WHOLE_PROJECT_KINDS` asks whether some module anywhere has
         a fact, which only a module found to have it settles."""
+        if condition.kind == "session_named":
+            known = [self.session_kind(name) for name in condition.names]
+            return self.uses_sqlalchemy or (bool(known) and all(answer is False for answer in known))
         if condition.kind not in WHOLE_PROJECT_KINDS:
             return True
         return self.holds(Condition(condition.kind, condition.names))
@@ -347,6 +422,18 @@ class ProjectIndex:
             result = any(self.is_session_type(name) for name in names)
         elif kind == "session_annotation":
             result = any(self.is_session_annotation(name) for name in names)
+        elif kind == "session_named":
+            # Named like a session: a session unless what is known says otherwise.
+            known = [self.session_kind(name) for name in names]
+            result = self.uses_sqlalchemy and (not known or any(k is not False for k in known))
+        elif kind in ("structlog_named", "stdlib_named"):
+            # Named like a logger: of this flavour when known, else the project's library.
+            flavour = kind.split("_", 1)[0]
+            default = "structlog" if self.uses_structlog() else "stdlib"
+            known = [self.logger_kind(name) for name in names] or [None]
+            result = any(k == flavour or (k is None and flavour == default) for k in known)
+        elif kind == "logger_named":
+            result = any(self.logger_kind(name) != "" for name in names) if names else True
         elif kind.startswith("layer:"):
             layer = kind.split(":", 1)[1]
             result = any(self.is_in_layer(name, layer) for name in names)
@@ -373,3 +460,13 @@ class ProjectIndex:
         else:
             raise ValueError(f"unknown condition kind {kind!r}")
         return not result if condition.negate else result
+
+
+def _out_of_sight(qualname: str) -> bool | None:
+    """An external name layercheck cannot look into: a class (capitalised, by convention)
+    is known not to be what was asked (not a session, not a logger) unless a vocabulary
+    lists it; a function's result is out of sight (None)."""
+    last = qualname.rsplit(".", 1)[-1]
+    if qualname.startswith("builtins."):
+        return False
+    return False if last[:1].isupper() else None

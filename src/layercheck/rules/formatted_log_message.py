@@ -11,6 +11,7 @@ from layercheck.rules.logcalls import (
     LOG_METHODS,
     LogCall,
     as_log_call,
+    flavoured,
     is_fstring,
     is_string_literal,
 )
@@ -71,5 +72,5 @@ class FormattedLogMessage(Rule):
         # The logger comes from another module: report once per flavour the index may confirm.
         for flavour, kind_of_logger in (("structlog", "structlog_logger"), ("stdlib", "stdlib_logger")):
             typed = LogCall(log.call, log.method, log.message, flavour, None)
-            condition = Condition(kind_of_logger, log.condition.names)
+            condition = Condition(flavoured(kind_of_logger, log.condition), log.condition.names)
             self.report(log.message.value, messages[flavour], fix=message_fix(typed), condition=condition)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.engine.rule import Rule, callee_names
-from layercheck.rules.logcalls import ASYNC_LOG_METHODS, LOG_METHODS, LogCall, as_log_call, is_fstring
+from layercheck.rules.logcalls import ASYNC_LOG_METHODS, LOG_METHODS, LogCall, as_log_call, flavoured, is_fstring
 from layercheck.rules.logfix import message_fix
 
 
@@ -34,7 +34,7 @@ class FStringLogMessage(Rule):
         # The logger comes from another module: report once per flavour the index may confirm.
         for flavour, kind in (("structlog", "structlog_logger"), ("stdlib", "stdlib_logger")):
             typed = LogCall(log.call, log.method, log.message, flavour, None)
-            condition = type(log.condition)(kind, log.condition.names)
+            condition = type(log.condition)(flavoured(kind, log.condition), log.condition.names)
             text = (
                 message
                 if flavour == "structlog"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
+from layercheck.domain.vocabulary import named_like_logger
 from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, NameTable
 
 LOG_METHODS = frozenset(
@@ -63,17 +64,42 @@ def as_log_call(call: cst.Call, names: NameTable) -> LogCall | None:
     if qualname == "structlog" and method in STDLIB_MODULE_LOG_FUNCTIONS:
         return None
     binding = names.value_binding(receiver)
-    if binding is None:
-        return None
-    if binding.logger:
+    if binding is not None and binding.logger:
         return LogCall(call, method, message, binding.logger, None)
-    # Defined elsewhere in the project: the index knows whether it is a logger.
-    if isinstance(receiver, cst.Call) and binding.factory_call:
-        return LogCall(call, method, message, None, Condition("logger", (binding.factory_call + "()",)))
+    named = _receiver_name(receiver)
+    by_name = named is not None and named_like_logger(named)
+    if binding is None:
+        # Origin out of sight (an unannotated parameter, `self._logger` set from an unknown
+        # call): the name convention decides, as ruff's logging rules do.
+        return LogCall(call, method, message, None, Condition("logger_named", ())) if by_name else None
+    # Defined elsewhere in the project: the index knows whether it is a logger; where it
+    # cannot tell (a third-party factory), a logger's name decides.
+    kind = "logger_named" if by_name else "logger"
     if binding.factory_call:
-        return LogCall(call, method, message, None, Condition("logger", (binding.factory_call + "()",)))
+        return LogCall(call, method, message, None, Condition(kind, (binding.factory_call + "()",)))
     if binding.qualname and not binding.qualname.startswith("builtins."):
-        return LogCall(call, method, message, None, Condition("logger", (binding.qualname,)))
+        return LogCall(call, method, message, None, Condition(kind, (binding.qualname,)))
+    if by_name and binding.qualname is None and not binding.instance_of:
+        return LogCall(call, method, message, None, Condition("logger_named", ()))
+    return None
+
+
+def flavoured(kind: str, condition: Condition) -> str:
+    """The condition kind asking for a logger of one flavour (`structlog_logger`), or, for a
+    logger known by its name only, for one of that flavour or out of sight
+    (`structlog_named`: the index picks the project's logging library)."""
+    if condition.kind == "logger_named":
+        return kind.replace("_logger", "_named")
+    return kind
+
+
+def _receiver_name(receiver: cst.BaseExpression) -> str | None:
+    """`logger` for `logger`, `self._logger`, `cls.log`; None for other expressions."""
+    if isinstance(receiver, cst.Name):
+        return receiver.value
+    if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name):
+        if receiver.value.value in ("self", "cls"):
+            return receiver.attr.value
     return None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
-from layercheck.domain.vocabulary import SESSION_PARAMETER_NAMES, SESSION_TYPES
+from layercheck.domain.vocabulary import SESSION_TYPES, named_like_session
 from layercheck.engine.names import Binding, NameTable
 
 # Calls that build an engine (LC601); session types and factories are in SESSION_TYPES.
@@ -36,22 +36,48 @@ def annotated_session(binding: Binding | None) -> bool | Condition | None:
     return Condition("session_annotation", (binding.instance_of,))
 
 
+def _by_name(binding: Binding | None) -> Condition:
+    """A receiver named like a session whose origin is out of sight: the name decides in a
+    project that uses SQLAlchemy or SQLModel, unless the index knows better what the value
+    is (`requests.Session()`, a Redis client, a project class)."""
+    if binding is not None and binding.instance_of:
+        return Condition("session_named", (binding.instance_of + "()",))
+    if binding is not None and binding.qualname:
+        return Condition("session_named", (binding.qualname,))
+    return Condition("session_named", ())
+
+
 def session_receiver(names: NameTable, receiver: cst.BaseExpression) -> bool | Condition:
     """Whether `receiver` holds a session: True, False, or a condition the index decides.
 
-    A value annotated with a session type (or a project alias of one, decided by the
-    index), a parameter or variable conventionally named `db`/`session` with no other
-    known meaning, or such an attribute of `self` (`self.session`, `self._db`).
+    Provenance first: a value annotated with a session type (or a project alias of one,
+    decided by the index), an attribute of `self` assigned from such a value, a value
+    returned by a session factory (`async with async_session_maker() as session`). Where
+    the origin is out of sight, the name convention (`session`, `db`, `*_session`,
+    `self.session`, `self._db`) decides.
     """
     if isinstance(receiver, cst.Attribute):
         owner = receiver.value
-        if isinstance(owner, cst.Name) and owner.value in ("self", "cls"):
-            return receiver.attr.value.lstrip("_") in SESSION_PARAMETER_NAMES
+        if not (isinstance(owner, cst.Name) and owner.value in ("self", "cls")):
+            return False
+        binding = names.value_binding(receiver)
+        known = binding if binding is not None and (binding.instance_of or binding.logger) else None
+        annotated = annotated_session(known)
+        if annotated is True or isinstance(annotated, Condition):
+            return annotated if annotated is True else _by_name(known)
+        if known is not None and known.logger:
+            return False
+        return _by_name(None) if named_like_session(receiver.attr.value) else False
+    if not isinstance(receiver, cst.Name):
         return False
     binding = names.value_binding(receiver)
     annotated = annotated_session(binding)
     if annotated is not None:
+        if isinstance(annotated, Condition) and named_like_session(receiver.value):
+            return _by_name(binding)
         return annotated
-    if isinstance(receiver, cst.Name) and receiver.value in SESSION_PARAMETER_NAMES:
-        return binding is None or (binding.qualname is None and not binding.logger)
-    return False
+    if not named_like_session(receiver.value):
+        return False
+    if binding is not None and binding.logger:
+        return False
+    return _by_name(binding)

@@ -6,10 +6,10 @@ import re
 
 import libcst as cst
 
-from layercheck.domain.vocabulary import SESSION_PARAMETER_NAMES, is_query_builder
+from layercheck.domain.vocabulary import is_query_builder
 from layercheck.engine.rule import Rule
 from layercheck.rules.queries import query_built_here
-from layercheck.rules.sessions import annotated_session
+from layercheck.rules.sessions import session_receiver
 
 RAW_SQL = re.compile(
     r"^\s*(SELECT\s.+\sFROM\s|INSERT\s+INTO\s|UPDATE\s+\S+\s+SET\s|DELETE\s+FROM\s|WITH\s+\w+\s+AS\s*\()",
@@ -49,17 +49,10 @@ class SqlInRouter(Rule):
         func = node.func
         if not isinstance(func, cst.Attribute) or func.attr.value not in self.options["session-methods"]:
             return
-        receiver = func.value
-        message = f"session `.{func.attr.value}()` called in a router; call a service instead"
-        binding = self.names.value_binding(receiver)
-        annotated = annotated_session(binding)
-        if annotated is not None:
-            if annotated is not False:
-                self.report(node, message, condition=None if annotated is True else annotated)
-            return
-        if isinstance(receiver, cst.Name) and receiver.value in SESSION_PARAMETER_NAMES:
-            if binding is None or (binding.qualname is None and not binding.logger):
-                self.report(node, message)
+        session = session_receiver(self.names, func.value)
+        if session is not False:
+            message = f"session `.{func.attr.value}()` called in a router; call a service instead"
+            self.report(node, message, condition=None if session is True else session)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         if "select" not in node.value.lower() and "insert" not in node.value.lower() and (
