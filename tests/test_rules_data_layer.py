@@ -73,7 +73,8 @@ CASES = [
             """,
             **MODELS,
         },
-        [("app/repositories/user_repository.py", 5), ("app/repositories/user_repository.py", 12)],
+        # `by_email` only builds a statement: no I/O, not flagged (SPEC revision 2).
+        [("app/repositories/user_repository.py", 12)],
         id="LC401-sync-function-and-method",
     ),
     pytest.param(
@@ -962,7 +963,7 @@ def test_rule_findings(project, code: str, files: dict[str, str], expected: list
 def test_lc401_include_private_holds_private_helpers(project) -> None:
     files = {
         "app/database.py": DATABASE,
-        "app/repositories/user_repository.py": "from sqlalchemy import select\n\ndef _query():\n    return select(1)\n",
+        "app/repositories/user_repository.py": "from sqlalchemy import select\n\ndef _query(db):\n    return db.execute(select(1))\n",
     }
     root: Path = project(files)
     assert found(root, "LC401") == []
@@ -977,15 +978,21 @@ def test_lc401_ignore_names_option(project) -> None:
             from sqlalchemy import select
 
             class UserRepository:
+                def __init__(self, session):
+                    self.session = session
+
                 def get_active_statement(self):
                     return select(1)
 
+                def sync_count(self):
+                    return self.session.scalar(select(2))
+
                 def count(self):
-                    return select(2)
+                    return self.session.scalar(select(2))
         """,
     }
-    root: Path = project(files, pyproject='[tool.layercheck.rules.LC401]\nignore-names = ["get_*_statement"]\n')
-    assert found(root, "LC401") == [("app/repositories/user_repository.py", 7)]
+    root: Path = project(files, pyproject='[tool.layercheck.rules.LC401]\nignore-names = ["sync_*"]\n')
+    assert found(root, "LC401") == [("app/repositories/user_repository.py", 13)]
 
 
 def test_lc502_suffixes_option(project) -> None:

@@ -8,10 +8,11 @@ from fnmatch import fnmatchcase
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
-from layercheck.domain.vocabulary import SESSION_PARAMETER_NAMES, SQL_MODULES
+from layercheck.domain.registry import SESSION_METHODS
 from layercheck.engine.context import FileContext
 from layercheck.engine.names import dotted_name
 from layercheck.engine.rule import Rule
+from layercheck.rules.sessions import session_receiver
 
 # Decorators that make a function something other than a repository operation: properties,
 # stubs, and SQLAlchemy hooks, which SQLAlchemy calls synchronously.
@@ -63,8 +64,9 @@ class _Candidate:
 
     node: cst.FunctionDef
     owner: cst.ClassDef | None
-    # Whether the body touches the database: a sqlalchemy/sqlmodel name or a session.
-    database_work: bool = False
+    # Whether the body does database I/O: a session method called (a statement merely
+    # built, a clause or loader options, is no I/O).
+    io: bool = False
     returns: list[cst.BaseExpression | None] = field(default_factory=list)
 
 
@@ -74,8 +76,10 @@ class RepositoryNotAsync(Rule):
     The backend guide's repository rule: "Every method is async def." A sync function in
     the repository layer either blocks the event loop on I/O or is a helper the services
     call directly, bypassing the async API. Checked: public (no leading `_`, unless
-    `include-private`) methods of module-level classes and module-level functions that
-    touch the database (a session, or a sqlalchemy construct such as `select()`). Not
+    `include-private`) methods of module-level classes and module-level functions that do
+    database I/O (a session method called: `execute`, `scalars`, `get`, `add`, `commit`...).
+    A synchronous helper that only builds a statement, a clause or loader options does no
+    I/O and is fine. Not
     checked: dunder methods, properties, `@overload` stubs, SQLAlchemy hooks
     (`@event.listens_for`, `@validates`), factories that return `cls(...)` or a nested
     function (`from_session`, `get_repository`), methods of value types (enums, Pydantic
@@ -119,9 +123,9 @@ class RepositoryNotAsync(Rule):
         if candidate is None or _is_factory(candidate):
             return
         name = node.name.value
+        if not candidate.io:
+            return  # a helper that builds a statement or a clause, or no database work at all
         if candidate.owner is None:
-            if not candidate.database_work:
-                return  # a plain helper that happens to live in a repository module
             message = f"repository function `{name}` is not `async def`"
         else:
             message = f"repository method `{candidate.owner.name.value}.{name}` is not `async def`"
@@ -130,16 +134,13 @@ class RepositoryNotAsync(Rule):
     def _outermost(self) -> _Candidate | None:
         return self._functions[0] if self._functions else None
 
-    def visit_Name(self, node: cst.Name) -> None:
+    def visit_Call(self, node: cst.Call) -> None:
         candidate = self._outermost()
-        if candidate is None or candidate.database_work:
+        if candidate is None or candidate.io:
             return
-        if node.value in SESSION_PARAMETER_NAMES:
-            candidate.database_work = True
-            return
-        qualname = self.names.qualified_name(node)
-        if qualname is not None and qualname.split(".", 1)[0] in SQL_MODULES:
-            candidate.database_work = True
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in SESSION_METHODS:
+            candidate.io = session_receiver(self.names, func.value) is not False
 
     def visit_Return(self, node: cst.Return) -> None:
         candidate = self._outermost()
