@@ -321,3 +321,81 @@ def test_clean_removes_the_cache_the_configuration_names(tmp_path: Path) -> None
     assert (root / ".cache/lc/CACHEDIR.TAG").is_file()
     assert run_layercheck(["clean"], root).exit_code == 0
     assert not (root / ".cache/lc").exists()
+
+
+# ----- the project's answers across runs of different scopes (`application/answers.py`) ----------
+
+
+def test_a_run_on_one_unchanged_file_leaves_the_next_full_run_answered_from_the_cache(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj", MODELS_ORM)
+    cache = tmp_path / "cache"
+    age(root)
+    loaded_modules(root, cache, ".")
+    # Neither the one-file run nor the full run after it reads a record or parses a file.
+    assert loaded_modules(root, cache, "app/services/users.py") == []
+    assert loaded_modules(root, cache, ".") == []
+    assert findings(check(root, ".", cache=cache)) == findings(check(root, ".", cache=None))
+
+
+def test_a_one_file_run_on_a_change_that_keeps_the_facts_leaves_the_full_run_answered(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj", MODELS_ORM)
+    cache = tmp_path / "cache"
+    age(root)
+    loaded_modules(root, cache, ".")
+    edit(root / "app/services/users.py", SERVICE.replace("loading user", "fetching user"))
+    one = check(root, "app/services/users.py", cache=cache)
+    assert findings(one) == findings(check(root, "app/services/users.py", cache=None))
+    # What the service tells other modules did not change: nothing else is decided again.
+    assert loaded_modules(root, cache, ".") == []
+    assert findings(check(root, ".", cache=cache)) == findings(check(root, ".", cache=None))
+
+
+@pytest.mark.parametrize("partial", ["app/models/user.py", "app/services/users.py", "app/api"])
+def test_a_partial_run_that_sees_a_changed_model_leaves_its_dependents_to_the_full_run(
+    tmp_path: Path, partial: str
+) -> None:
+    """The partial run decides its own files only; the full run after it decides again what
+    the model's new facts reach (the router's LC104, here) and gives a cold run's findings."""
+    root = make_project(tmp_path / "proj")
+    cache = tmp_path / "cache"
+    before = findings(check(root, ".", cache=cache))
+    assert ("LC104", "users.py", 3) not in before
+    edit(root / "app/models/user.py", MODELS_ORM)
+    assert findings(check(root, partial, cache=cache)) == findings(check(root, partial, cache=None))
+    after = findings(check(root, ".", cache=cache))
+    assert after == findings(check(root, ".", cache=None))
+    assert ("LC104", "users.py", 3) in after
+    # Back: a partial run, then the full run, then a run with nothing changed.
+    edit(root / "app/models/user.py", MODELS_PLAIN)
+    check(root, partial, cache=cache)
+    assert findings(check(root, ".", cache=cache)) == before
+    assert findings(check(root, ".", cache=cache)) == before
+
+
+def test_a_file_read_by_a_partial_run_and_then_reverted_is_decided_again(tmp_path: Path) -> None:
+    """A partial run decides the router against the model's new facts; the model then goes
+    back to the content the answers were made for: the router is decided again all the same."""
+    root = make_project(tmp_path / "proj")
+    cache = tmp_path / "cache"
+    before = findings(check(root, ".", cache=cache))
+    model = root / "app/models/user.py"
+    original = model.read_bytes()
+    times = model.stat()
+    edit(model, MODELS_ORM)
+    assert ("LC104", "users.py", 3) in findings(check(root, "app/api/users.py", cache=cache))
+    model.write_bytes(original)
+    os.utime(model, ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert findings(check(root, "app/api/users.py", cache=cache)) == findings(
+        check(root, "app/api/users.py", cache=None)
+    )
+    assert findings(check(root, ".", cache=cache)) == before
+
+
+def test_a_new_file_makes_every_answer_decided_again(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj", MODELS_ORM)
+    cache = tmp_path / "cache"
+    check(root, ".", cache=cache)
+    (root / "app/services/payments.py").write_text(textwrap.dedent(SERVICE).replace("user", "payment"))
+    assert findings(check(root, ".", cache=cache)) == findings(check(root, ".", cache=None))
+    (root / "app/services/payments.py").unlink()
+    assert findings(check(root, ".", cache=cache)) == findings(check(root, ".", cache=None))

@@ -5,13 +5,13 @@ The CLI and the LSP server are thin adapters over this; it knows nothing of term
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from layercheck.application.answers import Answers, facts_digest, group_by_file
 from layercheck.application.glob_warnings import nested_configurations, unmatched_layer_globs
 from layercheck.application.root_checks import RootScope, root_findings, root_scope
 from layercheck.domain.diagnostics import Diagnostic
@@ -69,15 +69,6 @@ def open_cache(settings: Settings, options: CheckOptions) -> Cache | None:
         (settings.project_root / settings.cache_dir) if settings.cache_dir else default_cache_dir(settings.project_root)
     )
     return Cache(directory, settings.fingerprint(), MARKERS)
-
-
-def _run_key(settings: Settings, checked: list[str], digests: dict[str, str | None]) -> str:
-    hasher = hashlib.blake2b(digest_size=16)
-    hasher.update(settings.fingerprint().encode())
-    for path in sorted(digests):
-        hasher.update(f"{path}\0{digests[path]}\n".encode())
-    hasher.update("\0".join(checked).encode())
-    return hasher.hexdigest()
 
 
 def _read(
@@ -156,6 +147,17 @@ def _prefork(paths: list[Path], options: CheckOptions) -> ForkedWorker | None:
     return pool.ForkedWorker()
 
 
+def _fork_for(paths: list[str], options: CheckOptions) -> ForkedWorker | None:
+    """A forked worker for a few files to check, where that is safe (see `_prefork`)."""
+    if not paths or len(paths) > pool.MAX_FILES or options.jobs == 1 or not pool.supported():
+        return None
+    if options.jobs is None and (os.cpu_count() or 1) < 2:
+        return None
+    import threading
+
+    return pool.ForkedWorker() if threading.active_count() == 1 else None
+
+
 @dataclass
 class _RunFiles:
     """What discovery decided for one run."""
@@ -201,19 +203,78 @@ def _digests(
     return digests
 
 
-def _reused_result(
-    cache: Cache | None, run_key: str, whole: RootScope | None, options: CheckOptions, override: bool
-) -> list[Diagnostic] | None:
-    """The last run's findings when nothing it read has changed since."""
-    if cache is None or override or options.need_records:
+def _in_scope(found: list[Diagnostic], whole: RootScope | None) -> list[Diagnostic]:
+    """The root findings a run reports: all of them, or those on the files it names."""
+    if whole is None or whole.only is None:
+        return list(found)
+    return [d for d in found if os.path.abspath(d.path) in whole.only]
+
+
+def _read_changes(
+    stored: Answers,
+    tasks: dict[str, FileTask],
+    checked: list[str],
+    runner: Runner,
+    digests: dict[str, str | None],
+    settings: Settings,
+    root_valid: bool,
+) -> tuple[list[str], dict[str, FileRecord], ProjectIndex, bool]:
+    """For a run over the whole project with earlier answers: the files to decide again
+    (changed ones, and those their changed facts reach), the records and index to decide
+    them with, and whether the root findings must be decided again (some facts changed)."""
+    from layercheck.project.findings import build_index
+
+    changed = stored.changed(digests)
+    # While workers check the changed files, decode every other file's facts: the root
+    # rules will need them if the changed facts differ (that time is spent waiting anyway).
+    waiting = runner.cache is not None and any(not runner.cache.has(path, digests.get(path)) for path in changed)
+    rest = [task for path, task in tasks.items() if path not in changed]
+    only_facts = runner.facts(rest, digests) if waiting else {}
+    fresh = runner.run([tasks[path] for path in changed if path in tasks], digests)
+    facts = {path: facts_digest(record) for path, record in fresh.items()}
+    moved = [path for path in changed if path not in facts or stored.facts_changed(path, facts[path])]
+    affected = stored.dependents(moved, runner.cache.markers_in if runner.cache is not None else None)
+    undecided = {path for path, entry in stored.entries.items() if entry.findings is None}
+    to_decide = [path for path in checked if path in affected or path in changed or path in undecided]
+    if not moved and root_valid:
+        # Facts unchanged: what the files to decide reach is all they need (`reach.py`).
+        records, index = _read(tasks, to_decide, fresh, runner, digests, settings, CheckOptions(), False)
+        return to_decide, records, index, False
+    # Some facts changed: the root rules read every module's facts (decoded alone, cheaper
+    # than whole records); the files to decide need their whole records.
+    whole_records = runner.run([tasks[path] for path in to_decide if path not in fresh], digests)
+    rest = [task for task in rest if task.path not in whole_records]
+    if not waiting:
+        only_facts = runner.facts(rest, digests)
+    missing = [task for task in rest if task.path not in only_facts]
+    records = dict(sorted({**only_facts, **runner.run(missing, digests), **whole_records, **fresh}.items()))
+    return to_decide, records, build_index(records.values(), settings), True
+
+
+def _remember(
+    stored: Answers | None,
+    project: list[str],
+    records: dict[str, FileRecord],
+    tasks: dict[str, FileTask],
+    decided_paths: list[str],
+    decided: list[Diagnostic],
+    digests: dict[str, str | None],
+    markers_in: Callable[[str], int | None] | None,
+    full_index: bool,
+    root_decided: bool,
+) -> Answers | None:
+    """The answers to keep after a run: the earlier ones updated with what it decided and
+    read, or, for a run that decided every project file, new ones (else None)."""
+    answers = stored
+    if answers is None:
+        if set(decided_paths) != set(project) or any(path not in records for path in project):
+            return None  # a partial run with no earlier answers: nothing to build on
+        answers = Answers.new(project)
+    by_file = group_by_file(decided, tasks, decided_paths)
+    if by_file is None:
         return None
-    reused = cache.last_run_result(run_key)
-    if reused is not None and whole is not None:
-        # The root rules also read files found through the index (`.env` by the package).
-        consulted = reused.get("root_inputs", [])
-        if whole.files.digest_of(consulted) != reused.get("root_digest"):
-            reused = None
-    return None if reused is None else [Diagnostic.from_dict(item) for item in reused["diagnostics"]]
+    answers.record_run(records, tasks, by_file, digests, markers_in, full_index, root_decided)
+    return answers
 
 
 def check(paths: list[Path], settings: Settings, options: CheckOptions | None = None) -> CheckResult:
@@ -235,24 +296,37 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
     warnings += [f"{name}: not checked: the file name is not valid UTF-8" for name in files.undecodable]
     digests = _digests(files, settings, cache, options.override)
     namer = ModuleNamer(settings)
-    run_key = _run_key(settings, checked, digests)
     # Checks of the project as a whole (`.env`, `requirements.txt`): not for a buffer.
     whole = None if override_path is not None else root_scope(paths, files.checked, settings, namer.display_path)
-    if whole is not None:
-        run_key += whole.files.inputs_digest()
-    reused = _reused_result(cache, run_key, whole, options, override_path is not None)
-    if reused is not None:
+    # What earlier runs decided, for exactly these project files (`answers.py`): not with a
+    # buffer (its content is not the file's), nor for fixes and the graph (they need records).
+    project = [str(path) for path in files.project]
+    stored = None
+    if cache is not None and override_path is None and not options.need_records:
+        stored = Answers.load(cache.answers(), project)
+    markers_in = cache.markers_in if cache is not None else None
+    to_decide = checked if stored is None else stored.stale(checked, digests, markers_in)
+    root_inputs = whole.files.inputs_digest() if whole is not None else ""
+    root_found = None if stored is None or whole is None else stored.root_findings(root_inputs, whole.files.digest_of)
+    if stored is not None and not to_decide and (whole is None or root_found is not None):
         if prewarmed is not None:
             prewarmed.cancel()
+        reused = stored.findings(checked) + _in_scope(root_found or [], whole)
+        reused.sort(key=Diagnostic.sort_key)
         return CheckResult(reused, len(checked), cache_hits=len(files.project), checked=checked, warnings=warnings)
 
+    if prewarmed is None and stored is not None and cache is not None:
+        # Changed files the cache has no record of: a child forked now imports the engine
+        # while this process reads the rest (`infrastructure/pool.py`).
+        unknown = [path for path in stored.changed(digests) if not cache.has(path, digests.get(path))]
+        prewarmed = _fork_for(unknown, options)
     runner = Runner(settings, cache, options.jobs, options.verbose, prewarmed)
     try:
         # Checked files the cache cannot answer go to workers now: they import the engine and
         # check them while this process names and places every file of the project.
         early = [
             namer.task_for(Path(path))
-            for path in checked
+            for path in to_decide
             if path != str(override_path) and (cache is None or not cache.has(path, digests[path]))
         ]
         runner.start(early)
@@ -265,23 +339,46 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
             task = tasks.get(str(override_path)) or namer.task_for(override_path)
             tasks[str(override_path)] = task
             known[str(override_path)] = check_bytes(task, options.override[1], settings, options.verbose)
-        records, index = _read(tasks, checked, known, runner, digests, settings, options, everything=whole is not None)
+        if stored is not None and whole is not None:
+            to_decide, records, index, root_stale = _read_changes(
+                stored, tasks, checked, runner, digests, settings, root_found is not None
+            )
+            if root_stale:
+                root_found = None
+        else:
+            everything = whole is not None
+            records, index = _read(tasks, to_decide, known, runner, digests, settings, options, everything)
+            root_found = None
     finally:
         runner.close()
     from layercheck.project.findings import assemble
 
-    scope = whole
-    project_checks = None if scope is None else (lambda index: root_findings(settings, index, scope))
-    diagnostics = assemble(records, checked, settings, index, whole_project=project_checks)
+    decided = assemble(records, to_decide, settings, index)
+    root_decided = whole is not None and root_found is None
+    if root_decided and whole is not None:
+        scope = whole
+        checks = lambda index: root_findings(settings, index, scope)  # noqa: E731
+        root_found = assemble({}, [], settings, index, whole_project=checks)
+        if stored is not None:
+            consulted = sorted(str(path) for path in scope.files.consulted)
+            stored.set_root(root_inputs, consulted, scope.files.digest_of(consulted), root_found)
+    reused_paths = set(checked) - set(to_decide)
+    diagnostics = decided + (stored.findings(sorted(reused_paths)) if stored is not None else [])
+    diagnostics += _in_scope(root_found or [], whole)
+    diagnostics.sort(key=Diagnostic.sort_key)
     if cache is not None:
-        # Not reused: the findings of a file edited during the run (they are not those of the
+        # Not kept: the findings of a file edited during the run (they are not those of the
         # digests taken), nor an internal error (the next run must try again).
         failed = any(d.code == "LC000" for d in diagnostics)
-        if override_path is None and not runner.changed_during_run and not failed:
-            result: dict[str, Any] = {"diagnostics": [d.to_dict() for d in diagnostics]}
-            if whole is not None:
-                result["root_inputs"] = sorted(str(path) for path in whole.files.consulted)
-                result["root_digest"] = whole.files.digest_of(result["root_inputs"])
-            cache.set_last_run(run_key, result)
+        if override_path is None and not runner.changed_during_run and not failed and not options.need_records:
+            full_index = all(path in records for path in project)
+            answers = _remember(
+                stored, project, records, tasks, to_decide, decided, digests, markers_in, full_index, root_decided
+            )
+            if answers is not None and whole is not None and answers.root is None:
+                consulted = sorted(str(path) for path in whole.files.consulted)
+                answers.set_root(root_inputs, consulted, whole.files.digest_of(consulted), root_found or [])
+            if answers is not None and answers.dirty:
+                cache.set_answers(answers.to_data())
         cache.save(present=digests.keys())
     return CheckResult(diagnostics, len(checked), runner.hits, records, tasks, checked, warnings)

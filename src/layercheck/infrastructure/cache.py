@@ -1,4 +1,4 @@
-"""The on-disk cache: per-file results keyed by content hash, plus the last run's answer.
+"""The on-disk cache: per-file results keyed by content hash, plus the project's answers.
 
 Layout (as ruff's): `.layercheck_cache/` holds a `.gitignore` (`*`) and a `CACHEDIR.TAG`, and
 per layercheck version, settings fingerprint and working folder (records show paths from
@@ -16,8 +16,10 @@ the size and time of every module: editing a rule invalidates them):
 - `<fingerprint>.journal`: the records (and stats) of the last few runs that checked a few
   files, so that a run on one changed file writes a few kilobytes, not the whole records
   file; a run with many new records folds the journal into the records file.
-- `<fingerprint>.last.json`: the previous run's key and findings, so a run where nothing
-  changed answers without reading a single record.
+- `<fingerprint>.answers.json`: every file's findings with what they depend on, and the
+  root rules' findings (`application/answers.py`), behind a checksum of the JSON: a run of
+  any scope whose files and dependencies did not change answers without reading a record,
+  and a partial run leaves the answers of the other files valid.
 - `<fingerprint>.files.json`: the project's Python files, with the modification time of
   every folder walked and `.gitignore` read to find them: while none changes, a run does
   not walk the project again.
@@ -43,7 +45,7 @@ from layercheck.domain.version import __version__
 
 CACHE_DIR_NAME = ".layercheck_cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by layercheck.\n"
-_FORMAT = 6
+_FORMAT = 7
 _MAGIC = f"layercheck-cache {_FORMAT} {__version__}\n".encode()
 # A stat this close to the file's last change may miss a change within the same clock tick.
 _RACY_NS = 1_000_000_000
@@ -125,7 +127,7 @@ class Cache:
         name = f"{settings_fingerprint}-{_short_hash(os.getcwd())}"
         self.file = folder / f"{name}.records"
         self.journal_file = folder / f"{name}.journal"
-        self.last_file = folder / f"{name}.last.json"
+        self.answers_file = folder / f"{name}.answers.json"
         self.listing_file = folder / f"{name}.files.json"
         self._magic = _MAGIC + f"{_code_id()} {_short_hash(repr(markers))}\n".encode()
         # The records file's index, as read (decoded on first use, see `_index`).
@@ -140,9 +142,8 @@ class Cache:
         self._stats: dict[str, list[Any]] = {}
         self._journal_stats: dict[str, list[Any]] = {}
         self._markers: dict[str, int] = {}
-        self._last_run: dict[str, Any] | None = None
-        self._last_loaded = False
-        self.last_run: dict[str, Any] | None = None
+        self._answers: Any = None
+        self._answers_loaded = False
         self.dirty = False
         self._load()
         self._load_journal()
@@ -296,26 +297,26 @@ class Cache:
         self._fresh[path] = [digest_, json.dumps(record, separators=(",", ":")).encode()]
         self.dirty = True
 
-    def set_last_run(self, key: str, result: dict[str, Any]) -> None:
-        self._last_run = {"key": key, "code": _code_id(), "result": result}
-        self._last_loaded = True
-        self.last_run = self._last_run
-        self._write(self.last_file, json.dumps(self._last_run, separators=(",", ":")).encode())
-
-    def last_run_result(self, key: str) -> dict[str, Any] | None:
-        if not self._last_loaded:
-            self._last_loaded = True
+    def answers(self) -> Any:
+        """What the last runs decided (`application/answers.py` checks it), or None."""
+        if not self._answers_loaded:
+            self._answers_loaded = True
             try:
-                with open(self.last_file, "rb") as handle:
-                    data = json.loads(handle.read())
+                with open(self.answers_file, "rb") as handle:
+                    if handle.readline() != _MAGIC or handle.readline() != self._magic[len(_MAGIC) :]:
+                        return None
+                    checksum = handle.readline().strip().decode("ascii", "replace")
+                    payload = handle.read()
+                if _checksum(payload) == checksum:  # a damaged answer is never trusted
+                    self._answers = json.loads(payload)
             except (OSError, ValueError):
-                data = None
-            self._last_run = data if isinstance(data, dict) else None
-            self.last_run = self._last_run
-        if self._last_run is None or self._last_run.get("key") != key or self._last_run.get("code") != _code_id():
-            return None
-        result = self._last_run.get("result")
-        return result if isinstance(result, dict) else None
+                self._answers = None
+        return self._answers
+
+    def set_answers(self, data: Any) -> None:
+        payload = json.dumps(data, separators=(",", ":")).encode()
+        self._answers, self._answers_loaded = data, True
+        self._write(self.answers_file, self._magic + _checksum(payload).encode() + b"\n" + payload)
 
     def listing(self) -> Any:
         """What the last run kept of its walk of the project (`discovery.project_listing`

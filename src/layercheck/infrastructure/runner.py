@@ -220,6 +220,20 @@ class Runner:
                     continue
         return records
 
+    def facts(self, tasks: list[FileTask], digests: dict[str, str | None]) -> dict[str, FileRecord]:
+        """Records holding only the facts (what the project index reads), from the cache:
+        cheaper to decode than whole records. Files the cache cannot answer are left out."""
+        records: dict[str, FileRecord] = {}
+        for task in tasks:
+            file_digest = digests.get(task.path)
+            raw = self.cache.get(task.path, file_digest) if self.cache is not None and file_digest else None
+            if raw is not None:
+                try:
+                    records[task.path] = FileRecord(ModuleFacts.from_dict(raw["facts"]))
+                except (KeyError, TypeError, ValueError, IndexError):
+                    continue
+        return records
+
     def run(
         self,
         tasks: list[FileTask],
