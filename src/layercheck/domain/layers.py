@@ -45,12 +45,12 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
             "**/endpoints.py",
             "**/views.py",
         ),
-        ("service", "schema", "database", "config", "api"),
+        ("service", "schema", "database", "config", "api", "task"),
     ),
     LayerSpec(
         "service",
         ("**/services/**", "**/service/**", "**/service.py", "**/services.py", "**/*_service.py"),
-        ("repository", "schema", "model", "service", "config"),
+        ("repository", "schema", "model", "service", "config", "task"),
     ),
     LayerSpec(
         "repository",

@@ -186,8 +186,9 @@ def check_source(task: FileTask, source: Source, settings: Settings, verbose: bo
     except RecursionError:
         return _unparsed(task, _engine_diagnostic(task, "LC001", "too deeply nested to check (recursion limit)"))
     collector.finish()
-    # Imports of held modules need positions: project rules report on them.
-    import_nodes = [(node, anchors) for _, node, anchors in collector.import_nodes] if task.held or task.layer else []
+    # Imports need positions: project rules report on them (LC101 also in modules in no layer).
+    located = task.layer not in _UNCHECKED_LAYERS
+    import_nodes = [(node, anchors) for _, node, anchors in collector.import_nodes] if located else []
     diagnostics, candidates, spans = context.finish(import_nodes)
     for index, node, _ in collector.import_nodes:
         span = spans.get(node)

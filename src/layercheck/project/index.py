@@ -430,8 +430,8 @@ class ProjectIndex:
             # Named like a logger: of this flavour when known, else the project's library.
             flavour = kind.split("_", 1)[0]
             default = "structlog" if self.uses_structlog() else "stdlib"
-            known = [self.logger_kind(name) for name in names] or [None]
-            result = any(k == flavour or (k is None and flavour == default) for k in known)
+            flavours = [self.logger_kind(name) for name in names] or [None]
+            result = any(k == flavour or (k is None and flavour == default) for k in flavours)
         elif kind == "logger_named":
             result = any(self.logger_kind(name) != "" for name in names) if names else True
         elif kind.startswith("layer:"):

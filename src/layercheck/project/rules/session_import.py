@@ -8,10 +8,19 @@ from layercheck.domain.diagnostics import Diagnostic
 from layercheck.domain.facts import ModuleFacts
 from layercheck.project.rules.base import ProjectRule, short
 
+_EXEMPT_LAYERS = frozenset({"tests", "migrations"})
+# Unheld layers that still wire nothing but the app: a session type has no business there.
+_HELD_HERE = frozenset({"main", "middleware"})
+_SCRIPTS = "/scripts/"
+_ENGINE_FACTORIES = frozenset(
+    {"create_engine", "create_async_engine", "engine_from_config", "async_engine_from_config"}
+)
+
 
 class SessionImportOutsideRepository(ProjectRule):
     """Flags a session type (`AsyncSession`, `Session`, `async_sessionmaker`, ...) imported
-    outside the repository and database layers, including names the project re-exports.
+    outside the repository and database layers, including names the project re-exports,
+    in every module but tests, migrations and scripts (modules in no layer included).
 
     Repositories are the only place that touches a session (backend guide, step 3); the
     rest of the app passes one along through a `SessionDep` alias from the database module.
@@ -19,9 +28,31 @@ class SessionImportOutsideRepository(ProjectRule):
 
     code = "LC101"
 
+    def _provides_sessions(self, module: ModuleFacts) -> bool:
+        """A module that builds the session factory or engine, or defines the project's
+        session types (`NewType`, `Annotated` aliases, a package re-exporting them): the
+        database layer by what it does, whatever its name."""
+        if any(self.index.session_kind(inner) for inner in module.extra.get("annotated", {}).values()):
+            return True
+        for callee in module.instances.values():
+            final = self.index.resolve(callee).qualname
+            if self.index.is_session_type(final) or final.rsplit(".", 1)[-1] in _ENGINE_FACTORIES:
+                return True
+        aliases = module.is_package or any(item.target.endswith(".NewType") for item in module.imports)
+        return aliases and any(self.index.is_session_type(target) for target in module.bindings.values())
+
     def check(self, module: ModuleFacts) -> Iterator[Diagnostic]:
-        if not self.layer_map.is_held(module.layer) or module.layer in self.options["allowed-layers"]:
+        # Every module outside the allowed layers, modules in no layer included (SPEC
+        # revision 2), except tests, migrations and scripts.
+        if module.layer in self.options["allowed-layers"] or module.layer in _EXEMPT_LAYERS:
             return
+        if module.layer is not None and not self.layer_map.is_held(module.layer) and module.layer not in _HELD_HERE:
+            return
+        if _SCRIPTS in f"/{module.path}":
+            return
+        if module.layer is None and self._provides_sessions(module):
+            return  # in no layer by name, database by what it does
+        where = f"the {module.layer} layer" if module.layer else "a module outside the repository layer"
         extra = set(self.options["extra-session-types"])
         for item in self.contract_imports(module):
             if item.is_module:
@@ -30,7 +61,7 @@ class SessionImportOutsideRepository(ProjectRule):
                 yield self.finding(
                     module,
                     item.span,  # type: ignore[arg-type]
-                    f"`{short(item.target)}` imported in the {module.layer} layer; only repositories "
+                    f"`{short(item.target)}` imported in {where}; only repositories "
                     "use sessions (inject `SessionDep = Annotated[AsyncSession, Depends(get_db)]` "
                     "from the database module)",
                 )
