@@ -57,10 +57,21 @@ def resolve_settings(
     """Settings from the config file, with ruff's rule flags layered on top: `--select`
     replaces the selection, `--ignore` and `--extend-select` add to the file's lists."""
     try:
-        settings = load_settings(paths, config)
+        return _settings(paths, config, select, ignore, extend_select)
     except ConfigError as error:
         _fail(str(error))
         raise  # unreachable: _fail exits
+
+
+def _settings(
+    paths: list[Path],
+    config: Path | None,
+    select: tuple[str, ...] = (),
+    ignore: tuple[str, ...] = (),
+    extend_select: tuple[str, ...] = (),
+) -> Settings:
+    """As `resolve_settings`, raising ConfigError."""
+    settings = load_settings(paths, config)
     origins = dict(settings.origins)
     if select:
         settings = replace(settings, select=select)
@@ -104,6 +115,7 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
 @click.option("--show-settings", is_flag=True, help="Print the resolved settings and where each came from.")
+@click.option("--watch", is_flag=True, help="Check again on every change, until Ctrl-C (needs `layercheck[watch]`).")
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -128,6 +140,7 @@ def check(
     add_noqa: bool = False,
     baseline: Path | None = None,
     write_baseline: bool = False,
+    watch: bool = False,
 ) -> None:
     """Check PATHS (default: the current folder) for layering violations."""
     from layercheck.application.check import CheckOptions
@@ -171,6 +184,11 @@ def check(
     stdin = override[1] if override else None
     actions = Actions(fix, unsafe_fixes, diff, add_noqa, baseline, write_baseline, quiet, stdin)
     options.need_records = actions.needs_records
+    if watch:
+        if fix or diff or add_noqa or write_baseline or stdin_filename is not None:
+            _fail("`--watch` cannot be combined with `--fix`, `--diff`, `--add-noqa`, `--write-baseline` or stdin")
+        flags = (_codes(select, "--select"), _codes(ignore, "--ignore"), _codes(extend_select, "--extend-select"))
+        sys.exit(_watch(targets, config, flags, force_exclude, options, actions, fmt, statistics, show_fixes))
     # A run builds records and findings that hold no reference cycles, and then ends: the
     # cyclic collector would only walk the growing heap again and again while results
     # arrive (a tenth of a cold run's time in this process, on thousands of small files).
@@ -191,6 +209,50 @@ def check(
     # object of the run (about a tenth of a run answered from the cache).
     gc.freeze()
     sys.exit(exit_code(finish.diagnostics, exit_zero))
+
+
+def _watch(
+    targets: list[Path],
+    config: Path | None,
+    flags: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]],
+    force_exclude: bool,
+    options: Any,
+    actions: Any,
+    fmt: str,
+    statistics: bool,
+    show_fixes: bool,
+) -> int:
+    """`--watch`: the interface's loop (`interface/watch.py`) over one check per change."""
+    import io
+
+    from layercheck.application.check import check as run_check
+    from layercheck.interface import watch
+    from layercheck.interface.check_actions import after_check
+    from layercheck.interface.reporters import renderer
+    from layercheck.interface.reporters.base import Report
+
+    if not watch.available():
+        _fail(watch.MISSING)
+
+    def load() -> Settings:
+        settings = _settings(targets, config, *flags)
+        return replace(settings, force_exclude=True) if force_exclude else settings
+
+    def run(settings: Settings) -> tuple[int, str]:
+        result = run_check(targets, settings, replace(options, progress=None))
+        errors = io.StringIO()
+        for warning in result.warnings:
+            errors.write(f"layercheck: warning: {warning}\n")
+        finish = after_check(result, settings, actions, io.StringIO(), errors)
+        sys.stderr.write(errors.getvalue())
+        report = Report(finish.diagnostics, result.files_checked, show_fixes=show_fixes, statistics=statistics)
+        report.quiet = actions.quiet
+        report.fixable_applicability = actions.applicability
+        text = io.StringIO()
+        renderer(fmt)(report, text)
+        return len(finish.diagnostics), text.getvalue()
+
+    return watch.watch(watch.WatchTarget(load, run, options.cache_dir), sys.stdout, sys.stderr)
 
 
 def _explain_internal_errors(diagnostics: list[Any], verbose: bool) -> None:
