@@ -87,6 +87,7 @@ FILES = {
 SCRIPT = r"""
 local config = vim.fn.json_decode(table.concat(vim.fn.readfile(os.getenv("LAYERCHECK_TEST_CONFIG")), "\n"))
 local out = {published = {}, steps = {}}
+vim.o.hidden = true -- switch buffers with unsaved edits (the edits stay in the buffers)
 
 local function write_out()
   vim.fn.writefile({vim.fn.json_encode(out)}, os.getenv("LAYERCHECK_TEST_OUT"))
