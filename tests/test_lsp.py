@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import sys
+import tempfile
 import textwrap
 import time
 from collections.abc import Callable, Sequence
@@ -23,6 +25,11 @@ from layercheck.interface.lsp.protocol import PositionMap
 
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "layercheck", "server"])
 TIMEOUT = 30.0
+# A server whose background index waits until this file exists (`LAYERCHECK_LSP_INDEX_GATE`).
+GATE = Path(tempfile.mkdtemp(prefix="layercheck-lsp-gate-")) / "release"
+HELD = ClientServerConfig(
+    server_command=SERVER.server_command, server_env={**os.environ, "LAYERCHECK_LSP_INDEX_GATE": str(GATE)}
+)
 
 DATABASE = """
     from typing import Annotated
@@ -443,3 +450,61 @@ def test_columns_follow_the_negotiated_encoding(encoding: types.PositionEncoding
     assert converted == types.Position(0, column)
     assert positions.from_client(converted) == Position(1, 11)
     assert positions.to_client(Position(2, 1)) == types.Position(1, 0)
+
+
+# ----- the first diagnostics never wait for the project's index ---------------------------------
+
+
+@pytest_lsp.fixture(config=HELD)
+async def held(lsp_client: LanguageClient) -> Any:
+    GATE.unlink(missing_ok=True)
+    yield
+    GATE.touch()  # let a waiting index finish before the session ends
+    if not lsp_client.stopped:
+        await lsp_client.shutdown_session()
+
+
+def indexed(client: LanguageClient) -> bool:
+    return any("files indexed" in message.message for message in client.log_messages)
+
+
+@pytest.mark.asyncio
+async def test_the_first_diagnostics_come_before_the_index_is_read(held: LanguageClient, app: Path) -> None:
+    editor = Editor(held, app)
+    await editor.start(client_capabilities("visual-studio-code"))
+    uri = editor.open("app/api/users.py")
+    found = await editor.diagnostics(uri, lambda d: "LC101" in codes(d))
+    assert "LC101" in codes(found)
+    assert not indexed(held), "the index was held back: these came from the one-file check"
+    # Typing before the index is read: still answered, the stale check cancelled.
+    editor.replace(uri, "from app.models.user import User\n")
+    editor.replace(uri, "from app.models.user import User\nfrom sqlalchemy import select\n")
+    await editor.diagnostics(uri, lambda d: codes(d) == ["LC104", "LC104"])
+    assert not indexed(held)
+    GATE.touch()
+    deadline = time.monotonic() + TIMEOUT
+    while not indexed(held) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert indexed(held)
+    editor.replace(uri, "from app.models.user import User\n")
+    await editor.diagnostics(uri, lambda d: codes(d) == ["LC104"])
+
+
+@pytest.mark.asyncio
+async def test_open_documents_are_checked_again_against_the_index_once_it_is_read(
+    held: LanguageClient, app: Path
+) -> None:
+    """Before the index, each document is checked against the files on disk; the index
+    holds every open buffer, so a model made an ORM model in an unsaved buffer turns the
+    router's import into LC104 once the index is read."""
+    (app / "app/models/user.py").write_text("class User:\n    pass\n")
+    editor = Editor(held, app)
+    await editor.start(client_capabilities("visual-studio-code"))
+    router = editor.open("app/api/users.py", "from app.models.user import User\n")
+    await editor.diagnostics(router, lambda d: d == [])
+    model = editor.open("app/models/user.py", dedent(USER_MODEL))
+    await editor.diagnostics(model, lambda d: True)
+    assert "LC104" not in codes(held.diagnostics.get(router, []))
+    assert not indexed(held)
+    GATE.touch()
+    await editor.diagnostics(router, lambda d: "LC104" in codes(d))

@@ -2,14 +2,22 @@
 
 A thin adapter: documents come in, `Workspace` (one per project root) checks the unsaved
 buffer against the project index, and findings go out as diagnostics and code actions.
-Checks on typing are debounced; opening and saving check at once. The index of each
-project is read once (from the cache when warm) and then updated one buffer at a time.
+Checks on typing are debounced briefly, and a newer edit cancels a check still running;
+opening and saving check at once. The first diagnostics of a project's documents never
+wait for its whole index: until it is read, a document is checked as a one-file run checks
+it (`one_file.py`: the buffer and what its names reach, in a child process), and the index
+is read in the background, after which every open document of the project is checked
+against it (cross-module facts may differ: other open buffers, files changed meanwhile).
+The index is then updated one buffer at a time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
+import json
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,12 +33,13 @@ from layercheck.application.check import CheckOptions
 from layercheck.application.workspace import Workspace, source_bytes
 from layercheck.domain.diagnostics import Diagnostic, Position
 from layercheck.domain.registry import ENGINE_CODES
+from layercheck.domain.settings import Settings
 from layercheck.domain.version import __version__
 from layercheck.infrastructure.config import CONFIG_FILES, ConfigError, config_table, find_config, settings_from_table
 from layercheck.interface.lsp.protocol import FIX_ALL_KIND, PositionMap, overlaps, text_edit, to_lsp
 from layercheck.interface.lsp.text import line_change, suppression_edit
 
-DEBOUNCE_SECONDS = 0.3
+DEBOUNCE_SECONDS = 0.05
 FIX_ALL_TITLE = "Fix all layercheck problems"
 _PYTHON_SUFFIXES = (".py", ".pyi")
 _WATCHED = ("**/pyproject.toml", "**/layercheck.toml", "**/*.py", "**/*.pyi")
@@ -88,6 +97,9 @@ class LayercheckServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("layercheck", __version__)
         self.projects: dict[ProjectKey, asyncio.Future[Workspace]] = {}
+        # Files changed on disk while a project's index was being read: read again after.
+        self.changed_while_loading: dict[ProjectKey, set[Path]] = {}
+        self.settings_read: dict[ProjectKey, Settings] = {}
         self.checked: dict[str, _Checked] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.unsafe_fixes = False
@@ -150,13 +162,80 @@ class LayercheckServer(LanguageServer):
 
     async def project(self, key: ProjectKey) -> Workspace:
         """The workspace of a project root, read on first use (in a thread: it may be big)."""
+        return await self.start_index(key)
+
+    def ready(self, key: ProjectKey) -> Workspace | None:
+        """The workspace of a project root if its index is read, else None."""
+        future = self.projects.get(key)
+        if future is None or not future.done() or future.cancelled() or future.exception() is not None:
+            return None
+        return future.result()
+
+    async def one_file(self, key: ProjectKey, path: Path, text: str) -> list[Diagnostic] | None:
+        """The findings of a buffer as a one-file run gives them (`one_file.py`), or None
+        when the child fails. Cancelled (a newer edit), the child is stopped."""
+        root, config = key
+        command = [sys.executable, "-m", "layercheck.interface.lsp.one_file", str(path), str(root), str(config or "")]
+        process = await asyncio.create_subprocess_exec(
+            *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        )
+        try:
+            out, err = await process.communicate(source_bytes(text))
+        except asyncio.CancelledError:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+            raise
+        if process.returncode != 0:
+            cause = err.decode(errors="replace")[-500:]
+            self.log(types.MessageType.Warning, f"one-file check of {path} failed: {cause}")
+            return None
+        try:
+            return [Diagnostic.from_dict(item) for item in json.loads(out)]
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def start_index(self, key: ProjectKey) -> asyncio.Future[Workspace]:
+        """Read the project's index in the background (once); when it is read, every open
+        document of the project is checked against it."""
         future = self.projects.get(key)
         if future is None:
             future = asyncio.ensure_future(self._load(key))
             self.projects[key] = future
-        return await future
+            generation = self.generation
+            future.add_done_callback(lambda done: self._index_ready(key, done, generation))
+        return future
 
-    async def _load(self, key: ProjectKey) -> Workspace:
+    def _index_ready(self, key: ProjectKey, future: asyncio.Future[Workspace], generation: int) -> None:
+        if future.cancelled() or future.exception() is not None or generation != self.generation:
+            return
+        workspace = future.result()
+        changed = self.changed_while_loading.pop(key, set())
+        if changed:
+            workspace.rescan(changed)
+        for uri, checked in list(self.checked.items()):
+            path = _path(uri)
+            document = self.document(uri)
+            if checked.project != key or path is None or document is None:
+                continue
+            workspace.update(path, source_bytes(document.source))
+        for uri, checked in list(self.checked.items()):
+            path = _path(uri)
+            document = self.document(uri)
+            if checked.project != key or path is None or document is None:
+                continue
+            found = workspace.diagnostics(path)
+            if found != checked.diagnostics or checked.version != document.version:
+                fresh = _Checked(document.version, document.source, key)
+                self.checked[uri] = fresh
+                self.publish(uri, fresh, found)
+
+    def settings(self, key: ProjectKey) -> Settings:
+        """A project's settings, read once per generation (a broken configuration is
+        reported once, and the defaults apply)."""
+        known = self.settings_read.get(key)
+        if known is not None:
+            return known
         root, config = key
         try:
             settings = settings_from_table(config_table(config) if config else {}, root, config)
@@ -165,6 +244,16 @@ class LayercheckServer(LanguageServer):
                 types.ShowMessageParams(types.MessageType.Error, f"layercheck: {error} (using the defaults)")
             )
             settings = settings_from_table({}, root, None)
+        self.settings_read[key] = settings
+        return settings
+
+    async def _load(self, key: ProjectKey) -> Workspace:
+        # Tests hold the index back until this file exists: not a setting of the project.
+        gate = os.environ.get("LAYERCHECK_LSP_INDEX_GATE")  # noqa: LC602
+        while gate and not os.path.exists(gate):
+            await asyncio.sleep(0.05)
+        root, _ = key
+        settings = self.settings(key)
         options = CheckOptions()
         try:
             workspace = await asyncio.to_thread(Workspace.load, settings, options)
@@ -185,6 +274,7 @@ class LayercheckServer(LanguageServer):
         generation is gone); the new checks read the new settings."""
         self.generation += 1
         self.projects.clear()
+        self.settings_read.clear()
         documents: dict[str, TextDocument] = self.workspace.text_documents
         for uri in documents:
             self.schedule(uri, 0)
@@ -192,15 +282,16 @@ class LayercheckServer(LanguageServer):
     # ----- checking ----------------------------------------------------------------------------
 
     def schedule(self, uri: str, delay: float) -> None:
-        """Check `uri` after `delay` seconds, replacing a check already waiting."""
+        """Check `uri` after `delay` seconds, replacing a check waiting or running."""
         waiting = self.pending.pop(uri, None)
         if waiting is not None:
             waiting.cancel()
-        self.pending[uri] = asyncio.ensure_future(self._check_later(uri, delay))
+        task = asyncio.ensure_future(self._check_later(uri, delay))
+        self.pending[uri] = task
+        task.add_done_callback(lambda done: self.pending.pop(uri, None) if self.pending.get(uri) is done else None)
 
     async def _check_later(self, uri: str, delay: float) -> None:
         await asyncio.sleep(delay)
-        self.pending.pop(uri, None)
         await self.check(uri)
 
     async def check(self, uri: str) -> _Checked | None:
@@ -214,6 +305,22 @@ class LayercheckServer(LanguageServer):
             return None
         key = find_config(path)
         generation = self.generation
+        if self.ready(key) is None:
+            # The index is not read yet: answer as a one-file run, then read it behind.
+            self.settings(key)  # a broken configuration is reported now
+            version, text = document.version, document.source
+            found = await self.one_file(key, path, text)
+            document = self.document(uri)
+            if document is None or generation != self.generation:
+                return None  # closed, or the settings changed, meanwhile
+            if found is not None:
+                if self.ready(key) is None:
+                    checked = _Checked(version, text, key)
+                    self.checked[uri] = checked
+                    self.publish(uri, checked, found)
+                    self.start_index(key)
+                    return checked if document.version == version else None
+                # else the index arrived meanwhile: answer from it, below
         workspace = await self.project(key)
         document = self.document(uri)
         if document is None or generation != self.generation:
@@ -321,7 +428,10 @@ class LayercheckServer(LanguageServer):
         if not changed:
             return
         for key, future in list(self.projects.items()):
-            if not future.done() or future.cancelled():
+            if not future.done():
+                self.changed_while_loading.setdefault(key, set()).update(changed)
+                continue
+            if future.cancelled() or future.exception() is not None:
                 continue
             workspace = future.result()
             inside = [path for path in changed if workspace.contains(path)]
