@@ -300,6 +300,7 @@ class FileScan:
         self.package = rel.split("/")[:-1]
         self.imported_from: dict[str, str] = {}  # local name -> module it came from
         self.repo_names: set[str] = set()  # names imported from repository modules, or bound to repo-ish calls
+        self.db_functions: set[str] = set()  # functions imported from database modules (query helpers?)
 
     def add(self, node: ast.AST | int, code: str, why: str) -> None:
         line = node if isinstance(node, int) else node.lineno  # type: ignore[attr-defined]
@@ -339,23 +340,26 @@ class FileScan:
             if not self.only_in("repository", "tests", "migrations"):
                 self.add(alias, "LC101", f"`{name}` imported from {module or '.'}")
         target = None
+        targets: set[str] = set()  # every layer the module's names suggest (over-proposing)
         if module.split(".")[0] in self.local and not is_sqla:  # a project module, not a library
             target = module_layer(f"{module}.{name}") if name else module_layer(module)
             target = target or module_layer(module)
+            targets = guess_layers([*module.split("."), f"{name or '_'}.py"]) | ({target} if target else set())
         if target == "repository":
             self.repo_names.add(local)
         if target == "model" and name and name[:1].isupper():
             self.orm_names.add(local)
         if self.is_layer("api", "task"):
-            if target == "repository":
+            if "repository" in targets:
                 self.add(alias, "LC102", f"`{local}` from the repository layer ({module})")
             elif target == "database" and name and not name[:1].isupper():
+                self.db_functions.add(local)
                 self.add(alias, "LC102", f"`{local}` from a database module ({module}): a query function?")
         if self.is_layer("api"):
             if is_sqla and name not in SESSION_IMPORTS:
                 self.add(alias, "LC104", f"`{name or module}` imported from {module}")
-            elif target == "model":
-                self.add(alias, "LC104", f"`{name or module}` from a model module ({module})")
+            elif "model" in targets or (targets and name in self.orm_names):
+                self.add(alias, "LC104", f"`{name or module}` from a model module or an ORM class ({module})")
         for layer in sorted(self.layers & HELD):
             if target not in HELD or target == layer or target in MAY_IMPORT[layer]:
                 continue
@@ -410,6 +414,8 @@ class FileScan:
                 self.add(node, "LC202", f"`{name}()` on a repository-ish receiver")
             elif name.split(".")[0] in self.repo_names:
                 self.add(node, "LC202", f"`{name}()` imported from a repository module")
+            elif name in self.db_functions:
+                self.add(node, "LC202", f"`{name}()` imported from a database module: a query function?")
         if last in SESSION_BUILDERS and not self.only_in("database", "tests", "migrations"):
             self.add(node, "LC601", f"`{name}()` builds a session or engine")
         if name == "print" and not self.only_in("tests", "migrations"):

@@ -362,7 +362,13 @@ def to_checkout_path(filename: str, cwd: Path, checkout: Path) -> str | None:
 
 
 def run_layercheck(
-    layercheck: list[str], project: Project, checkout: Path, mode: str, timeout: float, retries: int = 2
+    layercheck: list[str],
+    project: Project,
+    checkout: Path,
+    mode: str,
+    timeout: float,
+    retries: int = 2,
+    jobs: int | None = None,
 ) -> Run:
     """Run layercheck in `mode` on the project; the mapped config is removed afterwards."""
     cwd = checkout / project.run_from
@@ -370,6 +376,8 @@ def run_layercheck(
     command = [*layercheck, "check", *paths, "--output-format", "json", "--no-cache", "--exit-zero"]
     if project.codes:
         command += ["--select", ",".join(project.codes)]
+    if jobs:
+        command += ["--jobs", str(jobs)]
     run = Run(command=command)
     if not cwd.is_dir():
         run.error = f"run-from `{project.run_from}` is not a folder of the checkout"
@@ -724,6 +732,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--projects-file", type=Path, default=HERE / "projects.toml", help=argparse.SUPPRESS)
     parser.add_argument("--labels-dir", type=Path, default=HERE / "labels", help=argparse.SUPPRESS)
     parser.add_argument("--timeout", type=float, default=900, help="seconds per layercheck run")
+    parser.add_argument("--jobs", type=int, help="layercheck's --jobs (default: layercheck's own)")
     return parser.parse_args(argv)
 
 
@@ -806,7 +815,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results: dict[str, Match] = {}
         summaries: dict[str, Any] = {}
         for mode in modes:
-            run = run_layercheck(layercheck, project, checkout, mode, args.timeout)
+            run = run_layercheck(layercheck, project, checkout, mode, args.timeout, jobs=args.jobs)
             runs[mode] = run
             for note in run.notes:
                 warnings.append(f"{mode}: {note}")
