@@ -15,6 +15,12 @@ machine noise hits them alike, and reports the median of R rounds:
   import    `python -c "import libcst"` (and `python -c pass`, for the interpreter alone)
   editor    in one process that already checked the tree: re-check a ~1,000-line file after
             an edit, as the engine alone and through `application.check` with the buffer
+  loop      on the generated project, one alternating session as a developer lives it (issue
+            14): full warm -> one file -> full warm -> an ORM model edited -> full warm (its
+            findings compared with a cold run's), each as a ratio to the floor measured in the
+            same session; then `layercheck server` over stdio: first diagnostics of an opened
+            file with no cache (against the one-file CLI with no cache) and the diagnostics
+            after each edit of a ~500-line file, end to end
 
 It also reports CPU seconds (user + sys of the whole process tree, less sensitive to other
 load than wall time) and the peak RSS of the largest single process of each kind.
@@ -301,6 +307,276 @@ class Bench:
         }
 
 
+
+# ----- the developer loop (issue 14) ------------------------------------------------------
+
+
+class LspSession:
+    """`layercheck server` over stdio, as an editor drives it: JSON-RPC by hand."""
+
+    def __init__(self, root: Path) -> None:
+        import queue
+        import threading
+
+        self.root = root
+        self.process = subprocess.Popen(
+            [*layercheck_command(), "server"], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self.messages: queue.Queue[tuple[float, dict[str, Any]]] = queue.Queue()
+        self.logs: list[str] = []
+        self.next_id = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        stream = self.process.stdout
+        assert stream is not None
+        while True:
+            length = 0
+            while True:
+                line = stream.readline()
+                if not line:
+                    return
+                if line in (b"\r\n", b"\n"):
+                    break
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":", 1)[1])
+            body = json.loads(stream.read(length))
+            self.messages.put((time.perf_counter(), body))
+
+    def send(self, method: str, params: Any, request: bool = False) -> int | None:
+        message: dict[str, Any] = {"jsonrpc": "2.0", "method": method, "params": params}
+        number = None
+        if request:
+            self.next_id += 1
+            number = message["id"] = self.next_id
+        data = json.dumps(message).encode()
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(data) + data)
+        self.process.stdin.flush()
+        return number
+
+    def wait(self, accept: Any, timeout: float = 300) -> tuple[float, dict[str, Any]]:
+        """The first message `accept` takes (server requests are answered with null)."""
+        import queue
+
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            try:
+                when, message = self.messages.get(timeout=1)
+            except queue.Empty:
+                continue
+            if message.get("method") == "window/logMessage":
+                self.logs.append(message["params"]["message"])
+            if "id" in message and "method" in message:  # a request from the server
+                reply = json.dumps({"jsonrpc": "2.0", "id": message["id"], "result": None}).encode()
+                assert self.process.stdin is not None
+                self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(reply) + reply)
+                self.process.stdin.flush()
+            if accept(message):
+                return when, message
+        raise TimeoutError("no answer from the language server")
+
+    def start(self) -> None:
+        number = self.send("initialize", {"processId": os.getpid(), "rootUri": self.root.as_uri(),
+                                          "capabilities": {}}, request=True)
+        self.wait(lambda m: m.get("id") == number and "result" in m)
+        self.send("initialized", {})
+
+    def diagnostics(self, uri: str, version: int | None = None) -> tuple[float, list[Any]]:
+        def accept(message: dict[str, Any]) -> bool:
+            params = message.get("params") or {}
+            return (
+                message.get("method") == "textDocument/publishDiagnostics"
+                and params.get("uri") == uri
+                and (version is None or params.get("version") == version)
+            )
+
+        when, message = self.wait(accept)
+        return when, message["params"]["diagnostics"]
+
+    def indexed(self) -> None:
+        if not any("files indexed" in line for line in self.logs):
+            self.wait(lambda m: m.get("method") == "window/logMessage" and "files indexed" in m["params"]["message"])
+
+    def stop(self) -> None:
+        try:
+            number = self.send("shutdown", None, request=True)
+            self.wait(lambda m: m.get("id") == number, timeout=30)
+            self.send("exit", None)
+            self.process.wait(timeout=30)
+        except Exception:  # noqa: BLE001  (a server that will not stop is killed)
+            self.process.kill()
+
+
+def _toggle_model(path: Path) -> None:
+    """An ORM model becomes a plain class, or back."""
+    text = path.read_text()
+    import re
+
+    if re.search(r"^class (\w+)\(Base\):", text, re.M):
+        text = re.sub(r"^class (\w+)\(Base\):", r"class \1:  # not mapped", text, flags=re.M)
+    else:
+        text = re.sub(r"^class (\w+):  # not mapped", r"class \1(Base):", text, flags=re.M)
+    path.write_text(text)
+
+
+def _findings(output: bytes) -> list[str]:
+    """The finding lines of a concise report, sorted."""
+    return sorted(line for line in output.decode("utf-8", "replace").splitlines() if ": LC" in line)
+
+
+class Loop:
+    """One alternating session of what a developer does all day, on a generated project:
+    full warm run, one-file run, full warm run, an ORM model edited, full warm run; and the
+    language server (first diagnostics with no cache, re-check after an edit)."""
+
+    def __init__(self, bench: Bench) -> None:
+        self.bench = bench
+        tree = bench.tree
+        services = sorted(tree.glob("app/services/*_service.py"))
+        # A model some service returns unmapped (LC301) and so depends on.
+        self.model = next(
+            tree / "app/models" / f"{service.name[: -len('_service.py')]}.py"
+            for service in services
+            if "from app.models." in service.read_text()
+        )
+        self.samples: dict[str, list[float]] = {}
+        self.checks: list[str] = []
+        self.model_original = self.model.read_bytes()
+
+    def timed(self, kind: str, target: str, output: bool = False) -> bytes:
+        bench = self.bench
+        command = [*bench.base, "--cache-dir", str(bench.cache_dir), target]
+        with tempfile.TemporaryFile() as out:
+            sample, stderr = run_measured(command, bench.cwd, stdout=out)
+            out.seek(0)
+            data = out.read()
+        if sample.code not in (0, 1):
+            bench.result.errors.append(f"loop {kind}: exit {sample.code}: {stderr.strip()[-400:]}")
+        self.samples.setdefault(kind, []).append(sample.wall)
+        return data
+
+    def cold_findings(self) -> list[str]:
+        completed = subprocess.run([*self.bench.base, "--no-cache", "."], cwd=self.bench.cwd, capture_output=True)
+        return _findings(completed.stdout)
+
+    def round(self, number: int) -> None:
+        bench = self.bench
+        bench.run_kind("floor")
+        bench.restore()
+        bench.prime()
+        self.timed("warm", ".")
+        # pre-commit on the changed service (an edit that keeps what it tells other modules).
+        bench.edits += 1
+        bench.changed.write_bytes(bench.original + f"\nbench_edit = {bench.edits}\n".encode())
+        self.timed("one_file", os.path.relpath(bench.changed, bench.cwd))
+        self.timed("warm_after_one_file", ".")
+        # An ORM model edited (mapped <-> not mapped): its services and routers change.
+        before = _findings(self.timed("warm_again", ".", output=True))
+        _toggle_model(self.model)
+        after = _findings(self.timed("warm_after_model_edit", ".", output=True))
+        cold = self.cold_findings()
+        self.checks.append(
+            f"round {number + 1}: after the model edit the warm run "
+            + ("gives the cold run's findings" if after == cold else "DIFFERS FROM THE COLD RUN")
+            + f" ({len(set(after) ^ set(before))} findings changed by the edit)"
+        )
+        if after != cold:
+            bench.result.errors.append(f"loop round {number + 1}: warm findings after the model edit differ from cold")
+        bench.dirty = True
+
+    def lsp(self) -> dict[str, Any]:
+        """First diagnostics of an opened file with no cache (vs the one-file CLI with no
+        cache), then diagnostics after edits of a ~500-line file once the index is read."""
+        bench = self.bench
+        tree = bench.tree
+        opened = bench.changed
+        relative = os.path.relpath(opened, bench.cwd)
+        cli: list[float] = []
+        first: list[float] = []
+        edits: list[float] = []
+        for _ in range(max(1, min(bench.args.repeat, 3))):
+            sample, _ = run_measured([*bench.base, "--no-cache", relative], bench.cwd)
+            cli.append(sample.wall)
+            shutil.rmtree(tree / ".layercheck_cache", ignore_errors=True)
+            session = LspSession(tree)
+            try:
+                session.start()
+                uri = opened.as_uri()
+                start = time.perf_counter()
+                session.send("textDocument/didOpen", {"textDocument": {
+                    "uri": uri, "languageId": "python", "version": 1, "text": opened.read_text()}})
+                when, _ = session.diagnostics(uri)
+                first.append(when - start)
+                session.indexed()
+                long_file = min(tree.glob("app/services/*.py"), key=lambda f: abs(f.read_text().count("\n") - 500))
+                text = long_file.read_text()
+                long_uri = long_file.as_uri()
+                session.send("textDocument/didOpen", {"textDocument": {
+                    "uri": long_uri, "languageId": "python", "version": 1, "text": text}})
+                session.diagnostics(long_uri)
+                for version in range(2, 12):
+                    extra = f"\nedited_{version} = {version}\n" if version % 2 else "\nimport sqlalchemy\n"
+                    start = time.perf_counter()
+                    session.send("textDocument/didChange", {
+                        "textDocument": {"uri": long_uri, "version": version},
+                        "contentChanges": [{"text": text + extra}]})
+                    when, _ = session.diagnostics(long_uri, version)
+                    edits.append(when - start)
+            finally:
+                session.stop()
+        lines = long_file.read_text().count("\n")
+        return {"cli_one_file_no_cache": cli, "first_diagnostics": first, "after_edit": edits, "edit_lines": lines}
+
+    def run(self) -> dict[str, Any]:
+        try:
+            for number in range(self.bench.args.repeat):
+                self.round(number)
+                print(f"  loop round {number + 1}/{self.bench.args.repeat} done", file=sys.stderr)
+            lsp = self.lsp()
+        finally:
+            self.model.write_bytes(self.model_original)
+            self.bench.restore()
+        floor = statistics.median(self.bench.result.floor_inner)
+        medians = {kind: statistics.median(values) for kind, values in self.samples.items()}
+        return {
+            "floor": floor,
+            "model": str(self.model),
+            "medians": medians,
+            "ratios": {kind: value / floor for kind, value in medians.items()},
+            "checks": self.checks,
+            "lsp": {
+                "cli_one_file_no_cache": statistics.median(lsp["cli_one_file_no_cache"]),
+                "first_diagnostics": statistics.median(lsp["first_diagnostics"]),
+                "after_edit": statistics.median(lsp["after_edit"]),
+                "after_edit_max": max(lsp["after_edit"]),
+                "edit_lines": lsp["edit_lines"],
+            },
+        }
+
+
+def render_loop(data: dict[str, Any]) -> str:
+    ratios, medians, lsp = data["ratios"], data["medians"], data["lsp"]
+    targets = {"warm_after_one_file": "target <= 0.03x", "warm_after_model_edit": "target <= 0.08x"}
+    out = ["", f"  developer loop (one alternating session; parse floor {data['floor']:.3f} s this session):"]
+    for kind in ("warm", "one_file", "warm_after_one_file", "warm_again", "warm_after_model_edit"):
+        if kind in medians:
+            note = f"  ({targets[kind]})" if kind in targets else ""
+            out.append(f"    {kind:<26}{medians[kind]:>8.3f} s  {ratios[kind]:.3f}x floor{note}")
+    out += [f"    {line}" for line in data["checks"]]
+    ratio = lsp["first_diagnostics"] / lsp["cli_one_file_no_cache"]
+    out.append(
+        f"    language server, no cache: first diagnostics {lsp['first_diagnostics']:.3f} s = {ratio:.2f}x the "
+        f"one-file CLI with no cache ({lsp['cli_one_file_no_cache']:.3f} s; target <= 1.2x)"
+    )
+    out.append(
+        f"    language server, after an edit of a {lsp['edit_lines']}-line file: median {lsp['after_edit']:.3f} s, "
+        f"max {lsp['after_edit_max']:.3f} s (target <= 0.25 s, debounce included)"
+    )
+    return "\n".join(out)
+
+
 # ----- reporting --------------------------------------------------------------------------
 
 
@@ -411,6 +687,8 @@ def main() -> None:
     parser.add_argument("--changed-file", help="the file the one-file measure edits (default: a median service)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument("--keep", action="store_true", help="keep the generated project and the caches")
+    parser.add_argument("--loop", choices=("yes", "no", "only"), default="yes",
+                        help="the developer loop on the generated project (issue 14): also, not, or only it")
     parser.add_argument("--floor-worker", help=argparse.SUPPRESS)
     parser.add_argument("--recheck-worker", help=argparse.SUPPRESS)
     parser.add_argument("--cache-dir", help=argparse.SUPPRESS)
@@ -446,10 +724,18 @@ def main() -> None:
             print(f"measuring {tree} ...", file=sys.stderr)
             scratch = work / f"tree{number}"
             scratch.mkdir()
-            result = Bench(tree, args, scratch).run()
-            data = summary(result)
+            bench = Bench(tree, args, scratch)
+            data: dict[str, Any] = {"tree": str(tree)}
+            if args.loop != "only":
+                data = summary(bench.run())
+                print(render(data, args), flush=True)
+            if generate_count and tree == trees[-1] and args.loop != "no":
+                bench.result.floor_inner = []  # the loop's ratios use its own floor
+                data["loop"] = Loop(bench).run()
+                print(render_loop(data["loop"]), flush=True)
+                if bench.result.errors:
+                    print("\n".join(f"  ERROR {error}" for error in bench.result.errors), flush=True)
             results.append(data)
-            print(render(data, args), flush=True)
     finally:
         if args.keep:
             print(f"kept {work}", file=sys.stderr)

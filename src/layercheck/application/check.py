@@ -295,6 +295,10 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
     warnings = unmatched_layer_globs(settings, files.project) + nested_configurations(settings, files.checked)
     warnings += [f"{name}: not checked: the file name is not valid UTF-8" for name in files.undecodable]
     digests = _digests(files, settings, cache, options.override)
+    if prewarmed is None and cache is not None and override_path is None and not options.need_records:
+        # A few files changed since the last run saw them (their stat moved): most likely
+        # to check, so a child forked now imports the engine meanwhile (`pool.py`).
+        prewarmed = _fork_for([""] * cache.files_read, options)
     namer = ModuleNamer(settings)
     # Checks of the project as a whole (`.env`, `requirements.txt`): not for a buffer.
     whole = None if override_path is not None else root_scope(paths, files.checked, settings, namer.display_path)

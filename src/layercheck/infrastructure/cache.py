@@ -144,6 +144,8 @@ class Cache:
         self._markers: dict[str, int] = {}
         self._answers: Any = None
         self._answers_loaded = False
+        # Files `file_digest` had to read this run (their stat changed since the last).
+        self.files_read = 0
         self.dirty = False
         self._load()
         self._load_journal()
@@ -271,6 +273,7 @@ class Cache:
             self._markers[path] = known[3]
             return str(known[2])
         data = read(path)
+        self.files_read += 1
         if data is None:
             self._stats.pop(path, None)
             self._journal_stats.pop(path, None)
