@@ -399,3 +399,18 @@ def test_a_new_file_makes_every_answer_decided_again(tmp_path: Path) -> None:
     assert findings(check(root, ".", cache=cache)) == findings(check(root, ".", cache=None))
     (root / "app/services/payments.py").unlink()
     assert findings(check(root, ".", cache=cache)) == findings(check(root, ".", cache=None))
+
+
+def test_root_findings_of_a_run_on_a_root_file_do_not_stand_for_the_whole_project(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj", MODELS_ORM)
+    (root / "requirements.txt").write_text("fastapi\n")
+    (root / "setup.py").write_text("from setuptools import setup\nsetup(name='x', install_requires=['y'])\n")
+    cache = tmp_path / "cache"
+    check(root, ".", cache=cache)
+    edit(root / "app/models/user.py", MODELS_PLAIN)  # some facts change: the root findings are decided again
+    one = findings(check(root, "setup.py", cache=cache))
+    assert one == findings(check(root, "setup.py", cache=None))
+    assert {name for _, name, _ in one} == {"setup.py"}
+    whole = findings(check(root, ".", cache=cache))
+    assert whole == findings(check(root, ".", cache=None))
+    assert {"setup.py", "requirements.txt"} <= {name for code, name, _ in whole if code == "LC801"}

@@ -205,10 +205,15 @@ class Answers:
             found.extend(Diagnostic.from_dict(item) for item in entry.findings)
         return found
 
-    def root_findings(self, inputs: str, consulted_digest: Callable[[list[str]], str]) -> list[Diagnostic] | None:
-        """The root findings, while what they were decided on is unchanged."""
+    def root_findings(
+        self, inputs: str, consulted_digest: Callable[[list[str]], str], digests: dict[str, str | None] | None
+    ) -> list[Diagnostic] | None:
+        """The root findings, while what they were decided on is unchanged: the files they
+        read, and (unless `digests` is None) every module's facts: no file changed."""
         root = self.root
         if root is None or root["inputs"] != inputs or consulted_digest(root["consulted"]) != root["consulted_digest"]:
+            return None
+        if digests is not None and self.changed(digests):
             return None
         return [Diagnostic.from_dict(item) for item in root["findings"]]
 

@@ -311,7 +311,12 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
     markers_in = cache.markers_in if cache is not None else None
     to_decide = checked if stored is None else stored.stale(checked, digests, markers_in)
     root_inputs = whole.files.inputs_digest() if whole is not None else ""
-    root_found = None if stored is None or whole is None else stored.root_findings(root_inputs, whole.files.digest_of)
+    # The root findings kept, if the files they read are unchanged (`root_kept`), and if no
+    # module changed either (`root_found`).
+    root_kept = None
+    if stored is not None and whole is not None:
+        root_kept = stored.root_findings(root_inputs, whole.files.digest_of, None)
+    root_found = None if stored is None or root_kept is None or stored.changed(digests) else root_kept
     if stored is not None and not to_decide and (whole is None or root_found is not None):
         if prewarmed is not None:
             prewarmed.cancel()
@@ -345,10 +350,9 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
             known[str(override_path)] = check_bytes(task, options.override[1], settings, options.verbose)
         if stored is not None and whole is not None:
             to_decide, records, index, root_stale = _read_changes(
-                stored, tasks, checked, runner, digests, settings, root_found is not None
+                stored, tasks, checked, runner, digests, settings, root_kept is not None
             )
-            if root_stale:
-                root_found = None
+            root_found = None if root_stale else root_kept
         else:
             everything = whole is not None
             records, index = _read(tasks, to_decide, known, runner, digests, settings, options, everything)
@@ -360,7 +364,7 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
     decided = assemble(records, to_decide, settings, index)
     root_decided = whole is not None and root_found is None
     if root_decided and whole is not None:
-        scope = whole
+        scope = RootScope(whole.files, None)  # all of them, kept; the run shows those in its scope
         checks = lambda index: root_findings(settings, index, scope)  # noqa: E731
         root_found = assemble({}, [], settings, index, whole_project=checks)
         if stored is not None:
