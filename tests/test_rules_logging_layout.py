@@ -6,6 +6,8 @@ the same code done right, and the near-misses a reviewer would not call violatio
 
 from __future__ import annotations
 
+import json
+
 import shutil
 import subprocess
 import sys
@@ -730,14 +732,9 @@ def test_complete_scaffold_and_a_library(project, tmp_path: Path) -> None:
 
 
 def layers(root: Path) -> dict[str, str]:
-    run = run_layercheck(["layers", "."], root)
+    run = run_layercheck(["layers", "--output-format", "json", "--no-cache", "."], root)
     assert run.exit_code == 0, run.output
-    placed = {}
-    for line in run.output.splitlines():
-        parts = line.split()
-        if len(parts) == 2 and parts[1].endswith(".py"):
-            placed[parts[1]] = parts[0]
-    return placed
+    return {item["path"]: item["layer"] or "-" for item in json.loads(run.output)}
 
 
 def test_domain_first_fixture_is_placed_without_configuration() -> None:

@@ -338,13 +338,18 @@ def init_command(path: Path | None, force: bool, dry_run: bool) -> None:
 @main.command("layers")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False))
-def show_layers(paths: tuple[Path, ...], config: Path | None) -> None:
-    """Show which layer each file landed in."""
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+def show_layers(paths: tuple[Path, ...], config: Path | None, output_format: str, no_cache: bool) -> None:
+    """Show which layer each file landed in, and the evidence for it."""
     from layercheck.application.show import print_layers
 
     targets = list(paths) or [Path(".")]
     settings = resolve_settings(targets, config)
-    print_layers(settings, targets)
+    for path in paths:
+        if not path.exists():
+            _fail(f"{path}: no such file or folder")
+    print_layers(settings, targets, output_format, use_cache=not no_cache)
 
 
 @main.command("graph")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from layercheck.domain.settings import Settings
 from layercheck.infrastructure.discovery import discover
-from layercheck.infrastructure.modules import ModuleNamer
 
 
 def print_settings(settings: Settings, paths: list[Path]) -> None:
@@ -42,14 +43,53 @@ def print_settings(settings: Settings, paths: list[Path]) -> None:
     click.echo(f"files: {len(discover(paths, settings))}")
 
 
-def print_layers(settings: Settings, paths: list[Path]) -> None:
-    """Each checked file with the layer it landed in (or `-` for none)."""
-    namer = ModuleNamer(settings)
+@dataclass(frozen=True)
+class Placement:
+    """Where one file landed, and why."""
+
+    path: str
+    module: str
+    layer: str | None
+    evidence: str
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"path": self.path, "module": self.module, "layer": self.layer, "evidence": self.evidence}
+
+
+def placements(settings: Settings, paths: list[Path], use_cache: bool = True) -> list[Placement]:
+    """Each checked file with its layer and the evidence for it: the configured or preset
+    glob that named it, or what its code shows (`APIRouter, 8 routes`), and for ORM modules
+    how many ORM classes they define. Reads the code (through the cache), never runs it."""
+    from layercheck.application.check import CheckOptions, check
+    from layercheck.project.findings import build_index
+
+    result = check(paths, settings, CheckOptions(use_cache=use_cache, need_records=True))
+    index = build_index(result.records.values(), settings)
+    found = []
+    for path in result.checked:
+        record = result.records.get(path)
+        if record is None:
+            continue
+        facts = record.facts
+        evidence = str(facts.extra.get("layer_evidence") or "") if facts.layer is not None else ""
+        orm = [name for name in facts.classes if index.is_orm_model(f"{facts.module}.{name}")]
+        if orm:
+            evidence += f"{'; ' if evidence else ''}defines {len(orm)} ORM class{'es' if len(orm) != 1 else ''}"
+        found.append(Placement(facts.path, facts.module, facts.layer, evidence))
+    return sorted(found, key=lambda item: item.path)
+
+
+def print_layers(settings: Settings, paths: list[Path], output_format: str = "text", use_cache: bool = True) -> None:
+    """Each checked file with the layer it landed in (or `-` for none) and why."""
+    found = placements(settings, paths, use_cache)
+    if output_format == "json":
+        click.echo(json.dumps([item.to_dict() for item in found], indent=2))
+        return
     counts: dict[str, int] = {}
-    for path in discover(paths, settings):
-        task = namer.task_for(path)
-        layer = task.layer or "-"
+    for item in found:
+        layer = item.layer or "-"
         counts[layer] = counts.get(layer, 0) + 1
-        click.echo(f"{layer:<12} {task.display_path}")
+        because = f"  ({item.evidence})" if item.evidence else ""
+        click.echo(f"{layer:<12} {item.path}{because}")
     summary = ", ".join(f"{layer}: {count}" for layer, count in sorted(counts.items()))
     click.echo(f"\n{summary}")

@@ -30,6 +30,9 @@ class LayerSpec:
     held: bool = True
     # A dominant layer wins over every other match: `tests/services/test_x.py` is a test.
     dominant: bool = False
+    # The globs the user's configuration gave (the rest come from the preset): a file they
+    # place keeps its layer whatever its code does (configuration comes first).
+    configured: tuple[str, ...] = ()
 
 
 SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
@@ -105,6 +108,8 @@ class _CompiledGlob:
     is_file_glob: bool
     literal_segments: int
     dominant: bool
+    glob: str = ""
+    configured: bool = False
     # Segments without wildcards: a path lacking one of them cannot match (a cheap test
     # before the regex, as every file of a project is placed).
     required: frozenset[str] = frozenset()
@@ -168,15 +173,27 @@ class LayerMap:
                 )
                 compiled.append(
                     _CompiledGlob(
-                        index, glob_to_regex(glob), last != "**", literal, layer.dominant, required
+                        index,
+                        glob_to_regex(glob),
+                        last != "**",
+                        literal,
+                        layer.dominant,
+                        glob,
+                        glob in layer.configured,
+                        required,
                     )
                 )
         self._globs = compiled
 
     def layer_of(self, relative_path: str) -> str | None:
         """The layer of a file, or None when no glob matches it."""
+        return self.placement(relative_path)[0]
+
+    def placement(self, relative_path: str) -> tuple[str | None, str | None, bool]:
+        """The layer of a file, the glob that placed it, and whether that glob comes from
+        the user's configuration (None, None, False when no glob matches)."""
         best: tuple[bool, int, int, int] | None = None
-        best_layer: str | None = None
+        best_glob: _CompiledGlob | None = None
         segments = frozenset(relative_path.split("/"))
         for glob in self._globs:
             if not glob.required <= segments:
@@ -191,8 +208,10 @@ class LayerMap:
                 score = (glob.dominant, 0, depth, -glob.layer_index)
             if best is None or score > best:
                 best = score
-                best_layer = self.layers[glob.layer_index].name
-        return best_layer
+                best_glob = glob
+        if best_glob is None:
+            return None, None, False
+        return self.layers[best_glob.layer_index].name, best_glob.glob, best_glob.configured
 
     def is_held(self, layer: str | None) -> bool:
         """Whether a layer's modules are held to layer rules (None: no layer, not held)."""

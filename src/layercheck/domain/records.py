@@ -24,6 +24,10 @@ class FileTask:
     is_package: bool
     layer: str | None
     held: bool  # whether layer rules apply (a layer that is not tests/migrations/main...)
+    # The glob that placed the file in `layer` (None: no glob matched), and whether the
+    # user's configuration gave it (then the layer stands whatever the code does).
+    layer_glob: str | None = None
+    layer_configured: bool = False
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 import traceback
+from dataclasses import replace
 from functools import cache
 
 import libcst as cst
@@ -26,6 +27,7 @@ from layercheck.engine.fidelity import parser_failure
 from layercheck.engine.limits import scan
 from layercheck.engine.names import NameTable, NameTableBuilder
 from layercheck.engine.native_parse import parse_module
+from layercheck.engine.roles import RoleCollector, role_layer
 from layercheck.engine.rule import Rule
 from layercheck.engine.source import Source, SourceError, decode, read_source
 from layercheck.engine.walk import Dispatcher
@@ -148,8 +150,14 @@ class _RuleFailures:
         self.diagnostics.append(_engine_diagnostic(self.task, "LC000", message))
 
 
-def check_source(task: FileTask, source: Source, settings: Settings, verbose: bool = False) -> FileRecord:
-    """Check decoded source text (the editor's unsaved buffer goes straight here)."""
+def check_source(
+    task: FileTask, source: Source, settings: Settings, verbose: bool = False, relayered: bool = False
+) -> FileRecord:
+    """Check decoded source text (the editor's unsaved buffer goes straight here).
+
+    A module whose code shows what it unmistakably is (routes, background jobs, settings,
+    the engine: `engine/roles.py`) is checked again in that layer, unless the user's
+    configuration placed it (`relayered` marks that second pass)."""
     logical_lines: list[int] = []
     parsed = parse(task, source, logical_lines)
     if isinstance(parsed, Diagnostic):
@@ -180,12 +188,25 @@ def check_source(task: FileTask, source: Source, settings: Settings, verbose: bo
                 continue  # the names it looks for are nowhere in the file
             rules.append(rule_class(context))
     failures = _RuleFailures(task, verbose)
-    dispatcher.register([builder, collector, *rules], failures.record, table.callee_key)
+    roles = RoleCollector(table)
+    dispatcher.register([builder, collector, roles, *rules], failures.record, table.callee_key)
     try:
         dispatcher.walk(module)
     except RecursionError:
         return _unparsed(task, _engine_diagnostic(task, "LC001", "too deeply nested to check (recursion limit)"))
     collector.finish()
+    if not task.layer_configured and not relayered:
+        decided = role_layer(task.module, task.is_package, task.layer, roles.evidence)
+        if decided is not None and decided[0] != task.layer:
+            # What the code unmistakably is beats its name: check it again in that layer.
+            layer, evidence = decided
+            moved = replace(task, layer=layer, held=settings.layer_map().is_held(layer))
+            record = check_source(moved, source, settings, verbose, relayered=True)
+            record.facts.extra["layer_evidence"] = evidence
+            return record
+    if task.layer_glob is not None and "layer_evidence" not in facts.extra:
+        origin = "configured" if task.layer_configured else "preset"
+        facts.extra["layer_evidence"] = f"{origin} glob {task.layer_glob}"
     # Imports need positions: project rules report on them (LC101 also in modules in no layer).
     located = task.layer not in _UNCHECKED_LAYERS
     import_nodes = [(node, anchors) for _, node, anchors in collector.import_nodes] if located else []

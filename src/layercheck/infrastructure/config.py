@@ -152,14 +152,16 @@ def _layers_from(reader: _Reader, value: Any, base: tuple[LayerSpec, ...]) -> tu
         key = f"layers.{name}"
         spec = layers.get(name, LayerSpec(name, (), ()))
         if isinstance(entry, list):
-            spec = replace(spec, paths=reader.strings(key, entry))
+            spec = replace(spec, paths=reader.strings(key, entry), configured=reader.strings(key, entry))
         elif isinstance(entry, dict):
             for option, option_value in entry.items():
                 option_key = f"{key}.{option}"
                 if option == "paths":
-                    spec = replace(spec, paths=reader.strings(option_key, option_value))
+                    globs = reader.strings(option_key, option_value)
+                    spec = replace(spec, paths=globs, configured=globs)
                 elif option == "extend-paths":
-                    spec = replace(spec, paths=spec.paths + reader.strings(option_key, option_value))
+                    globs = reader.strings(option_key, option_value)
+                    spec = replace(spec, paths=spec.paths + globs, configured=spec.configured + globs)
                 elif option == "may-import":
                     spec = replace(spec, may_import=reader.strings(option_key, option_value))
                 elif option == "held":

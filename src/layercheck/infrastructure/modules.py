@@ -104,7 +104,7 @@ class ModuleNamer:
         chain = self._chain_name(path)
         if chain and chain not in names:
             names.append(chain)
-        layer = self.layer_map.layer_of(layer_path)
+        layer, glob, configured = self.layer_map.placement(layer_path)
         return FileTask(
             path=os.fspath(path),
             display_path=self.display_path(path),
@@ -113,6 +113,8 @@ class ModuleNamer:
             is_package=path.name in ("__init__.py", "__init__.pyi"),
             layer=layer,
             held=self.layer_map.is_held(layer),
+            layer_glob=glob,
+            layer_configured=configured,
         )
 
     def _task_for_posix(self, path: Path) -> FileTask:
@@ -137,7 +139,7 @@ class ModuleNamer:
         chain = self._chain_name(path)
         if chain and chain not in names:
             names.append(chain)
-        layer = self.layer_map.layer_of(layer_path)
+        layer, glob, configured = self.layer_map.placement(layer_path)
         display = text[len(self._cwd_prefix) :] if text.startswith(self._cwd_prefix) else text
         return FileTask(
             path=text,
@@ -147,6 +149,8 @@ class ModuleNamer:
             is_package=name in ("__init__.py", "__init__.pyi"),
             layer=layer,
             held=self.layer_map.is_held(layer),
+            layer_glob=glob,
+            layer_configured=configured,
         )
 
     def relative_to_root(self, path: Path) -> str:

@@ -27,6 +27,7 @@ class SessionImportOutsideRepository(ProjectRule):
     """
 
     code = "LC101"
+    _sources: frozenset[str] | None = None
 
     def _provides_sessions(self, module: ModuleFacts) -> bool:
         """A module that builds the session factory or engine, or defines the project's
@@ -39,7 +40,24 @@ class SessionImportOutsideRepository(ProjectRule):
             if self.index.is_session_type(final) or final.rsplit(".", 1)[-1] in _ENGINE_FACTORIES:
                 return True
         aliases = module.is_package or any(item.target.endswith(".NewType") for item in module.imports)
-        return aliases and any(self.index.is_session_type(target) for target in module.bindings.values())
+        if aliases and any(self.index.is_session_type(target) for target in module.bindings.values()):
+            return True
+        # The module other modules import their session types from (`from app.postgres
+        # import AsyncSession`): the project's session aliases live there.
+        return module.module in self._session_sources()
+
+    def _session_sources(self) -> frozenset[str]:
+        """Project modules that others import a session type from (computed once)."""
+        if self._sources is None:
+            sources = set()
+            for facts in self.index.by_path.values():
+                for item in facts.imports:
+                    owner, _, name = item.target.rpartition(".")
+                    found = self.index.find_module(owner) if name and not item.is_module else None
+                    if found is not None and found is not facts and self.index.is_session_type(item.target):
+                        sources.add(found.module)
+            self._sources = frozenset(sources)
+        return self._sources
 
     def check(self, module: ModuleFacts) -> Iterator[Diagnostic]:
         # Every module outside the allowed layers, modules in no layer included (SPEC

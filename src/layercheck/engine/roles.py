@@ -1,0 +1,131 @@
+"""What a module unmistakably is, from what its code does (SPEC revision 2).
+
+A module's layer comes from configuration first, then from what it unmistakably is, then
+from the preset's names. This module gathers, during the file's single walk, the evidence
+that decides the second step, and decides it:
+
+- it registers routes on an `APIRouter` (`router = APIRouter()`, `@router.get(...)`) -> api,
+  even when it is called `crud.py` or sits in `tasks.py`;
+- it defines background jobs (celery, dramatiq, taskiq, arq, huey: `@shared_task`,
+  `@celery.task`, `@broker.task`, `@dramatiq.actor`) -> task;
+- it defines pydantic-settings classes, or a module named for configuration (`env.py`, a
+  `config/` package) reads the environment -> config;
+- a module in no layer by name that builds the engine or the session factory -> database.
+
+Only a module's own code is read here; what needs the whole project (ORM classes defined in
+`db.py`, a `models/` module without ORM classes) is judged by the import contracts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from layercheck.domain.vocabulary import SETTINGS_BASES
+from layercheck.engine.names import NameTable
+
+ROUTER_TYPES = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
+ROUTE_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "api_route", "websocket", "route"}
+)
+JOB_LIBRARIES = ("celery", "dramatiq", "taskiq", "arq", "huey", "rq", "procrastinate", "saq")
+JOB_DECORATORS = frozenset({"task", "shared_task", "actor", "periodic_task", "job", "cron"})
+ENGINE_BUILDERS = frozenset(
+    {
+        "create_engine",
+        "create_async_engine",
+        "engine_from_config",
+        "async_engine_from_config",
+        "sessionmaker",
+        "async_sessionmaker",
+        "scoped_session",
+        "async_scoped_session",
+    }
+)
+ENV_READS = frozenset({"os.getenv", "os.environ.get", "os.environ", "os.getenvb"})
+CONFIG_MODULE_NAMES = frozenset({"config", "configs", "settings", "env", "environment", "conf", "configuration"})
+# Layers a module keeps whatever its code does: they wire or test the app.
+_KEPT = frozenset({"tests", "migrations", "main", "middleware"})
+
+
+@dataclass
+class RoleEvidence:
+    """What one module's code shows about its role, gathered during the walk."""
+
+    routes: int = 0
+    jobs: int = 0
+    settings_classes: list[str] = field(default_factory=list)
+    engine_builders: int = 0
+    env_reads: int = 0
+
+
+class RoleCollector:
+    """The walk participant that gathers `RoleEvidence` (registered beside the facts collector)."""
+
+    def __init__(self, table: NameTable) -> None:
+        self.table = table
+        self.evidence = RoleEvidence()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        for decorator in node.decorators:
+            target = decorator.decorator
+            func = target.func if isinstance(target, cst.Call) else target
+            if not isinstance(func, (cst.Attribute, cst.Name)):
+                continue
+            qualname = self.table.qualified_name(func) or ""
+            last = func.attr.value if isinstance(func, cst.Attribute) else func.value
+            if isinstance(func, cst.Attribute) and last in ROUTE_METHODS:
+                receiver = self.table.value_binding(func.value)
+                if receiver is not None and receiver.instance_of in ROUTER_TYPES:
+                    self.evidence.routes += 1
+                    continue
+            if last in JOB_DECORATORS and (
+                qualname.split(".", 1)[0] in JOB_LIBRARIES or self._job_receiver(func)
+            ):
+                self.evidence.jobs += 1
+
+    def _job_receiver(self, func: cst.BaseExpression) -> bool:
+        """`@celery_app.task`: the receiver is an instance of a job library's app."""
+        if not isinstance(func, cst.Attribute):
+            return False
+        receiver = self.table.value_binding(func.value)
+        kind = (receiver.instance_of or receiver.qualname or "") if receiver is not None else ""
+        return kind.split(".", 1)[0] in JOB_LIBRARIES
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        for base in node.bases:
+            if (self.table.qualified_name(base.value) or "") in SETTINGS_BASES:
+                self.evidence.settings_classes.append(node.name.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        qualname = self.table.qualified_name(node.func)
+        if qualname is None:
+            return
+        if qualname.split(".", 1)[0] in ("sqlalchemy", "sqlmodel") and qualname.rsplit(".", 1)[-1] in ENGINE_BUILDERS:
+            self.evidence.engine_builders += 1
+        elif qualname in ENV_READS:
+            self.evidence.env_reads += 1
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if self.table.qualified_name(node.value) == "os.environ":
+            self.evidence.env_reads += 1
+
+
+def role_layer(module: str, is_package: bool, name_layer: str | None, evidence: RoleEvidence) -> tuple[str, str] | None:
+    """The layer a module unmistakably belongs to by what it does, with the evidence in a
+    few words, when that differs from the layer its name gives; else None."""
+    if name_layer in _KEPT:
+        return None
+    if evidence.routes:
+        return ("api", f"APIRouter, {evidence.routes} route{'s' if evidence.routes != 1 else ''}")
+    if evidence.jobs:
+        return ("task", f"defines {evidence.jobs} background job{'s' if evidence.jobs != 1 else ''}")
+    if evidence.settings_classes:
+        return ("config", f"defines settings class `{evidence.settings_classes[0]}`")
+    last = module.rsplit(".", 1)[-1]
+    if evidence.env_reads and last in CONFIG_MODULE_NAMES and name_layer in (None, "config"):
+        return ("config", f"{'package' if is_package else 'module'} `{last}` reads the environment")
+    if evidence.engine_builders and name_layer is None:
+        return ("database", "builds the engine or the session factory")
+    return None

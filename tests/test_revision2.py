@@ -1,0 +1,316 @@
+"""SPEC revision 2, lesson by lesson: what the quality harness's real projects taught, each
+reproduced in a small project of our own (no code of theirs) and checked through the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from conftest import check_json, run_layercheck, write_project
+
+
+def relative(root: Path, items: list[dict[str, Any]]) -> list[tuple[str, int, str]]:
+    return sorted(
+        (Path(item["filename"]).relative_to(root).as_posix(), item["location"]["row"], item["code"]) for item in items
+    )
+
+
+def findings(root: Path, *codes: str) -> list[tuple[str, int, str]]:
+    run = check_json(root, "--select", ",".join(codes))
+    assert run.exit_code in (0, 1), run.output + run.stderr
+    return relative(root, run.json())
+
+
+def placed(root: Path, *args: str) -> dict[str, dict[str, Any]]:
+    run = run_layercheck(["layers", "--output-format", "json", "--no-cache", *args, "."], root)
+    assert run.exit_code == 0, run.output
+    return {item["path"]: item for item in json.loads(run.output)}
+
+
+SESSION_CHAIN = {
+    "app/__init__.py": "",
+    "app/kit/__init__.py": "",
+    "app/kit/db.py": """
+        from typing import NewType
+
+        from sqlalchemy.ext.asyncio import AsyncSession as _AsyncSession
+
+        AsyncReadSession = NewType("AsyncReadSession", _AsyncSession)
+        AsyncSession = NewType("AsyncSession", AsyncReadSession)
+    """,
+    "app/postgres.py": """
+        from app.kit.db import AsyncReadSession, AsyncSession
+
+        __all__ = ["AsyncReadSession", "AsyncSession"]
+    """,
+}
+
+
+def test_a_newtype_of_a_newtype_re_exported_is_a_session(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            **SESSION_CHAIN,
+            "app/api/__init__.py": "",
+            "app/api/items.py": """
+                from fastapi import APIRouter
+
+                from app.postgres import AsyncSession
+
+                router = APIRouter()
+
+
+                @router.post("/items")
+                async def create(item: int, session: AsyncSession):
+                    session.add(item)
+                    await session.commit()
+            """,
+        },
+    )
+    assert findings(root, "LC101", "LC201") == [
+        ("app/api/items.py", 3, "LC101"),
+        ("app/api/items.py", 10, "LC201"),
+        ("app/api/items.py", 11, "LC201"),
+    ]
+
+
+SERVICE = """
+    import aiohttp
+
+
+    class OrderService:
+        def __init__(self, session, http: aiohttp.ClientSession) -> None:
+            self.session = session
+            self.http = http
+
+        async def place(self, order):
+            await self.http.get("https://example.com")  # an HTTP client session: fine
+            self.session.add(order)  # flagged
+            await self.session.commit()  # flagged
+
+
+    async def refresh(db_session, cache: dict):
+        cache.get(1)  # a dict: fine
+        await db_session.flush()  # flagged
+
+
+    async def from_request(request):
+        session = request.session  # a value read off another object: not a session by name
+        return session.get("user")
+"""
+
+
+def test_sessions_by_name_where_the_origin_is_out_of_sight(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {"app/services/orders.py": SERVICE, "app/models.py": "import sqlalchemy\n"},
+    )
+    assert findings(root, "LC302") == [
+        ("app/services/orders.py", 11, "LC302"),
+        ("app/services/orders.py", 12, "LC302"),
+        ("app/services/orders.py", 17, "LC302"),
+    ]
+
+
+def test_the_session_name_convention_needs_sqlalchemy(tmp_path: Path) -> None:
+    """In a project that uses neither SQLAlchemy nor SQLModel, `session` means something else."""
+    root = write_project(tmp_path / "proj", {"app/services/orders.py": SERVICE})
+    assert findings(root, "LC302") == []
+
+
+def test_sqlmodel_exec_on_a_statement_built_on_another_line(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/api/routes/items.py": """
+                from fastapi import APIRouter
+                from sqlmodel import Session, select
+
+                router = APIRouter()
+
+
+                @router.get("/")
+                def read_items(session: Session):
+                    statement = select(1)
+                    return session.exec(statement).all()
+            """,
+        },
+    )
+    assert ("app/api/routes/items.py", 10, "LC201") in findings(root, "LC201")
+
+
+LOGGERS = {
+    "app/__init__.py": "",
+    "app/core/__init__.py": "",
+    "app/core/logger.py": """
+        import logging
+
+
+        def get_logger(name: str) -> logging.Logger:
+            return logging.getLogger(name)
+    """,
+    "app/services/__init__.py": "",
+    "app/services/minify.py": """
+        from somelib import get_logger
+
+        from app.core import logger as root_logger
+        from app.core.logger import logging
+
+        log = root_logger.get_logger(__name__)
+        other = logging.getLogger(__name__)
+        ext_logger = get_logger()
+
+
+        class Minifier:
+            def __init__(self, logger=None) -> None:
+                self._logger = logger or Logger("Minifier")
+
+            async def run(self, name: str, stats: "Stats") -> None:
+                log.info(f"minify {name}")  # flagged
+                other.warning(f"minify {name}")  # flagged
+                await ext_logger.ainfo(f"minify {name}")  # flagged
+                self._logger.error(f"minify {name}")  # flagged
+                stats.info(f"{name}")  # not named like a logger: fine
+                log.info("minify", path=f"/{name}")  # an f-string as a keyword value: fine
+    """,
+}
+
+
+def test_loggers_through_wrappers_re_exports_and_names(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj", LOGGERS)
+    assert findings(root, "LC701") == [
+        ("app/services/minify.py", 16, "LC701"),
+        ("app/services/minify.py", 17, "LC701"),
+        ("app/services/minify.py", 18, "LC701"),
+        ("app/services/minify.py", 19, "LC701"),
+    ]
+
+
+def test_module_names_follow_the_package_chain_without_configuration(tmp_path: Path) -> None:
+    """`layercheck app` in a checkout with no pyproject.toml still resolves `from app.x import y`."""
+    root = tmp_path / "checkout"
+    write_project(root, {**SESSION_CHAIN, "app/services/__init__.py": "", "app/services/a.py": """
+        from app.postgres import AsyncSession
+
+
+        async def run(session: AsyncSession):
+            await session.execute(1)
+    """})
+    (root / "pyproject.toml").unlink()
+    run = run_layercheck(["--output-format", "json", "--no-cache", "--select", "LC101,LC302", "app"], root)
+    assert relative(root, json.loads(run.output)) == [
+        ("app/services/a.py", 1, "LC101"),
+        ("app/services/a.py", 5, "LC302"),
+    ]
+
+
+def test_a_module_is_placed_by_what_it_unmistakably_does(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            # A router called crud.py: api, so importing a repository skips the services.
+            "app/routes/users/crud.py": """
+                from fastapi import APIRouter
+
+                from app.repositories.users import UserRepository
+
+                router = APIRouter()
+
+
+                @router.get("/")
+                def users():
+                    return UserRepository().all()
+            """,
+            "app/repositories/users.py": "class UserRepository:\n    async def all(self): ...\n",
+            # A celery task module under api/: task.
+            "app/api/celery_task.py": """
+                from celery import shared_task
+
+
+                @shared_task
+                def send(user_id: int) -> None: ...
+            """,
+            # Routes in a file called tasks.py: api.
+            "app/api/v1/tasks.py": """
+                from fastapi import APIRouter
+
+                router = APIRouter()
+
+
+                @router.post("/tasks")
+                def enqueue() -> None: ...
+            """,
+            # A settings module called env.py: config, so its environment reads are fine.
+            "app/utils/env.py": """
+                import os
+
+                from pydantic_settings import BaseSettings
+
+
+                class Settings(BaseSettings):
+                    debug: bool = bool(os.getenv("DEBUG"))
+            """,
+            # A config package whose __init__ centralises the environment reads.
+            "app/config/__init__.py": 'import os\n\nDATABASE_URL = os.environ["DATABASE_URL"]\n',
+            # The engine built in a module in no layer: database.
+            "app/core/engine.py": """
+                from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+                engine = create_async_engine("sqlite+aiosqlite://")
+                SessionLocal = async_sessionmaker(engine, class_=AsyncSession)
+            """,
+        },
+    )
+    layers = placed(root)
+    assert layers["app/routes/users/crud.py"]["layer"] == "api"
+    assert layers["app/routes/users/crud.py"]["evidence"] == "APIRouter, 1 route"
+    assert layers["app/api/celery_task.py"]["layer"] == "task"
+    assert layers["app/api/v1/tasks.py"]["layer"] == "api"
+    assert layers["app/utils/env.py"]["layer"] == "config"
+    assert layers["app/config/__init__.py"]["layer"] == "config"
+    assert layers["app/core/engine.py"]["layer"] == "database"
+    assert layers["app/repositories/users.py"]["evidence"] == "preset glob **/repositories/**"
+    assert findings(root, "LC101", "LC102", "LC202", "LC602") == [
+        ("app/routes/users/crud.py", 3, "LC102"),
+        ("app/routes/users/crud.py", 10, "LC202"),
+    ]
+
+
+def test_configuration_comes_before_what_the_code_does(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/routes/users/crud.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n"
+            "@router.get('/')\ndef users(): ...\n",
+        },
+        pyproject='[tool.layercheck.layers.repository]\nextend-paths = ["**/routes/**/crud.py"]\n',
+    )
+    layers = placed(root)
+    assert layers["app/routes/users/crud.py"]["layer"] == "repository"
+    assert layers["app/routes/users/crud.py"]["evidence"] == "configured glob **/routes/**/crud.py"
+
+
+def test_session_types_in_modules_in_no_layer(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/core/security.py": "from sqlalchemy.ext.asyncio import AsyncSession\n",
+            "app/utils/rate_limit.py": "from sqlalchemy.orm import Session\n",
+            "app/scripts/seed.py": "from sqlalchemy.orm import Session\n",
+            "app/tests/test_x.py": "from sqlalchemy.orm import Session\n",
+        },
+    )
+    assert findings(root, "LC101") == [("app/core/security.py", 1, "LC101"), ("app/utils/rate_limit.py", 1, "LC101")]
+
+
+def test_routers_and_services_may_enqueue_tasks(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/tasks/emails.py": "def send_welcome(user_id: int) -> None: ...\n",
+            "app/services/users.py": "from app.tasks.emails import send_welcome\n",
+            "app/api/users.py": "from app.tasks.emails import send_welcome\n",
+        },
+    )
+    assert findings(root, "LC103") == []
