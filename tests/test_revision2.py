@@ -314,3 +314,134 @@ def test_routers_and_services_may_enqueue_tasks(tmp_path: Path) -> None:
         },
     )
     assert findings(root, "LC103") == []
+
+
+def test_import_contracts_judge_what_is_imported(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            # ORM classes next to the engine: importing one is a model import, not a database one.
+            "app/db.py": """
+                import enum
+
+                from sqlalchemy import create_engine
+                from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+                engine = create_engine("sqlite://")
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class User(Base):
+                    __tablename__ = "users"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+                class Status(enum.Enum):
+                    ACTIVE = "active"
+            """,
+            "app/services/users.py": "from app.db import User\n",
+            # An enum defined beside the ORM classes is no model import; the ORM class is.
+            "app/models/order.py": """
+                import enum
+
+                from app.db import Base
+                from sqlalchemy.orm import Mapped, mapped_column
+
+
+                class OrderStatus(enum.Enum):
+                    OPEN = "open"
+
+
+                class Order(Base):
+                    __tablename__ = "orders"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+            """,
+            "app/tasks/cleanup.py": "from app.models.order import OrderStatus\nfrom app.models.order import Order\n",
+            # A constant of a repository module is no repository import.
+            "app/repositories/_utils.py": "NOT_SET = object()\n\n\nasync def find(session):\n    ...\n",
+            "app/api/users.py": "from app.repositories._utils import NOT_SET\nfrom app.repositories._utils import find\n",
+        },
+    )
+    assert findings(root, "LC102", "LC103") == [
+        ("app/api/users.py", 2, "LC102"),
+        ("app/tasks/cleanup.py", 2, "LC103"),
+    ]
+
+
+def test_a_models_module_that_runs_queries_is_data_access(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/orm.py": """
+                from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class Item(Base):
+                    __tablename__ = "items"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+            """,
+            "app/models/items.py": """
+                from sqlalchemy import select
+                from sqlalchemy.orm import Session
+
+                from app.orm import Item
+
+
+                def all_items(session: Session):
+                    return session.scalars(select(Item)).all()
+            """,
+            "app/api/items.py": "from app.models.items import all_items\n",
+        },
+    )
+    assert findings(root, "LC102", "LC104") == [("app/api/items.py", 1, "LC102")]
+
+
+def test_a_models_module_that_runs_queries_may_import_sessions(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/models/items.py": """
+                from sqlalchemy import text
+                from sqlalchemy.orm import Session
+
+
+                def count(session: Session) -> int:
+                    return session.scalar(text("SELECT count(*) FROM items"))
+            """,
+        },
+    )
+    assert findings(root, "LC101") == []
+
+
+def test_query_builders_through_a_project_re_export(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/kit/__init__.py": "",
+            "app/kit/sql.py": "from sqlalchemy import *  # noqa: F403\nfrom sqlalchemy import select, update\n",
+            "app/postgres.py": "from app.kit import sql\n",
+            "app/services/__init__.py": "",
+            "app/services/users.py": """
+                from app.postgres import sql
+                from app.services.helpers import update
+
+
+                def a():
+                    return sql.select(1)  # flagged
+
+
+                def b():
+                    return update(2)  # a project function called update: fine
+            """,
+            "app/services/helpers.py": "def update(x):\n    return x\n",
+        },
+    )
+    assert findings(root, "LC302") == [("app/services/users.py", 6, "LC302")]

@@ -204,6 +204,8 @@ def check_source(
             record = check_source(moved, source, settings, verbose, relayered=True)
             record.facts.extra["layer_evidence"] = evidence
             return record
+    if roles.evidence.session_calls:
+        facts.extra["session_calls"] = roles.evidence.session_calls
     if task.layer_glob is not None and "layer_evidence" not in facts.extra:
         origin = "configured" if task.layer_configured else "preset"
         facts.extra["layer_evidence"] = f"{origin} glob {task.layer_glob}"

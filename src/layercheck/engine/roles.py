@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from layercheck.domain.vocabulary import SETTINGS_BASES
+from layercheck.domain.registry import SESSION_METHODS
+from layercheck.domain.vocabulary import SESSION_TYPES, SETTINGS_BASES, named_like_session
 from layercheck.engine.names import NameTable
 
 ROUTER_TYPES = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
@@ -58,6 +59,8 @@ class RoleEvidence:
     settings_classes: list[str] = field(default_factory=list)
     engine_builders: int = 0
     env_reads: int = 0
+    # Session method calls (`session.execute(...)`, `self.db.commit()`): data access.
+    session_calls: int = 0
 
 
 class RoleCollector:
@@ -99,13 +102,27 @@ class RoleCollector:
                 self.evidence.settings_classes.append(node.name.value)
 
     def visit_Call(self, node: cst.Call) -> None:
-        qualname = self.table.qualified_name(node.func)
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in SESSION_METHODS and self._session_like(func.value):
+            self.evidence.session_calls += 1
+        qualname = self.table.qualified_name(func)
         if qualname is None:
             return
         if qualname.split(".", 1)[0] in ("sqlalchemy", "sqlmodel") and qualname.rsplit(".", 1)[-1] in ENGINE_BUILDERS:
             self.evidence.engine_builders += 1
         elif qualname in ENV_READS:
             self.evidence.env_reads += 1
+
+    def _session_like(self, receiver: cst.BaseExpression) -> bool:
+        """A receiver annotated as a session, or named like one (`session`, `self.db`)."""
+        binding = self.table.value_binding(receiver)
+        if binding is not None and binding.instance_of:
+            return binding.instance_of in SESSION_TYPES
+        if isinstance(receiver, cst.Name):
+            return named_like_session(receiver.value)
+        if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name):
+            return receiver.value.value in ("self", "cls") and named_like_session(receiver.attr.value)
+        return False
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         if self.table.qualified_name(node.value) == "os.environ":

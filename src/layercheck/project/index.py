@@ -14,7 +14,8 @@ from functools import cached_property, lru_cache
 
 from layercheck.domain.diagnostics import Condition
 from layercheck.domain.facts import ClassFact, ModuleFacts
-from layercheck.domain.vocabulary import LOGGER_FACTORIES, LOGGER_TYPES, SESSION_TYPES, SETTINGS_BASES
+from layercheck.domain.registry import SQL_BUILDERS
+from layercheck.domain.vocabulary import LOGGER_FACTORIES, LOGGER_TYPES, SESSION_TYPES, SETTINGS_BASES, is_query_builder
 from layercheck.project import callees, lineage
 from layercheck.project.lookup import Resolved
 
@@ -346,6 +347,44 @@ class ProjectIndex:
             return any(self.session_kind(item, depth + 1) is True for item in returns)
         return None
 
+    def module_role(self, module: ModuleFacts) -> str | None:
+        """A module's layer as its importers should see it: a `models` module is checked
+        against what it defines, because projects use "model" for three things (SPEC
+        revision 2): with no ORM class, one whose functions run queries is data access (a
+        repository), one that defines Pydantic classes is a schema."""
+        if module.layer != "model" or any(self.is_orm_model(f"{module.module}.{name}") for name in module.classes):
+            return module.layer
+        if module.extra.get("session_calls"):
+            return "repository"
+        if any(self.is_pydantic_model(f"{module.module}.{name}") for name in module.classes):
+            return "schema"
+        return module.layer
+
+    def imported_layer(self, target: str, is_module: bool = False) -> str | None:
+        """The layer an import reaches, judged by what is imported (SPEC revision 2): an
+        ORM class is a model import whatever module defines it (`db.py` holding the engine
+        and the models is not one layer for its importers); a name beside the ORM classes
+        that is none (an enum, a Pydantic class, a constant) is no model import; a constant
+        (`UPPER_CASE`) of a repository module is no repository import."""
+        resolved = self.resolve(target)
+        module, name = resolved.module, resolved.name
+        if module is None:
+            return None
+        layer = self.module_role(module)
+        if is_module or name is None:
+            return layer
+        if self.is_orm_model(target):
+            return "model"
+        if layer == "model":
+            # A Pydantic class beside the ORM classes is a schema import; a SQLModel class
+            # without `table=True` is also the base tables inherit: neither way.
+            found = self.class_fact(target)
+            pure = found is not None and self._base_kind(found[0], found[1], frozenset()) == "pydantic"
+            return "schema" if pure else None
+        if layer == "repository" and name.isupper() and name not in module.classes:
+            return None  # `NOT_SET`, `DEFAULT_LIMIT`: a constant, by the naming convention
+        return layer
+
     def is_in_layer(self, qualname: str, layer: str) -> bool:
         return self.layer_of(qualname) == layer
 
@@ -432,6 +471,8 @@ class ProjectIndex:
             default = "structlog" if self.uses_structlog() else "stdlib"
             flavours = [self.logger_kind(name) for name in names] or [None]
             result = any(k == flavour or (k is None and flavour == default) for k in flavours)
+        elif kind == "query_builder":
+            result = any(is_query_builder(self.resolve(name).qualname, SQL_BUILDERS) for name in names)
         elif kind == "logger_named":
             result = any(self.logger_kind(name) != "" for name in names) if names else True
         elif kind.startswith("layer:"):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
+from layercheck.domain.diagnostics import Condition
 from layercheck.domain.vocabulary import is_query_builder
 from layercheck.engine.names import NameTable
+from layercheck.rules.externals import is_external
 
 
 def _chain_root(call: cst.Call) -> cst.Call:
@@ -36,3 +38,16 @@ def query_built_here(
             return None
     module, _, name = qualname.rpartition(".")
     return f"func.{name}" if module.endswith(".func") else name
+
+
+def reexported_query_builder(node: cst.Call, names: NameTable, builders: list[str]) -> Condition | None:
+    """A builder reached through a project module that re-exports sqlalchemy
+    (`from app.postgres import sql`, then `sql.select(...)`): a condition the index decides
+    by following the re-exports; None when the callee cannot be one."""
+    qualname = names.qualified_name(node.func)
+    if qualname is None or is_external(qualname) or qualname.startswith("builtins."):
+        return None
+    module, _, name = qualname.rpartition(".")
+    if not module or (name not in builders and module.rsplit(".", 1)[-1] != "func"):
+        return None
+    return Condition("query_builder", (qualname,))

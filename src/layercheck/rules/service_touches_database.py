@@ -8,7 +8,7 @@ import libcst as cst
 
 from layercheck.domain.vocabulary import is_query_builder
 from layercheck.engine.rule import Rule
-from layercheck.rules.queries import query_built_here
+from layercheck.rules.queries import query_built_here, reexported_query_builder
 from layercheck.rules.sessions import session_receiver
 
 if TYPE_CHECKING:
@@ -37,6 +37,12 @@ class ServiceTouchesDatabase(Rule):
             shown = query_built_here(node, self.names, self.context.ancestors, self.options["query-builders"])
             if shown is not None:
                 self.report(node, f"`{shown}()` builds SQL in a service; move the query to a repository")
+            return
+        reexported = reexported_query_builder(node, self.names, self.options["query-builders"])
+        if reexported is not None:
+            shown = reexported.names[0].rsplit(".", 1)[-1]
+            message = f"`{shown}()` builds SQL in a service; move the query to a repository"
+            self.report(node, message, condition=reexported)
             return
         func = node.func
         if not isinstance(func, cst.Attribute) or func.attr.value not in self.options["session-methods"]:

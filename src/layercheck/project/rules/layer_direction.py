@@ -28,17 +28,19 @@ class ImportAgainstLayerDirection(ProjectRule):
     code = "LC103"
 
     def check(self, module: ModuleFacts) -> Iterator[Diagnostic]:
-        importer = module.layer
+        importer = self.index.module_role(module)
         if not self.layer_map.is_held(importer):
             return
         assert importer is not None
         allowed = self.layer_map.by_name[importer].may_import
         for item in self.contract_imports(module):
-            imported = self.index.layer_of(item.target)
+            imported = self.index.imported_layer(item.target, item.is_module)
             if imported is None or self.layer_map.may_import(importer, imported):
                 continue
             if (importer, imported) in _REPORTED_ELSEWHERE:
                 continue
+            if self.index.is_session_type(item.target):
+                continue  # a session type outside the repositories is LC101's finding
             may = ", ".join(allowed) if allowed else "no other layer"
             yield self.finding(
                 module,

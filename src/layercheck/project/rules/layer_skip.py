@@ -22,7 +22,7 @@ class EntrypointImportsRepository(ProjectRule):
 
     def check(self, module: ModuleFacts) -> Iterator[Diagnostic]:
         for item in self.contract_imports(module):
-            if self.index.layer_of(item.target) == "repository":
+            if self.index.imported_layer(item.target, item.is_module) == "repository":
                 yield self.finding(
                     module,
                     item.span,  # type: ignore[arg-type]

@@ -62,7 +62,8 @@ class SessionImportOutsideRepository(ProjectRule):
     def check(self, module: ModuleFacts) -> Iterator[Diagnostic]:
         # Every module outside the allowed layers, modules in no layer included (SPEC
         # revision 2), except tests, migrations and scripts.
-        if module.layer in self.options["allowed-layers"] or module.layer in _EXEMPT_LAYERS:
+        layer = self.index.module_role(module)
+        if layer in self.options["allowed-layers"] or layer in _EXEMPT_LAYERS:
             return
         if module.layer is not None and not self.layer_map.is_held(module.layer) and module.layer not in _HELD_HERE:
             return
