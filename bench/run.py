@@ -18,9 +18,10 @@ machine noise hits them alike, and reports the median of R rounds:
   loop      on the generated project, one alternating session as a developer lives it (issue
             14): full warm -> one file -> full warm -> an ORM model edited -> full warm (its
             findings compared with a cold run's), each as a ratio to the floor measured in the
-            same session; then `layercheck server` over stdio: first diagnostics of an opened
-            file with no cache (against the one-file CLI with no cache) and the diagnostics
-            after each edit of a ~500-line file, end to end
+            same session; `layercheck --watch`: a router's violation added, then removed,
+            timed from the write to the report's header; `layercheck server` over stdio:
+            first diagnostics of an opened file with no cache (against the one-file CLI
+            with no cache) and the diagnostics after each edit of a ~500-line file
 
 It also reports CPU seconds (user + sys of the whole process tree, less sensitive to other
 load than wall time) and the peak RSS of the largest single process of each kind.
@@ -529,11 +530,71 @@ class Loop:
         lines = long_file.read_text().count("\n")
         return {"cli_one_file_no_cache": cli, "first_diagnostics": first, "after_edit": edits, "edit_lines": lines}
 
+    def watch(self) -> list[float]:
+        """`layercheck --watch` on the tree (warm cache): from the write of a router that adds,
+        then removes, a violation to the header of the report that shows it."""
+        import queue
+        import re
+        import signal
+        import threading
+
+        bench = self.bench
+        command = [*bench.base, "--cache-dir", str(bench.cache_dir), "--watch", "."]
+        process = subprocess.Popen(command, cwd=bench.cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, bufsize=1)
+        lines: queue.Queue[tuple[float, str, str]] = queue.Queue()
+
+        def read(stream: Any, tag: str) -> None:
+            for line in stream:
+                lines.put((time.perf_counter(), tag, line.rstrip("\n")))
+
+        threading.Thread(target=read, args=(process.stdout, "out"), daemon=True).start()
+        threading.Thread(target=read, args=(process.stderr, "err"), daemon=True).start()
+
+        def wait(accept: Any) -> tuple[float, str]:
+            deadline = time.perf_counter() + 300
+            while time.perf_counter() < deadline:
+                try:
+                    when, tag, line = lines.get(timeout=1)
+                except queue.Empty:
+                    continue
+                if accept(tag, line):
+                    return when, line
+            raise TimeoutError("no report from --watch")
+
+        header = re.compile(r"^\[\d\d:\d\d:\d\d\] (\d+) finding")
+        router = sorted(bench.tree.glob("app/api/routes/*.py"))[5]
+        original = router.read_text()
+        latencies: list[float] = []
+        try:
+            wait(lambda tag, line: tag == "err" and "watching" in line)
+            time.sleep(2)  # the watcher starts right after that line
+            for number in range(4):
+                added = original + f"\nfrom sqlalchemy.ext.asyncio import AsyncSession as Extra{number}\n"
+                for text in (added, original):
+                    start = time.perf_counter()
+                    router.write_text(text)
+                    when, _ = wait(lambda tag, line: tag == "out" and header.match(line) is not None)
+                    latencies.append(when - start)
+                    time.sleep(1)
+        finally:
+            router.write_text(original)
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        return latencies
+
     def run(self) -> dict[str, Any]:
         try:
             for number in range(self.bench.args.repeat):
                 self.round(number)
                 print(f"  loop round {number + 1}/{self.bench.args.repeat} done", file=sys.stderr)
+            self.bench.restore()
+            self.model.write_bytes(self.model_original)
+            self.bench.prime()
+            watch = self.watch()
             lsp = self.lsp()
         finally:
             self.model.write_bytes(self.model_original)
@@ -546,6 +607,7 @@ class Loop:
             "medians": medians,
             "ratios": {kind: value / floor for kind, value in medians.items()},
             "checks": self.checks,
+            "watch": {"median": statistics.median(watch), "max": max(watch), "runs": len(watch)},
             "lsp": {
                 "cli_one_file_no_cache": statistics.median(lsp["cli_one_file_no_cache"]),
                 "first_diagnostics": statistics.median(lsp["first_diagnostics"]),
@@ -565,6 +627,11 @@ def render_loop(data: dict[str, Any]) -> str:
             note = f"  ({targets[kind]})" if kind in targets else ""
             out.append(f"    {kind:<26}{medians[kind]:>8.3f} s  {ratios[kind]:.3f}x floor{note}")
     out += [f"    {line}" for line in data["checks"]]
+    watch = data["watch"]
+    out.append(
+        f"    --watch, a violation added or removed in a router: its report {watch['median']:.3f} s after the "
+        f"write (median of {watch['runs']}, max {watch['max']:.3f} s; target <= 1 s)"
+    )
     ratio = lsp["first_diagnostics"] / lsp["cli_one_file_no_cache"]
     out.append(
         f"    language server, no cache: first diagnostics {lsp['first_diagnostics']:.3f} s = {ratio:.2f}x the "
