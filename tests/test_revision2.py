@@ -445,3 +445,56 @@ def test_query_builders_through_a_project_re_export(tmp_path: Path) -> None:
         },
     )
     assert findings(root, "LC302") == [("app/services/users.py", 6, "LC302")]
+
+
+def test_repositories_made_by_factories_are_repositories(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/repositories/base.py": """
+                from typing import Self
+
+
+                class RepositoryBase:
+                    def __init__(self, session) -> None:
+                        self.session = session
+
+                    @classmethod
+                    def from_session(cls, session) -> Self:
+                        return cls(session)
+            """,
+            "app/repositories/users.py": """
+                from app.repositories.base import RepositoryBase
+
+
+                class UserRepository(RepositoryBase):
+                    async def get(self, user_id: int): ...
+
+
+                class AllRepositories:
+                    def __init__(self, session) -> None:
+                        self.users = UserRepository(session)
+
+
+                def get_repositories(session) -> AllRepositories:
+                    return AllRepositories(session)
+            """,
+            "app/api/users.py": """
+                from fastapi import APIRouter
+
+                from app.repositories.users import UserRepository, get_repositories
+
+                router = APIRouter()
+
+
+                @router.get("/{user_id}")
+                async def read(user_id: int, session):
+                    repo = UserRepository.from_session(session)
+                    repos = get_repositories(session)
+                    return await repo.get(user_id)
+            """,
+        },
+    )
+    found = findings(root, "LC202")
+    assert ("app/api/users.py", 12, "LC202") in found  # `repo.get`, from a `-> Self` factory
+    assert ("app/api/users.py", 10, "LC202") in found  # the factory call itself

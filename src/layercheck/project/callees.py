@@ -76,14 +76,33 @@ def class_of(index: ProjectLookup, module: ModuleFacts, name: str) -> tuple[Modu
 
 
 def instance_layer(index: ProjectLookup, qualname: str) -> str | None:
-    """The layer defining the class of an instance known by its annotation or constructor."""
+    """The layer defining the class of an instance known by its annotation or constructor,
+    or by the project function or method that made it: `UserRepository.from_session(s)`
+    annotated `-> Self`, `get_repositories() -> AllRepositories`."""
     resolved = index.resolve(qualname)
     if resolved.module is None or resolved.name is None:
         return None
     if _rest(index, resolved.qualname, resolved.module):
-        return None
+        callee = find_callee(index, qualname)
+        return _returned_layer(index, callee) if callee is not None and not callee.is_constructor else None
     owner = class_of(index, resolved.module, resolved.name)
-    return owner[0].layer if owner is not None else None
+    if owner is not None:
+        return owner[0].layer
+    if resolved.name in resolved.module.functions:
+        return _returned_layer(index, Callee(resolved.module, resolved.name))
+    return None
+
+
+def _returned_layer(index: ProjectLookup, callee: Callee) -> str | None:
+    """The layer of the class a project function or method is annotated to return."""
+    for name in return_names(index, callee) or ():
+        if name.rsplit(".", 1)[-1] == "Self" and "." in callee.key:
+            owner = callee.module.classes.get(callee.key.split(".", 1)[0])
+            return callee.module.layer if owner is not None else None
+        found = index.class_fact(name)
+        if found is not None:
+            return found[0].layer
+    return None
 
 
 def is_repository_call(index: ProjectLookup, qualname: str, layer: str = "repository") -> bool:
