@@ -81,14 +81,17 @@ class _Relevance:
     def config_changed(self, paths: set[str]) -> bool:
         return any(os.path.basename(path) in CONFIG_FILES for path in paths)
 
-    def relevant(self, paths: set[str], settings: Settings) -> bool:
-        """Whether a batch changes a file the run reads (the listing is refreshed)."""
+    def relevant(self, paths: set[str], settings: Settings, modified_only: bool = False) -> bool:
+        """Whether a batch changes a file the run reads (the listing is refreshed, unless
+        every change is a modification of a file it holds)."""
         paths = {path for path in paths if not self.ignored(path)}
         if not paths:
             return False
         if self.config_changed(paths):
             return True
         before = self.files
+        if modified_only and all(os.path.realpath(path) in before for path in paths):
+            return True
         if any(os.path.basename(path).endswith((".py", ".pyi")) for path in paths):
             self.files = self._files(settings)
         for path in paths:
@@ -98,6 +101,17 @@ class _Relevance:
             if os.path.basename(path).startswith(_ROOT_INPUTS):
                 return True
         return False
+
+
+def _preload(settings: Settings) -> None:
+    """Import the engine and the rules once: the workers each run forks inherit them instead
+    of importing libcst again (most of a run after one edit)."""
+    try:
+        from layercheck.engine.checker import rule_classes
+
+        rule_classes(settings.enabled_codes())
+    except Exception:  # noqa: S110  (a rule that cannot be imported is reported per file)
+        pass
 
 
 def _say(stream: TextIO, line: str) -> None:
@@ -141,9 +155,11 @@ def watch(target: WatchTarget, out: TextIO, err: TextIO) -> int:
     try:
         run(None)
         _say(err, f"layercheck: watching {relevance.root} for changes (Ctrl-C to stop)")
+        _preload(settings)
         for batch in watchfiles.watch(relevance.root, step=STEP_MS, raise_interrupt=True, debug=False):
             paths = {path for _, path in batch}
-            if not relevance.relevant(paths, settings):
+            modified = all(change == watchfiles.Change.modified for change, _ in batch)
+            if not relevance.relevant(paths, settings, modified):
                 continue
             if relevance.config_changed(paths):
                 try:
