@@ -498,3 +498,43 @@ def test_repositories_made_by_factories_are_repositories(tmp_path: Path) -> None
     found = findings(root, "LC202")
     assert ("app/api/users.py", 12, "LC202") in found  # `repo.get`, from a `-> Self` factory
     assert ("app/api/users.py", 10, "LC202") in found  # the factory call itself
+
+
+def test_the_deeper_configured_folder_wins(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/services/scheduler/tasks/purge.py": "",
+            "app/services/users.py": "",
+            "app/services/models/x.py": "",
+        },
+        pyproject='[tool.layercheck.layers]\nservice = ["app/services/**"]\ntask = ["app/services/scheduler/tasks/**"]\n',
+    )
+    layers = placed(root)
+    assert layers["app/services/scheduler/tasks/purge.py"]["layer"] == "task"
+    assert layers["app/services/users.py"]["layer"] == "service"
+    assert layers["app/services/models/x.py"]["layer"] == "model"
+
+
+def test_a_session_factory_is_no_session_but_what_it_opens_is(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/database.py": """
+                from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+                async_db_session = async_sessionmaker(create_async_engine("sqlite+aiosqlite://"))
+            """,
+            "app/services/logins.py": """
+                from app.database import async_db_session
+
+
+                async def record(entry) -> None:
+                    async with async_db_session.begin() as db:  # the factory's method: fine
+                        db.add(entry)  # flagged
+                    async with async_db_session() as session:
+                        await session.begin_nested()  # flagged
+            """,
+        },
+    )
+    assert findings(root, "LC302") == [("app/services/logins.py", 6, "LC302"), ("app/services/logins.py", 8, "LC302")]

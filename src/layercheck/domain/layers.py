@@ -201,10 +201,14 @@ class LayerMap:
             match = glob.regex.match(relative_path)
             if match is None:
                 continue
-            depth = match.group("prefix").count("/")
             if glob.is_file_glob:
                 score = (glob.dominant, 1, glob.literal_segments, -glob.layer_index)
             else:
+                # How deep the folder the glob names lies: the segments `**` stood for plus
+                # the glob's own (`app/services/scheduler/tasks/**` is deeper than
+                # `app/services/**`, and `**/models/**` in `app/services/models/` deeper than
+                # `**/services/**`).
+                depth = match.group("prefix").count("/") + glob.literal_segments
                 score = (glob.dominant, 0, depth, -glob.layer_index)
             if best is None or score > best:
                 best = score

@@ -336,8 +336,12 @@ class ProjectIndex:
         callee = module.instances.get(name)
         if callee is not None:
             final = self.resolve(callee).qualname
+            library = final.split(".", 1)[0] in ("sqlalchemy", "sqlmodel")
+            if library and final.rsplit(".", 1)[-1] in _SESSION_FACTORY_NAMES:
+                # `SessionLocal = sessionmaker(...)`: the factory is no session; calling it gives one.
+                return called
             if final in SESSION_TYPES or final in self.extra_session_types:
-                return True  # a sessionmaker instance, a scoped session, `NewType(..., Session)`
+                return not called  # a scoped session, `NewType(..., Session)`
             return self.session_kind(callee + "()", depth + 1)
         if name in module.classes:
             fact = module.classes[name]
@@ -501,6 +505,9 @@ class ProjectIndex:
         else:
             raise ValueError(f"unknown condition kind {kind!r}")
         return not result if condition.negate else result
+
+
+_SESSION_FACTORY_NAMES = frozenset({"sessionmaker", "async_sessionmaker"})
 
 
 def _out_of_sight(qualname: str) -> bool | None:
