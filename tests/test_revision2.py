@@ -538,3 +538,79 @@ def test_a_session_factory_is_no_session_but_what_it_opens_is(tmp_path: Path) ->
         },
     )
     assert findings(root, "LC302") == [("app/services/logins.py", 6, "LC302"), ("app/services/logins.py", 8, "LC302")]
+
+
+def test_a_factory_made_by_a_project_function_and_an_engine_attribute(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/database.py": """
+                from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+
+                def make_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+                    return async_sessionmaker(engine)
+
+
+                engine = create_async_engine("sqlite+aiosqlite://")
+                async_db_session = make_factory(engine)
+            """,
+            "app/services/backup.py": """
+                from sqlalchemy.ext.asyncio import AsyncEngine
+
+                from app.database import async_db_session
+
+
+                class Backup:
+                    def __init__(self, engine: AsyncEngine) -> None:
+                        self.engine = engine
+
+                    async def run(self, row) -> None:
+                        async with self.engine.begin():  # an engine, not a session
+                            pass
+                        async with async_db_session.begin() as db:  # the factory's own method
+                            db.add(row)  # flagged
+            """,
+        },
+    )
+    assert findings(root, "LC302") == [("app/services/backup.py", 14, "LC302")]
+
+
+def test_a_service_returning_what_its_session_queried(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/models.py": """
+                from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class Tag(Base):
+                    __tablename__ = "tags"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+            """,
+            "app/service.py": """
+                from app.models import Tag
+
+
+                def get(*, db_session, tag_id: int):
+                    return db_session.query(Tag).filter(Tag.id == tag_id).one_or_none()  # flagged
+
+
+                def get_all(*, db_session):
+                    return db_session.query(Tag)  # flagged
+
+
+                def count(*, db_session) -> int:
+                    return db_session.query(Tag).count()  # a number: fine
+
+
+                def _private(*, db_session):
+                    return db_session.query(Tag).first()  # private helpers are not judged
+            """,
+        },
+    )
+    assert findings(root, "LC301") == [("app/service.py", 5, "LC301"), ("app/service.py", 9, "LC301")]

@@ -75,7 +75,14 @@ class FactsCollector:
             key = f"{scopes[1].class_name}.{node.name.value}"
         else:
             return
-        named = [qualname for _, qualname in annotation_names(node.returns.annotation, self.table)]
+        annotation = node.returns.annotation
+        named = [qualname for _, qualname in annotation_names(annotation, self.table)]
+        if isinstance(annotation, cst.Subscript):
+            # `-> async_sessionmaker[AsyncSession]` makes a factory, not a session: the index
+            # needs the generic itself too.
+            outer = self.table.qualified_name(annotation.value)
+            if outer is not None and outer.rsplit(".", 1)[-1] in ("sessionmaker", "async_sessionmaker"):
+                named.insert(0, outer)
         self.facts.extra.setdefault("returns", {})[key] = named
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:

@@ -342,14 +342,27 @@ class ProjectIndex:
                 return called
             if final in SESSION_TYPES or final in self.extra_session_types:
                 return not called  # a scoped session, `NewType(..., Session)`
+            if self._returns_session_factory(callee):
+                return called  # `SessionLocal = make_session_factory(engine)`
             return self.session_kind(callee + "()", depth + 1)
         if name in module.classes:
             fact = module.classes[name]
             return any(self.session_kind(base, depth + 1) is True for base in fact.bases)
         returns = module.extra.get("returns", {}).get(name)
         if returns is not None:
+            if self._returns_session_factory(target):
+                return False  # it makes a factory; what the factory opens is a session
             return any(self.session_kind(item, depth + 1) is True for item in returns)
         return None
+
+    def _returns_session_factory(self, qualname: str) -> bool:
+        """A project function annotated to return a sessionmaker (`-> async_sessionmaker[...]`)."""
+        resolved = self.resolve(qualname)
+        module, name = resolved.module, resolved.name
+        if module is None or name is None:
+            return False
+        returns = module.extra.get("returns", {}).get(name) or ()
+        return any(self.resolve(item).qualname.rsplit(".", 1)[-1] in _SESSION_FACTORY_NAMES for item in returns)
 
     def module_role(self, module: ModuleFacts) -> str | None:
         """A module's layer as its importers should see it: a `models` module is checked

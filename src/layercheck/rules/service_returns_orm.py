@@ -11,11 +11,20 @@ from layercheck.domain.diagnostics import Condition
 from layercheck.engine.annotations import project_class_names
 from layercheck.engine.rule import Rule
 from layercheck.rules.externals import is_external
+from layercheck.rules.sessions import session_receiver
 
 if TYPE_CHECKING:
     from layercheck.engine.context import FileContext
 
 _MAX_SHOWN = 60
+# Query methods that keep (or fetch) the rows of the model queried.
+_ROW_METHODS = frozenset(
+    {
+        "filter", "filter_by", "where", "order_by", "options", "join", "outerjoin", "limit", "offset",
+        "distinct", "group_by", "one", "one_or_none", "first", "all", "scalar_one", "scalar_one_or_none",
+        "unique", "populate_existing", "with_for_update", "execution_options",
+    }
+)
 
 
 @dataclass
@@ -146,6 +155,29 @@ class ServiceReturnsOrm(Rule):
                     return _Origin((f"call:{binding.instance_of}.{func.attr.value}",), self._shown(func))
         return None
 
+    def _queried_model(self, expression: cst.BaseExpression) -> tuple[str, str] | None:
+        """What a service returns straight from its session: `db.query(Tag)...first()`,
+        `session.get(User, id)`: the model queried (the index decides it is an ORM class)
+        and the call as written; None for anything else, or a count or a flag."""
+        if isinstance(expression, cst.Await):
+            expression = expression.expression
+        if not isinstance(expression, cst.Call):
+            return None
+        call = expression
+        while isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Call):
+            if call.func.attr.value not in _ROW_METHODS:
+                return None  # `.count()`, `.exists()`, `.delete()`: no rows
+            call = call.func.value
+        func = call.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in ("query", "get", "get_one") or not call.args:
+            return None
+        if session_receiver(self.names, func.value) is False:
+            return None
+        model = self.names.qualified_name(call.args[0].value)
+        if model is None or is_external(model) or model.startswith("builtins."):
+            return None
+        return model, self._shown(func)
+
     def _shown(self, func: cst.BaseExpression) -> str:
         text = " ".join(self.context.code_for(func).split())
         return (text[: _MAX_SHOWN - 3] + "...") if len(text) > _MAX_SHOWN else text
@@ -161,6 +193,18 @@ class ServiceReturnsOrm(Rule):
         value = node.value
         elements = [e.value for e in value.elements] if isinstance(value, cst.Tuple) else [value]
         for element in elements:
+            queried = self._queried_model(element)
+            if queried is not None:
+                if function.annotation_tags:
+                    continue  # reported once, on the return annotation that names the model
+                model, source = queried
+                self.report(
+                    element,
+                    f"service `{function.name}` returns ORM data from `{source}()` unmapped; "
+                    "return a Pydantic schema (`Schema.model_validate(...)`)",
+                    condition=Condition("orm_model", (model,)),
+                )
+                continue
             origin = self._origin(element)
             if origin is None:
                 continue

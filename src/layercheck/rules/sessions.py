@@ -64,7 +64,9 @@ def session_receiver(names: NameTable, receiver: cst.BaseExpression) -> bool | C
         known = binding if binding is not None and (binding.instance_of or binding.logger) else None
         annotated = annotated_session(known)
         if annotated is True or isinstance(annotated, Condition):
-            return annotated if annotated is True else _by_name(known)
+            if isinstance(annotated, Condition) and named_like_session(receiver.attr.value):
+                return _by_name(known)
+            return annotated
         if known is not None and known.logger:
             return False
         return _by_name(None) if named_like_session(receiver.attr.value) else False
