@@ -337,6 +337,18 @@ def test_a_run_on_one_unchanged_file_leaves_the_next_full_run_answered_from_the_
     assert findings(check(root, ".", cache=cache)) == findings(check(root, ".", cache=None))
 
 
+def test_a_warm_run_of_a_sub_folder_is_answered_from_the_cache(tmp_path: Path) -> None:
+    """`layercheck app/services` twice (a run inside the project, not of its root)."""
+    root = make_project(tmp_path / "proj", MODELS_ORM)
+    cache = tmp_path / "cache"
+    age(root)
+    loaded_modules(root, cache, "app/services")
+    assert loaded_modules(root, cache, "app/services") == []
+    assert findings(check(root, "app/services", cache=cache)) == findings(check(root, "app/services", cache=None))
+    edit(root / "app/models/user.py", MODELS_PLAIN)  # the model is no ORM class any more
+    assert findings(check(root, "app/services", cache=cache)) == findings(check(root, "app/services", cache=None))
+
+
 def test_a_one_file_run_on_a_change_that_keeps_the_facts_leaves_the_full_run_answered(tmp_path: Path) -> None:
     root = make_project(tmp_path / "proj", MODELS_ORM)
     cache = tmp_path / "cache"

@@ -282,6 +282,16 @@ class Answers:
         self._reverse = None
         self.dirty = True
 
+    def note_unread(self, digests: dict[str, str | None]) -> None:
+        """New answers of a partial run: the files it did not read keep an entry with their
+        digest and no facts (`""`) nor findings. They are unchanged for the next run while
+        their content is; once read, their facts count as changed for what reaches them."""
+        for path, entry in self.entries.items():
+            if entry.digest is None and entry.facts == "" and entry.findings is None:
+                entry.digest = digests.get(path)
+                self.dirty = True
+        self.fresh = False
+
     def undecide(self, paths: Iterable[str]) -> None:
         """Mark files to be decided again by the next run that checks them."""
         for path in paths:

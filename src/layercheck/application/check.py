@@ -264,16 +264,21 @@ def _remember(
     root_decided: bool,
 ) -> Answers | None:
     """The answers to keep after a run: the earlier ones updated with what it decided and
-    read, or, for a run that decided every project file, new ones (else None)."""
+    read, or new ones (None when a file's findings cannot be told apart)."""
     answers = stored
+    partial = False
     if answers is None:
-        if set(decided_paths) != set(project) or any(path not in records for path in project):
-            return None  # a partial run with no earlier answers: nothing to build on
+        # A run on part of the project (a sub-folder, as `layercheck src/app` or a benchmark
+        # inside the tree) starts the answers too: the files it did not read are noted with
+        # their digests and no facts, so that the same run again is answered from the store.
+        partial = set(decided_paths) != set(project) or any(path not in records for path in project)
         answers = Answers.new(project)
     by_file = group_by_file(decided, tasks, decided_paths)
     if by_file is None:
         return None
     answers.record_run(records, tasks, by_file, digests, markers_in, full_index, root_decided)
+    if partial:
+        answers.note_unread(digests)
     return answers
 
 
