@@ -614,3 +614,137 @@ def test_a_service_returning_what_its_session_queried(tmp_path: Path) -> None:
         },
     )
     assert findings(root, "LC301") == [("app/service.py", 5, "LC301"), ("app/service.py", 9, "LC301")]
+
+
+def test_modules_in_no_layer_that_do_database_work_may_import_sessions(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/db/__init__.py": "from sqlalchemy.orm import sessionmaker\n",
+            # Builds the factory through the re-export, inside a function.
+            "app/db/manage.py": """
+                from sqlalchemy.orm import Session
+
+                from app.db import sessionmaker
+
+
+                def factory(engine) -> None:
+                    return sessionmaker(bind=engine, class_=Session)
+            """,
+            # Runs queries for the services.
+            "app/utils/cache.py": """
+                from sqlalchemy import select
+                from sqlalchemy.ext.asyncio import AsyncSession
+
+
+                async def cached_ids(db: AsyncSession) -> list[int]:
+                    return list(await db.scalars(select(1)))
+            """,
+            # A session dependency.
+            "app/worker/session.py": """
+                from collections.abc import AsyncIterator
+
+                from sqlalchemy.ext.asyncio import AsyncSession
+
+
+                async def worker_session() -> AsyncIterator[AsyncSession]:
+                    yield AsyncSession()
+            """,
+            # Only annotates a parameter: a violation.
+            "app/core/security.py": """
+                from sqlalchemy.ext.asyncio import AsyncSession
+
+
+                def check(db: AsyncSession) -> None: ...
+            """,
+        },
+    )
+    assert findings(root, "LC101") == [("app/core/security.py", 1, "LC101")]
+
+
+def test_jobs_on_a_project_celery_app_make_a_task_module(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/core/celery.py": "from celery import Celery\n\ncelery = Celery('app')\n",
+            "app/api/celery_task.py": """
+                from app.core.celery import celery
+
+
+                @celery.task(name="tasks.send")
+                def send(user_id: int) -> None: ...
+            """,
+        },
+    )
+    assert placed(root)["app/api/celery_task.py"]["layer"] == "task"
+
+
+def test_routers_of_project_subclasses_and_alembic_revisions_anywhere(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/routes/_base/routers.py": "from fastapi import APIRouter\n\n\nclass UserAPIRouter(APIRouter): ...\n",
+            "app/routes/users/crud.py": """
+                from app.routes._base.routers import UserAPIRouter
+
+                user_router = UserAPIRouter(prefix="/users")
+
+
+                @user_router.get("/")
+                def users(): ...
+            """,
+            "app/database/revisions/versions/2024_01_01_abc.py": """
+                from alembic import op
+                from sqlalchemy.orm import Session
+
+                revision = "abc"
+                down_revision = None
+
+
+                def upgrade() -> None:
+                    op.execute("SELECT 1")
+            """,
+        },
+    )
+    layers = placed(root)
+    assert layers["app/routes/users/crud.py"]["layer"] == "api"
+    assert layers["app/database/revisions/versions/2024_01_01_abc.py"]["layer"] == "migrations"
+    assert findings(root, "LC101") == []
+
+
+def test_a_mixin_beside_pydantic_classes_in_a_models_module_is_no_schema_import(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/models.py": """
+                from pydantic import BaseModel
+                from sqlalchemy import Column, DateTime
+
+
+                class TimeStampMixin:
+                    created_at = Column(DateTime)
+
+
+                class Pagination(BaseModel):
+                    total: int
+            """,
+            "app/schemas.py": "from pydantic import BaseModel\n\n\nclass TagRead(BaseModel):\n    id: int\n",
+            "app/tag/models.py": """
+                from sqlalchemy.orm import DeclarativeBase
+
+                from app.models import Pagination, TimeStampMixin
+                from app.schemas import TagRead
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class Tag(Base, TimeStampMixin):
+                    __tablename__ = "tags"
+            """,
+        },
+    )
+    # Between two modules named `models` nothing is reclassified; a schema module's class is
+    # a schema import.
+    assert findings(root, "LC103") == [("app/tag/models.py", 4, "LC103")]

@@ -10,7 +10,8 @@ that decides the second step, and decides it:
   `@celery.task`, `@broker.task`, `@dramatiq.actor`) -> task;
 - it defines pydantic-settings classes, or a module named for configuration (`env.py`, a
   `config/` package) reads the environment -> config;
-- a module in no layer by name that builds the engine or the session factory -> database.
+- a module in no layer by name that builds the engine or the session factory -> database;
+- an Alembic revision (imports alembic, sets `down_revision`), wherever its folder -> migrations.
 
 Only a module's own code is read here; what needs the whole project (ORM classes defined in
 `db.py`, a `models/` module without ORM classes) is judged by the import contracts.
@@ -24,7 +25,7 @@ import libcst as cst
 
 from layercheck.domain.registry import SESSION_METHODS
 from layercheck.domain.vocabulary import SESSION_TYPES, SETTINGS_BASES, named_like_session
-from layercheck.engine.names import NameTable
+from layercheck.engine.names import NameTable, dotted_name
 
 ROUTER_TYPES = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
 ROUTE_METHODS = frozenset(
@@ -46,6 +47,8 @@ ENGINE_BUILDERS = frozenset(
 )
 ENV_READS = frozenset({"os.getenv", "os.environ.get", "os.environ", "os.getenvb"})
 CONFIG_MODULE_NAMES = frozenset({"config", "configs", "settings", "env", "environment", "conf", "configuration"})
+# Words in the name of a job library's app object (`celery_app`, `broker`, `huey`).
+_JOB_APP_WORDS = ("celery", "broker", "huey", "dramatiq", "taskiq", "arq")
 # Layers a module keeps whatever its code does: they wire or test the app.
 _KEPT = frozenset({"tests", "migrations", "main", "middleware"})
 
@@ -61,6 +64,12 @@ class RoleEvidence:
     env_reads: int = 0
     # Session method calls (`session.execute(...)`, `self.db.commit()`): data access.
     session_calls: int = 0
+    # Calls named like an engine or session factory through a project name (`make_engine`
+    # re-exported, `sessionmaker` from the database package): the index follows them.
+    builder_calls: list[str] = field(default_factory=list)
+    # An Alembic revision: it imports alembic and sets `down_revision` (wherever it lives).
+    alembic: bool = False
+    revision: bool = False
 
 
 class RoleCollector:
@@ -78,23 +87,57 @@ class RoleCollector:
                 continue
             qualname = self.table.qualified_name(func) or ""
             last = func.attr.value if isinstance(func, cst.Attribute) else func.value
-            if isinstance(func, cst.Attribute) and last in ROUTE_METHODS:
-                receiver = self.table.value_binding(func.value)
-                if receiver is not None and receiver.instance_of in ROUTER_TYPES:
-                    self.evidence.routes += 1
-                    continue
+            if isinstance(func, cst.Attribute) and last in ROUTE_METHODS and self._router(func.value):
+                self.evidence.routes += 1
+                continue
             if last in JOB_DECORATORS and (
                 qualname.split(".", 1)[0] in JOB_LIBRARIES or self._job_receiver(func)
             ):
                 self.evidence.jobs += 1
 
+    def _router(self, receiver: cst.BaseExpression) -> bool:
+        """An `APIRouter`, a project subclass of one (`UserAPIRouter(...)`, named for what it
+        is), or a router made elsewhere in the project and named like one (`api_router`)."""
+        binding = self.table.value_binding(receiver)
+        kind = binding.instance_of if binding is not None else None
+        if kind is not None:
+            return kind in ROUTER_TYPES or kind.rsplit(".", 1)[-1].endswith("Router")
+        name = receiver.value if isinstance(receiver, cst.Name) else ""
+        return name.lower().endswith("router") and not (binding is not None and binding.qualname is None)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if not node.relative and node.module is not None:
+            self._imported(dotted_name(node.module))
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            self._imported(dotted_name(alias.name))
+
+    def _imported(self, module: str | None) -> None:
+        if module is not None and module.split(".", 1)[0] == "alembic":
+            self.evidence.alembic = True
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if self.table.at_module_level:
+            for target in node.targets:
+                if isinstance(target.target, cst.Name) and target.target.value == "down_revision":
+                    self.evidence.revision = True
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if self.table.at_module_level and isinstance(node.target, cst.Name) and node.target.value == "down_revision":
+            self.evidence.revision = True
+
     def _job_receiver(self, func: cst.BaseExpression) -> bool:
-        """`@celery_app.task`: the receiver is an instance of a job library's app."""
+        """`@celery_app.task`: the receiver is an instance of a job library's app, or, where
+        it comes from elsewhere in the project, is named like one (`celery`, `broker`)."""
         if not isinstance(func, cst.Attribute):
             return False
         receiver = self.table.value_binding(func.value)
         kind = (receiver.instance_of or receiver.qualname or "") if receiver is not None else ""
-        return kind.split(".", 1)[0] in JOB_LIBRARIES
+        if kind.split(".", 1)[0] in JOB_LIBRARIES:
+            return True
+        name = func.value.value if isinstance(func.value, cst.Name) else ""
+        return any(word in name.lower() for word in _JOB_APP_WORDS)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         for base in node.bases:
@@ -108,8 +151,11 @@ class RoleCollector:
         qualname = self.table.qualified_name(func)
         if qualname is None:
             return
-        if qualname.split(".", 1)[0] in ("sqlalchemy", "sqlmodel") and qualname.rsplit(".", 1)[-1] in ENGINE_BUILDERS:
-            self.evidence.engine_builders += 1
+        if qualname.rsplit(".", 1)[-1] in ENGINE_BUILDERS:
+            if qualname.split(".", 1)[0] in ("sqlalchemy", "sqlmodel"):
+                self.evidence.engine_builders += 1
+            elif not qualname.startswith("builtins."):
+                self.evidence.builder_calls.append(qualname)
         elif qualname in ENV_READS:
             self.evidence.env_reads += 1
 
@@ -134,6 +180,8 @@ def role_layer(module: str, is_package: bool, name_layer: str | None, evidence: 
     few words, when that differs from the layer its name gives; else None."""
     if name_layer in _KEPT:
         return None
+    if evidence.alembic and evidence.revision:
+        return ("migrations", "an Alembic revision")
     if evidence.routes:
         return ("api", f"APIRouter, {evidence.routes} route{'s' if evidence.routes != 1 else ''}")
     if evidence.jobs:

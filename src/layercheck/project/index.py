@@ -369,13 +369,21 @@ class ProjectIndex:
         against what it defines, because projects use "model" for three things (SPEC
         revision 2): with no ORM class, one whose functions run queries is data access (a
         repository), one that defines Pydantic classes is a schema."""
-        if module.layer != "model" or any(self.is_orm_model(f"{module.module}.{name}") for name in module.classes):
+        if module.layer != "model":
+            return module.layer
+        if any(self.is_orm_model(f"{module.module}.{name}") for name in module.classes):
             return module.layer
         if module.extra.get("session_calls"):
-            return "repository"
-        if any(self.is_pydantic_model(f"{module.module}.{name}") for name in module.classes):
+            return "repository"  # its functions run queries: data access, whatever its name
+        if any(self._pure_pydantic(module, name) for name in module.classes):
             return "schema"
         return module.layer
+
+    def _pure_pydantic(self, module: ModuleFacts, name: str) -> bool:
+        """A Pydantic class that is not SQLModel's (a SQLModel class without `table=True`
+        is also the base table models inherit)."""
+        fact = module.classes.get(name)
+        return fact is not None and self._base_kind(module, fact, frozenset()) == "pydantic"
 
     def imported_layer(self, target: str, is_module: bool = False) -> str | None:
         """The layer an import reaches, judged by what is imported (SPEC revision 2): an
@@ -387,17 +395,20 @@ class ProjectIndex:
         module, name = resolved.module, resolved.name
         if module is None:
             return None
-        layer = self.module_role(module)
         if is_module or name is None:
-            return layer
+            return self.module_role(module)
         if self.is_orm_model(target):
             return "model"
+        layer = module.layer  # a name is judged by what it is, not by its module's other names
+        if layer == "model" and self.module_role(module) == "repository":
+            return "repository"  # data access in a `models` module without ORM classes
         if layer == "model":
             # A Pydantic class beside the ORM classes is a schema import; a SQLModel class
             # without `table=True` is also the base tables inherit: neither way.
+            # A Pydantic class beside the ORM classes is a schema import; an enum, a mixin, a
+            # helper function or a SQLModel base (`table=True` models inherit it) is neither.
             found = self.class_fact(target)
-            pure = found is not None and self._base_kind(found[0], found[1], frozenset()) == "pydantic"
-            return "schema" if pure else None
+            return "schema" if found is not None and self._pure_pydantic(found[0], found[1].name) else None
         if layer == "repository" and name.isupper() and name not in module.classes:
             return None  # `NOT_SET`, `DEFAULT_LIMIT`: a constant, by the naming convention
         return layer

@@ -35,6 +35,9 @@ class ImportAgainstLayerDirection(ProjectRule):
         allowed = self.layer_map.by_name[importer].may_import
         for item in self.contract_imports(module):
             imported = self.index.imported_layer(item.target, item.is_module)
+            source = self.index.resolve(item.target).module
+            if source is not None and source.layer == module.layer:
+                continue  # within one layer by name (`models/` importing `models/_utils`)
             if imported is None or self.layer_map.may_import(importer, imported):
                 continue
             if (importer, imported) in _REPORTED_ELSEWHERE:

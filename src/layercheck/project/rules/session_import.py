@@ -35,9 +35,13 @@ class SessionImportOutsideRepository(ProjectRule):
         database layer by what it does, whatever its name."""
         if any(self.index.session_kind(inner) for inner in module.extra.get("annotated", {}).values()):
             return True
-        for callee in module.instances.values():
+        for callee in [*module.instances.values(), *module.extra.get("builder_calls", ())]:
             final = self.index.resolve(callee).qualname
             if self.index.is_session_type(final) or final.rsplit(".", 1)[-1] in _ENGINE_FACTORIES:
+                return True
+        # A session dependency (`def get_db() -> AsyncIterator[AsyncSession]`).
+        for returned in module.extra.get("returns", {}).values():
+            if any(self.index.is_session_type(name) for name in returned):
                 return True
         aliases = module.is_package or any(item.target.endswith(".NewType") for item in module.imports)
         if aliases and any(self.index.is_session_type(target) for target in module.bindings.values()):
@@ -69,8 +73,9 @@ class SessionImportOutsideRepository(ProjectRule):
             return
         if _SCRIPTS in f"/{module.path}":
             return
-        if module.layer is None and self._provides_sessions(module):
-            return  # in no layer by name, database by what it does
+        does_database_work = self._provides_sessions(module) or bool(module.extra.get("session_calls"))
+        if module.layer in (None, *_HELD_HERE) and does_database_work:
+            return  # in no layer by name (or `main.py`): database or data access by what it does
         where = f"the {module.layer} layer" if module.layer else "a module outside the repository layer"
         extra = set(self.options["extra-session-types"])
         for item in self.contract_imports(module):
