@@ -631,7 +631,16 @@ def test_modules_in_no_layer_that_do_database_work_may_import_sessions(tmp_path:
                 def factory(engine) -> None:
                     return sessionmaker(bind=engine, class_=Session)
             """,
-            # Runs queries for the services.
+            # Runs queries for a service that does not: data access by what it does.
+            "app/services/ids.py": "from app.utils.cache import cached_ids\n",
+            # A script that runs a query itself, imported by nobody: held to LC101.
+            "app/backend_pre_start.py": """
+                from sqlalchemy.orm import Session
+
+
+                def init(db: Session) -> None:
+                    db.execute(1)
+            """,
             "app/utils/cache.py": """
                 from sqlalchemy import select
                 from sqlalchemy.ext.asyncio import AsyncSession
@@ -659,7 +668,7 @@ def test_modules_in_no_layer_that_do_database_work_may_import_sessions(tmp_path:
             """,
         },
     )
-    assert findings(root, "LC101") == [("app/core/security.py", 1, "LC101")]
+    assert findings(root, "LC101") == [("app/backend_pre_start.py", 1, "LC101"), ("app/core/security.py", 1, "LC101")]
 
 
 def test_jobs_on_a_project_celery_app_make_a_task_module(tmp_path: Path) -> None:
@@ -748,3 +757,55 @@ def test_a_mixin_beside_pydantic_classes_in_a_models_module_is_no_schema_import(
     # Between two modules named `models` nothing is reclassified; a schema module's class is
     # a schema import.
     assert findings(root, "LC103") == [("app/tag/models.py", 4, "LC103")]
+
+
+def test_scripts_app_factories_and_schemas_by_what_they_are(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            # A seeding script run by hand: LC101 does not hold scripts, wherever they sit.
+            "app/initial_data.py": """
+                from sqlmodel import Session
+
+
+                def main(session: Session) -> None: ...
+
+
+                if __name__ == "__main__":
+                    main(Session())
+            """,
+            # Creates the app (and a docs route in it): the app factory, not a router.
+            "app/core/setup.py": """
+                from fastapi import APIRouter, FastAPI
+
+                from app.models import User
+
+
+                def create_application() -> FastAPI:
+                    application = FastAPI()
+                    docs_router = APIRouter()
+
+                    @docs_router.get("/docs")
+                    def docs(): ...
+
+                    return application
+            """,
+            "app/models.py": """
+                from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class User(Base):
+                    __tablename__ = "users"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+            """,
+            # A module of Pydantic schemas that a file name puts in the config layer.
+            "app/plugin/schema/config.py": "from pydantic import BaseModel\n\n\nclass CreateConfigParam(BaseModel):\n    key: str\n",
+            "app/plugin/crud/crud_config.py": "from app.plugin.schema.config import CreateConfigParam\n",
+        },
+    )
+    assert placed(root)["app/core/setup.py"]["layer"] == "main"
+    assert findings(root, "LC101", "LC103", "LC104") == []

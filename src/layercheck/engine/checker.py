@@ -206,6 +206,8 @@ def check_source(
             return record
     if roles.evidence.session_calls:
         facts.extra["session_calls"] = roles.evidence.session_calls
+    if roles.evidence.script:
+        facts.extra["script"] = True
     if roles.evidence.builder_calls:
         facts.extra["builder_calls"] = sorted(set(roles.evidence.builder_calls))
     if task.layer_glob is not None and "layer_evidence" not in facts.extra:

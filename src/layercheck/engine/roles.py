@@ -28,6 +28,7 @@ from layercheck.domain.vocabulary import SESSION_TYPES, SETTINGS_BASES, named_li
 from layercheck.engine.names import NameTable, dotted_name
 
 ROUTER_TYPES = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
+APP_TYPES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "api_route", "websocket", "route"}
 )
@@ -70,6 +71,9 @@ class RoleEvidence:
     # An Alembic revision: it imports alembic and sets `down_revision` (wherever it lives).
     alembic: bool = False
     revision: bool = False
+    # `if __name__ == "__main__":` (a script), `FastAPI(...)` built here (the app factory).
+    script: bool = False
+    app_factory: bool = False
 
 
 class RoleCollector:
@@ -151,6 +155,8 @@ class RoleCollector:
         qualname = self.table.qualified_name(func)
         if qualname is None:
             return
+        if qualname in APP_TYPES:
+            self.evidence.app_factory = True
         if qualname.rsplit(".", 1)[-1] in ENGINE_BUILDERS:
             if qualname.split(".", 1)[0] in ("sqlalchemy", "sqlmodel"):
                 self.evidence.engine_builders += 1
@@ -170,6 +176,15 @@ class RoleCollector:
             return receiver.value.value in ("self", "cls") and named_like_session(receiver.attr.value)
         return False
 
+    def visit_If(self, node: cst.If) -> None:
+        test = node.test
+        if self.table.at_module_level and isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name):
+            if test.left.value == "__name__" and any(
+                isinstance(target.comparator, cst.SimpleString) and "__main__" in target.comparator.value
+                for target in test.comparisons
+            ):
+                self.evidence.script = True
+
     def visit_Subscript(self, node: cst.Subscript) -> None:
         if self.table.qualified_name(node.value) == "os.environ":
             self.evidence.env_reads += 1
@@ -182,6 +197,8 @@ def role_layer(module: str, is_package: bool, name_layer: str | None, evidence: 
         return None
     if evidence.alembic and evidence.revision:
         return ("migrations", "an Alembic revision")
+    if evidence.app_factory and name_layer != "api":
+        return ("main", "creates the FastAPI app")
     if evidence.routes:
         return ("api", f"APIRouter, {evidence.routes} route{'s' if evidence.routes != 1 else ''}")
     if evidence.jobs:

@@ -399,6 +399,9 @@ class ProjectIndex:
             return self.module_role(module)
         if self.is_orm_model(target):
             return "model"
+        found = self.class_fact(target)
+        if found is not None and self._pure_pydantic(found[0], found[1].name) and module.layer != "model":
+            return "schema"  # a schema is a schema import, whatever file name its module has
         layer = module.layer  # a name is judged by what it is, not by its module's other names
         if layer == "model" and self.module_role(module) == "repository":
             return "repository"  # data access in a `models` module without ORM classes

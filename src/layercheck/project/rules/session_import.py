@@ -28,6 +28,7 @@ class SessionImportOutsideRepository(ProjectRule):
 
     code = "LC101"
     _sources: frozenset[str] | None = None
+    _importers: dict[str, set[str]] | None = None
 
     def _provides_sessions(self, module: ModuleFacts) -> bool:
         """A module that builds the session factory or engine, or defines the project's
@@ -49,6 +50,24 @@ class SessionImportOutsideRepository(ProjectRule):
         # The module other modules import their session types from (`from app.postgres
         # import AsyncSession`): the project's session aliases live there.
         return module.module in self._session_sources()
+
+    def _data_access(self, module: ModuleFacts) -> bool:
+        """A module whose functions run queries through a session and that modules which do
+        not import (SPEC revision 2: a repository by what it does, wherever it sits); a
+        script or an entry point that runs queries itself is imported by nobody."""
+        if not module.extra.get("session_calls"):
+            return False
+        if self._importers is None:
+            importers: dict[str, set[str]] = {}
+            for facts in self.index.by_path.values():
+                for item in facts.imports:
+                    found = self.index.resolve(item.target).module
+                    if found is not None and found is not facts:
+                        importers.setdefault(found.module, set()).add(facts.path)
+            self._importers = importers
+        return any(
+            not self.index.by_path[path].extra.get("session_calls") for path in self._importers.get(module.module, ())
+        )
 
     def _session_sources(self) -> frozenset[str]:
         """Project modules that others import a session type from (computed once)."""
@@ -73,9 +92,13 @@ class SessionImportOutsideRepository(ProjectRule):
             return
         if _SCRIPTS in f"/{module.path}":
             return
-        does_database_work = self._provides_sessions(module) or bool(module.extra.get("session_calls"))
-        if module.layer in (None, *_HELD_HERE) and does_database_work:
-            return  # in no layer by name (or `main.py`): database or data access by what it does
+        if module.extra.get("script"):
+            return  # a script (`if __name__ == "__main__":`) wherever it sits
+        # In no layer by name (or `main.py`): database or data access by what it does. A
+        # router or a task that builds its own session factory or alias is still held (the
+        # guide puts `SessionDep` in the database module).
+        if module.layer in (None, *_HELD_HERE) and (self._provides_sessions(module) or self._data_access(module)):
+            return
         where = f"the {module.layer} layer" if module.layer else "a module outside the repository layer"
         extra = set(self.options["extra-session-types"])
         for item in self.contract_imports(module):
