@@ -809,3 +809,21 @@ def test_scripts_app_factories_and_schemas_by_what_they_are(tmp_path: Path) -> N
     )
     assert placed(root)["app/core/setup.py"]["layer"] == "main"
     assert findings(root, "LC101", "LC103", "LC104") == []
+
+
+def test_config_and_database_names_are_checked_against_what_the_module_does(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/config.py": "import os\n\nDEBUG = os.getenv('DEBUG')\n",
+            "app/plugin/config.py": "from pydantic import BaseModel\n\n\nclass Option(BaseModel):\n    key: str\n",
+            "app/db.py": "from sqlalchemy import create_engine\n\nengine = create_engine('sqlite://')\n",
+            "app/task/database.py": "class JobBackend:\n    def store(self, row): ...\n",
+        },
+    )
+    layers = placed(root)
+    assert layers["app/config.py"]["layer"] == "config"
+    assert layers["app/plugin/config.py"]["layer"] is None
+    assert "defines no settings" in layers["app/plugin/config.py"]["evidence"]
+    assert layers["app/db.py"]["layer"] == "database"
+    assert layers["app/task/database.py"]["layer"] is None

@@ -1012,9 +1012,12 @@ def test_lc502_suffixes_option(project) -> None:
 
 
 def test_lc602_allowed_layers_option(project) -> None:
-    files = {"app/database.py": "import os\n\nURL = os.getenv('DATABASE_URL')\n"}
+    files = {
+        "app/database.py": "import os\n\nfrom sqlalchemy import create_engine\n\n"
+        "engine = create_engine(os.getenv('DATABASE_URL'))\n"
+    }
     root: Path = project(files)
-    assert found(root, "LC602") == [("app/database.py", 3)]
+    assert found(root, "LC602") == [("app/database.py", 5)]
     root = project(files, pyproject='[tool.layercheck.rules.LC602]\nallowed-layers = ["config", "database"]\n')
     assert found(root, "LC602") == []
 

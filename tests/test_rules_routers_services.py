@@ -945,7 +945,14 @@ def test_lc105_ignored_layers_option(tmp_path: Path) -> None:
             from app.config import settings
         """,
         "app/config.py": """
-            settings = object()
+            from pydantic_settings import BaseSettings
+
+
+            class Settings(BaseSettings):
+                debug: bool = False
+
+
+            settings = Settings()
         """,
     }
     assert_case(tmp_path, "LC105", files, pyproject="[tool.layercheck.rules.LC105]\nignored-layers = []\n")

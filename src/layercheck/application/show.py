@@ -71,7 +71,7 @@ def placements(settings: Settings, paths: list[Path], use_cache: bool = True) ->
         if record is None:
             continue
         facts = record.facts
-        evidence = str(facts.extra.get("layer_evidence") or "") if facts.layer is not None else ""
+        evidence = str(facts.extra.get("layer_evidence") or "")
         orm = [name for name in facts.classes if index.is_orm_model(f"{facts.module}.{name}")]
         if orm:
             evidence += f"{'; ' if evidence else ''}defines {len(orm)} ORM class{'es' if len(orm) != 1 else ''}"

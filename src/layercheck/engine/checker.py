@@ -200,9 +200,11 @@ def check_source(
         if decided is not None and decided[0] != task.layer:
             # What the code unmistakably is beats its name: check it again in that layer.
             layer, evidence = decided
-            moved = replace(task, layer=layer, held=settings.layer_map().is_held(layer))
+            moved = replace(task, layer=layer, held=settings.layer_map().is_held(layer), layer_glob=None)
             record = check_source(moved, source, settings, verbose, relayered=True)
             record.facts.extra["layer_evidence"] = evidence
+            if task.layer is not None:
+                record.facts.extra["name_layer"] = task.layer  # what its name says (LC804)
             return record
     if roles.evidence.session_calls:
         facts.extra["session_calls"] = roles.evidence.session_calls

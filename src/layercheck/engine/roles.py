@@ -48,6 +48,10 @@ ENGINE_BUILDERS = frozenset(
 )
 ENV_READS = frozenset({"os.getenv", "os.environ.get", "os.environ", "os.getenvb"})
 CONFIG_MODULE_NAMES = frozenset({"config", "configs", "settings", "env", "environment", "conf", "configuration"})
+# Names of session types and factories, as imported (the index knows a project's aliases).
+_SESSION_WORDS = frozenset(
+    {"Session", "AsyncSession", "sessionmaker", "async_sessionmaker", "scoped_session", "async_scoped_session"}
+)
 # Words in the name of a job library's app object (`celery_app`, `broker`, `huey`).
 _JOB_APP_WORDS = ("celery", "broker", "huey", "dramatiq", "taskiq", "arq")
 # Layers a module keeps whatever its code does: they wire or test the app.
@@ -71,6 +75,8 @@ class RoleEvidence:
     # An Alembic revision: it imports alembic and sets `down_revision` (wherever it lives).
     alembic: bool = False
     revision: bool = False
+    # Session types or factories imported or annotated here (a database module uses them).
+    sessions: bool = False
     # `if __name__ == "__main__":` (a script), `FastAPI(...)` built here (the app factory).
     script: bool = False
     app_factory: bool = False
@@ -120,6 +126,13 @@ class RoleCollector:
     def _imported(self, module: str | None) -> None:
         if module is not None and module.split(".", 1)[0] == "alembic":
             self.evidence.alembic = True
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        # `from sqlalchemy.orm import Session`, `from app.postgres import AsyncSession`: a
+        # module that names sessions does something with them.
+        name = dotted_name(node.name) or ""
+        if name.rsplit(".", 1)[-1] in _SESSION_WORDS:
+            self.evidence.sessions = True
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if self.table.at_module_level:
@@ -190,7 +203,9 @@ class RoleCollector:
             self.evidence.env_reads += 1
 
 
-def role_layer(module: str, is_package: bool, name_layer: str | None, evidence: RoleEvidence) -> tuple[str, str] | None:
+def role_layer(
+    module: str, is_package: bool, name_layer: str | None, evidence: RoleEvidence
+) -> tuple[str | None, str] | None:
     """The layer a module unmistakably belongs to by what it does, with the evidence in a
     few words, when that differs from the layer its name gives; else None."""
     if name_layer in _KEPT:
@@ -210,4 +225,11 @@ def role_layer(module: str, is_package: bool, name_layer: str | None, evidence: 
         return ("config", f"{'package' if is_package else 'module'} `{last}` reads the environment")
     if evidence.engine_builders and name_layer is None:
         return ("database", "builds the engine or the session factory")
+    # The names `config` and `database` are checked against what the module does, as
+    # `models` and `schemas` are: a `config.py` of Pydantic schemas in a plugin, a
+    # `database.py` holding a job backend's models.
+    if name_layer == "config" and not evidence.env_reads:
+        return (None, "named for configuration, but defines no settings and reads no environment")
+    if name_layer == "database" and not (evidence.engine_builders or evidence.builder_calls or evidence.sessions):
+        return (None, "named for the database, but builds no engine or session and uses no session type")
     return None

@@ -402,6 +402,9 @@ class ProjectIndex:
         found = self.class_fact(target)
         if found is not None and self._pure_pydantic(found[0], found[1].name) and module.layer != "model":
             return "schema"  # a schema is a schema import, whatever file name its module has
+        callee = module.instances.get(name)
+        if callee is not None and lineage.is_settings_model(self, callee):
+            return "config"  # `settings = Settings()`: a settings object is a config import
         layer = module.layer  # a name is judged by what it is, not by its module's other names
         if layer == "model" and self.module_role(module) == "repository":
             return "repository"  # data access in a `models` module without ORM classes

@@ -37,7 +37,8 @@ class ScaffoldDeviates(RootRule):
         modules = [m for m in self.index.by_path.values() if m.layer not in ("tests", "migrations")]
         if not any(_imports_fastapi(m.imports) for m in modules):
             return  # not a FastAPI application
-        present = {m.layer for m in modules if m.layer is not None}
+        # The scaffold is about files and folders: a module counts for the layer its name gives.
+        present = {m.extra.get("name_layer") or m.layer for m in modules} - {None}
         known = {spec.name for spec in self.layer_map.layers}
         for layer in self.options["required-layers"]:
             if layer in present or layer not in known:
