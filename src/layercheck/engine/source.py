@@ -130,15 +130,18 @@ def escapes(path: str, root: str, folders: dict[str, str] | None = None, link: b
     if folders is None:
         real_root = os.path.realpath(root)
         real = os.path.realpath(absolute)
+        absolute_root = os.path.abspath(root)
     else:
         real_root = folders.get(root) or folders.setdefault(root, os.path.realpath(root))
+        key = "\0" + root  # no folder is named so: the root's absolute spelling
+        absolute_root = folders.get(key) or folders.setdefault(key, os.path.abspath(root))
         folder, name = os.path.split(absolute)
         real_folder = folders.get(folder) or folders.setdefault(folder, os.path.realpath(folder))
         # Below a resolved folder, only the file itself can still be a link.
         if link is None:
             link = os.path.islink(absolute)
         real = os.path.realpath(absolute) if link else os.path.join(real_folder, name)
-    if not (_within(absolute, os.path.abspath(root)) or _within(absolute, real_root)):
+    if not (_within(absolute, absolute_root) or _within(absolute, real_root)):
         return False
     return not _within(real, real_root)
 
