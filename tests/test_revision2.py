@@ -22,6 +22,16 @@ def findings(root: Path, *codes: str) -> list[tuple[str, int, str]]:
     return relative(root, run.json())
 
 
+def orm_module(name: str) -> str:
+    """A module holding the declarative base and one ORM class called `name`."""
+    return (
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
+        "class Base(DeclarativeBase):\n    pass\n\n\n"
+        f"class {name}(Base):\n    __tablename__ = '{name.lower()}s'\n"
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+    )
+
+
 def placed(root: Path, *args: str) -> dict[str, dict[str, Any]]:
     run = run_layercheck(["layers", "--output-format", "json", "--no-cache", *args, "."], root)
     assert run.exit_code == 0, run.output
@@ -375,18 +385,7 @@ def test_a_models_module_that_runs_queries_is_data_access(tmp_path: Path) -> Non
     root = write_project(
         tmp_path / "proj",
         {
-            "app/orm.py": """
-                from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-
-                class Base(DeclarativeBase):
-                    pass
-
-
-                class Item(Base):
-                    __tablename__ = "items"
-                    id: Mapped[int] = mapped_column(primary_key=True)
-            """,
+            "app/orm.py": orm_module("Item"),
             "app/models/items.py": """
                 from sqlalchemy import select
                 from sqlalchemy.orm import Session
@@ -580,18 +579,7 @@ def test_a_service_returning_what_its_session_queried(tmp_path: Path) -> None:
     root = write_project(
         tmp_path / "proj",
         {
-            "app/models.py": """
-                from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-
-                class Base(DeclarativeBase):
-                    pass
-
-
-                class Tag(Base):
-                    __tablename__ = "tags"
-                    id: Mapped[int] = mapped_column(primary_key=True)
-            """,
+            "app/models.py": orm_module("Tag"),
             "app/service.py": """
                 from app.models import Tag
 
@@ -790,18 +778,7 @@ def test_scripts_app_factories_and_schemas_by_what_they_are(tmp_path: Path) -> N
 
                     return application
             """,
-            "app/models.py": """
-                from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-
-                class Base(DeclarativeBase):
-                    pass
-
-
-                class User(Base):
-                    __tablename__ = "users"
-                    id: Mapped[int] = mapped_column(primary_key=True)
-            """,
+            "app/models.py": orm_module("User"),
             # A module of Pydantic schemas that a file name puts in the config layer.
             "app/plugin/schema/config.py": "from pydantic import BaseModel\n\n\nclass CreateConfigParam(BaseModel):\n    key: str\n",
             "app/plugin/crud/crud_config.py": "from app.plugin.schema.config import CreateConfigParam\n",
