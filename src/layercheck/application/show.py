@@ -71,7 +71,11 @@ def placements(settings: Settings, paths: list[Path], use_cache: bool = True) ->
         if record is None:
             continue
         facts = record.facts
+        # What the code showed (kept in the facts), else the glob that named the file.
         evidence = str(facts.extra.get("layer_evidence") or "")
+        task = result.tasks.get(path)
+        if not evidence and task is not None and task.layer_glob is not None and task.layer == facts.layer:
+            evidence = f"{'configured' if task.layer_configured else 'preset'} glob {task.layer_glob}"
         orm = [name for name in facts.classes if index.is_orm_model(f"{facts.module}.{name}")]
         if orm:
             evidence += f"{'; ' if evidence else ''}defines {len(orm)} ORM class{'es' if len(orm) != 1 else ''}"

@@ -212,9 +212,6 @@ def check_source(
         facts.extra["script"] = True
     if roles.evidence.builder_calls:
         facts.extra["builder_calls"] = sorted(set(roles.evidence.builder_calls))
-    if task.layer_glob is not None and "layer_evidence" not in facts.extra:
-        origin = "configured" if task.layer_configured else "preset"
-        facts.extra["layer_evidence"] = f"{origin} glob {task.layer_glob}"
     # Imports need positions: project rules report on them (LC101 also in modules in no layer).
     located = task.layer not in _UNCHECKED_LAYERS
     import_nodes = [(node, anchors) for _, node, anchors in collector.import_nodes] if located else []
