@@ -804,3 +804,26 @@ def test_config_and_database_names_are_checked_against_what_the_module_does(tmp_
     assert "defines no settings" in layers["app/plugin/config.py"]["evidence"]
     assert layers["app/db.py"]["layer"] == "database"
     assert layers["app/task/database.py"]["layer"] is None
+
+
+def test_loguru_loggers_get_loguru_advice_and_no_percent_fix(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/common/log.py": "from loguru import logger\n\nlog = logger\n",
+            "app/services/a.py": """
+                from loguru import logger
+
+                from app.common.log import log
+
+
+                def run(name: str) -> None:
+                    logger.info(f"start {name}")
+                    log.error(f"failed {name}")
+            """,
+        },
+    )
+    run = check_json(root, "--select", "LC701", "--unsafe-fixes")
+    found = [(item["location"]["row"], item["message"], item["fix"]) for item in run.json()]
+    advice = "f-string used as a log message; pass values as arguments to a `{}` template"
+    assert found == [(7, advice, None), (8, advice, None)]

@@ -46,6 +46,8 @@ LOGGER_FACTORIES: dict[str, str] = {
     "structlog.stdlib.get_logger": "structlog",
     "structlog.get_context": "",
 }
+# Module-level logger objects of logging libraries (loguru formats with `{}`, not `%s`).
+LOGGER_OBJECTS: dict[str, str] = {"loguru.logger": "loguru", "loguru._logger.logger": "loguru"}
 # Annotations (and classes) that declare a logger.
 LOGGER_TYPES: dict[str, str] = {
     "logging.Logger": "stdlib",

@@ -15,7 +15,14 @@ from functools import cached_property, lru_cache
 from layercheck.domain.diagnostics import Condition
 from layercheck.domain.facts import ClassFact, ModuleFacts
 from layercheck.domain.registry import SQL_BUILDERS
-from layercheck.domain.vocabulary import LOGGER_FACTORIES, LOGGER_TYPES, SESSION_TYPES, SETTINGS_BASES, is_query_builder
+from layercheck.domain.vocabulary import (
+    LOGGER_FACTORIES,
+    LOGGER_OBJECTS,
+    LOGGER_TYPES,
+    SESSION_TYPES,
+    SETTINGS_BASES,
+    is_query_builder,
+)
 from layercheck.project import callees, lineage
 from layercheck.project.lookup import Resolved
 
@@ -293,6 +300,8 @@ class ProjectIndex:
             return None
         resolved = self.resolve(qualname)
         module, name = resolved.module, resolved.name
+        if resolved.qualname in LOGGER_OBJECTS:  # loguru's `logger`, re-exported by the project
+            return LOGGER_OBJECTS[resolved.qualname]
         if module is None or name is None:
             if resolved.qualname in ("logging.root",):
                 return "stdlib"
@@ -488,7 +497,7 @@ class ProjectIndex:
             result = any(self.is_pydantic_model(name) for name in names)
         elif kind == "logger":
             result = any(self.logger_flavour(name) for name in names)
-        elif kind in ("structlog_logger", "stdlib_logger"):
+        elif kind in ("structlog_logger", "stdlib_logger", "loguru_logger"):
             flavour = kind.split("_", 1)[0]
             result = any(self.logger_flavour(name) == flavour for name in names)
         elif kind == "session_type":
@@ -499,7 +508,7 @@ class ProjectIndex:
             # Named like a session: a session unless what is known says otherwise.
             known = [self.session_kind(name) for name in names]
             result = self.uses_sqlalchemy and (not known or any(k is not False for k in known))
-        elif kind in ("structlog_named", "stdlib_named"):
+        elif kind in ("structlog_named", "stdlib_named", "loguru_named"):
             # Named like a logger: of this flavour when known, else the project's library.
             flavour = kind.split("_", 1)[0]
             default = "structlog" if self.uses_structlog() else "stdlib"

@@ -8,6 +8,7 @@ from layercheck.domain.diagnostics import Condition
 from layercheck.engine.rule import Rule, callee_names
 from layercheck.rules.logcalls import (
     ASYNC_LOG_METHODS,
+    FLAVOUR_KINDS,
     LOG_METHODS,
     LogCall,
     as_log_call,
@@ -64,13 +65,14 @@ class FormattedLogMessage(Rule):
         messages = {
             "structlog": f"log message built with `{kind}`; log an event name with keyword arguments",
             "stdlib": f"log message built with `{kind}`; pass values as lazy `%s` arguments",
+            "loguru": f"log message built with `{kind}`; pass values as arguments to a `{{}}` template",
         }
         if log.condition is None:
-            message = messages["structlog" if log.flavour == "structlog" else "stdlib"]
+            message = messages[log.flavour if log.flavour in messages else "stdlib"]
             self.report(log.message.value, message, fix=message_fix(log))
             return
         # The logger comes from another module: report once per flavour the index may confirm.
-        for flavour, kind_of_logger in (("structlog", "structlog_logger"), ("stdlib", "stdlib_logger")):
+        for flavour, kind_of_logger in FLAVOUR_KINDS:
             typed = LogCall(log.call, log.method, log.message, flavour, None)
             condition = Condition(flavoured(kind_of_logger, log.condition), log.condition.names)
             self.report(log.message.value, messages[flavour], fix=message_fix(typed), condition=condition)

@@ -5,8 +5,22 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.engine.rule import Rule, callee_names
-from layercheck.rules.logcalls import ASYNC_LOG_METHODS, LOG_METHODS, LogCall, as_log_call, flavoured, is_fstring
+from layercheck.rules.logcalls import (
+    ASYNC_LOG_METHODS,
+    FLAVOUR_KINDS,
+    LOG_METHODS,
+    LogCall,
+    as_log_call,
+    flavoured,
+    is_fstring,
+)
 from layercheck.rules.logfix import message_fix
+
+_MESSAGES = {
+    "structlog": "f-string used as a log message; log an event name with keyword arguments",
+    "stdlib": "f-string used as a log message; pass values as lazy `%s` arguments",
+    "loguru": "f-string used as a log message; pass values as arguments to a `{}` template",
+}
 
 
 class FStringLogMessage(Rule):
@@ -25,19 +39,12 @@ class FStringLogMessage(Rule):
         log = as_log_call(node, self.names)
         if log is None or not is_fstring(log.message.value):
             return
-        message = "f-string used as a log message; log an event name with keyword arguments"
-        if log.flavour == "stdlib":
-            message = "f-string used as a log message; pass values as lazy `%s` arguments"
         if log.condition is None:
+            message = _MESSAGES.get(log.flavour or "", _MESSAGES["structlog"])
             self.report(log.message.value, message, fix=message_fix(log))
             return
         # The logger comes from another module: report once per flavour the index may confirm.
-        for flavour, kind in (("structlog", "structlog_logger"), ("stdlib", "stdlib_logger")):
+        for flavour, kind in FLAVOUR_KINDS:
             typed = LogCall(log.call, log.method, log.message, flavour, None)
             condition = type(log.condition)(flavoured(kind, log.condition), log.condition.names)
-            text = (
-                message
-                if flavour == "structlog"
-                else ("f-string used as a log message; pass values as lazy `%s` arguments")
-            )
-            self.report(log.message.value, text, fix=message_fix(typed), condition=condition)
+            self.report(log.message.value, _MESSAGES[flavour], fix=message_fix(typed), condition=condition)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
-from layercheck.domain.vocabulary import named_like_logger
+from layercheck.domain.vocabulary import LOGGER_OBJECTS, named_like_logger
 from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, NameTable
 
 LOG_METHODS = frozenset(
@@ -63,6 +63,8 @@ def as_log_call(call: cst.Call, names: NameTable) -> LogCall | None:
         return LogCall(call, method, message, "stdlib", None)
     if qualname == "structlog" and method in STDLIB_MODULE_LOG_FUNCTIONS:
         return None
+    if qualname in LOGGER_OBJECTS:  # `from loguru import logger`
+        return LogCall(call, method, message, LOGGER_OBJECTS[qualname], None)
     binding = names.value_binding(receiver)
     if binding is not None and binding.logger:
         return LogCall(call, method, message, binding.logger, None)
@@ -82,6 +84,10 @@ def as_log_call(call: cst.Call, names: NameTable) -> LogCall | None:
     if by_name and binding.qualname is None and not binding.instance_of:
         return LogCall(call, method, message, None, Condition("logger_named", ()))
     return None
+
+
+# Each flavour a logger from another module may turn out to be, with its condition kind.
+FLAVOUR_KINDS = (("structlog", "structlog_logger"), ("stdlib", "stdlib_logger"), ("loguru", "loguru_logger"))
 
 
 def flavoured(kind: str, condition: Condition) -> str:
