@@ -105,10 +105,13 @@ class SessionImportOutsideRepository(ProjectRule):
             if item.is_module:
                 continue
             if self.index.is_session_type(item.target) or item.target in extra:
+                # The advice names the project's kind of session: sync `Session` or async.
+                final = self.index.resolve(item.target).qualname
+                kind = "AsyncSession" if "asyncio" in final or short(final).startswith("Async") else "Session"
                 yield self.finding(
                     module,
                     item.span,  # type: ignore[arg-type]
                     f"`{short(item.target)}` imported in {where}; only repositories "
-                    "use sessions (inject `SessionDep = Annotated[AsyncSession, Depends(get_db)]` "
+                    f"use sessions (inject `SessionDep = Annotated[{kind}, Depends(get_db)]` "
                     "from the database module)",
                 )
