@@ -151,18 +151,25 @@ class _RuleFailures:
 
 
 def check_source(
-    task: FileTask, source: Source, settings: Settings, verbose: bool = False, relayered: bool = False
+    task: FileTask,
+    source: Source,
+    settings: Settings,
+    verbose: bool = False,
+    relayered: tuple[cst.Module, list[int]] | None = None,
 ) -> FileRecord:
     """Check decoded source text (the editor's unsaved buffer goes straight here).
 
     A module whose code shows what it unmistakably is (routes, background jobs, settings,
-    the engine: `engine/roles.py`) is checked again in that layer, unless the user's
-    configuration placed it (`relayered` marks that second pass)."""
-    logical_lines: list[int] = []
-    parsed = parse(task, source, logical_lines)
-    if isinstance(parsed, Diagnostic):
-        return _unparsed(task, parsed)
-    module = parsed
+    the engine: `engine/roles.py`) is walked again in that layer, unless the user's
+    configuration placed it; `relayered` hands that second walk the tree already parsed."""
+    if relayered is not None:
+        module, logical_lines = relayered
+    else:
+        logical_lines = []
+        parsed = parse(task, source, logical_lines)
+        if isinstance(parsed, Diagnostic):
+            return _unparsed(task, parsed)
+        module = parsed
     facts = ModuleFacts(
         path=task.display_path,
         module=task.module,
@@ -195,13 +202,13 @@ def check_source(
     except RecursionError:
         return _unparsed(task, _engine_diagnostic(task, "LC001", "too deeply nested to check (recursion limit)"))
     collector.finish()
-    if not task.layer_configured and not relayered:
+    if not task.layer_configured and relayered is None:
         decided = role_layer(task.module, task.is_package, task.layer, roles.evidence)
         if decided is not None and decided[0] != task.layer:
             # What the code unmistakably is beats its name: check it again in that layer.
             layer, evidence = decided
             moved = replace(task, layer=layer, held=settings.layer_map().is_held(layer), layer_glob=None)
-            record = check_source(moved, source, settings, verbose, relayered=True)
+            record = check_source(moved, source, settings, verbose, relayered=(module, logical_lines))
             record.facts.extra["layer_evidence"] = evidence
             if task.layer is not None:
                 record.facts.extra["name_layer"] = task.layer  # what its name says (LC804)
