@@ -827,3 +827,63 @@ def test_loguru_loggers_get_loguru_advice_and_no_percent_fix(tmp_path: Path) -> 
     found = [(item["location"]["row"], item["message"], item["fix"]) for item in run.json()]
     advice = "f-string used as a log message; pass values as arguments to a `{}` template"
     assert found == [(7, advice, None), (8, advice, None)]
+
+
+def test_a_layer_named_folder_holding_other_layers_is_the_package(tmp_path: Path) -> None:
+    # The whole backend lives below `api/`: `api/` names the package, not the api layer, so
+    # its data-access module is no router and its services are no endpoints.
+    files = {
+        "backend/__init__.py": "",
+        "backend/api/__init__.py": "",
+        "backend/api/models/__init__.py": "",
+        "backend/api/models/user.py": orm_module("User"),
+        "backend/api/tasks/__init__.py": "",
+        "backend/api/tasks/purge.py": "def purge() -> None:\n    pass\n",
+        "backend/api/routes/__init__.py": "",
+        "backend/api/routes/users.py": """
+            from fastapi import APIRouter
+
+            router = APIRouter()
+
+
+            @router.get("/users")
+            def users() -> list[str]:
+                return []
+        """,
+        "backend/api/core/__init__.py": "",
+        "backend/api/core/alerts.py": """
+            from sqlalchemy import select
+            from sqlalchemy.orm import Session
+
+
+            def count(session: Session) -> int:
+                return len(session.execute(select(1)).all())
+        """,
+        # A services folder with a `config.py` and a `jobs/` sub-package holds services about
+        # those things: one other layer's folder does not make it a package.
+        "backend/services/__init__.py": "",
+        "backend/services/config.py": "",
+        "backend/services/jobs/__init__.py": "",
+        "backend/services/jobs/run.py": "",
+        "backend/services/users.py": "",
+    }
+    root = write_project(tmp_path / "proj", files)
+    layers = placed(root)
+    assert layers["backend/api/core/alerts.py"]["layer"] is None
+    assert layers["backend/api/routes/users.py"]["layer"] == "api"
+    assert layers["backend/api/models/user.py"]["layer"] == "model"
+    assert layers["backend/api/tasks/purge.py"]["layer"] == "task"
+    assert layers["backend/services/users.py"]["layer"] == "service"
+    assert layers["backend/services/jobs/run.py"]["layer"] == "task"
+    assert findings(root, "LC201") == []  # the session call is in no router
+
+    # Without the other layers' folders `api/` is the api layer again, and a warm run sees
+    # it: a cached record is for the layer its path gave, not only for its content.
+    cached = ["--output-format", "json", "--select", "LC201", "."]
+    first = run_layercheck(cached, root)
+    assert json.loads(first.output) == []
+    for path in ("backend/api/models/user.py", "backend/api/models/__init__.py"):
+        (root / path).unlink()
+    (root / "backend/api/models").rmdir()
+    second = run_layercheck(cached, root)
+    assert relative(root, json.loads(second.output)) == [("backend/api/core/alerts.py", 6, "LC201")] * 2

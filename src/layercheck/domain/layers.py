@@ -5,11 +5,16 @@ different layers match, the most specific wins: a file-name glob (`**/crud.py`) 
 folder glob (`**/services/**`); between folder globs the deeper matching folder wins
 (`app/services/models/x.py` is a model); between file globs the one with more literal path
 segments wins (`**/db/session.py` over `**/session.py`); ties go to the layer listed first.
+
+A preset folder glob names a layer only when its folder is one: a folder that holds the
+folders and files of other layers (`keep/api/` holding `models/`, `tasks/` and `config.py`)
+names the package, not a layer, and its modules are placed by their own names and code.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -113,6 +118,8 @@ class _CompiledGlob:
     # Segments without wildcards: a path lacking one of them cannot match (a cheap test
     # before the regex, as every file of a project is placed).
     required: frozenset[str] = frozenset()
+    # `**/NAME/**`: the folder name it gives a layer (None for other shapes).
+    folder_name: str | None = None
 
 
 def _translate_segment(segment: str) -> str:
@@ -171,6 +178,10 @@ class LayerMap:
                 required = frozenset(
                     seg for seg in glob.strip("/").split("/") if seg and "*" not in seg and "?" not in seg
                 )
+                parts = glob.strip("/").split("/")
+                preset_folder = (
+                    len(parts) == 3 and parts[0] == parts[2] == "**" and "*" not in parts[1] and "?" not in parts[1]
+                )
                 compiled.append(
                     _CompiledGlob(
                         index,
@@ -181,17 +192,45 @@ class LayerMap:
                         glob,
                         glob in layer.configured,
                         required,
+                        parts[1] if preset_folder and glob not in layer.configured else None,
                     )
                 )
         self._globs = compiled
+        # One-segment name patterns of the preset (`**/models/**`, `**/*_service.py`): what a
+        # folder's or a file's own name says (`names_layer`).
+        self._folder_names: list[tuple[re.Pattern[str], str]] = []
+        self._file_names: list[tuple[re.Pattern[str], str]] = []
+        for glob in compiled:
+            parts = glob.glob.strip("/").split("/")
+            if glob.configured or parts[0] != "**" or len(parts) not in (2, 3):
+                continue
+            layer = self.layers[glob.layer_index].name
+            if len(parts) == 3 and parts[2] == "**" and "*" not in parts[1]:
+                self._folder_names.append((re.compile(_translate_segment(parts[1]) + r"\Z"), layer))
+            elif len(parts) == 2:
+                self._file_names.append((re.compile(_translate_segment(parts[1]) + r"\Z"), layer))
+
+    def names_layer(self, name: str, is_folder: bool) -> str | None:
+        """The layer a folder's or a file's own name gives it in the preset (`models` ->
+        model, `config.py` -> config), whatever folder it sits in; None when none does."""
+        for pattern, layer in self._folder_names if is_folder else self._file_names:
+            if pattern.match(name):
+                return layer
+        return None
 
     def layer_of(self, relative_path: str) -> str | None:
         """The layer of a file, or None when no glob matches it."""
         return self.placement(relative_path)[0]
 
-    def placement(self, relative_path: str) -> tuple[str | None, str | None, bool]:
+    def placement(
+        self, relative_path: str, package_not_layer: Callable[[str, str], bool] | None = None
+    ) -> tuple[str | None, str | None, bool]:
         """The layer of a file, the glob that placed it, and whether that glob comes from
-        the user's configuration (None, None, False when no glob matches)."""
+        the user's configuration (None, None, False when no glob matches).
+
+        `package_not_layer(folder, layer)`, given, is asked of the folder a preset folder glob
+        names (`app/api` for `**/api/**`, relative like the path): True when that folder holds
+        other layers, so it is a package and its glob does not place the file."""
         best: tuple[bool, int, int, int] | None = None
         best_glob: _CompiledGlob | None = None
         segments = frozenset(relative_path.split("/"))
@@ -201,6 +240,10 @@ class LayerMap:
             match = glob.regex.match(relative_path)
             if match is None:
                 continue
+            if glob.folder_name is not None and package_not_layer is not None:
+                folder = match.group("prefix") + glob.folder_name
+                if package_not_layer(folder, self.layers[glob.layer_index].name):
+                    continue
             if glob.is_file_glob:
                 score = (glob.dominant, 1, glob.literal_segments, -glob.layer_index)
             else:

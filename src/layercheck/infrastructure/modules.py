@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from layercheck.domain.layers import LayerMap
@@ -31,6 +32,14 @@ def _dotted_posix(relative: str) -> str:
     return ".".join(parts)
 
 
+def _holds_python(folder: str) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(entry.name.endswith(".py") for entry in entries)
+    except OSError:
+        return False
+
+
 class ModuleNamer:
     """Names files as modules and places them in layers, relative to their source root."""
 
@@ -46,6 +55,39 @@ class ModuleNamer:
         self._cwd_prefix = _prefix(self.cwd)
         # Folder -> its dotted package name from the `__init__.py` chain ("" outside a package).
         self._packages: dict[str, str] = {}
+        # Folder -> whether it holds the folders and files of other layers (`_holds_layers`).
+        self._holders: dict[str, bool] = {}
+
+    def _holds_layers(self, folder: str, layer: str) -> bool:
+        """Whether a folder named for `layer` holds the folders of two or more other layers
+        (`api/` holding `models/` and `tasks/`): then it is the package the backend lives in,
+        not a layer, and its name places none of its files. Only folders that hold Python
+        files count (a file named `config.py` inside `services/` is a service about
+        configuration); unheld layers (tests, migrations) do not count."""
+        known = self._holders.get(folder)
+        if known is not None:
+            return known
+        others: set[str] = set()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            entries = []
+        layer_map = self.layer_map
+        for entry in entries:
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                continue
+            if not is_folder:
+                continue
+            named = layer_map.names_layer(entry.name, True)
+            if named is None or named == layer or named in others or not layer_map.is_held(named):
+                continue
+            if not _holds_python(entry.path):
+                continue
+            others.add(named)
+        self._holders[folder] = holds = len(others) >= 2
+        return holds
 
     def _package_of(self, folder: str) -> str:
         """The dotted name of `folder` from its `__init__.py` chain, up to the first folder
@@ -70,6 +112,13 @@ class ModuleNamer:
         stem = path.name.rsplit(".", 1)[0]
         return package if stem == "__init__" else f"{package}.{stem}"
 
+    def _holder_test(self, root_prefix: str) -> Callable[[str, str], bool] | None:
+        """`placement`'s test of a folder below a source root (None outside every root: a
+        file named below its own folder is placed by its name alone)."""
+        if not root_prefix:
+            return None
+        return lambda folder, layer: self._holds_layers(root_prefix + folder, layer)
+
     def display_path(self, path: Path) -> str:
         try:
             return path.relative_to(self.cwd).as_posix()
@@ -88,6 +137,7 @@ class ModuleNamer:
             return self._task_for_posix(path)
         names: list[str] = []
         layer_path: str | None = None
+        layer_root = ""
         for root in self.roots:
             try:
                 relative = path.relative_to(root)
@@ -95,6 +145,7 @@ class ModuleNamer:
                 continue
             if layer_path is None:
                 layer_path = relative.as_posix()
+                layer_root = _prefix(root)
             dotted = self._dotted(relative)
             if dotted and dotted not in names:
                 names.append(dotted)
@@ -104,7 +155,7 @@ class ModuleNamer:
         chain = self._chain_name(path)
         if chain and chain not in names:
             names.append(chain)
-        layer, glob, configured = self.layer_map.placement(layer_path)
+        layer, glob, configured = self.layer_map.placement(layer_path, self._holder_test(layer_root))
         return FileTask(
             path=os.fspath(path),
             display_path=self.display_path(path),
@@ -123,12 +174,14 @@ class ModuleNamer:
         text = str(path)
         names: list[str] = []
         layer_path: str | None = None
+        layer_root = ""
         for prefix in self._root_prefixes:
             if not text.startswith(prefix):
                 continue
             relative = text[len(prefix) :]
             if layer_path is None:
                 layer_path = relative
+                layer_root = prefix
             dotted = _dotted_posix(relative)
             if dotted and dotted not in names:
                 names.append(dotted)
@@ -139,7 +192,7 @@ class ModuleNamer:
         chain = self._chain_name(path)
         if chain and chain not in names:
             names.append(chain)
-        layer, glob, configured = self.layer_map.placement(layer_path)
+        layer, glob, configured = self.layer_map.placement(layer_path, self._holder_test(layer_root))
         display = text[len(self._cwd_prefix) :] if text.startswith(self._cwd_prefix) else text
         return FileTask(
             path=text,

@@ -67,6 +67,20 @@ def file_digests(paths: Iterable[str], root: str, cache: Cache | None) -> dict[s
     return result
 
 
+def _fits(task: FileTask, raw: dict[str, Any]) -> bool:
+    """Whether a cached record was made for this task: its module name and the layer its
+    path gave it depend on the tree around the file (a new `__init__.py`, a layer folder
+    created beside it), not only on its content, so a record of the same content may be
+    stale."""
+    try:
+        facts = raw["facts"]
+        extra = facts.get("extra") or {}
+        placed = extra.get("name_layer") if "layer_evidence" in extra else facts["layer"]
+        return bool(facts["module"] == task.module and placed == task.layer)
+    except (KeyError, TypeError, AttributeError):
+        return False
+
+
 def _crashed(task: FileTask, cause: str) -> FileRecord:
     facts = ModuleFacts(path=task.display_path, module=task.module, layer=task.layer, parsed=False)
     message = f"internal error: the worker checking this file died ({cause})"
@@ -213,7 +227,7 @@ class Runner:
         for task in tasks:
             file_digest = digests.get(task.path)
             raw = self.cache.get(task.path, file_digest) if self.cache is not None and file_digest else None
-            if raw is not None:
+            if raw is not None and _fits(task, raw):
                 try:
                     records[task.path] = FileRecord.from_dict(raw)
                 except (KeyError, TypeError, ValueError, IndexError):
@@ -227,7 +241,7 @@ class Runner:
         for task in tasks:
             file_digest = digests.get(task.path)
             raw = self.cache.get(task.path, file_digest) if self.cache is not None and file_digest else None
-            if raw is not None:
+            if raw is not None and _fits(task, raw):
                 try:
                     records[task.path] = FileRecord(ModuleFacts.from_dict(raw["facts"]))
                 except (KeyError, TypeError, ValueError, IndexError):
@@ -261,7 +275,7 @@ class Runner:
                 continue
             file_digest = digests.get(task.path)
             cached = self.cache.get(task.path, file_digest) if self.cache and file_digest else None
-            if cached is not None:
+            if cached is not None and _fits(task, cached):
                 try:
                     records[task.path] = FileRecord.from_dict(cached)
                     self.hits += 1
