@@ -887,3 +887,265 @@ def test_a_layer_named_folder_holding_other_layers_is_the_package(tmp_path: Path
     (root / "backend/api/models").rmdir()
     second = run_layercheck(cached, root)
     assert relative(root, json.loads(second.output)) == [("backend/api/core/alerts.py", 6, "LC201")] * 2
+
+
+DATA_ACCESS_BESIDE_THE_ENGINE = {
+    "app/__init__.py": "",
+    "app/models/__init__.py": "",
+    "app/models/user.py": orm_module("User"),
+    "app/core/__init__.py": "",
+    # The database module builds the engine and provides the session dependency (not data
+    # access), and also holds query functions (data access, whatever the module is called).
+    "app/core/db.py": """
+        from sqlalchemy import create_engine, select
+        from sqlalchemy.orm import Session
+
+        from app.models.user import User
+
+        engine = create_engine("sqlite://")
+
+
+        def get_db():
+            with Session(engine) as session:
+                yield session
+                session.commit()
+
+
+        def get_user(session: Session, user_id: int) -> User | None:
+            return session.execute(select(User).where(User.id == user_id)).scalar_one_or_none()
+
+
+        def get_or_create_user(db, user_id: int) -> User:
+            user = get_user(db, user_id)
+            if user is None:
+                user = User(id=user_id)
+                db.add(user)
+            return user
+    """,
+    # A module in no layer made of query functions is data access; one named for access
+    # control whose check looks a row up is not, nor a flow that calls a service.
+    "app/core/alerts.py": """
+        from sqlalchemy import select
+
+        from app.models.user import User
+
+
+        def list_alerts(session):
+            return session.execute(select(User)).scalars().all()
+
+
+        def count_alerts(session):
+            return len(list_alerts(session))
+    """,
+    "app/security/__init__.py": "",
+    "app/security/permissions.py": """
+        from sqlalchemy import select
+
+        from app.models.user import User
+
+
+        def check_can_access(session, user_id: int) -> None:
+            if session.execute(select(User.id).where(User.id == user_id)).first() is None:
+                raise PermissionError(user_id)
+    """,
+    "app/services/__init__.py": "",
+    "app/services/users.py": "def rename(user_id: int) -> None:\n    pass\n",
+    "app/flows.py": """
+        from app.services.users import rename
+
+
+        def onboard(session, user_id: int) -> None:
+            rename(user_id)
+            session.add(object())
+    """,
+    # ORM classes and a table-access class in one models module (`Users = UsersTable()`).
+    "app/models/notes.py": """
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+        from app.core.db import get_db
+
+
+        class Base(DeclarativeBase):
+            pass
+
+
+        class Note(Base):
+            __tablename__ = "notes"
+            id: Mapped[int] = mapped_column(primary_key=True)
+
+
+        class NotesTable:
+            def get(self, note_id: int):
+                with get_db() as db:
+                    return db.query(Note).filter(Note.id == note_id).first()
+
+
+        Notes = NotesTable()
+    """,
+    "app/routes/__init__.py": "",
+    "app/routes/users.py": """
+        from fastapi import APIRouter, Depends
+
+        from app.core.alerts import list_alerts
+        from app.core.db import get_db, get_or_create_user, get_user
+        from app.flows import onboard
+        from app.models.notes import Notes
+        from app.security.permissions import check_can_access
+
+        router = APIRouter()
+
+
+        @router.get("/users/{user_id}")
+        def read(user_id: int, db=Depends(get_db)) -> dict:
+            check_can_access(db, user_id)
+            onboard(db, user_id)
+            get_user(db, user_id)
+            get_or_create_user(db, user_id)
+            list_alerts(db)
+            Notes.get(1)
+            return {}
+    """,
+}
+
+
+def test_query_functions_and_table_classes_outside_repositories_are_data_access(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj", DATA_ACCESS_BESIDE_THE_ENGINE)
+    assert findings(root, "LC102", "LC202") == [
+        ("app/routes/users.py", 3, "LC102"),  # list_alerts: a module of query functions
+        ("app/routes/users.py", 4, "LC102"),  # get_or_create_user calls get_user: both data access
+        ("app/routes/users.py", 4, "LC102"),
+        ("app/routes/users.py", 6, "LC102"),  # Notes, an instance of a table-access class
+        ("app/routes/users.py", 16, "LC202"),  # not the permission check (14) nor the flow (15)
+        ("app/routes/users.py", 17, "LC202"),
+        ("app/routes/users.py", 18, "LC202"),
+        ("app/routes/users.py", 19, "LC202"),
+    ]
+
+
+def test_a_database_named_module_of_query_functions_is_a_repository(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("User"),
+            "app/utils/__init__.py": "",
+            # No engine, no session dependency: get-or-create functions, data access.
+            "app/utils/db.py": """
+                from sqlalchemy.orm import Session
+
+                from app.models import User
+
+
+                def get_or_create_user(db: Session, user_id: int) -> User:
+                    user = db.query(User).filter(User.id == user_id).first()
+                    if user is None:
+                        db.add(User(id=user_id))
+                    return user
+            """,
+            # A file named for configuration among services, holding a service: a service.
+            "app/services/__init__.py": "",
+            "app/services/config.py": """
+                from app.utils.db import get_or_create_user
+
+
+                def settings_owner(db, user_id: int):
+                    db.commit()
+                    return get_or_create_user(db, user_id)
+            """,
+            # Object-relational classes in an `orm/` folder are models; `bl/` is the
+            # business-logic layer beside a DAL.
+            "app/orm/__init__.py": "",
+            "app/orm/note.py": orm_module("Note"),
+            "app/bl/__init__.py": "",
+            "app/bl/notes_bl.py": "def archive(session) -> None:\n    session.flush()\n",
+        },
+    )
+    layers = placed(root)
+    assert layers["app/utils/db.py"]["layer"] == "repository"
+    assert layers["app/services/config.py"]["layer"] == "service"
+    assert layers["app/orm/note.py"]["layer"] == "model"
+    assert layers["app/bl/notes_bl.py"]["layer"] == "service"
+    assert findings(root, "LC103", "LC302") == [
+        ("app/bl/notes_bl.py", 2, "LC302"),
+        ("app/services/config.py", 5, "LC302"),
+    ]
+
+
+def test_a_session_from_a_registry_method_and_closed_by_hand(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/server/__init__.py": "",
+            # A registry object whose method is a context manager yielding a session.
+            "app/server/db.py": """
+                from collections.abc import AsyncGenerator
+                from contextlib import asynccontextmanager
+
+                from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+                engine = create_async_engine("sqlite+aiosqlite://")
+                factory = async_sessionmaker(engine)
+
+
+                class Registry:
+                    @asynccontextmanager
+                    async def async_session(self) -> AsyncGenerator[AsyncSession, None]:
+                        async with factory() as session:
+                            yield session
+
+
+                registry = Registry()
+            """,
+            "app/services/__init__.py": "",
+            "app/services/users.py": """
+                from app.server.db import registry
+
+
+                async def count_users() -> int:
+                    async with registry.async_session() as sess:
+                        result = await sess.execute("SELECT 1")
+                    return 1
+            """,
+            "app/routers/__init__.py": "",
+            "app/routers/users.py": """
+                from fastapi import APIRouter
+
+                from app.server.db import factory
+
+                router = APIRouter()
+
+
+                @router.get("/")
+                async def read() -> dict:
+                    db = factory()
+                    try:
+                        return {}
+                    finally:
+                        await db.close()
+            """,
+        },
+    )
+    assert findings(root, "LC201", "LC302") == [
+        ("app/routers/users.py", 14, "LC201"),
+        ("app/services/users.py", 6, "LC302"),
+    ]
+
+
+def test_a_folder_above_the_package_names_no_layer(tmp_path: Path) -> None:
+    # A repository of several services: `services/api/` holds the `app` package and is no
+    # package itself, so its name says nothing of the code's layers.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "services/api/app/__init__.py": "from sqlalchemy.orm import Session\n",
+            "services/api/app/utils/__init__.py": "",
+            "services/api/app/utils/memory.py": "def remember(db) -> None:\n    db.query(object)\n",
+            "services/api/app/routers/__init__.py": "",
+            "services/api/app/routers/notes.py": "def read(db) -> None:\n    db.query(object)\n",
+        },
+    )
+    layers = placed(root)
+    assert layers["services/api/app/utils/memory.py"]["layer"] is None
+    assert layers["services/api/app/routers/notes.py"]["layer"] == "api"
+    assert findings(root, "LC201") == [("services/api/app/routers/notes.py", 2, "LC201")]

@@ -57,7 +57,21 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
     ),
     LayerSpec(
         "service",
-        ("**/services/**", "**/service/**", "**/service.py", "**/services.py", "**/*_service.py"),
+        (
+            "**/services/**",
+            "**/service/**",
+            "**/service.py",
+            "**/services.py",
+            "**/*_service.py",
+            # Clean architecture's use cases; the business-logic layer beside the DAL.
+            "**/usecases/**",
+            "**/use_cases/**",
+            "**/*_usecase.py",
+            "**/*_use_case.py",
+            "**/bl/**",
+            "**/bll/**",
+            "**/*_bl.py",
+        ),
         ("repository", "schema", "model", "service", "config", "task"),
     ),
     LayerSpec(
@@ -75,7 +89,7 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
         ),
         ("model", "database", "schema", "repository"),
     ),
-    LayerSpec("model", ("**/models/**", "**/models.py"), ("model", "database")),
+    LayerSpec("model", ("**/models/**", "**/models.py", "**/orm/**"), ("model", "database")),
     LayerSpec("schema", ("**/schemas/**", "**/schemas.py", "**/schema.py"), ("schema",)),
     LayerSpec(
         "database",
@@ -200,15 +214,15 @@ class LayerMap:
         # folder's or a file's own name says (`names_layer`).
         self._folder_names: list[tuple[re.Pattern[str], str]] = []
         self._file_names: list[tuple[re.Pattern[str], str]] = []
-        for glob in compiled:
-            parts = glob.glob.strip("/").split("/")
-            if glob.configured or parts[0] != "**" or len(parts) not in (2, 3):
+        for item in compiled:
+            segments = item.glob.strip("/").split("/")
+            if item.configured or segments[0] != "**" or len(segments) not in (2, 3):
                 continue
-            layer = self.layers[glob.layer_index].name
-            if len(parts) == 3 and parts[2] == "**" and "*" not in parts[1]:
-                self._folder_names.append((re.compile(_translate_segment(parts[1]) + r"\Z"), layer))
-            elif len(parts) == 2:
-                self._file_names.append((re.compile(_translate_segment(parts[1]) + r"\Z"), layer))
+            named = self.layers[item.layer_index].name
+            if len(segments) == 3 and segments[2] == "**" and "*" not in segments[1]:
+                self._folder_names.append((re.compile(_translate_segment(segments[1]) + r"\Z"), named))
+            elif len(segments) == 2:
+                self._file_names.append((re.compile(_translate_segment(segments[1]) + r"\Z"), named))
 
     def names_layer(self, name: str, is_folder: bool) -> str | None:
         """The layer a folder's or a file's own name gives it in the preset (`models` ->
@@ -223,19 +237,23 @@ class LayerMap:
         return self.placement(relative_path)[0]
 
     def placement(
-        self, relative_path: str, package_not_layer: Callable[[str, str], bool] | None = None
+        self,
+        relative_path: str,
+        package_not_layer: Callable[[str, str], bool] | None = None,
+        folders_only: bool = False,
     ) -> tuple[str | None, str | None, bool]:
         """The layer of a file, the glob that placed it, and whether that glob comes from
         the user's configuration (None, None, False when no glob matches).
 
         `package_not_layer(folder, layer)`, given, is asked of the folder a preset folder glob
         names (`app/api` for `**/api/**`, relative like the path): True when that folder holds
-        other layers, so it is a package and its glob does not place the file."""
+        other layers, so it is a package and its glob does not place the file.
+        `folders_only` leaves file-name globs out (the layer a file's folders give it)."""
         best: tuple[bool, int, int, int] | None = None
         best_glob: _CompiledGlob | None = None
         segments = frozenset(relative_path.split("/"))
         for glob in self._globs:
-            if not glob.required <= segments:
+            if not glob.required <= segments or (folders_only and glob.is_file_glob):
                 continue
             match = glob.regex.match(relative_path)
             if match is None:

@@ -28,6 +28,9 @@ class FileTask:
     # user's configuration gave it (then the layer stands whatever the code does).
     layer_glob: str | None = None
     layer_configured: bool = False
+    # The layer its folders give it when a file-name glob placed it (`services/config.py`:
+    # service): where its code shows the file name misleads, the folder decides.
+    folder_layer: str | None = None
 
 
 @dataclass

@@ -202,8 +202,9 @@ def check_source(
     except RecursionError:
         return _unparsed(task, _engine_diagnostic(task, "LC001", "too deeply nested to check (recursion limit)"))
     collector.finish()
+    roles.finish()
     if not task.layer_configured and relayered is None:
-        decided = role_layer(task.module, task.is_package, task.layer, roles.evidence)
+        decided = role_layer(task.module, task.is_package, task.layer, roles.evidence, task.folder_layer)
         if decided is not None and decided[0] != task.layer:
             # What the code unmistakably is beats its name: check it again in that layer.
             layer, evidence = decided
@@ -215,6 +216,8 @@ def check_source(
             return record
     if roles.evidence.session_calls:
         facts.extra["session_calls"] = roles.evidence.session_calls
+    if roles.evidence.data_access:
+        facts.extra["data_access"] = sorted(roles.evidence.data_access)
     if roles.evidence.script:
         facts.extra["script"] = True
     if roles.evidence.builder_calls:

@@ -20,6 +20,7 @@ Only a module's own code is read here; what needs the whole project (ORM classes
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import libcst as cst
 
@@ -54,6 +55,12 @@ _SESSION_WORDS = frozenset(
 )
 # Words in the name of a job library's app object (`celery_app`, `broker`, `huey`).
 _JOB_APP_WORDS = ("celery", "broker", "huey", "dramatiq", "taskiq", "arq")
+# Session calls that read or write rows (not transaction control, which a session
+# dependency does too): a module-level function or class making them is data access.
+_QUERY_CALLS = frozenset(
+    {"execute", "exec", "scalars", "scalar", "get", "get_one", "add", "add_all", "delete", "merge", "query",
+     "stream", "stream_scalars", "flush", "refresh"}
+)
 # Layers a module keeps whatever its code does: they wire or test the app.
 _KEPT = frozenset({"tests", "migrations", "main", "middleware"})
 
@@ -80,6 +87,12 @@ class RoleEvidence:
     # `if __name__ == "__main__":` (a script), `FastAPI(...)` built here (the app factory).
     script: bool = False
     app_factory: bool = False
+    # Module-level functions and classes whose code runs queries through a session (not
+    # generators: `get_db()` yielding a session is the session dependency, not data access).
+    data_access: set[str] = field(default_factory=set)
+    # Module-level generator functions (`def get_db(): ... yield session`): what a database
+    # module provides its importers.
+    session_providers: int = 0
 
 
 class RoleCollector:
@@ -88,8 +101,55 @@ class RoleCollector:
     def __init__(self, table: NameTable) -> None:
         self.table = table
         self.evidence = RoleEvidence()
+        # The definitions around the walk, outermost first: [is_class, name, queries, yields].
+        self._scopes: list[list[Any]] = []
+        # Module-level definitions that are no generators, and the bare names each calls.
+        self._plain_definitions: set[str] = set()
+        self._local_calls: dict[str, set[str]] = {}
+
+    def _enter(self, is_class: bool, name: str) -> None:
+        self._scopes.append([is_class, name, False, False])
+
+    def _leave(self) -> None:
+        """A definition ends: one that queries (a function that does not yield, or a class
+        with such a method) is data access when it is module-level, and makes its enclosing
+        definition so when it is not."""
+        is_class, name, queries, yields = self._scopes.pop()
+        if not self._scopes and not (yields and not is_class):
+            self._plain_definitions.add(name)
+        elif not self._scopes and yields and not is_class:
+            self.evidence.session_providers += 1
+        if not queries or (yields and not is_class):
+            return
+        if self._scopes:
+            self._scopes[-1][2] = True
+        else:
+            self.evidence.data_access.add(name)
+
+    def finish(self) -> None:
+        """A module-level function that calls the module's data-access functions is data
+        access too (`get_user_and_app` calling `get_or_create_user`), to a fixpoint."""
+        found = self.evidence.data_access
+        changed = bool(found)
+        while changed:
+            changed = False
+            for name, called in self._local_calls.items():
+                if name not in found and name in self._plain_definitions and called & found:
+                    found.add(name)
+                    changed = True
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._leave()
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._leave()
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if self._scopes:
+            self._scopes[-1][3] = True
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._enter(False, node.name.value)
         for decorator in node.decorators:
             target = decorator.decorator
             func = target.func if isinstance(target, cst.Call) else target
@@ -157,14 +217,19 @@ class RoleCollector:
         return any(word in name.lower() for word in _JOB_APP_WORDS)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._enter(True, node.name.value)
         for base in node.bases:
             if (self.table.qualified_name(base.value) or "") in SETTINGS_BASES:
                 self.evidence.settings_classes.append(node.name.value)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if isinstance(func, cst.Name) and self._scopes:
+            self._local_calls.setdefault(self._scopes[0][1], set()).add(func.value)
         if isinstance(func, cst.Attribute) and func.attr.value in SESSION_METHODS and self._session_like(func.value):
             self.evidence.session_calls += 1
+            if func.attr.value in _QUERY_CALLS and self._scopes:
+                self._scopes[-1][2] = True
         qualname = self.table.qualified_name(func)
         if qualname is None:
             return
@@ -182,7 +247,14 @@ class RoleCollector:
         """A receiver annotated as a session, or named like one (`session`, `self.db`)."""
         binding = self.table.value_binding(receiver)
         if binding is not None and binding.instance_of:
-            return binding.instance_of in SESSION_TYPES
+            if binding.instance_of in SESSION_TYPES:
+                return True
+            # What a project function made or yields (`with existed_or_new_session(s) as
+            # session`) is settled by the index, not here: the name decides meanwhile.
+            # A library's class (`aiohttp.ClientSession`) is known, and no database session.
+            top = self.table.module.split(".", 1)[0]
+            if binding.instance_of.split(".", 1)[0] != top:
+                return False
         if isinstance(receiver, cst.Name):
             return named_like_session(receiver.value)
         if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name):
@@ -204,10 +276,12 @@ class RoleCollector:
 
 
 def role_layer(
-    module: str, is_package: bool, name_layer: str | None, evidence: RoleEvidence
+    module: str, is_package: bool, name_layer: str | None, evidence: RoleEvidence, folder_layer: str | None = None
 ) -> tuple[str | None, str] | None:
     """The layer a module unmistakably belongs to by what it does, with the evidence in a
-    few words, when that differs from the layer its name gives; else None."""
+    few words, when that differs from the layer its name gives; else None. A file name
+    that misleads (`services/config.py` holding a service) leaves the file to the layer its
+    folders give it (`folder_layer`)."""
     if name_layer in _KEPT:
         return None
     if evidence.alembic and evidence.revision:
@@ -229,7 +303,13 @@ def role_layer(
     # `models` and `schemas` are: a `config.py` of Pydantic schemas in a plugin, a
     # `database.py` holding a job backend's models.
     if name_layer == "config" and not evidence.env_reads:
-        return (None, "named for configuration, but defines no settings and reads no environment")
-    if name_layer == "database" and not (evidence.engine_builders or evidence.builder_calls or evidence.sessions):
-        return (None, "named for the database, but builds no engine or session and uses no session type")
+        return (folder_layer, "named for configuration, but defines no settings and reads no environment")
+    if name_layer == "database" and not (evidence.engine_builders or evidence.builder_calls):
+        if evidence.data_access and not evidence.session_providers:
+            # `utils/db.py` of get-or-create functions: data access, not the database module.
+            count = len(evidence.data_access)
+            plural = "s run" if count != 1 else " runs"
+            return ("repository", f"named for the database, but builds no engine; {count} definition{plural} queries")
+        if not evidence.sessions:
+            return (folder_layer, "named for the database, but builds no engine or session and uses no session type")
     return None

@@ -32,6 +32,10 @@ def _dotted_posix(relative: str) -> str:
     return ".".join(parts)
 
 
+# Layers whose file names are checked against what the module does (engine/roles.py).
+_NAMES_CHECKED = frozenset({"config", "database"})
+
+
 def _holds_python(folder: str) -> bool:
     try:
         with os.scandir(folder) as entries:
@@ -112,12 +116,36 @@ class ModuleNamer:
         stem = path.name.rsplit(".", 1)[0]
         return package if stem == "__init__" else f"{package}.{stem}"
 
-    def _holder_test(self, root_prefix: str) -> Callable[[str, str], bool] | None:
-        """`placement`'s test of a folder below a source root (None outside every root: a
-        file named below its own folder is placed by its name alone)."""
+    def _folder_layer(
+        self,
+        layer_path: str,
+        layer: str | None,
+        glob: str | None,
+        configured: bool,
+        holder_test: Callable[[str, str], bool] | None,
+    ) -> str | None:
+        """The layer a preset file-name glob's file has by its folders (asked only of the
+        names whose code is checked: `config.py`, `db.py`)."""
+        if configured or glob is None or layer not in _NAMES_CHECKED or glob.endswith("**"):
+            return None
+        return self.layer_map.placement(layer_path, holder_test, folders_only=True)[0]
+
+    def _holder_test(self, root_prefix: str, in_package: bool) -> Callable[[str, str], bool] | None:
+        """`placement`'s test of a folder below a source root: whether the folder names the
+        package rather than a layer (None outside every root: a file named below its own
+        folder is placed by its name alone). For a file in a package, a folder above its
+        package chain (`services/api/` holding the `app` package, in a repository of
+        several services) is no package of the code at all, so it names no layer."""
         if not root_prefix:
             return None
-        return lambda folder, layer: self._holds_layers(root_prefix + folder, layer)
+
+        def names_no_layer(folder: str, layer: str) -> bool:
+            absolute = root_prefix + folder
+            if in_package and not self._package_of(absolute):
+                return True
+            return self._holds_layers(absolute, layer)
+
+        return names_no_layer
 
     def display_path(self, path: Path) -> str:
         try:
@@ -155,7 +183,9 @@ class ModuleNamer:
         chain = self._chain_name(path)
         if chain and chain not in names:
             names.append(chain)
-        layer, glob, configured = self.layer_map.placement(layer_path, self._holder_test(layer_root))
+        holder_test = self._holder_test(layer_root, in_package=chain is not None)
+        layer, glob, configured = self.layer_map.placement(layer_path, holder_test)
+        folder_layer = self._folder_layer(layer_path, layer, glob, configured, holder_test)
         return FileTask(
             path=os.fspath(path),
             display_path=self.display_path(path),
@@ -166,6 +196,7 @@ class ModuleNamer:
             held=self.layer_map.is_held(layer),
             layer_glob=glob,
             layer_configured=configured,
+            folder_layer=folder_layer,
         )
 
     def _task_for_posix(self, path: Path) -> FileTask:
@@ -192,7 +223,9 @@ class ModuleNamer:
         chain = self._chain_name(path)
         if chain and chain not in names:
             names.append(chain)
-        layer, glob, configured = self.layer_map.placement(layer_path, self._holder_test(layer_root))
+        holder_test = self._holder_test(layer_root, in_package=chain is not None)
+        layer, glob, configured = self.layer_map.placement(layer_path, holder_test)
+        folder_layer = self._folder_layer(layer_path, layer, glob, configured, holder_test)
         display = text[len(self._cwd_prefix) :] if text.startswith(self._cwd_prefix) else text
         return FileTask(
             path=text,
@@ -204,6 +237,7 @@ class ModuleNamer:
             held=self.layer_map.is_held(layer),
             layer_glob=glob,
             layer_configured=configured,
+            folder_layer=folder_layer,
         )
 
     def relative_to_root(self, path: Path) -> str:

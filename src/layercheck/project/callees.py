@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 _MAX_BASE_DEPTH = 8
 _TYPE_VAR_FACTORIES = ("typing.TypeVar", "typing_extensions.TypeVar")
 # Unannotated repository functions whose name says they return a number or a flag.
-_SCALAR_PREFIXES = ("count", "exists", "is_", "has_", "delete", "remove")
+_SCALAR_PREFIXES = ("count", "exists", "is_", "has_", "delete", "remove", "size", "total", "num_")
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def is_repository_call(index: ProjectLookup, qualname: str, layer: str = "reposi
     """The `repository_call` condition of LC202: calling `qualname` runs repository code
     (a function, a repository class or one of its methods), not just raises one of the
     repository module's exceptions."""
-    if index.layer_of(qualname) != layer:
+    if index.layer_of(qualname) != layer and not (layer == "repository" and index.is_data_access(qualname)):
         return False
     found = index.class_fact(qualname)
     return found is None or not _is_exception(index, found[0], found[1].name, 0)
@@ -181,6 +181,11 @@ def _is_type_variable(index: ProjectLookup, qualname: str) -> bool:
     if resolved.module is None or resolved.name is None:
         return False
     return resolved.module.instances.get(resolved.name, "") in _TYPE_VAR_FACTORIES
+
+
+def has_rest(index: ProjectLookup, qualname: str, module: ModuleFacts) -> bool:
+    """Whether `qualname` goes past a module-level name of `module` (`pkg.db.registry.open`)."""
+    return bool(_rest(index, qualname, module))
 
 
 def _rest(index: ProjectLookup, qualname: str, module: ModuleFacts) -> list[str] | None:

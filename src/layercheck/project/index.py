@@ -83,6 +83,16 @@ class WholeProjectFact:
 
 # Layers whose exception handlers do not count for the application (LC803).
 HANDLER_IGNORED_LAYERS = frozenset({"tests", "migrations"})
+# Layers whose querying code is no data access for importers: repositories are it by name;
+# a router, service or job that queries is a finding where it queries; tests and
+# migrations are not held.
+# Modules (or packages) named for access control or request dependencies: their functions
+# look rows up to decide or to inject, which does not make them the data-access layer.
+_CONCERN_WORDS = frozenset(
+    {"security", "auth", "authz", "authn", "authorization", "authentication", "permissions", "permission",
+     "access", "acl", "rbac", "policies", "policy", "guards", "deps", "dependencies"}
+)
+_NOT_DATA_ACCESS_LAYERS = frozenset({"repository", "service", "api", "task", "tests", "migrations"})
 # What `engine/app_facts.py` recognises as a handler for every error, by the bytes each form
 # needs: a handler method or `exception_handlers` mapping, a subscript assignment to a
 # `...handler...` mapping keyed by `Exception` or 500, or an HTTP middleware that catches
@@ -339,6 +349,14 @@ class ProjectIndex:
         module, name = resolved.module, resolved.name
         if module is None or name is None:
             return _out_of_sight(resolved.qualname) if module is None else False
+        if callees.has_rest(self, resolved.qualname, module):
+            # A method of a project object (`db_registry.async_session()`): what its return
+            # annotation names (`-> AsyncGenerator[AsyncSession, None]` for a context manager).
+            method = callees.find_callee(self, target)
+            returned = callees.return_names(self, method) if method is not None else None
+            if not returned:
+                return None
+            return any(self.session_kind(item, depth + 1) is True for item in returned)
         inner = module.extra.get("annotated", {}).get(name)
         if inner is not None:  # `SessionDep = Annotated[AsyncSession, Depends(get_db)]`, NewType
             return self.session_kind(inner, depth + 1)
@@ -388,6 +406,50 @@ class ProjectIndex:
             return "schema"
         return module.layer
 
+    def is_data_access(self, qualname: str) -> bool:
+        """Whether `qualname` is data access outside the layers that name it (SPEC revision
+        2: "a repository class or function is a repository import"): a module-level function
+        or class whose code runs queries through a session, or an instance of such a class
+        (`Users = UsersTable()`), defined in a database, model or config module or in a
+        module in no layer. A service or a router that queries is LC302's or LC201's
+        finding where it is, not data access for its importers."""
+        resolved = self.resolve(qualname)
+        module, name = resolved.module, resolved.name
+        if module is None or name is None or not self._holds_data_access(module):
+            return False
+        if name in module.extra.get("data_access", ()):
+            return True
+        target = module.instances.get(name)
+        if target is None:
+            return False
+        found = self.class_fact(target)
+        return found is not None and self._holds_data_access(found[0]) and (
+            found[1].name in found[0].extra.get("data_access", ())
+        )
+
+    def _holds_data_access(self, module: ModuleFacts) -> bool:
+        """Whether a module's querying definitions are data access for its importers: in a
+        database, model or config module, yes; in a module in no layer, when most of its
+        public definitions query, it imports no service and it is not named for access
+        control or request dependencies (a `core/alerts.py` of query functions; not
+        `security/permissions.py`, whose checks look a row up to decide, nor a flow that
+        calls services and saves the result). Judged from the module and what it imports,
+        so a run on part of the project answers as a whole run does."""
+        if module.layer in _NOT_DATA_ACCESS_LAYERS:
+            return False
+        found = module.extra.get("data_access")
+        if not found:
+            return False
+        if module.layer is not None:
+            return True
+        if _CONCERN_WORDS.intersection(module.module.split(".")):
+            return False
+        public = {name for name in (*module.functions, *module.classes) if not name.startswith("_")}
+        if not 2 * len(public & set(found)) >= len(public) > 0:
+            return False
+        # A module that calls services orchestrates (a `flows.py`): repositories do not.
+        return not any(self.layer_of(item.target) == "service" for item in module.imports)
+
     def _pure_pydantic(self, module: ModuleFacts, name: str) -> bool:
         """A Pydantic class that is not SQLModel's (a SQLModel class without `table=True`
         is also the base table models inherit)."""
@@ -414,6 +476,8 @@ class ProjectIndex:
         callee = module.instances.get(name)
         if callee is not None and lineage.is_settings_model(self, callee):
             return "config"  # `settings = Settings()`: a settings object is a config import
+        if self.is_data_access(target):
+            return "repository"  # a function or class that runs queries, wherever it lives
         layer = module.layer  # a name is judged by what it is, not by its module's other names
         if layer == "model" and self.module_role(module) == "repository":
             return "repository"  # data access in a `models` module without ORM classes
