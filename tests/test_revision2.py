@@ -1149,3 +1149,98 @@ def test_a_folder_above_the_package_names_no_layer(tmp_path: Path) -> None:
     assert layers["services/api/app/utils/memory.py"]["layer"] is None
     assert layers["services/api/app/routers/notes.py"]["layer"] == "api"
     assert findings(root, "LC201") == [("services/api/app/routers/notes.py", 2, "LC201")]
+
+
+def test_repositories_reached_through_attributes_of_attributes(tmp_path: Path) -> None:
+    # A registry of repositories held by a base controller (re-exported with a star import),
+    # reached as `self.repos.users`, through a property of the subclass, or from a local
+    # that an unannotated factory made; a unit of work annotated on a parameter.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "from sqlalchemy.orm import Session\n",
+            "app/repos/__init__.py": "",
+            "app/repos/users.py": """
+                class RepositoryUsers:
+                    def __init__(self, session) -> None:
+                        self.session = session
+
+                    def get_one(self, name: str):
+                        return None
+            """,
+            "app/repos/registry.py": """
+                from functools import cached_property
+
+                from app.repos.users import RepositoryUsers
+
+
+                class AllRepositories:
+                    def __init__(self, session) -> None:
+                        self.session = session
+
+                    @cached_property
+                    def users(self) -> RepositoryUsers:
+                        return RepositoryUsers(self.session)
+
+
+                class UnitOfWork:
+                    users: RepositoryUsers
+
+
+                def get_repositories(session):
+                    return AllRepositories(session)
+            """,
+            "app/routes/__init__.py": "from .base import *\n",
+            "app/routes/base.py": """
+                from app.repos.registry import AllRepositories
+
+
+                class BaseController:
+                    _repos: AllRepositories | None = None
+
+                    @property
+                    def repos(self):
+                        if not self._repos:
+                            self._repos = AllRepositories(self.session)
+                        return self._repos
+            """,
+            "app/routes/users.py": """
+                from functools import cached_property
+
+                from app.repos.registry import UnitOfWork, get_repositories
+                from app.routes import BaseController
+
+
+                class UserRoutes(BaseController):
+                    @cached_property
+                    def repo(self):
+                        return self.repos.users
+
+                    def read(self):
+                        return self.repos.users.get_one("x")
+
+                    def read_again(self):
+                        return self.repo.get_one("x")
+
+                    def labels(self):
+                        return self.repos.session.info
+
+
+                def validate(session):
+                    db = get_repositories(session)
+                    return db.users.get_one("y")
+
+
+                def with_unit(uow: UnitOfWork):
+                    return uow.users.get_one("z")
+            """,
+        },
+    )
+    found = [item for item in findings(root, "LC202") if item[0] == "app/routes/users.py"]
+    assert found == [
+        ("app/routes/users.py", 13, "LC202"),
+        ("app/routes/users.py", 16, "LC202"),
+        ("app/routes/users.py", 23, "LC202"),  # get_repositories() itself
+        ("app/routes/users.py", 24, "LC202"),
+        ("app/routes/users.py", 28, "LC202"),
+    ]

@@ -25,6 +25,7 @@ from layercheck.engine.collect import FactsCollector
 from layercheck.engine.context import FileContext
 from layercheck.engine.fidelity import parser_failure
 from layercheck.engine.limits import scan
+from layercheck.engine.members import MemberCollector
 from layercheck.engine.names import NameTable, NameTableBuilder
 from layercheck.engine.native_parse import parse_module
 from layercheck.engine.roles import RoleCollector, role_layer
@@ -196,7 +197,8 @@ def check_source(
             rules.append(rule_class(context))
     failures = _RuleFailures(task, verbose)
     roles = RoleCollector(table)
-    dispatcher.register([builder, collector, roles, *rules], failures.record, table.callee_key)
+    members = MemberCollector(table)
+    dispatcher.register([builder, collector, roles, members, *rules], failures.record, table.callee_key)
     try:
         dispatcher.walk(module)
     except RecursionError:
@@ -218,6 +220,10 @@ def check_source(
         facts.extra["session_calls"] = roles.evidence.session_calls
     if roles.evidence.data_access:
         facts.extra["data_access"] = sorted(roles.evidence.data_access)
+    if members.members:
+        facts.extra["members"] = members.members
+    if members.made:
+        facts.extra["made"] = members.made
     if roles.evidence.script:
         facts.extra["script"] = True
     if roles.evidence.builder_calls:

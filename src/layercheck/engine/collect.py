@@ -51,6 +51,9 @@ class FactsCollector:
             return
         if isinstance(node.names, cst.ImportStar):
             self._add_import(source, node.names, is_module=True)
+            if self.table.at_module_level:
+                # `from .base_controllers import *` in a package: its names are re-exported.
+                self.facts.extra.setdefault("star_imports", []).append(source)
             return
         for alias in node.names:
             if isinstance(alias.name, cst.Name):

@@ -191,6 +191,12 @@ class NameTable:
             return None
         return binding.logger
 
+    def enclosing_class_qualname(self) -> str | None:
+        """`module.Class` of the module-level class whose method the walk is in."""
+        if len(self.scopes) >= 2 and self.scopes[1].is_class and self.scopes[1].class_name:
+            return f"{self.module}.{self.scopes[1].class_name}"
+        return None
+
     def _enclosing_class(self) -> str | None:
         for scope in reversed(self.scopes):
             if scope.is_class:

@@ -45,7 +45,7 @@ from layercheck.domain.version import __version__
 
 CACHE_DIR_NAME = ".layercheck_cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by layercheck.\n"
-_FORMAT = 9
+_FORMAT = 10
 _MAGIC = f"layercheck-cache {_FORMAT} {__version__}\n".encode()
 # A stat this close to the file's last change may miss a change within the same clock tick.
 _RACY_NS = 1_000_000_000

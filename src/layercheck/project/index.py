@@ -57,6 +57,8 @@ PYDANTIC_BASES = frozenset(
     }
 )
 _MAX_HOPS = 25
+# Links followed from an object to what its attributes hold (`self.repos.users`).
+_MAX_MEMBER_DEPTH = 12
 # Top-level names that always mean the standard library or a well-known package, never a
 # project module's tail (`logging.getLogger` must not resolve into `app.logging`).
 _FOREIGN_TOPS = frozenset(sys.stdlib_module_names) | frozenset(
@@ -196,10 +198,32 @@ class ProjectIndex:
             ):
                 return Resolved(current, facts, first)
             target = facts.bindings.get(first)
+            if target is None:
+                target = self._star_source(facts, first)
             if target is None or target == current:
                 return Resolved(current, facts, first)
             current = ".".join([target, *rest[1:]])
         return Resolved(current, None, None)
+
+    def _star_source(self, facts: ModuleFacts, name: str, depth: int = 0) -> str | None:
+        """`pkg.base.Name` for a name `pkg` re-exports with `from .base import *` (a public
+        name the star-imported module defines, imports or re-exports in turn)."""
+        if name.startswith("_") or depth > 4:
+            return None
+        for source in facts.extra.get("star_imports", ()):
+            found = self.find_module(source)
+            if found is None or found is facts:
+                continue
+            if (
+                name in found.classes
+                or name in found.functions
+                or name in found.instances
+                or name in found.loggers
+                or name in found.bindings
+                or self._star_source(found, name, depth + 1) is not None
+            ):
+                return f"{found.module}.{name}"
+        return None
 
     def layer_of(self, qualname: str) -> str | None:
         """The layer of the module defining `qualname` (None outside the project)."""
@@ -450,6 +474,64 @@ class ProjectIndex:
         # A module that calls services orchestrates (a `flows.py`): repositories do not.
         return not any(self.layer_of(item.target) == "service" for item in module.imports)
 
+    def member_type(self, owner: str, chain: str, depth: int = 0) -> str | None:
+        """The project class that the attribute chain `a.b` of an instance of the class
+        `owner` holds (`self.repos.households` in a controller): followed through class
+        annotations, assignments in methods, properties (annotated or returning other
+        attributes) and base classes; None where a link is out of sight."""
+        current: str | None = owner
+        for attribute in chain.split("."):
+            if current is None or depth > _MAX_MEMBER_DEPTH:
+                return None
+            current = self._attribute_type(current, attribute, depth)
+        return current
+
+    def _attribute_type(self, owner: str, attribute: str, depth: int) -> str | None:
+        found = self.class_fact(owner)
+        if found is None:
+            # A value a project function made (`db = get_repositories(session)`): the class
+            # its return annotation names.
+            made = self._made_by(owner)
+            found = self.class_fact(made) if made is not None else None
+            if found is None:
+                return None
+            owner = made  # type: ignore[assignment]
+        module, fact = found
+        held = module.extra.get("members", {}).get(fact.name, {}).get(attribute)
+        if held is None:
+            returned = callees.return_names(self, callees.Callee(module, f"{fact.name}.{attribute}"))
+            if returned:
+                return self._first_class(returned)
+            for base in fact.bases:
+                inherited = self._attribute_type(base, attribute, depth + 1)
+                if inherited is not None:
+                    return inherited
+            return None
+        kind, _, text = held.partition(":")
+        if kind == "S":  # another attribute of the same object
+            return self.member_type(owner, text, depth + 1)
+        if self.class_fact(text) is not None:
+            return self.resolve(text).qualname
+        return self._made_by(text)  # a project function that makes it
+
+    def _made_by(self, qualname: str) -> str | None:
+        """The project class a project function returns: by its return annotation, or,
+        unannotated, the class every one of its `return`s constructs."""
+        factory = callees.find_callee(self, qualname)
+        if factory is None or factory.is_constructor:
+            return None
+        named = callees.return_names(self, factory)
+        if named is not None:
+            return self._first_class(named)
+        made = factory.module.extra.get("made", {}).get(factory.key)
+        return self._first_class([made]) if made else None
+
+    def _first_class(self, names: Iterable[str]) -> str | None:
+        for name in names:
+            if self.class_fact(name) is not None:
+                return self.resolve(name).qualname
+        return None
+
     def _pure_pydantic(self, module: ModuleFacts, name: str) -> bool:
         """A Pydantic class that is not SQLModel's (a SQLModel class without `table=True`
         is also the base table models inherit)."""
@@ -599,6 +681,11 @@ class ProjectIndex:
         elif kind.startswith("instance_layer:"):
             layer = kind.split(":", 1)[1]
             result = any(callees.instance_layer(self, name) == layer for name in names)
+        elif kind.startswith("member_layer:"):
+            # `self.repos.users.get(...)`: what the attribute chain holds is a repository.
+            owner, chain = names[0], names[1]
+            held = self.member_type(owner, chain)
+            result = held is not None and callees.is_repository_call(self, held, kind.split(":", 1)[1])
         elif kind == "repository_call":
             result = any(callees.is_repository_call(self, name) for name in names)
         elif kind == "unmapped_orm_return":

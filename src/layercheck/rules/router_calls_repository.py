@@ -44,11 +44,34 @@ class RouterCallsRepository(Rule):
             # `Orders(db).list()`: the constructor call inside is the one reported.
             return
         binding = self.names.value_binding(func.value)
-        if binding is None or binding.qualname is not None or not binding.instance_of:
+        if binding is not None and binding.qualname is None and binding.instance_of:
+            if not is_external(binding.instance_of):
+                condition = Condition("instance_layer:repository", (binding.instance_of,))
+                self.report(func, self._message(func), condition=condition)
             return
-        if is_external(binding.instance_of):
-            return
-        self.report(func, self._message(func), condition=Condition("instance_layer:repository", (binding.instance_of,)))
+        member = self._member_chain(func.value)
+        if member is not None:
+            self.report(func, self._message(func), condition=Condition("member_layer:repository", member))
+
+    def _member_chain(self, receiver: cst.BaseExpression) -> tuple[str, str] | None:
+        """`(owner class, "repos.users")` for a receiver reached through attributes of an
+        object whose class is known: `self.repos.users` in a method, `uow.users` on a
+        parameter annotated `UnitOfWork` (the index follows what each attribute holds)."""
+        parts: list[str] = []
+        node = receiver
+        while isinstance(node, cst.Attribute):
+            parts.append(node.attr.value)
+            node = node.value
+        if not parts or not isinstance(node, cst.Name):
+            return None
+        if node.value == "self":
+            owner = self.names.enclosing_class_qualname()
+        else:
+            root = self.names.lookup(node.value)
+            owner = root.instance_of if root is not None and root.qualname is None else None
+        if owner is None or is_external(owner):
+            return None
+        return owner, ".".join(reversed(parts))
 
     def _inside_dependency_marker(self) -> bool:
         for ancestor in self.context.ancestors:

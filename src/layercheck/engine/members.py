@@ -1,0 +1,128 @@
+"""What the attributes of a module-level class hold, as far as its own code says.
+
+A router reaches a repository through attributes of attributes as often as through a name:
+`self.repos.households.get_one(...)` where `repos` is a property returning `self._repos`,
+`_repos: AllRepositories | None` is declared on the class, and `AllRepositories.households`
+is a cached property annotated `-> RepositoryHouseholds`; or `uow.users.add(...)` on a unit
+of work. This walk participant records, per class, what each attribute holds:
+
+- `T:<qualname>`: a type, from a class-level annotation (`_repos: AllRepositories | None`),
+  an assignment in a method (`self.repo = UserRepository(db)`, `self.db = db` with `db`
+  annotated), or an unannotated property that returns a constructor call;
+- `S:<a.b>`: the value of other attributes of the same object (a property returning
+  `self.repos.households`).
+
+Annotated properties need nothing here: their return annotation is a fact already
+(`returns`). The index follows these facts across modules and base classes
+(`ProjectIndex.member_type`).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from layercheck.engine.names import NameTable, dotted_name
+
+_PROPERTY_DECORATORS = frozenset({"property", "cached_property", "functools.cached_property"})
+
+
+def _self_chain(node: cst.BaseExpression) -> str | None:
+    """`a.b` for `self.a.b` (None for anything else)."""
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name) and node.value == "self" and parts:
+        return ".".join(reversed(parts))
+    return None
+
+
+class MemberCollector:
+    """Gathers `members` facts: {class: {attribute: "T:qualname" | "S:a.b"}}."""
+
+    def __init__(self, table: NameTable) -> None:
+        self.table = table
+        self.members: dict[str, dict[str, str]] = {}
+        # Unannotated module-level functions and the callable every `return` calls
+        # (`def get_repositories(s): return AllRepositories(s)`); "" when they differ.
+        self.made: dict[str, str] = {}
+        # The unannotated property being walked (class, name), if any.
+        self._property: tuple[str, str] | None = None
+        self._factory: str | None = None
+
+    def _owner(self) -> str | None:
+        """The module-level class whose body or method the walk is in."""
+        scopes = self.table.scopes
+        if len(scopes) >= 2 and scopes[1].is_class:
+            return scopes[1].class_name
+        return None
+
+    def _record(self, owner: str, name: str, value: str) -> None:
+        self.members.setdefault(owner, {}).setdefault(name, value)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        scopes = self.table.scopes
+        if len(scopes) == 1 and node.returns is None:
+            self._factory = node.name.value
+            return
+        if len(scopes) != 2 or not scopes[1].is_class or node.returns is not None:
+            return
+        for decorator in node.decorators:
+            if (dotted_name(decorator.decorator) or "") in _PROPERTY_DECORATORS:
+                owner = scopes[1].class_name
+                if owner is not None:
+                    self._property = (owner, node.name.value)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        if self._property is not None and self._property[1] == original_node.name.value:
+            self._property = None
+        if self._factory == original_node.name.value and len(self.table.scopes) <= 2:
+            if not self.made.get(self._factory):
+                self.made.pop(self._factory, None)
+            self._factory = None
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if self._factory is not None and self.table.function_depth == 1:
+            made = self.table.qualified_name(node.value.func) if isinstance(node.value, cst.Call) else None
+            first = self.made.setdefault(self._factory, made or "")
+            if first != (made or ""):
+                self.made[self._factory] = ""
+            return
+        if self._property is None or node.value is None or self.table.function_depth != 1:
+            return
+        owner, name = self._property
+        chain = _self_chain(node.value)
+        if chain is not None and chain != name:
+            self._record(owner, name, f"S:{chain}")
+            return
+        known = self.table.value_binding(node.value)
+        if known is not None and known.instance_of:
+            self._record(owner, name, f"T:{known.instance_of}")
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        owner = self._owner()
+        if owner is None:
+            return
+        target = node.target
+        in_body = len(self.table.scopes) == 2 and isinstance(target, cst.Name)
+        if in_body or _self_chain(target) is not None:
+            known = self.table.annotation_binding(node.annotation.annotation)
+            if known.instance_of:
+                name = target.value if isinstance(target, cst.Name) else target.attr.value  # type: ignore[attr-defined]
+                self._record(owner, name, f"T:{known.instance_of}")
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        owner = self._owner()
+        if owner is None or len(self.table.scopes) < 3:
+            return
+        for target in node.targets:
+            chain = _self_chain(target.target)
+            if chain is None or "." in chain:
+                continue
+            value_chain = _self_chain(node.value)
+            if value_chain is not None and value_chain != chain:
+                self._record(owner, chain, f"S:{value_chain}")
+                continue
+            known = self.table.value_binding(node.value)
+            if known is not None and known.instance_of:
+                self._record(owner, chain, f"T:{known.instance_of}")
