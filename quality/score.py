@@ -189,7 +189,7 @@ def load_projects(path: Path) -> list[Project]:
 def load_labels(path: Path, warnings: list[str]) -> list[Label]:
     """Parse labels/NAME.tsv; malformed rows are skipped with a warning."""
     labels: list[Label] = []
-    seen: dict[tuple[str, int, str], str] = {}
+    seen: dict[tuple[str, int, str, str], str] = {}
     header_seen = False
     for number, raw in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
         if not raw.strip() or raw.lstrip().startswith("#"):
@@ -214,9 +214,11 @@ def load_labels(path: Path, warnings: list[str]) -> list[Label]:
             warnings.append(f"{where}: code `{code}` is not a rule code; skipped")
             continue
         label = Label(_clean(rel), int(line), code.upper(), verdict, why, digest.lower(), where)
-        key = (label.path, label.line, label.code)
+        # Two findings of one code on one line (`session.execute(select(...))`) take two
+        # labels with different whys; the same why twice is a slip.
+        key = (label.path, label.line, label.code, label.why)
         if key in seen:
-            warnings.append(f"{where}: same path, line and code as {seen[key]} (both kept)")
+            warnings.append(f"{where}: same path, line, code and why as {seen[key]} (both kept)")
         seen.setdefault(key, where)
         labels.append(label)
     return labels

@@ -1244,3 +1244,64 @@ def test_repositories_reached_through_attributes_of_attributes(tmp_path: Path) -
         ("app/routes/users.py", 24, "LC202"),
         ("app/routes/users.py", 28, "LC202"),
     ]
+
+
+def test_engine_connections_and_sessions_reached_through_other_objects(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/db.py": 'from sqlalchemy import create_engine\n\nengine = create_engine("sqlite://")\n',
+            "app/repos/__init__.py": "",
+            "app/repos/users.py": """
+                from sqlalchemy.orm import Session
+
+
+                class UserRepository:
+                    def __init__(self, session: Session) -> None:
+                        self.session = session
+            """,
+            "app/services/__init__.py": "",
+            "app/services/backup.py": """
+                from sqlalchemy import create_engine
+                from sqlalchemy.engine import Connection
+
+                from app.db import engine
+                from app.repos.users import UserRepository
+
+
+                class Exporter:
+                    def __init__(self, url: str, repo: UserRepository) -> None:
+                        self.engine = create_engine(url)
+                        self.repo = repo
+
+                    def dump(self):
+                        with self.engine.connect() as connection:
+                            return connection.execute("SELECT 1").all()
+
+                    def undo(self) -> None:
+                        self.repo.session.rollback()
+
+
+                def wipe() -> None:
+                    with engine.begin() as conn:
+                        conn.exec_driver_sql("DELETE FROM x")
+
+
+                def given(conn: Connection) -> None:
+                    conn.execute("SELECT 2")
+
+
+                def other(client, http) -> None:
+                    with client.connect() as conn:
+                        conn.execute("GET /")
+                    http.session.close()
+            """,
+        },
+    )
+    assert findings(root, "LC302") == [
+        ("app/services/backup.py", 15, "LC302"),
+        ("app/services/backup.py", 18, "LC302"),
+        ("app/services/backup.py", 23, "LC302"),
+        ("app/services/backup.py", 27, "LC302"),
+    ]

@@ -63,6 +63,38 @@ LOGGER_TYPES: dict[str, str] = {
 }
 
 
+# A connection of an engine runs SQL as a session does (`with engine.begin() as conn:
+# conn.execute(...)`): the session rules treat one as a session.
+CONNECTION_TYPES = frozenset(
+    {
+        "sqlalchemy.engine.Connection",
+        "sqlalchemy.engine.base.Connection",
+        "sqlalchemy.Connection",
+        "sqlalchemy.ext.asyncio.AsyncConnection",
+        "sqlalchemy.ext.asyncio.engine.AsyncConnection",
+    }
+)
+# What builds an engine; `engine.connect()` / `engine.begin()` on one opens a connection.
+ENGINE_FACTORIES = frozenset(
+    {
+        "sqlalchemy.create_engine",
+        "sqlalchemy.engine.create_engine",
+        "sqlalchemy.ext.asyncio.create_async_engine",
+        "sqlmodel.create_engine",
+        "sqlalchemy.engine.Engine",
+        "sqlalchemy.Engine",
+        "sqlalchemy.ext.asyncio.AsyncEngine",
+    }
+)
+ENGINE_CONNECTING_METHODS = frozenset({"connect", "begin"})
+
+
+def named_like_engine(name: str) -> bool:
+    """`engine`, `db_engine`, `self.engine`: an engine whose origin is out of sight."""
+    bare = name.lstrip("_").lower()
+    return bare == "engine" or bare.endswith("_engine")
+
+
 def named_like_session(name: str) -> bool:
     """The name convention for a database session whose origin is out of sight (an
     unannotated parameter, an attribute set from an unknown call): `session`, `db`,

@@ -13,9 +13,17 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from layercheck.domain.vocabulary import LOGGER_FACTORIES, LOGGER_TYPES
+from layercheck.domain.vocabulary import (
+    ENGINE_CONNECTING_METHODS,
+    ENGINE_FACTORIES,
+    LOGGER_FACTORIES,
+    LOGGER_TYPES,
+    named_like_engine,
+)
 
 # Methods of a logger that return another logger of the same flavour.
+# What `engine.connect()` and `engine.begin()` open.
+CONNECTION = "sqlalchemy.engine.Connection"
 LOGGER_DERIVING_METHODS = frozenset({"bind", "new", "unbind", "try_unbind", "getChild", "opt"})
 # Module-level functions of `logging` that log through the root logger.
 STDLIB_MODULE_LOG_FUNCTIONS = frozenset(
@@ -169,6 +177,8 @@ class NameTable:
     def call_result(self, call: cst.Call) -> Binding | None:
         """What calling `call.func` returns, as far as one module can tell."""
         func = call.func
+        if type(func) is cst.Attribute and func.attr.value in ENGINE_CONNECTING_METHODS and self._engine(func.value):
+            return Binding(instance_of=CONNECTION)  # `with engine.begin() as conn:`
         qualname = self.qualified_name(func)
         if qualname is not None:
             flavour = self.logger_factories.get(qualname)
@@ -183,6 +193,18 @@ class NameTable:
             if receiver is not None and receiver.logger:
                 return Binding(logger=receiver.logger)
         return None
+
+    def _engine(self, node: cst.BaseExpression) -> bool:
+        """An SQLAlchemy engine: built here by its factory (`self.engine = create_engine(...)`),
+        annotated as one, or, where its origin is out of sight, named like one (`engine`)."""
+        binding = self.value_binding(node)
+        if binding is not None and binding.instance_of:
+            return binding.instance_of in ENGINE_FACTORIES
+        if isinstance(node, cst.Name):
+            return named_like_engine(node.value)
+        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value in ("self", "cls"):
+            return named_like_engine(node.attr.value)
+        return False
 
     def logger_flavour(self, node: cst.BaseExpression) -> str | None:
         """"structlog" or "stdlib" when `node` is a logger object known in this module."""

@@ -25,7 +25,7 @@ from typing import Any
 import libcst as cst
 
 from layercheck.domain.registry import SESSION_METHODS
-from layercheck.domain.vocabulary import SESSION_TYPES, SETTINGS_BASES, named_like_session
+from layercheck.domain.vocabulary import CONNECTION_TYPES, SESSION_TYPES, SETTINGS_BASES, named_like_session
 from layercheck.engine.names import NameTable, dotted_name
 
 ROUTER_TYPES = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
@@ -247,7 +247,7 @@ class RoleCollector:
         """A receiver annotated as a session, or named like one (`session`, `self.db`)."""
         binding = self.table.value_binding(receiver)
         if binding is not None and binding.instance_of:
-            if binding.instance_of in SESSION_TYPES:
+            if binding.instance_of in SESSION_TYPES or binding.instance_of in CONNECTION_TYPES:
                 return True
             # What a project function made or yields (`with existed_or_new_session(s) as
             # session`) is settled by the index, not here: the name decides meanwhile.

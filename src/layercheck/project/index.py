@@ -474,19 +474,22 @@ class ProjectIndex:
         # A module that calls services orchestrates (a `flows.py`): repositories do not.
         return not any(self.layer_of(item.target) == "service" for item in module.imports)
 
-    def member_type(self, owner: str, chain: str, depth: int = 0) -> str | None:
+    def member_type(self, owner: str, chain: str, depth: int = 0, external: bool = False) -> str | None:
         """The project class that the attribute chain `a.b` of an instance of the class
         `owner` holds (`self.repos.households` in a controller): followed through class
         annotations, assignments in methods, properties (annotated or returning other
-        attributes) and base classes; None where a link is out of sight."""
+        attributes) and base classes; None where a link is out of sight. With `external`,
+        the last link may name a class outside the project (`sqlalchemy.orm.Session`)."""
         current: str | None = owner
-        for attribute in chain.split("."):
+        links = chain.split(".")
+        for position, attribute in enumerate(links):
             if current is None or depth > _MAX_MEMBER_DEPTH:
                 return None
-            current = self._attribute_type(current, attribute, depth)
+            last = external and position == len(links) - 1
+            current = self._attribute_type(current, attribute, depth, last)
         return current
 
-    def _attribute_type(self, owner: str, attribute: str, depth: int) -> str | None:
+    def _attribute_type(self, owner: str, attribute: str, depth: int, external: bool = False) -> str | None:
         found = self.class_fact(owner)
         if found is None:
             # A value a project function made (`db = get_repositories(session)`): the class
@@ -503,15 +506,17 @@ class ProjectIndex:
             if returned:
                 return self._first_class(returned)
             for base in fact.bases:
-                inherited = self._attribute_type(base, attribute, depth + 1)
+                inherited = self._attribute_type(base, attribute, depth + 1, external)
                 if inherited is not None:
                     return inherited
             return None
         kind, _, text = held.partition(":")
         if kind == "S":  # another attribute of the same object
-            return self.member_type(owner, text, depth + 1)
+            return self.member_type(owner, text, depth + 1, external)
         if self.class_fact(text) is not None:
             return self.resolve(text).qualname
+        if external and self.resolve(text).module is None:
+            return text  # a library's class (`sqlalchemy.orm.Session`)
         return self._made_by(text)  # a project function that makes it
 
     def _made_by(self, qualname: str) -> str | None:
@@ -681,6 +686,10 @@ class ProjectIndex:
         elif kind.startswith("instance_layer:"):
             layer = kind.split(":", 1)[1]
             result = any(callees.instance_layer(self, name) == layer for name in names)
+        elif kind == "member_session":
+            # `self.repo.session.commit()`: what the attribute chain holds is a session.
+            held = self.member_type(names[0], names[1], external=True)
+            result = held is not None and self.session_kind(held) is True
         elif kind.startswith("member_layer:"):
             # `self.repos.users.get(...)`: what the attribute chain holds is a repository.
             owner, chain = names[0], names[1]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
-from layercheck.domain.vocabulary import SESSION_TYPES, named_like_session
+from layercheck.domain.vocabulary import CONNECTION_TYPES, SESSION_TYPES, named_like_session
+from layercheck.domain.vocabulary import ENGINE_FACTORIES as ENGINE_KINDS
 from layercheck.engine.names import Binding, NameTable
 
 # Calls that build an engine (LC601); session types and factories are in SESSION_TYPES.
@@ -29,9 +30,9 @@ def annotated_session(binding: Binding | None) -> bool | Condition | None:
     or `typing` type), a project type the index decides (a condition), or nothing (None)."""
     if binding is None or not binding.instance_of:
         return None
-    if binding.instance_of in SESSION_TYPES:
+    if binding.instance_of in SESSION_TYPES or binding.instance_of in CONNECTION_TYPES:
         return True
-    if binding.instance_of.startswith(("builtins.", "typing.")):
+    if binding.instance_of.startswith(("builtins.", "typing.")) or binding.instance_of in ENGINE_KINDS:
         return False
     return Condition("session_annotation", (binding.instance_of,))
 
@@ -47,6 +48,30 @@ def _by_name(binding: Binding | None) -> Condition:
     return Condition("session_named", ())
 
 
+def _member_session(names: NameTable, receiver: cst.Attribute) -> bool | Condition:
+    """A session reached through other objects (`self.repo.session`, `uow.session` on a
+    parameter annotated `UnitOfWork`): the index follows what each attribute holds. The last
+    attribute must be named like a session: a chain is followed for provenance, never
+    guessed."""
+    if not named_like_session(receiver.attr.value):
+        return False
+    parts: list[str] = []
+    node: cst.BaseExpression = receiver
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return False
+    if node.value == "self":
+        owner = names.enclosing_class_qualname()
+    else:
+        root = names.lookup(node.value)
+        owner = root.instance_of if root is not None and root.qualname is None else None
+    if owner is None:
+        return False
+    return Condition("member_session", (owner, ".".join(reversed(parts))))
+
+
 def session_receiver(names: NameTable, receiver: cst.BaseExpression) -> bool | Condition:
     """Whether `receiver` holds a session: True, False, or a condition the index decides.
 
@@ -58,6 +83,8 @@ def session_receiver(names: NameTable, receiver: cst.BaseExpression) -> bool | C
     """
     if isinstance(receiver, cst.Attribute):
         owner = receiver.value
+        if isinstance(owner, cst.Attribute):
+            return _member_session(names, receiver)
         if not (isinstance(owner, cst.Name) and owner.value in ("self", "cls")):
             return False
         binding = names.value_binding(receiver)
