@@ -1305,3 +1305,49 @@ def test_engine_connections_and_sessions_reached_through_other_objects(tmp_path:
         ("app/services/backup.py", 23, "LC302"),
         ("app/services/backup.py", 27, "LC302"),
     ]
+
+
+def test_a_service_returning_the_rows_of_a_statement_built_before(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("Event"),
+            "app/services/__init__.py": "",
+            "app/services/events.py": """
+                from sqlalchemy import exists, func, select
+
+                from app.models import Event
+
+
+                class EventService:
+                    def __init__(self, db_session) -> None:
+                        self.db_session = db_session
+
+                    def latest(self, limit: int):
+                        query = select(Event).where(Event.id > 0)
+                        query = query.order_by(Event.id).limit(limit)
+                        return self.db_session.exec(query).all()
+
+                    def ids(self):
+                        query = select(Event.id)
+                        return self.db_session.exec(query).all()
+
+                    def total(self):
+                        return self.db_session.execute(select(func.count(Event.id))).scalar_one()
+
+                    def all_rows(self):
+                        return self.db_session.execute(select(Event)).scalars().all()
+
+                    def refresh_all(self) -> bool:
+                        self.db_session.expire_all()
+                        return self.db_session.query(exists().where(Event.id == 1)).scalar()
+            """,
+        },
+    )
+    assert findings(root, "LC301") == [
+        ("app/services/events.py", 13, "LC301"),
+        ("app/services/events.py", 23, "LC301"),
+    ]
+    assert ("app/services/events.py", 26, "LC302") in findings(root, "LC302")
+    assert ("app/services/events.py", 27, "LC302") in findings(root, "LC302")

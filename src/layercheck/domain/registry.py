@@ -61,7 +61,7 @@ FAMILIES = {
     "LC8": "project layout",
 }
 
-SQL_BUILDERS = ["select", "insert", "update", "delete", "text", "func", "union", "union_all"]
+SQL_BUILDERS = ["select", "insert", "update", "delete", "text", "func", "union", "union_all", "exists"]
 SESSION_METHODS = [
     "execute",
     "exec",
@@ -86,6 +86,14 @@ SESSION_METHODS = [
     "close",
     # An engine connection's raw-SQL call.
     "exec_driver_sql",
+    # The identity map and bulk writes: database work too.
+    "expire",
+    "expire_all",
+    "expunge",
+    "expunge_all",
+    "bulk_save_objects",
+    "bulk_insert_mappings",
+    "bulk_update_mappings",
 ]
 # LC302 covers every session call in a service, transaction control included: the guide
 # puts all database work in repositories (a unit-of-work helper in the database module).

@@ -21,10 +21,19 @@ _MAX_SHOWN = 60
 _ROW_METHODS = frozenset(
     {
         "filter", "filter_by", "where", "order_by", "options", "join", "outerjoin", "limit", "offset",
-        "distinct", "group_by", "one", "one_or_none", "first", "all", "scalar_one", "scalar_one_or_none",
+        "distinct", "group_by", "one", "one_or_none", "first", "all", "scalar_one", "scalar_one_or_none", "scalars",
         "unique", "populate_existing", "with_for_update", "execution_options",
     }
 )
+
+
+# sqlalchemy's and SQLModel's `select`.
+_SELECTS = frozenset(
+    {"sqlalchemy.select", "sqlalchemy.future.select", "sqlalchemy.sql.select", "sqlalchemy.sql.expression.select",
+     "sqlmodel.select", "sqlmodel.sql.expression.select"}
+)
+# Session methods that run a statement and give its rows back.
+_STATEMENT_RUNNERS = frozenset({"execute", "exec", "scalars", "scalar"})
 
 
 @dataclass
@@ -43,6 +52,9 @@ class _Function:
     annotation_tags: tuple[str, ...] = ()
     # Local names holding a value from a repository call or a constructor.
     origins: dict[str, _Origin] = field(default_factory=dict)
+    # Local names holding a statement that selects whole rows of one class
+    # (`query = select(Event).where(...)`), by the class's qualified name.
+    statements: dict[str, str] = field(default_factory=dict)
 
 
 class ServiceReturnsOrm(Rule):
@@ -99,6 +111,40 @@ class ServiceReturnsOrm(Rule):
         origin = self._origin(node.value)
         for target in node.targets:
             self._bind(target.target, origin)
+        if self._functions and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            statements = self._functions[-1].statements
+            selected = self._selected_class(node.value)
+            if selected is None:
+                statements.pop(node.targets[0].target.value, None)
+            else:
+                statements[node.targets[0].target.value] = selected
+
+    def _selected_class(self, expression: cst.BaseExpression) -> str | None:
+        """The class whose whole rows `select(Event).where(...)` selects (None for columns,
+        counts, anything else), or the one a local statement holds."""
+        if isinstance(expression, cst.Name) and self._functions:
+            return self._functions[-1].statements.get(expression.value)
+        call = expression
+        while isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute):
+            inner = call.func.value
+            if call.func.attr.value not in _ROW_METHODS:
+                break
+            if isinstance(inner, cst.Name):  # `query.where(...)` on a local statement
+                return self._selected_class(inner)
+            if not isinstance(inner, cst.Call):
+                break
+            call = inner
+        if not isinstance(call, cst.Call) or len(call.args) != 1 or call.args[0].keyword is not None:
+            return None
+        if self.names.qualified_name(call.func) not in _SELECTS:
+            return None
+        selected = call.args[0].value
+        if isinstance(selected, cst.Attribute) and not selected.attr.value[:1].isupper():
+            return None  # `select(Event.id)`: a column, not whole rows
+        model = self.names.qualified_name(selected)
+        if model is None or is_external(model) or model.startswith("builtins."):
+            return None
+        return model
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
@@ -169,7 +215,15 @@ class ServiceReturnsOrm(Rule):
                 return None  # `.count()`, `.exists()`, `.delete()`: no rows
             call = call.func.value
         func = call.func
-        if not isinstance(func, cst.Attribute) or func.attr.value not in ("query", "get", "get_one") or not call.args:
+        if not isinstance(func, cst.Attribute) or not call.args:
+            return None
+        if func.attr.value in _STATEMENT_RUNNERS:
+            # `session.exec(query).all()` with `query = select(Event).where(...)`.
+            selected = self._selected_class(call.args[0].value)
+            if selected is None or session_receiver(self.names, func.value) is False:
+                return None
+            return selected, self._shown(func)
+        if func.attr.value not in ("query", "get", "get_one"):
             return None
         if session_receiver(self.names, func.value) is False:
             return None
