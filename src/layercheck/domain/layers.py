@@ -210,25 +210,33 @@ class LayerMap:
                     )
                 )
         self._globs = compiled
-        # One-segment name patterns of the preset (`**/models/**`, `**/*_service.py`): what a
-        # folder's or a file's own name says (`names_layer`).
-        self._folder_names: list[tuple[re.Pattern[str], str]] = []
-        self._file_names: list[tuple[re.Pattern[str], str]] = []
+        # One-segment names of the preset (`**/models/**`, `**/*_service.py`): what a folder's
+        # or a file's own name says (`names_layer`). Plain strings, not regexes: a run builds
+        # this map once, and the preset's names have at most one `*`.
+        self._folder_names: dict[str, str] = {}
+        self._file_names: list[tuple[str, str, str]] = []  # (before `*`, after `*`, layer)
         for item in compiled:
             segments = item.glob.strip("/").split("/")
-            if item.configured or segments[0] != "**" or len(segments) not in (2, 3):
+            if item.configured or segments[0] != "**" or len(segments) not in (2, 3) or "?" in segments[1]:
                 continue
             named = self.layers[item.layer_index].name
             if len(segments) == 3 and segments[2] == "**" and "*" not in segments[1]:
-                self._folder_names.append((re.compile(_translate_segment(segments[1]) + r"\Z"), named))
-            elif len(segments) == 2:
-                self._file_names.append((re.compile(_translate_segment(segments[1]) + r"\Z"), named))
+                self._folder_names.setdefault(segments[1], named)
+            elif len(segments) == 2 and segments[1].count("*") <= 1:
+                before, star, after = segments[1].partition("*")
+                # `after` is "\0" (matching no name's end) for an exact name without a `*`.
+                self._file_names.append((before, after if star else "\0", named))
 
     def names_layer(self, name: str, is_folder: bool) -> str | None:
         """The layer a folder's or a file's own name gives it in the preset (`models` ->
         model, `config.py` -> config), whatever folder it sits in; None when none does."""
-        for pattern, layer in self._folder_names if is_folder else self._file_names:
-            if pattern.match(name):
+        if is_folder:
+            return self._folder_names.get(name)
+        for before, after, layer in self._file_names:
+            if after == "\0":
+                if name == before:
+                    return layer
+            elif name.startswith(before) and name.endswith(after) and len(name) >= len(before) + len(after):
                 return layer
         return None
 
