@@ -1351,3 +1351,37 @@ def test_a_service_returning_the_rows_of_a_statement_built_before(tmp_path: Path
     ]
     assert ("app/services/events.py", 26, "LC302") in findings(root, "LC302")
     assert ("app/services/events.py", 27, "LC302") in findings(root, "LC302")
+
+
+def test_session_types_in_access_checks_are_lc101_but_not_in_query_modules(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": orm_module("User"),
+        "app/routes/__init__.py": "",
+        "app/routes/users.py": "from app.core.queries import find_user\nfrom app.security.permissions import check\n",
+        "app/security/__init__.py": "",
+        # An access check that looks a row up: the session type belongs in a dependency alias.
+        "app/security/permissions.py": """
+            from sqlalchemy.orm import Session
+
+            from app.models import User
+
+
+            def check(session: Session, user_id: int) -> None:
+                if session.get(User, user_id) is None:
+                    raise PermissionError(user_id)
+        """,
+        "app/core/__init__.py": "",
+        # A module of query functions in no layer: data access, where sessions belong.
+        "app/core/queries.py": """
+            from sqlalchemy.orm import Session
+
+            from app.models import User
+
+
+            def find_user(session: Session, user_id: int) -> User | None:
+                return session.get(User, user_id)
+        """,
+    }
+    root = write_project(tmp_path / "proj", files)
+    assert findings(root, "LC101") == [("app/security/permissions.py", 1, "LC101")]

@@ -439,7 +439,7 @@ class ProjectIndex:
         finding where it is, not data access for its importers."""
         resolved = self.resolve(qualname)
         module, name = resolved.module, resolved.name
-        if module is None or name is None or not self._holds_data_access(module):
+        if module is None or name is None or not self.holds_data_access(module):
             return False
         if name in module.extra.get("data_access", ()):
             return True
@@ -447,11 +447,17 @@ class ProjectIndex:
         if target is None:
             return False
         found = self.class_fact(target)
-        return found is not None and self._holds_data_access(found[0]) and (
+        return found is not None and self.holds_data_access(found[0]) and (
             found[1].name in found[0].extra.get("data_access", ())
         )
 
-    def _holds_data_access(self, module: ModuleFacts) -> bool:
+    def named_for_concern(self, module: ModuleFacts) -> bool:
+        """A module (or a package above it) named for access control or request
+        dependencies (`security/permissions.py`, `deps.py`): its lookups decide or inject,
+        they do not make it the data-access layer."""
+        return bool(_CONCERN_WORDS.intersection(module.module.split(".")))
+
+    def holds_data_access(self, module: ModuleFacts) -> bool:
         """Whether a module's querying definitions are data access for its importers: in a
         database, model or config module, yes; in a module in no layer, when most of its
         public definitions query, it imports no service and it is not named for access
@@ -466,7 +472,7 @@ class ProjectIndex:
             return False
         if module.layer is not None:
             return True
-        if _CONCERN_WORDS.intersection(module.module.split(".")):
+        if self.named_for_concern(module):
             return False
         public = {name for name in (*module.functions, *module.classes) if not name.startswith("_")}
         if not 2 * len(public & set(found)) >= len(public) > 0:

@@ -55,8 +55,10 @@ class SessionImportOutsideRepository(ProjectRule):
         """A module whose functions run queries through a session and that modules which do
         not import (SPEC revision 2: a repository by what it does, wherever it sits); a
         script or an entry point that runs queries itself is imported by nobody."""
-        if not module.extra.get("session_calls"):
+        if not module.extra.get("session_calls") or self.index.named_for_concern(module):
             return False
+        if self.index.holds_data_access(module):
+            return True  # most of what it defines runs queries
         if self._importers is None:
             importers: dict[str, set[str]] = {}
             for facts in self.index.by_path.values():
