@@ -57,8 +57,6 @@ class SessionImportOutsideRepository(ProjectRule):
         script or an entry point that runs queries itself is imported by nobody."""
         if not module.extra.get("session_calls") or self.index.named_for_concern(module):
             return False
-        if self.index.holds_data_access(module):
-            return True  # most of what it defines runs queries
         if self._importers is None:
             importers: dict[str, set[str]] = {}
             for facts in self.index.by_path.values():
@@ -67,9 +65,10 @@ class SessionImportOutsideRepository(ProjectRule):
                     if found is not None and found is not facts:
                         importers.setdefault(found.module, set()).add(facts.path)
             self._importers = importers
-        return any(
-            not self.index.by_path[path].extra.get("session_calls") for path in self._importers.get(module.module, ())
-        )
+        importers = self._importers.get(module.module, ())
+        if importers and self.index.holds_data_access(module):
+            return True  # most of what it defines runs queries, for the modules importing it
+        return any(not self.index.by_path[path].extra.get("session_calls") for path in importers)
 
     def _session_sources(self) -> frozenset[str]:
         """Project modules that others import a session type from (computed once)."""
