@@ -104,11 +104,14 @@ class MemberCollector:
         if owner is None:
             return
         target = node.target
-        in_body = len(self.table.scopes) == 2 and isinstance(target, cst.Name)
-        if in_body or _self_chain(target) is not None:
+        if len(self.table.scopes) == 2 and isinstance(target, cst.Name):
+            name: str | None = target.value  # `_repos: AllRepositories | None = None`
+        else:
+            chain = _self_chain(target)  # `self.repo: UserRepository = repo`
+            name = chain if chain is not None and "." not in chain else None
+        if name is not None:
             known = self.table.annotation_binding(node.annotation.annotation)
             if known.instance_of:
-                name = target.value if isinstance(target, cst.Name) else target.attr.value  # type: ignore[attr-defined]
                 self._record(owner, name, f"T:{known.instance_of}")
 
     def visit_Assign(self, node: cst.Assign) -> None:

@@ -65,10 +65,10 @@ class SessionImportOutsideRepository(ProjectRule):
                     if found is not None and found is not facts:
                         importers.setdefault(found.module, set()).add(facts.path)
             self._importers = importers
-        importers = self._importers.get(module.module, ())
-        if importers and self.index.holds_data_access(module):
+        importing = self._importers.get(module.module, set())
+        if importing and self.index.holds_data_access(module):
             return True  # most of what it defines runs queries, for the modules importing it
-        return any(not self.index.by_path[path].extra.get("session_calls") for path in importers)
+        return any(not self.index.by_path[path].extra.get("session_calls") for path in importing)
 
     def _session_sources(self) -> frozenset[str]:
         """Project modules that others import a session type from (computed once)."""
