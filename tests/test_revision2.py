@@ -1385,3 +1385,26 @@ def test_session_types_in_access_checks_are_lc101_but_not_in_query_modules(tmp_p
     }
     root = write_project(tmp_path / "proj", files)
     assert findings(root, "LC101") == [("app/security/permissions.py", 1, "LC101")]
+
+
+def test_files_named_for_data_access_are_repositories_when_they_query(tmp_path: Path) -> None:
+    query_module = "from sqlalchemy.orm import Session\n\n\ndef get(db: Session):\n    return db.execute(1)\n"
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/services/__init__.py": "",
+            "app/services/db_manager.py": query_module,
+            "app/dbs/postgres/users/dao.py": query_module,
+            "app/graphql/queries.py": 'USERS = "query { users { id } }"\n',
+            "app/controllers/users.py": "from app.services.db_manager import get\n",
+            "app/schema/user.py": "from pydantic import BaseModel\n\n\nclass UserOut(BaseModel):\n    id: int\n",
+        },
+    )
+    layers = placed(root)
+    assert layers["app/services/db_manager.py"]["layer"] == "repository"
+    assert layers["app/dbs/postgres/users/dao.py"]["layer"] == "repository"
+    assert layers["app/graphql/queries.py"]["layer"] is None
+    assert layers["app/controllers/users.py"]["layer"] == "service"
+    assert layers["app/schema/user.py"]["layer"] == "schema"
+    assert findings(root, "LC302", "LC101") == []  # data access may use sessions

@@ -800,8 +800,8 @@ def test_init_maps_other_names_and_the_config_loads(project) -> None:
     assert "model" in run.output and "**/model/**" in run.output and "Wrote [tool.layercheck]" in run.output
     table = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["layercheck"]
     assert table["layers"]["model"] == {"extend-paths": ["**/model/**"]}
-    assert table["layers"]["schema"] == {"extend-paths": ["**/schema/**"]}
-    assert table["layers"]["service"] == {"extend-paths": ["**/controllers/**", "**/use_cases.py"]}
+    assert "schema" not in table["layers"]  # the preset places a singular `schema/` itself
+    assert table["layers"]["service"] == {"extend-paths": ["**/use_cases.py"]}  # `controllers/` is in the preset
     assert table["layers"]["config"] == {"extend-paths": ["**/conf.py"]}
     # a domain folder holding other layers (`entity/service.py`) is not made a model folder
     assert "**/entity/**" not in str(table)

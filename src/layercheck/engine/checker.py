@@ -206,7 +206,9 @@ def check_source(
     collector.finish()
     roles.finish()
     if not task.layer_configured and relayered is None:
-        decided = role_layer(task.module, task.is_package, task.layer, roles.evidence, task.folder_layer)
+        decided = role_layer(
+            task.module, task.is_package, task.layer, roles.evidence, task.folder_layer, task.layer_glob
+        )
         if decided is not None and decided[0] != task.layer:
             # What the code unmistakably is beats its name: check it again in that layer.
             layer, evidence = decided

@@ -24,6 +24,7 @@ from typing import Any
 
 import libcst as cst
 
+from layercheck.domain.layers import DATA_ACCESS_FILE_GLOBS
 from layercheck.domain.registry import SESSION_METHODS
 from layercheck.domain.vocabulary import CONNECTION_TYPES, SESSION_TYPES, SETTINGS_BASES, named_like_session
 from layercheck.engine.names import NameTable, dotted_name
@@ -276,7 +277,12 @@ class RoleCollector:
 
 
 def role_layer(
-    module: str, is_package: bool, name_layer: str | None, evidence: RoleEvidence, folder_layer: str | None = None
+    module: str,
+    is_package: bool,
+    name_layer: str | None,
+    evidence: RoleEvidence,
+    folder_layer: str | None = None,
+    glob: str | None = None,
 ) -> tuple[str | None, str] | None:
     """The layer a module unmistakably belongs to by what it does, with the evidence in a
     few words, when that differs from the layer its name gives; else None. A file name
@@ -302,6 +308,8 @@ def role_layer(
     # The names `config` and `database` are checked against what the module does, as
     # `models` and `schemas` are: a `config.py` of Pydantic schemas in a plugin, a
     # `database.py` holding a job backend's models.
+    if glob in DATA_ACCESS_FILE_GLOBS and not (evidence.session_calls or evidence.sessions or evidence.data_access):
+        return (folder_layer, "named for data access, but runs no query and uses no session")
     if name_layer == "config" and not evidence.env_reads:
         return (folder_layer, "named for configuration, but defines no settings and reads no environment")
     if name_layer == "database" and not (evidence.engine_builders or evidence.builder_calls):
