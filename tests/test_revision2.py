@@ -1408,3 +1408,85 @@ def test_files_named_for_data_access_are_repositories_when_they_query(tmp_path: 
     assert layers["app/controllers/users.py"]["layer"] == "service"
     assert layers["app/schema/user.py"]["layer"] == "schema"
     assert findings(root, "LC302", "LC101") == []  # data access may use sessions
+
+
+def test_what_precision_reviews_taught(tmp_path: Path) -> None:
+    # Second-round reviews read random findings on four projects; each false class is here.
+    files = {
+        "pyproject.toml": '[project]\nname = "app"\ndependencies = ["pydantic>=1.10,<2", "fastapi"]\n',
+        "app/__init__.py": "",
+        # A constant from a schema module is no schema import.
+        "app/models.py": "from app.schemas.user import DEFAULT_NAME\n" + orm_module("User"),
+        # A project pinned to Pydantic v1: `class Config:` is the only way there (no LC501).
+        "app/schemas/__init__.py": "",
+        "app/schemas/user.py": """
+            from pydantic import BaseModel
+
+            DEFAULT_NAME = "anonymous"
+
+
+            class UserOut(BaseModel):
+                id: int
+
+                class Config:
+                    orm_mode = True
+        """,
+        # A provider's test harness reads the environment and prints: run by hand (no
+        # LC602/LC604/LC704); the same read outside the harness is a finding.
+        "app/providers/__init__.py": "",
+        "app/providers/mail.py": """
+            import os
+
+            TIMEOUT = os.getenv("MAIL_TIMEOUT")
+
+            if __name__ == "__main__":
+                password = "hunter2-hunter2"
+                print(os.environ.get("MAIL_HOST"), password)
+        """,
+        # A client program run with `asyncio.run` at module level: a script (no LC704).
+        "app/tools/__init__.py": "",
+        "app/tools/example_client.py": """
+            import asyncio
+
+
+            async def main() -> None:
+                print("connected")
+
+
+            asyncio.run(main())
+        """,
+        # A startup script that builds an engine to check the schema is no database module.
+        "app/db/__init__.py": "",
+        "app/db/init_db.py": """
+            from sqlalchemy import create_engine
+
+            from app.models import User
+
+
+            def main() -> None:
+                create_engine("sqlite://")
+                print(User)
+
+
+            if __name__ == "__main__":
+                main()
+        """,
+        # A loader of the configuration file named `config_file`: config by what it does.
+        "app/config_file.py": 'import os\n\nPATH = os.getenv("APP_CONFIG_PATH", "app.yaml")\n',
+        # A service annotated `-> int` returning what an ORM class method counts.
+        "app/services/__init__.py": "",
+        "app/services/users.py": """
+            from app.models import User
+
+
+            async def size(db) -> int:
+                return await User.size_async(db)
+        """,
+    }
+    root = write_project(tmp_path / "proj", files)
+    layers = placed(root)
+    assert layers["app/db/init_db.py"]["layer"] is None
+    assert layers["app/config_file.py"]["layer"] == "config"
+    assert findings(root, "LC501", "LC602", "LC604", "LC704", "LC103", "LC301") == [
+        ("app/providers/mail.py", 3, "LC602"),
+    ]

@@ -64,6 +64,9 @@ class Settings:
     allow_type_checking_imports: bool = False
     baseline: str | None = None
     cache_dir: str | None = None
+    # The Pydantic major version the project's dependency declarations pin (None: not
+    # pinned to one): a v1 project gets no advice to write v2 configuration.
+    pydantic_major: int | None = None
     # Where each setting came from, for `--show-settings` ("default", a file, "command line").
     origins: dict[str, str] = field(default_factory=dict)
 
@@ -99,6 +102,7 @@ class Settings:
             "options": {code: self.options_for(code) for code in sorted(self.enabled_codes())},
             "logger_factories": self.logger_factories,
             "allow_type_checking_imports": self.allow_type_checking_imports,
+            "pydantic_major": self.pydantic_major,
         }
         blob = json.dumps(relevant, sort_keys=True, default=str).encode()
         return hashlib.blake2b(blob, digest_size=12).hexdigest()

@@ -276,6 +276,14 @@ class RoleCollector:
             self.evidence.env_reads += 1
 
 
+def _named_for_config(last: str) -> bool:
+    """`config`, `settings`, `env`..., also `config_file`, `app_config`, `settings_loader`."""
+    if last in CONFIG_MODULE_NAMES:
+        return True
+    words = last.lower().split("_")
+    return words[0] in ("config", "settings") or words[-1] in ("config", "settings", "env")
+
+
 def role_layer(
     module: str,
     is_package: bool,
@@ -301,9 +309,10 @@ def role_layer(
     if evidence.settings_classes:
         return ("config", f"defines settings class `{evidence.settings_classes[0]}`")
     last = module.rsplit(".", 1)[-1]
-    if evidence.env_reads and last in CONFIG_MODULE_NAMES and name_layer in (None, "config"):
+    if evidence.env_reads and _named_for_config(last) and name_layer in (None, "config"):
         return ("config", f"{'package' if is_package else 'module'} `{last}` reads the environment")
-    if evidence.engine_builders and name_layer is None:
+    if evidence.engine_builders and name_layer is None and not evidence.script:
+        # (a startup script that builds an engine to check the schema is a script)
         return ("database", "builds the engine or the session factory")
     # The names `config` and `database` are checked against what the module does, as
     # `models` and `schemas` are: a `config.py` of Pydantic schemas in a plugin, a

@@ -40,6 +40,13 @@ class Rule:
         self.names: NameTable = context.names
         self.options: dict[str, Any] = context.options_for(self.code)
 
+    def in_main_guard(self) -> bool:
+        """Whether the walk is inside an `if __name__ == "__main__":` block: code run by
+        hand (a module's test harness), not by the server."""
+        import libcst as cst  # noqa: PLC0415 - the module imports libcst only for types
+
+        return any(isinstance(node, cst.If) and is_main_guard(node.test) for node in self.context.ancestors)
+
     def report(
         self,
         node: cst.CSTNode,
@@ -55,3 +62,17 @@ class Rule:
 def callee_names(*groups: Iterable[str]) -> frozenset[str]:
     """The last names of qualified names and method names, for a rule's `calls`."""
     return frozenset(name.rpartition(".")[2] for group in groups for name in group)
+
+
+def is_main_guard(test: cst.BaseExpression) -> bool:
+    """`__name__ == "__main__"` (either way round)."""
+    import libcst as cst  # noqa: PLC0415
+
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    if not isinstance(test.comparisons[0].operator, cst.Equal):
+        return False
+    sides = [test.left, test.comparisons[0].comparator]
+    has_name = any(isinstance(side, cst.Name) and side.value == "__name__" for side in sides)
+    has_main = any(isinstance(side, cst.SimpleString) and side.evaluated_value == "__main__" for side in sides)
+    return has_name and has_main

@@ -26,6 +26,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 from layercheck.domain.layers import PRESETS, LayerSpec
 from layercheck.domain.registry import BY_CODE, BY_NAME, RULES, expand_selector
 from layercheck.domain.settings import Settings
+from layercheck.infrastructure.dependencies import declared_pydantic_major
 
 CONFIG_FILES = ("layercheck.toml", "pyproject.toml")
 OUTPUT_FORMATS = ("full", "concise", "json", "github", "sarif", "junit", "gitlab")
@@ -292,6 +293,7 @@ def settings_from_table(
         config_file=config_file,
         layers=layers,
         origins=origins,
+        pydantic_major=declared_pydantic_major(project_root),
         **values,
     )
 

@@ -571,6 +571,8 @@ class ProjectIndex:
             return "config"  # `settings = Settings()`: a settings object is a config import
         if self.is_data_access(target):
             return "repository"  # a function or class that runs queries, wherever it lives
+        if name.isupper() and name not in module.classes and name not in module.functions:
+            return None  # `NOT_SET`, `DEFAULT_LIMIT`, `INNER_THOUGHTS_KWARG`: a constant
         layer = module.layer  # a name is judged by what it is, not by its module's other names
         if layer == "model" and self.module_role(module) == "repository":
             return "repository"  # data access in a `models` module without ORM classes
@@ -581,8 +583,6 @@ class ProjectIndex:
             # helper function or a SQLModel base (`table=True` models inherit it) is neither.
             found = self.class_fact(target)
             return "schema" if found is not None and self._pure_pydantic(found[0], found[1].name) else None
-        if layer == "repository" and name.isupper() and name not in module.classes:
-            return None  # `NOT_SET`, `DEFAULT_LIMIT`: a constant, by the naming convention
         return layer
 
     def is_in_layer(self, qualname: str, layer: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import libcst as cst
 
 from layercheck.engine.context import FileContext
@@ -34,6 +36,11 @@ class EnvReadOutsideConfig(Rule):
         super().__init__(context)
         in_scripts = "scripts" in context.task.module.split(".")
         self._active = context.layer not in self.options["allowed-layers"] and not in_scripts
+
+    def report(self, node: cst.CSTNode, message: str, **options: Any) -> None:
+        if self.in_main_guard():
+            return  # an environment read in a module's `__main__` harness runs by hand, not in the server
+        super().report(node, message, **options)
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self._active:

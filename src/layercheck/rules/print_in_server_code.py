@@ -8,14 +8,16 @@ import libcst as cst
 
 from layercheck.domain.layers import glob_to_regex
 from layercheck.engine.context import FileContext
-from layercheck.engine.rule import Rule, callee_names
+from layercheck.engine.rule import Rule, callee_names, is_main_guard
 from layercheck.engine.walk import iter_children
 
 # Decorators that make a function a command-line command (click, typer, their groups).
 _CLI_DECORATOR_ATTRIBUTES = frozenset({"command", "group", "callback", "result_callback"})
 _CLI_MODULES = ("click", "typer", "asyncclick", "cyclopts")
 # Importing one of these makes a module a command-line program.
-_SCRIPT_MODULES = frozenset({*_CLI_MODULES, "argparse", "fire"})
+_SCRIPT_MODULES = frozenset({*_CLI_MODULES, "argparse", "fire", "colorama", "prompt_toolkit", "questionary"})
+# Called at module level, these run the module as a program (`asyncio.run(main())`).
+_PROGRAM_RUNNERS = frozenset({"asyncio.run", "anyio.run", "trio.run", "uvloop.run"})
 _APP_CLASSES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 
 
@@ -35,7 +37,7 @@ class PrintInServerCode(Rule):
     """
 
     code = "LC704"
-    calls = callee_names({"builtins.print"}, _APP_CLASSES)
+    calls = callee_names({"builtins.print"}, _APP_CLASSES, _PROGRAM_RUNNERS)
     requires = ("print",)
 
     def __init__(self, context: FileContext) -> None:
@@ -74,7 +76,7 @@ class PrintInServerCode(Rule):
             self.imports_cli = True
 
     def visit_If(self, node: cst.If) -> None:
-        if _is_main_guard(node.test):
+        if is_main_guard(node.test):
             self._main_guard_depth += 1
             self.has_main_guard = True
             # `main()`, `asyncio.run(main())`, `typer.run(main)`: the names the block uses
@@ -82,7 +84,7 @@ class PrintInServerCode(Rule):
             self.entry_points.update(_names_in(node))
 
     def leave_If(self, original_node: cst.If) -> None:
-        if _is_main_guard(original_node.test):
+        if is_main_guard(original_node.test):
             self._main_guard_depth -= 1
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -101,7 +103,10 @@ class PrintInServerCode(Rule):
         if self._cli_function_depth:
             return
         qualname = self.names.qualified_name(node.func)
-        if qualname == "builtins.print":
+        if qualname in _PROGRAM_RUNNERS and self.names.at_module_level:
+            self.has_main_guard = True  # a program run as a script, without the guard
+            self.entry_points.update(_names_in(node))
+        elif qualname == "builtins.print":
             self.prints.append((node, self._top_function()))
             self.context.remember(node)  # reported at `leave_Module`
         elif qualname in _APP_CLASSES:
@@ -152,20 +157,6 @@ def _top_name(node: cst.BaseExpression) -> str | None:
 
 def dotted(node: cst.BaseExpression) -> str:
     return node.value if isinstance(node, cst.Name) else ""
-
-
-def _is_main_guard(test: cst.BaseExpression) -> bool:
-    """`__name__ == "__main__"` (either way round)."""
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
-        return False
-    if not isinstance(test.comparisons[0].operator, cst.Equal):
-        return False
-    sides = [test.left, test.comparisons[0].comparator]
-    has_name = any(isinstance(side, cst.Name) and side.value == "__name__" for side in sides)
-    has_main = any(
-        isinstance(side, cst.SimpleString) and side.evaluated_value == "__main__" for side in sides
-    )
-    return has_name and has_main
 
 
 def _names_in(node: cst.CSTNode) -> set[str]:

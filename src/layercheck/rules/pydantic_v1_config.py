@@ -66,6 +66,8 @@ class PydanticV1Config(Rule):
     code = "LC501"
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if self.context.settings.pydantic_major == 1:
+            return  # the project pins Pydantic v1: `class Config:` is the only way there
         bases = base_qualnames(self, node)
         if any(base.startswith("pydantic.v1") for base in bases):
             return

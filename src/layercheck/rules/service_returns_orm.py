@@ -27,6 +27,7 @@ _ROW_METHODS = frozenset(
 )
 
 
+_SCALARS = frozenset({"builtins.int", "builtins.str", "builtins.bool", "builtins.float", "builtins.bytes"})
 # sqlalchemy's and SQLModel's `select`.
 _SELECTS = frozenset(
     {"sqlalchemy.select", "sqlalchemy.future.select", "sqlalchemy.sql.select", "sqlalchemy.sql.expression.select",
@@ -50,6 +51,9 @@ class _Function:
     checked: bool
     # `annotation:<class>` tags: an ORM return annotation is reported once, on itself.
     annotation_tags: tuple[str, ...] = ()
+    # Annotated to return a number, a string, a flag or nothing (`-> int`): whatever it
+    # returns is no ORM instance (`Model.size_async()` counting rows).
+    scalar: bool = False
     # Local names holding a value from a repository call or a constructor.
     origins: dict[str, _Origin] = field(default_factory=dict)
     # Local names holding a statement that selects whole rows of one class
@@ -86,6 +90,8 @@ class ServiceReturnsOrm(Rule):
         if checked and any(self._is_overload(decorator.decorator) for decorator in node.decorators):
             checked = False  # an `@overload` stub: the implementation is checked once
         function = _Function(name, checked)
+        if node.returns is not None:
+            function.scalar = self._scalar_annotation(node.returns.annotation)
         if checked and node.returns is not None:
             tags = []
             for name_node, qualname in project_class_names(node.returns.annotation, self.names):
@@ -101,6 +107,14 @@ class ServiceReturnsOrm(Rule):
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._functions.pop()
+
+    def _scalar_annotation(self, annotation: cst.BaseExpression) -> bool:
+        """`int`, `str`, `bool`, `float`, `bytes`, `None`, and those `| None`."""
+        if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+            return self._scalar_annotation(annotation.left) and self._scalar_annotation(annotation.right)
+        if isinstance(annotation, cst.Name) and annotation.value == "None":
+            return True
+        return self.names.qualified_name(annotation) in _SCALARS
 
     def _is_overload(self, decorator: cst.BaseExpression) -> bool:
         return (self.names.qualified_name(decorator) or "") in ("typing.overload", "typing_extensions.overload")
@@ -260,7 +274,7 @@ class ServiceReturnsOrm(Rule):
                 )
                 continue
             origin = self._origin(element)
-            if origin is None:
+            if origin is None or function.scalar:
                 continue
             self.report(
                 element,

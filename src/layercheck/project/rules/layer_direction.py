@@ -17,6 +17,10 @@ _REPORTED_ELSEWHERE = {
 }
 
 
+# Query functions that make a database module a query module for its own imports.
+_QUERY_MODULE_MIN = 3
+
+
 class ImportAgainstLayerDirection(ProjectRule):
     """Flags an import that goes against the direction of the layers (a repository
     importing a service, a model importing a schema, a service importing a router...).
@@ -26,6 +30,14 @@ class ImportAgainstLayerDirection(ProjectRule):
     """
 
     code = "LC103"
+
+    @staticmethod
+    def _query_module(module: ModuleFacts) -> bool:
+        """A database module that is mostly query functions (`db.py` beside the engine with
+        a hundred `get_*`), not one with a seeding function."""
+        found = module.extra.get("data_access", ())
+        public = [name for name in (*module.functions, *module.classes) if not name.startswith("_")]
+        return len(found) >= _QUERY_MODULE_MIN and 2 * len(found) >= len(public)
 
     def check(self, module: ModuleFacts) -> Iterator[Diagnostic]:
         importer = self.index.module_role(module)
@@ -40,6 +52,12 @@ class ImportAgainstLayerDirection(ProjectRule):
                 continue  # within one layer by name (`models/` importing `models/_utils`)
             if imported is None or self.layer_map.may_import(importer, imported):
                 continue
+            if (
+                importer == "database"
+                and self._query_module(module)
+                and self.layer_map.may_import("repository", imported)
+            ):
+                continue  # a database module made of query functions imports what they query
             if (importer, imported) in _REPORTED_ELSEWHERE:
                 continue
             if self.index.is_session_type(item.target):
