@@ -1490,3 +1490,19 @@ def test_what_precision_reviews_taught(tmp_path: Path) -> None:
     assert findings(root, "LC501", "LC602", "LC604", "LC704", "LC103", "LC301") == [
         ("app/providers/mail.py", 3, "LC602"),
     ]
+
+
+def test_a_sentinel_beside_the_repositories_is_no_repository_import(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/repos/__init__.py": "",
+            "app/repos/_utils.py": "class NotSet:\n    pass\n\n\nNOT_SET = NotSet()\n",
+            "app/repos/base.py": "class BaseRepository:\n    def __init__(self, session) -> None:\n        self.session = session\n",
+            "app/repos/users.py": "from app.repos.base import BaseRepository\n\n\nclass Users(BaseRepository):\n    pass\n",
+            "app/routes/__init__.py": "",
+            "app/routes/users.py": "from app.repos._utils import NotSet\nfrom app.repos.users import Users\n",
+        },
+    )
+    assert findings(root, "LC102") == [("app/routes/users.py", 2, "LC102")]

@@ -7,6 +7,7 @@ files is being checked. It never imports the analysed code: everything comes fro
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -59,6 +60,8 @@ PYDANTIC_BASES = frozenset(
 _MAX_HOPS = 25
 # Links followed from an object to what its attributes hold (`self.repos.users`).
 _MAX_MEMBER_DEPTH = 12
+# Class names that say "data access".
+_REPOSITORY_NAME = re.compile(r"(?i)repo|crud|dao|store|table|quer|manager|gateway|persist|access|db")
 # Top-level names that always mean the standard library or a well-known package, never a
 # project module's tail (`logging.getLogger` must not resolve into `app.logging`).
 _FOREIGN_TOPS = frozenset(sys.stdlib_module_names) | frozenset(
@@ -430,6 +433,15 @@ class ProjectIndex:
             return "schema"
         return module.layer
 
+    def _repository_class(self, module: ModuleFacts, name: str) -> bool:
+        """Whether a class of a repository module is data access: its methods query, its
+        name says so (`UserRepository`, `UserCRUD`, `UsersTable`), or it derives from a
+        project class (`class Users(BaseRepository[User])`); not `class NotSet: ...`."""
+        if name in module.extra.get("data_access", ()) or _REPOSITORY_NAME.search(name):
+            return True
+        fact = module.classes[name]
+        return any(self.class_fact(base) is not None for base in fact.bases)
+
     def is_data_access(self, qualname: str) -> bool:
         """Whether `qualname` is data access outside the layers that name it (SPEC revision
         2: "a repository class or function is a repository import"): a module-level function
@@ -574,7 +586,8 @@ class ProjectIndex:
         if name.isupper() and name not in module.classes and name not in module.functions:
             return None  # `NOT_SET`, `DEFAULT_LIMIT`, `INNER_THOUGHTS_KWARG`: a constant
         layer = module.layer  # a name is judged by what it is, not by its module's other names
-        if layer == "model" and self.module_role(module) == "repository":
+        if layer == "repository" and name in module.classes and not self._repository_class(module, name):
+            return None  # a sentinel, an exception or a helper class beside the repositories
             return "repository"  # data access in a `models` module without ORM classes
         if layer == "model":
             # A Pydantic class beside the ORM classes is a schema import; a SQLModel class
