@@ -1506,3 +1506,65 @@ def test_a_sentinel_beside_the_repositories_is_no_repository_import(tmp_path: Pa
         },
     )
     assert findings(root, "LC102") == [("app/routes/users.py", 2, "LC102")]
+
+
+def test_repositories_through_a_module_level_app_object_and_tasks_named_for_the_domain(tmp_path: Path) -> None:
+    # Routers reach repositories through a global app container whose type only an
+    # annotation under TYPE_CHECKING says; the repository module is called `tasks.py`.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "from sqlalchemy.orm import Session\n",
+            "app/forge/__init__.py": """
+                import typing
+
+                if typing.TYPE_CHECKING:
+                    from app.forge.container import Container
+
+
+                class Holder:
+                    pass
+
+
+                if typing.TYPE_CHECKING:
+                    app: Container
+                else:
+                    app = Holder()
+            """,
+            "app/forge/container.py": """
+                from app.db.agent_db import AgentDB
+
+
+                class Container:
+                    DATABASE: AgentDB
+            """,
+            "app/db/__init__.py": "",
+            "app/db/agent_db.py": """
+                from app.db.repositories.tasks import TasksRepository
+
+
+                class AgentDB:
+                    def __init__(self, url: str) -> None:
+                        self.tasks = TasksRepository(url)
+            """,
+            "app/db/repositories/__init__.py": "",
+            "app/db/repositories/tasks.py": """
+                class TasksRepository:
+                    def __init__(self, url: str) -> None:
+                        self.url = url
+
+                    async def get_task(self, task_id: str):
+                        return None
+            """,
+            "app/routes/__init__.py": "",
+            "app/routes/tasks.py": """
+                from app.forge import app
+
+
+                async def read(task_id: str):
+                    return await app.DATABASE.tasks.get_task(task_id)
+            """,
+        },
+    )
+    assert placed(root)["app/db/repositories/tasks.py"]["layer"] == "repository"
+    assert findings(root, "LC202") == [("app/routes/tasks.py", 5, "LC202")]

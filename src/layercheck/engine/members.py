@@ -38,7 +38,8 @@ def _self_chain(node: cst.BaseExpression) -> str | None:
 
 
 class MemberCollector:
-    """Gathers `members` facts: {class: {attribute: "T:qualname" | "S:a.b"}}."""
+    """Gathers `members` facts: {class: {attribute: "T:qualname" | "S:a.b"}}; the class ""
+    holds the module's own annotated names."""
 
     def __init__(self, table: NameTable) -> None:
         self.table = table
@@ -102,6 +103,12 @@ class MemberCollector:
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         owner = self._owner()
         if owner is None:
+            # A module-level annotation (`app: ForgeApp`, often under TYPE_CHECKING beside
+            # `app = AppHolder()`): what the module's name holds, recorded under "".
+            if len(self.table.scopes) == 1 and isinstance(node.target, cst.Name):
+                known = self.table.annotation_binding(node.annotation.annotation)
+                if known.instance_of:
+                    self.members.setdefault("", {})[node.target.value] = f"T:{known.instance_of}"
             return
         target = node.target
         if len(self.table.scopes) == 2 and isinstance(target, cst.Name):

@@ -317,6 +317,9 @@ def role_layer(
     # The names `config` and `database` are checked against what the module does, as
     # `models` and `schemas` are: a `config.py` of Pydantic schemas in a plugin, a
     # `database.py` holding a job backend's models.
+    if name_layer == "task" and folder_layer not in (None, "task") and not evidence.jobs:
+        # `repositories/tasks.py`, `schemas/tasks.py`: "tasks" is the domain's noun there.
+        return (folder_layer, "named `tasks`, but defines no background job, in a folder of another layer")
     if glob in DATA_ACCESS_FILE_GLOBS and not (evidence.session_calls or evidence.sessions or evidence.data_access):
         return (folder_layer, "named for data access, but runs no query and uses no session")
     if name_layer == "config" and not evidence.env_reads:

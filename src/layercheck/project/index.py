@@ -60,6 +60,8 @@ PYDANTIC_BASES = frozenset(
 _MAX_HOPS = 25
 # Links followed from an object to what its attributes hold (`self.repos.users`).
 _MAX_MEMBER_DEPTH = 12
+# `member_type`'s owner for a module-level value rather than a class (`value:pkg.app`).
+_VALUE = "value:"
 # Class names that say "data access".
 _REPOSITORY_NAME = re.compile(r"(?i)repo|crud|dao|store|table|quer|manager|gateway|persist|access|db")
 # Top-level names that always mean the standard library or a well-known package, never a
@@ -498,7 +500,7 @@ class ProjectIndex:
         annotations, assignments in methods, properties (annotated or returning other
         attributes) and base classes; None where a link is out of sight. With `external`,
         the last link may name a class outside the project (`sqlalchemy.orm.Session`)."""
-        current: str | None = owner
+        current: str | None = self.value_type(owner[len(_VALUE) :]) if owner.startswith(_VALUE) else owner
         links = chain.split(".")
         for position, attribute in enumerate(links):
             if current is None or depth > _MAX_MEMBER_DEPTH:
@@ -506,6 +508,34 @@ class ProjectIndex:
             last = external and position == len(links) - 1
             current = self._attribute_type(current, attribute, depth, last)
         return current
+
+    def _repository_through_value(self, qualname: str) -> bool:
+        """`app.DATABASE.tasks.get_task` with `app` a module-level object of the project: the
+        attributes between it and the method lead to a repository class."""
+        resolved = self.resolve(qualname)
+        module, name = resolved.module, resolved.name
+        if module is None or name is None or name in module.classes or name in module.functions:
+            return False
+        rest = resolved.qualname.split(".")[len(module.module.split(".")) + 1 :]
+        if len(rest) < 2:  # `value.attribute.method` at least
+            return False
+        held = self.member_type(f"{_VALUE}{module.module}.{name}", ".".join(rest[:-1]))
+        return held is not None and callees.is_repository_call(self, held)
+
+    def value_type(self, qualname: str) -> str | None:
+        """The project class a module-level name holds: its annotation (`app: ForgeApp`,
+        which beats the holder an `else` branch builds) or the class that built it."""
+        resolved = self.resolve(qualname)
+        module, name = resolved.module, resolved.name
+        if module is None or name is None:
+            return None
+        held = module.extra.get("members", {}).get("", {}).get(name) or ""
+        if held.startswith("T:") and self.class_fact(held[2:]) is not None:
+            return self.resolve(held[2:]).qualname
+        built = module.instances.get(name)
+        if built is not None and self.class_fact(built) is not None:
+            return self.resolve(built).qualname
+        return self._made_by(built) if built is not None else None
 
     def _attribute_type(self, owner: str, attribute: str, depth: int, external: bool = False) -> str | None:
         found = self.class_fact(owner)
@@ -715,7 +745,9 @@ class ProjectIndex:
             held = self.member_type(owner, chain)
             result = held is not None and callees.is_repository_call(self, held, kind.split(":", 1)[1])
         elif kind == "repository_call":
-            result = any(callees.is_repository_call(self, name) for name in names)
+            result = any(
+                callees.is_repository_call(self, name) or self._repository_through_value(name) for name in names
+            )
         elif kind == "unmapped_orm_return":
             result = callees.returns_unmapped_orm(self, names)
         elif kind == "global_exception_handler":

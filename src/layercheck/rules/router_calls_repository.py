@@ -68,7 +68,14 @@ class RouterCallsRepository(Rule):
             owner = self.names.enclosing_class_qualname()
         else:
             root = self.names.lookup(node.value)
-            owner = root.instance_of if root is not None and root.qualname is None else None
+            if root is not None and root.qualname is None:
+                owner = root.instance_of
+            elif root is not None and root.qualname and not is_external(root.qualname):
+                # A module-level object of the project (`from app.forge import app`):
+                # the index reads what it holds from its annotation or its constructor.
+                owner = f"value:{root.qualname}"
+            else:
+                owner = None
         if owner is None or is_external(owner):
             return None
         return owner, ".".join(reversed(parts))
