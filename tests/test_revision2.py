@@ -1568,3 +1568,60 @@ def test_repositories_through_a_module_level_app_object_and_tasks_named_for_the_
     )
     assert placed(root)["app/db/repositories/tasks.py"]["layer"] == "repository"
     assert findings(root, "LC202") == [("app/routes/tasks.py", 5, "LC202")]
+
+
+def test_a_facade_over_the_repositories_and_a_context_that_enqueues_jobs(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("Dataset"),
+            "app/db/__init__.py": "",
+            "app/db/repositories/__init__.py": "",
+            "app/db/repositories/datasets.py": "class DatasetsRepository:\n    pass\n",
+            # Builds the engine and composes the repositories: a data-access facade, which
+            # may import them (no LC103 as a database module would get).
+            "app/db/agent_db.py": """
+                from sqlalchemy.ext.asyncio import create_async_engine
+
+                from app.db.repositories.datasets import DatasetsRepository
+
+
+                class AgentDB:
+                    def __init__(self, url: str) -> None:
+                        self.engine = create_async_engine(url)
+                        self.datasets = DatasetsRepository()
+            """,
+            "app/jobs/__init__.py": "",
+            "app/jobs/dataset_jobs.py": "def publish(dataset_id: int) -> None:\n    pass\n",
+            # Queries and enqueues a job: business logic that touches the database, not a
+            # repository (a router calling it is not LC202).
+            "app/contexts/__init__.py": "",
+            "app/contexts/datasets.py": """
+                from sqlalchemy import select
+
+                from app.jobs import dataset_jobs
+                from app.models import Dataset
+
+
+                async def publish_dataset(db, dataset_id: int):
+                    dataset = await db.get(Dataset, dataset_id)
+                    dataset_jobs.publish(dataset_id)
+                    return dataset
+
+
+                async def list_datasets(db):
+                    return (await db.execute(select(Dataset))).scalars().all()
+            """,
+            "app/api/__init__.py": "",
+            "app/api/handlers.py": """
+                from app.contexts import datasets
+
+
+                async def publish(db, dataset_id: int):
+                    return await datasets.publish_dataset(db, dataset_id)
+            """,
+        },
+    )
+    assert placed(root)["app/db/agent_db.py"]["layer"] == "repository"
+    assert findings(root, "LC103", "LC202") == []

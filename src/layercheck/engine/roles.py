@@ -62,6 +62,8 @@ _QUERY_CALLS = frozenset(
     {"execute", "exec", "scalars", "scalar", "get", "get_one", "add", "add_all", "delete", "merge", "query",
      "stream", "stream_scalars", "flush", "refresh"}
 )
+# Folder names of repository modules, as imports spell them.
+_REPOSITORY_NAMES = frozenset({"repositories", "repository", "repos", "crud", "dal", "dao", "daos"})
 # Layers a module keeps whatever its code does: they wire or test the app.
 _KEPT = frozenset({"tests", "migrations", "main", "middleware"})
 
@@ -91,6 +93,9 @@ class RoleEvidence:
     # Module-level functions and classes whose code runs queries through a session (not
     # generators: `get_db()` yielding a session is the session dependency, not data access).
     data_access: set[str] = field(default_factory=set)
+    # Imports from repository modules (`from app.db.repositories.tasks import ...`): a
+    # module that composes repositories is no database module below them.
+    imports_repositories: bool = False
     # Module-level generator functions (`def get_db(): ... yield session`): what a database
     # module provides its importers.
     session_providers: int = 0
@@ -177,7 +182,7 @@ class RoleCollector:
         return name.lower().endswith("router") and not (binding is not None and binding.qualname is None)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if not node.relative and node.module is not None:
+        if node.module is not None:
             self._imported(dotted_name(node.module))
 
     def visit_Import(self, node: cst.Import) -> None:
@@ -185,8 +190,13 @@ class RoleCollector:
             self._imported(dotted_name(alias.name))
 
     def _imported(self, module: str | None) -> None:
-        if module is not None and module.split(".", 1)[0] == "alembic":
+        if module is None:
+            return
+        parts = module.split(".")
+        if parts[0] == "alembic":
             self.evidence.alembic = True
+        if _REPOSITORY_NAMES.intersection(parts) or parts[-1].endswith(("_repository", "_repo")):
+            self.evidence.imports_repositories = True
 
     def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
         # `from sqlalchemy.orm import Session`, `from app.postgres import AsyncSession`: a
@@ -313,6 +323,8 @@ def role_layer(
         return ("config", f"{'package' if is_package else 'module'} `{last}` reads the environment")
     if evidence.engine_builders and name_layer is None and not evidence.script:
         # (a startup script that builds an engine to check the schema is a script)
+        if evidence.imports_repositories:
+            return ("repository", "builds the engine and composes the repositories")
         return ("database", "builds the engine or the session factory")
     # The names `config` and `database` are checked against what the module does, as
     # `models` and `schemas` are: a `config.py` of Pydantic schemas in a plugin, a

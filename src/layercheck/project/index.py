@@ -474,7 +474,7 @@ class ProjectIndex:
     def holds_data_access(self, module: ModuleFacts) -> bool:
         """Whether a module's querying definitions are data access for its importers: in a
         database, model or config module, yes; in a module in no layer, when most of its
-        public definitions query, it imports no service and it is not named for access
+        public definitions query, it imports no service or job and it is not named for access
         control or request dependencies (a `core/alerts.py` of query functions; not
         `security/permissions.py`, whose checks look a row up to decide, nor a flow that
         calls services and saves the result). Judged from the module and what it imports,
@@ -491,8 +491,9 @@ class ProjectIndex:
         public = {name for name in (*module.functions, *module.classes) if not name.startswith("_")}
         if not 2 * len(public & set(found)) >= len(public) > 0:
             return False
-        # A module that calls services orchestrates (a `flows.py`): repositories do not.
-        return not any(self.layer_of(item.target) == "service" for item in module.imports)
+        # A module that calls services or enqueues jobs orchestrates (a `flows.py`, a
+        # `contexts/datasets.py` that also validates and publishes): repositories do not.
+        return not any(self.layer_of(item.target) in ("service", "task") for item in module.imports)
 
     def member_type(self, owner: str, chain: str, depth: int = 0, external: bool = False) -> str | None:
         """The project class that the attribute chain `a.b` of an instance of the class
