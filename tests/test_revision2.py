@@ -1623,5 +1623,9 @@ def test_a_facade_over_the_repositories_and_a_context_that_enqueues_jobs(tmp_pat
             """,
         },
     )
-    assert placed(root)["app/db/agent_db.py"]["layer"] == "repository"
+    layers = placed(root)
+    assert layers["app/db/agent_db.py"]["layer"] == "repository"
+    # Queries and enqueues jobs: a service by what it does, held to LC302.
+    assert layers["app/contexts/datasets.py"]["layer"] == "service"
     assert findings(root, "LC103", "LC202") == []
+    assert ("app/contexts/datasets.py", 8, "LC302") in findings(root, "LC302")

@@ -119,3 +119,19 @@ def is_query_builder(qualname: str, builders: list[str]) -> bool:
         return True
     # `func.count()`: every attribute of sqlalchemy's `func` builds a SQL function call.
     return "func" in builders and module.rsplit(".", 1)[-1] == "func"
+
+
+# Module (or package) names for access control or request dependencies: their lookups
+# decide or inject, which makes them neither the data-access layer nor services.
+CONCERN_WORDS = frozenset(
+    {"security", "auth", "authz", "authn", "authorization", "authentication", "permissions", "permission",
+     "access", "acl", "rbac", "policies", "policy", "guards", "deps", "dependencies"}
+)
+# Module (or package) names of background work: jobs whatever their decorators.
+BACKGROUND_WORDS = frozenset({"background", "jobs", "tasks", "workers", "worker", "scheduler", "cron"})
+
+
+def named_for(words: frozenset[str], module: str) -> bool:
+    """Whether a part of the dotted module name is one of `words` (or ends `_<word>`:
+    `pipeline_tasks`)."""
+    return any(part in words or part.rsplit("_", 1)[-1] in words for part in module.split("."))

@@ -26,7 +26,15 @@ import libcst as cst
 
 from layercheck.domain.layers import DATA_ACCESS_FILE_GLOBS
 from layercheck.domain.registry import SESSION_METHODS
-from layercheck.domain.vocabulary import CONNECTION_TYPES, SESSION_TYPES, SETTINGS_BASES, named_like_session
+from layercheck.domain.vocabulary import (
+    BACKGROUND_WORDS,
+    CONCERN_WORDS,
+    CONNECTION_TYPES,
+    SESSION_TYPES,
+    SETTINGS_BASES,
+    named_for,
+    named_like_session,
+)
 from layercheck.engine.names import NameTable, dotted_name
 
 ROUTER_TYPES = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
@@ -64,6 +72,9 @@ _QUERY_CALLS = frozenset(
 )
 # Folder names of repository modules, as imports spell them.
 _REPOSITORY_NAMES = frozenset({"repositories", "repository", "repos", "crud", "dal", "dao", "daos"})
+_ORCHESTRATED_NAMES = frozenset({"jobs", "tasks", "workers", "services", "service"})
+# Querying definitions that make such a module a service rather than one helper.
+_SERVICE_MIN_QUERIES = 2
 # Layers a module keeps whatever its code does: they wire or test the app.
 _KEPT = frozenset({"tests", "migrations", "main", "middleware"})
 
@@ -96,6 +107,9 @@ class RoleEvidence:
     # Imports from repository modules (`from app.db.repositories.tasks import ...`): a
     # module that composes repositories is no database module below them.
     imports_repositories: bool = False
+    # Imports from job or service modules (`from app.jobs import dataset_jobs`): a module
+    # that queries and enqueues jobs or calls services is business logic.
+    imports_jobs_or_services: bool = False
     # Module-level generator functions (`def get_db(): ... yield session`): what a database
     # module provides its importers.
     session_providers: int = 0
@@ -197,6 +211,8 @@ class RoleCollector:
             self.evidence.alembic = True
         if _REPOSITORY_NAMES.intersection(parts) or parts[-1].endswith(("_repository", "_repo")):
             self.evidence.imports_repositories = True
+        if _ORCHESTRATED_NAMES.intersection(parts) or parts[-1].endswith("_service"):
+            self.evidence.imports_jobs_or_services = True
 
     def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
         # `from sqlalchemy.orm import Session`, `from app.postgres import AsyncSession`: a
@@ -321,6 +337,16 @@ def role_layer(
     last = module.rsplit(".", 1)[-1]
     if evidence.env_reads and _named_for_config(last) and name_layer in (None, "config"):
         return ("config", f"{'package' if is_package else 'module'} `{last}` reads the environment")
+    if (
+        name_layer is None
+        and len(evidence.data_access) >= _SERVICE_MIN_QUERIES
+        and evidence.imports_jobs_or_services
+        and not (evidence.engine_builders or evidence.script or evidence.session_providers)
+        and not named_for(CONCERN_WORDS | BACKGROUND_WORDS, module)
+    ):
+        # Runs queries and enqueues jobs or calls services (`contexts/datasets.py`): the
+        # business logic of a service that touches the database (LC302 says so there).
+        return ("service", "runs queries and calls jobs or services")
     if evidence.engine_builders and name_layer is None and not evidence.script:
         # (a startup script that builds an engine to check the schema is a script)
         if evidence.imports_repositories:

@@ -17,6 +17,7 @@ from layercheck.domain.diagnostics import Condition
 from layercheck.domain.facts import ClassFact, ModuleFacts
 from layercheck.domain.registry import SQL_BUILDERS
 from layercheck.domain.vocabulary import (
+    CONCERN_WORDS,
     LOGGER_FACTORIES,
     LOGGER_OBJECTS,
     LOGGER_TYPES,
@@ -93,12 +94,6 @@ HANDLER_IGNORED_LAYERS = frozenset({"tests", "migrations"})
 # Layers whose querying code is no data access for importers: repositories are it by name;
 # a router, service or job that queries is a finding where it queries; tests and
 # migrations are not held.
-# Modules (or packages) named for access control or request dependencies: their functions
-# look rows up to decide or to inject, which does not make them the data-access layer.
-_CONCERN_WORDS = frozenset(
-    {"security", "auth", "authz", "authn", "authorization", "authentication", "permissions", "permission",
-     "access", "acl", "rbac", "policies", "policy", "guards", "deps", "dependencies"}
-)
 _NOT_DATA_ACCESS_LAYERS = frozenset({"repository", "service", "api", "task", "tests", "migrations"})
 # What `engine/app_facts.py` recognises as a handler for every error, by the bytes each form
 # needs: a handler method or `exception_handlers` mapping, a subscript assignment to a
@@ -469,7 +464,7 @@ class ProjectIndex:
         """A module (or a package above it) named for access control or request
         dependencies (`security/permissions.py`, `deps.py`): its lookups decide or inject,
         they do not make it the data-access layer."""
-        return bool(_CONCERN_WORDS.intersection(module.module.split(".")))
+        return bool(CONCERN_WORDS.intersection(module.module.split(".")))
 
     def holds_data_access(self, module: ModuleFacts) -> bool:
         """Whether a module's querying definitions are data access for its importers: in a
