@@ -58,6 +58,15 @@ class MemberCollector:
             return scopes[1].class_name
         return None
 
+    def _held(self, value: cst.BaseExpression, name: str) -> str | None:
+        """What an attribute `name` set to (or a property returning) `value` holds: other
+        attributes of the same object, or the class the value is an instance of."""
+        chain = _self_chain(value)
+        if chain is not None:
+            return f"S:{chain}" if chain != name else None
+        known = self.table.value_binding(value)
+        return f"T:{known.instance_of}" if known is not None and known.instance_of else None
+
     def _record(self, owner: str, name: str, value: str) -> None:
         self.members.setdefault(owner, {}).setdefault(name, value)
 
@@ -92,13 +101,9 @@ class MemberCollector:
         if self._property is None or node.value is None or self.table.function_depth != 1:
             return
         owner, name = self._property
-        chain = _self_chain(node.value)
-        if chain is not None and chain != name:
-            self._record(owner, name, f"S:{chain}")
-            return
-        known = self.table.value_binding(node.value)
-        if known is not None and known.instance_of:
-            self._record(owner, name, f"T:{known.instance_of}")
+        held = self._held(node.value, name)
+        if held is not None:
+            self._record(owner, name, held)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         owner = self._owner()
@@ -129,10 +134,6 @@ class MemberCollector:
             chain = _self_chain(target.target)
             if chain is None or "." in chain:
                 continue
-            value_chain = _self_chain(node.value)
-            if value_chain is not None and value_chain != chain:
-                self._record(owner, chain, f"S:{value_chain}")
-                continue
-            known = self.table.value_binding(node.value)
-            if known is not None and known.instance_of:
-                self._record(owner, chain, f"T:{known.instance_of}")
+            held = self._held(node.value, chain)
+            if held is not None:
+                self._record(owner, chain, held)

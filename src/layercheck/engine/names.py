@@ -213,6 +213,30 @@ class NameTable:
             return None
         return binding.logger
 
+    def member_chain(self, receiver: cst.BaseExpression) -> tuple[str, str] | None:
+        """`(owner, "repos.users")` for a value reached through attributes of an object whose
+        class the index can find: `self.repos.users` in a method (the enclosing class),
+        `uow.users` on a parameter annotated `UnitOfWork`, `app.DATABASE.tasks` on a
+        module-level object of the project (`value:<qualname>`, typed by the index). None
+        for anything else; the index follows what each attribute holds."""
+        parts: list[str] = []
+        node = receiver
+        while isinstance(node, cst.Attribute):
+            parts.append(node.attr.value)
+            node = node.value
+        if not parts or not isinstance(node, cst.Name):
+            return None
+        owner: str | None = None
+        if node.value == "self":
+            owner = self.enclosing_class_qualname()
+        else:
+            root = self.lookup(node.value)
+            if root is not None and root.qualname is None:
+                owner = root.instance_of
+            elif root is not None and root.qualname and not root.qualname.startswith("builtins."):
+                owner = f"value:{root.qualname}"
+        return (owner, ".".join(reversed(parts))) if owner else None
+
     def enclosing_class_qualname(self) -> str | None:
         """`module.Class` of the module-level class whose method the walk is in."""
         if len(self.scopes) >= 2 and self.scopes[1].is_class and self.scopes[1].class_name:

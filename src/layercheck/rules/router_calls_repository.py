@@ -49,36 +49,9 @@ class RouterCallsRepository(Rule):
                 condition = Condition("instance_layer:repository", (binding.instance_of,))
                 self.report(func, self._message(func), condition=condition)
             return
-        member = self._member_chain(func.value)
-        if member is not None:
+        member = self.names.member_chain(func.value)
+        if member is not None and not is_external(member[0].removeprefix("value:")):
             self.report(func, self._message(func), condition=Condition("member_layer:repository", member))
-
-    def _member_chain(self, receiver: cst.BaseExpression) -> tuple[str, str] | None:
-        """`(owner class, "repos.users")` for a receiver reached through attributes of an
-        object whose class is known: `self.repos.users` in a method, `uow.users` on a
-        parameter annotated `UnitOfWork` (the index follows what each attribute holds)."""
-        parts: list[str] = []
-        node = receiver
-        while isinstance(node, cst.Attribute):
-            parts.append(node.attr.value)
-            node = node.value
-        if not parts or not isinstance(node, cst.Name):
-            return None
-        if node.value == "self":
-            owner = self.names.enclosing_class_qualname()
-        else:
-            root = self.names.lookup(node.value)
-            if root is not None and root.qualname is None:
-                owner = root.instance_of
-            elif root is not None and root.qualname and not is_external(root.qualname):
-                # A module-level object of the project (`from app.forge import app`):
-                # the index reads what it holds from its annotation or its constructor.
-                owner = f"value:{root.qualname}"
-            else:
-                owner = None
-        if owner is None or is_external(owner):
-            return None
-        return owner, ".".join(reversed(parts))
 
     def _inside_dependency_marker(self) -> bool:
         for ancestor in self.context.ancestors:

@@ -55,21 +55,8 @@ def _member_session(names: NameTable, receiver: cst.Attribute) -> bool | Conditi
     guessed."""
     if not named_like_session(receiver.attr.value):
         return False
-    parts: list[str] = []
-    node: cst.BaseExpression = receiver
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if not isinstance(node, cst.Name):
-        return False
-    if node.value == "self":
-        owner = names.enclosing_class_qualname()
-    else:
-        root = names.lookup(node.value)
-        owner = root.instance_of if root is not None and root.qualname is None else None
-    if owner is None:
-        return False
-    return Condition("member_session", (owner, ".".join(reversed(parts))))
+    member = names.member_chain(receiver)
+    return Condition("member_session", member) if member is not None else False
 
 
 def session_receiver(names: NameTable, receiver: cst.BaseExpression) -> bool | Condition:
