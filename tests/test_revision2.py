@@ -1629,3 +1629,21 @@ def test_a_facade_over_the_repositories_and_a_context_that_enqueues_jobs(tmp_pat
     assert layers["app/contexts/datasets.py"]["layer"] == "service"
     assert findings(root, "LC103", "LC202") == []
     assert ("app/contexts/datasets.py", 8, "LC302") in findings(root, "LC302")
+
+
+def test_a_declared_dependency_is_never_a_project_module_by_its_tail(tmp_path: Path) -> None:
+    # `from pusher import Pusher` is the `pusher` library the project depends on, not the
+    # project's own `routes/pusher.py`; an undeclared name still reaches it by its tail.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.11"\npusher = "^3.3"\n',
+            "backend/api/__init__.py": "",
+            "backend/api/routes/__init__.py": "",
+            "backend/api/routes/pusher.py": "class Pusher:\n    pass\n",
+            "backend/api/routes/beams.py": "class Beams:\n    pass\n",
+            "backend/api/services/__init__.py": "",
+            "backend/api/services/notify.py": "from pusher import Pusher\nfrom beams import Beams\n",
+        },
+    )
+    assert findings(root, "LC103") == [("backend/api/services/notify.py", 2, "LC103")]

@@ -67,6 +67,9 @@ class Settings:
     # The Pydantic major version the project's dependency declarations pin (None: not
     # pinned to one): a v1 project gets no advice to write v2 configuration.
     pydantic_major: int | None = None
+    # Third-party distributions the project declares (`pusher`): a module named so is the
+    # library, never a project module reached by the tail of its name.
+    third_party: tuple[str, ...] = ()
     # Where each setting came from, for `--show-settings` ("default", a file, "command line").
     origins: dict[str, str] = field(default_factory=dict)
 
@@ -103,6 +106,7 @@ class Settings:
             "logger_factories": self.logger_factories,
             "allow_type_checking_imports": self.allow_type_checking_imports,
             "pydantic_major": self.pydantic_major,
+            "third_party": self.third_party,
         }
         blob = json.dumps(relevant, sort_keys=True, default=str).encode()
         return hashlib.blake2b(blob, digest_size=12).hexdigest()

@@ -1,4 +1,5 @@
-"""Which Pydantic major version a project declares it runs on.
+"""What a project declares it depends on: the Pydantic major version, and the third-party
+distributions (whose names are never the project's own modules).
 
 A project pinned to Pydantic v1 (`pydantic = "^1.10"`, `pydantic<2`) cannot use v2's
 `model_config = ConfigDict(...)`: the rules that ask for v2 style (LC501, LC502) have
@@ -20,6 +21,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+# A requirement's distribution name (`pusher`, `python-jose[cryptography]>=3`).
+_DISTRIBUTION = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 # `pydantic`, `pydantic[email]`, not `pydantic-settings` or `pydantic_core`.
 _REQUIREMENT = re.compile(r"^\s*pydantic\s*(\[[^\]]*\])?\s*(?P<spec>[^;#]*)", re.IGNORECASE)
 _MAJOR_ONE = re.compile(r"(==|~=|\^|~|===)\s*1(\.|\*|\s*$|,)|<\s*2(\.0)*\s*($|,)|<=\s*1\.")
@@ -88,3 +91,39 @@ def declared_pydantic_major(root: Path) -> int | None:
             if major is not None:
                 found.add(major)
     return found.pop() if len(found) == 1 else None
+
+
+def _distribution_names(data: dict[str, Any], requirement_lines: list[str]) -> Iterator[str]:
+    project = data.get("project", {})
+    lists = [project.get("dependencies", [])]
+    lists.extend((project.get("optional-dependencies") or {}).values())
+    entries = [entry for group in lists if isinstance(group, list) for entry in group]
+    for item in [*entries, *requirement_lines]:
+        if not isinstance(item, str) or item.lstrip().startswith(("-", "#")):
+            continue  # `-r base.txt`, `--index-url ...`, comments
+        match = _DISTRIBUTION.match(item)
+        if match:
+            yield match.group(1)
+    poetry = data.get("tool", {}).get("poetry", {})
+    tables = [poetry.get("dependencies", {})]
+    tables.extend(group.get("dependencies", {}) for group in (poetry.get("group") or {}).values())
+    for table in tables:
+        yield from (name for name in (table if isinstance(table, dict) else {}) if name != "python")
+
+
+def declared_distributions(root: Path) -> tuple[str, ...]:
+    """The third-party distributions the project at `root` declares, spelled as their
+    import names usually are (`python-jose` -> `python_jose`, `PyYAML` -> `pyyaml`)."""
+    pyproject = root / "pyproject.toml"
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8-sig")) if pyproject.is_file() else {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = {}
+    lines: list[str] = []
+    for path in _requirement_files(root):
+        try:
+            lines.extend(path.read_text(encoding="utf-8", errors="replace").splitlines())
+        except OSError:
+            continue
+    names = {name.lower().replace("-", "_").replace(".", "_") for name in _distribution_names(data, lines)}
+    return tuple(sorted(names))

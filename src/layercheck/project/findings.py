@@ -27,6 +27,7 @@ def build_index(
         logger_factories=settings.logger_factories,
         extra_session_types=settings.options_for("LC101").get("extra-session-types", []),
         unread_modules=unread_modules,
+        foreign_tops=settings.third_party,
     )
 
 

@@ -135,6 +135,7 @@ class ProjectIndex:
         logger_factories: Iterable[str] = (),
         extra_session_types: Iterable[str] = (),
         unread_modules: Iterable[str] = (),
+        foreign_tops: Iterable[str] = (),
     ) -> None:
         self.modules: dict[str, ModuleFacts] = {}
         self.by_path: dict[str, ModuleFacts] = {}
@@ -147,13 +148,16 @@ class ProjectIndex:
         # Project modules a run did not read (nothing it checks can reach them, see
         # `reach.py`) still make a tail ambiguous, so the answers match a full read.
         named: dict[str, ModuleFacts | None] = {**dict.fromkeys(unread_modules), **self.modules}
+        # The project's declared dependencies are libraries: `from pusher import Pusher` is the
+        # `pusher` package, not `keep/api/routes/pusher.py` by the tail of its name.
+        foreign = _FOREIGN_TOPS | frozenset(foreign_tops)
         tails: dict[str, ModuleFacts | None] = {}
         ambiguous: set[str] = set()
         for name, claimant in named.items():
             parts = name.split(".")
             for start in range(1, len(parts)):
                 tail = ".".join(parts[start:])
-                if tail in named or tail in ambiguous or parts[start] in _FOREIGN_TOPS:
+                if tail in named or tail in ambiguous or parts[start] in foreign:
                     continue
                 if tail in tails and (tails[tail] is not claimant or claimant is None):
                     ambiguous.add(tail)
