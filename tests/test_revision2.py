@@ -1647,3 +1647,38 @@ def test_a_declared_dependency_is_never_a_project_module_by_its_tail(tmp_path: P
         },
     )
     assert findings(root, "LC103") == [("backend/api/services/notify.py", 2, "LC103")]
+
+
+def test_a_harness_function_only_the_main_block_calls_runs_by_hand(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/providers/__init__.py": "",
+            "app/providers/telegram.py": """
+                import os
+
+
+                class Provider:
+                    def notify(self) -> str:
+                        return os.environ["TELEGRAM_TOKEN"]
+
+
+                def send(provider: Provider) -> str:
+                    return os.getenv("TELEGRAM_CHAT", "")
+
+
+                def test_send_message() -> None:
+                    Provider().notify()
+                    print(os.environ.get("TELEGRAM_TEST_CHAT"))
+
+
+                if __name__ == "__main__":
+                    test_send_message()
+            """,
+        },
+    )
+    assert findings(root, "LC602", "LC704") == [
+        ("app/providers/telegram.py", 6, "LC602"),
+        ("app/providers/telegram.py", 10, "LC602"),
+    ]

@@ -40,13 +40,6 @@ class Rule:
         self.names: NameTable = context.names
         self.options: dict[str, Any] = context.options_for(self.code)
 
-    def in_main_guard(self) -> bool:
-        """Whether the walk is inside an `if __name__ == "__main__":` block: code run by
-        hand (a module's test harness), not by the server."""
-        import libcst as cst  # noqa: PLC0415 - the module imports libcst only for types
-
-        return any(isinstance(node, cst.If) and is_main_guard(node.test) for node in self.context.ancestors)
-
     def report(
         self,
         node: cst.CSTNode,
@@ -76,3 +69,66 @@ def is_main_guard(test: cst.BaseExpression) -> bool:
     has_name = any(isinstance(side, cst.Name) and side.value == "__name__" for side in sides)
     has_main = any(isinstance(side, cst.SimpleString) and side.evaluated_value == "__main__" for side in sides)
     return has_name and has_main
+
+
+def names_in(node: cst.CSTNode) -> set[str]:
+    """Every name used below `node`."""
+    import libcst as cst  # noqa: PLC0415
+
+    from layercheck.engine.walk import iter_children  # noqa: PLC0415
+
+    found: set[str] = set()
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if type(current) is cst.Name:
+            found.add(current.value)
+        else:
+            pending.extend(iter_children(current))
+    return found
+
+
+# Names of functions written to try a module out by hand.
+_HARNESS_PREFIXES = ("test", "demo", "example", "debug", "manual", "try")
+
+
+class ServerCodeRule(Rule):
+    """A rule about code the server runs: what only runs by hand is not reported, namely the
+    `if __name__ == "__main__":` block of a module (its test harness) and the module-level
+    functions that block calls when their names say they are for trying things out
+    (`test_send_message()`, `demo()`; not `main()`, which the server may import and run too).
+    A finding inside a module-level function waits for the end of the module, where the
+    block's calls are known."""
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._entry_points: set[str] = set()
+        self._held_back: list[tuple[cst.CSTNode, str, dict[str, Any], str]] = []
+
+    def visit_If(self, node: cst.If) -> None:
+        if self.names.at_module_level and is_main_guard(node.test):
+            self._entry_points.update(names_in(node))
+
+    def report(self, node: cst.CSTNode, message: str, **options: Any) -> None:
+        import libcst as cst  # noqa: PLC0415
+
+        ancestors = self.context.ancestors
+        if any(isinstance(item, cst.If) and is_main_guard(item.test) for item in ancestors):
+            return  # the module's harness, run by hand
+        function = None  # the module-level function around the node (not a method)
+        for item in ancestors:
+            if isinstance(item, cst.ClassDef):
+                break
+            if isinstance(item, cst.FunctionDef):
+                function = item.name.value
+                break
+        if function is None:
+            super().report(node, message, **options)
+            return
+        self.context.remember(node)  # reported at `leave_Module`, once the harness is read
+        self._held_back.append((node, message, options, function))
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for node, message, options, function in self._held_back:
+            if function not in self._entry_points or not function.lstrip("_").startswith(_HARNESS_PREFIXES):
+                super().report(node, message, **options)

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import libcst as cst
 
 from layercheck.engine.context import FileContext
-from layercheck.engine.rule import Rule, callee_names
+from layercheck.engine.rule import ServerCodeRule, callee_names
 
 ENVIRONS = frozenset({"os.environ", "os.environb"})
 GETTERS = frozenset({"os.getenv", "os.getenvb", "os.environ.get", "os.environb.get"})
 _ADVICE = "outside the config module; add a field to the settings class"
 
 
-class EnvReadOutsideConfig(Rule):
+class EnvReadOutsideConfig(ServerCodeRule):
     """Flags a read of the process environment outside the config layer: `os.getenv(...)`,
     `os.environ.get(...)`, `os.environ["X"]` and `"X" in os.environ` (also after
     `from os import environ, getenv`).
@@ -36,11 +34,6 @@ class EnvReadOutsideConfig(Rule):
         super().__init__(context)
         in_scripts = "scripts" in context.task.module.split(".")
         self._active = context.layer not in self.options["allowed-layers"] and not in_scripts
-
-    def report(self, node: cst.CSTNode, message: str, **options: Any) -> None:
-        if self.in_main_guard():
-            return  # an environment read in a module's `__main__` harness runs by hand, not in the server
-        super().report(node, message, **options)
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self._active:

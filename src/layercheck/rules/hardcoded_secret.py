@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
 
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
 from layercheck.engine.context import FileContext
-from layercheck.engine.rule import Rule, callee_names
+from layercheck.engine.rule import ServerCodeRule, callee_names
 from layercheck.rules.env_read_outside_config import GETTERS
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|[0-9]|\b|_)|[A-Z]?[a-z]+|[0-9]+|[A-Z]+")
@@ -34,7 +33,7 @@ def _endings(secret_names: tuple[str, ...]) -> tuple[list[list[str]], frozenset[
     return endings, frozenset(ending[-1] for ending in endings if ending)
 
 
-class HardcodedSecret(Rule):
+class HardcodedSecret(ServerCodeRule):
     """Flags a secret written into the code: a settings field (of a pydantic-settings class,
     or of any class in the config layer) or a module-level constant whose name ends like a
     secret (`SECRET_KEY`, `DB_PASSWORD`, `STRIPE_API_KEY`, `jwtSecret`...) with a non-empty
@@ -75,11 +74,6 @@ class HardcodedSecret(Rule):
         return field or not value_words or not set(value_words) <= set(words(name))
 
     # ----- assignments -------------------------------------------------------------------
-
-    def report(self, node: cst.CSTNode, message: str, **options: Any) -> None:
-        if self.in_main_guard():
-            return  # a literal secret in a module's `__main__` harness runs by hand, not in the server
-        super().report(node, message, **options)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):

@@ -8,8 +8,7 @@ import libcst as cst
 
 from layercheck.domain.layers import glob_to_regex
 from layercheck.engine.context import FileContext
-from layercheck.engine.rule import Rule, callee_names, is_main_guard
-from layercheck.engine.walk import iter_children
+from layercheck.engine.rule import Rule, callee_names, is_main_guard, names_in
 
 # Decorators that make a function a command-line command (click, typer, their groups).
 _CLI_DECORATOR_ATTRIBUTES = frozenset({"command", "group", "callback", "result_callback"})
@@ -81,7 +80,7 @@ class PrintInServerCode(Rule):
             self.has_main_guard = True
             # `main()`, `asyncio.run(main())`, `typer.run(main)`: the names the block uses
             # (read here, so that the walk never visits every name of every file).
-            self.entry_points.update(_names_in(node))
+            self.entry_points.update(names_in(node))
 
     def leave_If(self, original_node: cst.If) -> None:
         if is_main_guard(original_node.test):
@@ -105,7 +104,7 @@ class PrintInServerCode(Rule):
         qualname = self.names.qualified_name(node.func)
         if qualname in _PROGRAM_RUNNERS and self.names.at_module_level:
             self.has_main_guard = True  # a program run as a script, without the guard
-            self.entry_points.update(_names_in(node))
+            self.entry_points.update(names_in(node))
         elif qualname == "builtins.print":
             self.prints.append((node, self._top_function()))
             self.context.remember(node)  # reported at `leave_Module`
@@ -157,16 +156,3 @@ def _top_name(node: cst.BaseExpression) -> str | None:
 
 def dotted(node: cst.BaseExpression) -> str:
     return node.value if isinstance(node, cst.Name) else ""
-
-
-def _names_in(node: cst.CSTNode) -> set[str]:
-    """Every name used below `node`."""
-    found: set[str] = set()
-    pending = [node]
-    while pending:
-        current = pending.pop()
-        if type(current) is cst.Name:
-            found.add(current.value)
-        else:
-            pending.extend(iter_children(current))
-    return found
