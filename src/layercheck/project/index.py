@@ -464,6 +464,15 @@ class ProjectIndex:
             found[1].name in found[0].extra.get("data_access", ())
         )
 
+    @staticmethod
+    def mostly_queries(module: ModuleFacts, at_least: int = 1) -> bool:
+        """Whether at least half of a module's public functions and classes (and at least
+        `at_least` of them) run queries: a module of query functions, not one with a query
+        among many other things."""
+        public = {name for name in (*module.functions, *module.classes) if not name.startswith("_")}
+        querying = len(public.intersection(module.extra.get("data_access", ())))
+        return querying >= at_least and 2 * querying >= len(public) > 0
+
     def named_for_concern(self, module: ModuleFacts) -> bool:
         """A module (or a package above it) named for access control or request
         dependencies (`security/permissions.py`, `deps.py`): its lookups decide or inject,
@@ -487,8 +496,7 @@ class ProjectIndex:
             return True
         if self.named_for_concern(module):
             return False
-        public = {name for name in (*module.functions, *module.classes) if not name.startswith("_")}
-        if not 2 * len(public & set(found)) >= len(public) > 0:
+        if not self.mostly_queries(module):
             return False
         # A module that calls services or enqueues jobs orchestrates (a `flows.py`, a
         # `contexts/datasets.py` that also validates and publishes): repositories do not.

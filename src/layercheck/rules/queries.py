@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
 from layercheck.domain.vocabulary import is_query_builder
 from layercheck.engine.names import NameTable
 from layercheck.rules.externals import is_external
+from layercheck.rules.sessions import session_receiver
 
 
 def _chain_root(call: cst.Call) -> cst.Call:
@@ -51,3 +54,35 @@ def reexported_query_builder(node: cst.Call, names: NameTable, builders: list[st
     if not module or (name not in builders and module.rsplit(".", 1)[-1] != "func"):
         return None
     return Condition("query_builder", (qualname,))
+
+
+class DatabaseWork(NamedTuple):
+    """A call that touches the database: `kind` "builder" (`shown` is the builder as
+    written, `select`) or "session" (`shown` is the method, `execute`), and the condition
+    the index must confirm (None: certain)."""
+
+    kind: str
+    shown: str
+    condition: Condition | None
+
+
+def database_work(
+    node: cst.Call, names: NameTable, ancestors: list[cst.CSTNode], options: dict[str, Any]
+) -> DatabaseWork | None:
+    """What LC201 and LC302 look for in a call: a query built here (sqlalchemy's builders,
+    also through a project re-export) or a session method called (`session-methods` on a
+    value `session_receiver` takes for a session)."""
+    builders = options["query-builders"]
+    if is_query_builder(names.qualified_name(node.func) or "", builders):
+        shown = query_built_here(node, names, ancestors, builders)
+        return DatabaseWork("builder", shown, None) if shown is not None else None
+    reexported = reexported_query_builder(node, names, builders)
+    if reexported is not None:
+        return DatabaseWork("builder", reexported.names[0].rsplit(".", 1)[-1], reexported)
+    func = node.func
+    if not isinstance(func, cst.Attribute) or func.attr.value not in options["session-methods"]:
+        return None
+    session = session_receiver(names, func.value)
+    if session is False:
+        return None
+    return DatabaseWork("session", func.attr.value, None if session is True else session)

@@ -6,10 +6,8 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from layercheck.domain.vocabulary import is_query_builder
 from layercheck.engine.rule import Rule
-from layercheck.rules.queries import query_built_here, reexported_query_builder
-from layercheck.rules.sessions import session_receiver
+from layercheck.rules.queries import database_work
 
 if TYPE_CHECKING:
     pass
@@ -32,22 +30,11 @@ class ServiceTouchesDatabase(Rule):
     layers = frozenset({"service"})
 
     def visit_Call(self, node: cst.Call) -> None:
-        qualname = self.names.qualified_name(node.func)
-        if qualname is not None and is_query_builder(qualname, self.options["query-builders"]):
-            shown = query_built_here(node, self.names, self.context.ancestors, self.options["query-builders"])
-            if shown is not None:
-                self.report(node, f"`{shown}()` builds SQL in a service; move the query to a repository")
+        found = database_work(node, self.names, self.context.ancestors, self.options)
+        if found is None:
             return
-        reexported = reexported_query_builder(node, self.names, self.options["query-builders"])
-        if reexported is not None:
-            shown = reexported.names[0].rsplit(".", 1)[-1]
-            message = f"`{shown}()` builds SQL in a service; move the query to a repository"
-            self.report(node, message, condition=reexported)
-            return
-        func = node.func
-        if not isinstance(func, cst.Attribute) or func.attr.value not in self.options["session-methods"]:
-            return
-        session = session_receiver(self.names, func.value)
-        if session is not False:
-            message = f"session `.{func.attr.value}()` called in a service; call a repository instead"
-            self.report(node, message, condition=None if session is True else session)
+        if found.kind == "builder":
+            message = f"`{found.shown}()` builds SQL in a service; move the query to a repository"
+        else:
+            message = f"session `.{found.shown}()` called in a service; call a repository instead"
+        self.report(node, message, condition=found.condition)

@@ -17,7 +17,8 @@ _REPORTED_ELSEWHERE = {
 }
 
 
-# Query functions that make a database module a query module for its own imports.
+# Query functions that make a database module a query module for its own imports (a
+# `db.py` with a hundred `get_*` beside the engine, not one with a seeding function).
 _QUERY_MODULE_MIN = 3
 
 
@@ -30,14 +31,6 @@ class ImportAgainstLayerDirection(ProjectRule):
     """
 
     code = "LC103"
-
-    @staticmethod
-    def _query_module(module: ModuleFacts) -> bool:
-        """A database module that is mostly query functions (`db.py` beside the engine with
-        a hundred `get_*`), not one with a seeding function."""
-        found = module.extra.get("data_access", ())
-        public = [name for name in (*module.functions, *module.classes) if not name.startswith("_")]
-        return len(found) >= _QUERY_MODULE_MIN and 2 * len(found) >= len(public)
 
     def check(self, module: ModuleFacts) -> Iterator[Diagnostic]:
         importer = self.index.module_role(module)
@@ -54,7 +47,7 @@ class ImportAgainstLayerDirection(ProjectRule):
                 continue
             if (
                 importer == "database"
-                and self._query_module(module)
+                and self.index.mostly_queries(module, _QUERY_MODULE_MIN)
                 and self.layer_map.may_import("repository", imported)
             ):
                 continue  # a database module made of query functions imports what they query
