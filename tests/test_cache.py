@@ -252,6 +252,7 @@ def test_a_worker_that_dies_before_answering_is_replaced(tmp_path: Path) -> None
     task: FileTask = ModuleNamer(settings, root).task_for(path)
     child = forked.ForkedWorker()
     os.kill(child.pid, 9)
+    os.waitpid(child.pid, 0)  # dead for sure: sending it the files meets a broken pipe
     runner = Runner(settings, None, 2, prewarmed=child)
     runner.start([task])
     try:

@@ -48,8 +48,11 @@ class ForkedWorker:
     def submit(self, tasks: list[Any], settings: Any, verbose: bool) -> None:
         """Send the files to check (once)."""
         pickle = self._pickle
-        with os.fdopen(self._tasks, "wb") as stream:
-            pickle.dump((settings, verbose, tasks), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            with os.fdopen(self._tasks, "wb") as stream:
+                pickle.dump((settings, verbose, tasks), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError:
+            pass  # the child died first (a broken pipe): `results` says so, the files are checked again
         self._sent = True
 
     def results(self) -> Iterator[Any]:
