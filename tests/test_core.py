@@ -294,7 +294,7 @@ def test_per_file_ignores(project) -> None:
     ],
 )
 def test_sql_in_router_resolution(project, source: str, expected: int) -> None:
-    root = project({"app/api/users.py": source})
+    root = project({"app/routers/users.py": source})
     assert check_json(root, "--select", "LC201").codes().count("LC201") == expected
 
 
@@ -397,7 +397,8 @@ def test_relative_and_src_prefixed_imports_resolve(project) -> None:
     root = project(
         {
             "src/api/v1/users.py": "from ...repositories import user_repository\n"
-            "from src.repositories.user_repository import get\n",
+            "from src.repositories.user_repository import get\n"
+            "from fastapi import APIRouter\n",
             "src/repositories/user_repository.py": "async def get(): ...\n",
         }
     )

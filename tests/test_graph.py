@@ -15,6 +15,7 @@ FILES = {
         from app.repositories.users import UserRepository
         from app.schemas.user import UserOut
         from app.schemas.user import UserIn
+        from fastapi import APIRouter
     """,
     "app/services/users.py": """
         from app.repositories.users import UserRepository

@@ -285,7 +285,7 @@ async def test_typing_updates_the_diagnostics_of_the_unsaved_buffer(vscode: Edit
 
 @pytest.mark.asyncio
 async def test_cross_module_facts_come_from_the_project_and_follow_open_buffers(vscode: Editor) -> None:
-    router = vscode.open("app/api/users.py", "from app.models.user import User\n")
+    router = vscode.open("app/api/users.py", "from app.models.user import User\nfrom fastapi import APIRouter\n")
     found = await vscode.diagnostics(router, lambda d: "LC104" in codes(d))
     assert next(d for d in found if d.code == "LC104").range.start == types.Position(0, 28)
     # Editing the model (unsaved) so that `User` is no ORM class re-decides the router.
@@ -394,7 +394,7 @@ async def test_a_broken_config_is_reported_and_the_defaults_apply(vscode: Editor
 
 @pytest.mark.asyncio
 async def test_a_file_changed_on_disk_updates_open_documents(vscode: Editor) -> None:
-    router = vscode.open("app/api/users.py", "from app.models.user import User\n")
+    router = vscode.open("app/api/users.py", "from app.models.user import User\nfrom fastapi import APIRouter\n")
     await vscode.diagnostics(router, lambda d: "LC104" in codes(d))
     model = vscode.root / "app/models/user.py"
     model.write_text("class User:\n    pass\n")  # e.g. `git checkout` of another branch
@@ -477,7 +477,7 @@ async def test_the_first_diagnostics_come_before_the_index_is_read(held: Languag
     assert "LC101" in codes(found)
     assert not indexed(held), "the index was held back: these came from the one-file check"
     # Typing before the index is read: still answered, the stale check cancelled.
-    editor.replace(uri, "from app.models.user import User\n")
+    editor.replace(uri, "from app.models.user import User\nfrom fastapi import APIRouter\n")
     editor.replace(uri, "from app.models.user import User\nfrom sqlalchemy import select\n")
     await editor.diagnostics(uri, lambda d: codes(d) == ["LC104", "LC104"])
     assert not indexed(held)
@@ -486,7 +486,7 @@ async def test_the_first_diagnostics_come_before_the_index_is_read(held: Languag
     while not indexed(held) and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     assert indexed(held)
-    editor.replace(uri, "from app.models.user import User\n")
+    editor.replace(uri, "from app.models.user import User\nfrom fastapi import APIRouter\n")
     await editor.diagnostics(uri, lambda d: codes(d) == ["LC104"])
 
 
@@ -500,7 +500,7 @@ async def test_open_documents_are_checked_again_against_the_index_once_it_is_rea
     (app / "app/models/user.py").write_text("class User:\n    pass\n")
     editor = Editor(held, app)
     await editor.start(client_capabilities("visual-studio-code"))
-    router = editor.open("app/api/users.py", "from app.models.user import User\n")
+    router = editor.open("app/api/users.py", "from app.models.user import User\nfrom fastapi import APIRouter\n")
     await editor.diagnostics(router, lambda d: d == [])
     model = editor.open("app/models/user.py", dedent(USER_MODEL))
     await editor.diagnostics(model, lambda d: True)

@@ -372,7 +372,10 @@ def test_import_contracts_judge_what_is_imported(tmp_path: Path) -> None:
             "app/tasks/cleanup.py": "from app.models.order import OrderStatus\nfrom app.models.order import Order\n",
             # A constant of a repository module is no repository import.
             "app/repositories/_utils.py": "NOT_SET = object()\n\n\nasync def find(session):\n    ...\n",
-            "app/api/users.py": "from app.repositories._utils import NOT_SET\nfrom app.repositories._utils import find\n",
+            "app/api/users.py": (
+                "from app.repositories._utils import NOT_SET\nfrom app.repositories._utils import find\n"
+                "from fastapi import APIRouter\n"
+            ),
         },
     )
     assert findings(root, "LC102", "LC103") == [
@@ -396,7 +399,7 @@ def test_a_models_module_that_runs_queries_is_data_access(tmp_path: Path) -> Non
                 def all_items(session: Session):
                     return session.scalars(select(Item)).all()
             """,
-            "app/api/items.py": "from app.models.items import all_items\n",
+            "app/api/items.py": "from app.models.items import all_items\nfrom fastapi import APIRouter\n",
         },
     )
     assert findings(root, "LC102", "LC104") == [("app/api/items.py", 1, "LC102")]
@@ -1681,4 +1684,369 @@ def test_a_harness_function_only_the_main_block_calls_runs_by_hand(tmp_path: Pat
     assert findings(root, "LC602", "LC704") == [
         ("app/providers/telegram.py", 6, "LC602"),
         ("app/providers/telegram.py", 10, "LC602"),
+    ]
+
+
+def test_a_session_held_by_a_request_context_parameter_is_a_session(tmp_path: Path) -> None:
+    # `context.db_session.commit()` where `context` is annotated (through `Annotated` and a
+    # module alias) with a project class whose `__init__` keeps the session it is given.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/dependencies.py": """
+                from sqlalchemy.orm import Session
+
+
+                class RequestContext:
+                    def __init__(self, db_session: Session, project_id: int):
+                        self.db_session = db_session
+                        self.project_id = project_id
+                        self.request = None
+
+
+                def get_request_context() -> RequestContext: ...
+            """,
+            "app/routes/__init__.py": "",
+            "app/routes/items.py": """
+                from typing import Annotated
+
+                from fastapi import APIRouter, Depends, Request
+
+                from app import dependencies as deps
+
+                router = APIRouter()
+
+
+                @router.post("/items")
+                def create(context: Annotated[deps.RequestContext, Depends(deps.get_request_context)]):
+                    context.db_session.commit()
+
+
+                @router.get("/items")
+                def read(request: Request, context: deps.RequestContext):
+                    request.session.get("user")
+                    context.request.session.get("user")
+            """,
+        },
+    )
+    # `request.session` is Starlette's, and `context.request` holds no session: not flagged.
+    assert findings(root, "LC201") == [("app/routes/items.py", 12, "LC201")]
+
+
+def test_an_active_record_model_is_no_repository(tmp_path: Path) -> None:
+    # ORM classes whose own methods query (`User.find(db)`, `user.save(db)`): routers calling
+    # them use a model (LC104's business), not a repository; a decorator whose wrapper runs
+    # the statement a method builds is a helper, not data access.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/utils/__init__.py": "",
+            "app/utils/decorators.py": """
+                from functools import wraps
+
+
+                def scalar_result(func):
+                    @wraps(func)
+                    async def wrapper(cls, db_session, *args):
+                        statement = await func(cls, db_session, *args)
+                        result = await db_session.execute(statement)
+                        return result.scalars().first()
+
+                    return wrapper
+            """,
+            "app/models/__init__.py": "",
+            "app/models/user.py": """
+                from sqlalchemy import select
+                from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+                from app.utils.decorators import scalar_result
+
+
+                class Base(DeclarativeBase):
+                    async def save(self, db_session):
+                        db_session.add(self)
+                        await db_session.flush()
+
+
+                class User(Base):
+                    __tablename__ = "users"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+
+                    @classmethod
+                    async def find(cls, db_session, user_id: int):
+                        return (await db_session.execute(select(cls).where(cls.id == user_id))).scalar()
+
+                    @classmethod
+                    @scalar_result
+                    async def by_id(cls, db_session, user_id: int):
+                        return select(cls).where(cls.id == user_id)
+            """,
+            "app/api/__init__.py": "",
+            "app/api/users.py": """
+                from fastapi import APIRouter
+
+                from app.models.user import User
+
+                router = APIRouter()
+
+
+                @router.post("/users")
+                async def create(db_session):
+                    user = User()
+                    await user.save(db_session)
+                    return await User.find(db_session, user.id)
+            """,
+        },
+    )
+    assert findings(root, "LC102", "LC103", "LC202") == []
+    assert findings(root, "LC104") == [("app/api/users.py", 3, "LC104")]
+
+
+def test_an_api_folder_module_without_routes_or_fastapi_is_no_router(tmp_path: Path) -> None:
+    # `api/` also names what talks to other APIs (`sdk/api/aws.py`) and an engine kept
+    # beside its routes (`web/api/agent/prompts.py`): a module there that registers no
+    # routes and uses nothing of FastAPI, Starlette or SQLAlchemy is in no layer.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/web/__init__.py": "",
+            "app/web/api/__init__.py": "",
+            "app/web/api/agent/__init__.py": "",
+            "app/web/api/agent/prompts.py": 'PLAN = "Plan the task: {goal}"\n',
+            "app/web/api/agent/views.py": """
+                from fastapi import APIRouter
+
+                from app.services.planner import plan
+
+                router = APIRouter()
+
+
+                @router.post("/plan")
+                async def start(goal: str) -> str:
+                    return plan(goal)
+            """,
+            "app/web/api/agent/errors.py": """
+                from fastapi import HTTPException
+
+
+                def not_found() -> HTTPException:
+                    return HTTPException(404)
+            """,
+            "app/sdk/__init__.py": "",
+            "app/sdk/api/__init__.py": "",
+            "app/sdk/api/storage.py": "import json\n\n\ndef upload(data: dict) -> str:\n    return json.dumps(data)\n",
+            "app/services/__init__.py": "",
+            "app/services/planner.py": """
+                from app.sdk.api.storage import upload
+                from app.web.api.agent.errors import not_found
+                from app.web.api.agent.prompts import PLAN
+
+
+                def plan(goal: str) -> str:
+                    if not goal:
+                        raise not_found()
+                    return upload({"plan": PLAN.format(goal=goal)})
+            """,
+        },
+    )
+    layers = placed(root)
+    assert layers["app/web/api/agent/prompts.py"]["layer"] is None
+    assert layers["app/sdk/api/storage.py"]["layer"] is None
+    assert layers["app/web/api/agent/views.py"]["layer"] == "api"
+    assert layers["app/web/api/agent/errors.py"]["layer"] == "api"  # a router helper
+    # Only the import of the router helper goes against the layer direction.
+    assert findings(root, "LC103") == [("app/services/planner.py", 2, "LC103")]
+
+
+def test_an_active_record_base_importing_sessions_is_the_model_layer(tmp_path: Path) -> None:
+    # A declarative base (or an abstract base) whose methods take the session and query is
+    # the model layer with queries of its own: its session imports are LC101's, even in a
+    # module no name places (`db/base.py`), and its importers import a model.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/db/__init__.py": "",
+            "app/db/base.py": """
+                from sqlalchemy.ext.asyncio import AsyncSession
+                from sqlalchemy.orm import DeclarativeBase
+
+
+                class Base(DeclarativeBase):
+                    @classmethod
+                    async def get(cls, session: AsyncSession, id_: str):
+                        return await session.get(cls, id_)
+
+                    async def save(self, session: AsyncSession):
+                        session.add(self)
+                        await session.flush()
+                        return self
+            """,
+            "app/db/models/__init__.py": "",
+            "app/db/models/user.py": """
+                from sqlalchemy.orm import Mapped, mapped_column
+
+                from app.db.base import Base
+
+
+                class User(Base):
+                    __tablename__ = "users"
+                    id: Mapped[str] = mapped_column(primary_key=True)
+            """,
+            "app/services/__init__.py": "",
+            "app/services/users.py": "from app.db.base import Base\n",
+        },
+    )
+    assert findings(root, "LC101", "LC103") == [("app/db/base.py", 1, "LC101")]
+
+
+def test_contexts_are_the_service_layer(tmp_path: Path) -> None:
+    # Phoenix-style contexts group a domain's business functions for the routers: a
+    # service by its folder's name, so its queries are LC302's and its ORM returns LC301's.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("Workspace"),
+            "app/contexts/__init__.py": "",
+            "app/contexts/accounts.py": """
+                from sqlalchemy import select
+                from sqlalchemy.ext.asyncio import AsyncSession
+
+                from app.models import Workspace
+
+
+                async def list_workspaces(db: AsyncSession) -> list[Workspace]:
+                    result = await db.execute(select(Workspace))
+                    return list(result.scalars().all())
+            """,
+            "app/api/__init__.py": "",
+            "app/api/workspaces.py": """
+                from fastapi import APIRouter
+
+                from app.contexts import accounts
+
+                router = APIRouter()
+
+
+                @router.get("/workspaces")
+                async def index(db) -> list[str]:
+                    return [w.name for w in await accounts.list_workspaces(db)]
+            """,
+        },
+    )
+    assert placed(root)["app/contexts/accounts.py"]["layer"] == "service"
+    assert findings(root, "LC101", "LC102", "LC301", "LC302") == [
+        ("app/contexts/accounts.py", 2, "LC101"),
+        ("app/contexts/accounts.py", 7, "LC301"),
+        ("app/contexts/accounts.py", 8, "LC302"),
+        ("app/contexts/accounts.py", 8, "LC302"),
+    ]
+
+
+def test_the_modules_of_a_configuration_package_are_config(tmp_path: Path) -> None:
+    # `configs/app_configs.py`, `configs/chat_configs.py`: each centralises the environment
+    # reads of its part of the app. An enum beside them is no config import.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/configs/__init__.py": "",
+            "app/configs/app_configs.py": """
+                import os
+
+                POSTGRES_HOST = os.environ.get("POSTGRES_HOST", "localhost")
+                WEB_DOMAIN = os.getenv("WEB_DOMAIN", "")
+            """,
+            "app/configs/constants.py": """
+                import enum
+                import os
+
+                DEV_MODE = os.environ.get("DEV_MODE", "") == "true"
+
+
+                class DocumentSource(str, enum.Enum):
+                    WEB = "web"
+            """,
+            "app/schemas.py": """
+                from pydantic import BaseModel
+
+                from app.configs.constants import DocumentSource
+
+
+                class Doc(BaseModel):
+                    source: DocumentSource
+            """,
+            "app/utils/__init__.py": "",
+            "app/utils/platform.py": "import os\n\nPLATFORM = os.getenv('PLATFORM')\n",
+        },
+    )
+    layers = placed(root)
+    assert layers["app/configs/app_configs.py"]["layer"] == "config"
+    assert layers["app/configs/constants.py"]["layer"] == "config"
+    assert findings(root, "LC103", "LC602") == [("app/utils/platform.py", 3, "LC602")]
+
+
+def test_graphql_dataloaders_are_no_routers(tmp_path: Path) -> None:
+    # A DataLoader under `server/api/` loads rows in batches for the resolvers: its queries
+    # are no SQL in a router, and the context that hands loaders out skips no layer.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("Project"),
+            "app/server/__init__.py": "",
+            "app/server/api/__init__.py": "",
+            "app/server/api/dataloaders/__init__.py": "",
+            "app/server/api/dataloaders/projects.py": """
+                from sqlalchemy import select
+                from strawberry.dataloader import DataLoader
+
+                from app.models import Project
+
+
+                class ProjectsDataLoader(DataLoader[int, Project]):
+                    def __init__(self, db) -> None:
+                        super().__init__(load_fn=self._load)
+                        self._db = db
+
+                    async def _load(self, keys: list[int]) -> list[Project]:
+                        async with self._db() as session:
+                            rows = await session.scalars(select(Project).where(Project.id.in_(keys)))
+                        return list(rows)
+            """,
+            "app/server/api/context.py": """
+                from dataclasses import dataclass
+
+                from app.server.api.dataloaders.projects import ProjectsDataLoader
+
+
+                @dataclass
+                class Context:
+                    projects: ProjectsDataLoader
+            """,
+            "app/server/api/mutations.py": """
+                import strawberry
+                from sqlalchemy import delete
+
+                from app.models import Project
+
+
+                @strawberry.type
+                class Mutation:
+                    @strawberry.mutation
+                    async def delete_project(self, info, project_id: int) -> None:
+                        async with info.context.db() as session:
+                            await session.execute(delete(Project).where(Project.id == project_id))
+            """,
+        },
+    )
+    assert placed(root)["app/server/api/dataloaders/projects.py"]["layer"] is None
+    # The mutation is the API layer running SQL itself: still reported.
+    assert findings(root, "LC102", "LC201") == [
+        ("app/server/api/mutations.py", 12, "LC201"),
+        ("app/server/api/mutations.py", 12, "LC201"),
     ]

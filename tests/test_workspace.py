@@ -24,10 +24,10 @@ def codes(workspace: Workspace, path: Path) -> list[str]:
 def test_update_rechecks_one_buffer_against_the_project(tmp_path: Path) -> None:
     root = write_project(
         tmp_path / "proj",
-        {"app/models/user.py": MODEL, "app/api/users.py": "from fastapi import APIRouter\n"},
+        {"app/models/user.py": MODEL, "app/routers/users.py": "from fastapi import APIRouter\n"},
     )
     workspace = load(root)
-    router, model = root / "app/api/users.py", root / "app/models/user.py"
+    router, model = root / "app/routers/users.py", root / "app/models/user.py"
     assert codes(workspace, router) == []
     others = dict(workspace.records)
     workspace.update(router, b"from app.models.user import User\n")
@@ -43,17 +43,17 @@ def test_update_rechecks_one_buffer_against_the_project(tmp_path: Path) -> None:
 
 
 def test_preview_leaves_the_workspace_unchanged(tmp_path: Path) -> None:
-    root = write_project(tmp_path / "proj", {"app/models/user.py": MODEL, "app/api/users.py": ""})
+    root = write_project(tmp_path / "proj", {"app/models/user.py": MODEL, "app/routers/users.py": ""})
     workspace = load(root)
-    router = root / "app/api/users.py"
+    router = root / "app/routers/users.py"
     assert [d.code for d in workspace.preview(router, b"from app.models.user import User\n")] == ["LC104"]
     assert codes(workspace, router) == []
 
 
 def test_rescan_picks_up_files_created_and_deleted_on_disk(tmp_path: Path) -> None:
-    root = write_project(tmp_path / "proj", {"app/api/users.py": "from app.models.user import User\n"})
+    root = write_project(tmp_path / "proj", {"app/routers/users.py": "from app.models.user import User\n"})
     workspace = load(root)
-    router = root / "app/api/users.py"
+    router = root / "app/routers/users.py"
     assert codes(workspace, router) == []
     model = root / "app/models/user.py"
     model.parent.mkdir(parents=True)
@@ -100,10 +100,10 @@ def test_rechecking_a_thousand_line_buffer_again_and_again(tmp_path: Path) -> No
     )
     source = header + "".join(block.format(n=n) for n in range(170))
     assert len(source.splitlines()) >= 1000
-    files["app/api/users.py"] = source
+    files["app/routers/users.py"] = source
     root = write_project(tmp_path / "proj", files)
     workspace = load(root)
-    router = root / "app/api/users.py"
+    router = root / "app/routers/users.py"
     workspace.update(router, source.encode())  # the first check imports the rules
     workspace.diagnostics(router)
     for n in range(5):

@@ -84,6 +84,9 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
             # Controllers that register routes are routers by what they do (api).
             "**/controllers/**",
             "**/controller/**",
+            # Phoenix-style contexts: the modules that group a domain's business functions
+            # behind one public surface (`contexts/accounts.py`), the layer routers call.
+            "**/contexts/**",
         ),
         ("repository", "schema", "model", "service", "config", "task"),
     ),

@@ -75,6 +75,14 @@ _REPOSITORY_NAMES = frozenset({"repositories", "repository", "repos", "crud", "d
 _ORCHESTRATED_NAMES = frozenset({"jobs", "tasks", "workers", "services", "service"})
 # Querying definitions that make such a module a service rather than one helper.
 _SERVICE_MIN_QUERIES = 2
+_WEB_FRAMEWORKS = frozenset({"fastapi", "starlette"})
+# The batch loaders of GraphQL servers (strawberry; graphene's aiodataloader and promise).
+DATALOADER_BASES = frozenset(
+    {"strawberry.dataloader.DataLoader", "aiodataloader.DataLoader", "promise.dataloader.DataLoader"}
+)
+# The folder globs that say "api" by a folder's name alone (`**/api/**`), not by a name
+# only routers take (`routers/`, `endpoints/`, `views.py`).
+_API_FOLDER_GLOBS = frozenset({"**/api/**"})
 # Layers a module keeps whatever its code does: they wire or test the app.
 _KEPT = frozenset({"tests", "migrations", "main", "middleware"})
 
@@ -113,6 +121,13 @@ class RoleEvidence:
     # Module-level generator functions (`def get_db(): ... yield session`): what a database
     # module provides its importers.
     session_providers: int = 0
+    # Imports from the web framework (`fastapi`, `starlette`): router helpers (dependencies,
+    # error handlers, responses) use it; an API client or an engine kept under `api/` does not.
+    web_framework: bool = False
+    # Imports from the database libraries (`sqlalchemy`, `sqlmodel`): database work.
+    database_library: bool = False
+    # GraphQL DataLoader subclasses (`class UsersDataLoader(DataLoader[int, User])`).
+    dataloaders: int = 0
 
 
 class RoleCollector:
@@ -121,25 +136,31 @@ class RoleCollector:
     def __init__(self, table: NameTable) -> None:
         self.table = table
         self.evidence = RoleEvidence()
-        # The definitions around the walk, outermost first: [is_class, name, queries, yields].
+        # The definitions around the walk, outermost first: [is_class, name, queries, yields,
+        # helper] (`helper`: its queries make nothing data access for importers: a
+        # decorator's wrapper, `@functools.wraps(func)`, or a GraphQL DataLoader).
         self._scopes: list[list[Any]] = []
         # Module-level definitions that are no generators, and the bare names each calls.
         self._plain_definitions: set[str] = set()
         self._local_calls: dict[str, set[str]] = {}
 
     def _enter(self, is_class: bool, name: str) -> None:
-        self._scopes.append([is_class, name, False, False])
+        self._scopes.append([is_class, name, False, False, False])
 
     def _leave(self) -> None:
         """A definition ends: one that queries (a function that does not yield, or a class
         with such a method) is data access when it is module-level, and makes its enclosing
         definition so when it is not."""
-        is_class, name, queries, yields = self._scopes.pop()
+        is_class, name, queries, yields, helper = self._scopes.pop()
         if not self._scopes and not (yields and not is_class):
             self._plain_definitions.add(name)
         elif not self._scopes and yields and not is_class:
             self.evidence.session_providers += 1
         if not queries or (yields and not is_class):
+            return
+        if helper:
+            # A decorator whose wrapper runs the statement the decorated function builds
+            # (`@compile_sql_or_scalar`) helps data access; a DataLoader serves resolvers.
             return
         if self._scopes:
             self._scopes[-1][2] = True
@@ -176,6 +197,9 @@ class RoleCollector:
             if not isinstance(func, (cst.Attribute, cst.Name)):
                 continue
             qualname = self.table.qualified_name(func) or ""
+            if qualname == "functools.wraps":
+                self._scopes[-1][4] = True
+                continue
             last = func.attr.value if isinstance(func, cst.Attribute) else func.value
             if isinstance(func, cst.Attribute) and last in ROUTE_METHODS and self._router(func.value):
                 self.evidence.routes += 1
@@ -209,6 +233,10 @@ class RoleCollector:
         parts = module.split(".")
         if parts[0] == "alembic":
             self.evidence.alembic = True
+        if parts[0] in _WEB_FRAMEWORKS:
+            self.evidence.web_framework = True
+        elif parts[0] in ("sqlalchemy", "sqlmodel"):
+            self.evidence.database_library = True
         if _REPOSITORY_NAMES.intersection(parts) or parts[-1].endswith(("_repository", "_repo")):
             self.evidence.imports_repositories = True
         if _ORCHESTRATED_NAMES.intersection(parts) or parts[-1].endswith("_service"):
@@ -246,8 +274,13 @@ class RoleCollector:
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._enter(True, node.name.value)
         for base in node.bases:
-            if (self.table.qualified_name(base.value) or "") in SETTINGS_BASES:
+            value = base.value.value if isinstance(base.value, cst.Subscript) else base.value
+            qualname = self.table.qualified_name(value) or ""
+            if qualname in SETTINGS_BASES:
                 self.evidence.settings_classes.append(node.name.value)
+            elif qualname in DATALOADER_BASES:
+                self.evidence.dataloaders += 1
+                self._scopes[-1][4] = True
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -334,9 +367,20 @@ def role_layer(
         return ("task", f"defines {evidence.jobs} background job{'s' if evidence.jobs != 1 else ''}")
     if evidence.settings_classes:
         return ("config", f"defines settings class `{evidence.settings_classes[0]}`")
+    if evidence.dataloaders and name_layer in (None, "api"):
+        # A GraphQL DataLoader loads rows in batches for the resolvers: querying is its job,
+        # and the context that hands loaders to resolvers is wiring, not a layer skipped.
+        count = evidence.dataloaders
+        return (None, f"defines {count} GraphQL DataLoader{'s' if count != 1 else ''} (batch data access)")
     last = module.rsplit(".", 1)[-1]
     if evidence.env_reads and _named_for_config(last) and name_layer in (None, "config"):
         return ("config", f"{'package' if is_package else 'module'} `{last}` reads the environment")
+    folders = module.split(".")[:-1]
+    holder = next((name for name in reversed(folders) if name in CONFIG_MODULE_NAMES), None)
+    if evidence.env_reads and holder is not None and name_layer is None:
+        # `configs/app_configs.py`, `settings/database.py`: the modules of a configuration
+        # package centralise the environment reads, each for its part of the app.
+        return ("config", f"reads the environment in the `{holder}` package")
     if (
         name_layer is None
         and len(evidence.data_access) >= _SERVICE_MIN_QUERIES
@@ -352,6 +396,15 @@ def role_layer(
         if evidence.imports_repositories:
             return ("repository", "builds the engine and composes the repositories")
         return ("database", "builds the engine or the session factory")
+    if (
+        glob in _API_FOLDER_GLOBS
+        and not (evidence.web_framework or evidence.database_library or evidence.session_calls or is_package)
+    ):
+        # `api/` names the web layer, or what talks to other APIs (`sdk/api/aws.py`, an
+        # agent's prompts and tools under `web/api/agent/`): a module there that registers
+        # no routes, uses nothing of FastAPI or Starlette and does no database work is no
+        # router or router helper.
+        return (None, "in an `api/` folder, but registers no routes and uses nothing of FastAPI")
     # The names `config` and `database` are checked against what the module does, as
     # `models` and `schemas` are: a `config.py` of Pydantic schemas in a plugin, a
     # `database.py` holding a job backend's models.

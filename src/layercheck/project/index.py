@@ -291,6 +291,18 @@ class ProjectIndex:
             return fact.has_tablename or not declares_base
         return fact.has_tablename and kind is None and bool(fact.bases)
 
+    def is_orm_class(self, qualname: str) -> bool:
+        """Whether a class belongs to the ORM's hierarchy: a mapped model, or the declarative
+        base or an abstract base the models derive from (`class Base(DeclarativeBase)` with
+        `save(session)`, an abstract `SqlalchemyBase` with `read(session)`): the model layer,
+        even where its methods run queries (active record)."""
+        found = self.class_fact(qualname)
+        if found is None:
+            return False
+        module, fact = found
+        kind = self._base_kind(module, fact, frozenset())
+        return kind == "orm" or (kind == "sqlmodel" and "table" in fact.true_keywords) or self.is_orm_model(qualname)
+
     def is_pydantic_model(self, qualname: str) -> bool:
         found = self.class_fact(qualname)
         if found is None:
@@ -428,6 +440,9 @@ class ProjectIndex:
             return module.layer
         if any(self.is_orm_model(f"{module.module}.{name}") for name in module.classes):
             return module.layer
+        querying = module.extra.get("data_access", ())
+        if querying and all(self.is_orm_class(f"{module.module}.{name}") for name in querying):
+            return module.layer  # an abstract active-record base: its queries are the models'
         if module.extra.get("session_calls"):
             return "repository"  # its functions run queries: data access, whatever its name
         if any(self._pure_pydantic(module, name) for name in module.classes):
@@ -455,9 +470,11 @@ class ProjectIndex:
         if module is None or name is None or not self.holds_data_access(module):
             return False
         if name in module.extra.get("data_access", ()):
-            return True
+            # An ORM class with query methods (`User.find(db)`, `user.save(db)`) is an
+            # active-record model: importing or calling it is a model's use, not a repository's.
+            return not self.is_orm_class(f"{module.module}.{name}")
         target = module.instances.get(name)
-        if target is None:
+        if target is None or self.is_orm_class(target):
             return False
         found = self.class_fact(target)
         return found is not None and self.holds_data_access(found[0]) and (
@@ -626,10 +643,9 @@ class ProjectIndex:
         layer = module.layer  # a name is judged by what it is, not by its module's other names
         if layer == "repository" and name in module.classes and not self._repository_class(module, name):
             return None  # a sentinel, an exception or a helper class beside the repositories
-            return "repository"  # data access in a `models` module without ORM classes
+        if layer == "config" and name in module.classes and not lineage.is_settings_model(self, target):
+            return None  # an enum or a plain class beside the settings (`DocumentSource`)
         if layer == "model":
-            # A Pydantic class beside the ORM classes is a schema import; a SQLModel class
-            # without `table=True` is also the base tables inherit: neither way.
             # A Pydantic class beside the ORM classes is a schema import; an enum, a mixin, a
             # helper function or a SQLModel base (`table=True` models inherit it) is neither.
             found = self.class_fact(target)

@@ -72,8 +72,12 @@ def session_receiver(names: NameTable, receiver: cst.BaseExpression) -> bool | C
         owner = receiver.value
         if isinstance(owner, cst.Attribute):
             return _member_session(names, receiver)
-        if not (isinstance(owner, cst.Name) and owner.value in ("self", "cls")):
+        if not isinstance(owner, cst.Name):
             return False
+        if owner.value not in ("self", "cls"):
+            # `context.db_session` on a parameter annotated with a project class whose
+            # attribute holds a session: followed for provenance, never guessed.
+            return _member_session(names, receiver)
         binding = names.value_binding(receiver)
         known = binding if binding is not None and (binding.instance_of or binding.logger) else None
         annotated = annotated_session(known)
