@@ -2050,3 +2050,142 @@ def test_graphql_dataloaders_are_no_routers(tmp_path: Path) -> None:
         ("app/server/api/mutations.py", 12, "LC201"),
         ("app/server/api/mutations.py", 12, "LC201"),
     ]
+
+
+def test_a_package_that_only_re_exports_is_what_it_re_exports(tmp_path: Path) -> None:
+    # `api/models/` is the router of the LLM models a user may pick: its `__init__.py`
+    # re-exports the router, so importing the package is no ORM import; `app/models/`
+    # re-exporting ORM classes still is.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/models/__init__.py": "from app.models.user import User\n",
+            "app/models/user.py": orm_module("User"),
+            "app/web/__init__.py": "",
+            "app/web/api/__init__.py": "",
+            "app/web/api/models/__init__.py": 'from app.web.api.models.views import router\n\n__all__ = ["router"]\n',
+            "app/web/api/models/views.py": """
+                from fastapi import APIRouter
+
+                router = APIRouter()
+
+
+                @router.get("/")
+                async def available() -> list[str]:
+                    return ["gpt-4o"]
+            """,
+            "app/web/api/router.py": """
+                from fastapi import APIRouter
+
+                from app.web.api import models
+                from app import models as orm
+
+                api_router = APIRouter()
+                api_router.include_router(models.router)
+            """,
+        },
+    )
+    assert findings(root, "LC103", "LC104") == [("app/web/api/router.py", 4, "LC104")]
+
+
+def test_graphql_queries_and_schema_modules_are_named_for_graphql(tmp_path: Path) -> None:
+    # `api/queries.py` holds the root `Query` type and `api/schema.py` assembles the
+    # GraphQL schema: neither is data access nor a Pydantic schema module.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("Project"),
+            "app/server/__init__.py": "",
+            "app/server/api/__init__.py": "",
+            "app/server/api/queries.py": """
+                import strawberry
+                from sqlalchemy import select
+
+                from app.models import Project
+
+
+                @strawberry.type
+                class Query:
+                    @strawberry.field
+                    async def project_count(self, info) -> int:
+                        async with info.context.db() as session:
+                            return len((await session.scalars(select(Project))).all())
+            """,
+            "app/server/api/mutations.py": """
+                import strawberry
+
+                from app.server.api.queries import Query
+
+
+                @strawberry.type
+                class Mutation:
+                    @strawberry.mutation
+                    def touch(self) -> Query:
+                        return Query()
+            """,
+            "app/server/api/schema.py": """
+                import strawberry
+
+                from app.server.api.mutations import Mutation
+                from app.server.api.queries import Query
+
+                schema = strawberry.Schema(query=Query, mutation=Mutation)
+            """,
+        },
+    )
+    layers = placed(root)
+    assert layers["app/server/api/queries.py"]["layer"] == "api"
+    assert layers["app/server/api/schema.py"]["layer"] != "schema"
+    # The resolver's own SQL is the API layer's (LC201); importing the type skips nothing.
+    assert findings(root, "LC102", "LC103", "LC201", "LC202") == [
+        ("app/server/api/queries.py", 12, "LC201"),
+        ("app/server/api/queries.py", 12, "LC201"),
+    ]
+
+
+def test_plain_data_beside_jobs_or_the_engine_is_no_layer_import(tmp_path: Path) -> None:
+    # A constant of a job package makes no caller of jobs; an enum in `db.py` (beside the
+    # engine and the models) is no database import.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/db.py": """
+                import enum
+
+                from sqlalchemy import create_engine
+                from sqlalchemy.orm import sessionmaker
+
+                engine = create_engine("sqlite://")
+                SessionLocal = sessionmaker(engine)
+
+
+                class DocumentType(str, enum.Enum):
+                    FILE = "file"
+            """,
+            "app/background/__init__.py": "",
+            "app/background/tasks/__init__.py": "",
+            "app/background/tasks/constants.py": "BATCH_SIZE = 100\n",
+            "app/storage/__init__.py": "",
+            "app/storage/migration.py": """
+                from sqlalchemy import select, text
+
+                from app.background.tasks.constants import BATCH_SIZE
+
+
+                def pending(db_session):
+                    return db_session.execute(text("SELECT id FROM docs")).fetchmany(BATCH_SIZE)
+
+
+                def mark_done(db_session, ids):
+                    db_session.execute(text("UPDATE docs SET done = 1"))
+                    db_session.commit()
+            """,
+            "app/services/__init__.py": "",
+            "app/services/documents.py": "from app.db import DocumentType\nfrom app.db import SessionLocal\n",
+        },
+    )
+    assert placed(root)["app/storage/migration.py"]["layer"] is None
+    assert findings(root, "LC103", "LC302") == [("app/services/documents.py", 2, "LC103")]

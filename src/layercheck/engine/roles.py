@@ -73,6 +73,12 @@ _QUERY_CALLS = frozenset(
 # Folder names of repository modules, as imports spell them.
 _REPOSITORY_NAMES = frozenset({"repositories", "repository", "repos", "crud", "dal", "dao", "daos"})
 _ORCHESTRATED_NAMES = frozenset({"jobs", "tasks", "workers", "services", "service"})
+# Modules of plain data (constants, enums, types, errors): importing one from a job or
+# service package calls nothing there.
+_PLAIN_DATA_MODULES = frozenset({"constants", "enums", "types", "exceptions", "errors", "schemas", "models"})
+# Class decorators and bases of GraphQL object types (their fields resolve requests).
+GRAPHQL_TYPE_DECORATORS = frozenset({"strawberry.type", "strawberry.federation.type", "strawberry.interface"})
+GRAPHQL_TYPE_BASES = frozenset({"graphene.ObjectType", "graphene.Mutation", "graphene.types.objecttype.ObjectType"})
 # Querying definitions that make such a module a service rather than one helper.
 _SERVICE_MIN_QUERIES = 2
 _WEB_FRAMEWORKS = frozenset({"fastapi", "starlette"})
@@ -128,6 +134,11 @@ class RoleEvidence:
     database_library: bool = False
     # GraphQL DataLoader subclasses (`class UsersDataLoader(DataLoader[int, User])`).
     dataloaders: int = 0
+    # GraphQL object types (`@strawberry.type class Query`, `graphene.ObjectType`): their
+    # fields answer requests, as a router's endpoints do.
+    graphql_types: int = 0
+    # Module-level classes.
+    classes: int = 0
 
 
 class RoleCollector:
@@ -221,13 +232,17 @@ class RoleCollector:
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if node.module is not None:
-            self._imported(dotted_name(node.module))
+            names = [] if isinstance(node.names, cst.ImportStar) else [dotted_name(a.name) or "" for a in node.names]
+            # `from app.tasks.migration.constants import BATCH_SIZE`: a constant of a job
+            # package is no job (nor a service) the module calls.
+            plain = bool(names) and all(name.isupper() for name in names)
+            self._imported(dotted_name(node.module), calls=not plain)
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             self._imported(dotted_name(alias.name))
 
-    def _imported(self, module: str | None) -> None:
+    def _imported(self, module: str | None, calls: bool = True) -> None:
         if module is None:
             return
         parts = module.split(".")
@@ -239,7 +254,9 @@ class RoleCollector:
             self.evidence.database_library = True
         if _REPOSITORY_NAMES.intersection(parts) or parts[-1].endswith(("_repository", "_repo")):
             self.evidence.imports_repositories = True
-        if _ORCHESTRATED_NAMES.intersection(parts) or parts[-1].endswith("_service"):
+        if calls and parts[-1] not in _PLAIN_DATA_MODULES and (
+            _ORCHESTRATED_NAMES.intersection(parts) or parts[-1].endswith("_service")
+        ):
             self.evidence.imports_jobs_or_services = True
 
     def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
@@ -272,7 +289,14 @@ class RoleCollector:
         return any(word in name.lower() for word in _JOB_APP_WORDS)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if not self._scopes:
+            self.evidence.classes += 1
         self._enter(True, node.name.value)
+        for decorator in node.decorators:
+            target = decorator.decorator
+            func = target.func if isinstance(target, cst.Call) else target
+            if (self.table.qualified_name(func) or "") in GRAPHQL_TYPE_DECORATORS:
+                self.evidence.graphql_types += 1
         for base in node.bases:
             value = base.value.value if isinstance(base.value, cst.Subscript) else base.value
             qualname = self.table.qualified_name(value) or ""
@@ -281,6 +305,8 @@ class RoleCollector:
             elif qualname in DATALOADER_BASES:
                 self.evidence.dataloaders += 1
                 self._scopes[-1][4] = True
+            elif qualname in GRAPHQL_TYPE_BASES:
+                self.evidence.graphql_types += 1
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -411,6 +437,14 @@ def role_layer(
     if name_layer == "task" and folder_layer not in (None, "task") and not evidence.jobs:
         # `repositories/tasks.py`, `schemas/tasks.py`: "tasks" is the domain's noun there.
         return (folder_layer, "named `tasks`, but defines no background job, in a folder of another layer")
+    if glob in DATA_ACCESS_FILE_GLOBS and evidence.graphql_types:
+        # `api/queries.py` holding the root `Query` type: GraphQL's word, not data access.
+        count = evidence.graphql_types
+        return ("api", f"defines {count} GraphQL type{'s' if count != 1 else ''}")
+    if name_layer == "schema" and not (evidence.classes or is_package):
+        # `api/schema.py` assembling the GraphQL schema, `openapi/schema.py` collecting the
+        # routers: "schema" there is no Pydantic model.
+        return (folder_layer, "named for schemas, but defines no class")
     if glob in DATA_ACCESS_FILE_GLOBS and not (evidence.session_calls or evidence.sessions or evidence.data_access):
         return (folder_layer, "named for data access, but runs no query and uses no session")
     if name_layer == "config" and not evidence.env_reads:

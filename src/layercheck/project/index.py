@@ -447,6 +447,16 @@ class ProjectIndex:
             return "repository"  # its functions run queries: data access, whatever its name
         if any(self._pure_pydantic(module, name) for name in module.classes):
             return "schema"
+        if module.is_package and not module.classes and not module.functions:
+            # `web/api/models/__init__.py` re-exporting the router of its `views.py`: a
+            # package that only re-exports is, for its importers, what it re-exports.
+            below = {
+                self.layer_of(item.target)
+                for item in module.imports
+                if item.target.startswith(module.module + ".") and not item.is_module
+            }
+            if len(below) == 1 and None not in below:
+                return below.pop()
         return module.layer
 
     def _repository_class(self, module: ModuleFacts, name: str) -> bool:
@@ -645,6 +655,8 @@ class ProjectIndex:
             return None  # a sentinel, an exception or a helper class beside the repositories
         if layer == "config" and name in module.classes and not lineage.is_settings_model(self, target):
             return None  # an enum or a plain class beside the settings (`DocumentSource`)
+        if layer == "database" and name in module.classes and not self.is_session_type(target):
+            return None  # an enum beside the engine and the models (`DocumentType` in `db.py`)
         if layer == "model":
             # A Pydantic class beside the ORM classes is a schema import; an enum, a mixin, a
             # helper function or a SQLModel base (`table=True` models inherit it) is neither.

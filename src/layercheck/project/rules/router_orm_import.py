@@ -42,4 +42,8 @@ class RouterImportsOrmOrQueryBuilder(ProjectRule):
         such files often hold Pydantic schemas and enums too.
         """
         resolved = self.index.resolve(target)
-        return resolved.module is not None and resolved.name is None and resolved.module.layer == "model"
+        return (
+            resolved.module is not None
+            and resolved.name is None
+            and self.index.module_role(resolved.module) == "model"
+        )
