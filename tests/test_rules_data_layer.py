@@ -822,7 +822,7 @@ CASES = [
                     try:
                         return await place_order(order_id)
                     except ValueError as exc:
-                        raise HTTPException(status_code=400, detail=str(exc))
+                        raise HTTPException(status_code=500, detail=str(exc))
                     except KeyError as missing:
                         raise HTTPException(400, f"missing field {missing}")
                     except Exception:
@@ -844,7 +844,7 @@ CASES = [
             """,
             "app/api/orders.py": """
                 import structlog
-                from fastapi import APIRouter, HTTPException, Request
+                from fastapi import APIRouter, HTTPException, Request, status
                 from fastapi.exceptions import RequestValidationError
                 from fastapi.responses import JSONResponse
 
@@ -865,10 +865,17 @@ CASES = [
 
                 async def validation(request: Request, exc: RequestValidationError) -> JSONResponse:
                     return JSONResponse(status_code=422, content={"detail": exc.errors(), "text": str(exc)})
+
+                @router.get("/orders")
+                async def search(q: str):
+                    try:
+                        return parse_query(q)
+                    except ValueError as exc:  # input rejected: its text answers a 4xx
+                        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail=str(exc))
             """,
         },
         [],
-        id="LC603-domain-error-validation-errors-and-logged-text-pass",
+        id="LC603-domain-error-validation-errors-logged-text-and-rejected-input-pass",
     ),
     # ----- LC604 hardcoded-secret ---------------------------------------------------------------
     pytest.param(

@@ -27,6 +27,9 @@ CLIENT_FACING = frozenset(
     }
 )
 _STRINGIFIERS = frozenset({"builtins.str", "builtins.repr", "builtins.format"})
+# Builtin exceptions that code raises to reject input (`raise ValueError("quantity must be
+# positive")`): their text answers a 4xx response, the client's own error.
+_INPUT_ERRORS = frozenset({"builtins.ValueError"})
 
 # name of the exception variable -> qualified names of the classes it may hold
 _Frame = dict[str, tuple[str, ...]]
@@ -90,14 +93,17 @@ class ErrorDetailsToClient(Rule):
         last = qualname.rsplit(".", 1)[-1] if qualname else _last_name(node.func)
         if qualname in HTTP_EXCEPTIONS:
             sent = self._argument(node, "detail", 1)
+            status = self._argument(node, "status_code", 0)
         elif qualname.startswith(RESPONSE_MODULES) and last.endswith("Response"):
             sent = self._argument(node, "content", 0)
+            status = self._argument(node, "status_code", 1)
         elif last.endswith(("Exception", "Error")):
             sent = self._argument(node, "detail", None)
+            status = self._argument(node, "status_code", None)
         else:
             return
         if sent is not None:
-            self._check(sent)
+            self._check(sent, status is not None and _client_error(status))
 
     @staticmethod
     def _argument(call: cst.Call, keyword: str, position: int | None) -> cst.BaseExpression | None:
@@ -109,13 +115,15 @@ class ErrorDetailsToClient(Rule):
             return positional[position].value
         return None
 
-    def _check(self, value: cst.BaseExpression) -> None:
+    def _check(self, value: cst.BaseExpression, client_error: bool) -> None:
         for node, types in self._leaks(value):
             message = "exception text sent to the client; log it and send a generic message"
             if types is None:
                 self.report(node, "traceback sent to the client; log it and send a generic message")
             elif any(not name or name in CLIENT_FACING for name in types):
                 continue
+            elif client_error and all(name in _INPUT_ERRORS for name in types):
+                continue  # `except ValueError as exc: raise HTTPException(400, str(exc))`
             elif all(name.startswith("builtins.") for name in types):
                 self.report(node, message)
             else:
@@ -171,6 +179,23 @@ class ErrorDetailsToClient(Rule):
         if isinstance(node, cst.Name):
             return self._exception_types(node.value)
         return None
+
+
+def _client_error(status: cst.BaseExpression) -> bool:
+    """Whether a status code is a 4xx: `400`, `status.HTTP_422_UNPROCESSABLE_ENTITY`,
+    `HTTPStatus.BAD_REQUEST` (the client's error, as far as the code is written)."""
+    if isinstance(status, cst.Integer):
+        return 400 <= int(status.value) < 500
+    name = _last_name(status)
+    if name.startswith("HTTP_4"):
+        return True
+    return isinstance(status, cst.Attribute) and _last_name(status.value) == "HTTPStatus" and name in _HTTP_4XX_NAMES
+
+
+_HTTP_4XX_NAMES = frozenset(
+    {"BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "GONE", "UNPROCESSABLE_ENTITY",
+     "UNPROCESSABLE_CONTENT", "PRECONDITION_FAILED", "REQUEST_ENTITY_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"}
+)
 
 
 def _last_name(node: cst.BaseExpression) -> str:

@@ -19,8 +19,8 @@ router = APIRouter(prefix="/orders", tags=["orders"])
 async def place_order(order_in: OrderCreate, user: CurrentUser, db: SessionDep) -> OrderOut:
     try:
         return await order_service.place_order(db, user.id, order_in)
-    except ValueError as exc:
-        raise HTTPException(status_code=400, detail=str(exc))  # expect: LC603
+    except Exception as exc:
+        raise HTTPException(status_code=500, detail=str(exc))  # expect: LC603
 
 
 @router.get("", response_model=list[OrderOut])
