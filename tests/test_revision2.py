@@ -2189,3 +2189,119 @@ def test_plain_data_beside_jobs_or_the_engine_is_no_layer_import(tmp_path: Path)
     )
     assert placed(root)["app/storage/migration.py"]["layer"] is None
     assert findings(root, "LC103", "LC302") == [("app/services/documents.py", 2, "LC103")]
+
+
+def test_a_class_is_data_access_when_most_of_its_methods_query(tmp_path: Path) -> None:
+    # An API client that saves a refreshed token once among its HTTP calls, and a Pydantic
+    # value object with a lookup method, are no repositories for the routers that use them.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("Token"),
+            "app/connectors/__init__.py": "",
+            "app/connectors/calendar.py": """
+                import httpx
+                from pydantic import BaseModel
+                from sqlalchemy import select
+
+                from app.models import Token
+
+
+                class CalendarClient:
+                    def __init__(self, session, token: str):
+                        self._session = session
+                        self._token = token
+
+                    async def refresh_token(self) -> None:
+                        row = await self._session.scalar(select(Token))
+                        self._token = str(row.id)
+
+                    async def events(self) -> list:
+                        return httpx.get("https://calendar.example/events").json()
+
+                    async def calendars(self) -> list:
+                        return httpx.get("https://calendar.example/calendars").json()
+
+
+                class RetentionRule(BaseModel):
+                    days: int
+
+                    async def expired(self, session) -> list:
+                        return list(await session.scalars(select(Token)))
+
+
+                class TokenStore:
+                    def __init__(self, session):
+                        self.session = session
+
+                    async def get(self, token_id: int):
+                        return await self.session.get(Token, token_id)
+
+                    async def add(self, token: Token) -> None:
+                        self.session.add(token)
+            """,
+            "app/api/__init__.py": "",
+            "app/api/calendar.py": """
+                from fastapi import APIRouter
+
+                from app.connectors.calendar import CalendarClient, RetentionRule, TokenStore
+
+                router = APIRouter()
+
+
+                @router.get("/events")
+                async def events(session) -> list:
+                    RetentionRule(days=3)
+                    return await CalendarClient(session, "t").events()
+            """,
+        },
+    )
+    assert findings(root, "LC102", "LC202") == [("app/api/calendar.py", 3, "LC102")]
+
+
+def test_persistence_value_types_and_console_reporters(tmp_path: Path) -> None:
+    # Pydantic value types of the persistence package (JSON column types in `db/types/`) are
+    # no API schemas for its models; a console reporter writing ANSI colours is a program's
+    # output, not a server's.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/db/__init__.py": "",
+            "app/db/types/__init__.py": "",
+            "app/db/types/retention.py": "from pydantic import BaseModel\n\n\nclass Policy(BaseModel):\n    days: int\n",
+            "app/db/models.py": """
+                from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+                from app.db.types.retention import Policy
+                from app.schemas.users import UserOut
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class Project(Base):
+                    __tablename__ = "projects"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+            """,
+            "app/schemas/__init__.py": "",
+            "app/schemas/users.py": "from pydantic import BaseModel\n\n\nclass UserOut(BaseModel):\n    id: int\n",
+            "app/evals/__init__.py": "",
+            "app/evals/report.py": """
+                BOLD = "\\033[1m"
+                RESET = "\\033[0m"
+
+
+                def show(result: str) -> None:
+                    print(f"{BOLD}{result}{RESET}")
+            """,
+            "app/core/__init__.py": "",
+            "app/core/debug.py": "def dump(value) -> None:\n    print(value)\n",
+        },
+    )
+    assert findings(root, "LC103", "LC704") == [
+        ("app/core/debug.py", 2, "LC704"),
+        ("app/db/models.py", 4, "LC103"),
+    ]

@@ -79,6 +79,9 @@ _PLAIN_DATA_MODULES = frozenset({"constants", "enums", "types", "exceptions", "e
 # Class decorators and bases of GraphQL object types (their fields resolve requests).
 GRAPHQL_TYPE_DECORATORS = frozenset({"strawberry.type", "strawberry.federation.type", "strawberry.interface"})
 GRAPHQL_TYPE_BASES = frozenset({"graphene.ObjectType", "graphene.Mutation", "graphene.types.objecttype.ObjectType"})
+# Project modules imported by a module that builds a session factory for itself while it
+# drives the app (an evaluation runner), where the database module imports config and models.
+_APPLICATION_IMPORTS = 8
 # Querying definitions that make such a module a service rather than one helper.
 _SERVICE_MIN_QUERIES = 2
 _WEB_FRAMEWORKS = frozenset({"fastapi", "starlette"})
@@ -139,6 +142,8 @@ class RoleEvidence:
     graphql_types: int = 0
     # Module-level classes.
     classes: int = 0
+    # The project modules it imports from (same top-level package).
+    project_imports: set[str] = field(default_factory=set)
 
 
 class RoleCollector:
@@ -148,21 +153,30 @@ class RoleCollector:
         self.table = table
         self.evidence = RoleEvidence()
         # The definitions around the walk, outermost first: [is_class, name, queries, yields,
-        # helper] (`helper`: its queries make nothing data access for importers: a
-        # decorator's wrapper, `@functools.wraps(func)`, or a GraphQL DataLoader).
+        # helper, methods, querying] (`helper`: its queries make nothing data access for
+        # importers: a decorator's wrapper, `@functools.wraps(func)`, or a GraphQL
+        # DataLoader; a class counts its methods and those that query).
         self._scopes: list[list[Any]] = []
         # Module-level definitions that are no generators, and the bare names each calls.
         self._plain_definitions: set[str] = set()
         self._local_calls: dict[str, set[str]] = {}
 
     def _enter(self, is_class: bool, name: str) -> None:
-        self._scopes.append([is_class, name, False, False, False])
+        self._scopes.append([is_class, name, False, False, False, 0, 0])
 
     def _leave(self) -> None:
         """A definition ends: one that queries (a function that does not yield, or a class
         with such a method) is data access when it is module-level, and makes its enclosing
         definition so when it is not."""
-        is_class, name, queries, yields, helper = self._scopes.pop()
+        is_class, name, queries, yields, helper, methods, querying = self._scopes.pop()
+        if not is_class and self._scopes and self._scopes[-1][0] and not name.startswith("__"):
+            self._scopes[-1][5] += 1
+            if queries and not yields and not helper:
+                self._scopes[-1][6] += 1
+        if is_class and methods:
+            # A class is data access when most of its methods query (a repository),
+            # not an API client that saves a refreshed token once among ten HTTP calls.
+            queries = 2 * querying > methods
         if not self._scopes and not (yields and not is_class):
             self._plain_definitions.add(name)
         elif not self._scopes and yields and not is_class:
@@ -173,6 +187,8 @@ class RoleCollector:
             # A decorator whose wrapper runs the statement the decorated function builds
             # (`@compile_sql_or_scalar`) helps data access; a DataLoader serves resolvers.
             return
+        if self._scopes and self._scopes[-1][0] and not is_class:
+            return  # a method: its class counts it (above)
         if self._scopes:
             self._scopes[-1][2] = True
         else:
@@ -246,6 +262,8 @@ class RoleCollector:
         if module is None:
             return
         parts = module.split(".")
+        if parts[0] == self.table.module.split(".", 1)[0]:
+            self.evidence.project_imports.add(module)
         if parts[0] == "alembic":
             self.evidence.alembic = True
         if parts[0] in _WEB_FRAMEWORKS:
@@ -421,6 +439,10 @@ def role_layer(
         # (a startup script that builds an engine to check the schema is a script)
         if evidence.imports_repositories:
             return ("repository", "builds the engine and composes the repositories")
+        if len(evidence.project_imports) >= _APPLICATION_IMPORTS:
+            # An evaluation runner or a harness that opens its own sessions among a dozen
+            # of the app's modules: it uses the app, it is not the database module below it.
+            return None
         return ("database", "builds the engine or the session factory")
     if (
         glob in _API_FOLDER_GLOBS

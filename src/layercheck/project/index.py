@@ -291,6 +291,14 @@ class ProjectIndex:
             return fact.has_tablename or not declares_base
         return fact.has_tablename and kind is None and bool(fact.bases)
 
+    def active_record(self, module: ModuleFacts) -> bool:
+        """Whether a module's queries are its ORM classes' own (an active-record base with
+        `save(session)`, models with `find(session)`): it defines ORM classes and no other
+        definition of it queries."""
+        if not any(self.is_orm_class(f"{module.module}.{name}") for name in module.classes):
+            return False
+        return all(self.is_orm_class(f"{module.module}.{name}") for name in module.extra.get("data_access", ()))
+
     def is_orm_class(self, qualname: str) -> bool:
         """Whether a class belongs to the ORM's hierarchy: a mapped model, or the declarative
         base or an abstract base the models derive from (`class Base(DeclarativeBase)` with
@@ -440,8 +448,7 @@ class ProjectIndex:
             return module.layer
         if any(self.is_orm_model(f"{module.module}.{name}") for name in module.classes):
             return module.layer
-        querying = module.extra.get("data_access", ())
-        if querying and all(self.is_orm_class(f"{module.module}.{name}") for name in querying):
+        if self.active_record(module):
             return module.layer  # an abstract active-record base: its queries are the models'
         if module.extra.get("session_calls"):
             return "repository"  # its functions run queries: data access, whatever its name
@@ -482,7 +489,9 @@ class ProjectIndex:
         if name in module.extra.get("data_access", ()):
             # An ORM class with query methods (`User.find(db)`, `user.save(db)`) is an
             # active-record model: importing or calling it is a model's use, not a repository's.
-            return not self.is_orm_class(f"{module.module}.{name}")
+            qualname = f"{module.module}.{name}"
+            # A Pydantic value object with a lookup method is a value, not a repository.
+            return not (self.is_orm_class(qualname) or self.is_pydantic_model(qualname))
         target = module.instances.get(name)
         if target is None or self.is_orm_class(target):
             return False

@@ -74,6 +74,12 @@ class PrintInServerCode(Rule):
         elif top in _SCRIPT_MODULES:
             self.imports_cli = True
 
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        # ANSI colour codes (`BOLD = "\\033[1m"`): output written for a terminal, a program's
+        # report (an evaluation runner's console reporter), not a server's.
+        if not self.imports_cli and ("\\033[" in node.value or "\\x1b[" in node.value or "\x1b[" in node.value):
+            self.imports_cli = True
+
     def visit_If(self, node: cst.If) -> None:
         if is_main_guard(node.test):
             self._main_guard_depth += 1

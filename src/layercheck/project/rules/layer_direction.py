@@ -22,6 +22,17 @@ _REPORTED_ELSEWHERE = {
 _QUERY_MODULE_MIN = 3
 
 
+# Packages that hold the persistence code: the engine, the ORM classes and their value types.
+_PERSISTENCE_PACKAGES = frozenset({"db", "database", "orm", "models", "persistence", "storage"})
+
+
+def _within_persistence(importer: ModuleFacts, source: ModuleFacts) -> bool:
+    """Whether both modules sit in one persistence package (`app/db/models.py` importing the
+    Pydantic value types of `app/db/types/`, JSON column types, not the API's schemas)."""
+    package = importer.module.rpartition(".")[0]
+    return package.rpartition(".")[2] in _PERSISTENCE_PACKAGES and source.module.startswith(package + ".")
+
+
 class ImportAgainstLayerDirection(ProjectRule):
     """Flags an import that goes against the direction of the layers (a repository
     importing a service, a model importing a schema, a service importing a router...).
@@ -53,6 +64,9 @@ class ImportAgainstLayerDirection(ProjectRule):
                 continue  # a database module made of query functions imports what they query
             if (importer, imported) in _REPORTED_ELSEWHERE:
                 continue
+            persistence = source is not None and _within_persistence(module, source)
+            if (importer, imported) == ("model", "schema") and persistence:
+                continue  # the persistence package's own value types (JSON column types)
             if self.index.is_session_type(item.target):
                 continue  # a session type outside the repositories is LC101's finding
             may = ", ".join(allowed) if allowed else "no other layer"

@@ -57,8 +57,7 @@ class SessionImportOutsideRepository(ProjectRule):
         script or an entry point that runs queries itself is imported by nobody."""
         if not module.extra.get("session_calls") or self.index.named_for_concern(module):
             return False
-        querying = module.extra.get("data_access", ())
-        if querying and all(self.index.is_orm_class(f"{module.module}.{name}") for name in querying):
+        if self.index.active_record(module):
             # Active-record models (`Base.save(session)`, `User.find(session)`): the model
             # layer with queries of its own, not the data-access layer sessions belong to.
             return False
