@@ -2305,3 +2305,96 @@ def test_persistence_value_types_and_console_reporters(tmp_path: Path) -> None:
         ("app/core/debug.py", 2, "LC704"),
         ("app/db/models.py", 4, "LC103"),
     ]
+
+
+def test_a_models_package_of_query_modules_is_data_access_for_its_importers(tmp_path: Path) -> None:
+    # `models/__init__.py` re-exporting query modules (`from . import flows, logs`), the ORM
+    # classes in `database/orm_models.py`: `import app.models as models` in a router skips
+    # the service layer (LC102), it imports no ORM (LC104); the ORM module, in no layer by
+    # its folders, is the model layer for its own imports.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/database/__init__.py": "",
+            "app/database/orm_models.py": "from app.services.flows import limit\n" + orm_module("Flow"),
+            "app/models/__init__.py": "from . import (\n    flows,\n    logs,\n)\n",
+            "app/models/flows.py": """
+                from app.database.orm_models import Flow
+
+
+                async def read_flow(session, flow_id: int):
+                    return await session.get(Flow, flow_id)
+            """,
+            "app/models/logs.py": """
+                from app.database.orm_models import Flow
+
+
+                async def count_logs(session) -> int:
+                    return len((await session.scalars(Flow.__table__.select())).all())
+            """,
+            "app/services/__init__.py": "",
+            "app/services/flows.py": "FLOW_LIMIT = 10\n\n\ndef limit() -> int:\n    return FLOW_LIMIT\n",
+            "app/api/__init__.py": "",
+            "app/api/flows.py": """
+                from fastapi import APIRouter
+
+                import app.models as models
+
+                router = APIRouter()
+
+
+                @router.get("/flows/{flow_id}")
+                async def read(flow_id: int, session):
+                    return await models.flows.read_flow(session, flow_id)
+            """,
+        },
+    )
+    assert findings(root, "LC102", "LC103", "LC104") == [
+        ("app/api/flows.py", 3, "LC102"),
+        ("app/database/orm_models.py", 1, "LC103"),
+    ]
+
+
+def test_a_db_module_holding_the_models_registers_its_sibling_models(tmp_path: Path) -> None:
+    # `db.py` with the engine and most ORM classes imports the rest to register them with
+    # the mapper: a model importing models, not the database layer reaching up.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/db.py": """
+                from sqlalchemy import create_engine
+                from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+                engine = create_engine("sqlite://")
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class User(Base):
+                    __tablename__ = "users"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+                from app.models.extra import Note  # noqa: E402  (registered with the mapper)
+                from app.services.users import greet  # noqa: E402
+            """,
+            "app/models/__init__.py": "",
+            "app/models/extra.py": """
+                from sqlalchemy.orm import Mapped, mapped_column
+
+                from app.db import Base
+
+
+                class Note(Base):
+                    __tablename__ = "notes"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+            """,
+            "app/services/__init__.py": "",
+            "app/services/users.py": "def greet() -> str:\n    return 'hi'\n",
+        },
+    )
+    assert findings(root, "LC103") == [("app/db.py", 17, "LC103")]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -291,11 +292,19 @@ class ProjectIndex:
             return fact.has_tablename or not declares_base
         return fact.has_tablename and kind is None and bool(fact.bases)
 
+    def defines_orm_models(self, module: ModuleFacts) -> bool:
+        """Whether a module defines mapped ORM classes."""
+        return any(self.is_orm_model(f"{module.module}.{name}") for name in module.classes)
+
+    def defines_orm_classes(self, module: ModuleFacts) -> bool:
+        """Whether a module defines classes of the ORM's hierarchy (models or their bases)."""
+        return any(self.is_orm_class(f"{module.module}.{name}") for name in module.classes)
+
     def active_record(self, module: ModuleFacts) -> bool:
         """Whether a module's queries are its ORM classes' own (an active-record base with
         `save(session)`, models with `find(session)`): it defines ORM classes and no other
         definition of it queries."""
-        if not any(self.is_orm_class(f"{module.module}.{name}") for name in module.classes):
+        if not self.defines_orm_classes(module):
             return False
         return all(self.is_orm_class(f"{module.module}.{name}") for name in module.extra.get("data_access", ()))
 
@@ -444,6 +453,8 @@ class ProjectIndex:
         against what it defines, because projects use "model" for three things (SPEC
         revision 2): with no ORM class, one whose functions run queries is data access (a
         repository), one that defines Pydantic classes is a schema."""
+        if module.layer is None and self.defines_orm_models(module):
+            return "model"  # `database/orm_models.py`: the models, whatever its folders say
         if module.layer != "model":
             return module.layer
         if any(self.is_orm_model(f"{module.module}.{name}") for name in module.classes):
@@ -457,13 +468,20 @@ class ProjectIndex:
         if module.is_package and not module.classes and not module.functions:
             # `web/api/models/__init__.py` re-exporting the router of its `views.py`: a
             # package that only re-exports is, for its importers, what it re-exports.
-            below = {
-                self.layer_of(item.target)
-                for item in module.imports
-                if item.target.startswith(module.module + ".") and not item.is_module
-            }
-            if len(below) == 1 and None not in below:
-                return below.pop()
+            below: list[str | None] = []
+            for item in module.imports:
+                if not item.target.startswith(module.module + "."):
+                    continue
+                resolved = self.resolve(item.target)
+                if resolved.module is not None and resolved.name is None and resolved.module is not module:
+                    below.append(self.module_role(resolved.module))  # `from . import flows`: a submodule
+                else:
+                    below.append(self.layer_of(item.target))
+            if below:
+                # What most of it re-exports (`models/` of query modules and a few helpers).
+                role, count = Counter(below).most_common(1)[0]
+                if role is not None and 2 * count > len(below):
+                    return role
         return module.layer
 
     def _repository_class(self, module: ModuleFacts, name: str) -> bool:

@@ -56,6 +56,8 @@ class ImportAgainstLayerDirection(ProjectRule):
                 continue  # within one layer by name (`models/` importing `models/_utils`)
             if imported is None or self.layer_map.may_import(importer, imported):
                 continue
+            if importer == "database" and imported == "model" and self.index.defines_orm_classes(module):
+                continue  # a `db.py` holding the models too registers its sibling models
             if (
                 importer == "database"
                 and self.index.mostly_queries(module, _QUERY_MODULE_MIN)
