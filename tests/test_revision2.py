@@ -2398,3 +2398,49 @@ def test_a_db_module_holding_the_models_registers_its_sibling_models(tmp_path: P
         },
     )
     assert findings(root, "LC103") == [("app/db.py", 17, "LC103")]
+
+
+def test_the_service_of_a_database_package_that_builds_the_engine_is_the_database(tmp_path: Path) -> None:
+    # `services/database/service.py` (a DatabaseService building the engine and checking the
+    # schema) and `services/database/utils.py` (yielding sessions) are the database module.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/services/__init__.py": "",
+            "app/services/database/__init__.py": "",
+            "app/services/database/service.py": """
+                from sqlalchemy import text
+                from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+
+                class DatabaseService:
+                    def __init__(self, url: str) -> None:
+                        self.engine = create_async_engine(url)
+                        self.sessions = async_sessionmaker(self.engine, class_=AsyncSession)
+
+                    async def check_schema(self) -> None:
+                        async with self.sessions() as session:
+                            await session.execute(text("SELECT 1"))
+            """,
+            "app/services/database/utils.py": """
+                from contextlib import asynccontextmanager
+
+                from sqlalchemy.ext.asyncio import AsyncSession
+
+
+                @asynccontextmanager
+                async def session_scope(sessions):
+                    session: AsyncSession = sessions()
+                    try:
+                        yield session
+                        await session.commit()
+                    finally:
+                        await session.close()
+            """,
+        },
+    )
+    layers = placed(root)
+    assert layers["app/services/database/service.py"]["layer"] == "database"
+    assert layers["app/services/database/utils.py"]["layer"] == "database"
+    assert findings(root, "LC101", "LC302") == []

@@ -82,6 +82,8 @@ GRAPHQL_TYPE_BASES = frozenset({"graphene.ObjectType", "graphene.Mutation", "gra
 # Project modules imported by a module that builds a session factory for itself while it
 # drives the app (an evaluation runner), where the database module imports config and models.
 _APPLICATION_IMPORTS = 8
+# Packages that hold the database module (`services/database/`).
+_DATABASE_PACKAGES = frozenset({"database", "db"})
 # Querying definitions that make such a module a service rather than one helper.
 _SERVICE_MIN_QUERIES = 2
 _WEB_FRAMEWORKS = frozenset({"fastapi", "starlette"})
@@ -435,6 +437,16 @@ def role_layer(
         # Runs queries and enqueues jobs or calls services (`contexts/datasets.py`): the
         # business logic of a service that touches the database (LC302 says so there).
         return ("service", "runs queries and calls jobs or services")
+    package = module.split(".")[-1 if is_package else -2] if "." in module else ""
+    if (
+        name_layer == "service"
+        and package in _DATABASE_PACKAGES
+        and (evidence.engine_builders or evidence.session_providers)
+        and not evidence.script
+    ):
+        # `services/database/service.py` building the engine, `services/database/utils.py`
+        # yielding sessions: the database package's service is the database module.
+        return ("database", f"builds the engine or provides sessions in the `{package}` package")
     if evidence.engine_builders and name_layer is None and not evidence.script:
         # (a startup script that builds an engine to check the schema is a script)
         if evidence.imports_repositories:
