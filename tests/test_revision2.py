@@ -2444,3 +2444,58 @@ def test_the_service_of_a_database_package_that_builds_the_engine_is_the_databas
     assert layers["app/services/database/service.py"]["layer"] == "database"
     assert layers["app/services/database/utils.py"]["layer"] == "database"
     assert findings(root, "LC101", "LC302") == []
+
+
+def test_a_class_that_hands_out_sessions_makes_the_database_module(tmp_path: Path) -> None:
+    # `database/interface.py`: a class whose context-manager methods hand out the sessions
+    # is the database module (its folders name no layer); a schema reaching for it goes
+    # against the layers, an enum beside the engine in `db.py` is no database import.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/database/__init__.py": "",
+            "app/database/interface.py": """
+                from contextlib import asynccontextmanager
+
+                from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+
+                class DBInterface:
+                    def __init__(self, engine: AsyncEngine) -> None:
+                        self.engine = engine
+
+                    @asynccontextmanager
+                    async def session_context(self):
+                        async with AsyncSession(self.engine) as session:
+                            yield session
+            """,
+            "app/db.py": """
+                import enum
+
+                from sqlalchemy import create_engine
+
+                engine = create_engine("sqlite://")
+
+
+                class Status(str, enum.Enum):
+                    OPEN = "open"
+            """,
+            "app/schemas/__init__.py": "",
+            "app/schemas/sorting.py": """
+                from pydantic import BaseModel
+
+                from app.database.interface import DBInterface
+                from app.db import Status
+
+
+                class Sort(BaseModel):
+                    status: Status
+
+                    def expression(self, db: DBInterface):
+                        return db.engine
+            """,
+        },
+    )
+    assert placed(root)["app/database/interface.py"]["layer"] == "database"
+    assert findings(root, "LC103") == [("app/schemas/sorting.py", 3, "LC103")]

@@ -228,6 +228,8 @@ def check_source(
         facts.extra["made"] = members.made
     if roles.evidence.script:
         facts.extra["script"] = True
+    if roles.evidence.provider_classes:
+        facts.extra["provider_classes"] = sorted(roles.evidence.provider_classes)
     if roles.evidence.builder_calls:
         facts.extra["builder_calls"] = sorted(set(roles.evidence.builder_calls))
     # Imports need positions: project rules report on them (LC101 also in modules in no layer).

@@ -132,6 +132,10 @@ class RoleEvidence:
     # Module-level generator functions (`def get_db(): ... yield session`): what a database
     # module provides its importers.
     session_providers: int = 0
+    # Generator methods of module-level classes (`PrefectDBInterface.session_context()`),
+    # and those classes.
+    provider_methods: int = 0
+    provider_classes: set[str] = field(default_factory=set)
     # Imports from the web framework (`fastapi`, `starlette`): router helpers (dependencies,
     # error handlers, responses) use it; an API client or an engine kept under `api/` does not.
     web_framework: bool = False
@@ -183,6 +187,9 @@ class RoleCollector:
             self._plain_definitions.add(name)
         elif not self._scopes and yields and not is_class:
             self.evidence.session_providers += 1
+        elif yields and not is_class and len(self._scopes) == 1 and self._scopes[0][0]:
+            self.evidence.provider_methods += 1  # `@asynccontextmanager def session(self)`
+            self.evidence.provider_classes.add(self._scopes[0][1])
         if not queries or (yields and not is_class):
             return
         if helper:
@@ -456,6 +463,16 @@ def role_layer(
             # of the app's modules: it uses the app, it is not the database module below it.
             return None
         return ("database", "builds the engine or the session factory")
+    if (
+        name_layer is None
+        and evidence.provider_methods
+        and evidence.sessions
+        and not (evidence.data_access or evidence.script or evidence.routes)
+        and len(evidence.project_imports) < _APPLICATION_IMPORTS
+    ):
+        # A class handing out the engine and sessions (`db.session_context()`): the database
+        # module, wherever it sits.
+        return ("database", "hands out sessions from a class of its own")
     if (
         glob in _API_FOLDER_GLOBS
         and not (evidence.web_framework or evidence.database_library or evidence.session_calls or is_package)

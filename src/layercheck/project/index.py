@@ -682,8 +682,15 @@ class ProjectIndex:
             return None  # a sentinel, an exception or a helper class beside the repositories
         if layer == "config" and name in module.classes and not lineage.is_settings_model(self, target):
             return None  # an enum or a plain class beside the settings (`DocumentSource`)
-        if layer == "database" and name in module.classes and not self.is_session_type(target):
-            return None  # an enum beside the engine and the models (`DocumentType` in `db.py`)
+        if (
+            layer == "database"
+            and name in module.classes
+            and not self.is_session_type(target)
+            and name not in module.extra.get("provider_classes", ())
+        ):
+            # An enum or a class of constants beside the engine (`DocumentType` in `db.py`);
+            # a class that hands out sessions (`PrefectDBInterface`) is the database's.
+            return None
         if layer == "model":
             # A Pydantic class beside the ORM classes is a schema import; an enum, a mixin, a
             # helper function or a SQLModel base (`table=True` models inherit it) is neither.
