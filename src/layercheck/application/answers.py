@@ -38,7 +38,7 @@ from typing import Any
 from layercheck.application.reach import ModuleMap, referenced_names
 from layercheck.domain.diagnostics import Diagnostic
 from layercheck.domain.records import FileRecord, FileTask
-from layercheck.project.index import MARKERS, WHOLE_PROJECT_KINDS
+from layercheck.project.whole import MARKERS, WHOLE_PROJECT_KINDS
 
 # The bits of `MARKERS` a file holds (None when not known this run).
 MarkersIn = Callable[[str], "int | None"]

@@ -22,7 +22,7 @@ from layercheck.infrastructure.cache import Cache, default_cache_dir
 from layercheck.infrastructure.discovery import Listing, below, discover, project_listing, split_undecodable
 from layercheck.infrastructure.modules import ModuleNamer
 from layercheck.infrastructure.runner import Runner, digest, file_digests
-from layercheck.project.index import MARKERS
+from layercheck.project.whole import MARKERS
 
 if TYPE_CHECKING:
     from layercheck.infrastructure.pool import ForkedWorker

@@ -21,18 +21,22 @@ project rule that looks at every module sets `whole_project`: the run then reads
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from layercheck.domain.facts import ModuleFacts
 from layercheck.domain.records import FileRecord, FileTask
 from layercheck.domain.registry import enabled_implementations
 from layercheck.domain.settings import Settings
 from layercheck.engine.source import SourceError, read_tree_file
-from layercheck.project.index import MARKERS, WHOLE_PROJECT_KINDS, ProjectIndex, WholeProjectFact
+from layercheck.project.whole import MARKERS, WHOLE_PROJECT_KINDS, WholeProjectFact
+
+if TYPE_CHECKING:
+    from layercheck.project.index import ProjectIndex
 
 Read = Callable[[list[FileTask]], dict[str, FileRecord]]
 # The bits of `index.MARKERS` a file was found to contain (None: not known).
 MarkersIn = Callable[[str], "int | None"]
-IndexBuilder = Callable[[Iterable[FileRecord], Iterable[str]], ProjectIndex]
+IndexBuilder = Callable[[Iterable[FileRecord], Iterable[str]], "ProjectIndex"]
 
 
 class ModuleMap:

@@ -12,13 +12,16 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from layercheck.domain.diagnostics import FILE_START, Diagnostic
 from layercheck.domain.registry import RULES, enabled_implementations
 from layercheck.domain.settings import Settings
 from layercheck.infrastructure.project_files import DiskProjectFiles
-from layercheck.project.index import ProjectIndex
 from layercheck.project.rules.root_base import RootRule
+
+if TYPE_CHECKING:
+    from layercheck.project.index import ProjectIndex  # (a warm run answers without one)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from functools import cached_property, lru_cache
 
 from layercheck.domain.diagnostics import Condition
@@ -28,6 +27,7 @@ from layercheck.domain.vocabulary import (
 )
 from layercheck.project import callees, lineage
 from layercheck.project.lookup import Resolved
+from layercheck.project.whole import HANDLER_IGNORED_LAYERS, WHOLE_PROJECT_KINDS
 
 ORM_ROOT_BASES = frozenset(
     {
@@ -73,59 +73,10 @@ _FOREIGN_TOPS = frozenset(sys.stdlib_module_names) | frozenset(
 )
 
 
-@dataclass(frozen=True)
-class WholeProjectFact:
-    """What a module needs to count for a question about every module (see below)."""
-
-    # Byte strings its source must contain, else it cannot have the fact: all of the strings
-    # of one of these alternatives. Narrow alternatives spare a partial run from reading
-    # every file that merely mentions `Exception`.
-    markers: tuple[tuple[bytes, ...], ...]
-    # Modules of these layers never count.
-    ignored_layers: frozenset[str] = frozenset()
-
-    def could_hold(self, contains: Callable[[bytes], bool]) -> bool:
-        """Whether a source for which `contains(marker)` tells the markers present could
-        have the fact."""
-        return any(all(contains(marker) for marker in alternative) for alternative in self.markers)
-
-
-# Layers whose exception handlers do not count for the application (LC803).
-HANDLER_IGNORED_LAYERS = frozenset({"tests", "migrations"})
 # Layers whose querying code is no data access for importers: repositories are it by name;
 # a router, service or job that queries is a finding where it queries; tests and
 # migrations are not held.
 _NOT_DATA_ACCESS_LAYERS = frozenset({"repository", "service", "api", "task", "tests", "migrations"})
-# What `engine/app_facts.py` recognises as a handler for every error, by the bytes each form
-# needs: a handler method or `exception_handlers` mapping, a subscript assignment to a
-# `...handler...` mapping keyed by `Exception` or 500, or an HTTP middleware that catches
-# `Exception` (`dispatch(request, call_next)`, ASGI `__call__(scope, ...)`, `@app.middleware`).
-_HANDLER_MARKERS: tuple[tuple[bytes, ...], ...] = (
-    (b"xception_handler",),
-    (b"XCEPTION_HANDLER",),
-    *((mapping, key) for mapping in (b"andler", b"ANDLER") for key in (b"Exception", b"500")),
-    (b"Exception", b"call_next"),
-    (b"Exception", b"__call__", b"scope"),
-    (b"Exception", b"dispatch", b"scope"),
-    (b"Exception", b"middleware"),
-)
-# Condition kinds that ask about every module of the project ("does some module ..."), not
-# about the modules a name leads to. Each holds as soon as one module has the fact, so a run
-# that read part of the project (`reach.py`) knows when its answer is final; otherwise it
-# also reads the modules that could have the fact.
-WHOLE_PROJECT_KINDS: dict[str, WholeProjectFact] = {
-    "project_uses_structlog": WholeProjectFact(((b"structlog",),)),
-    # A receiver named like a session is one only in a project that uses SQLAlchemy or
-    # SQLModel: the part of its answer no single module settles.
-    "session_named": WholeProjectFact(((b"sqlalchemy",), (b"sqlmodel",))),
-    "global_exception_handler": WholeProjectFact(_HANDLER_MARKERS, HANDLER_IGNORED_LAYERS),
-}
-# Every marker, in a fixed order: the cache notes which of them each file contains (bit i
-# for MARKERS[i]) when it hashes the file, so a run need not read the file again to know.
-MARKERS: tuple[bytes, ...] = tuple(
-    sorted({m for fact in WHOLE_PROJECT_KINDS.values() for alternative in fact.markers for m in alternative})
-)
-
 
 class ProjectIndex:
     """Answers cross-module questions about the project."""

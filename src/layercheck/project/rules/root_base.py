@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from layercheck.domain.diagnostics import FILE_START, Diagnostic, Span
 from layercheck.domain.layers import LayerMap
-from layercheck.project.index import ProjectIndex
+
+if TYPE_CHECKING:
+    from layercheck.project.index import ProjectIndex
 
 
 class ProjectFiles(Protocol):
