@@ -2499,3 +2499,48 @@ def test_a_class_that_hands_out_sessions_makes_the_database_module(tmp_path: Pat
     )
     assert placed(root)["app/database/interface.py"]["layer"] == "database"
     assert findings(root, "LC103") == [("app/schemas/sorting.py", 3, "LC103")]
+
+
+def test_a_function_handing_out_sessions_is_a_database_import_wherever_it_lives(tmp_path: Path) -> None:
+    # `services/deps.py` re-exposes `session_scope() -> AsyncGenerator[AsyncSession, None]`:
+    # a repository may import it (the database's), a service may not; an accessor
+    # returning the database module's class is the database's too.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/database.py": """
+                from sqlalchemy.ext.asyncio import create_async_engine
+
+                engine = create_async_engine("sqlite+aiosqlite://")
+
+
+                class DatabaseService:
+                    url = "sqlite://"
+            """,
+            "app/services/__init__.py": "",
+            "app/services/deps.py": """
+                from collections.abc import AsyncGenerator
+                from contextlib import asynccontextmanager
+
+                from sqlalchemy.ext.asyncio import AsyncSession
+
+                from app.database import DatabaseService, engine
+
+
+                @asynccontextmanager
+                async def session_scope() -> AsyncGenerator[AsyncSession, None]:
+                    async with AsyncSession(engine) as session:
+                        yield session
+
+
+                def get_db_service() -> DatabaseService:
+                    return DatabaseService()
+            """,
+            "app/repositories/__init__.py": "",
+            "app/repositories/users.py": "from app.services.deps import get_db_service, session_scope\n",
+            "app/services/users.py": "from app.services.deps import session_scope\n",
+        },
+    )
+    # (the locator's own import of the engine is a service reaching the database, too)
+    assert findings(root, "LC103") == [("app/services/deps.py", 6, "LC103"), ("app/services/users.py", 1, "LC103")]

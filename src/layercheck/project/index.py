@@ -628,6 +628,11 @@ class ProjectIndex:
             return "repository"  # a function or class that runs queries, wherever it lives
         if name.isupper() and name not in module.classes and name not in module.functions:
             return None  # `NOT_SET`, `DEFAULT_LIMIT`, `INNER_THOUGHTS_KWARG`: a constant
+        returned = module.extra.get("returns", {}).get(name) if name in module.functions else None
+        if returned and any(self.is_session_type(item) or self.layer_of(item) == "database" for item in returned):
+            # `session_scope() -> AsyncGenerator[AsyncSession, None]` or `get_db_service() ->
+            # DatabaseService` in a `deps.py`: what it hands out is the database's.
+            return "database"
         layer = module.layer  # a name is judged by what it is, not by its module's other names
         if layer == "repository" and name in module.classes and not self._repository_class(module, name):
             return None  # a sentinel, an exception or a helper class beside the repositories

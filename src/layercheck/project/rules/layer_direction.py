@@ -52,8 +52,10 @@ class ImportAgainstLayerDirection(ProjectRule):
         for item in self.contract_imports(module):
             imported = self.index.imported_layer(item.target, item.is_module)
             source = self.index.resolve(item.target).module
-            if source is not None and source.layer == module.layer:
-                continue  # within one layer by name (`models/` importing `models/_utils`)
+            if source is not None and source.layer == module.layer and imported != "database":
+                # Within one layer by name (`models/` importing `models/_utils`); what hands
+                # out sessions is the database's wherever it lives (`services/deps.py`).
+                continue
             if imported is None or self.layer_map.may_import(importer, imported):
                 continue
             if importer == "database" and imported == "model" and self.index.defines_orm_classes(module):
