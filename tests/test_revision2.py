@@ -2544,3 +2544,45 @@ def test_a_function_handing_out_sessions_is_a_database_import_wherever_it_lives(
     )
     # (the locator's own import of the engine is a service reaching the database, too)
     assert findings(root, "LC103") == [("app/services/deps.py", 6, "LC103"), ("app/services/users.py", 1, "LC103")]
+
+
+def test_importing_sqlalchemy_to_build_queries_in_a_router(tmp_path: Path) -> None:
+    # `import sqlalchemy as sa` then `sa.select(...)`: LC104 at the import; one used for
+    # `sa.exc.IntegrityError` alone is fine.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/api/__init__.py": "",
+            "app/api/history.py": """
+                import sqlalchemy as sa
+                from fastapi import APIRouter
+
+                router = APIRouter()
+
+
+                @router.get("/history")
+                async def history(session) -> int:
+                    return (await session.execute(sa.select(sa.func.count()))).scalar_one()
+            """,
+            "app/api/flows.py": """
+                import sqlalchemy as sa
+                from fastapi import APIRouter, HTTPException
+
+                from app.services.flows import create_flow
+
+                router = APIRouter()
+
+
+                @router.post("/flows")
+                async def create(name: str) -> None:
+                    try:
+                        await create_flow(name)
+                    except sa.exc.IntegrityError:
+                        raise HTTPException(409)
+            """,
+            "app/services/__init__.py": "",
+            "app/services/flows.py": "async def create_flow(name: str) -> None: ...\n",
+        },
+    )
+    assert findings(root, "LC104") == [("app/api/history.py", 1, "LC104")]

@@ -228,6 +228,8 @@ def check_source(
         facts.extra["made"] = members.made
     if roles.evidence.script:
         facts.extra["script"] = True
+    if roles.evidence.builder_libraries:
+        facts.extra["builder_libraries"] = sorted(roles.evidence.builder_libraries)
     if roles.evidence.provider_classes:
         facts.extra["provider_classes"] = sorted(roles.evidence.provider_classes)
     if roles.evidence.builder_calls:

@@ -25,13 +25,14 @@ from typing import Any
 import libcst as cst
 
 from layercheck.domain.layers import DATA_ACCESS_FILE_GLOBS
-from layercheck.domain.registry import SESSION_METHODS
+from layercheck.domain.registry import SESSION_METHODS, SQL_BUILDERS
 from layercheck.domain.vocabulary import (
     BACKGROUND_WORDS,
     CONCERN_WORDS,
     CONNECTION_TYPES,
     SESSION_TYPES,
     SETTINGS_BASES,
+    is_query_builder,
     named_for,
     named_like_session,
 )
@@ -150,6 +151,8 @@ class RoleEvidence:
     classes: int = 0
     # The project modules it imports from (same top-level package).
     project_imports: set[str] = field(default_factory=set)
+    # Libraries whose query builders it calls through the module (`sa.select`, `sa.func.count`).
+    builder_libraries: set[str] = field(default_factory=set)
 
 
 class RoleCollector:
@@ -348,6 +351,9 @@ class RoleCollector:
             return
         if qualname in APP_TYPES:
             self.evidence.app_factory = True
+        if isinstance(func, cst.Attribute) and is_query_builder(qualname, SQL_BUILDERS):
+            # `sa.select(...)` through the imported library: LC104 judges `import sqlalchemy as sa`.
+            self.evidence.builder_libraries.add(qualname.split(".", 1)[0])
         if qualname.rsplit(".", 1)[-1] in ENGINE_BUILDERS:
             if qualname.split(".", 1)[0] in ("sqlalchemy", "sqlmodel"):
                 self.evidence.engine_builders += 1

@@ -27,6 +27,10 @@ class RouterImportsOrmOrQueryBuilder(ProjectRule):
             target = item.target
             if not item.is_module and is_query_builder(target, builders):
                 message = f"`{short(target)}` (a sqlalchemy query builder) imported in a router"
+            elif item.is_module and target in module.extra.get("builder_libraries", ()):
+                # `import sqlalchemy as sa` then `sa.select(...)`: the builders come with it
+                # (an import used for `sa.exc.IntegrityError` alone is not reported).
+                message = f"`{target}` imported in a router to build queries; use a repository"
             elif self.index.is_orm_model(target):
                 message = f"ORM model `{short(target)}` imported in a router; use a schema"
             elif self._is_model_module(target):
