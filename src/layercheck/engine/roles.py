@@ -231,8 +231,7 @@ class RoleCollector:
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._enter(False, node.name.value)
         for decorator in node.decorators:
-            target = decorator.decorator
-            func = target.func if isinstance(target, cst.Call) else target
+            func = _decorator_callee(decorator)
             if not isinstance(func, (cst.Attribute, cst.Name)):
                 continue
             qualname = self.table.qualified_name(func) or ""
@@ -323,9 +322,7 @@ class RoleCollector:
             self.evidence.classes += 1
         self._enter(True, node.name.value)
         for decorator in node.decorators:
-            target = decorator.decorator
-            func = target.func if isinstance(target, cst.Call) else target
-            if (self.table.qualified_name(func) or "") in GRAPHQL_TYPE_DECORATORS:
+            if (self.table.qualified_name(_decorator_callee(decorator)) or "") in GRAPHQL_TYPE_DECORATORS:
                 self.evidence.graphql_types += 1
         for base in node.bases:
             value = base.value.value if isinstance(base.value, cst.Subscript) else base.value
@@ -394,6 +391,17 @@ class RoleCollector:
             self.evidence.env_reads += 1
 
 
+def _counted(count: int, noun: str) -> str:
+    """`1 route`, `3 routes`: the evidence's wording."""
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def _decorator_callee(decorator: cst.Decorator) -> cst.BaseExpression:
+    """What a decorator names: `router.get` for `@router.get("/")`, `task` for `@task`."""
+    target = decorator.decorator
+    return target.func if isinstance(target, cst.Call) else target
+
+
 def _named_for_config(last: str) -> bool:
     """`config`, `settings`, `env`..., also `config_file`, `app_config`, `settings_loader`."""
     if last in CONFIG_MODULE_NAMES:
@@ -421,16 +429,15 @@ def role_layer(
     if evidence.app_factory and name_layer != "api":
         return ("main", "creates the FastAPI app")
     if evidence.routes:
-        return ("api", f"APIRouter, {evidence.routes} route{'s' if evidence.routes != 1 else ''}")
+        return ("api", f"APIRouter, {_counted(evidence.routes, 'route')}")
     if evidence.jobs:
-        return ("task", f"defines {evidence.jobs} background job{'s' if evidence.jobs != 1 else ''}")
+        return ("task", f"defines {_counted(evidence.jobs, 'background job')}")
     if evidence.settings_classes:
         return ("config", f"defines settings class `{evidence.settings_classes[0]}`")
     if evidence.dataloaders and name_layer in (None, "api"):
         # A GraphQL DataLoader loads rows in batches for the resolvers: querying is its job,
         # and the context that hands loaders to resolvers is wiring, not a layer skipped.
-        count = evidence.dataloaders
-        return (None, f"defines {count} GraphQL DataLoader{'s' if count != 1 else ''} (batch data access)")
+        return (None, f"defines {_counted(evidence.dataloaders, 'GraphQL DataLoader')} (batch data access)")
     last = module.rsplit(".", 1)[-1]
     if evidence.env_reads and _named_for_config(last) and name_layer in (None, "config"):
         return ("config", f"{'package' if is_package else 'module'} `{last}` reads the environment")
@@ -496,8 +503,7 @@ def role_layer(
         return (folder_layer, "named `tasks`, but defines no background job, in a folder of another layer")
     if glob in DATA_ACCESS_FILE_GLOBS and evidence.graphql_types:
         # `api/queries.py` holding the root `Query` type: GraphQL's word, not data access.
-        count = evidence.graphql_types
-        return ("api", f"defines {count} GraphQL type{'s' if count != 1 else ''}")
+        return ("api", f"defines {_counted(evidence.graphql_types, 'GraphQL type')}")
     if name_layer == "schema" and not (evidence.classes or is_package):
         # `api/schema.py` assembling the GraphQL schema, `openapi/schema.py` collecting the
         # routers: "schema" there is no Pydantic model.
