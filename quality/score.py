@@ -31,7 +31,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -377,7 +377,9 @@ def run_layercheck(
     paths = [os.path.relpath(checkout / root, cwd) for root in project.roots]
     command = [*layercheck, "check", *paths, "--output-format", "json", "--no-cache", "--exit-zero"]
     if project.codes:
-        command += ["--select", ",".join(project.codes)]
+        # The codes that report some of a labeled code's violations are run too (recode).
+        extra = [code for general, specific in REPORTED_AS.items() if general in project.codes for code in specific]
+        command += ["--select", ",".join(dict.fromkeys([*project.codes, *extra]))]
     if jobs:
         command += ["--jobs", str(jobs)]
     run = Run(command=command)
@@ -493,6 +495,36 @@ def _execute(run: Run, cwd: Path, checkout: Path, timeout: float, retries: int) 
 
 
 # --------------------------------------------------------------------------- matching
+
+
+# Where the rule catalogue reports a kind of violation under a more specific code: LC103's
+# page leaves api/task -> repository to LC102, api -> model to LC104 and schema -> model to
+# LC504. A label written with the general code is found by the specific one on its line.
+REPORTED_AS = {"LC103": ("LC102", "LC104", "LC504")}
+
+
+def recode(labels: Sequence[Label], findings: Sequence[Finding]) -> list[Finding]:
+    """The findings, with a specific code's finding taken as the general code's where a
+    violation label names the general code on that line, no finding of that code is there, and no
+    label of the finding's own code is there (so no label loses its match)."""
+    by_line = {(label.path, label.line, label.code) for label in labels}
+    # (An `ok` label of the general code says "not this code here": it is not recoded onto.)
+    violations = {(label.path, label.line, label.code) for label in labels if label.verdict == "violation"}
+    found = {(finding.path, finding.line, finding.code) for finding in findings}
+    result = []
+    for finding in findings:
+        for general, specific in REPORTED_AS.items():
+            here = (finding.path, finding.line)
+            if (
+                finding.code in specific
+                and (*here, general) in violations
+                and (*here, general) not in found
+                and (*here, finding.code) not in by_line
+            ):
+                finding = replace(finding, code=general)
+                found.add((*here, general))
+        result.append(finding)
+    return result
 
 
 def match(labels: Sequence[Label], findings: Sequence[Finding]) -> Match:
@@ -829,7 +861,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 continue
             kept = [
                 finding
-                for finding in run.findings
+                for finding in recode(scored, run.findings)
                 if in_scope(finding.path, project.scope)
                 and (not project.codes or code_selected(finding.code, project.codes))
             ]
