@@ -49,6 +49,21 @@ class Binding:
 
 
 LOCAL = Binding()
+# The builtin type of a literal or a comprehension (a name holding one is no session).
+_LITERAL_TYPES: dict[type, str] = {
+    cst.Dict: "builtins.dict",
+    cst.DictComp: "builtins.dict",
+    cst.List: "builtins.list",
+    cst.ListComp: "builtins.list",
+    cst.Set: "builtins.set",
+    cst.SetComp: "builtins.set",
+    cst.Tuple: "builtins.tuple",
+    cst.SimpleString: "builtins.str",
+    cst.ConcatenatedString: "builtins.str",
+    cst.FormattedString: "builtins.str",
+    cst.Integer: "builtins.int",
+    cst.Float: "builtins.float",
+}
 # A value of a kind the module cannot see, which name conventions must not guess at.
 OPAQUE = Binding(instance_of="builtins.object")
 
@@ -96,6 +111,9 @@ class NameTable:
         self.scopes: list[_Scope] = [_Scope()]
         # Logger-valued attributes per class (`self.log = logging.getLogger()`).
         self.class_attributes: dict[str, dict[str, Binding]] = {}
+        # What the annotated methods walked so far return, per class (`def _get_session(self)
+        # -> aiohttp.ClientSession`): `session = await self._get_session()` holds that.
+        self.method_returns: dict[str, dict[str, Binding]] = {}
         self.function_depth = 0
         self.type_checking_depth = 0
         # Qualified names already worked out (by node id) since the bindings last changed:
@@ -179,6 +197,8 @@ class NameTable:
         func = call.func
         if type(func) is cst.Attribute and func.attr.value in ENGINE_CONNECTING_METHODS and self._engine(func.value):
             return Binding(instance_of=CONNECTION)  # `with engine.begin() as conn:`
+        if type(func) is cst.Attribute and isinstance(func.value, cst.Name) and func.value.value == "self":
+            return self._own_method_result(func.attr.value)
         qualname = self.qualified_name(func)
         if qualname is not None:
             flavour = self.logger_factories.get(qualname)
@@ -193,6 +213,19 @@ class NameTable:
             if receiver is not None and receiver.logger:
                 return Binding(logger=receiver.logger)
         return None
+
+    def _own_method_result(self, method: str) -> Binding | None:
+        """What `self.method()` returns: the method's return annotation when the walk has
+        seen it, else the method itself, for the index to follow (a method defined further
+        down, or inherited)."""
+        owner = self._enclosing_class()
+        if owner is None:
+            return None
+        known = self.method_returns.get(owner, {}).get(method)
+        if known is not None:
+            return known
+        qualname = f"{self.module}.{owner}.{method}"
+        return Binding(instance_of=qualname, factory_call=qualname)
 
     def _engine(self, node: cst.BaseExpression) -> bool:
         """An SQLAlchemy engine: built here by its factory (`self.engine = create_engine(...)`),
@@ -318,8 +351,14 @@ class NameTable:
                 # the name it is stored under does not tell (no session, no logger by name).
                 return OPAQUE
             return LOCAL
+        if isinstance(value, cst.Await):  # `session = await self._get_session()`
+            value = value.expression
         if isinstance(value, cst.Call):
             return self.call_result(value) or LOCAL
+        literal = _LITERAL_TYPES.get(type(value))
+        if literal is not None:
+            # `agent_by_session = {...}`: a dict, whatever its name says.
+            return Binding(instance_of=literal)
         return LOCAL
 
 
@@ -372,6 +411,10 @@ class NameTableBuilder:
             table.bind(node.name.value, Binding(qualname=f"{table.module}.{node.name.value}"))
         elif not table.scopes[-1].is_class:
             table.bind(node.name.value, LOCAL)
+        elif node.returns is not None and table.scopes[-1].class_name is not None:
+            returned = table.annotation_binding(node.returns.annotation)
+            if returned.logger or returned.instance_of:
+                table.method_returns.setdefault(table.scopes[-1].class_name, {})[node.name.value] = returned
 
     def visit_Parameters(self, node: cst.Parameters) -> None:
         # Parameters are walked after decorators and before the body: open the scope here.

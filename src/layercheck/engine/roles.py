@@ -6,8 +6,8 @@ that decides the second step, and decides it:
 
 - it registers routes on an `APIRouter` (`router = APIRouter()`, `@router.get(...)`) -> api,
   even when it is called `crud.py` or sits in `tasks.py`;
-- it defines background jobs (celery, dramatiq, taskiq, arq, huey: `@shared_task`,
-  `@celery.task`, `@broker.task`, `@dramatiq.actor`) -> task;
+- it defines background jobs (celery, dramatiq, taskiq, arq, huey, Temporal: `@shared_task`,
+  `@celery.task`, `@broker.task`, `@dramatiq.actor`, `@activity.defn`) -> task;
 - it defines pydantic-settings classes, or a module named for configuration (`env.py`, a
   `config/` package) reads the environment -> config;
 - a module in no layer by name that builds the engine or the session factory -> database;
@@ -43,8 +43,9 @@ APP_TYPES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "api_route", "websocket", "route"}
 )
-JOB_LIBRARIES = ("celery", "dramatiq", "taskiq", "arq", "huey", "rq", "procrastinate", "saq")
-JOB_DECORATORS = frozenset({"task", "shared_task", "actor", "periodic_task", "job", "cron"})
+JOB_LIBRARIES = ("celery", "dramatiq", "taskiq", "arq", "huey", "rq", "procrastinate", "saq", "temporalio")
+# (`defn`: Temporal's `@activity.defn` and `@workflow.defn`, the jobs its workers run.)
+JOB_DECORATORS = frozenset({"task", "shared_task", "actor", "periodic_task", "job", "cron", "defn"})
 ENGINE_BUILDERS = frozenset(
     {
         "create_engine",
@@ -77,6 +78,7 @@ _ORCHESTRATED_NAMES = frozenset({"jobs", "tasks", "workers", "services", "servic
 # Modules of plain data (constants, enums, types, errors): importing one from a job or
 # service package calls nothing there.
 _PLAIN_DATA_MODULES = frozenset({"constants", "enums", "types", "exceptions", "errors", "schemas", "models"})
+TEMPORAL_WORKFLOWS = frozenset({"temporalio.workflow.defn"})
 # Class decorators and bases of GraphQL object types (their fields resolve requests).
 GRAPHQL_TYPE_DECORATORS = frozenset({"strawberry.type", "strawberry.federation.type", "strawberry.interface"})
 GRAPHQL_TYPE_BASES = frozenset({"graphene.ObjectType", "graphene.Mutation", "graphene.types.objecttype.ObjectType"})
@@ -95,6 +97,10 @@ DATALOADER_BASES = frozenset(
 # The folder globs that say "api" by a folder's name alone (`**/api/**`), not by a name
 # only routers take (`routers/`, `endpoints/`, `views.py`).
 _API_FOLDER_GLOBS = frozenset({"**/api/**"})
+# File names of repositories (a folder `repositories/` is trusted as it is).
+_REPOSITORY_FILE_GLOBS = frozenset({"**/*_repo.py", "**/*_repository.py", "**/repository.py"})
+# Folder and module names of the persistence layer, as imports spell them.
+_PERSISTENCE_NAMES = frozenset({"models", "model", "db", "database", "orm", "entities", "tables"})
 # Layers a module keeps whatever its code does: they wire or test the app.
 _KEPT = frozenset({"tests", "migrations", "main", "middleware"})
 
@@ -151,6 +157,8 @@ class RoleEvidence:
     classes: int = 0
     # The project modules it imports from (same top-level package).
     project_imports: set[str] = field(default_factory=set)
+    # Imports from modules of the persistence layer by name (`app.models.user`, `.db`).
+    imports_persistence: bool = False
     # Libraries whose query builders it calls through the module (`sa.select`, `sa.func.count`).
     builder_libraries: set[str] = field(default_factory=set)
 
@@ -283,6 +291,8 @@ class RoleCollector:
             self.evidence.database_library = True
         if _REPOSITORY_NAMES.intersection(parts) or parts[-1].endswith(("_repository", "_repo")):
             self.evidence.imports_repositories = True
+        if _PERSISTENCE_NAMES.intersection(parts):
+            self.evidence.imports_persistence = True
         if calls and parts[-1] not in _PLAIN_DATA_MODULES and (
             _ORCHESTRATED_NAMES.intersection(parts) or parts[-1].endswith("_service")
         ):
@@ -322,8 +332,11 @@ class RoleCollector:
             self.evidence.classes += 1
         self._enter(True, node.name.value)
         for decorator in node.decorators:
-            if (self.table.qualified_name(_decorator_callee(decorator)) or "") in GRAPHQL_TYPE_DECORATORS:
+            qualname = self.table.qualified_name(_decorator_callee(decorator)) or ""
+            if qualname in GRAPHQL_TYPE_DECORATORS:
                 self.evidence.graphql_types += 1
+            elif qualname in TEMPORAL_WORKFLOWS:
+                self.evidence.jobs += 1  # `@workflow.defn class Sync:` runs on a worker
         for base in node.bases:
             value = base.value.value if isinstance(base.value, cst.Subscript) else base.value
             qualname = self.table.qualified_name(value) or ""
@@ -432,7 +445,9 @@ def role_layer(
         return ("api", f"APIRouter, {_counted(evidence.routes, 'route')}")
     if evidence.jobs:
         return ("task", f"defines {_counted(evidence.jobs, 'background job')}")
-    if evidence.settings_classes:
+    if evidence.settings_classes and not evidence.data_access:
+        # (`create_api_key.py` with a small `ApiKeySettings` beside the functions that
+        # insert the keys is data access with a setting, not the config module.)
         return ("config", f"defines settings class `{evidence.settings_classes[0]}`")
     if evidence.dataloaders and name_layer in (None, "api"):
         # A GraphQL DataLoader loads rows in batches for the resolvers: querying is its job,
@@ -510,6 +525,17 @@ def role_layer(
         return (folder_layer, "named for schemas, but defines no class")
     if glob in DATA_ACCESS_FILE_GLOBS and not (evidence.session_calls or evidence.sessions or evidence.data_access):
         return (folder_layer, "named for data access, but runs no query and uses no session")
+    if glob in _REPOSITORY_FILE_GLOBS and not (
+        evidence.session_calls
+        or evidence.sessions
+        or evidence.data_access
+        or evidence.database_library
+        or evidence.imports_repositories
+        or evidence.imports_persistence
+    ):
+        # `tasks/code_graph/resolve_repo.py` cloning git repositories: "repo" is not always
+        # data access; a repository uses a session, the ORM, its models or a base repository.
+        return (folder_layer, "named for a repository, but uses no database, session, model or repository")
     if name_layer == "config" and not evidence.env_reads:
         return (folder_layer, "named for configuration, but defines no settings and reads no environment")
     if name_layer == "database" and not (evidence.engine_builders or evidence.builder_calls):

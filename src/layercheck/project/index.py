@@ -170,12 +170,16 @@ class ProjectIndex:
             found = self.find_module(source)
             if found is None or found is facts:
                 continue
+            bound = found.bindings.get(name)
+            # `from pkg import Policy` in a module `pkg` star-imports (for a type hint) names
+            # the package's re-export, not the origin: the next star source has it.
+            back = bound is not None and self.find_module(bound.rpartition(".")[0]) is facts
             if (
                 name in found.classes
                 or name in found.functions
                 or name in found.instances
                 or name in found.loggers
-                or name in found.bindings
+                or (bound is not None and not back)
                 or self._star_source(found, name, depth + 1) is not None
             ):
                 return f"{found.module}.{name}"
@@ -627,7 +631,9 @@ class ProjectIndex:
         if self.is_data_access(target):
             return "repository"  # a function or class that runs queries, wherever it lives
         if name.isupper() and name not in module.classes and name not in module.functions:
-            return None  # `NOT_SET`, `DEFAULT_LIMIT`, `INNER_THOUGHTS_KWARG`: a constant
+            # `NOT_SET`, `DEFAULT_LIMIT`, `INNER_THOUGHTS_KWARG`: a constant, no layer's code;
+            # one of the config module (`from app.env import SECRET_KEY`) is configuration.
+            return "config" if module.layer == "config" else None
         returned = module.extra.get("returns", {}).get(name) if name in module.functions else None
         if returned and any(self.is_session_type(item) or self.layer_of(item) == "database" for item in returned):
             # `session_scope() -> AsyncGenerator[AsyncSession, None]` or `get_db_service() ->

@@ -29,7 +29,17 @@ CLIENT_FACING = frozenset(
 _STRINGIFIERS = frozenset({"builtins.str", "builtins.repr", "builtins.format"})
 # Builtin exceptions that code raises to reject input (`raise ValueError("quantity must be
 # positive")`): their text answers a 4xx response, the client's own error.
-_INPUT_ERRORS = frozenset({"builtins.ValueError"})
+_INPUT_ERRORS = frozenset(
+    {
+        "builtins.ValueError",
+        # The standard library's subclasses of ValueError that parsing the client's input raises.
+        "builtins.UnicodeError",
+        "builtins.UnicodeDecodeError",
+        "json.JSONDecodeError",
+        "json.decoder.JSONDecodeError",
+        "binascii.Error",
+    }
+)
 
 # name of the exception variable -> qualified names of the classes it may hold
 _Frame = dict[str, tuple[str, ...]]

@@ -14,7 +14,12 @@ from layercheck.rules.env_read_outside_config import GETTERS
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|[0-9]|\b|_)|[A-Z]?[a-z]+|[0-9]+|[A-Z]+")
 # A file path or a reference to another variable is not the secret itself.
-_NOT_A_VALUE = re.compile(r"^(\.{0,2}/|~/|\$\{|\$[A-Z_]+$)|\.(pem|key|json|crt|p12|pfx|txt|env)$", re.IGNORECASE)
+_NOT_A_VALUE = re.compile(
+    # A path, a placeholder, a file name; or a switch (`os.getenv("HASH_API_KEY", "false")`
+    # tells whether to hash keys, it holds none).
+    r"^(\.{0,2}/|~/|\$\{|\$[A-Z_]+$)|\.(pem|key|json|crt|p12|pfx|txt|env)$|^(true|false|yes|no|on|off|none|null|0|1)$",
+    re.IGNORECASE,
+)
 _SECRET_WRAPPERS = frozenset({"pydantic.SecretStr", "pydantic.SecretBytes", "pydantic.types.SecretStr"})
 _TEST_MODULES = frozenset({"test", "tests", "testing"})
 _FIELD_FUNCTIONS = frozenset({"pydantic.Field", "pydantic.fields.Field", "sqlmodel.Field"})

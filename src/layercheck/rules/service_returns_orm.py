@@ -87,8 +87,8 @@ class ServiceReturnsOrm(Rule):
         dunder = name.startswith("__") and name.endswith("__")
         private = name.startswith("_") and not dunder
         checked = self.names.function_depth == 0 and not dunder and (not private or bool(self.options["check-private"]))
-        if checked and any(self._is_overload(decorator.decorator) for decorator in node.decorators):
-            checked = False  # an `@overload` stub: the implementation is checked once
+        # An `@overload` stub is checked like any signature: each one tells callers what the
+        # service hands them (`-> List[DataCategory]` for one literal argument); it has no body.
         function = _Function(name, checked)
         if node.returns is not None:
             function.scalar = self._scalar_annotation(node.returns.annotation)
@@ -115,9 +115,6 @@ class ServiceReturnsOrm(Rule):
         if isinstance(annotation, cst.Name) and annotation.value == "None":
             return True
         return self.names.qualified_name(annotation) in _SCALARS
-
-    def _is_overload(self, decorator: cst.BaseExpression) -> bool:
-        return (self.names.qualified_name(decorator) or "") in ("typing.overload", "typing_extensions.overload")
 
     # ----- following values --------------------------------------------------------------------
 

@@ -74,6 +74,14 @@ class SessionImportOutsideRepository(ProjectRule):
             return True  # most of what it defines runs queries, for the modules importing it
         return any(not self.index.by_path[path].extra.get("session_calls") for path in importing)
 
+    def _repository_beside_models(self, module: ModuleFacts) -> bool:
+        """A model module that also defines a data-access class: one whose methods query
+        and which is no ORM class (an active-record model's queries are the model's own)."""
+        return self.index.holds_data_access(module) and any(
+            name in module.classes and self.index.is_data_access(f"{module.module}.{name}")
+            for name in module.extra.get("data_access", ())
+        )
+
     def _session_sources(self) -> frozenset[str]:
         """Project modules that others import a session type from (computed once)."""
         if self._sources is None:
@@ -103,6 +111,11 @@ class SessionImportOutsideRepository(ProjectRule):
         # router or a task that builds its own session factory or alias is still held (the
         # guide puts `SessionDep` in the database module).
         if module.layer in (None, *_HELD_HERE) and (self._provides_sessions(module) or self._data_access(module)):
+            return
+        if layer == "model" and self._repository_beside_models(module):
+            # `models/notes.py` holding the `Note` table and a `NoteTable` class whose methods
+            # query (`Notes = NoteTable()`): the data-access layer beside its models, where
+            # sessions belong; importers of `Notes` are judged as repository importers.
             return
         where = f"the {module.layer} layer" if module.layer else "a module outside the repository layer"
         extra = set(self.options["extra-session-types"])

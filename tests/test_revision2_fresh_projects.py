@@ -1,0 +1,438 @@
+"""SPEC revision 2, the lessons of the fourth round: projects labeled fresh and scored blind
+(a domain-first app on Temporal, a folder-first app whose `models/` hold data-access
+classes, a large sync app with star re-exports and overloads) and a reviewer's read of a
+fourth. Each is reproduced in a small project of our own and checked through the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import write_project
+from test_revision2 import findings, orm_module, placed
+
+
+def test_a_name_holding_a_dict_or_a_list_is_no_session_whatever_its_name(tmp_path: Path) -> None:
+    # `agent_by_session = {...}` then `agent_by_session.get(sid)`: a dict, known as one.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/api/__init__.py": "",
+            "app/api/graph.py": """
+                from fastapi import APIRouter
+                from sqlalchemy import text
+
+                router = APIRouter()
+
+
+                @router.get("/graph")
+                async def graph(agents: list[dict], session) -> dict:
+                    agent_by_session = {a["session_id"]: a["id"] for a in agents}
+                    db_session = [a["id"] for a in agents]
+                    first = db_session.index(1)
+                    await session.execute(text("SELECT 1"))  # a session by its name: flagged
+                    return {"agent": agent_by_session.get("s1"), "first": first}
+            """,
+        },
+    )
+    # (the session call and the `text()` it runs: both on the one line)
+    assert {line for _, line, _ in findings(root, "LC201")} == {12}
+
+
+def test_what_an_annotated_method_of_the_class_returns_is_what_the_name_holds(tmp_path: Path) -> None:
+    # `session = await self._get_session()` where `_get_session() -> aiohttp.ClientSession`:
+    # an HTTP client; one whose method returns an `AsyncSession` is a database session.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/api/__init__.py": "",
+            "app/api/routes.py": """
+                import aiohttp
+                from fastapi import APIRouter
+                from sqlalchemy.ext.asyncio import AsyncSession
+
+                router = APIRouter()
+
+
+                class Remote:
+                    async def _get_session(self) -> aiohttp.ClientSession:
+                        return self._session
+
+                    async def health(self) -> bool:
+                        session = await self._get_session()
+                        async with session.get("https://example.com/health") as response:
+                            return response.status == 200
+
+
+                class Local:
+                    def _open(self) -> AsyncSession:
+                        return self._session
+
+                    async def count(self) -> int:
+                        conn = self._open()
+                        return await conn.scalar("SELECT count(*) FROM t")  # flagged
+
+
+                @router.get("/health")
+                async def health() -> bool:
+                    return await Remote().health() and await Local().count() > 0
+            """,
+        },
+    )
+    assert {line for _, line, _ in findings(root, "LC201")} == {24}
+
+
+def test_an_http_client_under_api_that_uses_its_session_is_in_no_layer(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/api/__init__.py": "",
+            "app/api/cloud_client.py": """
+                import aiohttp
+
+
+                class CloudClient:
+                    def __init__(self) -> None:
+                        self._session: aiohttp.ClientSession | None = None
+
+                    async def _get_session(self) -> aiohttp.ClientSession:
+                        if self._session is None:
+                            self._session = aiohttp.ClientSession()
+                        return self._session
+
+                    async def status(self) -> int:
+                        session = await self._get_session()
+                        async with session.get("https://example.com/status") as response:
+                            return response.status
+            """,
+        },
+    )
+    assert placed(root)["app/api/cloud_client.py"]["layer"] is None
+    assert findings(root, "LC201") == []
+
+
+def test_a_name_a_package_re_exports_with_a_star_is_followed_past_a_type_hint_import(tmp_path: Path) -> None:
+    # `models/policy/__init__.py` star-imports `conditional.py` (which imports `Policy` from
+    # the package for a hint) and then `policy.py`, which defines it.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/models/__init__.py": "",
+            "app/models/base.py": orm_module("Account"),
+            "app/models/policy/__init__.py": """
+                from app.models.policy.conditional import *
+                from app.models.policy.policy import *
+            """,
+            "app/models/policy/conditional.py": """
+                from typing import TYPE_CHECKING
+
+                if TYPE_CHECKING:
+                    from app.models.policy import Policy
+
+
+                def applies(policy: "Policy") -> bool:
+                    return True
+            """,
+            "app/models/policy/policy.py": """
+                from sqlalchemy.orm import Mapped, mapped_column
+
+                from app.models.base import Base
+
+
+                class Policy(Base):
+                    __tablename__ = "policies"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+            """,
+            "app/api/__init__.py": "",
+            "app/api/policies.py": """
+                from fastapi import APIRouter
+
+                from app.models.policy import Policy
+
+                router = APIRouter()
+
+
+                @router.get("/policies")
+                async def names() -> list[str]:
+                    return [Policy.__tablename__]
+            """,
+        },
+    )
+    assert findings(root, "LC104") == [("app/api/policies.py", 3, "LC104")]
+
+
+def test_temporal_activities_and_workflows_are_the_task_layer(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("Workspace"),
+            "app/workspaces/__init__.py": "",
+            "app/workspaces/activities.py": """
+                from temporalio import activity
+
+                from app.models import Workspace
+
+
+                @activity.defn
+                async def rename(workspace_id: int, name: str) -> str:
+                    return Workspace.__tablename__ + name
+            """,
+            "app/workspaces/workflows.py": """
+                from temporalio import workflow
+
+
+                @workflow.defn
+                class Rename:
+                    @workflow.run
+                    async def run(self, name: str) -> str:
+                        return name
+            """,
+        },
+    )
+    layers = placed(root)
+    assert layers["app/workspaces/activities.py"]["layer"] == "task"
+    assert layers["app/workspaces/workflows.py"]["layer"] == "task"
+    assert findings(root, "LC103") == [("app/workspaces/activities.py", 3, "LC103")]
+
+
+def test_a_models_module_with_a_data_access_class_beside_its_tables_may_import_sessions(tmp_path: Path) -> None:
+    # `models/notes.py`: the `Note` table, and `NoteTable` whose methods query, exposed as
+    # `Notes = NoteTable()`. Its session import is the data access's; routers importing
+    # `Notes` import data access (LC102). A models module whose only queries are event
+    # listeners is still the model layer (LC101).
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/db.py": """
+                from sqlalchemy.orm import DeclarativeBase
+
+
+                class Base(DeclarativeBase):
+                    pass
+            """,
+            "app/models/__init__.py": "",
+            "app/models/notes.py": """
+                from sqlalchemy import select
+                from sqlalchemy.ext.asyncio import AsyncSession
+                from sqlalchemy.orm import Mapped, mapped_column
+
+                from app.db import Base
+
+
+                class Note(Base):
+                    __tablename__ = "notes"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+                class NoteTable:
+                    async def get(self, db: AsyncSession, note_id: int) -> Note | None:
+                        return await db.get(Note, note_id)
+
+                    async def all(self, db: AsyncSession) -> list[Note]:
+                        return list((await db.scalars(select(Note))).all())
+
+
+                Notes = NoteTable()
+            """,
+            "app/models/audit.py": """
+                from sqlalchemy import event
+                from sqlalchemy.orm import Mapped, Session, mapped_column
+
+                from app.db import Base
+
+
+                class Audit(Base):
+                    __tablename__ = "audits"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+                @event.listens_for(Session, "after_flush")
+                def record(session, context) -> None:
+                    session.add(Audit())
+            """,
+            "app/routers/__init__.py": "",
+            "app/routers/notes.py": """
+                from fastapi import APIRouter
+
+                from app.models.notes import Notes
+
+                router = APIRouter()
+
+
+                @router.get("/notes")
+                async def notes(db) -> int:
+                    return len(await Notes.all(db))
+            """,
+        },
+    )
+    assert findings(root, "LC101", "LC102") == [
+        ("app/models/audit.py", 2, "LC101"),
+        ("app/routers/notes.py", 3, "LC102"),
+    ]
+
+
+def test_a_constant_of_the_config_module_is_a_config_import(tmp_path: Path) -> None:
+    # `from app.env import TOKEN_KEY` in a models module: configuration, against the layer
+    # direction; a constant of a models module imported by a service is no layer's code.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/env.py": """
+                import os
+
+                TOKEN_KEY = os.getenv("TOKEN_KEY", "")
+                PAGE_SIZE = int(os.getenv("PAGE_SIZE", "20"))
+            """,
+            "app/models/__init__.py": "",
+            "app/models/tokens.py": """
+                from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+                from app.env import TOKEN_KEY
+
+                MAX_TOKENS = 5
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class Token(Base):
+                    __tablename__ = TOKEN_KEY or "tokens"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+            """,
+            "app/services/__init__.py": "",
+            "app/services/tokens.py": """
+                from app.env import PAGE_SIZE
+                from app.models.tokens import MAX_TOKENS
+
+
+                def limit() -> int:
+                    return min(PAGE_SIZE, MAX_TOKENS)
+            """,
+        },
+    )
+    assert findings(root, "LC103") == [("app/models/tokens.py", 3, "LC103")]
+
+
+def test_a_file_named_for_a_repository_that_uses_no_database_is_no_repository(tmp_path: Path) -> None:
+    # `tasks/code_graph/resolve_repo.py` clones git repositories; `users_repo.py` deriving
+    # from a base repository with no query of its own is one.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/tasks/__init__.py": "",
+            "app/tasks/resolve_repo.py": """
+                import subprocess
+                from pathlib import Path
+
+
+                def clone(url: str, target: Path) -> Path:
+                    subprocess.run(["git", "clone", url, str(target)], check=True)
+                    return target
+            """,
+            "app/base_repository.py": """
+                class BaseRepository:
+                    model: type = object
+            """,
+            "app/users_repo.py": """
+                from app.base_repository import BaseRepository
+
+
+                class UsersRepository(BaseRepository):
+                    pass
+            """,
+        },
+    )
+    layers = placed(root)
+    assert layers["app/tasks/resolve_repo.py"]["layer"] == "task"
+    assert layers["app/users_repo.py"]["layer"] == "repository"
+
+
+def test_a_module_with_a_settings_class_beside_its_queries_is_no_config_module(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/settings_store.py": """
+                from pydantic_settings import BaseSettings
+
+
+                class Settings(BaseSettings):
+                    debug: bool = False
+            """,
+            "app/api_keys.py": """
+                from pydantic_settings import BaseSettings
+                from sqlalchemy.ext.asyncio import AsyncSession
+
+
+                class ApiKeySettings(BaseSettings):
+                    hash_keys: bool = False
+
+
+                async def create_api_key(session: AsyncSession, key: str) -> None:
+                    session.add(key)
+                    await session.flush()
+            """,
+        },
+    )
+    layers = placed(root)
+    assert layers["app/settings_store.py"]["layer"] == "config"
+    assert layers["app/api_keys.py"]["layer"] != "config"
+
+
+def test_a_json_decode_error_answered_with_400_may_carry_its_text(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/api/__init__.py": "",
+            "app/api/upload.py": """
+                import json
+
+                from fastapi import APIRouter, HTTPException
+
+                router = APIRouter()
+
+
+                @router.post("/graph")
+                async def graph(body: str) -> dict:
+                    try:
+                        return json.loads(body)
+                    except json.JSONDecodeError as error:
+                        raise HTTPException(status_code=400, detail=f"not valid JSON: {error}")
+
+
+                @router.post("/other")
+                async def other(body: str) -> dict:
+                    try:
+                        return json.loads(body)
+                    except OSError as error:
+                        raise HTTPException(status_code=400, detail=str(error))  # flagged
+            """,
+        },
+    )
+    assert findings(root, "LC603") == [("app/api/upload.py", 21, "LC603")]
+
+
+def test_a_switch_named_like_a_secret_is_no_secret(tmp_path: Path) -> None:
+    # `HASH_API_KEY = os.getenv("HASH_API_KEY", "false")`: whether to hash keys, not a key.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/keys.py": """
+                import os
+
+                HASH_API_KEY = os.getenv("HASH_API_KEY", "false").lower() == "true"
+                SIGNING_SECRET = os.getenv("SIGNING_SECRET", "s3cr3t-value")
+            """,
+        },
+    )
+    assert findings(root, "LC604") == [("app/keys.py", 4, "LC604")]
