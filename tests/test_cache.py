@@ -427,3 +427,23 @@ def test_root_findings_of_a_run_on_a_root_file_do_not_stand_for_the_whole_projec
     whole = findings(check(root, ".", cache=cache))
     assert whole == findings(check(root, ".", cache=None))
     assert {"setup.py", "requirements.txt"} <= {name for code, name, _ in whole if code == "LC801"}
+
+
+def test_a_cache_is_keyed_by_the_code_of_every_layer_package(tmp_path: Path) -> None:
+    """A working copy's cache names the code that wrote it: editing a rule (in
+    `layercheck/rules/`, not beside the cache module) makes the old records unusable."""
+    import layercheck.rules.print_in_server_code as edited
+    from layercheck.infrastructure import cache
+
+    source = Path(edited.__file__)
+    before = source.stat()
+    cache._code_id.cache_clear()
+    original = cache._code_id()
+    try:
+        os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+        cache._code_id.cache_clear()
+        assert cache._code_id() != original
+    finally:
+        os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+        cache._code_id.cache_clear()
+    assert cache._code_id() == original

@@ -71,7 +71,9 @@ def _short_hash(text: str) -> str:
 def _code_id() -> str:
     """Which layercheck code made a cache: the version says it for a release, this (the
     size and time of every module) for a working copy whose rules are being edited."""
-    package = os.path.dirname(os.path.abspath(__file__))
+    # The whole package (this module sits in `layercheck/infrastructure/`): a rule edited
+    # in `layercheck/rules/` must not be answered from records its old code wrote.
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     entries: list[str] = []
     folders = [package]
     while folders:
