@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import write_project
+from conftest import run_layercheck, write_project
 from test_revision2 import findings, orm_module, placed
 
 
@@ -436,3 +436,58 @@ def test_a_switch_named_like_a_secret_is_no_secret(tmp_path: Path) -> None:
         },
     )
     assert findings(root, "LC604") == [("app/keys.py", 4, "LC604")]
+
+
+SDK_BESIDE_SERVER = {
+    "app/__init__.py": "from app.sdk.login import login\n",
+    "app/main.py": """
+        from fastapi import FastAPI
+
+        from app.routers.items import router
+
+        app = FastAPI()
+        app.include_router(router)
+    """,
+    "app/routers/__init__.py": "",
+    "app/routers/items.py": """
+        from fastapi import APIRouter
+
+        from app import __name__ as package_name
+        from app.core.helpers import describe
+
+        router = APIRouter()
+
+
+        @router.get("/items")
+        async def items() -> str:
+            return describe(package_name)
+    """,
+    "app/core/__init__.py": "",
+    "app/core/helpers.py": """
+        def describe(name: str) -> str:
+            print("describing", name)  # flagged
+            return name
+    """,
+    "app/sdk/__init__.py": "",
+    "app/sdk/login.py": """
+        def login(code: str) -> None:
+            print("open https://example.com/device and enter", code)
+    """,
+}
+
+
+def test_print_in_a_module_in_no_layer_counts_where_the_server_reaches_it(tmp_path: Path) -> None:
+    # The app imports the router, which imports `core/helpers.py` and a name of the package
+    # `app` (whose `__init__` re-exports an SDK's device login): the helper is server code,
+    # the SDK's terminal prompt is not. A run on the SDK file alone answers the same.
+    root = write_project(tmp_path / "proj", SDK_BESIDE_SERVER)
+    assert findings(root, "LC704") == [("app/core/helpers.py", 2, "LC704")]
+    only = run_layercheck(["--output-format", "json", "--no-cache", "--select", "LC704", "app/sdk/login.py"], root)
+    assert only.exit_code == 0, only.output
+    assert only.json() == []
+
+
+def test_print_in_a_module_in_no_layer_counts_when_no_server_is_in_sight(tmp_path: Path) -> None:
+    files = {path: source for path, source in SDK_BESIDE_SERVER.items() if path.startswith("app/sdk")}
+    root = write_project(tmp_path / "proj", {"app/__init__.py": "", **files})
+    assert findings(root, "LC704") == [("app/sdk/login.py", 2, "LC704")]

@@ -228,6 +228,10 @@ def check_source(
         facts.extra["made"] = members.made
     if roles.evidence.script:
         facts.extra["script"] = True
+    if roles.evidence.app_factory or roles.evidence.routes or roles.evidence.jobs:
+        # Where the server starts running the project's code (LC704's reach): the app,
+        # the routes it mounts, the jobs its workers run.
+        facts.extra["serves"] = True
     if roles.evidence.builder_libraries:
         facts.extra["builder_libraries"] = sorted(roles.evidence.builder_libraries)
     if roles.evidence.provider_classes:

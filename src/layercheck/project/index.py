@@ -698,6 +698,41 @@ class ProjectIndex:
         """Some module (not a test) registers a handler for `Exception` on an app."""
         return self._has_global_exception_handler
 
+    def served(self, module_name: str) -> bool:
+        """Whether a module runs in the server: the app reaches it through imports."""
+        reached = self._served_modules
+        return reached is None or module_name in reached
+
+    @cached_property
+    def _served_modules(self) -> frozenset[str] | None:
+        """The modules the server runs: where it starts (the module creating the FastAPI
+        app, the modules registering routes, those defining background jobs) and every
+        project module they import, directly or through others (imports under
+        `TYPE_CHECKING` run nothing). A package of the api layer by name that re-exports an
+        SDK is no start: what registers routes is; nor is a package the server imports a
+        name from a way to all it re-exports. None when no start is in sight: then every
+        module counts."""
+        starts = [facts for facts in self.by_path.values() if facts.extra.get("serves")]
+        if not starts:
+            return None
+        reached = {facts.module for facts in starts}
+        pending = list(starts)
+        while pending:
+            facts = pending.pop()
+            if facts.is_package and not facts.extra.get("serves"):
+                # `from cognee import __version__` runs the package, but what the server
+                # uses of it is the name: a name it re-exports resolves to its own module
+                # (followed there); the rest of an SDK's facade is not reached through it.
+                continue
+            for item in facts.imports:
+                if item.type_checking:
+                    continue
+                found = self.resolve(item.target).module
+                if found is not None and found.module not in reached:
+                    reached.add(found.module)
+                    pending.append(found)
+        return frozenset(reached)
+
     @cached_property
     def _has_global_exception_handler(self) -> bool:
         return any(
@@ -717,6 +752,10 @@ class ProjectIndex:
             return self.uses_sqlalchemy or (bool(known) and all(answer is False for answer in known))
         if condition.kind not in WHOLE_PROJECT_KINDS:
             return True
+        if condition.kind == "served" and self._served_modules is None:
+            # "No server in sight, so every module counts" is no answer until the modules
+            # that could start the server were read.
+            return False
         return self.holds(Condition(condition.kind, condition.names))
 
     def holds(self, condition: Condition) -> bool:
@@ -762,6 +801,8 @@ class ProjectIndex:
         elif kind.startswith("config_unset:"):
             key = kind.split(":", 1)[1]
             result = any(self.is_pydantic_model(n) and lineage.config_unset(self, n, key) for n in names)
+        elif kind == "served":
+            result = any(self.served(name) for name in names)
         elif kind == "project_class":
             result = any(lineage.is_project_class(self, name) for name in names)
         elif kind.startswith("instance_layer:"):

@@ -50,6 +50,9 @@ WHOLE_PROJECT_KINDS: dict[str, WholeProjectFact] = {
     # SQLModel: the part of its answer no single module settles.
     "session_named": WholeProjectFact(((b"sqlalchemy",), (b"sqlmodel",))),
     "global_exception_handler": WholeProjectFact(_HANDLER_MARKERS, HANDLER_IGNORED_LAYERS),
+    # A module in no layer is server code when the app reaches it through imports: any
+    # module that imports something could be on the way (the answer only grows with more).
+    "served": WholeProjectFact(((b"import",),)),
 }
 # Every marker, in a fixed order: the cache notes which of them each file contains (bit i
 # for MARKERS[i]) when it hashes the file, so a run need not read the file again to know.

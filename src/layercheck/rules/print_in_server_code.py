@@ -6,6 +6,7 @@ import os
 
 import libcst as cst
 
+from layercheck.domain.diagnostics import Condition
 from layercheck.domain.layers import glob_to_regex
 from layercheck.engine.context import FileContext
 from layercheck.engine.rule import Rule, callee_names, is_main_guard, names_in
@@ -125,10 +126,14 @@ class PrintInServerCode(Rule):
         is_script = (self.imports_cli or self.has_main_guard) and not self.context.task.held
         if is_script and not self.creates_app:
             return
+        # A module in no layer is server code when the app reaches it (an SDK's terminal
+        # helpers beside the server are not): the index follows the imports from where the
+        # server starts.
+        served = Condition("served", (self.names.module,)) if self.context.task.layer is None else None
         for call, function in self.prints:
             if function is not None and function in self.entry_points:
                 continue
-            self.report(call, "`print()` in server code; log with a structured logger instead")
+            self.report(call, "`print()` in server code; log with a structured logger instead", condition=served)
 
     def _top_function(self) -> str | None:
         for node in self.context.ancestors:
