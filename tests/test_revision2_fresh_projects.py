@@ -491,3 +491,47 @@ def test_print_in_a_module_in_no_layer_counts_when_no_server_is_in_sight(tmp_pat
     files = {path: source for path, source in SDK_BESIDE_SERVER.items() if path.startswith("app/sdk")}
     root = write_project(tmp_path / "proj", {"app/__init__.py": "", **files})
     assert findings(root, "LC704") == [("app/sdk/login.py", 2, "LC704")]
+
+
+def test_a_protocol_declaring_what_a_session_does_types_a_session(tmp_path: Path) -> None:
+    # `class SupportsExecute(Protocol): async def execute(...)` in the database module: a
+    # parameter typed with it is a session (LC302), and importing it in a service is a
+    # database import (LC103); a protocol of something else is neither.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/db/__init__.py": "",
+            "app/db/engine.py": """
+                from typing import Any, Protocol
+
+                from sqlalchemy.ext.asyncio import create_async_engine
+
+                engine = create_async_engine("sqlite+aiosqlite://")
+
+
+                class SupportsExecute(Protocol):
+                    async def execute(self, statement: Any) -> Any: ...
+
+
+                class SupportsSend(Protocol):
+                    async def get(self, url: str) -> Any: ...
+            """,
+            "app/services/__init__.py": "",
+            "app/services/settings.py": """
+                from sqlalchemy import text
+
+                from app.db.engine import SupportsExecute, SupportsSend
+
+
+                async def read(conn: SupportsExecute, client: SupportsSend) -> object:
+                    await client.get("https://example.com")
+                    return await conn.execute(text("SELECT 1"))
+            """,
+        },
+    )
+    assert findings(root, "LC103", "LC302") == [
+        ("app/services/settings.py", 3, "LC103"),
+        ("app/services/settings.py", 8, "LC302"),
+        ("app/services/settings.py", 8, "LC302"),
+    ]

@@ -386,6 +386,8 @@ class ProjectIndex:
             return self.session_kind(callee + "()", depth + 1)
         if name in module.classes:
             fact = module.classes[name]
+            if self._session_protocol(module, fact):
+                return True
             return any(self.session_kind(base, depth + 1) is True for base in fact.bases)
         returns = module.extra.get("returns", {}).get(name)
         if returns is not None:
@@ -393,6 +395,14 @@ class ProjectIndex:
                 return False  # it makes a factory; what the factory opens is a session
             return any(self.session_kind(item, depth + 1) is True for item in returns)
         return None
+
+    def _session_protocol(self, module: ModuleFacts, fact: ClassFact) -> bool:
+        """A `Protocol` that declares what a session does (`class SupportsExecute(Protocol):
+        async def execute(...)`): values typed with it are sessions, by structure."""
+        if not any(self.resolve(base).qualname in _PROTOCOLS for base in fact.bases):
+            return False
+        returns = module.extra.get("returns", {})
+        return any(f"{fact.name}.{method}" in returns for method in _SESSION_PROTOCOL_METHODS)
 
     def _returns_session_factory(self, qualname: str) -> bool:
         """A project function annotated to return a sessionmaker (`-> async_sessionmaker[...]`)."""
@@ -647,11 +657,12 @@ class ProjectIndex:
         if (
             layer == "database"
             and name in module.classes
-            and not self.is_session_type(target)
+            and self.session_kind(target) is not True
             and name not in module.extra.get("provider_classes", ())
         ):
             # An enum or a class of constants beside the engine (`DocumentType` in `db.py`);
-            # a class that hands out sessions (`PrefectDBInterface`) is the database's.
+            # a class that hands out sessions (`PrefectDBInterface`) or types them (a session
+            # `Protocol`) is the database's.
             return None
         if layer == "model":
             # A Pydantic class beside the ORM classes is a schema import; an enum, a mixin, a
@@ -831,6 +842,9 @@ class ProjectIndex:
 
 
 _SESSION_FACTORY_NAMES = frozenset({"sessionmaker", "async_sessionmaker"})
+_PROTOCOLS = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
+# Methods only a database session (or connection) declares among protocols' usual methods.
+_SESSION_PROTOCOL_METHODS = ("execute", "exec", "scalars", "scalar", "commit", "flush")
 
 
 def _out_of_sight(qualname: str) -> bool | None:
