@@ -556,6 +556,11 @@ def match(labels: Sequence[Label], findings: Sequence[Finding]) -> Match:
                 taken[index] = finding
         rest: list[Finding] = []
         for finding in free:  # pass 2: one line apart
+            if any(label.line == finding.line for label in group_labels):
+                # A second finding on a labeled line (`from sqlalchemy import delete, select`
+                # reported per name) is that line's duplicate, not the next line's label.
+                rest.append(finding)
+                continue
             index = next(
                 (i for i, label in enumerate(group_labels) if abs(label.line - finding.line) == 1 and i not in taken),
                 None,
