@@ -39,7 +39,7 @@ class EnvReadOutsideConfig(ServerCodeRule):
         if not self._active:
             return
         qualname = self.names.qualified_name(node.func)
-        if qualname in GETTERS:
+        if qualname in GETTERS and not self._forwarded(node):
             spelled = "os." + qualname.split(".", 1)[1]
             self.report(node, f"environment read with `{spelled}()` {_ADVICE}")
 
@@ -51,10 +51,34 @@ class EnvReadOutsideConfig(ServerCodeRule):
             isinstance(parent, cst.AnnAssign) and parent.target is node
         ):
             return
+        if self._forwarded(node):
+            return
         self.report(node, f"environment read with `os.environ[...]` {_ADVICE}")
+
+    def _forwarded(self, read: cst.Call | cst.Subscript) -> bool:
+        """`{"PATH": os.environ.get("PATH", ""), ...}`: the variable copied under its own name
+        into another environment (a child process's) is the environment passed on, not a
+        setting the app reads."""
+        key = _read_key(read)
+        parent = self.context.ancestors[-1] if self.context.ancestors else None
+        if key is None or not isinstance(parent, cst.DictElement) or parent.value is not read:
+            return False
+        return isinstance(parent.key, cst.SimpleString) and parent.key.evaluated_value == key
 
     def visit_ComparisonTarget(self, node: cst.ComparisonTarget) -> None:
         if not self._active or not isinstance(node.operator, (cst.In, cst.NotIn)):
             return
         if self.names.qualified_name(node.comparator) in ENVIRONS:
             self.report(node.comparator, f"environment read with `in os.environ` {_ADVICE}")
+
+
+def _read_key(read: cst.Call | cst.Subscript) -> str | None:
+    """The variable's name a read names as a literal: `getenv("X")`, `os.environ["X"]`."""
+    if isinstance(read, cst.Call):
+        value = read.args[0].value if read.args else None
+    else:
+        element = read.slice[0].slice if len(read.slice) == 1 else None
+        value = element.value if isinstance(element, cst.Index) else None
+    if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+        return value.evaluated_value
+    return None

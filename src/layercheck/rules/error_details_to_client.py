@@ -63,6 +63,8 @@ class ErrorDetailsToClient(Rule):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._frames: list[_Frame] = []
+        # The frames of `if isinstance(exc, ...)` bodies, by the id of the body block.
+        self._narrowing: dict[int, _Frame] = {}
 
     # ----- which names hold exceptions ---------------------------------------------------
 
@@ -88,6 +90,37 @@ class ErrorDetailsToClient(Rule):
         self._frames.append(frame)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._frames.pop()
+
+    # `if isinstance(exc, NotFoundError): raise HTTPException(404, str(exc))`: in the body
+    # of the test, the variable holds those classes only.
+    def visit_If(self, node: cst.If) -> None:
+        narrowed = self._isinstance_test(node.test)
+        if narrowed is not None:
+            self._narrowing[id(node.body)] = narrowed
+
+    def _isinstance_test(self, test: cst.BaseExpression) -> _Frame | None:
+        if not isinstance(test, cst.Call) or self.names.qualified_name(test.func) != "builtins.isinstance":
+            return None
+        if len(test.args) != 2 or not isinstance(test.args[0].value, cst.Name):
+            return None
+        name = test.args[0].value.value
+        if self._exception_types(name) is None:
+            return None
+        kinds = test.args[1].value
+        values = [element.value for element in kinds.elements] if isinstance(kinds, cst.Tuple) else [kinds]
+        return {name: tuple(self.names.qualified_name(value) or "" for value in values)}
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._frames.append(self._narrowing.pop(id(node), {}))
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self._frames.pop()
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self._frames.append(self._narrowing.pop(id(node), {}))
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
         self._frames.pop()
 
     def _exception_types(self, name: str) -> tuple[str, ...] | None:

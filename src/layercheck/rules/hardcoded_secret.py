@@ -20,6 +20,10 @@ _NOT_A_VALUE = re.compile(
     r"^(\.{0,2}/|~/|\$\{|\$[A-Z_]+$)|\.(pem|key|json|crt|p12|pfx|txt|env)$|^(true|false|yes|no|on|off|none|null|0|1)$",
     re.IGNORECASE,
 )
+# Literals that name or stand for a secret without being one: the name it is looked up
+# under (`"TRACECAT_AWS_EXTERNAL_ID"`), a redaction mask (`"********"`), a sentinel
+# (`"[TURN_END]"`, `"<pending>"`, `"__pending_bot_token__"`).
+_NOT_A_SECRET = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$|^(.)\2{3,}$|^\[.*\]$|^<.*>$|^__.*__$")
 _SECRET_WRAPPERS = frozenset({"pydantic.SecretStr", "pydantic.SecretBytes", "pydantic.types.SecretStr"})
 _TEST_MODULES = frozenset({"test", "tests", "testing"})
 _FIELD_FUNCTIONS = frozenset({"pydantic.Field", "pydantic.fields.Field", "sqlmodel.Field"})
@@ -74,6 +78,8 @@ class HardcodedSecret(ServerCodeRule):
             return False
         value = literal.evaluated_value
         if not isinstance(value, str) or not value.strip() or _NOT_A_VALUE.search(value.strip()):
+            return False
+        if _NOT_A_SECRET.search(value.strip()):
             return False
         value_words = words(value)
         return field or not value_words or not set(value_words) <= set(words(name))
