@@ -535,3 +535,196 @@ def test_a_protocol_declaring_what_a_session_does_types_a_session(tmp_path: Path
         ("app/services/settings.py", 8, "LC302"),
         ("app/services/settings.py", 8, "LC302"),
     ]
+
+
+def test_a_temporal_activity_in_a_service_module_leaves_it_a_service(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("Schedule"),
+            "app/schedules/__init__.py": "",
+            "app/schedules/service.py": """
+                from temporalio import activity
+
+                from app.models import Schedule
+
+
+                class ScheduleService:
+                    @staticmethod
+                    @activity.defn
+                    async def run_schedule(schedule_id: int) -> str:
+                        return Schedule.__tablename__
+            """,
+        },
+    )
+    assert placed(root)["app/schedules/service.py"]["layer"] == "service"
+    assert findings(root, "LC103") == []
+
+
+def test_a_variable_copied_under_its_own_name_into_a_child_environment_is_passed_on(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/sandbox.py": """
+                import os
+                import subprocess
+
+
+                def run(cmd: list[str]) -> None:
+                    env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ["HOME"]}
+                    env["LIMIT"] = os.environ.get("SANDBOX_LIMIT", "1")  # flagged
+                    subprocess.run(cmd, env={"PATH": os.getenv("HOME", "")}, check=True)  # flagged
+            """,
+        },
+    )
+    assert findings(root, "LC602") == [("app/sandbox.py", 7, "LC602"), ("app/sandbox.py", 8, "LC602")]
+
+
+def test_names_masks_and_sentinels_of_secrets_are_no_secrets(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/secrets.py": """
+                EXTERNAL_ID_SECRET_KEY = "AWS_EXTERNAL_ID"
+                REDACTED_SECRET = "********"
+                END_TOKEN = "[TURN_END]"
+                PENDING_BOT_TOKEN = "__pending_bot_token__"
+                SLACK_BOT_TOKEN = "xoxb-1234-abcd"
+            """,
+        },
+    )
+    assert findings(root, "LC604") == [("app/secrets.py", 5, "LC604")]
+
+
+def test_an_exception_narrowed_by_isinstance_to_a_domain_error_may_carry_its_text(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/errors.py": """
+                class NotFoundError(Exception):
+                    pass
+            """,
+            "app/api/__init__.py": "",
+            "app/api/errors.py": """
+                from fastapi import HTTPException
+
+                from app.errors import NotFoundError
+
+
+                def translate(exc: Exception) -> HTTPException:
+                    if isinstance(exc, NotFoundError):
+                        return HTTPException(status_code=404, detail=str(exc))
+                    if isinstance(exc, (KeyError, ValueError)): return HTTPException(400, str(exc))
+                    return HTTPException(status_code=500, detail=str(exc))  # flagged
+            """,
+        },
+    )
+    assert findings(root, "LC603") == [("app/api/errors.py", 9, "LC603"), ("app/api/errors.py", 10, "LC603")]
+
+
+SWAPPED_NAMES = {
+    # The ORM tables live in `stores/schemas/`, the Pydantic classes in `models/`; routers
+    # reach a store class (a Pydantic model of many querying methods, beside its enum and
+    # configuration) through an accessor annotated to return it.
+    "app/__init__.py": "",
+    "app/models/__init__.py": "",
+    "app/models/tag.py": """
+        from typing import TYPE_CHECKING
+
+        from pydantic import BaseModel
+
+        if TYPE_CHECKING:
+            from app.stores.schemas.tag_schemas import TagSchema
+
+
+        class TagResponse(BaseModel):
+            name: str
+
+            @classmethod
+            def of(cls, row: "TagSchema") -> "TagResponse":
+                return cls(name=row.name)
+    """,
+    "app/stores/__init__.py": "",
+    "app/stores/schemas/__init__.py": "",
+    "app/stores/schemas/tag_schemas.py": """
+        from sqlmodel import Field, SQLModel
+
+        from app.models.tag import TagResponse
+
+
+        class TagSchema(SQLModel, table=True):
+            id: int | None = Field(default=None, primary_key=True)
+            name: str
+
+            def to_model(self) -> TagResponse:
+                return TagResponse(name=self.name)
+    """,
+    "app/stores/sql_store.py": """
+        from enum import Enum
+
+        from pydantic import BaseModel
+        from sqlmodel import Session, select
+
+        from app.stores.schemas.tag_schemas import TagSchema
+
+
+        class Driver(str, Enum):
+            SQLITE = "sqlite"
+
+
+        class StoreConfiguration(BaseModel):
+            url: str = "sqlite://"
+
+
+        class SqlStore(BaseModel):
+            def get_tag(self, session: Session, name: str) -> TagSchema | None:
+                return session.exec(select(TagSchema).where(TagSchema.name == name)).first()
+
+            def list_tags(self, session: Session) -> list[TagSchema]:
+                return list(session.exec(select(TagSchema)).all())
+
+            def delete_tag(self, session: Session, tag: TagSchema) -> None:
+                session.delete(tag)
+    """,
+    "app/server/__init__.py": "",
+    "app/server/utils.py": """
+        from app.stores.sql_store import SqlStore
+
+        _STORE = SqlStore()
+
+
+        def store() -> SqlStore:
+            return _STORE
+    """,
+    "app/server/routers/__init__.py": "",
+    "app/server/routers/tags.py": """
+        from fastapi import APIRouter
+
+        from app.server.utils import store
+
+        router = APIRouter()
+
+
+        @router.get("/tags")
+        def tags(session) -> list[str]:
+            return [tag.name for tag in store().list_tags(session)]
+    """,
+}
+
+
+def test_tables_in_a_schemas_folder_and_pydantic_classes_in_models_are_judged_by_what_they_are(
+    tmp_path: Path,
+) -> None:
+    root = write_project(tmp_path / "proj", SWAPPED_NAMES)
+    layers = placed(root)
+    assert layers["app/stores/schemas/tag_schemas.py"]["layer"] == "model"
+    assert findings(root, "LC103") == [("app/models/tag.py", 6, "LC103"), ("app/stores/schemas/tag_schemas.py", 3, "LC103")]
+
+
+def test_a_router_calling_a_store_through_its_accessor_calls_the_repository(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj", SWAPPED_NAMES)
+    assert findings(root, "LC202") == [("app/server/routers/tags.py", 10, "LC202")]

@@ -222,13 +222,15 @@ def check_source(
         facts.extra["session_calls"] = roles.evidence.session_calls
     if roles.evidence.data_access:
         facts.extra["data_access"] = sorted(roles.evidence.data_access)
+    if roles.evidence.querying_methods:
+        facts.extra["querying_methods"] = roles.evidence.querying_methods
     if members.members:
         facts.extra["members"] = members.members
     if members.made:
         facts.extra["made"] = members.made
     if roles.evidence.script:
         facts.extra["script"] = True
-    if roles.evidence.app_factory or roles.evidence.routes or roles.evidence.jobs:
+    if roles.evidence.app_factory or roles.evidence.routes or roles.evidence.jobs or roles.evidence.temporal_jobs:
         # Where the server starts running the project's code (LC704's reach): the app,
         # the routes it mounts, the jobs its workers run.
         facts.extra["serves"] = True

@@ -6,8 +6,9 @@ that decides the second step, and decides it:
 
 - it registers routes on an `APIRouter` (`router = APIRouter()`, `@router.get(...)`) -> api,
   even when it is called `crud.py` or sits in `tasks.py`;
-- it defines background jobs (celery, dramatiq, taskiq, arq, huey, Temporal: `@shared_task`,
-  `@celery.task`, `@broker.task`, `@dramatiq.actor`, `@activity.defn`) -> task;
+- it defines background jobs (celery, dramatiq, taskiq, arq, huey: `@shared_task`,
+  `@celery.task`, `@broker.task`, `@dramatiq.actor`) -> task; Temporal activities and
+  workflows (`@activity.defn`) too, in a module whose name gives no layer;
 - it defines pydantic-settings classes, or a module named for configuration (`env.py`, a
   `config/` package) reads the environment -> config;
 - a module in no layer by name that builds the engine or the session factory -> database;
@@ -43,9 +44,10 @@ APP_TYPES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "api_route", "websocket", "route"}
 )
-JOB_LIBRARIES = ("celery", "dramatiq", "taskiq", "arq", "huey", "rq", "procrastinate", "saq", "temporalio")
-# (`defn`: Temporal's `@activity.defn` and `@workflow.defn`, the jobs its workers run.)
-JOB_DECORATORS = frozenset({"task", "shared_task", "actor", "periodic_task", "job", "cron", "defn"})
+JOB_LIBRARIES = ("celery", "dramatiq", "taskiq", "arq", "huey", "rq", "procrastinate", "saq")
+JOB_DECORATORS = frozenset({"task", "shared_task", "actor", "periodic_task", "job", "cron"})
+# Temporal's activities and workflows, the jobs its workers run.
+TEMPORAL_ACTIVITIES = frozenset({"temporalio.activity.defn"})
 ENGINE_BUILDERS = frozenset(
     {
         "create_engine",
@@ -111,6 +113,9 @@ class RoleEvidence:
 
     routes: int = 0
     jobs: int = 0
+    # Temporal activities and workflows: a module of them is a task module unless its name
+    # gives it a layer (a service module whose methods double as activities stays a service).
+    temporal_jobs: int = 0
     settings_classes: list[str] = field(default_factory=list)
     engine_builders: int = 0
     env_reads: int = 0
@@ -130,6 +135,8 @@ class RoleEvidence:
     # Module-level functions and classes whose code runs queries through a session (not
     # generators: `get_db()` yielding a session is the session dependency, not data access).
     data_access: set[str] = field(default_factory=set)
+    # How many methods query, of each module-level class that is data access.
+    querying_methods: dict[str, int] = field(default_factory=dict)
     # Imports from repository modules (`from app.db.repositories.tasks import ...`): a
     # module that composes repositories is no database module below them.
     imports_repositories: bool = False
@@ -155,6 +162,8 @@ class RoleEvidence:
     graphql_types: int = 0
     # Module-level classes.
     classes: int = 0
+    # Module-level classes mapped to a table (`__tablename__ = ...`, SQLModel's `table=True`).
+    tables: int = 0
     # The project modules it imports from (same top-level package).
     project_imports: set[str] = field(default_factory=set)
     # Imports from modules of the persistence layer by name (`app.models.user`, `.db`).
@@ -194,6 +203,8 @@ class RoleCollector:
             # A class is data access when most of its methods query (a repository),
             # not an API client that saves a refreshed token once among ten HTTP calls.
             queries = 2 * querying > methods
+            if queries and not self._scopes:
+                self.evidence.querying_methods[name] = querying
         if not self._scopes and not (yields and not is_class):
             self._plain_definitions.add(name)
         elif not self._scopes and yields and not is_class:
@@ -254,6 +265,8 @@ class RoleCollector:
                 qualname.split(".", 1)[0] in JOB_LIBRARIES or self._job_receiver(func)
             ):
                 self.evidence.jobs += 1
+            elif qualname in TEMPORAL_ACTIVITIES:
+                self.evidence.temporal_jobs += 1
 
     def _router(self, receiver: cst.BaseExpression) -> bool:
         """An `APIRouter`, a project subclass of one (`UserAPIRouter(...)`, named for what it
@@ -330,13 +343,15 @@ class RoleCollector:
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if not self._scopes:
             self.evidence.classes += 1
+            if _maps_a_table(node):
+                self.evidence.tables += 1
         self._enter(True, node.name.value)
         for decorator in node.decorators:
             qualname = self.table.qualified_name(_decorator_callee(decorator)) or ""
             if qualname in GRAPHQL_TYPE_DECORATORS:
                 self.evidence.graphql_types += 1
             elif qualname in TEMPORAL_WORKFLOWS:
-                self.evidence.jobs += 1  # `@workflow.defn class Sync:` runs on a worker
+                self.evidence.temporal_jobs += 1  # `@workflow.defn class Sync:` runs on a worker
         for base in node.bases:
             value = base.value.value if isinstance(base.value, cst.Subscript) else base.value
             qualname = self.table.qualified_name(value) or ""
@@ -415,6 +430,32 @@ def _decorator_callee(decorator: cst.Decorator) -> cst.BaseExpression:
     return target.func if isinstance(target, cst.Call) else target
 
 
+def _maps_a_table(node: cst.ClassDef) -> bool:
+    """`class Tag(Base): __tablename__ = "tags"`, `class TagSchema(BaseSchema, table=True)`."""
+    for keyword in node.keywords:
+        if keyword.keyword is not None and keyword.keyword.value == "table" and _is_true(keyword.value):
+            return True
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for statement in body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            targets = (
+                [target.target for target in small.targets]
+                if isinstance(small, cst.Assign)
+                else [small.target]
+                if isinstance(small, cst.AnnAssign)
+                else []
+            )
+            if any(isinstance(target, cst.Name) and target.value == "__tablename__" for target in targets):
+                return True
+    return False
+
+
+def _is_true(value: cst.BaseExpression) -> bool:
+    return isinstance(value, cst.Name) and value.value == "True"
+
+
 def _named_for_config(last: str) -> bool:
     """`config`, `settings`, `env`..., also `config_file`, `app_config`, `settings_loader`."""
     if last in CONFIG_MODULE_NAMES:
@@ -445,6 +486,8 @@ def role_layer(
         return ("api", f"APIRouter, {_counted(evidence.routes, 'route')}")
     if evidence.jobs:
         return ("task", f"defines {_counted(evidence.jobs, 'background job')}")
+    if evidence.temporal_jobs and name_layer is None:
+        return ("task", f"defines {_counted(evidence.temporal_jobs, 'Temporal activity or workflow')}")
     if evidence.settings_classes and not evidence.data_access:
         # (`create_api_key.py` with a small `ApiKeySettings` beside the functions that
         # insert the keys is data access with a setting, not the config module.)
@@ -519,6 +562,10 @@ def role_layer(
     if glob in DATA_ACCESS_FILE_GLOBS and evidence.graphql_types:
         # `api/queries.py` holding the root `Query` type: GraphQL's word, not data access.
         return ("api", f"defines {_counted(evidence.graphql_types, 'GraphQL type')}")
+    if name_layer == "schema" and evidence.tables and 2 * evidence.tables >= evidence.classes:
+        # `zen_stores/schemas/tag_schemas.py` of SQLModel tables: the ORM models, whatever
+        # the folder says (a schema module declares what crosses the API, not tables).
+        return ("model", f"named for schemas, but maps {_counted(evidence.tables, 'table')}")
     if name_layer == "schema" and not (evidence.classes or is_package):
         # `api/schema.py` assembling the GraphQL schema, `openapi/schema.py` collecting the
         # routers: "schema" there is no Pydantic model.

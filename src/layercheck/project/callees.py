@@ -87,10 +87,19 @@ def instance_layer(index: ProjectLookup, qualname: str) -> str | None:
         return _returned_layer(index, callee) if callee is not None and not callee.is_constructor else None
     owner = class_of(index, resolved.module, resolved.name)
     if owner is not None:
-        return owner[0].layer
+        return class_layer(index, owner[0], owner[1])
     if resolved.name in resolved.module.functions:
         return _returned_layer(index, Callee(resolved.module, resolved.name))
     return None
+
+
+def class_layer(index: ProjectLookup, module: ModuleFacts, name: str) -> str | None:
+    """The layer of a project class: its module's, or, for a module in no layer, the data
+    access its methods do (`class SqlZenStore` in `sql_zen_store.py`, reached through an
+    accessor `zen_store() -> SqlZenStore`)."""
+    if module.layer is None and index.is_data_access(f"{module.module}.{name}"):
+        return "repository"
+    return module.layer
 
 
 def _returned_layer(index: ProjectLookup, callee: Callee) -> str | None:
@@ -101,7 +110,7 @@ def _returned_layer(index: ProjectLookup, callee: Callee) -> str | None:
             return callee.module.layer if owner is not None else None
         found = index.class_fact(name)
         if found is not None:
-            return found[0].layer
+            return class_layer(index, found[0], found[1].name)
     return None
 
 

@@ -473,8 +473,11 @@ class ProjectIndex:
             # An ORM class with query methods (`User.find(db)`, `user.save(db)`) is an
             # active-record model: importing or calling it is a model's use, not a repository's.
             qualname = f"{module.module}.{name}"
-            # A Pydantic value object with a lookup method is a value, not a repository.
-            return not (self.is_orm_class(qualname) or self.is_pydantic_model(qualname))
+            # A Pydantic value object with a lookup method is a value, not a repository; a
+            # Pydantic class of many querying methods is a store (`class SqlZenStore(BaseZenStore)`).
+            if self.is_pydantic_model(qualname):
+                return module.extra.get("querying_methods", {}).get(name, 0) >= _STORE_MIN_QUERIES
+            return not self.is_orm_class(qualname)
         target = module.instances.get(name)
         if target is None or self.is_orm_class(target):
             return False
@@ -483,14 +486,38 @@ class ProjectIndex:
             found[1].name in found[0].extra.get("data_access", ())
         )
 
-    @staticmethod
-    def mostly_queries(module: ModuleFacts, at_least: int = 1) -> bool:
+    def mostly_queries(self, module: ModuleFacts, at_least: int = 1) -> bool:
         """Whether at least half of a module's public functions and classes (and at least
         `at_least` of them) run queries: a module of query functions, not one with a query
-        among many other things."""
-        public = {name for name in (*module.functions, *module.classes) if not name.startswith("_")}
-        querying = len(public.intersection(module.extra.get("data_access", ())))
+        among many other things. The values beside a store class (its Pydantic
+        configuration, an enum of drivers, its `Session` subclass) are not counted."""
+        found = module.extra.get("data_access", ())
+        public = {
+            name
+            for name in (*module.functions, *module.classes)
+            if not name.startswith("_")
+            and (name in found or name not in module.classes or not self._value_class(module, name))
+        }
+        querying = len(public.intersection(found))
         return querying >= at_least and 2 * querying >= len(public) > 0
+
+    def _value_class(self, module: ModuleFacts, name: str) -> bool:
+        """A class that holds values or types a session, not code: Pydantic, an enum."""
+        qualname = f"{module.module}.{name}"
+        if self.is_pydantic_model(qualname) or self.session_kind(qualname) is True:
+            return True
+        return self._is_enum(qualname)
+
+    def _is_enum(self, qualname: str, depth: int = 0) -> bool:
+        """An `Enum` subclass, also through project bases (`class StrEnum(str, Enum)`)."""
+        found = self.class_fact(qualname) if depth < 6 else None
+        if found is None:
+            return False
+        for base in found[1].bases:
+            origin = self.resolve(base).qualname
+            if origin.startswith("enum.") or self._is_enum(origin, depth + 1):
+                return True
+        return False
 
     def named_for_concern(self, module: ModuleFacts) -> bool:
         """A module (or a package above it) named for access control or request
@@ -519,7 +546,10 @@ class ProjectIndex:
             return False
         # A module that calls services or enqueues jobs orchestrates (a `flows.py`, a
         # `contexts/datasets.py` that also validates and publishes): repositories do not.
-        return not any(self.layer_of(item.target) in ("service", "task") for item in module.imports)
+        return not any(
+            self.layer_of(item.target) in ("service", "task") and not self.is_pydantic_model(item.target)
+            for item in module.imports
+        )
 
     def member_type(self, owner: str, chain: str, depth: int = 0, external: bool = False) -> str | None:
         """The project class that the attribute chain `a.b` of an instance of the class
@@ -605,6 +635,11 @@ class ProjectIndex:
             return self._first_class(named)
         made = factory.module.extra.get("made", {}).get(factory.key)
         return self._first_class([made]) if made else None
+
+    def _accessor_layer(self, qualname: str) -> str | None:
+        made = self._made_by(qualname)
+        found = self.class_fact(made) if made is not None else None
+        return callees.class_layer(self, found[0], found[1].name) if found is not None else None
 
     def _first_class(self, names: Iterable[str]) -> str | None:
         for name in names:
@@ -816,6 +851,10 @@ class ProjectIndex:
             result = any(self.served(name) for name in names)
         elif kind == "project_class":
             result = any(lineage.is_project_class(self, name) for name in names)
+        elif kind.startswith("accessor_layer:"):
+            # `zen_store().get_tag(...)`: the class a project function (no constructor) returns.
+            layer = kind.split(":", 1)[1]
+            result = any(self._accessor_layer(name) == layer for name in names)
         elif kind.startswith("instance_layer:"):
             layer = kind.split(":", 1)[1]
             result = any(callees.instance_layer(self, name) == layer for name in names)
@@ -842,6 +881,8 @@ class ProjectIndex:
 
 
 _SESSION_FACTORY_NAMES = frozenset({"sessionmaker", "async_sessionmaker"})
+# Querying methods that make a Pydantic class a store rather than a value with a lookup.
+_STORE_MIN_QUERIES = 3
 _PROTOCOLS = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
 # Methods only a database session (or connection) declares among protocols' usual methods.
 _SESSION_PROTOCOL_METHODS = ("execute", "exec", "scalars", "scalar", "commit", "flush")

@@ -40,8 +40,16 @@ class RouterCallsRepository(Rule):
                 return
             self.report(func, self._message(func), condition=Condition("repository_call", (qualname,)))
             return
-        if not isinstance(func, cst.Attribute) or isinstance(func.value, cst.Call):
-            # `Orders(db).list()`: the constructor call inside is the one reported.
+        if not isinstance(func, cst.Attribute):
+            return
+        if isinstance(func.value, cst.Call):
+            # `Orders(db).list()`: the constructor call inside is the one reported; a method
+            # of what an accessor returns (`zen_store().get_tag(...)`, `zen_store() ->
+            # SqlZenStore`) is the repository's call.
+            made = self.names.call_result(func.value)
+            if made is not None and made.factory_call is not None and not is_external(made.factory_call):
+                condition = Condition("accessor_layer:repository", (made.factory_call,))
+                self.report(func, self._message(func), condition=condition)
             return
         binding = self.names.value_binding(func.value)
         if binding is not None and binding.qualname is None and binding.instance_of:

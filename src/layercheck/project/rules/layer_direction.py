@@ -26,6 +26,13 @@ _QUERY_MODULE_MIN = 3
 _PERSISTENCE_PACKAGES = frozenset({"db", "database", "orm", "models", "persistence", "storage"})
 
 
+def _name_layer(module: ModuleFacts) -> str | None:
+    """The layer a module's name gives it (before what its code does moved it)."""
+    if "layer_evidence" in module.extra:
+        return module.extra.get("name_layer")
+    return module.layer
+
+
 def _within_persistence(importer: ModuleFacts, source: ModuleFacts) -> bool:
     """Whether both modules sit in one persistence package (`app/db/models.py` importing the
     Pydantic value types of `app/db/types/`, JSON column types, not the API's schemas)."""
@@ -52,9 +59,16 @@ class ImportAgainstLayerDirection(ProjectRule):
         for item in self.contract_imports(module):
             imported = self.index.imported_layer(item.target, item.is_module)
             source = self.index.resolve(item.target).module
-            if source is not None and source.layer == module.layer and imported != "database":
+            if (
+                source is not None
+                and source.layer == module.layer
+                and _name_layer(source) == _name_layer(module)
+                and imported != "database"
+            ):
                 # Within one layer by name (`models/` importing `models/_utils`); what hands
-                # out sessions is the database's wherever it lives (`services/deps.py`).
+                # out sessions is the database's wherever it lives (`services/deps.py`). A
+                # module placed by what it does is not named alike: `schemas/tag_schemas.py`
+                # of tables importing the Pydantic classes of `models/tag.py` is judged.
                 continue
             if imported is None or self.layer_map.may_import(importer, imported):
                 continue
@@ -66,7 +80,9 @@ class ImportAgainstLayerDirection(ProjectRule):
                 and self.layer_map.may_import("repository", imported)
             ):
                 continue  # a database module made of query functions imports what they query
-            if (importer, imported) in _REPORTED_ELSEWHERE:
+            if (importer, imported) in _REPORTED_ELSEWHERE and module.layer == importer:
+                # (The other rule judges the module by its own layer: a `models/` module of
+                # Pydantic classes, a schema for its importers, is this rule's to report.)
                 continue
             persistence = source is not None and _within_persistence(module, source)
             if (importer, imported) == ("model", "schema") and persistence:
