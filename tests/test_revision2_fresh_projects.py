@@ -728,3 +728,124 @@ def test_tables_in_a_schemas_folder_and_pydantic_classes_in_models_are_judged_by
 def test_a_router_calling_a_store_through_its_accessor_calls_the_repository(tmp_path: Path) -> None:
     root = write_project(tmp_path / "proj", SWAPPED_NAMES)
     assert findings(root, "LC202") == [("app/server/routers/tags.py", 10, "LC202")]
+
+
+def test_a_get_or_delete_with_a_url_is_an_http_request_whatever_the_receiver(tmp_path: Path) -> None:
+    # `session = await get_session()` from a helper the module cannot see into, then
+    # `session.get(f"{url}/search")`: a database session's `get` takes a model, not a string.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/web/__init__.py": "",
+            "app/web/pool.py": "async def get_session():\n    ...\n",
+            "app/web/brave.py": """
+                from app.web.pool import get_session
+
+
+                async def search_brave(url: str, query: str) -> dict:
+                    session = await get_session()
+                    async with session.get(f"{url}/search", params={"q": query}) as response:
+                        return await response.json()
+            """,
+            "app/routers/__init__.py": "",
+            "app/routers/retrieval.py": """
+                from fastapi import APIRouter
+                from sqlalchemy import text
+
+                from app.web.brave import search_brave
+
+                router = APIRouter()
+
+
+                @router.get("/search")
+                async def search(q: str, session) -> dict:
+                    await session.execute(text("SELECT 1"))  # flagged (a session by its name)
+                    return await search_brave("https://example.com", q)
+            """,
+        },
+    )
+    assert findings(root, "LC102", "LC202") == []
+    assert {line for _, line, _ in findings(root, "LC201")} == {11}
+
+
+def test_an_exception_handed_to_a_message_helper_is_not_its_text(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/constants.py": """
+                class ERROR_MESSAGES:
+                    @staticmethod
+                    def DEFAULT(error: Exception | None = None, fallback: str = "") -> str:
+                        return f"[ERROR: {fallback or 'something went wrong'}]"
+            """,
+            "app/api/__init__.py": "",
+            "app/api/groups.py": """
+                from fastapi import APIRouter, HTTPException
+
+                from app.constants import ERROR_MESSAGES
+
+                router = APIRouter()
+
+
+                @router.post("/groups")
+                async def create() -> None:
+                    try:
+                        ...
+                    except Exception as e:
+                        raise HTTPException(status_code=500, detail=ERROR_MESSAGES.DEFAULT(e, "could not create"))
+
+
+                @router.delete("/groups")
+                async def delete() -> None:
+                    try:
+                        ...
+                    except Exception as e:
+                        raise HTTPException(status_code=500, detail=ERROR_MESSAGES.DEFAULT(str(e)))  # flagged
+            """,
+        },
+    )
+    assert findings(root, "LC603") == [("app/api/groups.py", 21, "LC603")]
+
+
+def test_modules_named_for_models_that_hold_no_table_are_in_no_layer(tmp_path: Path) -> None:
+    # `utils/models.py` listing the LLM models on offer, `retrieval/models/colbert.py` a
+    # reranker: "models" of machine learning, not of the database.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/routers/__init__.py": "",
+            "app/routers/chat.py": """
+                from fastapi import APIRouter
+
+                router = APIRouter()
+
+
+                @router.get("/models")
+                async def models() -> list[str]:
+                    return []
+            """,
+            "app/utils/__init__.py": "",
+            "app/utils/models.py": """
+                from app.routers.chat import models
+
+
+                async def all_models() -> list[str]:
+                    return await models()
+            """,
+            "app/retrieval/__init__.py": "",
+            "app/retrieval/models/__init__.py": "",
+            "app/retrieval/models/colbert.py": """
+                from app.utils.models import all_models
+
+
+                class ColBERT:
+                    async def rerank(self, query: str) -> list[str]:
+                        return await all_models()
+            """,
+        },
+    )
+    assert placed(root)["app/utils/models.py"]["layer"] is None
+    assert findings(root, "LC103") == []

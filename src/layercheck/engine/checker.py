@@ -230,6 +230,8 @@ def check_source(
         facts.extra["made"] = members.made
     if roles.evidence.script:
         facts.extra["script"] = True
+    if task.layer_configured:
+        facts.extra["configured"] = True  # the user's word: the index re-reads no role
     if roles.evidence.app_factory or roles.evidence.routes or roles.evidence.jobs or roles.evidence.temporal_jobs:
         # Where the server starts running the project's code (LC704's reach): the app,
         # the routes it mounts, the jobs its workers run.

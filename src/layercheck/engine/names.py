@@ -90,6 +90,23 @@ def dotted_name(node: cst.BaseExpression | cst.Attribute | cst.Name) -> str | No
     return ".".join(reversed(parts))
 
 
+# Methods an HTTP client shares with a session (`session.get(url)`, `client.delete(url)`).
+_HTTP_LIKE_METHODS = frozenset({"get", "delete"})
+
+
+def http_style_call(call: cst.Call) -> bool:
+    """`session.get("https://...")`, `s.delete(f"{base}/items/{id}")`: a method both HTTP
+    clients and database sessions have, called with a string first (a URL); a database
+    session's `get(Model, key)` or `delete(row)` never takes one."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value not in _HTTP_LIKE_METHODS or not call.args:
+        return False
+    first = call.args[0]
+    return first.keyword is None and isinstance(
+        first.value, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)
+    )
+
+
 def resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
     """The absolute module named by a relative import `from ..target import x`."""
     package_parts = module.split(".") if is_package else module.split(".")[:-1]

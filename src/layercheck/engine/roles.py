@@ -37,7 +37,7 @@ from layercheck.domain.vocabulary import (
     named_for,
     named_like_session,
 )
-from layercheck.engine.names import NameTable, dotted_name
+from layercheck.engine.names import NameTable, dotted_name, http_style_call
 
 ROUTER_TYPES = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
 APP_TYPES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
@@ -160,8 +160,9 @@ class RoleEvidence:
     # GraphQL object types (`@strawberry.type class Query`, `graphene.ObjectType`): their
     # fields answer requests, as a router's endpoints do.
     graphql_types: int = 0
-    # Module-level classes.
+    # Module-level classes and functions.
     classes: int = 0
+    functions: int = 0
     # Module-level classes mapped to a table (`__tablename__ = ...`, SQLModel's `table=True`).
     tables: int = 0
     # The project modules it imports from (same top-level package).
@@ -248,6 +249,8 @@ class RoleCollector:
             self._scopes[-1][3] = True
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if not self._scopes:
+            self.evidence.functions += 1
         self._enter(False, node.name.value)
         for decorator in node.decorators:
             func = _decorator_callee(decorator)
@@ -367,7 +370,12 @@ class RoleCollector:
         func = node.func
         if isinstance(func, cst.Name) and self._scopes:
             self._local_calls.setdefault(self._scopes[0][1], set()).add(func.value)
-        if isinstance(func, cst.Attribute) and func.attr.value in SESSION_METHODS and self._session_like(func.value):
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in SESSION_METHODS
+            and not http_style_call(node)
+            and self._session_like(func.value)
+        ):
             self.evidence.session_calls += 1
             if func.attr.value in _QUERY_CALLS and self._scopes:
                 self._scopes[-1][2] = True
@@ -566,6 +574,21 @@ def role_layer(
         # `zen_stores/schemas/tag_schemas.py` of SQLModel tables: the ORM models, whatever
         # the folder says (a schema module declares what crosses the API, not tables).
         return ("model", f"named for schemas, but maps {_counted(evidence.tables, 'table')}")
+    if (
+        name_layer == "model"
+        and evidence.functions
+        and not (
+            evidence.classes
+            or is_package
+            or evidence.database_library
+            or evidence.sessions
+            or evidence.session_calls
+            or evidence.data_access
+        )
+    ):
+        # `utils/models.py` listing the LLM models a chat app offers: functions, no class,
+        # no table, no query.
+        return (folder_layer, "named for models, but defines functions only and does no database work")
     if name_layer == "schema" and not (evidence.classes or is_package):
         # `api/schema.py` assembling the GraphQL schema, `openapi/schema.py` collecting the
         # routers: "schema" there is no Pydantic model.

@@ -447,6 +447,14 @@ class ProjectIndex:
                 role, count = Counter(below).most_common(1)[0]
                 if role is not None and 2 * count > len(below):
                     return role
+        if (
+            module.classes
+            and not module.is_package
+            and not module.extra.get("configured")
+            and not self.defines_orm_classes(module)
+        ):
+            # `retrieval/models/colbert.py`: a machine-learning model's class, no table.
+            return None
         return module.layer
 
     def _repository_class(self, module: ModuleFacts, name: str) -> bool:

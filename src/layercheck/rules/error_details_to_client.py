@@ -27,6 +27,8 @@ CLIENT_FACING = frozenset(
     }
 )
 _STRINGIFIERS = frozenset({"builtins.str", "builtins.repr", "builtins.format"})
+# String methods that put their arguments' text into the string.
+_FORMATTING_METHODS = frozenset({"format", "join", "format_map", "replace"})
 # Builtin exceptions that code raises to reject input (`raise ValueError("quantity must be
 # positive")`): their text answers a 4xx response, the client's own error.
 _INPUT_ERRORS = frozenset(
@@ -184,7 +186,13 @@ class ErrorDetailsToClient(Rule):
                 types = self._exception_value(node.args[0].value)
                 if types is not None:
                     return [(node, types)]
+            formats = isinstance(node.func, cst.Attribute) and node.func.attr.value in _FORMATTING_METHODS
             for arg in node.args:  # `"".join(...)`, `"{}".format(exc)`
+                if not formats and self._exception_value(arg.value) is not None:
+                    # `ERROR_MESSAGES.DEFAULT(exc, "fallback")`: a function handed the
+                    # exception itself decides what to say (its text is what `str(exc)` or
+                    # a format would put in); `make_error(str(exc))` still leaks.
+                    continue
                 found.extend(self._leaks(arg.value))
             # `str(exc).lower()` leaks; a method of the exception itself (`exc.errors()`) is
             # the class's own rendering for clients.

@@ -8,7 +8,7 @@ import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
 from layercheck.domain.vocabulary import is_query_builder
-from layercheck.engine.names import NameTable
+from layercheck.engine.names import NameTable, http_style_call
 from layercheck.rules.externals import is_external
 from layercheck.rules.sessions import session_receiver
 
@@ -82,6 +82,8 @@ def database_work(
     func = node.func
     if not isinstance(func, cst.Attribute) or func.attr.value not in options["session-methods"]:
         return None
+    if http_style_call(node):
+        return None  # `session.get(f"{url}/health")`: an HTTP client's request
     session = session_receiver(names, func.value)
     if session is False:
         return None
