@@ -453,6 +453,7 @@ SDK_BESIDE_SERVER = {
         from fastapi import APIRouter
 
         from app import __name__ as package_name
+        from app.tooling.utils import BANNER
         from app.core.helpers import describe
 
         router = APIRouter()
@@ -460,7 +461,18 @@ SDK_BESIDE_SERVER = {
 
         @router.get("/items")
         async def items() -> str:
-            return describe(package_name)
+            return describe(package_name) + BANNER
+    """,
+    "app/tooling/__init__.py": "",
+    "app/tooling/utils.py": """
+        from app.tooling.commands import push
+
+        BANNER = "ACME"
+        COMMANDS = [push]
+    """,
+    "app/tooling/commands.py": """
+        def push() -> None:
+            print("pushed")
     """,
     "app/core/__init__.py": "",
     "app/core/helpers.py": """
@@ -477,9 +489,10 @@ SDK_BESIDE_SERVER = {
 
 
 def test_print_in_a_module_in_no_layer_counts_where_the_server_reaches_it(tmp_path: Path) -> None:
-    # The app imports the router, which imports `core/helpers.py` and a name of the package
-    # `app` (whose `__init__` re-exports an SDK's device login): the helper is server code,
-    # the SDK's terminal prompt is not. A run on the SDK file alone answers the same.
+    # The app imports the router, which imports `core/helpers.py`, a name of the package
+    # `app` (whose `__init__` re-exports an SDK's device login) and a constant of the tooling's
+    # utilities (which import its commands): the helper is server code, the SDK's terminal
+    # prompt and the tooling's commands are not. A run on the SDK file alone answers the same.
     root = write_project(tmp_path / "proj", SDK_BESIDE_SERVER)
     assert findings(root, "LC704") == [("app/core/helpers.py", 2, "LC704")]
     only = run_layercheck(["--output-format", "json", "--no-cache", "--select", "LC704", "app/sdk/login.py"], root)

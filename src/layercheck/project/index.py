@@ -770,9 +770,13 @@ class ProjectIndex:
         if not starts:
             return None
         reached = {facts.module for facts in starts}
+        expanded: set[str] = set()
         pending = list(starts)
         while pending:
             facts = pending.pop()
+            if facts.module in expanded:
+                continue
+            expanded.add(facts.module)
             if facts.is_package and not facts.extra.get("serves"):
                 # `from cognee import __version__` runs the package, but what the server
                 # uses of it is the name: a name it re-exports resolves to its own module
@@ -781,10 +785,17 @@ class ProjectIndex:
             for item in facts.imports:
                 if item.type_checking:
                     continue
-                found = self.resolve(item.target).module
-                if found is not None and found.module not in reached:
-                    reached.add(found.module)
-                    pending.append(found)
+                resolved = self.resolve(item.target)
+                found = resolved.module
+                if found is None:
+                    continue
+                reached.add(found.module)
+                name = resolved.name
+                if name is not None and name.isupper() and name not in found.functions and name not in found.classes:
+                    # `from fides.cli.utils import FIDES_ASCII_ART`: a constant, no code of
+                    # the module the server runs (its module-level code is served, above).
+                    continue
+                pending.append(found)
         return frozenset(reached)
 
     @cached_property
