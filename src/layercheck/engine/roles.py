@@ -172,6 +172,12 @@ class RoleEvidence:
     # Libraries whose query builders it calls through the module (`sa.select`, `sa.func.count`).
     builder_libraries: set[str] = field(default_factory=set)
 
+    @property
+    def database_work(self) -> bool:
+        """Whether the module does anything of the database: a session call or type, a
+        querying definition, an import of SQLAlchemy or SQLModel."""
+        return bool(self.session_calls or self.sessions or self.data_access or self.database_library)
+
 
 class RoleCollector:
     """The walk participant that gathers `RoleEvidence` (registered beside the facts collector)."""
@@ -577,14 +583,7 @@ def role_layer(
     if (
         name_layer == "model"
         and evidence.functions
-        and not (
-            evidence.classes
-            or is_package
-            or evidence.database_library
-            or evidence.sessions
-            or evidence.session_calls
-            or evidence.data_access
-        )
+        and not (evidence.classes or is_package or evidence.database_work)
     ):
         # `utils/models.py` listing the LLM models a chat app offers: functions, no class,
         # no table, no query.
@@ -596,12 +595,7 @@ def role_layer(
     if glob in DATA_ACCESS_FILE_GLOBS and not (evidence.session_calls or evidence.sessions or evidence.data_access):
         return (folder_layer, "named for data access, but runs no query and uses no session")
     if glob in _REPOSITORY_FILE_GLOBS and not (
-        evidence.session_calls
-        or evidence.sessions
-        or evidence.data_access
-        or evidence.database_library
-        or evidence.imports_repositories
-        or evidence.imports_persistence
+        evidence.database_work or evidence.imports_repositories or evidence.imports_persistence
     ):
         # `tasks/code_graph/resolve_repo.py` cloning git repositories: "repo" is not always
         # data access; a repository uses a session, the ORM, its models or a base repository.

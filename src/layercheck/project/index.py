@@ -500,12 +500,8 @@ class ProjectIndex:
         among many other things. The values beside a store class (its Pydantic
         configuration, an enum of drivers, its `Session` subclass) are not counted."""
         found = module.extra.get("data_access", ())
-        public = {
-            name
-            for name in (*module.functions, *module.classes)
-            if not name.startswith("_")
-            and (name in found or name not in module.classes or not self._value_class(module, name))
-        }
+        values = {name for name in module.classes if name not in found and self._value_class(module, name)}
+        public = {name for name in (*module.functions, *module.classes) if not name.startswith("_")} - values
         querying = len(public.intersection(found))
         return querying >= at_least and 2 * querying >= len(public) > 0
 
@@ -683,7 +679,7 @@ class ProjectIndex:
             return "config"  # `settings = Settings()`: a settings object is a config import
         if self.is_data_access(target):
             return "repository"  # a function or class that runs queries, wherever it lives
-        if name.isupper() and name not in module.classes and name not in module.functions:
+        if _constant(module, name):
             # `NOT_SET`, `DEFAULT_LIMIT`, `INNER_THOUGHTS_KWARG`: a constant, no layer's code;
             # one of the config module (`from app.env import SECRET_KEY`) is configuration.
             return "config" if module.layer == "config" else None
@@ -791,7 +787,7 @@ class ProjectIndex:
                     continue
                 reached.add(found.module)
                 name = resolved.name
-                if name is not None and name.isupper() and name not in found.functions and name not in found.classes:
+                if name is not None and _constant(found, name):
                     # `from fides.cli.utils import FIDES_ASCII_ART`: a constant, no code of
                     # the module the server runs (its module-level code is served, above).
                     continue
@@ -905,6 +901,11 @@ _STORE_MIN_QUERIES = 3
 _PROTOCOLS = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
 # Methods only a database session (or connection) declares among protocols' usual methods.
 _SESSION_PROTOCOL_METHODS = ("execute", "exec", "scalars", "scalar", "commit", "flush")
+
+
+def _constant(module: ModuleFacts, name: str) -> bool:
+    """`FIDES_ASCII_ART`, `DEFAULT_LIMIT`: an upper-case name no function or class of `module`."""
+    return name.isupper() and name not in module.classes and name not in module.functions
 
 
 def _out_of_sight(qualname: str) -> bool | None:
