@@ -120,6 +120,22 @@ def _within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
+def _real_folder(folder: str, folders: dict[str, str]) -> str:
+    """`os.path.realpath(folder)` for an absolute, normalized folder, memoized in `folders`:
+    from its parent's resolved path, so each folder of a tree costs one `lstat`, not one per
+    component of its path (a warm run resolves every folder of the project)."""
+    known = folders.get(folder)
+    if known is not None:
+        return known
+    parent, name = os.path.split(folder)
+    if not name or parent == folder or os.path.islink(folder):
+        real = os.path.realpath(folder)
+    else:
+        real = os.path.join(_real_folder(parent, folders), name)
+    folders[folder] = real
+    return real
+
+
 def escapes(path: str, root: str, folders: dict[str, str] | None = None, link: bool | None = None) -> bool:
     """Whether `path`, found in the tree below `root`, is a symlink (or sits below one) that
     leads out of it. A file named outside the tree is not an escape.
@@ -136,7 +152,7 @@ def escapes(path: str, root: str, folders: dict[str, str] | None = None, link: b
         key = "\0" + root  # no folder is named so: the root's absolute spelling
         absolute_root = folders.get(key) or folders.setdefault(key, os.path.abspath(root))
         folder, name = os.path.split(absolute)
-        real_folder = folders.get(folder) or folders.setdefault(folder, os.path.realpath(folder))
+        real_folder = _real_folder(folder, folders)
         # Below a resolved folder, only the file itself can still be a link.
         if link is None:
             link = os.path.islink(absolute)

@@ -9,7 +9,6 @@ repository is checked with its own settings.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
@@ -99,6 +98,8 @@ def config_table(path: Path) -> dict[str, Any]:
 
 
 def _suggest(word: str, choices: list[str]) -> str:
+    import difflib  # only for a bad key: not on every run's import path
+
     close = difflib.get_close_matches(word, choices, n=1)
     return f" (did you mean `{close[0]}`?)" if close else ""
 
