@@ -224,6 +224,8 @@ def check_source(
         facts.extra["data_access"] = sorted(roles.evidence.data_access)
     if roles.evidence.querying_methods:
         facts.extra["querying_methods"] = roles.evidence.querying_methods
+    if roles.evidence.logger_classes:
+        facts.extra["logger_classes"] = sorted(roles.evidence.logger_classes)
     if members.members:
         facts.extra["members"] = members.members
     if members.made:

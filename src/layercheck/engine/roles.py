@@ -37,7 +37,7 @@ from layercheck.domain.vocabulary import (
     named_for,
     named_like_session,
 )
-from layercheck.engine.names import NameTable, dotted_name, http_style_call
+from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, NameTable, dotted_name, http_style_call
 
 ROUTER_TYPES = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
 APP_TYPES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
@@ -45,6 +45,8 @@ ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "api_route", "websocket", "route"}
 )
 JOB_LIBRARIES = ("celery", "dramatiq", "taskiq", "arq", "huey", "rq", "procrastinate", "saq")
+# Libraries that queue or schedule background work.
+_SCHEDULING_LIBRARIES = frozenset({*JOB_LIBRARIES, "apscheduler", "schedule", "temporalio"})
 JOB_DECORATORS = frozenset({"task", "shared_task", "actor", "periodic_task", "job", "cron"})
 # Temporal's activities and workflows, the jobs its workers run.
 TEMPORAL_ACTIVITIES = frozenset({"temporalio.activity.defn"})
@@ -91,6 +93,12 @@ _APPLICATION_IMPORTS = 8
 _DATABASE_PACKAGES = frozenset({"database", "db"})
 # Querying definitions that make such a module a service rather than one helper.
 _SERVICE_MIN_QUERIES = 2
+# Logging methods a class defines to be a logger wrapper (three: not a `Reporter.error()`).
+_LOGGER_METHODS = 3
+# Routes on the app itself that make the module creating it a router module too.
+_APP_ROUTER_ROUTES = 5
+# Querying methods that make a class a library of data work (not a script's helper).
+_QUERYING_CLASS_METHODS = 3
 _WEB_FRAMEWORKS = frozenset({"fastapi", "starlette"})
 # The batch loaders of GraphQL servers (strawberry; graphene's aiodataloader and promise).
 DATALOADER_BASES = frozenset(
@@ -112,6 +120,14 @@ class RoleEvidence:
     """What one module's code shows about its role, gathered during the walk."""
 
     routes: int = 0
+    # Module-level classes whose methods are a logger's (`debug`, `info`, `error`, ...): a
+    # project's logger wrapper (`MultiLogger` fanning out to structlog loggers).
+    logger_classes: set[str] = field(default_factory=set)
+    # Imports from a job queue or a scheduler (`celery`, `apscheduler`): the module runs or
+    # schedules background work, whatever else it does.
+    job_library: bool = False
+    # Routes registered on the FastAPI app itself (`@app.get(...)`).
+    app_routes: int = 0
     jobs: int = 0
     # Temporal activities and workflows: a module of them is a task module unless its name
     # gives it a layer (a service module whose methods double as activities stays a service).
@@ -173,6 +189,12 @@ class RoleEvidence:
     builder_libraries: set[str] = field(default_factory=set)
 
     @property
+    def querying_class(self) -> bool:
+        """Whether a module-level class of it has several querying methods: a library of
+        data work, even with a `__main__` block that tries it out at the bottom."""
+        return any(count >= _QUERYING_CLASS_METHODS for count in self.querying_methods.values())
+
+    @property
     def database_work(self) -> bool:
         """Whether the module does anything of the database: a session call or type, a
         querying definition, an import of SQLAlchemy or SQLModel."""
@@ -195,17 +217,24 @@ class RoleCollector:
         self._local_calls: dict[str, set[str]] = {}
 
     def _enter(self, is_class: bool, name: str) -> None:
-        self._scopes.append([is_class, name, False, False, False, 0, 0])
+        # [is_class, name, queries, yields, helper, methods, querying, the `self.x()` names
+        # a function calls, a class's methods: name -> (queries itself, `self.x()` names)]
+        self._scopes.append([is_class, name, False, False, False, 0, 0, set(), {}])
 
     def _leave(self) -> None:
         """A definition ends: one that queries (a function that does not yield, or a class
         with such a method) is data access when it is module-level, and makes its enclosing
         definition so when it is not."""
-        is_class, name, queries, yields, helper, methods, querying = self._scopes.pop()
+        is_class, name, queries, yields, helper, methods, querying, self_calls, members = self._scopes.pop()
         if not is_class and self._scopes and self._scopes[-1][0] and not name.startswith("__"):
             self._scopes[-1][5] += 1
-            if queries and not yields and not helper:
-                self._scopes[-1][6] += 1
+            self._scopes[-1][8][name] = (queries and not yields and not helper, self_calls)
+        elif not is_class and self._scopes:
+            self._scopes[-1][7] |= self_calls  # a nested function's calls are its owner's
+        if is_class and members:
+            querying = len(_querying_members(members))
+            if not self._scopes and len(STDLIB_MODULE_LOG_FUNCTIONS.intersection(members)) >= _LOGGER_METHODS:
+                self.evidence.logger_classes.add(name)
         if is_class and methods:
             # A class is data access when most of its methods query (a repository),
             # not an API client that saves a refreshed token once among ten HTTP calls.
@@ -270,12 +299,20 @@ class RoleCollector:
             if isinstance(func, cst.Attribute) and last in ROUTE_METHODS and self._router(func.value):
                 self.evidence.routes += 1
                 continue
+            if isinstance(func, cst.Attribute) and last in ROUTE_METHODS and self._app(func.value):
+                self.evidence.app_routes += 1
+                continue
             if last in JOB_DECORATORS and (
                 qualname.split(".", 1)[0] in JOB_LIBRARIES or self._job_receiver(func)
             ):
                 self.evidence.jobs += 1
             elif qualname in TEMPORAL_ACTIVITIES:
                 self.evidence.temporal_jobs += 1
+
+    def _app(self, receiver: cst.BaseExpression) -> bool:
+        """The FastAPI app itself (`app = FastAPI(...)`, then `@app.get(...)`)."""
+        binding = self.table.value_binding(receiver)
+        return binding is not None and binding.instance_of in APP_TYPES
 
     def _router(self, receiver: cst.BaseExpression) -> bool:
         """An `APIRouter`, a project subclass of one (`UserAPIRouter(...)`, named for what it
@@ -307,6 +344,8 @@ class RoleCollector:
             self.evidence.project_imports.add(module)
         if parts[0] == "alembic":
             self.evidence.alembic = True
+        if parts[0] in _SCHEDULING_LIBRARIES:
+            self.evidence.job_library = True
         if parts[0] in _WEB_FRAMEWORKS:
             self.evidence.web_framework = True
         elif parts[0] in ("sqlalchemy", "sqlmodel"):
@@ -378,6 +417,14 @@ class RoleCollector:
             self._local_calls.setdefault(self._scopes[0][1], set()).add(func.value)
         if (
             isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value == "self"
+            and self._scopes
+            and not self._scopes[-1][0]
+        ):
+            self._scopes[-1][7].add(func.attr.value)
+        if (
+            isinstance(func, cst.Attribute)
             and func.attr.value in SESSION_METHODS
             and not http_style_call(node)
             and self._session_like(func.value)
@@ -431,6 +478,27 @@ class RoleCollector:
     def visit_Subscript(self, node: cst.Subscript) -> None:
         if self.table.qualified_name(node.value) == "os.environ":
             self.evidence.env_reads += 1
+
+
+def _mostly_queries(evidence: RoleEvidence) -> bool:
+    """Whether a module is one of query functions: several of its module-level definitions
+    run queries, and at least half of them do."""
+    count = len(evidence.data_access)
+    return count >= _SERVICE_MIN_QUERIES + 1 and 2 * count >= evidence.functions + evidence.classes
+
+
+def _querying_members(members: dict[str, tuple[bool, set[str]]]) -> set[str]:
+    """The methods of a class that query: themselves, or through the class's own methods
+    they call (`log_rating()` calling `self.log()`, which adds the row), to a fixpoint."""
+    found = {name for name, (queries, _) in members.items() if queries}
+    changed = bool(found)
+    while changed:
+        changed = False
+        for name, (_, called) in members.items():
+            if name not in found and called & found:
+                found.add(name)
+                changed = True
+    return found
 
 
 def _counted(count: int, noun: str) -> str:
@@ -494,6 +562,10 @@ def role_layer(
         return None
     if evidence.alembic and evidence.revision:
         return ("migrations", "an Alembic revision")
+    if evidence.app_factory and name_layer is None and evidence.app_routes >= _APP_ROUTER_ROUTES:
+        # `server/server.py` creating the app and serving sixty endpoints on it: the
+        # project's router, which also starts the app (a `main.py` keeps its name's layer).
+        return ("api", f"creates the FastAPI app and registers {_counted(evidence.app_routes, 'route')} on it")
     if evidence.app_factory and name_layer != "api":
         return ("main", "creates the FastAPI app")
     if evidence.routes:
@@ -522,13 +594,21 @@ def role_layer(
     if (
         name_layer is None
         and len(evidence.data_access) >= _SERVICE_MIN_QUERIES
-        and evidence.imports_jobs_or_services
-        and not (evidence.engine_builders or evidence.script or evidence.session_providers)
+        and (
+            evidence.imports_jobs_or_services
+            # (a module of the `db/` package building on the generic crud helpers is data
+            # access itself)
+            or (evidence.imports_repositories and not _PERSISTENCE_NAMES.intersection(module.split(".")[:-1]))
+        )
+        and not (evidence.engine_builders or evidence.session_providers)
+        and not (evidence.script and not evidence.querying_class)
         and not named_for(CONCERN_WORDS | BACKGROUND_WORDS, module)
     ):
-        # Runs queries and enqueues jobs or calls services (`contexts/datasets.py`): the
-        # business logic of a service that touches the database (LC302 says so there).
-        return ("service", "runs queries and calls jobs or services")
+        # Runs queries and enqueues jobs, calls services or composes repositories
+        # (`contexts/datasets.py`, a `tree_manager.py` driving the `*_repository` classes):
+        # the business logic of a service that touches the database (LC302 says so there).
+        calls = "jobs or services" if evidence.imports_jobs_or_services else "repositories"
+        return ("service", f"runs queries and calls {calls}")
     package = module.split(".")[-1 if is_package else -2] if "." in module else ""
     if (
         name_layer == "service"
@@ -570,6 +650,15 @@ def role_layer(
     # The names `config` and `database` are checked against what the module does, as
     # `models` and `schemas` are: a `config.py` of Pydantic schemas in a plugin, a
     # `database.py` holding a job backend's models.
+    if (
+        name_layer == "task"
+        and not (evidence.jobs or evidence.temporal_jobs or evidence.job_library)
+        and _mostly_queries(evidence)
+    ):
+        # `jobs/state.py` of a job-running product: "jobs" is the domain's noun, and a module
+        # of query functions there is its data access, not a background job.
+        count = len(evidence.data_access)
+        return ("repository", f"in a folder of jobs, but defines none; {count} of its definitions query")
     if name_layer == "task" and folder_layer not in (None, "task") and not evidence.jobs:
         # `repositories/tasks.py`, `schemas/tasks.py`: "tasks" is the domain's noun there.
         return (folder_layer, "named `tasks`, but defines no background job, in a folder of another layer")

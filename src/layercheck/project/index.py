@@ -78,6 +78,11 @@ _FOREIGN_TOPS = frozenset(sys.stdlib_module_names) | frozenset(
 # migrations are not held.
 _NOT_DATA_ACCESS_LAYERS = frozenset({"repository", "service", "api", "task", "tests", "migrations"})
 
+# Bases of classes that hold records, not code (beside a module's query functions).
+_RECORD_BASES = frozenset(
+    {"typing.NamedTuple", "typing.TypedDict", "typing_extensions.NamedTuple", "typing_extensions.TypedDict"}
+)
+
 class ProjectIndex:
     """Answers cross-module questions about the project."""
 
@@ -315,10 +320,10 @@ class ProjectIndex:
                 return module.logger_factories[name]
             returns = module.extra.get("returns", {}).get(name)
             if returns is not None:  # `def get_logger() -> logging.Logger`
-                flavours = [LOGGER_TYPES.get(self.resolve(item).qualname) for item in returns]
+                flavours = [LOGGER_TYPES.get(self.resolve(item).qualname) or self._wrapper(item) for item in returns]
                 return next((flavour for flavour in flavours if flavour), "")
             if name in module.classes:
-                return ""  # a project class that is not a logger
+                return self._wrapper(factory)  # a project class: a logger only if it wraps one
             return None
         resolved = self.resolve(qualname)
         module, name = resolved.module, resolved.name
@@ -334,6 +339,17 @@ class ProjectIndex:
         if callee is not None:  # `logger = get_logger(__name__)` with a third-party factory
             return self.logger_kind(callee + "()", depth + 1)
         return ""
+
+    def _wrapper(self, qualname: str) -> str:
+        """The flavour of a project class that wraps loggers (it defines their methods:
+        `MultiLogger.info()` fanning out to structlog loggers): structlog when its module
+        uses structlog, else stdlib; "" for any other class."""
+        resolved = self.resolve(qualname)
+        module, name = resolved.module, resolved.name
+        if module is None or name not in module.extra.get("logger_classes", ()):
+            return ""
+        uses_structlog = any(item.target.split(".", 1)[0] == "structlog" for item in module.imports)
+        return "structlog" if uses_structlog else "stdlib"
 
     def is_session_type(self, qualname: str) -> bool:
         final = self.resolve(qualname).qualname
@@ -420,6 +436,10 @@ class ProjectIndex:
         repository), one that defines Pydantic classes is a schema."""
         if module.layer is None and self.defines_orm_models(module):
             return "model"  # `database/orm_models.py`: the models, whatever its folders say
+        if module.layer == "schema" and self._no_schema_classes(module):
+            # `utils/schemas.py` of functions returning JSON-schema dicts (and an enum): no
+            # Pydantic model crosses the API from it, so importing it is no schema import.
+            return None
         if module.layer != "model":
             return module.layer
         if any(self.is_orm_model(f"{module.module}.{name}") for name in module.classes):
@@ -456,6 +476,13 @@ class ProjectIndex:
             # `retrieval/models/colbert.py`: a machine-learning model's class, no table.
             return None
         return module.layer
+
+    def _no_schema_classes(self, module: ModuleFacts) -> bool:
+        """A schema module by name, not configured, that defines functions and no class
+        but enums."""
+        if module.is_package or module.extra.get("configured") or not module.functions:
+            return False
+        return all(self._is_enum(f"{module.module}.{name}") for name in module.classes)
 
     def _repository_class(self, module: ModuleFacts, name: str) -> bool:
         """Whether a class of a repository module is data access: its methods query, its
@@ -506,11 +533,23 @@ class ProjectIndex:
         return querying >= at_least and 2 * querying >= len(public) > 0
 
     def _value_class(self, module: ModuleFacts, name: str) -> bool:
-        """A class that holds values or types a session, not code: Pydantic, an enum."""
+        """A class that holds values or types a session, not code: Pydantic, an enum, a
+        named tuple or a typed dict, an exception."""
         qualname = f"{module.module}.{name}"
         if self.is_pydantic_model(qualname) or self.session_kind(qualname) is True:
             return True
+        fact = module.classes.get(name)
+        if fact is not None and any(self._value_base(self.resolve(base).qualname) for base in fact.bases):
+            return True  # `class SpanInsertionEvent(NamedTuple)`, an error raised beside queries
         return self._is_enum(qualname)
+
+    @staticmethod
+    def _value_base(origin: str) -> bool:
+        """A base of record types (`NamedTuple`, `TypedDict`) or a builtin exception."""
+        if origin in _RECORD_BASES:
+            return True
+        module, _, name = origin.rpartition(".")
+        return module == "builtins" and name.endswith(("Error", "Exception"))
 
     def _is_enum(self, qualname: str, depth: int = 0) -> bool:
         """An `Enum` subclass, also through project bases (`class StrEnum(str, Enum)`)."""
@@ -668,7 +707,12 @@ class ProjectIndex:
         if module is None:
             return None
         if is_module or name is None:
-            return self.module_role(module)
+            role = self.module_role(module)
+            if role is None and module.layer is None and self.holds_data_access(module):
+                # `global_user_state.py` of query functions, imported whole (`from sky import
+                # global_user_state`): a repository module for its importers.
+                return "repository"
+            return role
         if self.is_orm_model(target):
             return "model"
         found = self.class_fact(target)
@@ -684,7 +728,7 @@ class ProjectIndex:
             # one of the config module (`from app.env import SECRET_KEY`) is configuration.
             return "config" if module.layer == "config" else None
         returned = module.extra.get("returns", {}).get(name) if name in module.functions else None
-        if returned and any(self.is_session_type(item) or self.layer_of(item) == "database" for item in returned):
+        if returned and any(self._database_handout(item) for item in returned):
             # `session_scope() -> AsyncGenerator[AsyncSession, None]` or `get_db_service() ->
             # DatabaseService` in a `deps.py`: what it hands out is the database's.
             return "database"
@@ -709,6 +753,17 @@ class ProjectIndex:
             found = self.class_fact(target)
             return "schema" if found is not None and self._pure_pydantic(found[0], found[1].name) else None
         return layer
+
+    def _database_handout(self, returned: str) -> bool:
+        """Whether a function returning `returned` hands out the database's things: a session
+        type, or a name of the database module (`get_db_service() -> DatabaseService`). An
+        ORM class or an enum defined in `db.py` beside the engine is not: `check_permission()
+        -> WorkspaceMembership` is a helper returning a row, no database import."""
+        if self.is_session_type(returned):
+            return True
+        if self.layer_of(returned) != "database":
+            return False
+        return not (self.is_orm_model(returned) or self._is_enum(returned))
 
     def is_in_layer(self, qualname: str, layer: str) -> bool:
         return self.layer_of(qualname) == layer
@@ -758,9 +813,10 @@ class ProjectIndex:
         """The modules the server runs: where it starts (the module creating the FastAPI
         app, the modules registering routes, those defining background jobs) and every
         project module they import, directly or through others (imports under
-        `TYPE_CHECKING` run nothing). A package of the api layer by name that re-exports an
-        SDK is no start: what registers routes is; nor is a package the server imports a
-        name from a way to all it re-exports. None when no start is in sight: then every
+        `TYPE_CHECKING` run nothing; one inside a function counts only in a start). A
+        package of the api layer by name that re-exports an SDK is no start: what registers
+        routes is; nor is a package the server imports a name from a way to all it
+        re-exports. None when no start is in sight: then every
         module counts."""
         starts = [facts for facts in self.by_path.values() if facts.extra.get("serves")]
         if not starts:
@@ -778,8 +834,12 @@ class ProjectIndex:
                 # uses of it is the name: a name it re-exports resolves to its own module
                 # (followed there); the rest of an SDK's facade is not reached through it.
                 continue
+            serves = bool(facts.extra.get("serves"))
             for item in facts.imports:
-                if item.type_checking:
+                if item.type_checking or (item.in_function and not serves):
+                    # An import inside a function runs when the function does: a route's or a
+                    # job's body runs, another module's function (`config.get_web_base_url()`
+                    # importing the notebook session) may never be called by the server.
                     continue
                 resolved = self.resolve(item.target)
                 found = resolved.module

@@ -68,8 +68,40 @@ class EnvReadOutsideConfig(ServerCodeRule):
     def visit_ComparisonTarget(self, node: cst.ComparisonTarget) -> None:
         if not self._active or not isinstance(node.operator, (cst.In, cst.NotIn)):
             return
-        if self.names.qualified_name(node.comparator) in ENVIRONS:
+        if self.names.qualified_name(node.comparator) in ENVIRONS and not self._guards_write(node):
             self.report(node.comparator, f"environment read with `in os.environ` {_ADVICE}")
+
+    def _guards_write(self, node: cst.ComparisonTarget) -> bool:
+        """`if key not in os.environ: os.environ[key] = value`: `setdefault` spelled out (a
+        write that keeps what is set), not a read of a setting."""
+        ancestors = self.context.ancestors
+        if not isinstance(node.operator, cst.NotIn) or len(ancestors) < 2:
+            return False
+        comparison, statement = ancestors[-1], ancestors[-2]
+        if not (
+            isinstance(comparison, cst.Comparison)
+            and len(comparison.comparisons) == 1
+            and isinstance(statement, cst.If)
+            and statement.test is comparison
+            and statement.orelse is None
+            and isinstance(statement.body, cst.IndentedBlock)
+        ):
+            return False
+        for line in statement.body.body:
+            if not isinstance(line, cst.SimpleStatementLine):
+                return False
+            for small in line.body:
+                targets = small.targets if isinstance(small, cst.Assign) else ()
+                if not targets or not all(self._environ_item(t.target, comparison.left) for t in targets):
+                    return False
+        return True
+
+    def _environ_item(self, target: cst.BaseExpression, key: cst.BaseExpression) -> bool:
+        """`os.environ[key]` for the very `key` expression."""
+        if not isinstance(target, cst.Subscript) or self.names.qualified_name(target.value) not in ENVIRONS:
+            return False
+        element = target.slice[0].slice if len(target.slice) == 1 else None
+        return isinstance(element, cst.Index) and element.value.deep_equals(key)
 
 
 def _read_key(read: cst.Call | cst.Subscript) -> str | None:

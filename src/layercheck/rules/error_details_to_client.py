@@ -40,6 +40,14 @@ _INPUT_ERRORS = frozenset(
         "json.JSONDecodeError",
         "json.decoder.JSONDecodeError",
         "binascii.Error",
+        # Libraries' ValueErrors whose text is written for the user who sent the input:
+        # `email_validator` (behind pydantic's `EmailStr`) explains why an address is refused.
+        "email_validator.EmailNotValidError",
+        "email_validator.EmailSyntaxError",
+        "email_validator.EmailUndeliverableError",
+        "email_validator.exceptions_types.EmailNotValidError",
+        "email_validator.exceptions_types.EmailSyntaxError",
+        "email_validator.exceptions_types.EmailUndeliverableError",
     }
 )
 

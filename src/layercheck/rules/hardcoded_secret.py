@@ -24,6 +24,8 @@ _NOT_A_VALUE = re.compile(
 # under (`"TRACECAT_AWS_EXTERNAL_ID"`), a redaction mask (`"********"`), a sentinel
 # (`"[TURN_END]"`, `"<pending>"`, `"__pending_bot_token__"`).
 _NOT_A_SECRET = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$|^(.)\2{3,}$|^\[.*\]$|^<.*>$|^__.*__$")
+# A snake_case identifier (`"braintrust_api_key"`): a name a credential is looked up by.
+_SNAKE_NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 _SECRET_WRAPPERS = frozenset({"pydantic.SecretStr", "pydantic.SecretBytes", "pydantic.types.SecretStr"})
 _TEST_MODULES = frozenset({"test", "tests", "testing"})
 _FIELD_FUNCTIONS = frozenset({"pydantic.Field", "pydantic.fields.Field", "sqlmodel.Field"})
@@ -54,7 +56,8 @@ class HardcodedSecret(ServerCodeRule):
     everyone knows if the deployment forgets to set it; both are flagged. Not flagged: an
     empty string, a value naming a file (`"keys/private.pem"`), a constant whose value
     only repeats words of its name (`PASSWORD = "password"`, `PK_TOKEN = "token"`: key
-    names, not secrets), and the settings class of the test environment.
+    names, not secrets) or is a snake_case key name ending like a secret
+    (`_API_KEY = "braintrust_api_key"`), and the settings class of the test environment.
     """
 
     code = "LC604"
@@ -81,6 +84,8 @@ class HardcodedSecret(ServerCodeRule):
             return False
         if _NOT_A_SECRET.search(value.strip()):
             return False
+        if not field and _SNAKE_NAME.match(value) and self.secret_name(value):
+            return False  # `_API_KEY = "braintrust_api_key"`: the key a credential is stored under
         value_words = words(value)
         return field or not value_words or not set(value_words) <= set(words(name))
 

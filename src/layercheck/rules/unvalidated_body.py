@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from layercheck.domain.diagnostics import Condition
 from layercheck.engine.rule import Rule
 from layercheck.rules.endpoints import path_parameters, route_decorator
 
@@ -53,6 +54,24 @@ _SEQUENCE_TYPES = frozenset(
     }
 )
 _UNION_TYPES = frozenset({"typing.Optional", "typing.Union"})
+# Where the types of parameters that are no body model come from (`str`, `UUID`, `datetime`,
+# `BackgroundTasks`, `Response`, `WebSocket`, `Session`).
+_NOT_MODEL_ORIGINS = frozenset(
+    {
+        "builtins",
+        "typing",
+        "typing_extensions",
+        "uuid",
+        "datetime",
+        "decimal",
+        "enum",
+        "pathlib",
+        "fastapi",
+        "starlette",
+        "sqlalchemy",
+        "sqlmodel",
+    }
+)
 
 
 class UnvalidatedBody(Rule):
@@ -72,11 +91,14 @@ class UnvalidatedBody(Rule):
         super().__init__(context)
         # Per enclosing function: names holding the raw body (`body = await request.body()`).
         self._raw_bodies: list[set[str]] = []
+        # Per enclosing function: the classes its body-like parameters are annotated with.
+        self._body_models: list[tuple[str, ...]] = []
 
     # ----- endpoint parameters -------------------------------------------------------------
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._raw_bodies.append(set())
+        self._body_models.append(self._body_models[-1] if self._body_models else ())
         route = route_decorator(node, self.names)
         if route is None:
             return
@@ -85,6 +107,9 @@ class UnvalidatedBody(Rule):
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             if param.annotation is None or param.name.value in in_path:
                 continue
+            model = self._body_model(param)
+            if model is not None:
+                self._body_models[-1] += (model,)
             shown = self._unvalidated_type(param)
             if shown is not None:
                 self.report(
@@ -95,6 +120,21 @@ class UnvalidatedBody(Rule):
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._raw_bodies.pop()
+        self._body_models.pop()
+
+    def _body_model(self, param: cst.Param) -> str | None:
+        """The class a parameter may take the body as (the index confirms it is a Pydantic
+        model): annotated with a name that is no builtin, `typing`, FastAPI or Starlette
+        type, and without a `Depends()`/`Query()`... marker."""
+        assert param.annotation is not None
+        annotation = param.annotation.annotation
+        if not isinstance(annotation, (cst.Name, cst.Attribute)):
+            return None
+        qualname = self._qualname(annotation)
+        if not qualname or qualname.split(".", 1)[0] in _NOT_MODEL_ORIGINS:
+            return None
+        default = param.default
+        return qualname if default is None or self._marker(default) in _BODY_MARKERS else None
 
     def _unvalidated_type(self, param: cst.Param) -> str | None:
         """The annotation's text when FastAPI would read this parameter as a schemaless body."""
@@ -168,7 +208,11 @@ class UnvalidatedBody(Rule):
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "json" and not node.args:
             if self._is_request(func.value):
-                self.report(node, "`request.json()` reads an unvalidated body; declare a Pydantic model parameter")
+                # An endpoint that also takes the body as a Pydantic model has it validated.
+                models = self._body_models[-1] if self._body_models else ()
+                condition = Condition("pydantic_model", models, negate=True) if models else None
+                message = "`request.json()` reads an unvalidated body; declare a Pydantic model parameter"
+                self.report(node, message, condition=condition)
             return
         if self._qualname(func) in JSON_PARSERS and node.args:
             if self._is_raw_body(self._unwrap_decode(node.args[0].value)):

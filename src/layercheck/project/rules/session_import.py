@@ -70,8 +70,11 @@ class SessionImportOutsideRepository(ProjectRule):
                         importers.setdefault(found.module, set()).add(facts.path)
             self._importers = importers
         importing = self._importers.get(module.module, set())
-        if importing and self.index.holds_data_access(module):
-            return True  # most of what it defines runs queries, for the modules importing it
+        if self.index.holds_data_access(module) and (importing or len(module.extra["data_access"]) >= 2):
+            # Most of what it defines runs queries, for the modules importing it; with none in
+            # sight (`db/saml.py` used by an extension), a module of query functions still is
+            # data access, where one function that queries is an entry point's start-up.
+            return True
         return any(not self.index.by_path[path].extra.get("session_calls") for path in importing)
 
     def _repository_beside_models(self, module: ModuleFacts) -> bool:
@@ -105,8 +108,10 @@ class SessionImportOutsideRepository(ProjectRule):
             return
         if _SCRIPTS in f"/{module.path}":
             return
-        if module.extra.get("script"):
-            return  # a script (`if __name__ == "__main__":`) wherever it sits
+        if module.extra.get("script") and layer in (None, *_HELD_HERE):
+            # A script (`if __name__ == "__main__":`); a module of a layer that tries its
+            # code out at the bottom (a 1,800-line service with a `__main__` demo) is held.
+            return
         # In no layer by name (or `main.py`): database or data access by what it does. A
         # router or a task that builds its own session factory or alias is still held (the
         # guide puts `SessionDep` in the database module).
@@ -117,7 +122,7 @@ class SessionImportOutsideRepository(ProjectRule):
             # query (`Notes = NoteTable()`): the data-access layer beside its models, where
             # sessions belong; importers of `Notes` are judged as repository importers.
             return
-        where = f"the {module.layer} layer" if module.layer else "a module outside the repository layer"
+        where = f"the {layer} layer" if layer else "a module outside the repository layer"
         extra = set(self.options["extra-session-types"])
         for item in self.contract_imports(module):
             if item.is_module:
