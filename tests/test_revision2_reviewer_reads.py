@@ -624,3 +624,42 @@ def test_records_and_errors_beside_a_query_function_leave_it_a_data_access_modul
         },
     )
     assert findings(root, "LC101") == []
+
+
+def test_an_indexer_under_tasks_that_calls_services_stays_a_task(tmp_path: Path) -> None:
+    # `tasks/connector_indexers/drive_indexer.py` queries and calls services: the jobs' own
+    # work, not a data-access module (unlike `jobs/state.py` of query functions alone).
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/services/__init__.py": "",
+            "app/services/llm_service.py": """
+                async def summarize(text: str) -> str:
+                    return text[:10]
+            """,
+            "app/tasks/__init__.py": "",
+            "app/tasks/connector_indexers/__init__.py": "",
+            "app/tasks/connector_indexers/drive_indexer.py": """
+                from sqlalchemy import select
+                from sqlalchemy.ext.asyncio import AsyncSession
+
+                from app.services.llm_service import summarize
+
+
+                async def existing(session: AsyncSession) -> list[int]:
+                    return list(await session.scalars(select(1)))
+
+
+                async def store(session: AsyncSession, text: str) -> None:
+                    session.add(await summarize(text))
+                    await session.commit()
+
+
+                async def index(session: AsyncSession, files: list[str]) -> None:
+                    for text in files:
+                        await store(session, text)
+            """,
+        },
+    )
+    assert placed(root)["app/tasks/connector_indexers/drive_indexer.py"]["layer"] == "task"

@@ -653,10 +653,12 @@ def role_layer(
     if (
         name_layer == "task"
         and not (evidence.jobs or evidence.temporal_jobs or evidence.job_library)
+        and not evidence.imports_jobs_or_services
         and _mostly_queries(evidence)
     ):
         # `jobs/state.py` of a job-running product: "jobs" is the domain's noun, and a module
-        # of query functions there is its data access, not a background job.
+        # of query functions there is its data access, not a background job (an indexer
+        # under `tasks/` that also calls services is the jobs' own work).
         count = len(evidence.data_access)
         return ("repository", f"in a folder of jobs, but defines none; {count} of its definitions query")
     if name_layer == "task" and folder_layer not in (None, "task") and not evidence.jobs:
