@@ -96,7 +96,12 @@ _SERVICE_MIN_QUERIES = 2
 # Logging methods a class defines to be a logger wrapper (three: not a `Reporter.error()`).
 _LOGGER_METHODS = 3
 # Routes on the app itself that make the module creating it a router module too.
-_APP_ROUTER_ROUTES = 5
+_APP_ROUTER_ROUTES = 10
+# Environment reads that make a module named for configuration its configuration, whatever
+# else it does (`settings.py` reading thirty variables beside the engine it builds).
+_CONFIG_ENV_READS = 3
+# Querying definitions that make a module of query functions (not a helper with a few).
+_MODULE_OF_QUERIES = 5
 # Querying methods that make a class a library of data work (not a script's helper).
 _QUERYING_CLASS_METHODS = 3
 _WEB_FRAMEWORKS = frozenset({"fastapi", "starlette"})
@@ -481,22 +486,28 @@ class RoleCollector:
 
 
 def _mostly_queries(evidence: RoleEvidence) -> bool:
-    """Whether a module is one of query functions: several of its module-level definitions
-    run queries, and at least half of them do."""
+    """Whether a module is one of query functions: many of its module-level definitions
+    run queries, and at least half of them do (`jobs/state.py`; not a processors' `base.py`
+    with three helpers that query)."""
     count = len(evidence.data_access)
-    return count >= _SERVICE_MIN_QUERIES + 1 and 2 * count >= evidence.functions + evidence.classes
+    return count >= _MODULE_OF_QUERIES and 2 * count >= evidence.functions + evidence.classes
 
 
 def _querying_members(members: dict[str, tuple[bool, set[str]]]) -> set[str]:
-    """The methods of a class that query: themselves, or through the class's own methods
-    they call (`log_rating()` calling `self.log()`, which adds the row), to a fixpoint."""
+    """The methods of a class that query: themselves, or through a public method of the
+    class that does (`log_rating()` calling `self.log()`, which adds the row), to a
+    fixpoint. A private helper that queries (`_get_valid_token()` saving a refreshed token)
+    makes no data access of the API client methods calling it."""
     found = {name for name, (queries, _) in members.items() if queries}
-    changed = bool(found)
+    public = {name for name in found if not name.startswith("_")}
+    changed = bool(public)
     while changed:
         changed = False
         for name, (_, called) in members.items():
-            if name not in found and called & found:
+            if name not in found and called & public:
                 found.add(name)
+                if not name.startswith("_"):
+                    public.add(name)
                 changed = True
     return found
 
@@ -562,10 +573,12 @@ def role_layer(
         return None
     if evidence.alembic and evidence.revision:
         return ("migrations", "an Alembic revision")
-    if evidence.app_factory and name_layer is None and evidence.app_routes >= _APP_ROUTER_ROUTES:
-        # `server/server.py` creating the app and serving sixty endpoints on it: the
-        # project's router, which also starts the app (a `main.py` keeps its name's layer).
-        return ("api", f"creates the FastAPI app and registers {_counted(evidence.app_routes, 'route')} on it")
+    served = evidence.app_routes + evidence.routes
+    if evidence.app_factory and name_layer is None and served >= _APP_ROUTER_ROUTES:
+        # `server/server.py` creating the app and serving sixty endpoints: the project's
+        # router, which also starts the app (a `main.py` keeps its name's layer; a few
+        # routes beside the startup code leave the module the app's wiring).
+        return ("api", f"creates the FastAPI app and registers {_counted(served, 'route')}")
     if evidence.app_factory and name_layer != "api":
         return ("main", "creates the FastAPI app")
     if evidence.routes:
@@ -582,6 +595,20 @@ def role_layer(
         # A GraphQL DataLoader loads rows in batches for the resolvers: querying is its job,
         # and the context that hands loaders to resolvers is wiring, not a layer skipped.
         return (None, f"defines {_counted(evidence.dataloaders, 'GraphQL DataLoader')} (batch data access)")
+    if (
+        name_layer == "config"
+        and not (evidence.settings_classes or evidence.engine_builders)
+        and evidence.env_reads < _CONFIG_ENV_READS
+        and (evidence.data_access or evidence.sessions)
+    ):
+        # `slack/config.py` looking up and validating the rows of a config table through
+        # sessions: no settings of the app, whatever its name says (an env read beside it;
+        # a `settings.py` that reads the environment throughout and builds the engine is
+        # the configuration, and the database, at once).
+        count = len(evidence.data_access)
+        if count >= _SERVICE_MIN_QUERIES and 2 * count >= evidence.functions + evidence.classes:
+            return ("repository", f"named for configuration, but defines no settings; {count} definitions query")
+        return (folder_layer, "named for configuration, but defines no settings and works with database sessions")
     last = module.rsplit(".", 1)[-1]
     if evidence.env_reads and _named_for_config(last) and name_layer in (None, "config"):
         return ("config", f"{'package' if is_package else 'module'} `{last}` reads the environment")
@@ -671,6 +698,10 @@ def role_layer(
         # `zen_stores/schemas/tag_schemas.py` of SQLModel tables: the ORM models, whatever
         # the folder says (a schema module declares what crosses the API, not tables).
         return ("model", f"named for schemas, but maps {_counted(evidence.tables, 'table')}")
+    if name_layer == "model" and evidence.engine_builders and not (evidence.tables or evidence.script):
+        # `persistence/models.py` building the engine and the scoped session for the
+        # active-record classes it imports: the database module, named for what it serves.
+        return ("database", "named for models, but builds the engine and maps no table")
     if (
         name_layer == "model"
         and evidence.functions

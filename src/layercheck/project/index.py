@@ -78,6 +78,9 @@ _FOREIGN_TOPS = frozenset(sys.stdlib_module_names) | frozenset(
 # migrations are not held.
 _NOT_DATA_ACCESS_LAYERS = frozenset({"repository", "service", "api", "task", "tests", "migrations"})
 
+# Bases of classes that run in the background, and the endings of such base classes' names.
+_WORKER_BASES = frozenset({"threading.Thread", "multiprocessing.Process"})
+_WORKER_SUFFIXES = ("Daemon", "DaemonTask", "Worker", "Thread", "BackgroundTask", "PeriodicTask")
 # Bases of classes that hold records, not code (beside a module's query functions).
 _RECORD_BASES = frozenset(
     {"typing.NamedTuple", "typing.TypedDict", "typing_extensions.NamedTuple", "typing_extensions.TypedDict"}
@@ -512,7 +515,7 @@ class ProjectIndex:
             # Pydantic class of many querying methods is a store (`class SqlZenStore(BaseZenStore)`).
             if self.is_pydantic_model(qualname):
                 return module.extra.get("querying_methods", {}).get(name, 0) >= _STORE_MIN_QUERIES
-            return not self.is_orm_class(qualname)
+            return not (self.is_orm_class(qualname) or self._background_worker(qualname))
         target = module.instances.get(name)
         if target is None or self.is_orm_class(target):
             return False
@@ -520,6 +523,21 @@ class ProjectIndex:
         return found is not None and self.holds_data_access(found[0]) and (
             found[1].name in found[0].extra.get("data_access", ())
         )
+
+    def _background_worker(self, qualname: str, depth: int = 0) -> bool:
+        """A class that runs in the background (`class SystemSettings(DaemonTask)` polling
+        the settings table, a `threading.Thread`): it reads the database to keep its state,
+        it is no repository the app queries through."""
+        found = self.class_fact(qualname) if depth < 6 else None
+        if found is None:
+            return False
+        for base in found[1].bases:
+            origin = self.resolve(base).qualname
+            if origin in _WORKER_BASES or origin.rsplit(".", 1)[-1].endswith(_WORKER_SUFFIXES):
+                return True
+            if self._background_worker(origin, depth + 1):
+                return True
+        return False
 
     def mostly_queries(self, module: ModuleFacts, at_least: int = 1) -> bool:
         """Whether at least half of a module's public functions and classes (and at least

@@ -34,12 +34,30 @@ class EnvReadOutsideConfig(ServerCodeRule):
         super().__init__(context)
         in_scripts = "scripts" in context.task.module.split(".")
         self._active = context.layer not in self.options["allowed-layers"] and not in_scripts
+        # Per enclosing function: whether it writes the environment (sets it for a while).
+        self._writing: list[bool] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if self._active:
+            finder = _EnvironWrites(self)
+            node.body.visit(finder)
+            self._writing.append(finder.found)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        if self._active:
+            self._writing.pop()
+
+    def _bookkeeping(self, read: cst.Call | cst.Subscript) -> bool:
+        """A read keyed by a variable in a function that writes the environment: the value
+        saved to restore it afterwards (`{key: os.environ.get(key) for key in overrides}`),
+        part of the write, not a setting read."""
+        return bool(self._writing) and self._writing[-1] and _read_key(read) is None
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self._active:
             return
         qualname = self.names.qualified_name(node.func)
-        if qualname in GETTERS and not self._forwarded(node):
+        if qualname in GETTERS and not self._forwarded(node) and not self._bookkeeping(node):
             spelled = "os." + qualname.split(".", 1)[1]
             self.report(node, f"environment read with `{spelled}()` {_ADVICE}")
 
@@ -51,7 +69,7 @@ class EnvReadOutsideConfig(ServerCodeRule):
             isinstance(parent, cst.AnnAssign) and parent.target is node
         ):
             return
-        if self._forwarded(node):
+        if self._forwarded(node) or self._bookkeeping(node):
             return
         self.report(node, f"environment read with `os.environ[...]` {_ADVICE}")
 
@@ -102,6 +120,35 @@ class EnvReadOutsideConfig(ServerCodeRule):
             return False
         element = target.slice[0].slice if len(target.slice) == 1 else None
         return isinstance(element, cst.Index) and element.value.deep_equals(key)
+
+
+class _EnvironWrites(cst.CSTVisitor):
+    """Finds a write of the environment in a function body: `os.environ[k] = v`, `del
+    os.environ[k]`, `os.environ.update(...)` / `.pop(...)` / `.setdefault(...)`."""
+
+    _WRITERS = frozenset({"update", "pop", "setdefault", "clear", "popitem"})
+
+    def __init__(self, rule: EnvReadOutsideConfig) -> None:
+        self.rule = rule
+        self.found = False
+
+    def _environ(self, expression: cst.BaseExpression) -> bool:
+        return self.rule.names.qualified_name(expression) in ENVIRONS
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        target = node.target
+        if isinstance(target, cst.Subscript) and self._environ(target.value):
+            self.found = True
+
+    def visit_Del(self, node: cst.Del) -> None:
+        target = node.target
+        if isinstance(target, cst.Subscript) and self._environ(target.value):
+            self.found = True
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in self._WRITERS and self._environ(func.value):
+            self.found = True
 
 
 def _read_key(read: cst.Call | cst.Subscript) -> str | None:

@@ -109,6 +109,21 @@ class ErrorDetailsToClient(Rule):
         if narrowed is not None:
             self._narrowing[id(node.body)] = narrowed
 
+    def leave_If(self, original_node: cst.If) -> None:
+        # `if not isinstance(exc, ValueError): raise exc` (or return): below it, in the same
+        # block, the variable holds those classes only.
+        test = original_node.test
+        if not (isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)):
+            return
+        narrowed = self._isinstance_test(test.expression)
+        if narrowed is None or original_node.orelse is not None or not self._frames:
+            return
+        body = original_node.body
+        last = body.body[-1] if isinstance(body, cst.IndentedBlock) and body.body else None
+        statements = last.body if isinstance(last, cst.SimpleStatementLine) else ()
+        if statements and isinstance(statements[-1], (cst.Raise, cst.Return)):
+            self._frames[-1].update(narrowed)
+
     def _isinstance_test(self, test: cst.BaseExpression) -> _Frame | None:
         if not isinstance(test, cst.Call) or self.names.qualified_name(test.func) != "builtins.isinstance":
             return None
