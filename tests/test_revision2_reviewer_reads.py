@@ -865,6 +865,8 @@ def test_modules_named_for_config_or_models_that_do_other_work_take_that_layer(t
     layers = placed(root)
     assert layers["app/slack/config.py"]["layer"] is None
     assert layers["app/persistence/models.py"]["layer"] == "database"
+    # (its environment read is still the configuration's: the file is the config module)
+    assert findings(root, "LC602") == []
     # The database module may import configuration only: its ORM import is against the
     # direction; its session factory imports are its own. The channel helper, in no layer,
     # is held to LC101.
@@ -872,3 +874,78 @@ def test_modules_named_for_config_or_models_that_do_other_work_take_that_layer(t
         ("app/persistence/models.py", 4, "LC103"),
         ("app/slack/config.py", 3, "LC101"),
     ]
+
+
+def test_routers_calling_the_data_layer_through_its_interface_call_the_repository(tmp_path: Path) -> None:
+    # `get_data_layer()` hands out the global `_data_layer: Optional[BaseDataLayer]`; the
+    # abstract `BaseDataLayer` is implemented by a class that runs the queries.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/data/__init__.py": """
+                from typing import Optional
+
+                from .base import BaseDataLayer
+
+                _data_layer: Optional[BaseDataLayer] = None
+
+
+                def get_data_layer():
+                    return _data_layer
+            """,
+            "app/data/base.py": """
+                from abc import ABC, abstractmethod
+
+
+                class BaseDataLayer(ABC):
+                    @abstractmethod
+                    async def get_thread(self, thread_id: str) -> dict: ...
+
+                    @abstractmethod
+                    async def delete_thread(self, thread_id: str) -> None: ...
+            """,
+            "app/data/sql_alchemy.py": """
+                from sqlalchemy import text
+                from sqlalchemy.ext.asyncio import AsyncSession
+
+                from .base import BaseDataLayer
+
+
+                class SQLAlchemyDataLayer(BaseDataLayer):
+                    def __init__(self, session: AsyncSession) -> None:
+                        self.session = session
+
+                    async def get_thread(self, thread_id: str) -> dict:
+                        return (await self.session.execute(text("SELECT 1"))).mappings().one()
+
+                    async def delete_thread(self, thread_id: str) -> None:
+                        await self.session.execute(text("DELETE FROM threads"))
+            """,
+            "app/data/storage.py": """
+                from abc import ABC, abstractmethod
+
+
+                class BaseStorageClient(ABC):
+                    @abstractmethod
+                    async def upload(self, key: str) -> None: ...
+            """,
+            "app/routers/__init__.py": "",
+            "app/routers/threads.py": """
+                from fastapi import APIRouter
+
+                from app.data import get_data_layer
+                from app.data.storage import BaseStorageClient
+
+                router = APIRouter()
+
+
+                @router.get("/threads/{thread_id}")
+                async def thread(thread_id: str, storage: BaseStorageClient) -> dict:
+                    data_layer = get_data_layer()
+                    await storage.upload(thread_id)
+                    return await data_layer.get_thread(thread_id)
+            """,
+        },
+    )
+    assert [(path, line) for path, line, _ in findings(root, "LC202")] == [("app/routers/threads.py", 13)]

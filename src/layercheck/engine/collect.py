@@ -22,6 +22,9 @@ class FactsCollector:
         # Import records still waiting for a position: the node to locate, its line anchors.
         self.import_nodes: list[tuple[int, cst.CSTNode, Anchors]] = []
         self._function_stack: list[str] = []
+        # Module-level globals annotated with classes, and functions annotated to return.
+        self._global_types: dict[str, list[str]] = {}
+        self._annotated: set[str] = set()
         # `AsyncSession = NewType("AsyncSession", _AsyncSession)`: the new name is the old type.
         self._type_aliases: dict[str, str] = {}
 
@@ -71,6 +74,8 @@ class FactsCollector:
         (the index decides whether a repository call returns ORM models)."""
         if node.returns is None:
             return
+        if self.table.at_module_level:
+            self._annotated.add(node.name.value)
         scopes = self.table.scopes
         if len(scopes) == 1:
             key = node.name.value
@@ -91,7 +96,24 @@ class FactsCollector:
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._function_stack.pop()
 
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        # `_data_layer: Optional[BaseDataLayer] = None`: what a module-level global holds,
+        # for a function that hands it out without a return annotation.
+        if self.table.at_module_level and isinstance(node.target, cst.Name):
+            named = [qualname for _, qualname in annotation_names(node.annotation.annotation, self.table)]
+            if named:
+                self._global_types[node.target.value] = named
+
     def visit_Return(self, node: cst.Return) -> None:
+        if (
+            len(self._function_stack) == 1
+            and isinstance(node.value, cst.Name)
+            and node.value.value in self._global_types
+            and self._function_stack[0] not in self._annotated
+        ):
+            # `def get_data_layer(): ... return _data_layer`: returns what the global holds.
+            returns = self.facts.extra.setdefault("returns", {})
+            returns.setdefault(self._function_stack[0], list(self._global_types[node.value.value]))
         # A module-level function returning a logger is a project logger factory.
         if len(self._function_stack) == 1 and node.value is not None and self.table.function_depth == 1:
             flavour = self.table.logger_flavour(node.value)

@@ -78,6 +78,8 @@ _FOREIGN_TOPS = frozenset(sys.stdlib_module_names) | frozenset(
 # migrations are not held.
 _NOT_DATA_ACCESS_LAYERS = frozenset({"repository", "service", "api", "task", "tests", "migrations"})
 
+# Bases that make a class an interface.
+_ABSTRACT_BASES = frozenset({"abc.ABC", "typing.Protocol", "typing_extensions.Protocol"})
 # Bases of classes that run in the background, and the endings of such base classes' names.
 _WORKER_BASES = frozenset({"threading.Thread", "multiprocessing.Process"})
 _WORKER_SUFFIXES = ("Daemon", "DaemonTask", "Worker", "Thread", "BackgroundTask", "PeriodicTask")
@@ -505,6 +507,8 @@ class ProjectIndex:
         finding where it is, not data access for its importers."""
         resolved = self.resolve(qualname)
         module, name = resolved.module, resolved.name
+        if module is not None and name in module.classes and self._data_access_port(f"{module.module}.{name}"):
+            return True
         if module is None or name is None or not self.holds_data_access(module):
             return False
         if name in module.extra.get("data_access", ()):
@@ -523,6 +527,28 @@ class ProjectIndex:
         return found is not None and self.holds_data_access(found[0]) and (
             found[1].name in found[0].extra.get("data_access", ())
         )
+
+    def _data_access_port(self, qualname: str) -> bool:
+        """An abstract class (an `ABC`, a `Protocol`) whose project subclass
+        is data access: the interface the app reaches its data layer through
+        (`BaseDataLayer`, implemented by a `SQLAlchemyDataLayer` that runs the queries)."""
+        found = self.class_fact(qualname)
+        if found is None:
+            return False
+        abstract = found[1].is_abstract or any(self.resolve(base).qualname in _ABSTRACT_BASES for base in found[1].bases)
+        return abstract and any(self.is_data_access(sub) for sub in self._subclasses.get(qualname, ()))
+
+    @cached_property
+    def _subclasses(self) -> dict[str, list[str]]:
+        """The project's classes by the project classes they derive from directly."""
+        found: dict[str, list[str]] = {}
+        for module in self.by_path.values():
+            for name, fact in module.classes.items():
+                for base in fact.bases:
+                    origin = self.resolve(base)
+                    if origin.module is not None and origin.name in origin.module.classes:
+                        found.setdefault(origin.qualname, []).append(f"{module.module}.{name}")
+        return found
 
     def _background_worker(self, qualname: str, depth: int = 0) -> bool:
         """A class that runs in the background (`class SystemSettings(DaemonTask)` polling

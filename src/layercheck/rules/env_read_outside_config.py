@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.engine.context import FileContext
+from layercheck.engine.roles import CONFIG_MODULE_NAMES
 from layercheck.engine.rule import ServerCodeRule, callee_names
 
 ENVIRONS = frozenset({"os.environ", "os.environb"})
@@ -32,8 +33,12 @@ class EnvReadOutsideConfig(ServerCodeRule):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        in_scripts = "scripts" in context.task.module.split(".")
-        self._active = context.layer not in self.options["allowed-layers"] and not in_scripts
+        parts = context.task.module.split(".")
+        in_scripts = "scripts" in parts
+        # A `config.py` that also looks rows up through sessions is placed by its folders,
+        # but its environment reads are still the configuration's (`slack/config.py`).
+        config_named = parts[-1] in CONFIG_MODULE_NAMES and "config" in self.options["allowed-layers"]
+        self._active = context.layer not in self.options["allowed-layers"] and not (in_scripts or config_named)
         # Per enclosing function: whether it writes the environment (sets it for a while).
         self._writing: list[bool] = []
 
