@@ -535,7 +535,8 @@ class ProjectIndex:
         found = self.class_fact(qualname)
         if found is None:
             return False
-        abstract = found[1].is_abstract or any(self.resolve(base).qualname in _ABSTRACT_BASES for base in found[1].bases)
+        bases = (self.resolve(base).qualname for base in found[1].bases)
+        abstract = found[1].is_abstract or any(origin in _ABSTRACT_BASES for origin in bases)
         return abstract and any(self.is_data_access(sub) for sub in self._subclasses.get(qualname, ()))
 
     @cached_property
