@@ -949,3 +949,149 @@ def test_routers_calling_the_data_layer_through_its_interface_call_the_repositor
         },
     )
     assert [(path, line) for path, line, _ in findings(root, "LC202")] == [("app/routers/threads.py", 13)]
+
+
+def test_an_unannotated_dependency_holds_what_its_provider_returns(tmp_path: Path) -> None:
+    # `db=Depends(get_db)` with `get_db() -> DatabaseManager`: the routes call the data
+    # manager (LC202), not a session (no LC201); a provider annotated `-> Generator` alone
+    # says nothing, and the name decides (`celery_session` is a session).
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/database/__init__.py": "",
+            "app/database/db_manager.py": """
+                from sqlmodel import Session, create_engine, select
+
+
+                class DatabaseManager:
+                    def __init__(self, url: str) -> None:
+                        self.engine = create_engine(url)
+
+                    def get(self, model, filters: dict):
+                        with Session(self.engine) as session:
+                            return session.exec(select(model)).all()
+
+                    def delete(self, model, filters: dict) -> None:
+                        with Session(self.engine) as session:
+                            session.delete(session.get(model, 1))
+                            session.commit()
+            """,
+            "app/web/__init__.py": "",
+            "app/web/deps.py": """
+                from collections.abc import Generator
+
+                from sqlmodel import Session
+
+                from app.database.db_manager import DatabaseManager
+
+                _manager = DatabaseManager("sqlite://")
+
+
+                async def get_db() -> DatabaseManager:
+                    return _manager
+
+
+                def get_job_db() -> Generator:
+                    with Session(_manager.engine) as session:
+                        yield session
+            """,
+            "app/web/routes/__init__.py": "",
+            "app/web/routes/teams.py": """
+                from fastapi import APIRouter, Depends
+
+                from app.web.deps import get_db, get_job_db
+
+                router = APIRouter()
+
+
+                @router.get("/teams")
+                async def list_teams(user_id: str, db=Depends(get_db)) -> list:
+                    return db.get("Team", filters={"user_id": user_id})
+
+
+                @router.post("/jobs")
+                def add_job(name: str, celery_session=Depends(get_job_db)) -> None:
+                    celery_session.add(name)
+                    celery_session.commit()
+            """,
+        },
+    )
+    found = findings(root, "LC201", "LC202")
+    assert sorted((line, code) for path, line, code in found if path == "app/web/routes/teams.py") == [
+        (10, "LC202"),
+        (15, "LC201"),
+        (16, "LC201"),
+    ]
+
+
+def test_a_store_that_builds_its_engine_and_runs_every_query_is_the_repository(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/lineage/__init__.py": "",
+            "app/lineage/store.py": """
+                import os
+
+                from sqlalchemy import create_engine, select, text
+                from sqlalchemy.orm import Session
+
+
+                class LineageStore:
+                    def __init__(self, url: str) -> None:
+                        self.engine = create_engine(url)
+
+                    def jobs(self) -> list:
+                        with self.engine.begin() as conn:
+                            return list(conn.execute(select(1)))
+
+                    def purge(self) -> None:
+                        with Session(self.engine) as session:
+                            session.execute(text("DELETE FROM jobs"))
+                            session.commit()
+
+                    def runs(self) -> list:
+                        with Session(self.engine) as session:
+                            return list(session.execute(select(2)))
+
+
+                def configure_fips() -> bool:
+                    if fips_enabled() and "SSL_CIPHERS" not in os.environ:
+                        os.environ["SSL_CIPHERS"] = "FIPS"
+                        return True
+                    return False
+
+
+                def fips_enabled() -> bool:
+                    return True
+
+
+                def owner_configured() -> bool:
+                    for name in ["OWNER_USERNAME", "OWNER_PASSWORD"]:
+                        if name not in os.environ:
+                            return False
+                    return True
+            """,
+            "app/lineage/consumer.py": """
+                from fastapi import APIRouter
+
+                from app.lineage.store import LineageStore
+
+                router = APIRouter()
+                store = LineageStore("sqlite://")
+
+
+                @router.delete("/lineage")
+                def purge() -> None:
+                    store.purge()
+            """,
+        },
+    )
+    assert placed(root)["app/lineage/store.py"]["layer"] == "repository"
+    assert sorted(findings(root, "LC101", "LC102", "LC202", "LC602")) == [
+        ("app/lineage/consumer.py", 3, "LC102"),
+        ("app/lineage/consumer.py", 6, "LC202"),  # (building the store is calling it too)
+        ("app/lineage/consumer.py", 11, "LC202"),
+        ("app/lineage/store.py", 38, "LC602"),  # a membership test that only reads
+    ]

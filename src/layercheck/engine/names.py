@@ -49,6 +49,8 @@ class Binding:
 
 
 LOCAL = Binding()
+# FastAPI's dependency markers: the parameter holds what the provider returns.
+_DEPENDS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.Security"})
 # The builtin type of a literal or a comprehension (a name holding one is no session).
 _LITERAL_TYPES: dict[type, str] = {
     cst.Dict: "builtins.dict",
@@ -335,6 +337,19 @@ class NameTable:
             return Binding(logger=flavour)
         return Binding(instance_of=qualname)
 
+    def dependency_binding(self, default: cst.BaseExpression) -> Binding | None:
+        """What an unannotated parameter `db=Depends(get_db)` holds: what the project's
+        provider returns, for the index to decide (`get_db() -> DatabaseManager` hands out
+        no session, whatever the parameter's name)."""
+        if not isinstance(default, cst.Call) or not default.args:
+            return None
+        if (self.qualified_name(default.func) or "") not in _DEPENDS:
+            return None
+        provider = self.qualified_name(default.args[0].value)
+        if provider is None or provider.startswith("builtins."):
+            return None
+        return Binding(instance_of=provider, factory_call=provider)
+
     def bind_target(self, target: cst.BaseExpression, binding: Binding) -> None:
         """Bind an assignment target (names, tuples, `self.attr`)."""
         if isinstance(target, cst.Name):
@@ -440,7 +455,10 @@ class NameTableBuilder:
         table.function_depth += 1
         for param in (*node.posonly_params, *node.params, *node.kwonly_params):
             annotation = param.annotation.annotation if param.annotation else None
-            table.bind(param.name.value, table.annotation_binding(annotation))
+            binding = table.annotation_binding(annotation)
+            if binding is LOCAL and param.default is not None:
+                binding = table.dependency_binding(param.default) or LOCAL
+            table.bind(param.name.value, binding)
         for star in (node.star_arg, node.star_kwarg):
             if isinstance(star, cst.Param):
                 table.bind(star.name.value, LOCAL)

@@ -650,6 +650,10 @@ def role_layer(
         # (a startup script that builds an engine to check the schema is a script)
         if evidence.imports_repositories:
             return ("repository", "builds the engine and composes the repositories")
+        if evidence.querying_class or _mostly_queries(evidence):
+            # `openlineage/store.py`: a store class that builds its engine and runs every
+            # query of its tables, the data access the routers call.
+            return ("repository", "builds its own engine and runs the queries")
         if len(evidence.project_imports) >= _APPLICATION_IMPORTS:
             # An evaluation runner or a harness that opens its own sessions among a dozen
             # of the app's modules: it uses the app, it is not the database module below it.

@@ -78,6 +78,8 @@ _FOREIGN_TOPS = frozenset(sys.stdlib_module_names) | frozenset(
 # migrations are not held.
 _NOT_DATA_ACCESS_LAYERS = frozenset({"repository", "service", "api", "task", "tests", "migrations"})
 
+# Where the bare generic types come from (`-> Generator`, `-> Any`): they tell nothing.
+_OPAQUE_TYPE_MODULES = ("typing.", "typing_extensions.", "collections.abc.")
 # Bases that make a class an interface.
 _ABSTRACT_BASES = frozenset({"abc.ABC", "typing.Protocol", "typing_extensions.Protocol"})
 # Bases of classes that run in the background, and the endings of such base classes' names.
@@ -414,6 +416,8 @@ class ProjectIndex:
         if returns is not None:
             if self._returns_session_factory(target):
                 return False  # it makes a factory; what the factory opens is a session
+            if all(self.resolve(item).qualname.startswith(_OPAQUE_TYPE_MODULES) for item in returns):
+                return None  # `def get_job_db() -> Generator:` says nothing of what it yields
             return any(self.session_kind(item, depth + 1) is True for item in returns)
         return None
 
@@ -537,7 +541,8 @@ class ProjectIndex:
             return False
         bases = (self.resolve(base).qualname for base in found[1].bases)
         abstract = found[1].is_abstract or any(origin in _ABSTRACT_BASES for origin in bases)
-        return abstract and any(self.is_data_access(sub) for sub in self._subclasses.get(qualname, ()))
+        subclasses = self._subclasses.get(qualname, ())
+        return abstract and any(self.layer_of(sub) == "repository" or self.is_data_access(sub) for sub in subclasses)
 
     @cached_property
     def _subclasses(self) -> dict[str, list[str]]:

@@ -100,24 +100,37 @@ class EnvReadOutsideConfig(ServerCodeRule):
         ancestors = self.context.ancestors
         if not isinstance(node.operator, cst.NotIn) or len(ancestors) < 2:
             return False
-        comparison, statement = ancestors[-1], ancestors[-2]
+        comparison = ancestors[-1]
+        # (also one condition of several: `if fips and "X" not in os.environ:`)
+        outer = len(ancestors) - 2
+        test: cst.CSTNode = comparison
+        while outer > 0 and isinstance(ancestors[outer], cst.BooleanOperation):
+            if not isinstance(ancestors[outer].operator, cst.And):  # type: ignore[attr-defined]
+                return False
+            test = ancestors[outer]
+            outer -= 1
+        statement = ancestors[outer]
         if not (
             isinstance(comparison, cst.Comparison)
             and len(comparison.comparisons) == 1
             and isinstance(statement, cst.If)
-            and statement.test is comparison
+            and statement.test is test
             and statement.orelse is None
             and isinstance(statement.body, cst.IndentedBlock)
         ):
             return False
+        writes = 0
         for line in statement.body.body:
             if not isinstance(line, cst.SimpleStatementLine):
                 return False
             for small in line.body:
+                if isinstance(small, (cst.Return, cst.Pass)):
+                    continue  # `os.environ[key] = value; return True`
                 targets = small.targets if isinstance(small, cst.Assign) else ()
                 if not targets or not all(self._environ_item(t.target, comparison.left) for t in targets):
                     return False
-        return True
+                writes += 1
+        return writes > 0  # (`if name not in os.environ: return False` is a read)
 
     def _environ_item(self, target: cst.BaseExpression, key: cst.BaseExpression) -> bool:
         """`os.environ[key]` for the very `key` expression."""
