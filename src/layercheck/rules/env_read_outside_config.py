@@ -39,24 +39,25 @@ class EnvReadOutsideConfig(ServerCodeRule):
         # but its environment reads are still the configuration's (`slack/config.py`).
         config_named = parts[-1] in CONFIG_MODULE_NAMES and "config" in self.options["allowed-layers"]
         self._active = context.layer not in self.options["allowed-layers"] and not (in_scripts or config_named)
-        # Per enclosing function: whether it writes the environment (sets it for a while).
-        self._writing: list[bool] = []
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if self._active:
-            finder = _EnvironWrites(self)
-            node.body.visit(finder)
-            self._writing.append(finder.found)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        if self._active:
-            self._writing.pop()
+        # Functions found to write the environment (or not), by id, looked at only when a
+        # read keyed by a variable is about to be reported.
+        self._writing: dict[int, bool] = {}
 
     def _bookkeeping(self, read: cst.Call | cst.Subscript) -> bool:
         """A read keyed by a variable in a function that writes the environment: the value
         saved to restore it afterwards (`{key: os.environ.get(key) for key in overrides}`),
         part of the write, not a setting read."""
-        return bool(self._writing) and self._writing[-1] and _read_key(read) is None
+        if _read_key(read) is not None:
+            return False
+        function = next((item for item in reversed(self.context.ancestors) if isinstance(item, cst.FunctionDef)), None)
+        if function is None:
+            return False
+        known = self._writing.get(id(function))
+        if known is None:
+            finder = _EnvironWrites(self)
+            function.body.visit(finder)
+            known = self._writing[id(function)] = finder.found
+        return known
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self._active:
