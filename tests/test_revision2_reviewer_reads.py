@@ -1095,3 +1095,32 @@ def test_a_store_that_builds_its_engine_and_runs_every_query_is_the_repository(t
         ("app/lineage/consumer.py", 11, "LC202"),
         ("app/lineage/store.py", 38, "LC602"),  # a membership test that only reads
     ]
+
+
+def test_a_module_naming_its_scoped_session_type_is_the_database_layer(tmp_path: Path) -> None:
+    # `SessionType = scoped_session[Session]` beside the declarative base: the module
+    # that defines the project's session type may import the session classes.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/persistence/__init__.py": "",
+            "app/persistence/base.py": """
+                from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
+
+                SessionType = scoped_session[Session]
+
+
+                class ModelBase(DeclarativeBase):
+                    pass
+            """,
+            "app/persistence/helpers.py": """
+                from sqlalchemy.orm import Session
+
+
+                def describe(session: Session) -> str:
+                    return str(session)
+            """,
+        },
+    )
+    assert findings(root, "LC101") == [("app/persistence/helpers.py", 1, "LC101")]

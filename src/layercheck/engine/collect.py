@@ -11,6 +11,9 @@ from layercheck.engine.names import NameTable, NameTableBuilder, dotted_name
 from layercheck.engine.pydantic_config import config_keys
 from layercheck.engine.statement_lines import Anchors, line_anchors
 
+# Session types a project names by subscripting them (`scoped_session[Session]`).
+_SCOPED_SESSIONS = frozenset({"scoped_session", "async_scoped_session"})
+
 
 class FactsCollector:
     """Records imports, classes, loggers and aliases into a ModuleFacts."""
@@ -208,6 +211,9 @@ class FactsCollector:
                 inner = self.table.qualified_name(first.value)
                 if inner is not None:
                     self.facts.extra.setdefault("annotated", {})[target.value] = inner
+            elif outer.rsplit(".", 1)[-1] in _SCOPED_SESSIONS and outer.split(".", 1)[0] in ("sqlalchemy", "sqlmodel"):
+                # `SessionType = scoped_session[Session]`: the project's name for its sessions.
+                self.facts.extra.setdefault("annotated", {})[target.value] = outer
             return
         if not isinstance(value, cst.Call):
             return
