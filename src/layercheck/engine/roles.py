@@ -485,12 +485,12 @@ class RoleCollector:
             self.evidence.env_reads += 1
 
 
-def _mostly_queries(evidence: RoleEvidence) -> bool:
+def _mostly_queries(evidence: RoleEvidence, at_least: int = _MODULE_OF_QUERIES) -> bool:
     """Whether a module is one of query functions: many of its module-level definitions
     run queries, and at least half of them do (`jobs/state.py`; not a processors' `base.py`
     with three helpers that query)."""
     count = len(evidence.data_access)
-    return count >= _MODULE_OF_QUERIES and 2 * count >= evidence.functions + evidence.classes
+    return count >= at_least and 2 * count >= evidence.functions + evidence.classes
 
 
 def _querying_members(members: dict[str, tuple[bool, set[str]]]) -> set[str]:
@@ -606,7 +606,7 @@ def role_layer(
         # a `settings.py` that reads the environment throughout and builds the engine is
         # the configuration, and the database, at once).
         count = len(evidence.data_access)
-        if count >= _SERVICE_MIN_QUERIES and 2 * count >= evidence.functions + evidence.classes:
+        if _mostly_queries(evidence, _SERVICE_MIN_QUERIES):
             return ("repository", f"named for configuration, but defines no settings; {count} definitions query")
         return (folder_layer, "named for configuration, but defines no settings and works with database sessions")
     last = module.rsplit(".", 1)[-1]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property, lru_cache
 
 from layercheck.domain.diagnostics import Condition
@@ -556,18 +556,23 @@ class ProjectIndex:
                         found.setdefault(origin.qualname, []).append(f"{module.module}.{name}")
         return found
 
-    def _background_worker(self, qualname: str, depth: int = 0) -> bool:
+    def _background_worker(self, qualname: str) -> bool:
         """A class that runs in the background (`class SystemSettings(DaemonTask)` polling
         the settings table, a `threading.Thread`): it reads the database to keep its state,
         it is no repository the app queries through."""
+        return self._derives(
+            qualname, lambda origin: origin in _WORKER_BASES or origin.rsplit(".", 1)[-1].endswith(_WORKER_SUFFIXES)
+        )
+
+    def _derives(self, qualname: str, base_is: Callable[[str], bool], depth: int = 0) -> bool:
+        """Whether a project class has a base, directly or through project bases, whose
+        qualified name `base_is` accepts."""
         found = self.class_fact(qualname) if depth < 6 else None
         if found is None:
             return False
         for base in found[1].bases:
             origin = self.resolve(base).qualname
-            if origin in _WORKER_BASES or origin.rsplit(".", 1)[-1].endswith(_WORKER_SUFFIXES):
-                return True
-            if self._background_worker(origin, depth + 1):
+            if base_is(origin) or self._derives(origin, base_is, depth + 1):
                 return True
         return False
 
@@ -601,16 +606,9 @@ class ProjectIndex:
         module, _, name = origin.rpartition(".")
         return module == "builtins" and name.endswith(("Error", "Exception"))
 
-    def _is_enum(self, qualname: str, depth: int = 0) -> bool:
+    def _is_enum(self, qualname: str) -> bool:
         """An `Enum` subclass, also through project bases (`class StrEnum(str, Enum)`)."""
-        found = self.class_fact(qualname) if depth < 6 else None
-        if found is None:
-            return False
-        for base in found[1].bases:
-            origin = self.resolve(base).qualname
-            if origin.startswith("enum.") or self._is_enum(origin, depth + 1):
-                return True
-        return False
+        return self._derives(qualname, lambda origin: origin.startswith("enum."))
 
     def named_for_concern(self, module: ModuleFacts) -> bool:
         """A module (or a package above it) named for access control or request
