@@ -48,6 +48,10 @@ DATA_ACCESS_FILE_GLOBS = (
     "**/db_manager.py",
     "**/queries.py",
     "**/persistence.py",
+    # `crud_user.py`, `cruds_users.py` (a feature folder's `cruds_<feature>.py`), `user_crud.py`.
+    "**/crud_*.py",
+    "**/cruds_*.py",
+    "**/*_crud.py",
 )
 
 SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
@@ -110,8 +114,11 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
         ),
         ("model", "database", "schema", "repository"),
     ),
-    LayerSpec("model", ("**/models/**", "**/models.py", "**/orm/**"), ("model", "database")),
-    LayerSpec("schema", ("**/schemas/**", "**/schema/**", "**/schemas.py", "**/schema.py"), ("schema",)),
+    # `models_users.py`, `schemas_users.py`: a feature folder's files named by prefix.
+    LayerSpec("model", ("**/models/**", "**/models.py", "**/models_*.py", "**/orm/**"), ("model", "database")),
+    LayerSpec(
+        "schema", ("**/schemas/**", "**/schema/**", "**/schemas.py", "**/schemas_*.py", "**/schema.py"), ("schema",)
+    ),
     LayerSpec(
         "database",
         ("**/database.py", "**/db.py", "**/db/session.py", "**/db/engine.py"),

@@ -94,13 +94,33 @@ SESSION_METHODS = [
     "bulk_save_objects",
     "bulk_insert_mappings",
     "bulk_update_mappings",
+    # The `databases` package's handle (`await database.fetch_all(query)`).
+    "fetch_one",
+    "fetch_all",
+    "fetch_val",
+    "execute_many",
+    "iterate",
+    "transaction",
 ]
 # LC302 covers every session call in a service, transaction control included: the guide
 # puts all database work in repositories (a unit-of-work helper in the database module).
 SERVICE_QUERY_METHODS = SESSION_METHODS
 
 # Awaited in a loop, these run one query per iteration (LC405).
-LOOP_SESSION_METHODS = ["execute", "exec", "scalars", "scalar", "get", "get_one", "stream", "stream_scalars", "refresh"]
+LOOP_SESSION_METHODS = [
+    "execute",
+    "exec",
+    "scalars",
+    "scalar",
+    "get",
+    "get_one",
+    "stream",
+    "stream_scalars",
+    "refresh",
+    "fetch_one",
+    "fetch_all",
+    "fetch_val",
+]
 # Name endings (words split on `_` and case changes) that mark a secret (LC604).
 SECRET_NAMES = [
     "secret",

@@ -74,6 +74,23 @@ CONNECTION_TYPES = frozenset(
         "sqlalchemy.ext.asyncio.engine.AsyncConnection",
     }
 )
+# The `databases` package's handles (encode/databases, async SQL over SQLAlchemy Core):
+# `database = Database(url)` then `await database.fetch_all(query)` runs SQL as a session
+# does. Importing the class is no session-type import; a value of it is a session.
+DATABASE_HANDLES = frozenset(
+    {
+        "databases.Database",
+        "databases.core.Database",
+        "databases.core.Connection",
+        "databases.core.Transaction",
+    }
+)
+# SQLAlchemy Core's table: `users = Table("users", metadata, Column(...))` is a model the
+# way an ORM class is, and `users.select()` builds a query.
+CORE_TABLE_TYPES = frozenset({"sqlalchemy.Table", "sqlalchemy.schema.Table", "sqlalchemy.sql.schema.Table"})
+# The statements a Core table builds (`users.insert()`); with no argument, so a session's
+# `delete(obj)` is not one.
+CORE_TABLE_STATEMENTS = frozenset({"select", "insert", "update", "delete"})
 # What builds an engine; `engine.connect()` / `engine.begin()` on one opens a connection.
 ENGINE_FACTORIES = frozenset(
     {

@@ -222,6 +222,8 @@ def check_source(
         facts.extra["session_calls"] = roles.evidence.session_calls
     if roles.evidence.data_access:
         facts.extra["data_access"] = sorted(roles.evidence.data_access)
+    if roles.evidence.handle_calls:
+        facts.extra["handle_calls"] = {name: sorted(held) for name, held in roles.evidence.handle_calls.items()}
     if roles.evidence.querying_methods:
         facts.extra["querying_methods"] = roles.evidence.querying_methods
     if roles.evidence.logger_classes:

@@ -214,6 +214,11 @@ class FactsCollector:
             elif outer.rsplit(".", 1)[-1] in _SCOPED_SESSIONS and outer.split(".", 1)[0] in ("sqlalchemy", "sqlmodel"):
                 # `SessionType = scoped_session[Session]`: the project's name for its sessions.
                 self.facts.extra.setdefault("annotated", {})[target.value] = outer
+            elif outer.rsplit(".", 1)[-1] == "Callable" and outer.split(".", 1)[0] in ("typing", "collections"):
+                # `SessionLocalType = Callable[[], AsyncSession]`: the project's name for its
+                # session factory, which makes this module the database's.
+                named = [self.table.qualified_name(node) for node in _subscript_names(value)]
+                self.facts.extra.setdefault("factory_aliases", {})[target.value] = sorted(filter(None, named))
             return
         if not isinstance(value, cst.Call):
             return
@@ -241,3 +246,20 @@ class FactsCollector:
         for name, aliased in self._type_aliases.items():
             self.facts.instances.pop(name, None)
             self.facts.bindings[name] = aliased
+
+
+def _subscript_names(subscript: cst.Subscript) -> list[cst.BaseExpression]:
+    """The names and dotted names inside a subscript (`Callable[[int], AsyncSession]`)."""
+    found: list[cst.BaseExpression] = []
+
+    class _Names(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            found.append(node)
+
+        def visit_Attribute(self, node: cst.Attribute) -> bool:
+            found.append(node)
+            return False
+
+    for element in subscript.slice:
+        element.visit(_Names())
+    return found

@@ -530,7 +530,8 @@ class NameTableBuilder:
             self.table.bind_target(node.asname.name, known or LOCAL)
 
     def leave_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self.table.bind_target(node.target, LOCAL)
+        # `if data_layer := get_data_layer():` binds like `data_layer = get_data_layer()`
+        self.table.bind_target(node.target, self.table.value_for_assignment(node.value))
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if node.name is not None and isinstance(node.name.name, cst.Name):

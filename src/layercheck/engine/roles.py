@@ -31,6 +31,8 @@ from layercheck.domain.vocabulary import (
     BACKGROUND_WORDS,
     CONCERN_WORDS,
     CONNECTION_TYPES,
+    CORE_TABLE_TYPES,
+    DATABASE_HANDLES,
     SESSION_TYPES,
     SETTINGS_BASES,
     is_query_builder,
@@ -47,6 +49,13 @@ ROUTE_METHODS = frozenset(
 JOB_LIBRARIES = ("celery", "dramatiq", "taskiq", "arq", "huey", "rq", "procrastinate", "saq")
 # Libraries that queue or schedule background work.
 _SCHEDULING_LIBRARIES = frozenset({*JOB_LIBRARIES, "apscheduler", "schedule", "temporalio"})
+# `@sio.on("connect")`, `@sio.event`: python-socketio's event handlers answer clients as
+# endpoints do. The server is often made in another module and imported (`from app.server
+# import sio`), out of this module's sight: the name `sio` is the convention that decides.
+SOCKET_EVENT_DECORATORS = frozenset({"on", "event"})
+_SOCKET_SERVER_NAMES = frozenset({"sio"})
+# Core tables that make a module in no layer (or one named for schemas) the models'.
+_CORE_TABLES = 2
 JOB_DECORATORS = frozenset({"task", "shared_task", "actor", "periodic_task", "job", "cron"})
 # Temporal's activities and workflows, the jobs its workers run.
 TEMPORAL_ACTIVITIES = frozenset({"temporalio.activity.defn"})
@@ -74,7 +83,8 @@ _JOB_APP_WORDS = ("celery", "broker", "huey", "dramatiq", "taskiq", "arq")
 # dependency does too): a module-level function or class making them is data access.
 _QUERY_CALLS = frozenset(
     {"execute", "exec", "scalars", "scalar", "get", "get_one", "add", "add_all", "delete", "merge", "query",
-     "stream", "stream_scalars", "flush", "refresh"}
+     "stream", "stream_scalars", "flush", "refresh", "fetch_one", "fetch_all", "fetch_val", "execute_many",
+     "iterate"}
 )
 # Folder names of repository modules, as imports spell them.
 _REPOSITORY_NAMES = frozenset({"repositories", "repository", "repos", "crud", "dal", "dao", "daos"})
@@ -156,6 +166,10 @@ class RoleEvidence:
     # Module-level functions and classes whose code runs queries through a session (not
     # generators: `get_db()` yielding a session is the session dependency, not data access).
     data_access: set[str] = field(default_factory=set)
+    # Module-level functions that run queries through a module-level name of the project
+    # (`from app.database import database`, then `await database.fetch_all(query)`), with
+    # those names: whether each holds a session is the index's to say, across modules.
+    handle_calls: dict[str, set[str]] = field(default_factory=dict)
     # How many methods query, of each module-level class that is data access.
     querying_methods: dict[str, int] = field(default_factory=dict)
     # Imports from repository modules (`from app.db.repositories.tasks import ...`): a
@@ -181,11 +195,15 @@ class RoleEvidence:
     # GraphQL object types (`@strawberry.type class Query`, `graphene.ObjectType`): their
     # fields answer requests, as a router's endpoints do.
     graphql_types: int = 0
+    # python-socketio event handlers (`@sio.on("message")`).
+    socket_handlers: int = 0
     # Module-level classes and functions.
     classes: int = 0
     functions: int = 0
     # Module-level classes mapped to a table (`__tablename__ = ...`, SQLModel's `table=True`).
     tables: int = 0
+    # Module-level SQLAlchemy Core tables (`users = Table("users", metadata, ...)`).
+    core_tables: int = 0
     # The project modules it imports from (same top-level package).
     project_imports: set[str] = field(default_factory=set)
     # Imports from modules of the persistence layer by name (`app.models.user`, `.db`).
@@ -307,6 +325,9 @@ class RoleCollector:
             if isinstance(func, cst.Attribute) and last in ROUTE_METHODS and self._app(func.value):
                 self.evidence.app_routes += 1
                 continue
+            if isinstance(func, cst.Attribute) and last in SOCKET_EVENT_DECORATORS and self._socket_server(func.value):
+                self.evidence.socket_handlers += 1
+                continue
             if last in JOB_DECORATORS and (
                 qualname.split(".", 1)[0] in JOB_LIBRARIES or self._job_receiver(func)
             ):
@@ -319,6 +340,16 @@ class RoleCollector:
         binding = self.table.value_binding(receiver)
         return binding is not None and binding.instance_of in APP_TYPES
 
+    def _socket_server(self, receiver: cst.BaseExpression) -> bool:
+        """A python-socketio server: made here (`socketio.AsyncServer(...)`) or named `sio`."""
+        binding = self.table.value_binding(receiver)
+        kind = (binding.instance_of if binding is not None else None) or ""
+        if kind.startswith("socketio."):
+            return True
+        if isinstance(receiver, cst.Attribute):
+            return receiver.attr.value in _SOCKET_SERVER_NAMES  # `@app.sio.on(...)`
+        return isinstance(receiver, cst.Name) and receiver.value in _SOCKET_SERVER_NAMES
+
     def _router(self, receiver: cst.BaseExpression) -> bool:
         """An `APIRouter`, a project subclass of one (`UserAPIRouter(...)`, named for what it
         is), or a router made elsewhere in the project and named like one (`api_router`)."""
@@ -326,6 +357,10 @@ class RoleCollector:
         kind = binding.instance_of if binding is not None else None
         if kind is not None:
             return kind in ROUTER_TYPES or kind.rsplit(".", 1)[-1].endswith("Router")
+        if isinstance(receiver, cst.Attribute):
+            # `@module.router.get(...)`: a feature's router kept on the object that registers
+            # the feature (`module = Module(root="calendar", ...)`).
+            return receiver.attr.value.lower().endswith("router")
         name = receiver.value if isinstance(receiver, cst.Name) else ""
         return name.lower().endswith("router") and not (binding is not None and binding.qualname is None)
 
@@ -373,6 +408,8 @@ class RoleCollector:
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if self.table.at_module_level:
+            if isinstance(node.value, cst.Call) and self.table.qualified_name(node.value.func) in CORE_TABLE_TYPES:
+                self.evidence.core_tables += 1
             for target in node.targets:
                 if isinstance(target.target, cst.Name) and target.target.value == "down_revision":
                     self.evidence.revision = True
@@ -437,6 +474,16 @@ class RoleCollector:
             self.evidence.session_calls += 1
             if func.attr.value in _QUERY_CALLS and self._scopes:
                 self._scopes[-1][2] = True
+        elif (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in _QUERY_CALLS
+            and isinstance(func.value, cst.Name)
+            and self._scopes
+            and not self._scopes[0][0]
+        ):
+            binding = self.table.value_binding(func.value)
+            if binding is not None and binding.qualname and not (binding.instance_of or binding.logger):
+                self.evidence.handle_calls.setdefault(self._scopes[0][1], set()).add(binding.qualname)
         qualname = self.table.qualified_name(func)
         if qualname is None:
             return
@@ -458,6 +505,8 @@ class RoleCollector:
         binding = self.table.value_binding(receiver)
         if binding is not None and binding.instance_of:
             if binding.instance_of in SESSION_TYPES or binding.instance_of in CONNECTION_TYPES:
+                return True
+            if binding.instance_of in DATABASE_HANDLES:
                 return True
             # What a project function made or yields (`with existed_or_new_session(s) as
             # session`) is settled by the index, not here: the name decides meanwhile.
@@ -583,6 +632,8 @@ def role_layer(
         return ("main", "creates the FastAPI app")
     if evidence.routes:
         return ("api", f"APIRouter, {_counted(evidence.routes, 'route')}")
+    if evidence.socket_handlers and name_layer in (None, "api"):
+        return ("api", f"handles {_counted(evidence.socket_handlers, 'socket.io event')}")
     if evidence.jobs:
         return ("task", f"defines {_counted(evidence.jobs, 'background job')}")
     if evidence.temporal_jobs and name_layer is None:
@@ -695,9 +746,18 @@ def role_layer(
     if name_layer == "task" and folder_layer not in (None, "task") and not evidence.jobs:
         # `repositories/tasks.py`, `schemas/tasks.py`: "tasks" is the domain's noun there.
         return (folder_layer, "named `tasks`, but defines no background job, in a folder of another layer")
+    if name_layer == "schema" and evidence.graphql_types and folder_layer == "api":
+        # `api/graphql/schema.py` of strawberry types whose resolvers answer the queries:
+        # GraphQL's schema is the API's entry point, not a module of Pydantic schemas.
+        return ("api", f"defines {_counted(evidence.graphql_types, 'GraphQL type')} under the API")
     if glob in DATA_ACCESS_FILE_GLOBS and evidence.graphql_types:
         # `api/queries.py` holding the root `Query` type: GraphQL's word, not data access.
         return ("api", f"defines {_counted(evidence.graphql_types, 'GraphQL type')}")
+    if name_layer in ("schema", None) and evidence.core_tables >= _CORE_TABLES and not (
+        evidence.classes - evidence.tables or evidence.data_access or evidence.routes
+    ):
+        # `schema.py` (or `tables.py`) declaring the Core tables: the models, by what it maps.
+        return ("model", f"declares {_counted(evidence.core_tables, 'SQLAlchemy Core table')}")
     if name_layer == "schema" and evidence.tables and 2 * evidence.tables >= evidence.classes:
         # `zen_stores/schemas/tag_schemas.py` of SQLModel tables: the ORM models, whatever
         # the folder says (a schema module declares what crosses the API, not tables).

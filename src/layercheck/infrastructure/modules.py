@@ -33,7 +33,7 @@ def _dotted_posix(relative: str) -> str:
 
 
 # Layers whose file names are checked against what the module does (engine/roles.py).
-_NAMES_CHECKED = frozenset({"config", "database", "repository", "task"})
+_NAMES_CHECKED = frozenset({"config", "database", "repository", "task", "schema"})
 
 
 def _holds_python(folder: str) -> bool:

@@ -18,6 +18,8 @@ from layercheck.domain.facts import ClassFact, ModuleFacts
 from layercheck.domain.registry import SQL_BUILDERS
 from layercheck.domain.vocabulary import (
     CONCERN_WORDS,
+    CORE_TABLE_TYPES,
+    DATABASE_HANDLES,
     LOGGER_FACTORIES,
     LOGGER_OBJECTS,
     LOGGER_TYPES,
@@ -134,6 +136,8 @@ class ProjectIndex:
         self.resolve = lru_cache(maxsize=None)(self._resolve)  # type: ignore[method-assign]
         self.is_orm_model = lru_cache(maxsize=None)(self._is_orm_model)  # type: ignore[method-assign]
         self._lineage_cache: dict[str, str | None] = {}
+        self._data_access_cache: dict[str, frozenset[str]] = {}
+        self._reexports_open: set[str] = set()
 
     # ----- name resolution -------------------------------------------------------------------
 
@@ -273,7 +277,7 @@ class ProjectIndex:
         definition of it queries."""
         if not self.defines_orm_classes(module):
             return False
-        return all(self.is_orm_class(f"{module.module}.{name}") for name in module.extra.get("data_access", ()))
+        return all(self.is_orm_class(f"{module.module}.{name}") for name in self.data_access_names(module))
 
     def is_orm_class(self, qualname: str) -> bool:
         """Whether a class belongs to the ORM's hierarchy: a mapped model, or the declarative
@@ -381,6 +385,8 @@ class ProjectIndex:
         if self.is_session_type(target):
             return True
         resolved = self.resolve(target)
+        if resolved.qualname in DATABASE_HANDLES:
+            return not called  # `database: Database` is a handle that runs SQL
         module, name = resolved.module, resolved.name
         if module is None or name is None:
             return _out_of_sight(resolved.qualname) if module is None else False
@@ -390,7 +396,7 @@ class ProjectIndex:
             method = callees.find_callee(self, target)
             returned = callees.return_names(self, method) if method is not None else None
             if not returned:
-                return None
+                return self._other_session_kind(target)
             return any(self.session_kind(item, depth + 1) is True for item in returned)
         inner = module.extra.get("annotated", {}).get(name)
         if inner is not None:  # `SessionDep = Annotated[AsyncSession, Depends(get_db)]`, NewType
@@ -402,8 +408,8 @@ class ProjectIndex:
             if library and final.rsplit(".", 1)[-1] in _SESSION_FACTORY_NAMES:
                 # `SessionLocal = sessionmaker(...)`: the factory is no session; calling it gives one.
                 return called
-            if final in SESSION_TYPES or final in self.extra_session_types:
-                return not called  # a scoped session, `NewType(..., Session)`
+            if final in SESSION_TYPES or final in self.extra_session_types or final in DATABASE_HANDLES:
+                return not called  # a scoped session, `NewType(..., Session)`, `Database(url)`
             if self._returns_session_factory(callee):
                 return called  # `SessionLocal = make_session_factory(engine)`
             return self.session_kind(callee + "()", depth + 1)
@@ -420,6 +426,18 @@ class ProjectIndex:
                 return None  # `def get_job_db() -> Generator:` says nothing of what it yields
             return any(self.session_kind(item, depth + 1) is True for item in returns)
         return None
+
+    def _other_session_kind(self, target: str) -> bool | None:
+        """What an unannotated method of a project class named for another kind of session
+        gives: `WebsocketSession.get(sid)` looks a websocket session up, and a class that is
+        no database session hands out none (False); else out of sight (None)."""
+        owner = target.rsplit(".", 1)[0]
+        resolved = self.resolve(owner)
+        if resolved.module is None or resolved.name not in resolved.module.classes:
+            return None
+        if not resolved.name.endswith("Session"):
+            return None
+        return False if self.session_kind(resolved.qualname, 1) is not True else None
 
     def _session_protocol(self, module: ModuleFacts, fact: ClassFact) -> bool:
         """A `Protocol` that declares what a session does (`class SupportsExecute(Protocol):
@@ -455,27 +473,13 @@ class ProjectIndex:
             return module.layer
         if self.active_record(module):
             return module.layer  # an abstract active-record base: its queries are the models'
-        if module.extra.get("session_calls"):
+        if self.runs_queries(module):
             return "repository"  # its functions run queries: data access, whatever its name
         if any(self._pure_pydantic(module, name) for name in module.classes):
             return "schema"
-        if module.is_package and not module.classes and not module.functions:
-            # `web/api/models/__init__.py` re-exporting the router of its `views.py`: a
-            # package that only re-exports is, for its importers, what it re-exports.
-            below: list[str | None] = []
-            for item in module.imports:
-                if not item.target.startswith(module.module + "."):
-                    continue
-                resolved = self.resolve(item.target)
-                if resolved.module is not None and resolved.name is None and resolved.module is not module:
-                    below.append(self.module_role(resolved.module))  # `from . import flows`: a submodule
-                else:
-                    below.append(self.layer_of(item.target))
-            if below:
-                # What most of it re-exports (`models/` of query modules and a few helpers).
-                role, count = Counter(below).most_common(1)[0]
-                if role is not None and 2 * count > len(below):
-                    return role
+        reexported = self._reexported_role(module)
+        if reexported is not None:
+            return reexported
         if (
             module.classes
             and not module.is_package
@@ -497,7 +501,7 @@ class ProjectIndex:
         """Whether a class of a repository module is data access: its methods query, its
         name says so (`UserRepository`, `UserCRUD`, `UsersTable`), or it derives from a
         project class (`class Users(BaseRepository[User])`); not `class NotSet: ...`."""
-        if name in module.extra.get("data_access", ()) or _REPOSITORY_NAME.search(name):
+        if name in self.data_access_names(module) or _REPOSITORY_NAME.search(name):
             return True
         fact = module.classes[name]
         return any(self.class_fact(base) is not None for base in fact.bases)
@@ -515,7 +519,11 @@ class ProjectIndex:
             return True
         if module is None or name is None or not self.holds_data_access(module):
             return False
-        if name in module.extra.get("data_access", ()):
+        if module.layer is None and name in module.functions and not name.startswith("_"):
+            # `get_stage_item()` in a module of query functions, answering from another
+            # query function: the module is the data layer its importers reach.
+            return True
+        if name in self.data_access_names(module):
             # An ORM class with query methods (`User.find(db)`, `user.save(db)`) is an
             # active-record model: importing or calling it is a model's use, not a repository's.
             qualname = f"{module.module}.{name}"
@@ -529,7 +537,7 @@ class ProjectIndex:
             return False
         found = self.class_fact(target)
         return found is not None and self.holds_data_access(found[0]) and (
-            found[1].name in found[0].extra.get("data_access", ())
+            found[1].name in self.data_access_names(found[0])
         )
 
     def _data_access_port(self, qualname: str) -> bool:
@@ -581,7 +589,7 @@ class ProjectIndex:
         `at_least` of them) run queries: a module of query functions, not one with a query
         among many other things. The values beside a store class (its Pydantic
         configuration, an enum of drivers, its `Session` subclass) are not counted."""
-        found = module.extra.get("data_access", ())
+        found = self.data_access_names(module)
         values = {name for name in module.classes if name not in found and self._value_class(module, name)}
         public = {name for name in (*module.functions, *module.classes) if not name.startswith("_")} - values
         querying = len(public.intersection(found))
@@ -610,6 +618,60 @@ class ProjectIndex:
         """An `Enum` subclass, also through project bases (`class StrEnum(str, Enum)`)."""
         return self._derives(qualname, lambda origin: origin.startswith("enum."))
 
+    def data_access_names(self, module: ModuleFacts) -> frozenset[str]:
+        """A module's module-level functions and classes that run queries: those its own
+        walk saw query through a session, and those querying through a module-level handle
+        of another module that holds one (`await database.fetch_all(query)` with
+        `database = Database(url)` in `database.py`)."""
+        known = self._data_access_cache.get(module.path)
+        if known is not None:
+            return known
+        found = set(module.extra.get("data_access", ()))
+        for name, held in module.extra.get("handle_calls", {}).items():
+            if name not in found and any(self.session_kind(item) is True for item in held):
+                found.add(name)
+        known = self._data_access_cache[module.path] = frozenset(found)
+        return known
+
+    def runs_queries(self, module: ModuleFacts) -> bool:
+        """Whether a module calls a session anywhere (`session_calls`), or queries through a
+        project handle of a session (`data_access_names`)."""
+        return bool(module.extra.get("session_calls")) or bool(self.data_access_names(module))
+
+    def module_seen_as(self, module: ModuleFacts) -> str | None:
+        """The layer a module imported whole (`from app.core import dbapi`) reaches: its
+        role, or, for a module in no layer that only re-exports, what it re-exports. The
+        module's own imports are still judged in its own layer (none)."""
+        role = self.module_role(module)
+        if role is None and module.layer is None and not module.extra.get("configured"):
+            return self._reexported_role(module)
+        return role
+
+    def _reexported_role(self, module: ModuleFacts) -> str | None:
+        """What a module that only re-exports is for its importers: what most of it
+        re-exports (`web/api/models/__init__.py` re-exporting the router of its `views.py`,
+        a `core/dbapi.py` gathering the features' query functions); None for any other."""
+        if module.classes or module.functions or module.path in self._reexports_open:
+            return None
+        package = module.module if module.is_package else module.module.rpartition(".")[0]
+        below: list[str | None] = []
+        self._reexports_open.add(module.path)  # re-exports may go round in a circle
+        try:
+            for item in module.imports:
+                if not package or not item.target.startswith(package + "."):
+                    continue
+                resolved = self.resolve(item.target)
+                if resolved.module is not None and resolved.name is None and resolved.module is not module:
+                    below.append(self.module_seen_as(resolved.module))  # `from . import flows`: a submodule
+                else:
+                    below.append(self.imported_layer(item.target))
+        finally:
+            self._reexports_open.discard(module.path)
+        if not below:
+            return None
+        role, count = Counter(below).most_common(1)[0]
+        return role if role is not None and 2 * count > len(below) else None
+
     def named_for_concern(self, module: ModuleFacts) -> bool:
         """A module (or a package above it) named for access control or request
         dependencies (`security/permissions.py`, `deps.py`): its lookups decide or inject,
@@ -626,7 +688,7 @@ class ProjectIndex:
         so a run on part of the project answers as a whole run does."""
         if module.layer in _NOT_DATA_ACCESS_LAYERS:
             return False
-        found = module.extra.get("data_access")
+        found = self.data_access_names(module)
         if not found:
             return False
         if module.layer is not None:
@@ -755,13 +817,13 @@ class ProjectIndex:
         if module is None:
             return None
         if is_module or name is None:
-            role = self.module_role(module)
+            role = self.module_seen_as(module)
             if role is None and module.layer is None and self.holds_data_access(module):
                 # `global_user_state.py` of query functions, imported whole (`from sky import
                 # global_user_state`): a repository module for its importers.
                 return "repository"
             return role
-        if self.is_orm_model(target):
+        if self.is_orm_model(target) or self.is_core_table(target):
             return "model"
         found = self.class_fact(target)
         if found is not None and self._pure_pydantic(found[0], found[1].name) and module.layer != "model":
@@ -769,17 +831,17 @@ class ProjectIndex:
         callee = module.instances.get(name)
         if callee is not None and lineage.is_settings_model(self, callee):
             return "config"  # `settings = Settings()`: a settings object is a config import
+        returned = module.extra.get("returns", {}).get(name) if name in module.functions else None
+        if returned and any(self._database_handout(item) for item in returned):
+            # `session_scope() -> AsyncGenerator[AsyncSession, None]` or `get_db_service() ->
+            # DatabaseService` in a `deps.py`: what it hands out is the database's.
+            return "database"
         if self.is_data_access(target):
             return "repository"  # a function or class that runs queries, wherever it lives
         if _constant(module, name):
             # `NOT_SET`, `DEFAULT_LIMIT`, `INNER_THOUGHTS_KWARG`: a constant, no layer's code;
             # one of the config module (`from app.env import SECRET_KEY`) is configuration.
             return "config" if module.layer == "config" else None
-        returned = module.extra.get("returns", {}).get(name) if name in module.functions else None
-        if returned and any(self._database_handout(item) for item in returned):
-            # `session_scope() -> AsyncGenerator[AsyncSession, None]` or `get_db_service() ->
-            # DatabaseService` in a `deps.py`: what it hands out is the database's.
-            return "database"
         layer = module.layer  # a name is judged by what it is, not by its module's other names
         if layer == "repository" and name in module.classes and not self._repository_class(module, name):
             return None  # a sentinel, an exception or a helper class beside the repositories
@@ -812,6 +874,14 @@ class ProjectIndex:
         if self.layer_of(returned) != "database":
             return False
         return not (self.is_orm_model(returned) or self._is_enum(returned))
+
+    def is_core_table(self, qualname: str) -> bool:
+        """A module-level SQLAlchemy Core table of the project (`teams = Table("teams", ...)`)."""
+        resolved = self.resolve(qualname)
+        module, name = resolved.module, resolved.name
+        if module is None or name is None or name not in module.instances:
+            return False
+        return self.resolve(module.instances[name]).qualname in CORE_TABLE_TYPES
 
     def is_in_layer(self, qualname: str, layer: str) -> bool:
         return self.layer_of(qualname) == layer
@@ -942,6 +1012,8 @@ class ProjectIndex:
             result = any(self.logger_flavour(name) == flavour for name in names)
         elif kind == "session_type":
             result = any(self.is_session_type(name) for name in names)
+        elif kind == "core_table":
+            result = any(self.is_core_table(name) for name in names)
         elif kind == "session_annotation":
             result = any(self.is_session_annotation(name) for name in names)
         elif kind == "session_named":

@@ -11,7 +11,8 @@ from layercheck.domain.vocabulary import LOGGER_OBJECTS, named_like_logger
 from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, NameTable
 
 LOG_METHODS = frozenset(
-    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "msg", "log"}
+    # `trace` and `success` are loguru's levels below `debug` and beside `info`.
+    {"trace", "debug", "info", "success", "warning", "warn", "error", "exception", "critical", "fatal", "msg", "log"}
 )
 # structlog's async methods (`await log.ainfo(...)`).
 ASYNC_LOG_METHODS = frozenset(f"a{name}" for name in LOG_METHODS)

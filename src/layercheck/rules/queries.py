@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
-from layercheck.domain.vocabulary import is_query_builder
+from layercheck.domain.vocabulary import CORE_TABLE_STATEMENTS, CORE_TABLE_TYPES, is_query_builder
 from layercheck.engine.names import NameTable, http_style_call
 from layercheck.rules.externals import is_external
 from layercheck.rules.sessions import session_receiver
@@ -56,6 +56,28 @@ def reexported_query_builder(node: cst.Call, names: NameTable, builders: list[st
     return Condition("query_builder", (qualname,))
 
 
+def _table_statement(node: cst.Call, names: NameTable) -> DatabaseWork | None:
+    """`teams.select()`, `players.update()` on a SQLAlchemy Core table: a query built, on a
+    table made in this module or one the index finds behind an imported name."""
+    func = node.func
+    if not (
+        isinstance(func, cst.Attribute)
+        and func.attr.value in CORE_TABLE_STATEMENTS
+        and isinstance(func.value, cst.Name)
+        and not node.args
+    ):
+        return None
+    binding = names.value_binding(func.value)
+    if binding is None or binding.logger:
+        return None
+    shown = f"{func.value.value}.{func.attr.value}"
+    if binding.instance_of:
+        return DatabaseWork("builder", shown, None) if binding.instance_of in CORE_TABLE_TYPES else None
+    if binding.qualname and not is_external(binding.qualname):
+        return DatabaseWork("builder", shown, Condition("core_table", (binding.qualname,)))
+    return None
+
+
 class DatabaseWork(NamedTuple):
     """A call that touches the database: `kind` "builder" (`shown` is the builder as
     written, `select`) or "session" (`shown` is the method, `execute`), and the condition
@@ -76,6 +98,9 @@ def database_work(
     if is_query_builder(names.qualified_name(node.func) or "", builders):
         shown = query_built_here(node, names, ancestors, builders)
         return DatabaseWork("builder", shown, None) if shown is not None else None
+    table = _table_statement(node, names)
+    if table is not None:
+        return table
     reexported = reexported_query_builder(node, names, builders)
     if reexported is not None:
         return DatabaseWork("builder", reexported.names[0].rsplit(".", 1)[-1], reexported)

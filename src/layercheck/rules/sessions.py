@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
-from layercheck.domain.vocabulary import CONNECTION_TYPES, SESSION_TYPES, named_like_session
+from layercheck.domain.vocabulary import CONNECTION_TYPES, DATABASE_HANDLES, SESSION_TYPES, named_like_session
 from layercheck.domain.vocabulary import ENGINE_FACTORIES as ENGINE_KINDS
 from layercheck.engine.names import Binding, NameTable
 
@@ -31,6 +31,8 @@ def annotated_session(binding: Binding | None) -> bool | Condition | None:
     if binding is None or not binding.instance_of:
         return None
     if binding.instance_of in SESSION_TYPES or binding.instance_of in CONNECTION_TYPES:
+        return True
+    if binding.instance_of in DATABASE_HANDLES:
         return True
     if binding.instance_of.startswith(("builtins.", "typing.")) or binding.instance_of in ENGINE_KINDS:
         return False
@@ -97,6 +99,10 @@ def session_receiver(names: NameTable, receiver: cst.BaseExpression) -> bool | C
             return _by_name(binding)
         return annotated
     if not named_like_session(receiver.value):
+        if binding is not None and binding.qualname and not binding.logger:
+            # `from app.database import database` (`database = Database(url)` there): a
+            # module-level handle of the project, whatever its name; the index follows it.
+            return Condition("session_annotation", (binding.qualname,))
         return False
     if binding is not None and binding.logger:
         return False

@@ -33,6 +33,8 @@ class RouterImportsOrmOrQueryBuilder(ProjectRule):
                 message = f"`{target}` imported in a router to build queries; use a repository"
             elif self.index.is_orm_model(target):
                 message = f"ORM model `{short(target)}` imported in a router; use a schema"
+            elif self.index.is_core_table(target):
+                message = f"SQLAlchemy Core table `{short(target)}` imported in a router; use a repository"
             elif self._is_model_module(target):
                 message = f"ORM models module `{short(target)}` imported in a router; use schemas"
             else:
@@ -49,5 +51,5 @@ class RouterImportsOrmOrQueryBuilder(ProjectRule):
         return (
             resolved.module is not None
             and resolved.name is None
-            and self.index.module_role(resolved.module) == "model"
+            and self.index.module_seen_as(resolved.module) == "model"
         )

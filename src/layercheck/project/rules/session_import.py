@@ -36,6 +36,9 @@ class SessionImportOutsideRepository(ProjectRule):
         database layer by what it does, whatever its name."""
         if any(self.index.session_kind(inner) for inner in module.extra.get("annotated", {}).values()):
             return True
+        for named in module.extra.get("factory_aliases", {}).values():
+            if any(self.index.is_session_type(name) for name in named):
+                return True
         for callee in [*module.instances.values(), *module.extra.get("builder_calls", ())]:
             final = self.index.resolve(callee).qualname
             if self.index.is_session_type(final) or final.rsplit(".", 1)[-1] in _ENGINE_FACTORIES:
@@ -70,7 +73,7 @@ class SessionImportOutsideRepository(ProjectRule):
                         importers.setdefault(found.module, set()).add(facts.path)
             self._importers = importers
         importing = self._importers.get(module.module, set())
-        if self.index.holds_data_access(module) and (importing or len(module.extra["data_access"]) >= 2):
+        if self.index.holds_data_access(module) and (importing or len(self.index.data_access_names(module)) >= 2):
             # Most of what it defines runs queries, for the modules importing it; with none in
             # sight (`db/saml.py` used by an extension), a module of query functions still is
             # data access, where one function that queries is an entry point's start-up.
@@ -82,7 +85,7 @@ class SessionImportOutsideRepository(ProjectRule):
         and which is no ORM class (an active-record model's queries are the model's own)."""
         return self.index.holds_data_access(module) and any(
             name in module.classes and self.index.is_data_access(f"{module.module}.{name}")
-            for name in module.extra.get("data_access", ())
+            for name in self.index.data_access_names(module)
         )
 
     def _session_sources(self) -> frozenset[str]:
