@@ -224,6 +224,13 @@ def check_source(
         facts.extra["data_access"] = sorted(roles.evidence.data_access)
     if roles.evidence.handle_calls:
         facts.extra["handle_calls"] = {name: sorted(held) for name, held in roles.evidence.handle_calls.items()}
+    if roles.evidence.data_access and roles.evidence.session_takers:
+        facts.extra["session_takers"] = sorted(roles.evidence.session_takers - roles.evidence.data_access)
+    if roles.evidence.data_access or roles.evidence.handle_calls:
+        found = roles.evidence.data_access
+        calls_out = {name: sorted(held) for name, held in roles.evidence.calls_out.items() if name not in found}
+        if calls_out:
+            facts.extra["calls_out"] = calls_out
     if roles.evidence.querying_methods:
         facts.extra["querying_methods"] = roles.evidence.querying_methods
     if roles.evidence.logger_classes:

@@ -170,6 +170,12 @@ class RoleEvidence:
     # (`from app.database import database`, then `await database.fetch_all(query)`), with
     # those names: whether each holds a session is the index's to say, across modules.
     handle_calls: dict[str, set[str]] = field(default_factory=dict)
+    # Module-level functions and the project functions imported from elsewhere they call:
+    # one answering from another module's query function is data access too (the index
+    # decides). Kept only for modules with data access of their own.
+    calls_out: dict[str, set[str]] = field(default_factory=dict)
+    # Module-level functions that take a session (`def get_system(db: Session, key)`).
+    session_takers: set[str] = field(default_factory=set)
     # How many methods query, of each module-level class that is data access.
     querying_methods: dict[str, int] = field(default_factory=dict)
     # Imports from repository modules (`from app.db.repositories.tasks import ...`): a
@@ -309,6 +315,8 @@ class RoleCollector:
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if not self._scopes:
             self.evidence.functions += 1
+            if any(self._session_parameter(param) for param in node.params.params):
+                self.evidence.session_takers.add(node.name.value)
         self._enter(False, node.name.value)
         for decorator in node.decorators:
             func = _decorator_callee(decorator)
@@ -339,6 +347,16 @@ class RoleCollector:
         """The FastAPI app itself (`app = FastAPI(...)`, then `@app.get(...)`)."""
         binding = self.table.value_binding(receiver)
         return binding is not None and binding.instance_of in APP_TYPES
+
+    def _session_parameter(self, param: cst.Param) -> bool:
+        """`db: Session`, `session: AsyncSession`, an unannotated `db_session`: a parameter
+        that receives a session, by its annotation or, without one, by its name."""
+        if param.annotation is not None:
+            annotation = param.annotation.annotation
+            qualname = self.table.qualified_name(annotation) or ""
+            if qualname in SESSION_TYPES:
+                return True
+        return named_like_session(param.name.value)
 
     def _socket_server(self, receiver: cst.BaseExpression) -> bool:
         """A python-socketio server: made here (`socketio.AsyncServer(...)`) or named `sio`."""
@@ -457,6 +475,10 @@ class RoleCollector:
         func = node.func
         if isinstance(func, cst.Name) and self._scopes:
             self._local_calls.setdefault(self._scopes[0][1], set()).add(func.value)
+            if not self._scopes[0][0]:
+                called = self.table.value_binding(func)
+                if called is not None and called.qualname and not (called.instance_of or called.logger):
+                    self.evidence.calls_out.setdefault(self._scopes[0][1], set()).add(called.qualname)
         if (
             isinstance(func, cst.Attribute)
             and isinstance(func.value, cst.Name)
@@ -672,12 +694,10 @@ def role_layer(
     if (
         name_layer is None
         and len(evidence.data_access) >= _SERVICE_MIN_QUERIES
-        and (
-            evidence.imports_jobs_or_services
-            # (a module of the `db/` package building on the generic crud helpers is data
-            # access itself)
-            or (evidence.imports_repositories and not _PERSISTENCE_NAMES.intersection(module.split(".")[:-1]))
-        )
+        and (evidence.imports_jobs_or_services or evidence.imports_repositories)
+        # (a module of a `db/` package, building on the generic crud helpers or enqueueing a
+        # job after its write, is data access itself: the folder says what it is)
+        and not _PERSISTENCE_NAMES.intersection(module.split(".")[:-1])
         and not (evidence.engine_builders or evidence.session_providers)
         and not (evidence.script and not evidence.querying_class)
         and not named_for(CONCERN_WORDS | BACKGROUND_WORDS, module)

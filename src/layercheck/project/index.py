@@ -78,6 +78,8 @@ _FOREIGN_TOPS = frozenset(sys.stdlib_module_names) | frozenset(
 # Layers whose querying code is no data access for importers: repositories are it by name;
 # a router, service or job that queries is a finding where it queries; tests and
 # migrations are not held.
+# Package names that say "persistence": what a module there does is data access first.
+_PERSISTENCE_PACKAGES = frozenset({"db", "database", "dao", "daos", "persistence"})
 _NOT_DATA_ACCESS_LAYERS = frozenset({"repository", "service", "api", "task", "tests", "migrations"})
 
 # Where the bare generic types come from (`-> Generator`, `-> Any`): they tell nothing.
@@ -519,9 +521,9 @@ class ProjectIndex:
             return True
         if module is None or name is None or not self.holds_data_access(module):
             return False
-        if module.layer is None and name in module.functions and not name.startswith("_"):
-            # `get_stage_item()` in a module of query functions, answering from another
-            # query function: the module is the data layer its importers reach.
+        if module.layer is None and name in module.extra.get("session_takers", ()):
+            # `get_system(db: Session, key)` in a module of query functions, handing the
+            # session to a model's lookup (`System.get_by(db, ...)`): data access too.
             return True
         if name in self.data_access_names(module):
             # An ORM class with query methods (`User.find(db)`, `user.save(db)`) is an
@@ -630,8 +632,27 @@ class ProjectIndex:
         for name, held in module.extra.get("handle_calls", {}).items():
             if name not in found and any(self.session_kind(item) is True for item in held):
                 found.add(name)
+        # What is known so far answers a call that comes back here (modules calling each other).
+        self._data_access_cache[module.path] = frozenset(found)
+        if module.layer in _NOT_DATA_ACCESS_LAYERS or not found:
+            return self._data_access_cache[module.path]
+        package = module.module.rpartition(".")[0] + "."
+        for name, called in module.extra.get("calls_out", {}).items():
+            # Only the query modules of one package lend each other their queries (`sql/
+            # rounds.py` answering from `sql/stages.py`): a factory or a helper elsewhere that
+            # calls one query function stays what it is.
+            if name not in found and any(item.startswith(package) and self._queries(item) for item in called):
+                # `get_stage_item()` answering from `get_full_tournament_details()` of
+                # another query module: data access through it.
+                found.add(name)
         known = self._data_access_cache[module.path] = frozenset(found)
         return known
+
+    def _queries(self, qualname: str) -> bool:
+        """Whether a project function runs queries (for `data_access_names`)."""
+        resolved = self.resolve(qualname)
+        module, name = resolved.module, resolved.name
+        return module is not None and name in module.functions and name in self.data_access_names(module)
 
     def runs_queries(self, module: ModuleFacts) -> bool:
         """Whether a module calls a session anywhere (`session_calls`), or queries through a
@@ -698,7 +719,10 @@ class ProjectIndex:
         if not self.mostly_queries(module):
             return False
         # A module that calls services or enqueues jobs orchestrates (a `flows.py`, a
-        # `contexts/datasets.py` that also validates and publishes): repositories do not.
+        # `contexts/datasets.py` that also validates and publishes): repositories do not,
+        # though one in a `db/` package may enqueue a job after a write (LC103 says so).
+        if _PERSISTENCE_PACKAGES.intersection(module.module.split(".")[:-1]):
+            return True
         return not any(
             self.layer_of(item.target) in ("service", "task") and not self.is_pydantic_model(item.target)
             for item in module.imports
@@ -826,6 +850,8 @@ class ProjectIndex:
         if self.is_orm_model(target) or self.is_core_table(target):
             return "model"
         found = self.class_fact(target)
+        if found is not None and lineage.is_settings_model(self, target):
+            return "config"  # `Settings(BaseSettings)` is configuration, not a schema
         if found is not None and self._pure_pydantic(found[0], found[1].name) and module.layer != "model":
             return "schema"  # a schema is a schema import, whatever file name its module has
         callee = module.instances.get(name)
@@ -847,6 +873,11 @@ class ProjectIndex:
             return None  # a sentinel, an exception or a helper class beside the repositories
         if layer == "config" and name in module.classes and not lineage.is_settings_model(self, target):
             return None  # an enum or a plain class beside the settings (`DocumentSource`)
+        helper = name in module.functions and returned is not None and not self.is_data_access(target)
+        if layer == "database" and helper:
+            # `dict_to_model(row, Model) -> TModel` beside the engine: a helper whose result
+            # is nothing of the database's (a session provider's result is, above).
+            return None
         if (
             layer == "database"
             and name in module.classes
@@ -871,7 +902,7 @@ class ProjectIndex:
         -> WorkspaceMembership` is a helper returning a row, no database import."""
         if self.is_session_type(returned):
             return True
-        if self.layer_of(returned) != "database":
+        if self.layer_of(returned) != "database" or self._type_variable(returned):
             return False
         return not (self.is_orm_model(returned) or self._is_enum(returned))
 
@@ -882,6 +913,13 @@ class ProjectIndex:
         if module is None or name is None or name not in module.instances:
             return False
         return self.resolve(module.instances[name]).qualname in CORE_TABLE_TYPES
+
+    def _type_variable(self, qualname: str) -> bool:
+        """`TModel = TypeVar("TModel", bound=BaseModel)`: a generic helper's type, no layer's."""
+        resolved = self.resolve(qualname)
+        if resolved.module is None or resolved.name not in resolved.module.instances:
+            return False
+        return self.resolve(resolved.module.instances[resolved.name]).qualname.rsplit(".", 1)[-1] == "TypeVar"
 
     def is_in_layer(self, qualname: str, layer: str) -> bool:
         return self.layer_of(qualname) == layer

@@ -95,6 +95,25 @@ def _uses(node: cst.CSTNode, variables: set[str], inside_batch: bool) -> Iterato
         yield from _uses(child, variables, inside_batch)
 
 
+def _table_per_item(call: cst.Call, variables: set[str]) -> bool:
+    """A statement on another table each time round: the loop runs over tables or models
+    (`for fk in foreign_keys: await db.execute(update(fk.parent.table)...)`, `for model in
+    MODELS: await session.get(model, key)`), one statement per table, no N+1 over rows."""
+    positional = [arg.value for arg in call.args if arg.keyword is None]
+    if not positional:
+        return False
+    statement = positional[0]
+    if isinstance(statement, cst.Call):
+        root = statement
+        while isinstance(root.func, cst.Attribute) and isinstance(root.func.value, cst.Call):
+            root = root.func.value  # `update(table)` in `update(table).where(...).values(...)`
+        first = [arg.value for arg in root.args if arg.keyword is None][:1]
+        return bool(first) and any(True for _ in _uses(first[0], variables, False))
+    # `session.get(model, key)` takes the model first; `refresh(user)` takes a row.
+    method = call.func.attr.value if isinstance(call.func, cst.Attribute) else ""
+    return method in ("get", "get_one") and any(True for _ in _uses(statement, variables, False))
+
+
 class ExecuteInLoop(Rule):
     """Flags a session query (`execute`, `scalars`, `scalar`, `get`, `refresh`...) awaited
     once per item of a loop: inside a `for` body or a comprehension whose variable the
@@ -120,7 +139,7 @@ class ExecuteInLoop(Rule):
         if method not in self.options["session-methods"]:
             return
         loop = enclosing_loop(self.context.ancestors, node)
-        if loop is None or not per_item(loop):
+        if loop is None or not per_item(loop) or _table_per_item(call, loop_variables(loop)):
             return
         session = session_receiver(self.names, call.func.value)
         if session is False:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import libcst as cst
 
@@ -34,6 +34,7 @@ _WRAPPERS = frozenset(
 _DICT_TYPES = frozenset({"dict", "Dict", "Mapping", "MutableMapping"})
 _RECORD_MAPPINGS = frozenset({"RowMapping"})
 _LOOSE_VALUES = frozenset({"Any", "object"})
+_SCALARS = frozenset({"int", "float", "bool", "str", "Decimal"})
 
 
 @dataclass
@@ -43,6 +44,13 @@ class _Function:
     # What the return annotation says: a record (reported once, on the annotation), a
     # mapping (only dict displays with string keys are records then), or no dict (None).
     declared: bool | None
+    # Annotated to return a number, a flag or a string (`-> int`): a `.mappings()` call
+    # inside reads one value off a row (a count, a sum), it hands no dict out.
+    scalar: bool = False
+    # `row = result.mappings().first()`: one row's mapping, reported at the function's end
+    # unless every return reads a value off it (`return row["count"]`).
+    single_rows: list[cst.Call] = field(default_factory=list)
+    returns_values_only: bool = True
 
 
 def _last_name(node: cst.BaseExpression) -> str | None:
@@ -100,6 +108,37 @@ def dict_annotation(node: cst.BaseExpression) -> bool | None:
         return True
     value = elements[1]
     return _last_name(value) in _LOOSE_VALUES or _heterogeneous(value)
+
+
+_ONE_ROW = frozenset({"first", "one", "one_or_none", "fetchone"})
+
+
+def _value_read(node: cst.BaseExpression) -> bool:
+    """`row["count"]`, `row.get("count", 0)`, `int(row["total"] or 0)`: one value read off a
+    row, not the row."""
+    if isinstance(node, cst.Subscript):
+        return True
+    if isinstance(node, cst.BooleanOperation):
+        return _value_read(node.left) and (_value_read(node.right) or isinstance(node.right, (cst.Integer, cst.Float)))
+    if isinstance(node, cst.Call):
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "get":
+            return True
+        if isinstance(func, cst.Name) and func.value in _SCALARS and len(node.args) == 1:
+            return _value_read(node.args[0].value)
+    return False
+
+
+def _scalar(node: cst.BaseExpression) -> bool:
+    """`int`, `float | None`, `Optional[Decimal]`: one value, no record."""
+    if isinstance(node, cst.BinaryOperation):
+        members = [node.left, node.right]
+    elif isinstance(node, cst.Subscript) and _last_name(node.value) == "Optional":
+        members = [element.slice.value for element in node.slice if isinstance(element.slice, cst.Index)]
+    else:
+        members = [node]
+    named = [_last_name(member) for member in members if not _is_none(member)]
+    return bool(named) and all(name in _SCALARS for name in named)
 
 
 def record_literal(node: cst.BaseExpression) -> bool:
@@ -168,10 +207,15 @@ class RepositoryReturnsDict(Rule):
         if declared and node.returns is not None:
             message = f"repository `{name}` is annotated to return a dict; return ORM instances"
             self.report(node.returns.annotation, message)
-        self._functions.append(_Function(node, checked, declared))
+        scalar = checked and node.returns is not None and _scalar(node.returns.annotation)
+        self._functions.append(_Function(node, checked, declared, scalar))
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._functions.pop()
+        function = self._functions.pop()
+        if function.returns_values_only:
+            return  # `get_wallets_count()` reading the count off one row's mapping
+        for call in function.single_rows:
+            self.report(call, "`.mappings()` turns rows into dicts in a repository; return ORM instances")
 
     def _current(self) -> _Function | None:
         # Only the repository function itself, not a function nested in it.
@@ -185,6 +229,8 @@ class RepositoryReturnsDict(Rule):
         if function is None or node.value is None:
             return
         value = node.value
+        if not _value_read(value):
+            function.returns_values_only = False
         if function.declared is False:
             flagged = record_literal(value)  # a declared mapping: only an obvious record counts
         else:
@@ -199,10 +245,14 @@ class RepositoryReturnsDict(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         function = self._current()
-        if self._reported_return is not None or function is None or function.declared is False:
+        if self._reported_return is not None or function is None or function.declared is False or function.scalar:
             return
         func = node.func
         if isinstance(func, cst.Attribute) and not node.args and func.attr.value in ("mappings", "_asdict"):
+            parent = self.context.ancestors[-1] if self.context.ancestors else None
+            if func.attr.value == "mappings" and isinstance(parent, cst.Attribute) and parent.attr.value in _ONE_ROW:
+                function.single_rows.append(node)
+                return
             self.report(node, f"`.{func.attr.value}()` turns rows into dicts in a repository; return ORM instances")
 
     def _dict_call(self, value: cst.BaseExpression) -> bool:

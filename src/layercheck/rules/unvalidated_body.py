@@ -93,15 +93,21 @@ class UnvalidatedBody(Rule):
         self._raw_bodies: list[set[str]] = []
         # Per enclosing function: the classes its body-like parameters are annotated with.
         self._body_models: list[tuple[str, ...]] = []
+        # Per function: whether the endpoint validates the raw body itself.
+        self._by_hand: list[bool] = []
 
     # ----- endpoint parameters -------------------------------------------------------------
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._raw_bodies.append(set())
         self._body_models.append(self._body_models[-1] if self._body_models else ())
+        self._by_hand.append(self._by_hand[-1] if self._by_hand else False)
         route = route_decorator(node, self.names)
         if route is None:
             return
+        # A webhook that validates the body itself (`TypeAdapter(Event).validate_python(await
+        # request.json())`, to log a bad payload instead of answering 422) validates it.
+        self._by_hand[-1] = _validates_by_hand(node)
         in_path = path_parameters(route)
         params = node.params
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
@@ -121,6 +127,7 @@ class UnvalidatedBody(Rule):
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._raw_bodies.pop()
         self._body_models.pop()
+        self._by_hand.pop()
 
     def _body_model(self, param: cst.Param) -> str | None:
         """The class a parameter may take the body as (the index confirms it is a Pydantic
@@ -206,6 +213,8 @@ class UnvalidatedBody(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if self._by_hand and self._by_hand[-1]:
+            return
         if isinstance(func, cst.Attribute) and func.attr.value == "json" and not node.args:
             if self._is_request(func.value):
                 # An endpoint that also takes the body as a Pydantic model has it validated.
@@ -248,3 +257,48 @@ class UnvalidatedBody(Rule):
         if not isinstance(receiver, cst.Name) or receiver.value not in REQUEST_NAMES:
             return False
         return binding is None or (binding.qualname is None and not binding.logger)
+
+
+# Pydantic's own validation entry points (`TypeAdapter(X).validate_python`, `X.model_validate`).
+_VALIDATING_METHODS = frozenset(
+    {"validate_python", "validate_json", "model_validate", "model_validate_json", "parse_obj", "parse_raw"}
+)
+
+
+def _validates_by_hand(function: cst.FunctionDef) -> bool:
+    """Whether an endpoint hands the raw body to one of Pydantic's validation methods:
+    `validate_python(await request.json())`, or `raw = await request.json()` then
+    `Event.model_validate(raw)`."""
+    raw_names: set[str] = set()
+    validated: list[cst.Call] = []
+
+    class _Walk(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            if _reads_body(node.value):
+                raw_names.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
+
+        def visit_Call(self, node: cst.Call) -> None:
+            if isinstance(node.func, cst.Attribute) and node.func.attr.value in _VALIDATING_METHODS:
+                validated.append(node)
+
+    function.body.visit(_Walk())
+    return any(_reads_body(arg.value, raw_names) for call in validated for arg in call.args)
+
+
+def _reads_body(node: cst.CSTNode, raw_names: frozenset[str] | set[str] = frozenset()) -> bool:
+    """Whether an expression reads the request body (`.json()`, `.body()`) or a name holding it."""
+    found = False
+
+    class _Reads(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            nonlocal found
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value in ("json", "body") and not call.args:
+                found = True
+
+        def visit_Name(self, name: cst.Name) -> None:
+            nonlocal found
+            if name.value in raw_names:
+                found = True
+
+    node.visit(_Reads())
+    return found
