@@ -442,7 +442,9 @@ def _run_in(run: Run, project: Project, checkout: Path, cwd: Path, mode: str, ti
         first = checkout / project.roots[0] if project.roots else cwd
         chosen = find_config(first.resolve() if first.exists() else cwd)
         if mode == "mapped" and chosen is not None and chosen.resolve() != target.resolve():
-            run.notes.append(f"the mapped config is shadowed: layercheck reads {_relative(chosen, checkout)}")
+            # A package's own pyproject.toml nearer the roots would win: name the written one.
+            run.notes.append(f"a nearer config ({_relative(chosen, checkout)}) is overridden with --config")
+            run.command = [*run.command, "--config", str(target)]
         if mode == "zero" and chosen is not None and has_layercheck_table(chosen):
             run.notes.append(f"not zero configuration: layercheck reads {_relative(chosen, checkout)}")
         _execute(run, cwd, checkout, timeout, retries)
