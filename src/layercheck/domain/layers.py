@@ -124,7 +124,7 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
         ("**/database.py", "**/db.py", "**/db/session.py", "**/db/engine.py"),
         ("config", "database"),
     ),
-    LayerSpec("config", ("**/config.py", "**/settings.py"), ("config",)),
+    LayerSpec("config", ("**/config.py", "**/settings.py", "**/configuration.py"), ("config",)),
     LayerSpec(
         "task",
         ("**/tasks/**", "**/tasks.py", "**/workers/**", "**/jobs/**"),

@@ -17,6 +17,13 @@ from layercheck.engine.names import NameTable
 _VALUE_SUBSCRIPTS = frozenset({"Literal"})
 _FIRST_ONLY_SUBSCRIPTS = frozenset({"Annotated"})
 _MAX_STRING_ANNOTATION = 500
+# Where the generics whose parameters are what a value holds come from: containers
+# (`list[User]`, `Sequence[User]`, `AsyncIterator[User]`), sqlalchemy's results and
+# attributes (`ScalarResult[User]`, `Mapped[User]`), pagination pages (`Page[User]`).
+_LOOKED_THROUGH_ROOTS = frozenset(
+    {"builtins", "typing", "typing_extensions", "collections", "types", "contextlib", "asyncio", "abc",
+     "sqlalchemy", "sqlmodel", "fastapi_pagination", "pydantic", "starlette", "fastapi"}
+)
 
 
 def annotation_names(
@@ -38,6 +45,11 @@ def annotation_names(
         outer = names.qualified_name(node.value) or ""
         short = outer.rsplit(".", 1)[-1]
         if short in _VALUE_SUBSCRIPTS:
+            return
+        if "." in outer and outer.split(".", 1)[0] not in _LOOKED_THROUGH_ROOTS:
+            # `BaseDao[ServeEntity, Request, Response]`: an instance of a generic class of the
+            # project (or of a library that is no container's), not of its parameters.
+            yield (report_node or node.value), outer
             return
         elements = node.slice[:1] if short in _FIRST_ONLY_SUBSCRIPTS else node.slice
         for element in elements:

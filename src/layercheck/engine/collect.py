@@ -5,14 +5,19 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.domain.facts import ClassFact, ImportFact, ModuleFacts
+from layercheck.domain.vocabulary import named_like_logger
 from layercheck.engine import app_facts
 from layercheck.engine.annotations import annotation_names
-from layercheck.engine.names import NameTable, NameTableBuilder, dotted_name
+from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, NameTable, NameTableBuilder, dotted_name
 from layercheck.engine.pydantic_config import config_keys
 from layercheck.engine.statement_lines import Anchors, line_anchors
 
 # Session types a project names by subscripting them (`scoped_session[Session]`).
 _SCOPED_SESSIONS = frozenset({"scoped_session", "async_scoped_session"})
+
+
+# The levels a logging wrapper may hand its message to (loguru's `trace`/`success` too).
+_WRAPPED_LOG_METHODS = STDLIB_MODULE_LOG_FUNCTIONS | {"trace", "success"}
 
 
 class FactsCollector:
@@ -30,6 +35,9 @@ class FactsCollector:
         self._annotated: set[str] = set()
         # `AsyncSession = NewType("AsyncSession", _AsyncSession)`: the new name is the old type.
         self._type_aliases: dict[str, str] = {}
+        # The module-level function being walked and its first parameter, which a logging
+        # wrapper (`def log_info(msg, *args): logger.info(msg, *args)`) logs as the message.
+        self._message_parameter: tuple[str, str] | None = None
 
     def _add_import(self, target: str, node: cst.CSTNode, is_module: bool) -> None:
         # Called while the walk is on the import statement that holds `node`.
@@ -69,6 +77,8 @@ class FactsCollector:
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if self.table.at_module_level:
             self.facts.functions.append(node.name.value)
+            params = node.params.params
+            self._message_parameter = (node.name.value, params[0].name.value) if params else None
         self._record_return_annotation(node)
         self._function_stack.append(node.name.value)
 
@@ -98,6 +108,8 @@ class FactsCollector:
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._function_stack.pop()
+        if not self._function_stack:
+            self._message_parameter = None
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         # `_data_layer: Optional[BaseDataLayer] = None`: what a module-level global holds,
@@ -106,6 +118,10 @@ class FactsCollector:
             named = [qualname for _, qualname in annotation_names(node.annotation.annotation, self.table)]
             if named:
                 self._global_types[node.target.value] = named
+                if named_like_logger(node.target.value):
+                    # `logger: AgnoLogger = agent_logger`: a logger typed with a project class
+                    # (the index follows it to `logging.Logger`).
+                    self.facts.extra.setdefault("typed_loggers", {})[node.target.value] = named
 
     def visit_Return(self, node: cst.Return) -> None:
         if (
@@ -189,6 +205,27 @@ class FactsCollector:
     def visit_Call(self, node: cst.Call) -> None:
         if app_facts.registers_catch_all_call(node, self.table):
             self.facts.extra["global_exception_handler"] = True
+        if self._message_parameter is not None and self._logs_parameter(node, self._message_parameter[1]):
+            wrappers = self.facts.extra.setdefault("log_wrappers", [])
+            if self._message_parameter[0] not in wrappers:
+                wrappers.append(self._message_parameter[0])
+
+    def _logs_parameter(self, node: cst.Call, parameter: str) -> bool:
+        """`logger.info(msg, ...)` inside `def log_info(msg, ...)`: the function's first
+        parameter goes to a logger as the message."""
+        func = node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in _WRAPPED_LOG_METHODS:
+            return False
+        positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
+        if not positional or not (isinstance(positional[0].value, cst.Name) and positional[0].value.value == parameter):
+            return False
+        receiver = func.value
+        binding = self.table.value_binding(receiver)
+        if binding is not None and binding.logger:
+            return True
+        if self.table.qualified_name(receiver) in ("logging", "loguru.logger"):
+            return True
+        return isinstance(receiver, cst.Name) and named_like_logger(receiver.value)
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if app_facts.is_catching_middleware(node, self.builder.stack, self.table):

@@ -24,6 +24,14 @@ from layercheck.domain.vocabulary import (
 # Methods of a logger that return another logger of the same flavour.
 # What `engine.connect()` and `engine.begin()` open.
 CONNECTION = "sqlalchemy.engine.Connection"
+_CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
+# What calling a session factory opens.
+_OPENED_SESSIONS = {
+    "sessionmaker": "sqlalchemy.orm.Session",
+    "scoped_session": "sqlalchemy.orm.Session",
+    "async_sessionmaker": "sqlalchemy.ext.asyncio.AsyncSession",
+    "async_scoped_session": "sqlalchemy.ext.asyncio.AsyncSession",
+}
 LOGGER_DERIVING_METHODS = frozenset({"bind", "new", "unbind", "try_unbind", "getChild", "opt"})
 # Module-level functions of `logging` that log through the root logger.
 STDLIB_MODULE_LOG_FUNCTIONS = frozenset(
@@ -217,7 +225,8 @@ class NameTable:
         if type(func) is cst.Attribute and func.attr.value in ENGINE_CONNECTING_METHODS and self._engine(func.value):
             return Binding(instance_of=CONNECTION)  # `with engine.begin() as conn:`
         if type(func) is cst.Attribute and isinstance(func.value, cst.Name) and func.value.value == "self":
-            return self._own_method_result(func.attr.value)
+            made = self._session_from_factory_attribute(func.attr.value)
+            return made if made is not None else self._own_method_result(func.attr.value)
         qualname = self.qualified_name(func)
         if qualname is not None:
             flavour = self.logger_factories.get(qualname)
@@ -225,6 +234,10 @@ class NameTable:
                 return Binding(logger=flavour)
             if qualname.startswith("builtins."):
                 return None
+            if qualname in _CASTS and call.args:
+                # `db = cast(AsyncBaseDb, db)`: the value is what the cast says.
+                target = self.qualified_name(call.args[0].value)
+                return Binding(instance_of=target) if target else None
             # A constructor or a project factory: the index decides which it is.
             return Binding(instance_of=qualname, factory_call=qualname)
         if isinstance(func, cst.Attribute) and func.attr.value in LOGGER_DERIVING_METHODS:
@@ -232,6 +245,18 @@ class NameTable:
             if receiver is not None and receiver.logger:
                 return Binding(logger=receiver.logger)
         return None
+
+    def _session_from_factory_attribute(self, attribute: str) -> Binding | None:
+        """`self.Session()` where `self.Session = scoped_session(sessionmaker(...))` was set
+        in a method: calling a session factory held by the instance opens a session."""
+        owner = self._enclosing_class()
+        held = self.class_attributes.get(owner, {}).get(attribute) if owner is not None else None
+        if held is None or not held.instance_of:
+            return None
+        library, _, factory = held.instance_of.rpartition(".")
+        if library.split(".", 1)[0] not in ("sqlalchemy", "sqlmodel") or factory not in _OPENED_SESSIONS:
+            return None
+        return Binding(instance_of=_OPENED_SESSIONS[factory])
 
     def _own_method_result(self, method: str) -> Binding | None:
         """What `self.method()` returns: the method's return annotation when the walk has

@@ -717,6 +717,15 @@ def role_layer(
         # `services/database/service.py` building the engine, `services/database/utils.py`
         # yielding sessions: the database package's service is the database module.
         return ("database", f"builds the engine or provides sessions in the `{package}` package")
+    if (
+        name_layer == "service"
+        and evidence.engine_builders
+        and (evidence.session_providers or evidence.provider_methods)
+        and not (evidence.data_access or evidence.querying_methods or evidence.script)
+    ):
+        # `services/db_session_injector.py` building the engines and yielding the request's
+        # session: the database module, kept among the services it injects into.
+        return ("database", "builds the engine and hands out sessions")
     if evidence.engine_builders and name_layer is None and not evidence.script:
         # (a startup script that builds an engine to check the schema is a script)
         if evidence.imports_repositories:

@@ -351,6 +351,15 @@ class ProjectIndex:
         callee = module.instances.get(name)
         if callee is not None:  # `logger = get_logger(__name__)` with a third-party factory
             return self.logger_kind(callee + "()", depth + 1)
+        for typed in module.extra.get("typed_loggers", {}).get(name, ()):
+            # `logger: AgnoLogger = ...` with `class AgnoLogger(logging.Logger)`.
+            final = self.resolve(typed).qualname
+            flavour = LOGGER_TYPES.get(final) or self._wrapper(final)
+            if not flavour and self._derives(final, lambda origin: origin in LOGGER_TYPES):
+                structlog = self._derives(final, lambda origin: origin.startswith("structlog."))
+                flavour = "structlog" if structlog else "stdlib"
+            if flavour:
+                return flavour
         return ""
 
     def _wrapper(self, qualname: str) -> str:
@@ -562,7 +571,10 @@ class ProjectIndex:
             for name, fact in module.classes.items():
                 for base in fact.bases:
                     origin = self.resolve(base)
-                    if origin.module is not None and origin.name in origin.module.classes:
+                    if origin.module is not None and (
+                        origin.name in origin.module.classes or origin.name in origin.module.instances
+                    ):
+                        # (`Model = create_model(db)` is a base too: `class User(Model)`)
                         found.setdefault(origin.qualname, []).append(f"{module.module}.{name}")
         return found
 
@@ -847,7 +859,7 @@ class ProjectIndex:
                 # global_user_state`): a repository module for its importers.
                 return "repository"
             return role
-        if self.is_orm_model(target) or self.is_core_table(target):
+        if self.is_orm_model(target) or self.is_core_table(target) or self._orm_base_value(resolved):
             return "model"
         found = self.class_fact(target)
         if found is not None and lineage.is_settings_model(self, target):
@@ -904,7 +916,22 @@ class ProjectIndex:
             return True
         if self.layer_of(returned) != "database" or self._type_variable(returned):
             return False
+        if self.is_pydantic_model(returned):
+            return False  # `-> Page[AssetInfo]` with `Page` beside the engine: a value, no handle
         return not (self.is_orm_model(returned) or self._is_enum(returned))
+
+    def _orm_base_value(self, resolved: Resolved) -> bool:
+        """`Model = create_model(db)` (a declarative base a project factory makes) that the
+        ORM models derive from: importing it is a model import."""
+        if resolved.module is None or resolved.name not in resolved.module.instances:
+            return False
+        return any(self.is_orm_model(sub) for sub in self._subclasses.get(resolved.qualname, ()))
+
+    def _log_wrapper(self, qualname: str) -> bool:
+        """A project function that hands its first parameter to a logger as the message."""
+        resolved = self.resolve(qualname)
+        module, name = resolved.module, resolved.name
+        return module is not None and name in module.extra.get("log_wrappers", ())
 
     def is_core_table(self, qualname: str) -> bool:
         """A module-level SQLAlchemy Core table of the project (`teams = Table("teams", ...)`)."""
@@ -1050,6 +1077,8 @@ class ProjectIndex:
             result = any(self.logger_flavour(name) == flavour for name in names)
         elif kind == "session_type":
             result = any(self.is_session_type(name) for name in names)
+        elif kind == "log_wrapper":
+            result = any(self._log_wrapper(name) for name in names)
         elif kind == "core_table":
             result = any(self.is_core_table(name) for name in names)
         elif kind == "session_annotation":

@@ -10,11 +10,13 @@ from layercheck.rules.logcalls import (
     ASYNC_LOG_METHODS,
     FLAVOUR_KINDS,
     LOG_METHODS,
+    LOG_WRAPPER_NAMES,
     LogCall,
     as_log_call,
     flavoured,
     is_fstring,
     is_string_literal,
+    is_wrapper_call,
 )
 from layercheck.rules.logfix import message_fix
 
@@ -53,7 +55,7 @@ class FormattedLogMessage(Rule):
     """
 
     code = "LC702"
-    calls = callee_names(LOG_METHODS, ASYNC_LOG_METHODS)
+    calls = callee_names(LOG_METHODS, ASYNC_LOG_METHODS, LOG_WRAPPER_NAMES)
 
     def visit_Call(self, node: cst.Call) -> None:
         log = as_log_call(node, self.names)
@@ -67,6 +69,10 @@ class FormattedLogMessage(Rule):
             "stdlib": f"log message built with `{kind}`; pass values as lazy `%s` arguments",
             "loguru": f"log message built with `{kind}`; pass values as arguments to a `{{}}` template",
         }
+        if is_wrapper_call(log):
+            message = f"log message built with `{kind}` for the logging wrapper `{log.method}()`; log a fixed message"
+            self.report(log.message.value, message, condition=log.condition)
+            return
         if log.condition is None:
             message = messages[log.flavour if log.flavour in messages else "stdlib"]
             self.report(log.message.value, message, fix=message_fix(log))

@@ -9,10 +9,12 @@ from layercheck.rules.logcalls import (
     ASYNC_LOG_METHODS,
     FLAVOUR_KINDS,
     LOG_METHODS,
+    LOG_WRAPPER_NAMES,
     LogCall,
     as_log_call,
     flavoured,
     is_fstring,
+    is_wrapper_call,
 )
 from layercheck.rules.logfix import message_fix
 
@@ -33,11 +35,16 @@ class FStringLogMessage(Rule):
     """
 
     code = "LC701"
-    calls = callee_names(LOG_METHODS, ASYNC_LOG_METHODS)
+    calls = callee_names(LOG_METHODS, ASYNC_LOG_METHODS, LOG_WRAPPER_NAMES)
 
     def visit_Call(self, node: cst.Call) -> None:
         log = as_log_call(node, self.names)
         if log is None or not is_fstring(log.message.value):
+            return
+        if is_wrapper_call(log):
+            # No fix: a wrapper's other positional parameters are its own (`center`, ...).
+            message = f"f-string passed as the message to the logging wrapper `{log.method}()`; log a fixed message"
+            self.report(log.message.value, message, condition=log.condition)
             return
         if log.condition is None:
             message = _MESSAGES.get(log.flavour or "", _MESSAGES["structlog"])

@@ -16,6 +16,12 @@ LOG_METHODS = frozenset(
 )
 # structlog's async methods (`await log.ainfo(...)`).
 ASYNC_LOG_METHODS = frozenset(f"a{name}" for name in LOG_METHODS)
+# The names a project's logging wrapper functions go by (`log_info(msg)`, `error_log(msg)`,
+# `log(msg)`): a call to one is a log call when the index finds that the function hands its
+# first parameter to a logger as the message.
+LOG_WRAPPER_NAMES = frozenset(
+    {"log", *(f"log_{name}" for name in LOG_METHODS), *(f"{name}_log" for name in LOG_METHODS)}
+)
 # Methods whose message is the second positional argument (the first is the level).
 LEVEL_FIRST_METHODS = frozenset({"log", "alog"})
 
@@ -50,6 +56,9 @@ def message_argument(call: cst.Call, method: str) -> cst.Arg | None:
 def as_log_call(call: cst.Call, names: NameTable) -> LogCall | None:
     """Describe `call` as a log call, or None when it is not one."""
     func = call.func
+    wrapper = _wrapper_call(call, names)
+    if wrapper is not None:
+        return wrapper
     if not isinstance(func, cst.Attribute):
         return None
     method = func.attr.value
@@ -85,6 +94,38 @@ def as_log_call(call: cst.Call, names: NameTable) -> LogCall | None:
     if by_name and binding.qualname is None and not binding.instance_of:
         return LogCall(call, method, message, None, Condition("logger_named", ()))
     return None
+
+
+def _wrapper_call(call: cst.Call, names: NameTable) -> LogCall | None:
+    """`log_info(f"...")` calling a project function named like a logging wrapper: a log call
+    if the index confirms the function logs its first parameter (`log_wrapper`)."""
+    func = call.func
+    name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else ""
+    if name not in LOG_WRAPPER_NAMES:
+        return None
+    if isinstance(func, cst.Attribute):
+        # `log_utils.log_info(...)` through the module; not `logger.log(level, msg)`, a
+        # logger's own method.
+        receiver = func.value
+        owner = names.value_binding(receiver)
+        shown = _receiver_name(receiver) or ""
+        if name == "log" or (owner is not None and owner.logger) or named_like_logger(shown):
+            return None
+        if names.qualified_name(receiver) in (*LOGGER_OBJECTS, "logging", "structlog"):
+            return None
+    binding = names.value_binding(func)
+    qualname = binding.qualname if binding is not None else None
+    if not qualname or qualname.startswith(("logging.", "builtins.")) or binding is None or binding.logger:
+        return None
+    message = message_argument(call, name)
+    if message is None:
+        return None
+    return LogCall(call, name, message, None, Condition("log_wrapper", (qualname,)))
+
+
+def is_wrapper_call(log: LogCall) -> bool:
+    """A call to a project's logging wrapper function, confirmed by the index."""
+    return log.condition is not None and log.condition.kind == "log_wrapper"
 
 
 # Each flavour a logger from another module may turn out to be, with its condition kind.

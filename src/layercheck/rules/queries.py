@@ -33,6 +33,9 @@ def query_built_here(
     for ancestor in ancestors:
         if not isinstance(ancestor, cst.Call):
             continue
+        if _schema_definition(ancestor, names):
+            # `Column(DateTime, server_default=func.now())`: a column's default, no query.
+            return None
         root = _chain_root(ancestor)
         if root is node:
             continue  # `select(...)` itself, seen from its own `.where(...)`
@@ -41,6 +44,19 @@ def query_built_here(
             return None
     module, _, name = qualname.rpartition(".")
     return f"func.{name}" if module.endswith(".func") else name
+
+
+# What declares a schema (a column, a table, a constraint): a builder inside one is a default
+# or an expression of the schema, not a query.
+_SCHEMA_DEFINITIONS = frozenset(
+    {"Column", "mapped_column", "Table", "Field", "column_property", "Computed", "Index", "CheckConstraint"}
+)
+
+
+def _schema_definition(call: cst.Call, names: NameTable) -> bool:
+    qualname = names.qualified_name(call.func) or ""
+    module, _, name = qualname.rpartition(".")
+    return name in _SCHEMA_DEFINITIONS and module.split(".", 1)[0] in ("sqlalchemy", "sqlmodel")
 
 
 def reexported_query_builder(node: cst.Call, names: NameTable, builders: list[str]) -> Condition | None:

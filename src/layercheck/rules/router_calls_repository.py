@@ -51,6 +51,13 @@ class RouterCallsRepository(Rule):
                 condition = Condition("accessor_layer:repository", (made.factory_call,))
                 self.report(func, self._message(func), condition=condition)
             return
+        narrowed = self._narrowed(func.value)
+        if narrowed is not None:
+            # `if isinstance(db, RemoteDb): await db.get_runs()`: the branch knows the class.
+            if not is_external(narrowed):
+                condition = Condition("instance_layer:repository", (narrowed,))
+                self.report(func, self._message(func), condition=condition)
+            return
         binding = self.names.value_binding(func.value)
         if binding is not None and binding.qualname is None and binding.instance_of:
             if not is_external(binding.instance_of):
@@ -60,6 +67,26 @@ class RouterCallsRepository(Rule):
         member = self.names.member_chain(func.value)
         if member is not None and not is_external(member[0].removeprefix("value:")):
             self.report(func, self._message(func), condition=Condition("member_layer:repository", member))
+
+    def _narrowed(self, receiver: cst.BaseExpression) -> str | None:
+        """The class an enclosing `if isinstance(receiver, Class):` narrows a name to."""
+        if not isinstance(receiver, cst.Name):
+            return None
+        ancestors = self.context.ancestors
+        for position in range(len(ancestors) - 1, 0, -1):
+            ancestor, inner = ancestors[position - 1], ancestors[position]
+            if not isinstance(ancestor, cst.If) or inner is not ancestor.body:
+                continue
+            test = ancestor.test
+            if (
+                isinstance(test, cst.Call)
+                and self.names.qualified_name(test.func) == "builtins.isinstance"
+                and len(test.args) == 2
+                and isinstance(test.args[0].value, cst.Name)
+                and test.args[0].value.value == receiver.value
+            ):
+                return self.names.qualified_name(test.args[1].value)
+        return None
 
     def _inside_dependency_marker(self) -> bool:
         for ancestor in self.context.ancestors:

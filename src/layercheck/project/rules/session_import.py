@@ -64,6 +64,16 @@ class SessionImportOutsideRepository(ProjectRule):
             # Active-record models (`Base.save(session)`, `User.find(session)`): the model
             # layer with queries of its own, not the data-access layer sessions belong to.
             return False
+        importing = self._importing(module)
+        if self.index.holds_data_access(module) and (importing or len(self.index.data_access_names(module)) >= 2):
+            # Most of what it defines runs queries, for the modules importing it; with none in
+            # sight (`db/saml.py` used by an extension), a module of query functions still is
+            # data access, where one function that queries is an entry point's start-up.
+            return True
+        return any(not self.index.by_path[path].extra.get("session_calls") for path in importing)
+
+    def _importing(self, module: ModuleFacts) -> set[str]:
+        """The paths of the project modules importing `module` (computed once)."""
         if self._importers is None:
             importers: dict[str, set[str]] = {}
             for facts in self.index.by_path.values():
@@ -72,13 +82,15 @@ class SessionImportOutsideRepository(ProjectRule):
                     if found is not None and found is not facts:
                         importers.setdefault(found.module, set()).add(facts.path)
             self._importers = importers
-        importing = self._importers.get(module.module, set())
-        if self.index.holds_data_access(module) and (importing or len(self.index.data_access_names(module)) >= 2):
-            # Most of what it defines runs queries, for the modules importing it; with none in
-            # sight (`db/saml.py` used by an extension), a module of query functions still is
-            # data access, where one function that queries is an entry point's start-up.
-            return True
-        return any(not self.index.by_path[path].extra.get("session_calls") for path in importing)
+        return self._importers.get(module.module, set())
+
+    def _serves_the_data_layer(self, module: ModuleFacts) -> bool:
+        """A module in no layer that only repositories import (`db/sqlite/utils.py` with the
+        session helpers of `db/sqlite/sqlite.py`): part of the data layer it serves."""
+        importing = self._importing(module)
+        return bool(importing) and all(
+            self.index.module_role(self.index.by_path[path]) == "repository" for path in importing
+        )
 
     def _repository_beside_models(self, module: ModuleFacts) -> bool:
         """A model module that also defines a data-access class: one whose methods query
@@ -119,6 +131,8 @@ class SessionImportOutsideRepository(ProjectRule):
         # router or a task that builds its own session factory or alias is still held (the
         # guide puts `SessionDep` in the database module).
         if module.layer in (None, *_HELD_HERE) and (self._provides_sessions(module) or self._data_access(module)):
+            return
+        if module.layer is None and self._serves_the_data_layer(module):
             return
         if layer == "model" and self._repository_beside_models(module):
             # `models/notes.py` holding the `Note` table and a `NoteTable` class whose methods
