@@ -93,21 +93,21 @@ class UnvalidatedBody(Rule):
         self._raw_bodies: list[set[str]] = []
         # Per enclosing function: the classes its body-like parameters are annotated with.
         self._body_models: list[tuple[str, ...]] = []
-        # Per function: whether the endpoint validates the raw body itself.
-        self._by_hand: list[bool] = []
+        # Per function: the endpoint whose body a raw read belongs to (None outside one), and
+        # whether it validates the raw body itself (decided on the first raw read: rare).
+        self._endpoints: list[cst.FunctionDef | None] = []
+        self._by_hand: dict[int, bool] = {}
 
     # ----- endpoint parameters -------------------------------------------------------------
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._raw_bodies.append(set())
         self._body_models.append(self._body_models[-1] if self._body_models else ())
-        self._by_hand.append(self._by_hand[-1] if self._by_hand else False)
+        self._endpoints.append(self._endpoints[-1] if self._endpoints else None)
         route = route_decorator(node, self.names)
         if route is None:
             return
-        # A webhook that validates the body itself (`TypeAdapter(Event).validate_python(await
-        # request.json())`, to log a bad payload instead of answering 422) validates it.
-        self._by_hand[-1] = _validates_by_hand(node)
+        self._endpoints[-1] = node
         in_path = path_parameters(route)
         params = node.params
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
@@ -127,7 +127,7 @@ class UnvalidatedBody(Rule):
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._raw_bodies.pop()
         self._body_models.pop()
-        self._by_hand.pop()
+        self._endpoints.pop()
 
     def _body_model(self, param: cst.Param) -> str | None:
         """The class a parameter may take the body as (the index confirms it is a Pydantic
@@ -213,10 +213,8 @@ class UnvalidatedBody(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if self._by_hand and self._by_hand[-1]:
-            return
         if isinstance(func, cst.Attribute) and func.attr.value == "json" and not node.args:
-            if self._is_request(func.value):
+            if self._is_request(func.value) and not self._validated_by_hand():
                 # An endpoint that also takes the body as a Pydantic model has it validated.
                 models = self._body_models[-1] if self._body_models else ()
                 condition = Condition("pydantic_model", models, negate=True) if models else None
@@ -224,8 +222,20 @@ class UnvalidatedBody(Rule):
                 self.report(node, message, condition=condition)
             return
         if self._qualname(func) in JSON_PARSERS and node.args:
-            if self._is_raw_body(self._unwrap_decode(node.args[0].value)):
+            if self._is_raw_body(self._unwrap_decode(node.args[0].value)) and not self._validated_by_hand():
                 self.report(node, "raw request body parsed as JSON without validation; declare a Pydantic model")
+
+    def _validated_by_hand(self) -> bool:
+        """A webhook that validates the body itself (`TypeAdapter(Event).validate_python(await
+        request.json())`, to log a bad payload instead of answering 422) validates it. Asked
+        only where a raw read is found, so the endpoint is walked at most once, and rarely."""
+        endpoint = self._endpoints[-1] if self._endpoints else None
+        if endpoint is None:
+            return False
+        known = self._by_hand.get(id(endpoint))
+        if known is None:
+            known = self._by_hand[id(endpoint)] = _validates_by_hand(endpoint)
+        return known
 
     def _unwrap_decode(self, expression: cst.BaseExpression) -> cst.BaseExpression:
         """`body.decode()` / `body.decode("utf-8")` is still the raw body."""
