@@ -807,6 +807,15 @@ def role_layer(
         # `api/schema.py` assembling the GraphQL schema, `openapi/schema.py` collecting the
         # routers: "schema" there is no Pydantic model.
         return (folder_layer, "named for schemas, but defines no class")
+    if (
+        glob in DATA_ACCESS_FILE_GLOBS
+        and evidence.engine_builders
+        and (evidence.session_providers or evidence.provider_methods)
+        and not (evidence.querying_class or _mostly_queries(evidence))
+    ):
+        # `storage/db_manager.py` building the engine and the session factory and yielding
+        # sessions (`DatabaseManager.session()`): the database module, named for its manager.
+        return ("database", "named for data access, but builds the engine and hands out sessions")
     if glob in DATA_ACCESS_FILE_GLOBS and not (evidence.session_calls or evidence.sessions or evidence.data_access):
         return (folder_layer, "named for data access, but runs no query and uses no session")
     if glob in _REPOSITORY_FILE_GLOBS and not (

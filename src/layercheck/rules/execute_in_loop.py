@@ -8,6 +8,7 @@ import libcst as cst
 
 from layercheck.engine.rule import Rule
 from layercheck.engine.walk import iter_children
+from layercheck.rules.raw_sql_in_repository import on_catalogs
 from layercheck.rules.sessions import session_receiver
 
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
@@ -95,6 +96,16 @@ def _uses(node: cst.CSTNode, variables: set[str], inside_batch: bool) -> Iterato
         yield from _uses(child, variables, inside_batch)
 
 
+# A schema's collections: a loop over them creates or inspects the schema, one statement per
+# index or table (`for idx in table.indexes: ... does it exist?`), no N+1 over rows.
+_SCHEMA_COLLECTIONS = frozenset({"indexes", "columns", "constraints", "foreign_keys", "sorted_tables", "tables"})
+
+
+def _over_schema(loop: Loop) -> bool:
+    iterable = loop.iter if isinstance(loop, cst.For) else None
+    return isinstance(iterable, cst.Attribute) and iterable.attr.value in _SCHEMA_COLLECTIONS
+
+
 def _table_per_item(call: cst.Call, variables: set[str]) -> bool:
     """A statement on another table each time round: the loop runs over tables or models
     (`for fk in foreign_keys: await db.execute(update(fk.parent.table)...)`, `for model in
@@ -103,6 +114,8 @@ def _table_per_item(call: cst.Call, variables: set[str]) -> bool:
     if not positional:
         return False
     statement = positional[0]
+    if on_catalogs(statement):
+        return True  # `does this index exist?` per index, while creating a table
     if isinstance(statement, cst.Call):
         root = statement
         while isinstance(root.func, cst.Attribute) and isinstance(root.func.value, cst.Call):
@@ -139,7 +152,7 @@ class ExecuteInLoop(Rule):
         if method not in self.options["session-methods"]:
             return
         loop = enclosing_loop(self.context.ancestors, node)
-        if loop is None or not per_item(loop) or _table_per_item(call, loop_variables(loop)):
+        if loop is None or not per_item(loop) or _table_per_item(call, loop_variables(loop)) or _over_schema(loop):
             return
         session = session_receiver(self.names, call.func.value)
         if session is False:

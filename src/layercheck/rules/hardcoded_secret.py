@@ -17,7 +17,9 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|[0-9]|\b|_)|[A-Z]?[a-z]+|[0-9]+|[A-Z]+"
 _NOT_A_VALUE = re.compile(
     # A path, a placeholder, a file name; or a switch (`os.getenv("HASH_API_KEY", "false")`
     # tells whether to hash keys, it holds none).
-    r"^(\.{0,2}/|~/|\$\{|\$[A-Z_]+$)|\.(pem|key|json|crt|p12|pfx|txt|env)$|^(true|false|yes|no|on|off|none|null|0|1)$",
+    # A number is a limit or a count (`os.getenv("MAX_TOKEN", "500")`), no credential.
+    r"^(\.{0,2}/|~/|\$\{|\$[A-Z_]+$)|\.(pem|key|json|crt|p12|pfx|txt|env)$|^(true|false|yes|no|on|off|none|null|0|1)$"
+    r"|^\d+(\.\d+)?$",
     re.IGNORECASE,
 )
 # Literals that name or stand for a secret without being one: the name it is looked up

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from layercheck.engine.rule import Rule, callee_names
@@ -54,10 +56,24 @@ def static_text(node: cst.BaseExpression) -> str | None:
     return None
 
 
-def is_raw_sql(node: cst.BaseExpression) -> bool:
-    """A string expression holding a whole DML statement (`SELECT ... FROM`, `INSERT INTO`...)."""
+# The database's own catalogs: a statement on them inspects the schema (does this index
+# exist?), it reads no application data an ORM `select()` could.
+_CATALOGS = re.compile(r"\b(information_schema|pg_catalog|pg_[a-z_]+|sqlite_master|sqlite_schema|sys\.[a-z_]+)\b", re.I)
+
+
+def on_catalogs(node: cst.BaseExpression) -> bool:
+    """`text("SELECT 1 FROM pg_indexes WHERE ...")`: a statement on the database's catalogs."""
+    if isinstance(node, cst.Call) and node.args:
+        node = node.args[0].value  # the string inside `text(...)`
     text = static_text(node)
-    return text is not None and RAW_SQL.match(text) is not None
+    return text is not None and _CATALOGS.search(text) is not None
+
+
+def is_raw_sql(node: cst.BaseExpression) -> bool:
+    """A string expression holding a whole DML statement (`SELECT ... FROM`, `INSERT INTO`...)
+    on the application's tables (not on the database's catalogs)."""
+    text = static_text(node)
+    return text is not None and RAW_SQL.match(text) is not None and not _CATALOGS.search(text)
 
 
 class RawSqlInRepository(Rule):

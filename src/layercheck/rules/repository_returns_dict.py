@@ -65,13 +65,20 @@ def _is_none(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
 
 
+def _members(node: cst.BaseExpression, generic: str) -> list[cst.BaseExpression] | None:
+    """The types of `A | B` or `generic[A, B]` (`Union[...]`, `Optional[...]`); None for any
+    other expression."""
+    if isinstance(node, cst.BinaryOperation):
+        return [node.left, node.right]
+    if isinstance(node, cst.Subscript) and _last_name(node.value) == generic:
+        return [element.slice.value for element in node.slice if isinstance(element.slice, cst.Index)]
+    return None
+
+
 def _heterogeneous(node: cst.BaseExpression) -> bool:
     """`str | int`, `Union[str, int]`: values of several types, as a record's fields have."""
-    if isinstance(node, cst.BinaryOperation):
-        members = [node.left, node.right]
-    elif isinstance(node, cst.Subscript) and _last_name(node.value) == "Union":
-        members = [element.slice.value for element in node.slice if isinstance(element.slice, cst.Index)]
-    else:
+    members = _members(node, "Union")
+    if members is None:
         return False
     return len([member for member in members if not _is_none(member)]) > 1
 
@@ -131,12 +138,7 @@ def _value_read(node: cst.BaseExpression) -> bool:
 
 def _scalar(node: cst.BaseExpression) -> bool:
     """`int`, `float | None`, `Optional[Decimal]`: one value, no record."""
-    if isinstance(node, cst.BinaryOperation):
-        members = [node.left, node.right]
-    elif isinstance(node, cst.Subscript) and _last_name(node.value) == "Optional":
-        members = [element.slice.value for element in node.slice if isinstance(element.slice, cst.Index)]
-    else:
-        members = [node]
+    members = _members(node, "Optional") or [node]
     named = [_last_name(member) for member in members if not _is_none(member)]
     return bool(named) and all(name in _SCALARS for name in named)
 

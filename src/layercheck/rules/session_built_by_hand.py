@@ -34,7 +34,11 @@ class SessionBuiltByHand(Rule):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._active = context.task.held and context.layer not in self.options["allowed-layers"]
+        task = context.task
+        # A store class that builds its own engine and runs every query (a repository by what
+        # its code does, `PostgresDb(db_url)`) is where its engine belongs: nothing to reuse.
+        owns_engine = context.layer == "repository" and task.layer_glob is None and not task.layer_configured
+        self._active = task.held and context.layer not in self.options["allowed-layers"] and not owns_engine
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self._active:

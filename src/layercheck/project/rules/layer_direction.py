@@ -72,6 +72,10 @@ class ImportAgainstLayerDirection(ProjectRule):
                 continue
             if imported is None or self.layer_map.may_import(importer, imported):
                 continue
+            if imported == "schema" and source is not None and self.index.module_role(source) == importer:
+                # `SecurityConfig` (a Pydantic class) from a sibling config module: a section
+                # of the configuration, the importer's own layer.
+                continue
             if importer == "database" and imported == "model" and self.index.defines_orm_classes(module):
                 continue  # a `db.py` holding the models too registers its sibling models
             if (

@@ -132,6 +132,11 @@ class SessionImportOutsideRepository(ProjectRule):
         # guide puts `SessionDep` in the database module).
         if module.layer in (None, *_HELD_HERE) and (self._provides_sessions(module) or self._data_access(module)):
             return
+        if module.layer == "config" and self._provides_sessions(module):
+            # `app_server/config.py`, the app's wiring, defining `get_db_session()` that the
+            # routers depend on, or a `settings.py` building the session factory: it hands the
+            # sessions out, as the database module would.
+            return
         if module.layer is None and self._serves_the_data_layer(module):
             return
         if layer == "model" and self._repository_beside_models(module):
