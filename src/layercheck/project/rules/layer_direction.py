@@ -72,8 +72,12 @@ class ImportAgainstLayerDirection(ProjectRule):
                 continue
             if imported is None or self.layer_map.may_import(importer, imported):
                 continue
-            if imported == "schema" and source is not None and self.index.module_role(source) == importer:
-                # `SecurityConfig` (a Pydantic class) from a sibling config module: a section
+            if imported == "schema" and source is not None and (
+                self.index.module_role(source) == importer
+                or (importer == "config" and _package(source) == _package(module))
+            ):
+                # `SecurityConfig` (a Pydantic class) from a config module, or from a sibling
+                # module of the config's package (`core/config/security_config.py`): a section
                 # of the configuration, the importer's own layer.
                 continue
             if importer == "database" and imported == "model" and self.index.defines_orm_classes(module):
@@ -100,3 +104,8 @@ class ImportAgainstLayerDirection(ProjectRule):
                 f"`{short(item.target)}` ({imported} layer) imported in the {importer} layer, "
                 f"against the layer direction ({importer} may import: {may})",
             )
+
+
+def _package(module: ModuleFacts) -> str:
+    """The package a module sits in (`app.core.config` for `app.core.config.llm_config`)."""
+    return module.module if module.is_package else module.module.rpartition(".")[0]
