@@ -20,15 +20,12 @@ from layercheck.domain.vocabulary import (
     CONCERN_WORDS,
     CORE_TABLE_TYPES,
     DATABASE_HANDLES,
-    LOGGER_FACTORIES,
-    LOGGER_OBJECTS,
-    LOGGER_TYPES,
     SESSION_TYPES,
     SETTINGS_BASES,
     is_query_builder,
 )
-from layercheck.project import callees, lineage
-from layercheck.project.lookup import Resolved
+from layercheck.project import callees, lineage, loggers
+from layercheck.project.lookup import Resolved, out_of_sight
 from layercheck.project.whole import HANDLER_IGNORED_LAYERS, WHOLE_PROJECT_KINDS
 
 ORM_ROOT_BASES = frozenset(
@@ -305,73 +302,8 @@ class ProjectIndex:
 
     def logger_flavour(self, qualname: str) -> str | None:
         """"structlog"/"stdlib" when `qualname` (or `factory()`) is a project logger."""
-        known = self.logger_kind(qualname)
+        known = loggers.logger_kind(self, qualname)
         return known or None
-
-    def logger_kind(self, qualname: str, depth: int = 0) -> str | None:
-        """The flavour of the logger `qualname` (or what `factory()` returns) is: a flavour,
-        "" when it is known not to be a logger, None when its origin is out of sight (a
-        third-party factory, an unannotated project function)."""
-        if depth > 8:
-            return None
-        if qualname.endswith("()"):
-            factory = qualname[:-2]
-            if factory in self.logger_factories:
-                return "structlog"
-            resolved = self.resolve(factory)
-            final = resolved.qualname
-            if final in self.logger_factories:
-                return "structlog"
-            if final in LOGGER_FACTORIES:
-                return LOGGER_FACTORIES[final] or ""
-            if final in LOGGER_TYPES:
-                return LOGGER_TYPES[final]
-            module, name = resolved.module, resolved.name
-            if module is None or name is None:
-                return None if _out_of_sight(final) is None else ""
-            if name in module.logger_factories:
-                return module.logger_factories[name]
-            returns = module.extra.get("returns", {}).get(name)
-            if returns is not None:  # `def get_logger() -> logging.Logger`
-                flavours = [LOGGER_TYPES.get(self.resolve(item).qualname) or self._wrapper(item) for item in returns]
-                return next((flavour for flavour in flavours if flavour), "")
-            if name in module.classes:
-                return self._wrapper(factory)  # a project class: a logger only if it wraps one
-            return None
-        resolved = self.resolve(qualname)
-        module, name = resolved.module, resolved.name
-        if resolved.qualname in LOGGER_OBJECTS:  # loguru's `logger`, re-exported by the project
-            return LOGGER_OBJECTS[resolved.qualname]
-        if module is None or name is None:
-            if resolved.qualname in ("logging.root",):
-                return "stdlib"
-            return None if module is None else ""
-        if name in module.loggers:
-            return module.loggers[name]
-        callee = module.instances.get(name)
-        if callee is not None:  # `logger = get_logger(__name__)` with a third-party factory
-            return self.logger_kind(callee + "()", depth + 1)
-        for typed in module.extra.get("typed_loggers", {}).get(name, ()):
-            # `logger: AgnoLogger = ...` with `class AgnoLogger(logging.Logger)`.
-            final = self.resolve(typed).qualname
-            flavour = LOGGER_TYPES.get(final) or self._wrapper(final)
-            if not flavour and self._derives(final, lambda origin: origin in LOGGER_TYPES):
-                structlog = self._derives(final, lambda origin: origin.startswith("structlog."))
-                flavour = "structlog" if structlog else "stdlib"
-            if flavour:
-                return flavour
-        return ""
-
-    def _wrapper(self, qualname: str) -> str:
-        """The flavour of a project class that wraps loggers (it defines their methods:
-        `MultiLogger.info()` fanning out to structlog loggers): structlog when its module
-        uses structlog, else stdlib; "" for any other class."""
-        resolved = self.resolve(qualname)
-        module, name = resolved.module, resolved.name
-        if module is None or name not in module.extra.get("logger_classes", ()):
-            return ""
-        uses_structlog = any(item.target.split(".", 1)[0] == "structlog" for item in module.imports)
-        return "structlog" if uses_structlog else "stdlib"
 
     def is_session_type(self, qualname: str) -> bool:
         final = self.resolve(qualname).qualname
@@ -400,7 +332,7 @@ class ProjectIndex:
             return not called  # `database: Database` is a handle that runs SQL
         module, name = resolved.module, resolved.name
         if module is None or name is None:
-            return _out_of_sight(resolved.qualname) if module is None else False
+            return out_of_sight(resolved.qualname) if module is None else False
         if callees.has_rest(self, resolved.qualname, module):
             # A method of a project object (`db_registry.async_session()`): what its return
             # annotation names (`-> AsyncGenerator[AsyncSession, None]` for a context manager).
@@ -582,11 +514,11 @@ class ProjectIndex:
         """A class that runs in the background (`class SystemSettings(DaemonTask)` polling
         the settings table, a `threading.Thread`): it reads the database to keep its state,
         it is no repository the app queries through."""
-        return self._derives(
+        return self.derives(
             qualname, lambda origin: origin in _WORKER_BASES or origin.rsplit(".", 1)[-1].endswith(_WORKER_SUFFIXES)
         )
 
-    def _derives(self, qualname: str, base_is: Callable[[str], bool], depth: int = 0) -> bool:
+    def derives(self, qualname: str, base_is: Callable[[str], bool], depth: int = 0) -> bool:
         """Whether a project class has a base, directly or through project bases, whose
         qualified name `base_is` accepts."""
         found = self.class_fact(qualname) if depth < 6 else None
@@ -594,7 +526,7 @@ class ProjectIndex:
             return False
         for base in found[1].bases:
             origin = self.resolve(base).qualname
-            if base_is(origin) or self._derives(origin, base_is, depth + 1):
+            if base_is(origin) or self.derives(origin, base_is, depth + 1):
                 return True
         return False
 
@@ -630,7 +562,7 @@ class ProjectIndex:
 
     def _is_enum(self, qualname: str) -> bool:
         """An `Enum` subclass, also through project bases (`class StrEnum(str, Enum)`)."""
-        return self._derives(qualname, lambda origin: origin.startswith("enum."))
+        return self.derives(qualname, lambda origin: origin.startswith("enum."))
 
     def data_access_names(self, module: ModuleFacts) -> frozenset[str]:
         """A module's module-level functions and classes that run queries: those its own
@@ -927,12 +859,6 @@ class ProjectIndex:
             return False
         return any(self.is_orm_model(sub) for sub in self._subclasses.get(resolved.qualname, ()))
 
-    def _log_wrapper(self, qualname: str) -> bool:
-        """A project function that hands its first parameter to a logger as the message."""
-        resolved = self.resolve(qualname)
-        module, name = resolved.module, resolved.name
-        return module is not None and name in module.extra.get("log_wrappers", ())
-
     def is_core_table(self, qualname: str) -> bool:
         """A module-level SQLAlchemy Core table of the project (`teams = Table("teams", ...)`)."""
         resolved = self.resolve(qualname)
@@ -1078,7 +1004,7 @@ class ProjectIndex:
         elif kind == "session_type":
             result = any(self.is_session_type(name) for name in names)
         elif kind == "log_wrapper":
-            result = any(self._log_wrapper(name) for name in names)
+            result = any(loggers.is_log_wrapper(self, name) for name in names)
         elif kind == "core_table":
             result = any(self.is_core_table(name) for name in names)
         elif kind == "session_annotation":
@@ -1091,12 +1017,12 @@ class ProjectIndex:
             # Named like a logger: of this flavour when known, else the project's library.
             flavour = kind.split("_", 1)[0]
             default = "structlog" if self.uses_structlog() else "stdlib"
-            flavours = [self.logger_kind(name) for name in names] or [None]
+            flavours = [loggers.logger_kind(self, name) for name in names] or [None]
             result = any(k == flavour or (k is None and flavour == default) for k in flavours)
         elif kind == "query_builder":
             result = any(is_query_builder(self.resolve(name).qualname, SQL_BUILDERS) for name in names)
         elif kind == "logger_named":
-            result = any(self.logger_kind(name) != "" for name in names) if names else True
+            result = any(loggers.logger_kind(self, name) != "" for name in names) if names else True
         elif kind.startswith("layer:"):
             layer = kind.split(":", 1)[1]
             result = any(self.is_in_layer(name, layer) for name in names)
@@ -1153,13 +1079,3 @@ _SESSION_PROTOCOL_METHODS = ("execute", "exec", "scalars", "scalar", "commit", "
 def _constant(module: ModuleFacts, name: str) -> bool:
     """`FIDES_ASCII_ART`, `DEFAULT_LIMIT`: an upper-case name no function or class of `module`."""
     return name.isupper() and name not in module.classes and name not in module.functions
-
-
-def _out_of_sight(qualname: str) -> bool | None:
-    """An external name layercheck cannot look into: a class (capitalised, by convention)
-    is known not to be what was asked (not a session, not a logger) unless a vocabulary
-    lists it; a function's result is out of sight (None)."""
-    last = qualname.rsplit(".", 1)[-1]
-    if qualname.startswith("builtins."):
-        return False
-    return False if last[:1].isupper() else None

@@ -4,6 +4,7 @@ the project index, so that they depend on a question, not on the index that answ
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -48,3 +49,18 @@ class ProjectLookup(Protocol):
     def defines_orm_classes(self, module: ModuleFacts) -> bool: ...
 
     def is_pydantic_model(self, qualname: str) -> bool: ...
+
+    # Logger factories named in the configuration (`logger-factories`).
+    logger_factories: frozenset[str]
+
+    def derives(self, qualname: str, base_is: Callable[[str], bool], depth: int = 0) -> bool: ...
+
+
+def out_of_sight(qualname: str) -> bool | None:
+    """An external name layercheck cannot look into: a class (capitalised, by convention)
+    is known not to be what was asked (not a session, not a logger) unless a vocabulary
+    lists it; a function's result is out of sight (None)."""
+    last = qualname.rsplit(".", 1)[-1]
+    if qualname.startswith("builtins."):
+        return False
+    return False if last[:1].isupper() else None

@@ -1,0 +1,84 @@
+"""Which values of the project are loggers, and of which flavour (structlog, stdlib,
+loguru): followed from factories, annotations, typed globals and wrapper classes (SPEC
+revision 2, "names followed to their origin"). Asked by the index for the log rules'
+conditions."""
+
+from __future__ import annotations
+
+from layercheck.domain.vocabulary import LOGGER_FACTORIES, LOGGER_OBJECTS, LOGGER_TYPES
+from layercheck.project.lookup import ProjectLookup, out_of_sight
+
+
+def logger_kind(index: ProjectLookup, qualname: str, depth: int = 0) -> str | None:
+    """The flavour of the logger `qualname` (or what `factory()` returns) is: a flavour,
+    "" when it is known not to be a logger, None when its origin is out of sight (a
+    third-party factory, an unannotated project function)."""
+    if depth > 8:
+        return None
+    if qualname.endswith("()"):
+        factory = qualname[:-2]
+        if factory in index.logger_factories:
+            return "structlog"
+        resolved = index.resolve(factory)
+        final = resolved.qualname
+        if final in index.logger_factories:
+            return "structlog"
+        if final in LOGGER_FACTORIES:
+            return LOGGER_FACTORIES[final] or ""
+        if final in LOGGER_TYPES:
+            return LOGGER_TYPES[final]
+        module, name = resolved.module, resolved.name
+        if module is None or name is None:
+            return None if out_of_sight(final) is None else ""
+        if name in module.logger_factories:
+            return module.logger_factories[name]
+        returns = module.extra.get("returns", {}).get(name)
+        if returns is not None:  # `def get_logger() -> logging.Logger`
+            flavours = [LOGGER_TYPES.get(index.resolve(item).qualname) or _wrapper(index, item) for item in returns]
+            return next((flavour for flavour in flavours if flavour), "")
+        if name in module.classes:
+            return _wrapper(index, factory)  # a project class: a logger only if it wraps one
+        return None
+    resolved = index.resolve(qualname)
+    module, name = resolved.module, resolved.name
+    if resolved.qualname in LOGGER_OBJECTS:  # loguru's `logger`, re-exported by the project
+        return LOGGER_OBJECTS[resolved.qualname]
+    if module is None or name is None:
+        if resolved.qualname in ("logging.root",):
+            return "stdlib"
+        return None if module is None else ""
+    if name in module.loggers:
+        return module.loggers[name]
+    callee = module.instances.get(name)
+    if callee is not None:  # `logger = get_logger(__name__)` with a third-party factory
+        return logger_kind(index, callee + "()", depth + 1)
+    for typed in module.extra.get("typed_loggers", {}).get(name, ()):
+        # `logger: AgnoLogger = ...` with `class AgnoLogger(logging.Logger)`.
+        final = index.resolve(typed).qualname
+        flavour = LOGGER_TYPES.get(final) or _wrapper(index, final)
+        if not flavour and index.derives(final, lambda origin: origin in LOGGER_TYPES):
+            structlog = index.derives(final, lambda origin: origin.startswith("structlog."))
+            flavour = "structlog" if structlog else "stdlib"
+        if flavour:
+            return flavour
+    return ""
+
+
+def _wrapper(index: ProjectLookup, qualname: str) -> str:
+    """The flavour of a project class that wraps loggers (it defines their methods:
+    `MultiLogger.info()` fanning out to structlog loggers): structlog when its module
+    uses structlog, else stdlib; "" for any other class."""
+    resolved = index.resolve(qualname)
+    module, name = resolved.module, resolved.name
+    if module is None or name not in module.extra.get("logger_classes", ()):
+        return ""
+    uses_structlog = any(item.target.split(".", 1)[0] == "structlog" for item in module.imports)
+    return "structlog" if uses_structlog else "stdlib"
+
+
+def is_log_wrapper(index: ProjectLookup, qualname: str) -> bool:
+    """A project function that hands its first parameter to a logger as the message
+    (`def log_info(msg, *args): logger.info(msg, *args)`)."""
+    resolved = index.resolve(qualname)
+    module, name = resolved.module, resolved.name
+    return module is not None and name in module.extra.get("log_wrappers", ())
