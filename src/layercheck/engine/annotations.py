@@ -20,10 +20,11 @@ _MAX_STRING_ANNOTATION = 500
 # Where the generics whose parameters are what a value holds come from: containers
 # (`list[User]`, `Sequence[User]`, `AsyncIterator[User]`), sqlalchemy's results and
 # attributes (`ScalarResult[User]`, `Mapped[User]`), pagination pages (`Page[User]`).
-_LOOKED_THROUGH_ROOTS = frozenset(
-    {"builtins", "typing", "typing_extensions", "collections", "types", "contextlib", "asyncio", "abc",
-     "sqlalchemy", "sqlmodel", "fastapi_pagination", "pydantic", "starlette", "fastapi"}
-)
+# The standard library's typing vocabulary: never a project class.
+_NOT_PROJECT_ROOTS = frozenset({"builtins", "typing", "typing_extensions", "collections", "types"})
+_LOOKED_THROUGH_ROOTS = _NOT_PROJECT_ROOTS | {
+    "contextlib", "asyncio", "abc", "sqlalchemy", "sqlmodel", "fastapi_pagination", "pydantic", "starlette", "fastapi"
+}
 
 
 def annotation_names(
@@ -101,5 +102,3 @@ def project_class_names(expression: cst.BaseExpression, names: NameTable) -> Ite
             continue
         yield node, qualname
 
-
-_NOT_PROJECT_ROOTS = frozenset({"builtins", "typing", "typing_extensions", "collections", "types"})
