@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 SQL_MODULES = ("sqlalchemy", "sqlmodel")
 SESSION_TYPES = frozenset(
     {
@@ -85,6 +87,24 @@ DATABASE_HANDLES = frozenset(
         "databases.core.Transaction",
     }
 )
+# Sessions that a library hands out as a global: fastapi-sqlalchemy's request-scoped
+# `db.session` (`from fastapi_sqlalchemy import db`, then `db.session.query(User)`), and
+# Flask-SQLAlchemy's `db.session` on its extension object. Importing `db` is no
+# session-type import; a call on its `session` is a session call.
+SESSION_OBJECTS = frozenset({"fastapi_sqlalchemy.db.session", "fastapi_sqlalchemy.middleware.db.session"})
+SESSION_OWNERS = frozenset(
+    {"flask_sqlalchemy.SQLAlchemy", "flask_sqlalchemy.extension.SQLAlchemy", "fastapi_sqlalchemy.SQLAlchemy"}
+)
+
+
+def library_session(qualname: str | None, owner_type: str | None, attribute: str) -> bool:
+    """`db.session` where `db` is a library's session global (`SESSION_OBJECTS`) or an
+    instance of a session-owning extension (`db = SQLAlchemy(app)`)."""
+    if qualname is not None and qualname in SESSION_OBJECTS:
+        return True
+    return attribute == "session" and owner_type is not None and owner_type in SESSION_OWNERS
+
+
 # SQLAlchemy Core's table: `users = Table("users", metadata, Column(...))` is a model the
 # way an ORM class is, and `users.select()` builds a query.
 CORE_TABLE_TYPES = frozenset({"sqlalchemy.Table", "sqlalchemy.schema.Table", "sqlalchemy.sql.schema.Table"})
@@ -118,6 +138,11 @@ def named_like_session(name: str) -> bool:
     `db_session`, `*_session`, `self.session`, `self._db`."""
     bare = name.lstrip("_").lower()
     return bare in SESSION_PARAMETER_NAMES or bare.endswith("_session")
+
+
+# Words in the name of a class of data access (`UserRepository`, `CRUDBase`, `TagDao`,
+# `UsersTable`, `DocumentStore`).
+REPOSITORY_NAME = re.compile(r"(?i)repo|crud|dao|store|table|quer|manager|gateway|persist|access|db")
 
 
 def named_like_logger(name: str) -> bool:

@@ -33,9 +33,11 @@ from layercheck.domain.vocabulary import (
     CONNECTION_TYPES,
     CORE_TABLE_TYPES,
     DATABASE_HANDLES,
+    REPOSITORY_NAME,
     SESSION_TYPES,
     SETTINGS_BASES,
     is_query_builder,
+    library_session,
     named_for,
     named_like_session,
 )
@@ -45,6 +47,12 @@ ROUTER_TYPES = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
 APP_TYPES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "api_route", "websocket", "route"}
+)
+# FastAPI's markers of a parameter read from the request body.
+REQUEST_BODY_MARKERS = frozenset(
+    {"fastapi.Body", "fastapi.Form", "fastapi.File", "fastapi.params.Body", "fastapi.params.Form",
+     "fastapi.params.File", "fastapi.param_functions.Body", "fastapi.param_functions.Form",
+     "fastapi.param_functions.File"}
 )
 JOB_LIBRARIES = ("celery", "dramatiq", "taskiq", "arq", "huey", "rq", "procrastinate", "saq")
 # Libraries that queue or schedule background work.
@@ -126,6 +134,11 @@ _API_FOLDER_GLOBS = frozenset({"**/api/**"})
 _REPOSITORY_FILE_GLOBS = frozenset({"**/*_repo.py", "**/*_repository.py", "**/repository.py"})
 # Folder and module names of the persistence layer, as imports spell them.
 _PERSISTENCE_NAMES = frozenset({"models", "model", "db", "database", "orm", "entities", "tables"})
+# The preset's folder globs of repositories (a `crud/` folder of managers that call the
+# data layer is checked against what its modules do).
+_REPOSITORY_FOLDER_GLOBS = frozenset(
+    {"**/repositories/**", "**/repository/**", "**/repos/**", "**/crud/**", "**/dal/**", "**/dao/**", "**/daos/**"}
+)
 # Layers a module keeps whatever its code does: they wire or test the app.
 _KEPT = frozenset({"tests", "migrations", "main", "middleware"})
 
@@ -176,6 +189,10 @@ class RoleEvidence:
     calls_out: dict[str, set[str]] = field(default_factory=dict)
     # Module-level functions that take a session (`def get_system(db: Session, key)`).
     session_takers: set[str] = field(default_factory=set)
+    # Functions and methods that take a session, however deep.
+    session_parameters: int = 0
+    # Calls that pass such a session parameter on (`get_db().store_run(db_session, ...)`).
+    session_handoffs: int = 0
     # How many methods query, of each module-level class that is data access.
     querying_methods: dict[str, int] = field(default_factory=dict)
     # Imports from repository modules (`from app.db.repositories.tasks import ...`): a
@@ -203,6 +220,11 @@ class RoleEvidence:
     graphql_types: int = 0
     # python-socketio event handlers (`@sio.on("message")`).
     socket_handlers: int = 0
+    # Module-level functions that take a request body the FastAPI way (`query: str =
+    # Body(...)`, `file: UploadFile = File(...)`, `Form(...)`): endpoint handlers, even when
+    # another module registers them as routes (`router.post("/chat")(chat)`). A dependency
+    # reads `Query`, `Header` or `Depends`; only an endpoint reads the body.
+    body_handlers: int = 0
     # Module-level classes and functions.
     classes: int = 0
     functions: int = 0
@@ -216,6 +238,23 @@ class RoleEvidence:
     imports_persistence: bool = False
     # Libraries whose query builders it calls through the module (`sa.select`, `sa.func.count`).
     builder_libraries: set[str] = field(default_factory=set)
+    # Calls of SQL builders however imported (`select(User)`, `sa.update(...)`).
+    sql_builders: int = 0
+    # Module-level classes deriving from a class named for data access (a generic
+    # `CRUDBase[User]`, `BaseRepository`, the `UserRepositoryProtocol` it implements).
+    repository_bases: int = 0
+    # Module-level classes named for data access (`BaseCrud`, `AllRepositories`).
+    repository_classes: int = 0
+
+    @property
+    def makes_repositories(self) -> bool:
+        """Whether a module-level function builds a class named for data access
+        (`get_repositories()` returning `AllRepositories(session)`)."""
+        return any(
+            name.rsplit(".", 1)[-1][:1].isupper() and REPOSITORY_NAME.search(name.rsplit(".", 1)[-1])
+            for called in self.calls_out.values()
+            for name in called
+        )
 
     @property
     def querying_class(self) -> bool:
@@ -244,6 +283,8 @@ class RoleCollector:
         # Module-level definitions that are no generators, and the bare names each calls.
         self._plain_definitions: set[str] = set()
         self._local_calls: dict[str, set[str]] = {}
+        # The session parameters of each function around the walk, innermost last.
+        self._session_names: list[set[str]] = []
 
     def _enter(self, is_class: bool, name: str) -> None:
         # [is_class, name, queries, yields, helper, methods, querying, the `self.x()` names
@@ -306,6 +347,7 @@ class RoleCollector:
         self._leave()
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._session_names.pop()
         self._leave()
 
     def visit_Yield(self, node: cst.Yield) -> None:
@@ -313,10 +355,16 @@ class RoleCollector:
             self._scopes[-1][3] = True
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        taken = {param.name.value for param in node.params.params if self._session_parameter(param)}
+        takes_session = bool(taken)
+        self.evidence.session_parameters += takes_session
+        self._session_names.append(taken)
         if not self._scopes:
             self.evidence.functions += 1
-            if any(self._session_parameter(param) for param in node.params.params):
+            if takes_session:
                 self.evidence.session_takers.add(node.name.value)
+            if any(self._body_parameter(param) for param in node.params.params):
+                self.evidence.body_handlers += 1
         self._enter(False, node.name.value)
         for decorator in node.decorators:
             func = _decorator_callee(decorator)
@@ -357,6 +405,14 @@ class RoleCollector:
             if qualname in SESSION_TYPES:
                 return True
         return named_like_session(param.name.value)
+
+    def _body_parameter(self, param: cst.Param) -> bool:
+        """`query: str = Body(...)`, `file: UploadFile = File(...)`, `name: str = Form("")`:
+        a parameter FastAPI fills from the request body. (An `UploadFile` annotation alone is
+        not one: a helper saving the upload takes it too.)"""
+        if not isinstance(param.default, cst.Call):
+            return False
+        return (self.table.qualified_name(param.default.func) or "") in REQUEST_BODY_MARKERS
 
     def _socket_server(self, receiver: cst.BaseExpression) -> bool:
         """A python-socketio server: made here (`socketio.AsyncServer(...)`) or named `sio`."""
@@ -460,6 +516,12 @@ class RoleCollector:
                 self.evidence.graphql_types += 1
             elif qualname in TEMPORAL_WORKFLOWS:
                 self.evidence.temporal_jobs += 1  # `@workflow.defn class Sync:` runs on a worker
+        bases = [self.table.qualified_name(base.value.value if isinstance(base.value, cst.Subscript) else base.value)
+                 or "" for base in node.bases]
+        if not self._scopes[:-1] and any(REPOSITORY_NAME.search(qualname.rsplit(".", 1)[-1]) for qualname in bases):
+            self.evidence.repository_bases += 1
+        if not self._scopes[:-1] and REPOSITORY_NAME.search(node.name.value):
+            self.evidence.repository_classes += 1
         for base in node.bases:
             value = base.value.value if isinstance(base.value, cst.Subscript) else base.value
             qualname = self.table.qualified_name(value) or ""
@@ -473,6 +535,10 @@ class RoleCollector:
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if self._session_names and self._session_names[-1]:
+            taken = self._session_names[-1]
+            if any(isinstance(arg.value, cst.Name) and arg.value.value in taken for arg in node.args):
+                self.evidence.session_handoffs += 1
         if isinstance(func, cst.Name) and self._scopes:
             self._local_calls.setdefault(self._scopes[0][1], set()).add(func.value)
             if not self._scopes[0][0]:
@@ -511,9 +577,11 @@ class RoleCollector:
             return
         if qualname in APP_TYPES:
             self.evidence.app_factory = True
-        if isinstance(func, cst.Attribute) and is_query_builder(qualname, SQL_BUILDERS):
-            # `sa.select(...)` through the imported library: LC104 judges `import sqlalchemy as sa`.
-            self.evidence.builder_libraries.add(qualname.split(".", 1)[0])
+        if is_query_builder(qualname, SQL_BUILDERS):
+            self.evidence.sql_builders += 1
+            if isinstance(func, cst.Attribute):
+                # `sa.select(...)` through the imported library: LC104 judges `import sqlalchemy as sa`.
+                self.evidence.builder_libraries.add(qualname.split(".", 1)[0])
         if qualname.rsplit(".", 1)[-1] in ENGINE_BUILDERS:
             if qualname.split(".", 1)[0] in ("sqlalchemy", "sqlmodel"):
                 self.evidence.engine_builders += 1
@@ -539,7 +607,12 @@ class RoleCollector:
         if isinstance(receiver, cst.Name):
             return named_like_session(receiver.value)
         if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name):
-            return receiver.value.value in ("self", "cls") and named_like_session(receiver.attr.value)
+            if receiver.value.value in ("self", "cls"):
+                return named_like_session(receiver.attr.value)
+            made = self.table.value_binding(receiver.value)
+            return library_session(
+                self.table.qualified_name(receiver), made.instance_of if made else None, receiver.attr.value
+            )
         return False
 
     def visit_If(self, node: cst.If) -> None:
@@ -656,6 +729,11 @@ def role_layer(
         return ("api", f"APIRouter, {_counted(evidence.routes, 'route')}")
     if evidence.socket_handlers and name_layer in (None, "api"):
         return ("api", f"handles {_counted(evidence.socket_handlers, 'socket.io event')}")
+    if evidence.body_handlers and name_layer is None and not evidence.script:
+        # `chat/chat.py` of `async def chat(query: str = Body(...))` handlers that
+        # `api_server/chat_routes.py` registers (`chat_router.post("/chat")(chat)`): the
+        # endpoints are these functions, wherever the routes are declared.
+        return ("api", f"defines {_counted(evidence.body_handlers, 'endpoint handler')} reading the request body")
     if evidence.jobs:
         return ("task", f"defines {_counted(evidence.jobs, 'background job')}")
     if evidence.temporal_jobs and name_layer is None:
@@ -818,12 +896,55 @@ def role_layer(
         return ("database", "named for data access, but builds the engine and hands out sessions")
     if glob in DATA_ACCESS_FILE_GLOBS and not (evidence.session_calls or evidence.sessions or evidence.data_access):
         return (folder_layer, "named for data access, but runs no query and uses no session")
+    if (
+        glob in _REPOSITORY_FOLDER_GLOBS
+        and not is_package
+        and evidence.session_handoffs
+        and not (
+            evidence.session_calls
+            or evidence.data_access
+            or evidence.querying_methods
+            or evidence.handle_calls
+            or evidence.sql_builders
+            or evidence.tables
+            or evidence.core_tables
+            or evidence.repository_bases
+            or evidence.repository_classes
+            or evidence.makes_repositories
+            or evidence.engine_builders
+            or evidence.session_providers
+        )
+    ):
+        # `crud/runs.py` of managers that take the request's session and hand it to the
+        # data layer (`get_db().store_run(db_session, ...)`) between checks and calls to
+        # other systems: they run no query, build no statement and extend no repository
+        # base, so they are the services over that data layer, whatever the folder says.
+        # (A base class keeping the session for its subclasses, `BaseCrud`, or a facade
+        # composing the repositories, `AllRepositories`, is data access by its name.)
+        return ("service", "in a repository folder, but runs no query: hands the session on to the data layer")
     if glob in _REPOSITORY_FILE_GLOBS and not (
         evidence.database_work or evidence.imports_repositories or evidence.imports_persistence
     ):
         # `tasks/code_graph/resolve_repo.py` cloning git repositories: "repo" is not always
         # data access; a repository uses a session, the ORM, its models or a base repository.
         return (folder_layer, "named for a repository, but uses no database, session, model or repository")
+    if (
+        glob in _REPOSITORY_FOLDER_GLOBS
+        and not is_package
+        and (evidence.classes or evidence.functions)
+        and not (
+            evidence.database_work
+            or evidence.session_parameters
+            or evidence.imports_repositories
+            or evidence.imports_persistence
+            or evidence.repository_bases
+            or evidence.repository_classes
+            or evidence.handle_calls
+        )
+    ):
+        # `crud/secrets.py` keeping secrets in Kubernetes beside the managers of the data
+        # layer: no database, session, model or repository base, so no data access.
+        return (None, "in a repository folder, but uses no database, session, model or repository")
     if name_layer == "config" and not evidence.env_reads:
         return (folder_layer, "named for configuration, but defines no settings and reads no environment")
     if name_layer == "database" and not (evidence.engine_builders or evidence.builder_calls):

@@ -64,7 +64,8 @@ class ModuleNamer:
 
     def _holds_layers(self, folder: str, layer: str) -> bool:
         """Whether a folder named for `layer` holds the folders of two or more other layers
-        (`api/` holding `models/` and `tasks/`): then it is the package the backend lives in,
+        (`api/` holding `models/` and `tasks/`), or, for `api/`, of one other layer and an
+        `api/` of its own (`api/` holding `api/` and `crud/`): then it is the package the backend lives in,
         not a layer, and its name places none of its files. Only folders that hold Python
         files count (a file named `config.py` inside `services/` is a service about
         configuration); unheld layers (tests, migrations) do not count."""
@@ -72,6 +73,7 @@ class ModuleNamer:
         if known is not None:
             return known
         others: set[str] = set()
+        itself = False  # a folder of its own name inside (`server/api/api/endpoints/`)
         try:
             entries = list(os.scandir(folder))
         except OSError:
@@ -85,12 +87,19 @@ class ModuleNamer:
             if not is_folder:
                 continue
             named = layer_map.names_layer(entry.name, True)
-            if named is None or named == layer or named in others or not layer_map.is_held(named):
+            if named is None or (named == layer and itself) or named in others or not layer_map.is_held(named):
                 continue
             if not _holds_python(entry.path):
                 continue
-            others.add(named)
-        self._holders[folder] = holds = len(others) >= 2
+            if named == layer:
+                itself = itself or (layer == "api" and entry.name == os.path.basename(folder))
+            else:
+                others.add(named)
+        # Two other layers inside, or one and an `api/` of its own (the backend kept whole
+        # in `server/api/`, its routers in `server/api/api/`, its managers in
+        # `server/api/crud/`): the package, not a layer. ("api" alone names a whole server
+        # as well as its routers; `services/services/` is a feature among the services.)
+        self._holders[folder] = holds = len(others) >= 2 or (itself and len(others) >= 1)
         return holds
 
     def _package_of(self, folder: str) -> str:

@@ -7,7 +7,6 @@ files is being checked. It never imports the analysed code: everything comes fro
 
 from __future__ import annotations
 
-import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -20,6 +19,7 @@ from layercheck.domain.vocabulary import (
     CONCERN_WORDS,
     CORE_TABLE_TYPES,
     DATABASE_HANDLES,
+    REPOSITORY_NAME,
     SESSION_TYPES,
     SETTINGS_BASES,
     is_query_builder,
@@ -64,7 +64,6 @@ _MAX_MEMBER_DEPTH = 12
 # `member_type`'s owner for a module-level value rather than a class (`value:pkg.app`).
 _VALUE = "value:"
 # Class names that say "data access".
-_REPOSITORY_NAME = re.compile(r"(?i)repo|crud|dao|store|table|quer|manager|gateway|persist|access|db")
 # Top-level names that always mean the standard library or a well-known package, never a
 # project module's tail (`logging.getLogger` must not resolve into `app.logging`).
 _FOREIGN_TOPS = frozenset(sys.stdlib_module_names) | frozenset(
@@ -159,6 +158,10 @@ class ProjectIndex:
                 return Resolved(current, None, None)
             facts, rest = split
             if not rest:
+                shadowing = self._shadowing_binding(current)
+                if shadowing is not None:
+                    current = shadowing
+                    continue
                 return Resolved(current, facts, None)
             first = rest[0]
             if (
@@ -175,6 +178,20 @@ class ProjectIndex:
                 return Resolved(current, facts, first)
             current = ".".join([target, *rest[1:]])
         return Resolved(current, None, None)
+
+    def _shadowing_binding(self, dotted: str) -> str | None:
+        """What `pkg.name` is when the package binds `name` to something else than its
+        submodule of that name (`methods/__init__.py` doing `from .get_user import
+        get_user`): after that import the attribute is the function, not the module."""
+        package_name, _, last = dotted.rpartition(".")
+        if not package_name:
+            return None
+        package = self.modules.get(package_name)
+        if package is None or not package.is_package:
+            return None
+        target = package.bindings.get(last)
+        # (only the name the submodule itself defines: `from . import get_user` is the module)
+        return target if target is not None and target.startswith(dotted + ".") else None
 
     def _star_source(self, facts: ModuleFacts, name: str, depth: int = 0) -> str | None:
         """`pkg.base.Name` for a name `pkg` re-exports with `from .base import *` (a public
@@ -444,7 +461,7 @@ class ProjectIndex:
         """Whether a class of a repository module is data access: its methods query, its
         name says so (`UserRepository`, `UserCRUD`, `UsersTable`), or it derives from a
         project class (`class Users(BaseRepository[User])`); not `class NotSet: ...`."""
-        if name in self.data_access_names(module) or _REPOSITORY_NAME.search(name):
+        if name in self.data_access_names(module) or REPOSITORY_NAME.search(name):
             return True
         fact = module.classes[name]
         return any(self.class_fact(base) is not None for base in fact.bases)
@@ -608,14 +625,23 @@ class ProjectIndex:
         role, or, for a module in no layer that only re-exports, what it re-exports. The
         module's own imports are still judged in its own layer (none)."""
         role = self.module_role(module)
-        if role is None and module.layer is None and not module.extra.get("configured"):
+        if module.extra.get("configured"):
+            return role
+        if role is None and module.layer is None:
             return self._reexported_role(module)
+        if module.is_package and role == module.layer:
+            # `crud/__init__.py` gathering the managers its modules define: the package is
+            # what most of them are for its importers (`import app.crud as crud`), not what
+            # the folder's name says.
+            return self._reexported_role(module, among_placed=True) or role
         return role
 
-    def _reexported_role(self, module: ModuleFacts) -> str | None:
+    def _reexported_role(self, module: ModuleFacts, among_placed: bool = False) -> str | None:
         """What a module that only re-exports is for its importers: what most of it
         re-exports (`web/api/models/__init__.py` re-exporting the router of its `views.py`,
-        a `core/dbapi.py` gathering the features' query functions); None for any other."""
+        a `core/dbapi.py` gathering the features' query functions); None for any other.
+        `among_placed` counts only the names that are in a layer (a package's helpers in
+        no layer beside its managers do not outvote them)."""
         if module.classes or module.functions or module.path in self._reexports_open:
             return None
         package = module.module if module.is_package else module.module.rpartition(".")[0]
@@ -632,6 +658,8 @@ class ProjectIndex:
                     below.append(self.imported_layer(item.target))
         finally:
             self._reexports_open.discard(module.path)
+        if among_placed:
+            below = [item for item in below if item is not None]
         if not below:
             return None
         role, count = Counter(below).most_common(1)[0]
@@ -799,8 +827,10 @@ class ProjectIndex:
         if found is not None and self._pure_pydantic(found[0], found[1].name) and module.layer != "model":
             return "schema"  # a schema is a schema import, whatever file name its module has
         callee = module.instances.get(name)
-        if callee is not None and lineage.is_settings_model(self, callee):
-            return "config"  # `settings = Settings()`: a settings object is a config import
+        if callee is not None and self._makes_settings(callee):
+            # `settings = Settings()`, or `settings = _get_settings()` annotated to return
+            # the settings class: a settings object is a config import.
+            return "config"
         returned = module.extra.get("returns", {}).get(name) if name in module.functions else None
         if returned and any(self._database_handout(item) for item in returned):
             # `session_scope() -> AsyncGenerator[AsyncSession, None]` or `get_db_service() ->
@@ -838,6 +868,18 @@ class ProjectIndex:
             found = self.class_fact(target)
             return "schema" if found is not None and self._pure_pydantic(found[0], found[1].name) else None
         return layer
+
+    def _makes_settings(self, callee: str) -> bool:
+        """Whether calling `callee` makes the settings: the settings class itself, or a
+        project function whose return annotation names it."""
+        if lineage.is_settings_model(self, callee):
+            return True
+        resolved = self.resolve(callee)
+        module, name = resolved.module, resolved.name
+        if module is None or name is None or name not in module.functions:
+            return False
+        returned = module.extra.get("returns", {}).get(name) or ()
+        return any(lineage.is_settings_model(self, item) for item in returned)
 
     def _database_handout(self, returned: str) -> bool:
         """Whether a function returning `returned` hands out the database's things: a session

@@ -32,10 +32,16 @@ def logger_kind(index: ProjectLookup, qualname: str, depth: int = 0) -> str | No
             return None if out_of_sight(final) is None else ""
         if name in module.logger_factories:
             return module.logger_factories[name]
-        returns = module.extra.get("returns", {}).get(name)
+        key = name
+        method = final[len(module.module) + 1 :].split(".")
+        if name in module.classes and len(method) == 2:
+            key = ".".join(method)  # `LoggerConfigurator.configure_logger(__name__)`
+        returns = module.extra.get("returns", {}).get(key)
         if returns is not None:  # `def get_logger() -> logging.Logger`
-            flavours = [LOGGER_TYPES.get(index.resolve(item).qualname) or _wrapper(index, item) for item in returns]
+            flavours = [_type_flavour(index, item) for item in returns]
             return next((flavour for flavour in flavours if flavour), "")
+        if key != name:
+            return None  # a class's method without a return annotation: out of sight
         if name in module.classes:
             return _wrapper(index, factory)  # a project class: a logger only if it wraps one
         return None
@@ -54,14 +60,22 @@ def logger_kind(index: ProjectLookup, qualname: str, depth: int = 0) -> str | No
         return logger_kind(index, callee + "()", depth + 1)
     for typed in module.extra.get("typed_loggers", {}).get(name, ()):
         # `logger: AgnoLogger = ...` with `class AgnoLogger(logging.Logger)`.
-        final = index.resolve(typed).qualname
-        flavour = LOGGER_TYPES.get(final) or _wrapper(index, final)
-        if not flavour and index.derives(final, lambda origin: origin in LOGGER_TYPES):
-            structlog = index.derives(final, lambda origin: origin.startswith("structlog."))
-            flavour = "structlog" if structlog else "stdlib"
+        flavour = _type_flavour(index, typed)
         if flavour:
             return flavour
     return ""
+
+
+def _type_flavour(index: ProjectLookup, typed: str) -> str:
+    """The flavour of loggers of a type: a logger type, a project wrapper class, or a
+    project subclass of a logger type (`class ContextualLogger(logging.LoggerAdapter)`);
+    "" for any other type."""
+    final = index.resolve(typed).qualname
+    flavour = LOGGER_TYPES.get(final) or _wrapper(index, final)
+    if not flavour and index.derives(final, lambda origin: origin in LOGGER_TYPES):
+        structlog = index.derives(final, lambda origin: origin.startswith("structlog."))
+        flavour = "structlog" if structlog else "stdlib"
+    return flavour
 
 
 def _wrapper(index: ProjectLookup, qualname: str) -> str:

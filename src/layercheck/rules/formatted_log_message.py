@@ -27,7 +27,9 @@ def formatting_kind(node: cst.BaseExpression) -> str | None:
         if isinstance(node.operator, cst.Modulo) and is_string_literal(node.left):
             return "%"
         if isinstance(node.operator, cst.Add) and (_has_string(node.left) or _has_string(node.right)):
-            return "+"
+            # (string literals alone joined with `+`, kept apart for line length, carry no
+            # value: nothing is formatted eagerly)
+            return None if _literals_only(node) else "+"
     if (
         isinstance(node, cst.Call)
         and isinstance(node.func, cst.Attribute)
@@ -36,6 +38,13 @@ def formatting_kind(node: cst.BaseExpression) -> str | None:
     ):
         return ".format()"
     return None
+
+
+def _literals_only(node: cst.BaseExpression) -> bool:
+    """`"a" + "b"`: a sum of plain string literals (no f-string, no name)."""
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        return _literals_only(node.left) and _literals_only(node.right)
+    return is_string_literal(node) and not is_fstring(node)
 
 
 def _has_string(node: cst.BaseExpression) -> bool:

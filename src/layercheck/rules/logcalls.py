@@ -142,12 +142,22 @@ def flavoured(kind: str, condition: Condition) -> str:
 
 
 def _receiver_name(receiver: cst.BaseExpression) -> str | None:
-    """`logger` for `logger`, `self._logger`, `cls.log`; None for other expressions."""
+    """`logger` for `logger`, `self._logger`, `cls.log`, and for the logger a context object
+    carries (`ctx.logger`, `self.ctx.logger`, `request.state.logger`); None for other
+    expressions."""
     if isinstance(receiver, cst.Name):
         return receiver.value
-    if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name):
-        if receiver.value.value in ("self", "cls"):
-            return receiver.attr.value
+    if not isinstance(receiver, cst.Attribute):
+        return None
+    if isinstance(receiver.value, cst.Name) and receiver.value.value in ("self", "cls"):
+        return receiver.attr.value
+    root: cst.BaseExpression = receiver.value
+    while isinstance(root, cst.Attribute):
+        root = root.value
+    attribute = receiver.attr.value
+    if isinstance(root, cst.Name) and named_like_logger(attribute) and attribute.lstrip("_").lower() != "log":
+        # (`math.log` and `np.log` are functions: only a full logger name counts here)
+        return attribute
     return None
 
 

@@ -10,6 +10,14 @@ from layercheck.engine.rule import Rule
 from layercheck.rules.externals import is_external
 
 _DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends"})
+# Methods of a data-access object that open a database session (not `get_user_session()`,
+# which looks up a row of a login-session table).
+_SESSION_OPENERS = frozenset(
+    {
+        "session", "get_session", "async_session", "get_async_session", "sync_session", "get_sync_session",
+        "get_db_session", "session_scope", "new_session", "create_session", "open_session", "begin_session",
+    }
+)
 
 
 class RouterCallsRepository(Rule):
@@ -30,6 +38,11 @@ class RouterCallsRepository(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value.lstrip("_") in _SESSION_OPENERS and not node.args:
+            # `db_engine.get_async_session()`, `document_service.db.async_session()`: the
+            # data layer hands the router a session; the SQL run on it is LC201's finding.
+            # (`db.get_session(session_id)` reads a stored chat session: a query.)
+            return
         if self._inside_dependency_marker():
             # `Depends(get_repository(UserRepository))` wires a dependency; the calls on the
             # injected repository are the ones reported.

@@ -6,7 +6,13 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
-from layercheck.domain.vocabulary import CONNECTION_TYPES, DATABASE_HANDLES, SESSION_TYPES, named_like_session
+from layercheck.domain.vocabulary import (
+    CONNECTION_TYPES,
+    DATABASE_HANDLES,
+    SESSION_TYPES,
+    library_session,
+    named_like_session,
+)
 from layercheck.domain.vocabulary import ENGINE_FACTORIES as ENGINE_KINDS
 from layercheck.engine.names import Binding, NameTable
 
@@ -72,6 +78,10 @@ def session_receiver(names: NameTable, receiver: cst.BaseExpression) -> bool | C
     """
     if isinstance(receiver, cst.Attribute):
         owner = receiver.value
+        if isinstance(owner, cst.Name) and owner.value not in ("self", "cls"):
+            made = names.value_binding(owner)
+            if library_session(names.qualified_name(receiver), made.instance_of if made else None, receiver.attr.value):
+                return True  # `db.session` of fastapi-sqlalchemy or Flask-SQLAlchemy
         if isinstance(owner, cst.Attribute):
             return _member_session(names, receiver)
         if not isinstance(owner, cst.Name):
