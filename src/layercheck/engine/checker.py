@@ -28,7 +28,8 @@ from layercheck.engine.limits import scan
 from layercheck.engine.members import MemberCollector
 from layercheck.engine.names import NameTable, NameTableBuilder
 from layercheck.engine.native_parse import parse_module
-from layercheck.engine.roles import RoleCollector, role_layer
+from layercheck.engine.role_layer import role_layer
+from layercheck.engine.roles import RoleCollector
 from layercheck.engine.rule import Rule
 from layercheck.engine.source import Source, SourceError, decode, read_source
 from layercheck.engine.walk import Dispatcher
@@ -161,7 +162,7 @@ def check_source(
     """Check decoded source text (the editor's unsaved buffer goes straight here).
 
     A module whose code shows what it unmistakably is (routes, background jobs, settings,
-    the engine: `engine/roles.py`) is walked again in that layer, unless the user's
+    the engine: `engine/role_layer.py`) is walked again in that layer, unless the user's
     configuration placed it; `relayered` hands that second walk the tree already parsed."""
     if relayered is not None:
         module, logical_lines = relayered

@@ -1,18 +1,7 @@
-"""What a module unmistakably is, from what its code does (SPEC revision 2).
-
-A module's layer comes from configuration first, then from what it unmistakably is, then
-from the preset's names. This module gathers, during the file's single walk, the evidence
-that decides the second step, and decides it:
-
-- it registers routes on an `APIRouter` (`router = APIRouter()`, `@router.get(...)`) -> api,
-  even when it is called `crud.py` or sits in `tasks.py`;
-- it defines background jobs (celery, dramatiq, taskiq, arq, huey: `@shared_task`,
-  `@celery.task`, `@broker.task`, `@dramatiq.actor`) -> task; Temporal activities and
-  workflows (`@activity.defn`) too, in a module whose name gives no layer;
-- it defines pydantic-settings classes, or a module named for configuration (`env.py`, a
-  `config/` package) reads the environment -> config;
-- a module in no layer by name that builds the engine or the session factory -> database;
-- an Alembic revision (imports alembic, sets `down_revision`), wherever its folder -> migrations.
+"""What a module's code shows about its role (SPEC revision 2), gathered during the file's
+single walk: the routes it registers, the jobs it defines, the settings classes, the engine
+it builds, the queries it runs, the sessions it takes and hands on, the classes it maps.
+`engine/role_layer.py` decides from this evidence what the module unmistakably is.
 
 Only a module's own code is read here; what needs the whole project (ORM classes defined in
 `db.py`, a `models/` module without ORM classes) is judged by the import contracts.
@@ -25,11 +14,8 @@ from typing import Any
 
 import libcst as cst
 
-from layercheck.domain.layers import DATA_ACCESS_FILE_GLOBS
 from layercheck.domain.registry import SESSION_METHODS, SQL_BUILDERS
 from layercheck.domain.vocabulary import (
-    BACKGROUND_WORDS,
-    CONCERN_WORDS,
     CONNECTION_TYPES,
     CORE_TABLE_TYPES,
     DATABASE_HANDLES,
@@ -38,7 +24,6 @@ from layercheck.domain.vocabulary import (
     SETTINGS_BASES,
     is_query_builder,
     library_session,
-    named_for,
     named_like_session,
 )
 from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, NameTable, dotted_name, http_style_call
@@ -62,8 +47,6 @@ _SCHEDULING_LIBRARIES = frozenset({*JOB_LIBRARIES, "apscheduler", "schedule", "t
 # import sio`), out of this module's sight: the name `sio` is the convention that decides.
 SOCKET_EVENT_DECORATORS = frozenset({"on", "event"})
 _SOCKET_SERVER_NAMES = frozenset({"sio"})
-# Core tables that make a module in no layer (or one named for schemas) the models'.
-_CORE_TABLES = 2
 JOB_DECORATORS = frozenset({"task", "shared_task", "actor", "periodic_task", "job", "cron"})
 # Temporal's activities and workflows, the jobs its workers run.
 TEMPORAL_ACTIVITIES = frozenset({"temporalio.activity.defn"})
@@ -104,22 +87,8 @@ TEMPORAL_WORKFLOWS = frozenset({"temporalio.workflow.defn"})
 # Class decorators and bases of GraphQL object types (their fields resolve requests).
 GRAPHQL_TYPE_DECORATORS = frozenset({"strawberry.type", "strawberry.federation.type", "strawberry.interface"})
 GRAPHQL_TYPE_BASES = frozenset({"graphene.ObjectType", "graphene.Mutation", "graphene.types.objecttype.ObjectType"})
-# Project modules imported by a module that builds a session factory for itself while it
-# drives the app (an evaluation runner), where the database module imports config and models.
-_APPLICATION_IMPORTS = 8
-# Packages that hold the database module (`services/database/`).
-_DATABASE_PACKAGES = frozenset({"database", "db"})
-# Querying definitions that make such a module a service rather than one helper.
-_SERVICE_MIN_QUERIES = 2
 # Logging methods a class defines to be a logger wrapper (three: not a `Reporter.error()`).
 _LOGGER_METHODS = 3
-# Routes on the app itself that make the module creating it a router module too.
-_APP_ROUTER_ROUTES = 10
-# Environment reads that make a module named for configuration its configuration, whatever
-# else it does (`settings.py` reading thirty variables beside the engine it builds).
-_CONFIG_ENV_READS = 3
-# Querying definitions that make a module of query functions (not a helper with a few).
-_MODULE_OF_QUERIES = 5
 # Querying methods that make a class a library of data work (not a script's helper).
 _QUERYING_CLASS_METHODS = 3
 _WEB_FRAMEWORKS = frozenset({"fastapi", "starlette"})
@@ -127,20 +96,8 @@ _WEB_FRAMEWORKS = frozenset({"fastapi", "starlette"})
 DATALOADER_BASES = frozenset(
     {"strawberry.dataloader.DataLoader", "aiodataloader.DataLoader", "promise.dataloader.DataLoader"}
 )
-# The folder globs that say "api" by a folder's name alone (`**/api/**`), not by a name
-# only routers take (`routers/`, `endpoints/`, `views.py`).
-_API_FOLDER_GLOBS = frozenset({"**/api/**"})
-# File names of repositories (a folder `repositories/` is trusted as it is).
-_REPOSITORY_FILE_GLOBS = frozenset({"**/*_repo.py", "**/*_repository.py", "**/repository.py"})
 # Folder and module names of the persistence layer, as imports spell them.
-_PERSISTENCE_NAMES = frozenset({"models", "model", "db", "database", "orm", "entities", "tables"})
-# The preset's folder globs of repositories (a `crud/` folder of managers that call the
-# data layer is checked against what its modules do).
-_REPOSITORY_FOLDER_GLOBS = frozenset(
-    {"**/repositories/**", "**/repository/**", "**/repos/**", "**/crud/**", "**/dal/**", "**/dao/**", "**/daos/**"}
-)
-# Layers a module keeps whatever its code does: they wire or test the app.
-_KEPT = frozenset({"tests", "migrations", "main", "middleware"})
+PERSISTENCE_NAMES = frozenset({"models", "model", "db", "database", "orm", "entities", "tables"})
 
 
 @dataclass
@@ -466,7 +423,7 @@ class RoleCollector:
             self.evidence.database_library = True
         if _REPOSITORY_NAMES.intersection(parts) or parts[-1].endswith(("_repository", "_repo")):
             self.evidence.imports_repositories = True
-        if _PERSISTENCE_NAMES.intersection(parts):
+        if PERSISTENCE_NAMES.intersection(parts):
             self.evidence.imports_persistence = True
         if calls and parts[-1] not in _PLAIN_DATA_MODULES and (
             _ORCHESTRATED_NAMES.intersection(parts) or parts[-1].endswith("_service")
@@ -629,14 +586,6 @@ class RoleCollector:
             self.evidence.env_reads += 1
 
 
-def _mostly_queries(evidence: RoleEvidence, at_least: int = _MODULE_OF_QUERIES) -> bool:
-    """Whether a module is one of query functions: many of its module-level definitions
-    run queries, and at least half of them do (`jobs/state.py`; not a processors' `base.py`
-    with three helpers that query)."""
-    count = len(evidence.data_access)
-    return count >= at_least and 2 * count >= evidence.functions + evidence.classes
-
-
 def _querying_members(members: dict[str, tuple[bool, set[str]]]) -> set[str]:
     """The methods of a class that query: themselves, or through a public method of the
     class that does (`log_rating()` calling `self.log()`, which adds the row), to a
@@ -654,11 +603,6 @@ def _querying_members(members: dict[str, tuple[bool, set[str]]]) -> set[str]:
                     public.add(name)
                 changed = True
     return found
-
-
-def _counted(count: int, noun: str) -> str:
-    """`1 route`, `3 routes`: the evidence's wording."""
-    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def _decorator_callee(decorator: cst.Decorator) -> cst.BaseExpression:
@@ -693,266 +637,5 @@ def _is_true(value: cst.BaseExpression) -> bool:
     return isinstance(value, cst.Name) and value.value == "True"
 
 
-def _named_for_config(last: str) -> bool:
-    """`config`, `settings`, `env`..., also `config_file`, `app_config`, `settings_loader`."""
-    if last in CONFIG_MODULE_NAMES:
-        return True
-    words = last.lower().split("_")
-    return words[0] in ("config", "settings") or words[-1] in ("config", "settings", "env")
 
 
-def role_layer(
-    module: str,
-    is_package: bool,
-    name_layer: str | None,
-    evidence: RoleEvidence,
-    folder_layer: str | None = None,
-    glob: str | None = None,
-) -> tuple[str | None, str] | None:
-    """The layer a module unmistakably belongs to by what it does, with the evidence in a
-    few words, when that differs from the layer its name gives; else None. A file name
-    that misleads (`services/config.py` holding a service) leaves the file to the layer its
-    folders give it (`folder_layer`)."""
-    if name_layer in _KEPT:
-        return None
-    if evidence.alembic and evidence.revision:
-        return ("migrations", "an Alembic revision")
-    served = evidence.app_routes + evidence.routes
-    if evidence.app_factory and name_layer is None and served >= _APP_ROUTER_ROUTES:
-        # `server/server.py` creating the app and serving sixty endpoints: the project's
-        # router, which also starts the app (a `main.py` keeps its name's layer; a few
-        # routes beside the startup code leave the module the app's wiring).
-        return ("api", f"creates the FastAPI app and registers {_counted(served, 'route')}")
-    if evidence.app_factory and name_layer != "api":
-        return ("main", "creates the FastAPI app")
-    if evidence.routes:
-        return ("api", f"APIRouter, {_counted(evidence.routes, 'route')}")
-    if evidence.socket_handlers and name_layer in (None, "api"):
-        return ("api", f"handles {_counted(evidence.socket_handlers, 'socket.io event')}")
-    if evidence.body_handlers and name_layer is None and not evidence.script:
-        # `chat/chat.py` of `async def chat(query: str = Body(...))` handlers that
-        # `api_server/chat_routes.py` registers (`chat_router.post("/chat")(chat)`): the
-        # endpoints are these functions, wherever the routes are declared.
-        return ("api", f"defines {_counted(evidence.body_handlers, 'endpoint handler')} reading the request body")
-    if evidence.jobs:
-        return ("task", f"defines {_counted(evidence.jobs, 'background job')}")
-    if evidence.temporal_jobs and name_layer is None:
-        return ("task", f"defines {_counted(evidence.temporal_jobs, 'Temporal activity or workflow')}")
-    if evidence.settings_classes and not evidence.data_access:
-        # (`create_api_key.py` with a small `ApiKeySettings` beside the functions that
-        # insert the keys is data access with a setting, not the config module.)
-        return ("config", f"defines settings class `{evidence.settings_classes[0]}`")
-    if evidence.dataloaders and name_layer in (None, "api"):
-        # A GraphQL DataLoader loads rows in batches for the resolvers: querying is its job,
-        # and the context that hands loaders to resolvers is wiring, not a layer skipped.
-        return (None, f"defines {_counted(evidence.dataloaders, 'GraphQL DataLoader')} (batch data access)")
-    if (
-        name_layer == "config"
-        and not (evidence.settings_classes or evidence.engine_builders)
-        and evidence.env_reads < _CONFIG_ENV_READS
-        and (evidence.data_access or evidence.sessions)
-    ):
-        # `slack/config.py` looking up and validating the rows of a config table through
-        # sessions: no settings of the app, whatever its name says (an env read beside it;
-        # a `settings.py` that reads the environment throughout and builds the engine is
-        # the configuration, and the database, at once).
-        count = len(evidence.data_access)
-        if _mostly_queries(evidence, _SERVICE_MIN_QUERIES):
-            return ("repository", f"named for configuration, but defines no settings; {count} definitions query")
-        return (folder_layer, "named for configuration, but defines no settings and works with database sessions")
-    last = module.rsplit(".", 1)[-1]
-    if evidence.env_reads and _named_for_config(last) and name_layer in (None, "config"):
-        return ("config", f"{'package' if is_package else 'module'} `{last}` reads the environment")
-    folders = module.split(".")[:-1]
-    holder = next((name for name in reversed(folders) if name in CONFIG_MODULE_NAMES), None)
-    if evidence.env_reads and holder is not None and name_layer is None:
-        # `configs/app_configs.py`, `settings/database.py`: the modules of a configuration
-        # package centralise the environment reads, each for its part of the app.
-        return ("config", f"reads the environment in the `{holder}` package")
-    if (
-        name_layer is None
-        and len(evidence.data_access) >= _SERVICE_MIN_QUERIES
-        and (evidence.imports_jobs_or_services or evidence.imports_repositories)
-        # (a module of a `db/` package, building on the generic crud helpers or enqueueing a
-        # job after its write, is data access itself: the folder says what it is)
-        and not _PERSISTENCE_NAMES.intersection(module.split(".")[:-1])
-        and not (evidence.engine_builders or evidence.session_providers)
-        and not (evidence.script and not evidence.querying_class)
-        and not named_for(CONCERN_WORDS | BACKGROUND_WORDS, module)
-    ):
-        # Runs queries and enqueues jobs, calls services or composes repositories
-        # (`contexts/datasets.py`, a `tree_manager.py` driving the `*_repository` classes):
-        # the business logic of a service that touches the database (LC302 says so there).
-        calls = "jobs or services" if evidence.imports_jobs_or_services else "repositories"
-        return ("service", f"runs queries and calls {calls}")
-    package = module.split(".")[-1 if is_package else -2] if "." in module else ""
-    if (
-        name_layer == "service"
-        and package in _DATABASE_PACKAGES
-        and (evidence.engine_builders or evidence.session_providers)
-        and not evidence.script
-    ):
-        # `services/database/service.py` building the engine, `services/database/utils.py`
-        # yielding sessions: the database package's service is the database module.
-        return ("database", f"builds the engine or provides sessions in the `{package}` package")
-    if (
-        name_layer == "service"
-        and evidence.engine_builders
-        and (evidence.session_providers or evidence.provider_methods)
-        and not (evidence.data_access or evidence.querying_methods or evidence.script)
-    ):
-        # `services/db_session_injector.py` building the engines and yielding the request's
-        # session: the database module, kept among the services it injects into.
-        return ("database", "builds the engine and hands out sessions")
-    if evidence.engine_builders and name_layer is None and not evidence.script:
-        # (a startup script that builds an engine to check the schema is a script)
-        if evidence.imports_repositories:
-            return ("repository", "builds the engine and composes the repositories")
-        if evidence.querying_class or _mostly_queries(evidence):
-            # `openlineage/store.py`: a store class that builds its engine and runs every
-            # query of its tables, the data access the routers call.
-            return ("repository", "builds its own engine and runs the queries")
-        if len(evidence.project_imports) >= _APPLICATION_IMPORTS:
-            # An evaluation runner or a harness that opens its own sessions among a dozen
-            # of the app's modules: it uses the app, it is not the database module below it.
-            return None
-        return ("database", "builds the engine or the session factory")
-    if (
-        name_layer is None
-        and evidence.provider_methods
-        and evidence.sessions
-        and not (evidence.data_access or evidence.script or evidence.routes)
-        and len(evidence.project_imports) < _APPLICATION_IMPORTS
-    ):
-        # A class handing out the engine and sessions (`db.session_context()`): the database
-        # module, wherever it sits.
-        return ("database", "hands out sessions from a class of its own")
-    if (
-        glob in _API_FOLDER_GLOBS
-        and not (evidence.web_framework or evidence.database_library or evidence.session_calls or is_package)
-    ):
-        # `api/` names the web layer, or what talks to other APIs (`sdk/api/aws.py`, an
-        # agent's prompts and tools under `web/api/agent/`): a module there that registers
-        # no routes, uses nothing of FastAPI or Starlette and does no database work is no
-        # router or router helper.
-        return (None, "in an `api/` folder, but registers no routes and uses nothing of FastAPI")
-    # The names `config` and `database` are checked against what the module does, as
-    # `models` and `schemas` are: a `config.py` of Pydantic schemas in a plugin, a
-    # `database.py` holding a job backend's models.
-    if (
-        name_layer == "task"
-        and not (evidence.jobs or evidence.temporal_jobs or evidence.job_library)
-        and not evidence.imports_jobs_or_services
-        and _mostly_queries(evidence)
-    ):
-        # `jobs/state.py` of a job-running product: "jobs" is the domain's noun, and a module
-        # of query functions there is its data access, not a background job (an indexer
-        # under `tasks/` that also calls services is the jobs' own work).
-        count = len(evidence.data_access)
-        return ("repository", f"in a folder of jobs, but defines none; {count} of its definitions query")
-    if name_layer == "task" and folder_layer not in (None, "task") and not evidence.jobs:
-        # `repositories/tasks.py`, `schemas/tasks.py`: "tasks" is the domain's noun there.
-        return (folder_layer, "named `tasks`, but defines no background job, in a folder of another layer")
-    if name_layer == "schema" and evidence.graphql_types and folder_layer == "api":
-        # `api/graphql/schema.py` of strawberry types whose resolvers answer the queries:
-        # GraphQL's schema is the API's entry point, not a module of Pydantic schemas.
-        return ("api", f"defines {_counted(evidence.graphql_types, 'GraphQL type')} under the API")
-    if glob in DATA_ACCESS_FILE_GLOBS and evidence.graphql_types:
-        # `api/queries.py` holding the root `Query` type: GraphQL's word, not data access.
-        return ("api", f"defines {_counted(evidence.graphql_types, 'GraphQL type')}")
-    if name_layer in ("schema", None) and evidence.core_tables >= _CORE_TABLES and not (
-        evidence.classes - evidence.tables or evidence.data_access or evidence.routes
-    ):
-        # `schema.py` (or `tables.py`) declaring the Core tables: the models, by what it maps.
-        return ("model", f"declares {_counted(evidence.core_tables, 'SQLAlchemy Core table')}")
-    if name_layer == "schema" and evidence.tables and 2 * evidence.tables >= evidence.classes:
-        # `zen_stores/schemas/tag_schemas.py` of SQLModel tables: the ORM models, whatever
-        # the folder says (a schema module declares what crosses the API, not tables).
-        return ("model", f"named for schemas, but maps {_counted(evidence.tables, 'table')}")
-    if name_layer == "model" and evidence.engine_builders and not (evidence.tables or evidence.script):
-        # `persistence/models.py` building the engine and the scoped session for the
-        # active-record classes it imports: the database module, named for what it serves.
-        return ("database", "named for models, but builds the engine and maps no table")
-    if (
-        name_layer == "model"
-        and evidence.functions
-        and not (evidence.classes or is_package or evidence.database_work)
-    ):
-        # `utils/models.py` listing the LLM models a chat app offers: functions, no class,
-        # no table, no query.
-        return (folder_layer, "named for models, but defines functions only and does no database work")
-    if name_layer == "schema" and not (evidence.classes or is_package):
-        # `api/schema.py` assembling the GraphQL schema, `openapi/schema.py` collecting the
-        # routers: "schema" there is no Pydantic model.
-        return (folder_layer, "named for schemas, but defines no class")
-    if (
-        glob in DATA_ACCESS_FILE_GLOBS
-        and evidence.engine_builders
-        and (evidence.session_providers or evidence.provider_methods)
-        and not (evidence.querying_class or _mostly_queries(evidence))
-    ):
-        # `storage/db_manager.py` building the engine and the session factory and yielding
-        # sessions (`DatabaseManager.session()`): the database module, named for its manager.
-        return ("database", "named for data access, but builds the engine and hands out sessions")
-    if glob in DATA_ACCESS_FILE_GLOBS and not (evidence.session_calls or evidence.sessions or evidence.data_access):
-        return (folder_layer, "named for data access, but runs no query and uses no session")
-    if (
-        glob in _REPOSITORY_FOLDER_GLOBS
-        and not is_package
-        and evidence.session_handoffs
-        and not (
-            evidence.session_calls
-            or evidence.data_access
-            or evidence.querying_methods
-            or evidence.handle_calls
-            or evidence.sql_builders
-            or evidence.tables
-            or evidence.core_tables
-            or evidence.repository_bases
-            or evidence.repository_classes
-            or evidence.makes_repositories
-            or evidence.engine_builders
-            or evidence.session_providers
-        )
-    ):
-        # `crud/runs.py` of managers that take the request's session and hand it to the
-        # data layer (`get_db().store_run(db_session, ...)`) between checks and calls to
-        # other systems: they run no query, build no statement and extend no repository
-        # base, so they are the services over that data layer, whatever the folder says.
-        # (A base class keeping the session for its subclasses, `BaseCrud`, or a facade
-        # composing the repositories, `AllRepositories`, is data access by its name.)
-        return ("service", "in a repository folder, but runs no query: hands the session on to the data layer")
-    if glob in _REPOSITORY_FILE_GLOBS and not (
-        evidence.database_work or evidence.imports_repositories or evidence.imports_persistence
-    ):
-        # `tasks/code_graph/resolve_repo.py` cloning git repositories: "repo" is not always
-        # data access; a repository uses a session, the ORM, its models or a base repository.
-        return (folder_layer, "named for a repository, but uses no database, session, model or repository")
-    if (
-        glob in _REPOSITORY_FOLDER_GLOBS
-        and not is_package
-        and (evidence.classes or evidence.functions)
-        and not (
-            evidence.database_work
-            or evidence.session_parameters
-            or evidence.imports_repositories
-            or evidence.imports_persistence
-            or evidence.repository_bases
-            or evidence.repository_classes
-            or evidence.handle_calls
-        )
-    ):
-        # `crud/secrets.py` keeping secrets in Kubernetes beside the managers of the data
-        # layer: no database, session, model or repository base, so no data access.
-        return (None, "in a repository folder, but uses no database, session, model or repository")
-    if name_layer == "config" and not evidence.env_reads:
-        return (folder_layer, "named for configuration, but defines no settings and reads no environment")
-    if name_layer == "database" and not (evidence.engine_builders or evidence.builder_calls):
-        if evidence.data_access and not evidence.session_providers:
-            # `utils/db.py` of get-or-create functions: data access, not the database module.
-            count = len(evidence.data_access)
-            plural = "s run" if count != 1 else " runs"
-            return ("repository", f"named for the database, but builds no engine; {count} definition{plural} queries")
-        if not evidence.sessions:
-            return (folder_layer, "named for the database, but builds no engine or session and uses no session type")
-    return None

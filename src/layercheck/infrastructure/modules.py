@@ -32,7 +32,7 @@ def _dotted_posix(relative: str) -> str:
     return ".".join(parts)
 
 
-# Layers whose file names are checked against what the module does (engine/roles.py).
+# Layers whose file names are checked against what the module does (engine/role_layer.py).
 _NAMES_CHECKED = frozenset({"config", "database", "repository", "task", "schema"})
 
 

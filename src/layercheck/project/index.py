@@ -9,22 +9,20 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property, lru_cache
 
 from layercheck.domain.diagnostics import Condition
 from layercheck.domain.facts import ClassFact, ModuleFacts
 from layercheck.domain.registry import SQL_BUILDERS
 from layercheck.domain.vocabulary import (
-    CONCERN_WORDS,
     CORE_TABLE_TYPES,
     DATABASE_HANDLES,
-    REPOSITORY_NAME,
     SESSION_TYPES,
     SETTINGS_BASES,
     is_query_builder,
 )
-from layercheck.project import callees, lineage, loggers
+from layercheck.project import callees, data_access, lineage, loggers
 from layercheck.project.lookup import Resolved, out_of_sight
 from layercheck.project.whole import HANDLER_IGNORED_LAYERS, WHOLE_PROJECT_KINDS
 
@@ -63,32 +61,14 @@ _MAX_HOPS = 25
 _MAX_MEMBER_DEPTH = 12
 # `member_type`'s owner for a module-level value rather than a class (`value:pkg.app`).
 _VALUE = "value:"
-# Class names that say "data access".
 # Top-level names that always mean the standard library or a well-known package, never a
 # project module's tail (`logging.getLogger` must not resolve into `app.logging`).
 _FOREIGN_TOPS = frozenset(sys.stdlib_module_names) | frozenset(
     {"sqlalchemy", "sqlmodel", "fastapi", "starlette", "pydantic", "pydantic_settings", "structlog", "alembic"}
 )
-
-
-# Layers whose querying code is no data access for importers: repositories are it by name;
-# a router, service or job that queries is a finding where it queries; tests and
-# migrations are not held.
-# Package names that say "persistence": what a module there does is data access first.
-_PERSISTENCE_PACKAGES = frozenset({"db", "database", "dao", "daos", "persistence"})
-_NOT_DATA_ACCESS_LAYERS = frozenset({"repository", "service", "api", "task", "tests", "migrations"})
-
 # Where the bare generic types come from (`-> Generator`, `-> Any`): they tell nothing.
 _OPAQUE_TYPE_MODULES = ("typing.", "typing_extensions.", "collections.abc.")
-# Bases that make a class an interface.
-_ABSTRACT_BASES = frozenset({"abc.ABC", "typing.Protocol", "typing_extensions.Protocol"})
-# Bases of classes that run in the background, and the endings of such base classes' names.
-_WORKER_BASES = frozenset({"threading.Thread", "multiprocessing.Process"})
-_WORKER_SUFFIXES = ("Daemon", "DaemonTask", "Worker", "Thread", "BackgroundTask", "PeriodicTask")
-# Bases of classes that hold records, not code (beside a module's query functions).
-_RECORD_BASES = frozenset(
-    {"typing.NamedTuple", "typing.TypedDict", "typing_extensions.NamedTuple", "typing_extensions.TypedDict"}
-)
+
 
 class ProjectIndex:
     """Answers cross-module questions about the project."""
@@ -134,7 +114,7 @@ class ProjectIndex:
         self.resolve = lru_cache(maxsize=None)(self._resolve)  # type: ignore[method-assign]
         self.is_orm_model = lru_cache(maxsize=None)(self._is_orm_model)  # type: ignore[method-assign]
         self._lineage_cache: dict[str, str | None] = {}
-        self._data_access_cache: dict[str, frozenset[str]] = {}
+        self.data_access_cache: dict[str, frozenset[str]] = {}
         self._reexports_open: set[str] = set()
 
     # ----- name resolution -------------------------------------------------------------------
@@ -455,65 +435,10 @@ class ProjectIndex:
         but enums."""
         if module.is_package or module.extra.get("configured") or not module.functions:
             return False
-        return all(self._is_enum(f"{module.module}.{name}") for name in module.classes)
-
-    def _repository_class(self, module: ModuleFacts, name: str) -> bool:
-        """Whether a class of a repository module is data access: its methods query, its
-        name says so (`UserRepository`, `UserCRUD`, `UsersTable`), or it derives from a
-        project class (`class Users(BaseRepository[User])`); not `class NotSet: ...`."""
-        if name in self.data_access_names(module) or REPOSITORY_NAME.search(name):
-            return True
-        fact = module.classes[name]
-        return any(self.class_fact(base) is not None for base in fact.bases)
-
-    def is_data_access(self, qualname: str) -> bool:
-        """Whether `qualname` is data access outside the layers that name it (SPEC revision
-        2: "a repository class or function is a repository import"): a module-level function
-        or class whose code runs queries through a session, or an instance of such a class
-        (`Users = UsersTable()`), defined in a database, model or config module or in a
-        module in no layer. A service or a router that queries is LC302's or LC201's
-        finding where it is, not data access for its importers."""
-        resolved = self.resolve(qualname)
-        module, name = resolved.module, resolved.name
-        if module is not None and name in module.classes and self._data_access_port(f"{module.module}.{name}"):
-            return True
-        if module is None or name is None or not self.holds_data_access(module):
-            return False
-        if module.layer is None and name in module.extra.get("session_takers", ()):
-            # `get_system(db: Session, key)` in a module of query functions, handing the
-            # session to a model's lookup (`System.get_by(db, ...)`): data access too.
-            return True
-        if name in self.data_access_names(module):
-            # An ORM class with query methods (`User.find(db)`, `user.save(db)`) is an
-            # active-record model: importing or calling it is a model's use, not a repository's.
-            qualname = f"{module.module}.{name}"
-            # A Pydantic value object with a lookup method is a value, not a repository; a
-            # Pydantic class of many querying methods is a store (`class SqlZenStore(BaseZenStore)`).
-            if self.is_pydantic_model(qualname):
-                return module.extra.get("querying_methods", {}).get(name, 0) >= _STORE_MIN_QUERIES
-            return not (self.is_orm_class(qualname) or self._background_worker(qualname))
-        target = module.instances.get(name)
-        if target is None or self.is_orm_class(target):
-            return False
-        found = self.class_fact(target)
-        return found is not None and self.holds_data_access(found[0]) and (
-            found[1].name in self.data_access_names(found[0])
-        )
-
-    def _data_access_port(self, qualname: str) -> bool:
-        """An abstract class (an `ABC`, a `Protocol`) whose project subclass
-        is data access: the interface the app reaches its data layer through
-        (`BaseDataLayer`, implemented by a `SQLAlchemyDataLayer` that runs the queries)."""
-        found = self.class_fact(qualname)
-        if found is None:
-            return False
-        bases = (self.resolve(base).qualname for base in found[1].bases)
-        abstract = found[1].is_abstract or any(origin in _ABSTRACT_BASES for origin in bases)
-        subclasses = self._subclasses.get(qualname, ())
-        return abstract and any(self.layer_of(sub) == "repository" or self.is_data_access(sub) for sub in subclasses)
+        return all(data_access.is_enum(self, f"{module.module}.{name}") for name in module.classes)
 
     @cached_property
-    def _subclasses(self) -> dict[str, list[str]]:
+    def subclasses(self) -> dict[str, list[str]]:
         """The project's classes by the project classes they derive from directly."""
         found: dict[str, list[str]] = {}
         for module in self.by_path.values():
@@ -527,14 +452,6 @@ class ProjectIndex:
                         found.setdefault(origin.qualname, []).append(f"{module.module}.{name}")
         return found
 
-    def _background_worker(self, qualname: str) -> bool:
-        """A class that runs in the background (`class SystemSettings(DaemonTask)` polling
-        the settings table, a `threading.Thread`): it reads the database to keep its state,
-        it is no repository the app queries through."""
-        return self.derives(
-            qualname, lambda origin: origin in _WORKER_BASES or origin.rsplit(".", 1)[-1].endswith(_WORKER_SUFFIXES)
-        )
-
     def derives(self, qualname: str, base_is: Callable[[str], bool], depth: int = 0) -> bool:
         """Whether a project class has a base, directly or through project bases, whose
         qualified name `base_is` accepts."""
@@ -547,78 +464,25 @@ class ProjectIndex:
                 return True
         return False
 
-    def mostly_queries(self, module: ModuleFacts, at_least: int = 1) -> bool:
-        """Whether at least half of a module's public functions and classes (and at least
-        `at_least` of them) run queries: a module of query functions, not one with a query
-        among many other things. The values beside a store class (its Pydantic
-        configuration, an enum of drivers, its `Session` subclass) are not counted."""
-        found = self.data_access_names(module)
-        values = {name for name in module.classes if name not in found and self._value_class(module, name)}
-        public = {name for name in (*module.functions, *module.classes) if not name.startswith("_")} - values
-        querying = len(public.intersection(found))
-        return querying >= at_least and 2 * querying >= len(public) > 0
+    # ----- data access (`data_access.py`) -----------------------------------------------------
 
-    def _value_class(self, module: ModuleFacts, name: str) -> bool:
-        """A class that holds values or types a session, not code: Pydantic, an enum, a
-        named tuple or a typed dict, an exception."""
-        qualname = f"{module.module}.{name}"
-        if self.is_pydantic_model(qualname) or self.session_kind(qualname) is True:
-            return True
-        fact = module.classes.get(name)
-        if fact is not None and any(self._value_base(self.resolve(base).qualname) for base in fact.bases):
-            return True  # `class SpanInsertionEvent(NamedTuple)`, an error raised beside queries
-        return self._is_enum(qualname)
-
-    @staticmethod
-    def _value_base(origin: str) -> bool:
-        """A base of record types (`NamedTuple`, `TypedDict`) or a builtin exception."""
-        if origin in _RECORD_BASES:
-            return True
-        module, _, name = origin.rpartition(".")
-        return module == "builtins" and name.endswith(("Error", "Exception"))
-
-    def _is_enum(self, qualname: str) -> bool:
-        """An `Enum` subclass, also through project bases (`class StrEnum(str, Enum)`)."""
-        return self.derives(qualname, lambda origin: origin.startswith("enum."))
+    def is_data_access(self, qualname: str) -> bool:
+        return data_access.is_data_access(self, qualname)
 
     def data_access_names(self, module: ModuleFacts) -> frozenset[str]:
-        """A module's module-level functions and classes that run queries: those its own
-        walk saw query through a session, and those querying through a module-level handle
-        of another module that holds one (`await database.fetch_all(query)` with
-        `database = Database(url)` in `database.py`)."""
-        known = self._data_access_cache.get(module.path)
-        if known is not None:
-            return known
-        found = set(module.extra.get("data_access", ()))
-        for name, held in module.extra.get("handle_calls", {}).items():
-            if name not in found and any(self.session_kind(item) is True for item in held):
-                found.add(name)
-        # What is known so far answers a call that comes back here (modules calling each other).
-        self._data_access_cache[module.path] = frozenset(found)
-        if module.layer in _NOT_DATA_ACCESS_LAYERS or not found:
-            return self._data_access_cache[module.path]
-        package = module.module.rpartition(".")[0] + "."
-        for name, called in module.extra.get("calls_out", {}).items():
-            # Only the query modules of one package lend each other their queries (`sql/
-            # rounds.py` answering from `sql/stages.py`): a factory or a helper elsewhere that
-            # calls one query function stays what it is.
-            if name not in found and any(item.startswith(package) and self._queries(item) for item in called):
-                # `get_stage_item()` answering from `get_full_tournament_details()` of
-                # another query module: data access through it.
-                found.add(name)
-        known = self._data_access_cache[module.path] = frozenset(found)
-        return known
+        return data_access.data_access_names(self, module)
 
-    def _queries(self, qualname: str) -> bool:
-        """Whether a project function runs queries (for `data_access_names`)."""
-        resolved = self.resolve(qualname)
-        module, name = resolved.module, resolved.name
-        return module is not None and name in module.functions and name in self.data_access_names(module)
+    def holds_data_access(self, module: ModuleFacts) -> bool:
+        return data_access.holds_data_access(self, module)
 
     def runs_queries(self, module: ModuleFacts) -> bool:
-        """Whether a module calls a session anywhere (`session_calls`), or queries through a
-        project handle of a session (`data_access_names`)."""
-        return bool(module.extra.get("session_calls")) or bool(self.data_access_names(module))
+        return data_access.runs_queries(self, module)
+
+    def mostly_queries(self, module: ModuleFacts, at_least: int = 1) -> bool:
+        return data_access.mostly_queries(self, module, at_least)
+
+    def named_for_concern(self, module: ModuleFacts) -> bool:
+        return data_access.named_for_concern(module)
 
     def module_seen_as(self, module: ModuleFacts) -> str | None:
         """The layer a module imported whole (`from app.core import dbapi`) reaches: its
@@ -633,15 +497,18 @@ class ProjectIndex:
             # `crud/__init__.py` gathering the managers its modules define: the package is
             # what most of them are for its importers (`import app.crud as crud`), not what
             # the folder's name says.
-            return self._reexported_role(module, among_placed=True) or role
+            return self._package_role(module, role)
         return role
 
-    def _reexported_role(self, module: ModuleFacts, among_placed: bool = False) -> str | None:
+    def _reexported_role(self, module: ModuleFacts) -> str | None:
         """What a module that only re-exports is for its importers: what most of it
         re-exports (`web/api/models/__init__.py` re-exporting the router of its `views.py`,
-        a `core/dbapi.py` gathering the features' query functions); None for any other.
-        `among_placed` counts only the names that are in a layer (a package's helpers in
-        no layer beside its managers do not outvote them)."""
+        a `core/dbapi.py` gathering the features' query functions); None for any other."""
+        return _majority(self._reexported_layers(module) or [])
+
+    def _reexported_layers(self, module: ModuleFacts) -> list[str | None] | None:
+        """The layers of the names a module re-exports from its own package (None for a
+        module that defines classes or functions of its own)."""
         if module.classes or module.functions or module.path in self._reexports_open:
             return None
         package = module.module if module.is_package else module.module.rpartition(".")[0]
@@ -658,47 +525,17 @@ class ProjectIndex:
                     below.append(self.imported_layer(item.target))
         finally:
             self._reexports_open.discard(module.path)
-        if among_placed:
-            below = [item for item in below if item is not None]
+        return below
+
+    def _package_role(self, module: ModuleFacts, role: str | None) -> str | None:
+        """What a package that gathers its modules' names is for its importers: what most
+        of those in a layer are (its helpers in no layer do not outvote its managers), else
+        the layer its name gives."""
+        below = self._reexported_layers(module)
         if not below:
-            return None
-        role, count = Counter(below).most_common(1)[0]
-        return role if role is not None and 2 * count > len(below) else None
-
-    def named_for_concern(self, module: ModuleFacts) -> bool:
-        """A module (or a package above it) named for access control or request
-        dependencies (`security/permissions.py`, `deps.py`): its lookups decide or inject,
-        they do not make it the data-access layer."""
-        return bool(CONCERN_WORDS.intersection(module.module.split(".")))
-
-    def holds_data_access(self, module: ModuleFacts) -> bool:
-        """Whether a module's querying definitions are data access for its importers: in a
-        database, model or config module, yes; in a module in no layer, when most of its
-        public definitions query, it imports no service or job and it is not named for access
-        control or request dependencies (a `core/alerts.py` of query functions; not
-        `security/permissions.py`, whose checks look a row up to decide, nor a flow that
-        calls services and saves the result). Judged from the module and what it imports,
-        so a run on part of the project answers as a whole run does."""
-        if module.layer in _NOT_DATA_ACCESS_LAYERS:
-            return False
-        found = self.data_access_names(module)
-        if not found:
-            return False
-        if module.layer is not None:
-            return True
-        if self.named_for_concern(module):
-            return False
-        if not self.mostly_queries(module):
-            return False
-        # A module that calls services or enqueues jobs orchestrates (a `flows.py`, a
-        # `contexts/datasets.py` that also validates and publishes): repositories do not,
-        # though one in a `db/` package may enqueue a job after a write (LC103 says so).
-        if _PERSISTENCE_PACKAGES.intersection(module.module.split(".")[:-1]):
-            return True
-        return not any(
-            self.layer_of(item.target) in ("service", "task") and not self.is_pydantic_model(item.target)
-            for item in module.imports
-        )
+            return role
+        placed = [item for item in below if item is not None]
+        return _majority(placed) or role
 
     def member_type(self, owner: str, chain: str, depth: int = 0, external: bool = False) -> str | None:
         """The project class that the attribute chain `a.b` of an instance of the class
@@ -843,7 +680,7 @@ class ProjectIndex:
             # one of the config module (`from app.env import SECRET_KEY`) is configuration.
             return "config" if module.layer == "config" else None
         layer = module.layer  # a name is judged by what it is, not by its module's other names
-        if layer == "repository" and name in module.classes and not self._repository_class(module, name):
+        if layer == "repository" and name in module.classes and not data_access.repository_class(self, module, name):
             return None  # a sentinel, an exception or a helper class beside the repositories
         if layer == "config" and name in module.classes and not lineage.is_settings_model(self, target):
             return None  # an enum or a plain class beside the settings (`DocumentSource`)
@@ -892,14 +729,14 @@ class ProjectIndex:
             return False
         if self.is_pydantic_model(returned):
             return False  # `-> Page[AssetInfo]` with `Page` beside the engine: a value, no handle
-        return not (self.is_orm_model(returned) or self._is_enum(returned))
+        return not (self.is_orm_model(returned) or data_access.is_enum(self, returned))
 
     def _orm_base_value(self, resolved: Resolved) -> bool:
         """`Model = create_model(db)` (a declarative base a project factory makes) that the
         ORM models derive from: importing it is a model import."""
         if resolved.module is None or resolved.name not in resolved.module.instances:
             return False
-        return any(self.is_orm_model(sub) for sub in self._subclasses.get(resolved.qualname, ()))
+        return any(self.is_orm_model(sub) for sub in self.subclasses.get(resolved.qualname, ()))
 
     def is_core_table(self, qualname: str) -> bool:
         """A module-level SQLAlchemy Core table of the project (`teams = Table("teams", ...)`)."""
@@ -1111,11 +948,17 @@ class ProjectIndex:
 
 
 _SESSION_FACTORY_NAMES = frozenset({"sessionmaker", "async_sessionmaker"})
-# Querying methods that make a Pydantic class a store rather than a value with a lookup.
-_STORE_MIN_QUERIES = 3
 _PROTOCOLS = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
 # Methods only a database session (or connection) declares among protocols' usual methods.
 _SESSION_PROTOCOL_METHODS = ("execute", "exec", "scalars", "scalar", "commit", "flush")
+
+
+def _majority(layers: Sequence[str | None]) -> str | None:
+    """The layer more than half of `layers` are (None when none is)."""
+    if not layers:
+        return None
+    role, count = Counter(layers).most_common(1)[0]
+    return role if role is not None and 2 * count > len(layers) else None
 
 
 def _constant(module: ModuleFacts, name: str) -> bool:

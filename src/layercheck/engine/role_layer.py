@@ -1,0 +1,332 @@
+"""What a module unmistakably is, from what its code does (SPEC revision 2).
+
+A module's layer comes from configuration first, then from what it unmistakably is, then
+from the preset's names. `engine/roles.py` gathers the evidence during the file's walk; this
+module decides the second step from it:
+
+- it registers routes on an `APIRouter` (`router = APIRouter()`, `@router.get(...)`) -> api,
+  even when it is called `crud.py` or sits in `tasks.py`; so do socket.io handlers and
+  functions that read the request body (`Body(...)`) another module registers as routes;
+- it defines background jobs (celery, dramatiq, taskiq, arq, huey: `@shared_task`,
+  `@celery.task`, `@broker.task`, `@dramatiq.actor`) -> task; Temporal activities and
+  workflows (`@activity.defn`) too, in a module whose name gives no layer;
+- it defines pydantic-settings classes, or a module named for configuration (`env.py`, a
+  `config/` package) reads the environment -> config;
+- a module in no layer by name that builds the engine or the session factory -> database;
+- an Alembic revision (imports alembic, sets `down_revision`), wherever its folder -> migrations;
+- and names checked against the code: a `db.py` of queries is a repository, a `crud/` module
+  that only hands the session on is a service, a `schema.py` of tables is the models'.
+"""
+
+from __future__ import annotations
+
+from layercheck.domain.layers import DATA_ACCESS_FILE_GLOBS
+from layercheck.domain.vocabulary import BACKGROUND_WORDS, CONCERN_WORDS, named_for
+from layercheck.engine.roles import CONFIG_MODULE_NAMES, PERSISTENCE_NAMES, RoleEvidence
+
+# Core tables that make a module in no layer (or one named for schemas) the models'.
+_CORE_TABLES = 2
+# Project modules imported by a module that builds a session factory for itself while it
+# drives the app (an evaluation runner), where the database module imports config and models.
+_APPLICATION_IMPORTS = 8
+# Packages that hold the database module (`services/database/`).
+_DATABASE_PACKAGES = frozenset({"database", "db"})
+# Querying definitions that make such a module a service rather than one helper.
+_SERVICE_MIN_QUERIES = 2
+# Routes on the app itself that make the module creating it a router module too.
+_APP_ROUTER_ROUTES = 10
+# Environment reads that make a module named for configuration its configuration, whatever
+# else it does (`settings.py` reading thirty variables beside the engine it builds).
+_CONFIG_ENV_READS = 3
+# Querying definitions that make a module of query functions (not a helper with a few).
+_MODULE_OF_QUERIES = 5
+# The folder globs that say "api" by a folder's name alone (`**/api/**`), not by a name
+# only routers take (`routers/`, `endpoints/`, `views.py`).
+_API_FOLDER_GLOBS = frozenset({"**/api/**"})
+# File names of repositories (a folder `repositories/` is trusted as it is).
+_REPOSITORY_FILE_GLOBS = frozenset({"**/*_repo.py", "**/*_repository.py", "**/repository.py"})
+# The preset's folder globs of repositories (a `crud/` folder of managers that call the
+# data layer is checked against what its modules do).
+_REPOSITORY_FOLDER_GLOBS = frozenset(
+    {"**/repositories/**", "**/repository/**", "**/repos/**", "**/crud/**", "**/dal/**", "**/dao/**", "**/daos/**"}
+)
+# Layers a module keeps whatever its code does: they wire or test the app.
+_KEPT = frozenset({"tests", "migrations", "main", "middleware"})
+
+
+def _mostly_queries(evidence: RoleEvidence, at_least: int = _MODULE_OF_QUERIES) -> bool:
+    """Whether a module is one of query functions: many of its module-level definitions
+    run queries, and at least half of them do (`jobs/state.py`; not a processors' `base.py`
+    with three helpers that query)."""
+    count = len(evidence.data_access)
+    return count >= at_least and 2 * count >= evidence.functions + evidence.classes
+
+
+def _counted(count: int, noun: str) -> str:
+    """`1 route`, `3 routes`: the evidence's wording."""
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def _named_for_config(last: str) -> bool:
+    """`config`, `settings`, `env`..., also `config_file`, `app_config`, `settings_loader`."""
+    if last in CONFIG_MODULE_NAMES:
+        return True
+    words = last.lower().split("_")
+    return words[0] in ("config", "settings") or words[-1] in ("config", "settings", "env")
+
+
+def role_layer(
+    module: str,
+    is_package: bool,
+    name_layer: str | None,
+    evidence: RoleEvidence,
+    folder_layer: str | None = None,
+    glob: str | None = None,
+) -> tuple[str | None, str] | None:
+    """The layer a module unmistakably belongs to by what it does, with the evidence in a
+    few words, when that differs from the layer its name gives; else None. A file name
+    that misleads (`services/config.py` holding a service) leaves the file to the layer its
+    folders give it (`folder_layer`)."""
+    if name_layer in _KEPT:
+        return None
+    if evidence.alembic and evidence.revision:
+        return ("migrations", "an Alembic revision")
+    served = evidence.app_routes + evidence.routes
+    if evidence.app_factory and name_layer is None and served >= _APP_ROUTER_ROUTES:
+        # `server/server.py` creating the app and serving sixty endpoints: the project's
+        # router, which also starts the app (a `main.py` keeps its name's layer; a few
+        # routes beside the startup code leave the module the app's wiring).
+        return ("api", f"creates the FastAPI app and registers {_counted(served, 'route')}")
+    if evidence.app_factory and name_layer != "api":
+        return ("main", "creates the FastAPI app")
+    if evidence.routes:
+        return ("api", f"APIRouter, {_counted(evidence.routes, 'route')}")
+    if evidence.socket_handlers and name_layer in (None, "api"):
+        return ("api", f"handles {_counted(evidence.socket_handlers, 'socket.io event')}")
+    if evidence.body_handlers and name_layer is None and not evidence.script:
+        # `chat/chat.py` of `async def chat(query: str = Body(...))` handlers that
+        # `api_server/chat_routes.py` registers (`chat_router.post("/chat")(chat)`): the
+        # endpoints are these functions, wherever the routes are declared.
+        return ("api", f"defines {_counted(evidence.body_handlers, 'endpoint handler')} reading the request body")
+    if evidence.jobs:
+        return ("task", f"defines {_counted(evidence.jobs, 'background job')}")
+    if evidence.temporal_jobs and name_layer is None:
+        return ("task", f"defines {_counted(evidence.temporal_jobs, 'Temporal activity or workflow')}")
+    if evidence.settings_classes and not evidence.data_access:
+        # (`create_api_key.py` with a small `ApiKeySettings` beside the functions that
+        # insert the keys is data access with a setting, not the config module.)
+        return ("config", f"defines settings class `{evidence.settings_classes[0]}`")
+    if evidence.dataloaders and name_layer in (None, "api"):
+        # A GraphQL DataLoader loads rows in batches for the resolvers: querying is its job,
+        # and the context that hands loaders to resolvers is wiring, not a layer skipped.
+        return (None, f"defines {_counted(evidence.dataloaders, 'GraphQL DataLoader')} (batch data access)")
+    if (
+        name_layer == "config"
+        and not (evidence.settings_classes or evidence.engine_builders)
+        and evidence.env_reads < _CONFIG_ENV_READS
+        and (evidence.data_access or evidence.sessions)
+    ):
+        # `slack/config.py` looking up and validating the rows of a config table through
+        # sessions: no settings of the app, whatever its name says (an env read beside it;
+        # a `settings.py` that reads the environment throughout and builds the engine is
+        # the configuration, and the database, at once).
+        count = len(evidence.data_access)
+        if _mostly_queries(evidence, _SERVICE_MIN_QUERIES):
+            return ("repository", f"named for configuration, but defines no settings; {count} definitions query")
+        return (folder_layer, "named for configuration, but defines no settings and works with database sessions")
+    last = module.rsplit(".", 1)[-1]
+    if evidence.env_reads and _named_for_config(last) and name_layer in (None, "config"):
+        return ("config", f"{'package' if is_package else 'module'} `{last}` reads the environment")
+    folders = module.split(".")[:-1]
+    holder = next((name for name in reversed(folders) if name in CONFIG_MODULE_NAMES), None)
+    if evidence.env_reads and holder is not None and name_layer is None:
+        # `configs/app_configs.py`, `settings/database.py`: the modules of a configuration
+        # package centralise the environment reads, each for its part of the app.
+        return ("config", f"reads the environment in the `{holder}` package")
+    if (
+        name_layer is None
+        and len(evidence.data_access) >= _SERVICE_MIN_QUERIES
+        and (evidence.imports_jobs_or_services or evidence.imports_repositories)
+        # (a module of a `db/` package, building on the generic crud helpers or enqueueing a
+        # job after its write, is data access itself: the folder says what it is)
+        and not PERSISTENCE_NAMES.intersection(module.split(".")[:-1])
+        and not (evidence.engine_builders or evidence.session_providers)
+        and not (evidence.script and not evidence.querying_class)
+        and not named_for(CONCERN_WORDS | BACKGROUND_WORDS, module)
+    ):
+        # Runs queries and enqueues jobs, calls services or composes repositories
+        # (`contexts/datasets.py`, a `tree_manager.py` driving the `*_repository` classes):
+        # the business logic of a service that touches the database (LC302 says so there).
+        calls = "jobs or services" if evidence.imports_jobs_or_services else "repositories"
+        return ("service", f"runs queries and calls {calls}")
+    package = module.split(".")[-1 if is_package else -2] if "." in module else ""
+    if (
+        name_layer == "service"
+        and package in _DATABASE_PACKAGES
+        and (evidence.engine_builders or evidence.session_providers)
+        and not evidence.script
+    ):
+        # `services/database/service.py` building the engine, `services/database/utils.py`
+        # yielding sessions: the database package's service is the database module.
+        return ("database", f"builds the engine or provides sessions in the `{package}` package")
+    if (
+        name_layer == "service"
+        and evidence.engine_builders
+        and (evidence.session_providers or evidence.provider_methods)
+        and not (evidence.data_access or evidence.querying_methods or evidence.script)
+    ):
+        # `services/db_session_injector.py` building the engines and yielding the request's
+        # session: the database module, kept among the services it injects into.
+        return ("database", "builds the engine and hands out sessions")
+    if evidence.engine_builders and name_layer is None and not evidence.script:
+        # (a startup script that builds an engine to check the schema is a script)
+        if evidence.imports_repositories:
+            return ("repository", "builds the engine and composes the repositories")
+        if evidence.querying_class or _mostly_queries(evidence):
+            # `openlineage/store.py`: a store class that builds its engine and runs every
+            # query of its tables, the data access the routers call.
+            return ("repository", "builds its own engine and runs the queries")
+        if len(evidence.project_imports) >= _APPLICATION_IMPORTS:
+            # An evaluation runner or a harness that opens its own sessions among a dozen
+            # of the app's modules: it uses the app, it is not the database module below it.
+            return None
+        return ("database", "builds the engine or the session factory")
+    if (
+        name_layer is None
+        and evidence.provider_methods
+        and evidence.sessions
+        and not (evidence.data_access or evidence.script or evidence.routes)
+        and len(evidence.project_imports) < _APPLICATION_IMPORTS
+    ):
+        # A class handing out the engine and sessions (`db.session_context()`): the database
+        # module, wherever it sits.
+        return ("database", "hands out sessions from a class of its own")
+    if (
+        glob in _API_FOLDER_GLOBS
+        and not (evidence.web_framework or evidence.database_library or evidence.session_calls or is_package)
+    ):
+        # `api/` names the web layer, or what talks to other APIs (`sdk/api/aws.py`, an
+        # agent's prompts and tools under `web/api/agent/`): a module there that registers
+        # no routes, uses nothing of FastAPI or Starlette and does no database work is no
+        # router or router helper.
+        return (None, "in an `api/` folder, but registers no routes and uses nothing of FastAPI")
+    # The names `config` and `database` are checked against what the module does, as
+    # `models` and `schemas` are: a `config.py` of Pydantic schemas in a plugin, a
+    # `database.py` holding a job backend's models.
+    if (
+        name_layer == "task"
+        and not (evidence.jobs or evidence.temporal_jobs or evidence.job_library)
+        and not evidence.imports_jobs_or_services
+        and _mostly_queries(evidence)
+    ):
+        # `jobs/state.py` of a job-running product: "jobs" is the domain's noun, and a module
+        # of query functions there is its data access, not a background job (an indexer
+        # under `tasks/` that also calls services is the jobs' own work).
+        count = len(evidence.data_access)
+        return ("repository", f"in a folder of jobs, but defines none; {count} of its definitions query")
+    if name_layer == "task" and folder_layer not in (None, "task") and not evidence.jobs:
+        # `repositories/tasks.py`, `schemas/tasks.py`: "tasks" is the domain's noun there.
+        return (folder_layer, "named `tasks`, but defines no background job, in a folder of another layer")
+    if name_layer == "schema" and evidence.graphql_types and folder_layer == "api":
+        # `api/graphql/schema.py` of strawberry types whose resolvers answer the queries:
+        # GraphQL's schema is the API's entry point, not a module of Pydantic schemas.
+        return ("api", f"defines {_counted(evidence.graphql_types, 'GraphQL type')} under the API")
+    if glob in DATA_ACCESS_FILE_GLOBS and evidence.graphql_types:
+        # `api/queries.py` holding the root `Query` type: GraphQL's word, not data access.
+        return ("api", f"defines {_counted(evidence.graphql_types, 'GraphQL type')}")
+    if name_layer in ("schema", None) and evidence.core_tables >= _CORE_TABLES and not (
+        evidence.classes - evidence.tables or evidence.data_access or evidence.routes
+    ):
+        # `schema.py` (or `tables.py`) declaring the Core tables: the models, by what it maps.
+        return ("model", f"declares {_counted(evidence.core_tables, 'SQLAlchemy Core table')}")
+    if name_layer == "schema" and evidence.tables and 2 * evidence.tables >= evidence.classes:
+        # `zen_stores/schemas/tag_schemas.py` of SQLModel tables: the ORM models, whatever
+        # the folder says (a schema module declares what crosses the API, not tables).
+        return ("model", f"named for schemas, but maps {_counted(evidence.tables, 'table')}")
+    if name_layer == "model" and evidence.engine_builders and not (evidence.tables or evidence.script):
+        # `persistence/models.py` building the engine and the scoped session for the
+        # active-record classes it imports: the database module, named for what it serves.
+        return ("database", "named for models, but builds the engine and maps no table")
+    if (
+        name_layer == "model"
+        and evidence.functions
+        and not (evidence.classes or is_package or evidence.database_work)
+    ):
+        # `utils/models.py` listing the LLM models a chat app offers: functions, no class,
+        # no table, no query.
+        return (folder_layer, "named for models, but defines functions only and does no database work")
+    if name_layer == "schema" and not (evidence.classes or is_package):
+        # `api/schema.py` assembling the GraphQL schema, `openapi/schema.py` collecting the
+        # routers: "schema" there is no Pydantic model.
+        return (folder_layer, "named for schemas, but defines no class")
+    if (
+        glob in DATA_ACCESS_FILE_GLOBS
+        and evidence.engine_builders
+        and (evidence.session_providers or evidence.provider_methods)
+        and not (evidence.querying_class or _mostly_queries(evidence))
+    ):
+        # `storage/db_manager.py` building the engine and the session factory and yielding
+        # sessions (`DatabaseManager.session()`): the database module, named for its manager.
+        return ("database", "named for data access, but builds the engine and hands out sessions")
+    if glob in DATA_ACCESS_FILE_GLOBS and not (evidence.session_calls or evidence.sessions or evidence.data_access):
+        return (folder_layer, "named for data access, but runs no query and uses no session")
+    if (
+        glob in _REPOSITORY_FOLDER_GLOBS
+        and not is_package
+        and evidence.session_handoffs
+        and not (
+            evidence.session_calls
+            or evidence.data_access
+            or evidence.querying_methods
+            or evidence.handle_calls
+            or evidence.sql_builders
+            or evidence.tables
+            or evidence.core_tables
+            or evidence.repository_bases
+            or evidence.repository_classes
+            or evidence.makes_repositories
+            or evidence.engine_builders
+            or evidence.session_providers
+        )
+    ):
+        # `crud/runs.py` of managers that take the request's session and hand it to the
+        # data layer (`get_db().store_run(db_session, ...)`) between checks and calls to
+        # other systems: they run no query, build no statement and extend no repository
+        # base, so they are the services over that data layer, whatever the folder says.
+        # (A base class keeping the session for its subclasses, `BaseCrud`, or a facade
+        # composing the repositories, `AllRepositories`, is data access by its name.)
+        return ("service", "in a repository folder, but runs no query: hands the session on to the data layer")
+    if glob in _REPOSITORY_FILE_GLOBS and not (
+        evidence.database_work or evidence.imports_repositories or evidence.imports_persistence
+    ):
+        # `tasks/code_graph/resolve_repo.py` cloning git repositories: "repo" is not always
+        # data access; a repository uses a session, the ORM, its models or a base repository.
+        return (folder_layer, "named for a repository, but uses no database, session, model or repository")
+    if (
+        glob in _REPOSITORY_FOLDER_GLOBS
+        and not is_package
+        and (evidence.classes or evidence.functions)
+        and not (
+            evidence.database_work
+            or evidence.session_parameters
+            or evidence.imports_repositories
+            or evidence.imports_persistence
+            or evidence.repository_bases
+            or evidence.repository_classes
+            or evidence.handle_calls
+        )
+    ):
+        # `crud/secrets.py` keeping secrets in Kubernetes beside the managers of the data
+        # layer: no database, session, model or repository base, so no data access.
+        return (None, "in a repository folder, but uses no database, session, model or repository")
+    if name_layer == "config" and not evidence.env_reads:
+        return (folder_layer, "named for configuration, but defines no settings and reads no environment")
+    if name_layer == "database" and not (evidence.engine_builders or evidence.builder_calls):
+        if evidence.data_access and not evidence.session_providers:
+            # `utils/db.py` of get-or-create functions: data access, not the database module.
+            count = len(evidence.data_access)
+            plural = "s run" if count != 1 else " runs"
+            return ("repository", f"named for the database, but builds no engine; {count} definition{plural} queries")
+        if not evidence.sessions:
+            return (folder_layer, "named for the database, but builds no engine or session and uses no session type")
+    return None

@@ -1,0 +1,225 @@
+"""Which definitions of the project are data access for their importers (SPEC revision 2:
+"a repository class or function is a repository import", wherever it lives): the functions
+and classes whose code runs queries, the modules that hold them, and the interfaces the app
+reaches them through. Asked by the index for the import contracts and LC202's conditions."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from layercheck.domain.facts import ModuleFacts
+from layercheck.domain.vocabulary import CONCERN_WORDS, REPOSITORY_NAME
+from layercheck.project.lookup import ProjectLookup
+
+# Layers whose querying code is no data access for importers: repositories are it by name;
+# a router, service or job that queries is a finding where it queries; tests and
+# migrations are not held.
+NOT_DATA_ACCESS_LAYERS = frozenset({"repository", "service", "api", "task", "tests", "migrations"})
+# Package names that say "persistence": what a module there does is data access first.
+_PERSISTENCE_PACKAGES = frozenset({"db", "database", "dao", "daos", "persistence"})
+# Bases that make a class an interface.
+_ABSTRACT_BASES = frozenset({"abc.ABC", "typing.Protocol", "typing_extensions.Protocol"})
+# Bases of classes that run in the background, and the endings of such base classes' names.
+_WORKER_BASES = frozenset({"threading.Thread", "multiprocessing.Process"})
+_WORKER_SUFFIXES = ("Daemon", "DaemonTask", "Worker", "Thread", "BackgroundTask", "PeriodicTask")
+# Bases of classes that hold records, not code (beside a module's query functions).
+_RECORD_BASES = frozenset(
+    {"typing.NamedTuple", "typing.TypedDict", "typing_extensions.NamedTuple", "typing_extensions.TypedDict"}
+)
+# Querying methods that make a Pydantic class a store rather than a value with a lookup.
+_STORE_MIN_QUERIES = 3
+
+
+class DataAccessLookup(ProjectLookup, Protocol):
+    """What these questions ask of the index beyond name resolution."""
+
+    # Module path -> its querying definitions, filled as they are decided.
+    data_access_cache: dict[str, frozenset[str]]
+
+    def session_kind(self, qualname: str, depth: int = 0) -> bool | None: ...
+
+    @property
+    def subclasses(self) -> dict[str, list[str]]: ...
+
+
+def data_access_names(index: DataAccessLookup, module: ModuleFacts) -> frozenset[str]:
+    """A module's module-level functions and classes that run queries: those its own
+    walk saw query through a session, and those querying through a module-level handle
+    of another module that holds one (`await database.fetch_all(query)` with
+    `database = Database(url)` in `database.py`)."""
+    known = index.data_access_cache.get(module.path)
+    if known is not None:
+        return known
+    found = set(module.extra.get("data_access", ()))
+    for name, held in module.extra.get("handle_calls", {}).items():
+        if name not in found and any(index.session_kind(item) is True for item in held):
+            found.add(name)
+    # What is known so far answers a call that comes back here (modules calling each other).
+    index.data_access_cache[module.path] = frozenset(found)
+    if module.layer in NOT_DATA_ACCESS_LAYERS or not found:
+        return index.data_access_cache[module.path]
+    package = module.module.rpartition(".")[0] + "."
+    for name, called in module.extra.get("calls_out", {}).items():
+        # Only the query modules of one package lend each other their queries (`sql/
+        # rounds.py` answering from `sql/stages.py`): a factory or a helper elsewhere that
+        # calls one query function stays what it is.
+        if name not in found and any(item.startswith(package) and _queries(index, item) for item in called):
+            # `get_stage_item()` answering from `get_full_tournament_details()` of
+            # another query module: data access through it.
+            found.add(name)
+    known = index.data_access_cache[module.path] = frozenset(found)
+    return known
+
+
+def _queries(index: DataAccessLookup, qualname: str) -> bool:
+    """Whether a project function runs queries (for `data_access_names`)."""
+    resolved = index.resolve(qualname)
+    module, name = resolved.module, resolved.name
+    return module is not None and name in module.functions and name in data_access_names(index, module)
+
+
+def runs_queries(index: DataAccessLookup, module: ModuleFacts) -> bool:
+    """Whether a module calls a session anywhere (`session_calls`), or queries through a
+    project handle of a session (`data_access_names`)."""
+    return bool(module.extra.get("session_calls")) or bool(data_access_names(index, module))
+
+
+def named_for_concern(module: ModuleFacts) -> bool:
+    """A module (or a package above it) named for access control or request
+    dependencies (`security/permissions.py`, `deps.py`): its lookups decide or inject,
+    they do not make it the data-access layer."""
+    return bool(CONCERN_WORDS.intersection(module.module.split(".")))
+
+
+def holds_data_access(index: DataAccessLookup, module: ModuleFacts) -> bool:
+    """Whether a module's querying definitions are data access for its importers: in a
+    database, model or config module, yes; in a module in no layer, when most of its
+    public definitions query, it imports no service or job and it is not named for access
+    control or request dependencies (a `core/alerts.py` of query functions; not
+    `security/permissions.py`, whose checks look a row up to decide, nor a flow that
+    calls services and saves the result). Judged from the module and what it imports,
+    so a run on part of the project answers as a whole run does."""
+    if module.layer in NOT_DATA_ACCESS_LAYERS:
+        return False
+    found = data_access_names(index, module)
+    if not found:
+        return False
+    if module.layer is not None:
+        return True
+    if named_for_concern(module):
+        return False
+    if not mostly_queries(index, module):
+        return False
+    # A module that calls services or enqueues jobs orchestrates (a `flows.py`, a
+    # `contexts/datasets.py` that also validates and publishes): repositories do not,
+    # though one in a `db/` package may enqueue a job after a write (LC103 says so).
+    if _PERSISTENCE_PACKAGES.intersection(module.module.split(".")[:-1]):
+        return True
+    return not any(
+        index.layer_of(item.target) in ("service", "task") and not index.is_pydantic_model(item.target)
+        for item in module.imports
+    )
+
+
+def mostly_queries(index: DataAccessLookup, module: ModuleFacts, at_least: int = 1) -> bool:
+    """Whether at least half of a module's public functions and classes (and at least
+    `at_least` of them) run queries: a module of query functions, not one with a query
+    among many other things. The values beside a store class (its Pydantic
+    configuration, an enum of drivers, its `Session` subclass) are not counted."""
+    found = data_access_names(index, module)
+    values = {name for name in module.classes if name not in found and _value_class(index, module, name)}
+    public = {name for name in (*module.functions, *module.classes) if not name.startswith("_")} - values
+    querying = len(public.intersection(found))
+    return querying >= at_least and 2 * querying >= len(public) > 0
+
+
+def _value_class(index: DataAccessLookup, module: ModuleFacts, name: str) -> bool:
+    """A class that holds values or types a session, not code: Pydantic, an enum, a
+    named tuple or a typed dict, an exception."""
+    qualname = f"{module.module}.{name}"
+    if index.is_pydantic_model(qualname) or index.session_kind(qualname) is True:
+        return True
+    fact = module.classes.get(name)
+    if fact is not None and any(_value_base(index.resolve(base).qualname) for base in fact.bases):
+        return True  # `class SpanInsertionEvent(NamedTuple)`, an error raised beside queries
+    return is_enum(index, qualname)
+
+
+def _value_base(origin: str) -> bool:
+    """A base of record types (`NamedTuple`, `TypedDict`) or a builtin exception."""
+    if origin in _RECORD_BASES:
+        return True
+    module, _, name = origin.rpartition(".")
+    return module == "builtins" and name.endswith(("Error", "Exception"))
+
+
+def is_enum(index: ProjectLookup, qualname: str) -> bool:
+    """An `Enum` subclass, also through project bases (`class StrEnum(str, Enum)`)."""
+    return index.derives(qualname, lambda origin: origin.startswith("enum."))
+
+
+def is_data_access(index: DataAccessLookup, qualname: str) -> bool:
+    """Whether `qualname` is data access outside the layers that name it (SPEC revision
+    2: "a repository class or function is a repository import"): a module-level function
+    or class whose code runs queries through a session, or an instance of such a class
+    (`Users = UsersTable()`), defined in a database, model or config module or in a
+    module in no layer. A service or a router that queries is LC302's or LC201's
+    finding where it is, not data access for its importers."""
+    resolved = index.resolve(qualname)
+    module, name = resolved.module, resolved.name
+    if module is not None and name in module.classes and _data_access_port(index, f"{module.module}.{name}"):
+        return True
+    if module is None or name is None or not holds_data_access(index, module):
+        return False
+    if module.layer is None and name in module.extra.get("session_takers", ()):
+        # `get_system(db: Session, key)` in a module of query functions, handing the
+        # session to a model's lookup (`System.get_by(db, ...)`): data access too.
+        return True
+    if name in data_access_names(index, module):
+        # An ORM class with query methods (`User.find(db)`, `user.save(db)`) is an
+        # active-record model: importing or calling it is a model's use, not a repository's.
+        qualname = f"{module.module}.{name}"
+        # A Pydantic value object with a lookup method is a value, not a repository; a
+        # Pydantic class of many querying methods is a store (`class SqlZenStore(BaseZenStore)`).
+        if index.is_pydantic_model(qualname):
+            return module.extra.get("querying_methods", {}).get(name, 0) >= _STORE_MIN_QUERIES
+        return not (index.is_orm_class(qualname) or _background_worker(index, qualname))
+    target = module.instances.get(name)
+    if target is None or index.is_orm_class(target):
+        return False
+    found = index.class_fact(target)
+    return found is not None and holds_data_access(index, found[0]) and (
+        found[1].name in data_access_names(index, found[0])
+    )
+
+
+def _data_access_port(index: DataAccessLookup, qualname: str) -> bool:
+    """An abstract class (an `ABC`, a `Protocol`) whose project subclass
+    is data access: the interface the app reaches its data layer through
+    (`BaseDataLayer`, implemented by a `SQLAlchemyDataLayer` that runs the queries)."""
+    found = index.class_fact(qualname)
+    if found is None:
+        return False
+    bases = (index.resolve(base).qualname for base in found[1].bases)
+    abstract = found[1].is_abstract or any(origin in _ABSTRACT_BASES for origin in bases)
+    subclasses = index.subclasses.get(qualname, ())
+    return abstract and any(index.layer_of(sub) == "repository" or is_data_access(index, sub) for sub in subclasses)
+
+
+def _background_worker(index: ProjectLookup, qualname: str) -> bool:
+    """A class that runs in the background (`class SystemSettings(DaemonTask)` polling
+    the settings table, a `threading.Thread`): it reads the database to keep its state,
+    it is no repository the app queries through."""
+    return index.derives(
+        qualname, lambda origin: origin in _WORKER_BASES or origin.rsplit(".", 1)[-1].endswith(_WORKER_SUFFIXES)
+    )
+
+
+def repository_class(index: DataAccessLookup, module: ModuleFacts, name: str) -> bool:
+    """Whether a class of a repository module is data access: its methods query, its
+    name says so (`UserRepository`, `UserCRUD`, `UsersTable`), or it derives from a
+    project class (`class Users(BaseRepository[User])`); not `class NotSet: ...`."""
+    if name in data_access_names(index, module) or REPOSITORY_NAME.search(name):
+        return True
+    fact = module.classes[name]
+    return any(index.class_fact(base) is not None for base in fact.bases)
