@@ -90,6 +90,13 @@ def test_endpoint_handlers_registered_as_routes_in_another_module_are_the_api(tm
                 def history(session, conversation_id: str):
                     return list_messages(session, conversation_id)
             """,
+            "app/chat/dependencies.py": """
+                from fastapi import Form
+
+
+                def get_grant_type(grant_type: str = Form(None)) -> str:
+                    return grant_type or "password"
+            """,
             "app/api_server/__init__.py": "",
             "app/api_server/routes.py": """
                 from fastapi import APIRouter
@@ -105,6 +112,7 @@ def test_endpoint_handlers_registered_as_routes_in_another_module_are_the_api(tm
     assert layers["app/chat/chat.py"]["layer"] == "api"
     assert "endpoint handler" in layers["app/chat/chat.py"]["evidence"]
     assert layers["app/chat/uploads.py"]["layer"] is None
+    assert layers["app/chat/dependencies.py"]["layer"] is None  # a dependency reads the form too
     assert findings(root, "LC102", "LC202") == [
         ("app/chat/chat.py", 3, "LC102"),
         ("app/chat/chat.py", 9, "LC202"),
@@ -510,3 +518,219 @@ def test_settings_made_by_a_factory_annotated_with_the_settings_class(tmp_path: 
         },
     )
     assert findings(root, "LC103") == [("app/models/base.py", 3, "LC103")]
+
+
+def test_reviewer_reads_of_the_seventh_round(tmp_path: Path) -> None:
+    # What reviewers rejected in random findings on three of the new projects, each a
+    # general fact: test doubles under `fakes/` are tests; a loop over a stepped range walks
+    # chunks; the root logger a setup function configures is logging's configuration; a sync
+    # method that yields the session is a session provider; a store that builds its own
+    # engine may read the configuration; a `db.py` of queries that builds no engine is the
+    # repository; a package naming its own modules reaches no other layer.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/config.py": """
+                from pydantic_settings import BaseSettings
+
+
+                class Settings(BaseSettings):
+                    database_url: str = "sqlite+aiosqlite://"
+
+
+                settings = Settings()
+            """,
+            "app/models/__init__.py": "",
+            "app/models/entity.py": """
+                from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class Entity(Base):
+                    __tablename__ = "entities"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+            """,
+            "app/repositories/__init__.py": "",
+            "app/repositories/entities.py": """
+                from sqlalchemy import select
+                from sqlalchemy.ext.asyncio import AsyncSession
+
+                from app.models.entity import Entity
+
+
+                class EntityRepository:
+                    async def by_ids(self, db: AsyncSession, ids: list[int]) -> list[Entity]:
+                        found: list[Entity] = []
+                        for start in range(0, len(ids), 1000):
+                            chunk = ids[start : start + 1000]
+                            found.extend(await db.scalars(select(Entity).where(Entity.id.in_(chunk))))
+                        return found
+
+                    async def each(self, db: AsyncSession, ids: list[int]) -> list[Entity | None]:
+                        return [await db.get(Entity, entity_id) for entity_id in ids]
+            """,
+            "app/repositories/store.py": """
+                from contextlib import contextmanager
+
+                from sqlalchemy import select
+                from sqlalchemy.ext.asyncio import create_async_engine
+                from sqlalchemy.orm import Session, sessionmaker
+
+                from app.config import settings
+                from app.models.entity import Entity
+
+
+                class EntityStore:
+                    def __init__(self) -> None:
+                        self.engine = create_async_engine(settings.database_url)
+                        self.maker = sessionmaker(bind=self.engine.sync_engine)
+
+                    def get_session(self):
+                        with self.maker() as session:
+                            yield session
+
+                    def count(self, session: Session) -> int:
+                        return len(list(session.scalars(select(Entity))))
+            """,
+            "app/services/__init__.py": "",
+            "app/services/fakes/__init__.py": "",
+            "app/services/fakes/entities.py": """
+                from sqlalchemy.ext.asyncio import AsyncSession
+
+                from app.models.entity import Entity
+
+
+                class FakeEntityService:
+                    async def get(self, db: AsyncSession, entity_id: int) -> Entity:
+                        return Entity(id=entity_id)
+            """,
+            "app/storage/__init__.py": "",
+            "app/storage/sqldb/__init__.py": "from .db import SQLDB\n",
+            "app/storage/sqldb/db.py": "from sqlalchemy import select\nfrom sqlalchemy.orm import Session\n\n"
+            "from app.models.entity import Entity\n\n\nclass SQLDB:\n"
+            + "".join(
+                f"    def read_{n}(self, session: Session, key: int):\n"
+                f"        session.flush()\n"
+                f"        return self._one(session, key)\n\n"
+                for n in range(21)
+            )
+            + "    def _one(self, session: Session, key: int):\n"
+            "        return session.scalars(select(Entity).where(Entity.id == key)).first()\n",
+            "app/logging_setup.py": """
+                import logging
+
+                import structlog
+
+
+                def configure() -> None:
+                    structlog.configure()
+                    root = logging.getLogger()
+                    root.handlers.clear()
+                    root.addHandler(logging.StreamHandler())
+                    root.warning("logging configured")
+
+
+                def trace() -> None:
+                    log = logging.getLogger(__name__)
+                    log.info("traced")
+            """,
+        },
+    )
+    layers = placed(root)
+    assert layers["app/services/fakes/entities.py"]["layer"] == "tests"
+    assert layers["app/storage/sqldb/db.py"]["layer"] == "repository"
+    found = findings(root, "LC101", "LC103", "LC301", "LC401", "LC405", "LC703")
+    assert [item for item in found if not item[0].startswith("app/storage/")] == [
+        ("app/logging_setup.py", 15, "LC703"),
+        ("app/repositories/entities.py", 16, "LC405"),
+        ("app/repositories/store.py", 20, "LC401"),
+    ]
+    assert {code for path, _, code in found if path.startswith("app/storage/")} == {"LC401"}  # sync, not LC103
+
+
+def test_logic_and_views_folders_and_a_sql_package_of_query_modules(tmp_path: Path) -> None:
+    # The third set of fresh projects: business logic kept in `logic/`, endpoints as plain
+    # functions in `views/` (registered through a route list, no `@router`), and a `sql/`
+    # package of query modules that also calls one service function (a repository with an
+    # upward import, still data access for the routers). A `views/` module that uses
+    # nothing of FastAPI, Starlette or SQLAlchemy (a graph rendered to HTML) is no router.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/database.py": """
+                from databases import Database
+
+                database = Database("postgresql://localhost/app")
+            """,
+            "app/schema.py": """
+                from sqlalchemy import Column, Integer, MetaData, String, Table
+
+                metadata = MetaData()
+                players = Table("players", metadata, Column("id", Integer, primary_key=True), Column("name", String))
+                teams = Table("teams", metadata, Column("id", Integer, primary_key=True), Column("elo", Integer))
+            """,
+            "app/logic/__init__.py": "",
+            "app/logic/ranking.py": """
+                START_ELO = 1200
+
+
+                async def recalculate(session, team_id: int) -> None:
+                    await session.execute("UPDATE teams SET elo = 1200 WHERE id = :id", {"id": team_id})
+                    await session.commit()
+            """,
+            "app/sql/__init__.py": "",
+            "app/sql/players.py": """
+                from app.database import database
+                from app.logic.ranking import START_ELO, recalculate
+
+
+                async def get_players():
+                    return await database.fetch_all(query="SELECT * FROM players")
+
+
+                async def insert_player(name: str):
+                    await database.execute(query="INSERT INTO players VALUES (:n, :e)", values={"n": name, "e": START_ELO})
+                    await recalculate(database, 1)
+            """,
+            "app/views/__init__.py": "",
+            "app/views/players.py": """
+                from fastapi import Request
+
+                from app.sql.players import get_players
+
+
+                async def list_players(request: Request):
+                    return await get_players()
+            """,
+            "app/nodes/__init__.py": "",
+            "app/nodes/logic/__init__.py": "",
+            "app/nodes/logic/branch.py": """
+                from enum import Enum
+
+
+                class BranchAction(Enum):
+                    CONTINUE = "continue"
+                    STOP = "stop"
+            """,
+            "app/views/graph.py": """
+                def render(nodes: list[str]) -> str:
+                    return "<ul>" + "".join(f"<li>{node}</li>" for node in nodes) + "</ul>"
+            """,
+        },
+    )
+    layers = placed(root)
+    assert layers["app/logic/ranking.py"]["layer"] == "service"
+    assert layers["app/views/players.py"]["layer"] == "api"
+    assert layers["app/views/graph.py"]["layer"] is None
+    assert layers["app/nodes/logic/branch.py"]["layer"] is None  # a kind of workflow node, no service
+    assert findings(root, "LC102", "LC202", "LC302") == [
+        ("app/logic/ranking.py", 5, "LC302"),
+        ("app/logic/ranking.py", 6, "LC302"),
+        ("app/views/players.py", 3, "LC102"),
+        ("app/views/players.py", 7, "LC202"),
+    ]

@@ -66,6 +66,7 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
             "**/routes.py",
             "**/endpoints.py",
             "**/views.py",
+            "**/views/**",
         ),
         ("service", "schema", "database", "config", "api", "task"),
     ),
@@ -73,6 +74,7 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
         "service",
         (
             "**/services/**",
+            "**/logic/**",
             "**/service/**",
             "**/service.py",
             "**/services.py",
@@ -134,7 +136,8 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
     LayerSpec("main", ("**/main.py", "**/__main__.py"), (), held=False),
     LayerSpec(
         "tests",
-        ("**/tests/**", "**/test/**", "**/test_*.py", "**/*_test.py", "**/conftest.py"),
+        # (`fakes/` and `mocks/` hold the test doubles of services and repositories)
+        ("**/tests/**", "**/test/**", "**/test_*.py", "**/*_test.py", "**/conftest.py", "**/fakes/**", "**/mocks/**"),
         (),
         held=False,
         dominant=True,

@@ -143,6 +143,9 @@ def named_like_session(name: str) -> bool:
 # Words in the name of a class of data access (`UserRepository`, `CRUDBase`, `TagDao`,
 # `UsersTable`, `DocumentStore`).
 REPOSITORY_NAME = re.compile(r"(?i)repo|crud|dao|store|table|quer|manager|gateway|persist|access|db")
+# The words among those that say nothing but data access (a `FeatureStore` or a
+# `ConnectionManager` may be anything).
+DATA_ACCESS_NAME = re.compile(r"(?i)repo|crud|dao")
 
 
 def named_like_logger(name: str) -> bool:

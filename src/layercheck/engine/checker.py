@@ -242,6 +242,8 @@ def check_source(
         facts.extra["made"] = members.made
     if roles.evidence.script:
         facts.extra["script"] = True
+    if roles.evidence.engine_builders:
+        facts.extra["builds_engine"] = True  # its config imports are the engine's (LC103)
     if task.layer_configured:
         facts.extra["configured"] = True  # the user's word: the index re-reads no role
     if roles.evidence.app_factory or roles.evidence.routes or roles.evidence.jobs or roles.evidence.temporal_jobs:

@@ -24,6 +24,8 @@ from layercheck.domain.layers import DATA_ACCESS_FILE_GLOBS
 from layercheck.domain.vocabulary import BACKGROUND_WORDS, CONCERN_WORDS, named_for
 from layercheck.engine.roles import CONFIG_MODULE_NAMES, PERSISTENCE_NAMES, RoleEvidence
 
+# Module names of FastAPI dependencies: they read the body for the endpoints they serve.
+_DEPENDENCY_WORDS = frozenset({"deps", "dependencies", "dependency"})
 # Core tables that make a module in no layer (or one named for schemas) the models'.
 _CORE_TABLES = 2
 # Project modules imported by a module that builds a session factory for itself while it
@@ -40,9 +42,12 @@ _APP_ROUTER_ROUTES = 10
 _CONFIG_ENV_READS = 3
 # Querying definitions that make a module of query functions (not a helper with a few).
 _MODULE_OF_QUERIES = 5
+# Session calls that make a module named for the database, which builds no engine and
+# hands out no session, the data access itself.
+_DATABASE_CLASS_QUERIES = 20
 # The folder globs that say "api" by a folder's name alone (`**/api/**`), not by a name
 # only routers take (`routers/`, `endpoints/`, `views.py`).
-_API_FOLDER_GLOBS = frozenset({"**/api/**"})
+_API_FOLDER_GLOBS = frozenset({"**/api/**", "**/views/**"})
 # File names of repositories (a folder `repositories/` is trusted as it is).
 _REPOSITORY_FILE_GLOBS = frozenset({"**/*_repo.py", "**/*_repository.py", "**/repository.py"})
 # The preset's folder globs of repositories (a `crud/` folder of managers that call the
@@ -103,10 +108,17 @@ def role_layer(
         return ("api", f"APIRouter, {_counted(evidence.routes, 'route')}")
     if evidence.socket_handlers and name_layer in (None, "api"):
         return ("api", f"handles {_counted(evidence.socket_handlers, 'socket.io event')}")
-    if evidence.body_handlers and name_layer is None and not evidence.script:
+    if (
+        evidence.body_handlers
+        and name_layer is None
+        and not evidence.script
+        and not _DEPENDENCY_WORDS.intersection(module.split("."))
+    ):
         # `chat/chat.py` of `async def chat(query: str = Body(...))` handlers that
         # `api_server/chat_routes.py` registers (`chat_router.post("/chat")(chat)`): the
-        # endpoints are these functions, wherever the routes are declared.
+        # endpoints are these functions, wherever the routes are declared. (A module of
+        # dependencies reads form fields too: `dependencies/token.py` and its
+        # `get_grant_type(grant_type: str = Form(None))` serve the endpoints.)
         return ("api", f"defines {_counted(evidence.body_handlers, 'endpoint handler')} reading the request body")
     if evidence.jobs:
         return ("task", f"defines {_counted(evidence.jobs, 'background job')}")
@@ -201,6 +213,21 @@ def role_layer(
         # A class handing out the engine and sessions (`db.session_context()`): the database
         # module, wherever it sits.
         return ("database", "hands out sessions from a class of its own")
+    if (
+        glob == "**/logic/**"
+        and module.split(".")[1:2] != ["logic"]
+        and not (
+            evidence.database_work
+            or evidence.handle_calls
+            or evidence.imports_persistence
+            or evidence.imports_repositories
+            or evidence.imports_jobs_or_services
+        )
+    ):
+        # `app/logic/` names the business logic of a backend; deeper, "logic" is also a
+        # kind of thing the product has (`nodes/logic/` of if/else workflow nodes): a module
+        # there that touches no database, model, repository or service is no service.
+        return (None, "in a `logic/` folder, but uses no database, model, repository or service")
     if (
         glob in _API_FOLDER_GLOBS
         and not (evidence.web_framework or evidence.database_library or evidence.session_calls or is_package)
@@ -309,7 +336,6 @@ def role_layer(
         and not (
             evidence.database_work
             or evidence.session_parameters
-            or evidence.imports_repositories
             or evidence.imports_persistence
             or evidence.repository_bases
             or evidence.repository_classes
@@ -327,6 +353,14 @@ def role_layer(
             count = len(evidence.data_access)
             plural = "s run" if count != 1 else " runs"
             return ("repository", f"named for the database, but builds no engine; {count} definition{plural} queries")
+        if (
+            evidence.session_calls >= _DATABASE_CLASS_QUERIES
+            and not (evidence.session_providers or evidence.provider_methods)
+        ):
+            # `sqldb/db.py` holding `class SQLDB` and its six thousand lines of queries
+            # (most through private helpers, `self._query(session, ...)`): the repository.
+            count = evidence.session_calls
+            return ("repository", f"named for the database, but builds no engine; {count} session calls")
         if not evidence.sessions:
             return (folder_layer, "named for the database, but builds no engine or session and uses no session type")
     return None

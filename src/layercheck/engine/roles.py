@@ -18,8 +18,8 @@ from layercheck.domain.registry import SESSION_METHODS, SQL_BUILDERS
 from layercheck.domain.vocabulary import (
     CONNECTION_TYPES,
     CORE_TABLE_TYPES,
+    DATA_ACCESS_NAME,
     DATABASE_HANDLES,
-    REPOSITORY_NAME,
     SESSION_TYPES,
     SETTINGS_BASES,
     is_query_builder,
@@ -208,7 +208,7 @@ class RoleEvidence:
         """Whether a module-level function builds a class named for data access
         (`get_repositories()` returning `AllRepositories(session)`)."""
         return any(
-            name.rsplit(".", 1)[-1][:1].isupper() and REPOSITORY_NAME.search(name.rsplit(".", 1)[-1])
+            name.rsplit(".", 1)[-1][:1].isupper() and DATA_ACCESS_NAME.search(name.rsplit(".", 1)[-1])
             for called in self.calls_out.values()
             for name in called
         )
@@ -473,12 +473,12 @@ class RoleCollector:
                 self.evidence.graphql_types += 1
             elif qualname in TEMPORAL_WORKFLOWS:
                 self.evidence.temporal_jobs += 1  # `@workflow.defn class Sync:` runs on a worker
-        bases = [self.table.qualified_name(base.value.value if isinstance(base.value, cst.Subscript) else base.value)
-                 or "" for base in node.bases]
-        if not self._scopes[:-1] and any(REPOSITORY_NAME.search(qualname.rsplit(".", 1)[-1]) for qualname in bases):
-            self.evidence.repository_bases += 1
-        if not self._scopes[:-1] and REPOSITORY_NAME.search(node.name.value):
-            self.evidence.repository_classes += 1
+        if len(self._scopes) == 1:  # a module-level class
+            bases = [_base_name(self.table, base) for base in node.bases]
+            if any(DATA_ACCESS_NAME.search(base) for base in bases):
+                self.evidence.repository_bases += 1
+            if DATA_ACCESS_NAME.search(node.name.value):
+                self.evidence.repository_classes += 1
         for base in node.bases:
             value = base.value.value if isinstance(base.value, cst.Subscript) else base.value
             qualname = self.table.qualified_name(value) or ""
@@ -603,6 +603,12 @@ def _querying_members(members: dict[str, tuple[bool, set[str]]]) -> set[str]:
                     public.add(name)
                 changed = True
     return found
+
+
+def _base_name(table: NameTable, base: cst.Arg) -> str:
+    """The last name of a class's base as resolved (`CRUDBase` for `CRUDBase[User, ...]`)."""
+    value = base.value.value if isinstance(base.value, cst.Subscript) else base.value
+    return (table.qualified_name(value) or "").rsplit(".", 1)[-1]
 
 
 def _decorator_callee(decorator: cst.Decorator) -> cst.BaseExpression:

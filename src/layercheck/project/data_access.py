@@ -15,8 +15,9 @@ from layercheck.project.lookup import ProjectLookup
 # a router, service or job that queries is a finding where it queries; tests and
 # migrations are not held.
 NOT_DATA_ACCESS_LAYERS = frozenset({"repository", "service", "api", "task", "tests", "migrations"})
-# Package names that say "persistence": what a module there does is data access first.
-_PERSISTENCE_PACKAGES = frozenset({"db", "database", "dao", "daos", "persistence"})
+# Package names that say "persistence" (`sql/` of query modules too): what a module there
+# does is data access first.
+_PERSISTENCE_PACKAGES = frozenset({"db", "database", "dao", "daos", "persistence", "sql"})
 # Bases that make a class an interface.
 _ABSTRACT_BASES = frozenset({"abc.ABC", "typing.Protocol", "typing_extensions.Protocol"})
 # Bases of classes that run in the background, and the endings of such base classes' names.
@@ -116,7 +117,9 @@ def holds_data_access(index: DataAccessLookup, module: ModuleFacts) -> bool:
     if _PERSISTENCE_PACKAGES.intersection(module.module.split(".")[:-1]):
         return True
     return not any(
-        index.layer_of(item.target) in ("service", "task") and not index.is_pydantic_model(item.target)
+        index.layer_of(item.target) in ("service", "task")
+        and not index.is_pydantic_model(item.target)
+        and not item.target.rsplit(".", 1)[-1].isupper()  # a constant (`START_ELO`) calls nothing
         for item in module.imports
     )
 

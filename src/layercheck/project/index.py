@@ -529,12 +529,14 @@ class ProjectIndex:
 
     def _package_role(self, module: ModuleFacts, role: str | None) -> str | None:
         """What a package that gathers its modules' names is for its importers: what most
-        of those in a layer are (its helpers in no layer do not outvote its managers), else
-        the layer its name gives."""
+        of those in a layer are (its helpers in no layer do not outvote its managers), no
+        layer when none is in one, and the layer its name gives when it gathers nothing."""
         below = self._reexported_layers(module)
         if not below:
             return role
         placed = [item for item in below if item is not None]
+        if not placed:
+            return None
         return _majority(placed) or role
 
     def member_type(self, owner: str, chain: str, depth: int = 0, external: bool = False) -> str | None:

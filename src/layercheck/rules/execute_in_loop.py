@@ -66,13 +66,16 @@ def loop_variables(loop: Loop) -> set[str]:
 def per_item(loop: Loop) -> bool:
     """A loop over items whose body uses the item, not a batch or retry loop.
 
-    `while` loops (pagination, polling, batching until done) and loops whose variable is
-    unused (`for _ in range(3)`) or goes into an `in_()` (`for batch in batched(ids, 1000)`)
-    do not issue one query per item.
+    `while` loops (pagination, polling, batching until done), loops over a stepped range
+    (`for start in range(0, len(ids), 1000)`) and loops whose variable is unused
+    (`for _ in range(3)`) or goes into an `in_()` (`for batch in batched(ids, 1000)`) do not
+    issue one query per item.
     """
     variables = loop_variables(loop)
     if not variables:
         return False
+    if isinstance(loop, cst.For) and _stepped_range(loop.iter):
+        return False  # `for start in range(0, len(keys), 1000)`: one query per chunk
     body: cst.CSTNode = loop.body if isinstance(loop, cst.For) else loop
     used = False
     for _name, inside_batch in _uses(body, variables, False):
@@ -80,6 +83,16 @@ def per_item(loop: Loop) -> bool:
             return False
         used = True
     return used
+
+
+def _stepped_range(iterable: cst.BaseExpression) -> bool:
+    """`range(0, len(items), size)`: the loop walks chunks, not items."""
+    return (
+        isinstance(iterable, cst.Call)
+        and isinstance(iterable.func, cst.Name)
+        and iterable.func.value == "range"
+        and len(iterable.args) == 3
+    )
 
 
 def _uses(node: cst.CSTNode, variables: set[str], inside_batch: bool) -> Iterator[tuple[cst.Name, bool]]:

@@ -9,6 +9,7 @@ import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
 from layercheck.domain.registry import SESSION_METHODS
+from layercheck.domain.vocabulary import named_like_session
 from layercheck.engine.context import FileContext
 from layercheck.engine.names import dotted_name
 from layercheck.engine.rule import Rule
@@ -68,6 +69,9 @@ class _Candidate:
     # built, a clause or loader options, is no I/O).
     io: bool = False
     returns: list[cst.BaseExpression | None] = field(default_factory=list)
+    # It yields a session (`with maker() as session: yield session`): a session provider,
+    # the context manager callers open their session with, not an operation.
+    yields_session: bool = False
 
 
 class RepositoryNotAsync(Rule):
@@ -82,7 +86,8 @@ class RepositoryNotAsync(Rule):
     I/O and is fine. Not
     checked: dunder methods, properties, `@overload` stubs, SQLAlchemy hooks
     (`@event.listens_for`, `@validates`), factories that return `cls(...)` or a nested
-    function (`from_session`, `get_repository`), methods of value types (enums, Pydantic
+    function (`from_session`, `get_repository`), session providers that yield the session
+    (`with maker() as session: yield session`), methods of value types (enums, Pydantic
     models, named tuples, exceptions, dataclasses), and pure helpers with no database
     work, and names matching `ignore-names`. Only in projects that use SQLAlchemy's
     asyncio extension: a project on the sync
@@ -120,7 +125,7 @@ class RepositoryNotAsync(Rule):
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         candidate = self._functions.pop()
-        if candidate is None or _is_factory(candidate):
+        if candidate is None or _is_factory(candidate) or candidate.yields_session:
             return
         name = node.name.value
         if not candidate.io:
@@ -141,6 +146,12 @@ class RepositoryNotAsync(Rule):
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in SESSION_METHODS:
             candidate.io = session_receiver(self.names, func.value) is not False
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        candidate = self._outermost()
+        value = node.value
+        if candidate is not None and isinstance(value, cst.Name) and named_like_session(value.value):
+            candidate.yields_session = True
 
     def visit_Return(self, node: cst.Return) -> None:
         candidate = self._outermost()

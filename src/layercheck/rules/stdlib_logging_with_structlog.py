@@ -148,6 +148,10 @@ class StdlibLoggingWithStructlog(Rule):
             # A module-level logger nobody configures or wraps is there for logging, here
             # or in the modules that import it.
             exported = found.module_level and not (found.configured or found.handed_on)
+            if found.configured and not found.named:
+                # The root logger a setup function fits with handlers (and reports on while
+                # it does): logging's configuration, the rule page's exclusion.
+                continue
             if found.logged or exported:
                 self._violation(found.call, found.named)
 

@@ -57,6 +57,11 @@ class ImportAgainstLayerDirection(ProjectRule):
         assert importer is not None
         allowed = self.layer_map.by_name[importer].may_import
         for item in self.contract_imports(module):
+            if module.is_package and item.target.startswith(module.module + ".") and not module.extra.get("configured"):
+                # `crud/__init__.py` gathering its own modules' names: the package is its
+                # modules, it reaches no other layer by naming them (unless the configuration
+                # puts the package and its modules in layers of their own).
+                continue
             imported = self.index.imported_layer(item.target, item.is_module)
             source = self.index.resolve(item.target).module
             if (
@@ -79,6 +84,10 @@ class ImportAgainstLayerDirection(ProjectRule):
                 # `SecurityConfig` (a Pydantic class) from a config module, or from a sibling
                 # module of the config's package (`core/config/security_config.py`): a section
                 # of the configuration, the importer's own layer.
+                continue
+            if importer == "repository" and imported == "config" and module.extra.get("builds_engine"):
+                # A store that builds its own engine (`SQLAlchemyAdapter(url)`) does the
+                # database module's work too, and the database may read the configuration.
                 continue
             if importer == "database" and imported == "model" and self.index.defines_orm_classes(module):
                 continue  # a `db.py` holding the models too registers its sibling models
