@@ -734,3 +734,101 @@ def test_logic_and_views_folders_and_a_sql_package_of_query_modules(tmp_path: Pa
         ("app/views/players.py", 3, "LC102"),
         ("app/views/players.py", 7, "LC202"),
     ]
+
+
+def test_second_reviewer_reads_of_the_seventh_round(tmp_path: Path) -> None:
+    # A class whose generator methods yield pods page by page hands out no session; a
+    # `*_repo.py` about git repositories that imports a model only for an annotation
+    # (`if TYPE_CHECKING:`) is no repository; a database module subclassing the store that
+    # builds the engine (`TursoAdapter(SQLAlchemyAdapter)`) extends the database module.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/models.py": """
+                from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class Run(Base):
+                    __tablename__ = "runs"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+            """,
+            "app/runtime/__init__.py": "",
+            "app/runtime/handlers.py": """
+                from sqlalchemy.orm import Session
+
+
+                class RuntimeHandler:
+                    def list_pods(self, namespace: str):
+                        for page in range(3):
+                            yield {"namespace": namespace, "page": page}
+
+                    def delete_resources(self, db_session: Session, namespace: str) -> None:
+                        for pod in self.list_pods(namespace):
+                            print(pod)
+            """,
+            "app/ingest/__init__.py": "",
+            "app/ingest/code_repo.py": """
+                from pathlib import Path
+                from typing import TYPE_CHECKING
+
+                if TYPE_CHECKING:
+                    from app.models import Run
+
+
+                def list_sources(root: Path, run: "Run | None" = None) -> list[Path]:
+                    return sorted(root.rglob("*.py"))
+            """,
+            "app/relational/__init__.py": "",
+            "app/relational/adapter.py": """
+                from sqlalchemy import select
+                from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+                from app.models import Run
+
+
+                class SQLAlchemyAdapter:
+                    def __init__(self, url: str) -> None:
+                        self.sessionmaker = async_sessionmaker(create_async_engine(url))
+
+                    async def runs(self) -> list[Run]:
+                        async with self.sessionmaker() as session:
+                            return list(await session.scalars(select(Run)))
+
+                    async def count(self) -> int:
+                        async with self.sessionmaker() as session:
+                            return len(list(await session.scalars(select(Run))))
+
+                    async def first(self) -> Run | None:
+                        async with self.sessionmaker() as session:
+                            return await session.scalar(select(Run))
+            """,
+            "app/relational/turso.py": """
+                from contextlib import asynccontextmanager
+
+                from sqlalchemy.ext.asyncio import AsyncSession
+
+                from app.relational.adapter import SQLAlchemyAdapter
+
+
+                class TursoAdapter(SQLAlchemyAdapter):
+                    @asynccontextmanager
+                    async def get_async_session(self):
+                        session: AsyncSession = self.sessionmaker()
+                        try:
+                            yield session
+                        finally:
+                            await session.close()
+            """,
+        },
+    )
+    layers = placed(root)
+    assert layers["app/runtime/handlers.py"]["layer"] is None
+    assert layers["app/ingest/code_repo.py"]["layer"] is None
+    assert layers["app/relational/adapter.py"]["layer"] == "repository"
+    assert layers["app/relational/turso.py"]["layer"] == "database"
+    assert findings(root, "LC103") == []

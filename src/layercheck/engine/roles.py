@@ -245,14 +245,17 @@ class RoleCollector:
 
     def _enter(self, is_class: bool, name: str) -> None:
         # [is_class, name, queries, yields, helper, methods, querying, the `self.x()` names
-        # a function calls, a class's methods: name -> (queries itself, `self.x()` names)]
-        self._scopes.append([is_class, name, False, False, False, 0, 0, set(), {}])
+        # a function calls, a class's methods: name -> (queries itself, `self.x()` names),
+        # yields a session or a connection]
+        self._scopes.append([is_class, name, False, False, False, 0, 0, set(), {}, False])
 
     def _leave(self) -> None:
         """A definition ends: one that queries (a function that does not yield, or a class
         with such a method) is data access when it is module-level, and makes its enclosing
         definition so when it is not."""
-        is_class, name, queries, yields, helper, methods, querying, self_calls, members = self._scopes.pop()
+        is_class, name, queries, yields, helper, methods, querying, self_calls, members, hands_session = (
+            self._scopes.pop()
+        )
         if not is_class and self._scopes and self._scopes[-1][0] and not name.startswith("__"):
             self._scopes[-1][5] += 1
             self._scopes[-1][8][name] = (queries and not yields and not helper, self_calls)
@@ -272,8 +275,10 @@ class RoleCollector:
             self._plain_definitions.add(name)
         elif not self._scopes and yields and not is_class:
             self.evidence.session_providers += 1
-        elif yields and not is_class and len(self._scopes) == 1 and self._scopes[0][0]:
-            self.evidence.provider_methods += 1  # `@asynccontextmanager def session(self)`
+        elif hands_session and not is_class and len(self._scopes) == 1 and self._scopes[0][0]:
+            # `@asynccontextmanager def session(self)` yielding the session (a method that
+            # yields pods or rows page by page hands out no session)
+            self.evidence.provider_methods += 1
             self.evidence.provider_classes.add(self._scopes[0][1])
         if not queries or (yields and not is_class):
             return
@@ -310,6 +315,14 @@ class RoleCollector:
     def visit_Yield(self, node: cst.Yield) -> None:
         if self._scopes:
             self._scopes[-1][3] = True
+            value = node.value
+            held = ""
+            if isinstance(value, cst.Attribute):
+                held = value.attr.value  # `yield self.session`
+            elif isinstance(value, cst.Name):
+                held = value.value
+            if named_like_session(held) or held in ("conn", "connection"):
+                self._scopes[-1][9] = True
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         taken = {param.name.value for param in node.params.params if self._session_parameter(param)}
@@ -421,6 +434,8 @@ class RoleCollector:
             self.evidence.web_framework = True
         elif parts[0] in ("sqlalchemy", "sqlmodel"):
             self.evidence.database_library = True
+        if self.table.type_checking_depth:
+            return  # an annotation's import (`if TYPE_CHECKING:`) uses nothing at run time
         if _REPOSITORY_NAMES.intersection(parts) or parts[-1].endswith(("_repository", "_repo")):
             self.evidence.imports_repositories = True
         if PERSISTENCE_NAMES.intersection(parts):

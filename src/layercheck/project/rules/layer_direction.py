@@ -85,6 +85,12 @@ class ImportAgainstLayerDirection(ProjectRule):
                 # module of the config's package (`core/config/security_config.py`): a section
                 # of the configuration, the importer's own layer.
                 continue
+            if importer == "database" and imported == "repository" and source is not None and (
+                source.extra.get("builds_engine")
+            ):
+                # `TursoAdapter(SQLAlchemyAdapter)`: the store that builds the engine is the
+                # database module too, and its subclass extends it.
+                continue
             if importer == "repository" and imported == "config" and module.extra.get("builds_engine"):
                 # A store that builds its own engine (`SQLAlchemyAdapter(url)`) does the
                 # database module's work too, and the database may read the configuration.
