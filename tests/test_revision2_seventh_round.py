@@ -832,3 +832,69 @@ def test_second_reviewer_reads_of_the_seventh_round(tmp_path: Path) -> None:
     assert layers["app/relational/adapter.py"]["layer"] == "repository"
     assert layers["app/relational/turso.py"]["layer"] == "database"
     assert findings(root, "LC103") == []
+
+
+def test_a_project_subclass_of_the_session_is_a_session_type(tmp_path: Path) -> None:
+    # `class ExtendedAsyncSession(AsyncSession)` with a `fetchone_or_404` helper, defined in a
+    # utilities module and imported by the routers (also as `AsyncSession`): importing it is
+    # importing a session type; the module that defines it is where the project's session
+    # types live. A module in no layer extending a repository class (permission checks
+    # around its queries) is that repository, extended, and takes its sessions.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/utils.py": """
+                from sqlalchemy.ext.asyncio import AsyncSession
+
+
+                class ExtendedAsyncSession(AsyncSession):
+                    async def fetchone_or_404(self, statement):
+                        row = (await self.execute(statement)).first()
+                        if row is None:
+                            raise LookupError("not found")
+                        return row
+            """,
+            "app/repositories/__init__.py": "",
+            "app/repositories/monitors.py": """
+                from sqlalchemy import text
+                from sqlalchemy.ext.asyncio import AsyncSession
+
+
+                class MonitorRepository:
+                    async def get(self, session: AsyncSession, monitor_id: int):
+                        return await session.scalar(text("SELECT name FROM monitors WHERE id = :id"), {"id": monitor_id})
+            """,
+            "app/permissions/__init__.py": "",
+            "app/permissions/checked_monitors.py": """
+                from sqlalchemy.ext.asyncio import AsyncSession
+
+                from app.repositories.monitors import MonitorRepository
+
+
+                class CheckedMonitorRepository(MonitorRepository):
+                    async def get(self, session: AsyncSession, monitor_id: int):
+                        if monitor_id < 0:
+                            raise PermissionError(monitor_id)
+                        return await super().get(session, monitor_id)
+            """,
+            "app/api/__init__.py": "",
+            "app/api/monitors.py": """
+                from fastapi import APIRouter
+
+                from app.utils import ExtendedAsyncSession
+                from app.utils import ExtendedAsyncSession as AsyncSession
+
+                router = APIRouter()
+
+
+                @router.get("/monitors/{monitor_id}")
+                async def get_monitor(monitor_id: int, session: AsyncSession):
+                    return {"id": monitor_id}
+            """,
+        },
+    )
+    assert findings(root, "LC101") == [
+        ("app/api/monitors.py", 3, "LC101"),
+        ("app/api/monitors.py", 4, "LC101"),
+    ]

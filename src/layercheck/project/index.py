@@ -115,6 +115,7 @@ class ProjectIndex:
         self.is_orm_model = lru_cache(maxsize=None)(self._is_orm_model)  # type: ignore[method-assign]
         self._lineage_cache: dict[str, str | None] = {}
         self.data_access_cache: dict[str, frozenset[str]] = {}
+        self._session_subclasses: dict[str, bool] = {}
         self._reexports_open: set[str] = set()
 
     # ----- name resolution -------------------------------------------------------------------
@@ -303,8 +304,17 @@ class ProjectIndex:
         return known or None
 
     def is_session_type(self, qualname: str) -> bool:
+        """A session type: SQLAlchemy's or SQLModel's, one configured, or a project class
+        deriving from one (`class ExtendedAsyncSession(AsyncSession)`)."""
         final = self.resolve(qualname).qualname
-        return final in SESSION_TYPES or final in self.extra_session_types
+        if final in SESSION_TYPES or final in self.extra_session_types:
+            return True
+        known = self._session_subclasses.get(final)
+        if known is None:
+            known = self._session_subclasses[final] = self.class_fact(final) is not None and self.derives(
+                final, lambda origin: origin in SESSION_TYPES or origin in self.extra_session_types
+            )
+        return known
 
     def is_session_annotation(self, qualname: str) -> bool:
         """A session type, or a project alias such as `SessionDep = Annotated[AsyncSession, ...]`."""

@@ -92,6 +92,16 @@ class SessionImportOutsideRepository(ProjectRule):
             self.index.module_role(self.index.by_path[path]) == "repository" for path in importing
         )
 
+    def _extends_data_access(self, module: ModuleFacts) -> bool:
+        """A module in no layer defining a subclass of a data-access class (`class
+        RBACSqlZenStore(SqlZenStore)` adding permission checks around the store's queries):
+        the store, extended, with the store's sessions."""
+        return any(
+            self.index.is_data_access(base) or self.index.layer_of(base) == "repository"
+            for fact in module.classes.values()
+            for base in fact.bases
+        )
+
     def _repository_beside_models(self, module: ModuleFacts) -> bool:
         """A model module that also defines a data-access class: one whose methods query
         and which is no ORM class (an active-record model's queries are the model's own)."""
@@ -137,7 +147,7 @@ class SessionImportOutsideRepository(ProjectRule):
             # routers depend on, or a `settings.py` building the session factory: it hands the
             # sessions out, as the database module would.
             return
-        if module.layer is None and self._serves_the_data_layer(module):
+        if module.layer is None and (self._serves_the_data_layer(module) or self._extends_data_access(module)):
             return
         if layer == "model" and self._repository_beside_models(module):
             # `models/notes.py` holding the `Note` table and a `NoteTable` class whose methods
