@@ -107,6 +107,7 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
             "**/*_repository.py",
             "**/crud.py",
             "**/crud/**",
+            "**/cruds/**",
             "**/dal/**",
             # Files named for data access are repositories even among services (SPEC
             # revision 2); the engine checks these names against what the module does.

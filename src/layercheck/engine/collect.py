@@ -38,6 +38,10 @@ class FactsCollector:
         # The module-level function being walked and its first parameter, which a logging
         # wrapper (`def log_info(msg, *args): logger.info(msg, *args)`) logs as the message.
         self._message_parameter: tuple[str, str] | None = None
+        # A module-level class's method named for a log level and its parameters by position
+        # (after `self`): a logging wrapper class (`TRACE_LOG.error(project_id, user_id,
+        # message)`) may take the message in any place, which its body shows.
+        self._log_method: tuple[str, dict[str, int]] | None = None
 
     def _add_import(self, target: str, node: cst.CSTNode, is_module: bool) -> None:
         # Called while the walk is on the import statement that holds `node`.
@@ -80,6 +84,11 @@ class FactsCollector:
             params = node.params.params
             self._message_parameter = (node.name.value, params[0].name.value) if params else None
         self._record_return_annotation(node)
+        scopes = self.table.scopes
+        if len(scopes) == 2 and scopes[1].is_class and node.name.value in _WRAPPED_LOG_METHODS:
+            after_self = [param.name.value for param in node.params.params[1:]]
+            places = {name: place for place, name in enumerate(after_self)}
+            self._log_method = (f"{scopes[1].class_name}.{node.name.value}", places)
         self._function_stack.append(node.name.value)
 
     def _record_return_annotation(self, node: cst.FunctionDef) -> None:
@@ -110,6 +119,8 @@ class FactsCollector:
         self._function_stack.pop()
         if not self._function_stack:
             self._message_parameter = None
+        if len(self.table.scopes) <= 2:
+            self._log_method = None
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         # `_data_layer: Optional[BaseDataLayer] = None`: what a module-level global holds,
@@ -209,6 +220,25 @@ class FactsCollector:
             wrappers = self.facts.extra.setdefault("log_wrappers", [])
             if self._message_parameter[0] not in wrappers:
                 wrappers.append(self._message_parameter[0])
+        if self._log_method is not None:
+            position = self._logged_position(node, self._log_method[1])
+            if position is not None:
+                self.facts.extra.setdefault("log_method_messages", {}).setdefault(self._log_method[0], position)
+
+    def _logged_position(self, node: cst.Call, parameters: dict[str, int]) -> int | None:
+        """The position of the method parameter that a logger's call inside a wrapper
+        class's log method logs as (part of) its message: `self.logger.info(prefix + message)`."""
+        func = node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in _WRAPPED_LOG_METHODS:
+            return None
+        positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
+        receiver = func.value
+        shown = receiver.attr.value if isinstance(receiver, cst.Attribute) else getattr(receiver, "value", "")
+        binding = self.table.value_binding(receiver)
+        if not positional or not ((binding is not None and binding.logger) or named_like_logger(str(shown))):
+            return None
+        found = {parameters[name] for name in _names_in(positional[0].value) if name in parameters}
+        return found.pop() if len(found) == 1 else None
 
     def _logs_parameter(self, node: cst.Call, parameter: str) -> bool:
         """`logger.info(msg, ...)` inside `def log_info(msg, ...)`: the function's first
@@ -260,6 +290,13 @@ class FactsCollector:
         if not isinstance(value, cst.Call):
             return
         callee = self.table.qualified_name(value.func) or ""
+        if callee.rsplit(".", 1)[-1] == "TypeVar":
+            bound = self._type_bound(value)
+            if bound is not None:
+                # `ModelType = TypeVar("ModelType", bound=Base)`: whatever the caller picks
+                # is a subclass of the bound, so a generic service's `-> ModelType` is one.
+                self.facts.extra.setdefault("type_bounds", {})[target.value] = bound
+            return
         if callee.rsplit(".", 1)[-1] == "NewType" and len(value.args) >= 2:
             argument = value.args[1].value
             aliased = self.table.qualified_name(argument)
@@ -267,6 +304,20 @@ class FactsCollector:
                 aliased = self._type_aliases.get(argument.value)
             if aliased is not None:
                 self._type_aliases[target.value] = aliased
+
+    def _type_bound(self, call: cst.Call) -> str | None:
+        """The qualified name of a `TypeVar`'s `bound=` (also written as a string)."""
+        for arg in call.args:
+            if arg.keyword is None or arg.keyword.value != "bound":
+                continue
+            bound = arg.value
+            if isinstance(bound, cst.SimpleString):
+                text = bound.evaluated_value
+                if not isinstance(text, str) or not text.strip().isidentifier():
+                    return None
+                bound = cst.Name(text.strip())
+            return self.table.qualified_name(bound) if isinstance(bound, (cst.Name, cst.Attribute)) else None
+        return None
 
     def finish(self) -> None:
         """Copy the module-level bindings the index needs out of the name table."""
@@ -283,6 +334,26 @@ class FactsCollector:
         for name, aliased in self._type_aliases.items():
             self.facts.instances.pop(name, None)
             self.facts.bindings[name] = aliased
+
+
+def _names_in(expression: cst.BaseExpression) -> list[str]:
+    """The plain names a message is made of: itself, the operands of a concatenation and
+    the values of an f-string (`prefix + " | " + message`, `f"{tag}: {message}"`); not
+    what goes into other calls (`json.dumps({"user": user_id}) + message`)."""
+    if isinstance(expression, cst.Name):
+        return [expression.value]
+    if isinstance(expression, cst.BinaryOperation):
+        return _names_in(expression.left) + _names_in(expression.right)
+    if isinstance(expression, cst.FormattedString):
+        return [
+            name
+            for part in expression.parts
+            if isinstance(part, cst.FormattedStringExpression)
+            for name in _names_in(part.expression)
+        ]
+    if isinstance(expression, cst.Call) and isinstance(expression.func, cst.Name) and expression.func.value == "str":
+        return [name for arg in expression.args for name in _names_in(arg.value)]
+    return []
 
 
 def _subscript_names(subscript: cst.Subscript) -> list[cst.BaseExpression]:

@@ -53,7 +53,16 @@ _REPOSITORY_FILE_GLOBS = frozenset({"**/*_repo.py", "**/*_repository.py", "**/re
 # The preset's folder globs of repositories (a `crud/` folder of managers that call the
 # data layer is checked against what its modules do).
 _REPOSITORY_FOLDER_GLOBS = frozenset(
-    {"**/repositories/**", "**/repository/**", "**/repos/**", "**/crud/**", "**/dal/**", "**/dao/**", "**/daos/**"}
+    {
+        "**/repositories/**",
+        "**/repository/**",
+        "**/repos/**",
+        "**/crud/**",
+        "**/cruds/**",
+        "**/dal/**",
+        "**/dao/**",
+        "**/daos/**",
+    }
 )
 # Layers a module keeps whatever its code does: they wire or test the app.
 _KEPT = frozenset({"tests", "migrations", "main", "middleware"})
@@ -190,8 +199,10 @@ def role_layer(
         # `services/db_session_injector.py` building the engines and yielding the request's
         # session: the database module, kept among the services it injects into.
         return ("database", "builds the engine and hands out sessions")
-    if evidence.engine_builders and name_layer is None and not evidence.script:
-        # (a startup script that builds an engine to check the schema is a script)
+    if evidence.engine_builders and name_layer is None and not (evidence.script and not evidence.module_factories):
+        # (a startup script that builds an engine to check the schema is a script; a module
+        # that builds the engine and the session factory at import, for the others to import,
+        # is the database module even with a `__main__` block for a manual check)
         if evidence.imports_repositories:
             return ("repository", "builds the engine and composes the repositories")
         if evidence.querying_class or _mostly_queries(evidence):
@@ -230,12 +241,21 @@ def role_layer(
         return (None, "in a `logic/` folder, but uses no database, model, repository or service")
     if (
         glob in _API_FOLDER_GLOBS
+        and not (is_package or evidence.web_framework or evidence.body_handlers or evidence.graphql_types)
+        and _mostly_queries(evidence)
+    ):
+        # `api/helpers/api_key_policy.py` of functions that take the session and run the
+        # queries the routers and resolvers call: the data access kept beside them.
+        count = len(evidence.data_access)
+        return ("repository", f"in an `api/` folder, but registers no routes; {count} of its definitions query")
+    if (
+        glob in _API_FOLDER_GLOBS
         and not (evidence.web_framework or evidence.database_library or evidence.session_calls or is_package)
     ):
         # `api/` names the web layer, or what talks to other APIs (`sdk/api/aws.py`, an
         # agent's prompts and tools under `web/api/agent/`): a module there that registers
-        # no routes, uses nothing of FastAPI or Starlette and does no database work is no
-        # router or router helper.
+        # no routes, uses nothing of FastAPI, Starlette or a GraphQL server and does no
+        # database work is no router or router helper.
         return (None, "in an `api/` folder, but registers no routes and uses nothing of FastAPI")
     # The names `config` and `database` are checked against what the module does, as
     # `models` and `schemas` are: a `config.py` of Pydantic schemas in a plugin, a
@@ -310,7 +330,6 @@ def role_layer(
             or evidence.tables
             or evidence.core_tables
             or evidence.repository_bases
-            or evidence.repository_classes
             or evidence.makes_repositories
             or evidence.engine_builders
             or evidence.session_providers
@@ -319,9 +338,9 @@ def role_layer(
         # `crud/runs.py` of managers that take the request's session and hand it to the
         # data layer (`get_db().store_run(db_session, ...)`) between checks and calls to
         # other systems: they run no query, build no statement and extend no repository
-        # base, so they are the services over that data layer, whatever the folder says.
-        # (A base class keeping the session for its subclasses, `BaseCrud`, or a facade
-        # composing the repositories, `AllRepositories`, is data access by its name.)
+        # base, so they are the services over that data layer, whatever the folder or the
+        # class says (`UserCRUD.get_user(db)` returning `UserDBInterface.get_user(db=db)`).
+        # (A facade composing the repositories, `AllRepositories`, is data access.)
         return ("service", "in a repository folder, but runs no query: hands the session on to the data layer")
     if glob in _REPOSITORY_FILE_GLOBS and not (
         evidence.database_work or evidence.imports_repositories or evidence.imports_persistence
@@ -348,6 +367,11 @@ def role_layer(
     if name_layer == "config" and not evidence.env_reads:
         return (folder_layer, "named for configuration, but defines no settings and reads no environment")
     if name_layer == "database" and not (evidence.engine_builders or evidence.builder_calls):
+        if evidence.tables and 2 * evidence.tables >= evidence.classes and not evidence.session_providers:
+            # `models/database.py` declaring the tables (their classmethods querying, active
+            # record): the models, named for what they map.
+            tables = _counted(evidence.tables, "table")
+            return ("model", f"named for the database, but maps {tables} and builds no engine")
         if evidence.data_access and not evidence.session_providers:
             # `utils/db.py` of get-or-create functions: data access, not the database module.
             count = len(evidence.data_access)

@@ -91,7 +91,8 @@ GRAPHQL_TYPE_BASES = frozenset({"graphene.ObjectType", "graphene.Mutation", "gra
 _LOGGER_METHODS = 3
 # Querying methods that make a class a library of data work (not a script's helper).
 _QUERYING_CLASS_METHODS = 3
-_WEB_FRAMEWORKS = frozenset({"fastapi", "starlette"})
+# (GraphQL servers too: a strawberry mutation or type module under `api/` is the API's.)
+_WEB_FRAMEWORKS = frozenset({"fastapi", "starlette", "strawberry", "graphene", "ariadne"})
 # The batch loaders of GraphQL servers (strawberry; graphene's aiodataloader and promise).
 DATALOADER_BASES = frozenset(
     {"strawberry.dataloader.DataLoader", "aiodataloader.DataLoader", "promise.dataloader.DataLoader"}
@@ -132,6 +133,9 @@ class RoleEvidence:
     sessions: bool = False
     # `if __name__ == "__main__":` (a script), `FastAPI(...)` built here (the app factory).
     script: bool = False
+    # Engines or session factories built at module level (`Session = sessionmaker(...)`):
+    # what a database module others import offers, even one runnable as a script.
+    module_factories: int = 0
     app_factory: bool = False
     # Module-level functions and classes whose code runs queries through a session (not
     # generators: `get_db()` yielding a session is the session dependency, not data access).
@@ -483,7 +487,12 @@ class RoleCollector:
                 self.evidence.tables += 1
         self._enter(True, node.name.value)
         for decorator in node.decorators:
-            qualname = self.table.qualified_name(_decorator_callee(decorator)) or ""
+            func = _decorator_callee(decorator)
+            if isinstance(func, cst.Attribute) and func.attr.value in ROUTE_METHODS and self._router(func.value):
+                # `@router.websocket("/ws/{id}")` on a Starlette `WebSocketEndpoint` class.
+                self.evidence.routes += 1
+                continue
+            qualname = self.table.qualified_name(func) or ""
             if qualname in GRAPHQL_TYPE_DECORATORS:
                 self.evidence.graphql_types += 1
             elif qualname in TEMPORAL_WORKFLOWS:
@@ -557,6 +566,8 @@ class RoleCollector:
         if qualname.rsplit(".", 1)[-1] in ENGINE_BUILDERS:
             if qualname.split(".", 1)[0] in ("sqlalchemy", "sqlmodel"):
                 self.evidence.engine_builders += 1
+                if not self._scopes:
+                    self.evidence.module_factories += 1
             elif not qualname.startswith("builtins."):
                 self.evidence.builder_calls.append(qualname)
         elif qualname in ENV_READS:

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 _MAX_BASE_DEPTH = 8
 _TYPE_VAR_FACTORIES = ("typing.TypeVar", "typing_extensions.TypeVar")
 # Unannotated repository functions whose name says they return a number or a flag.
+# Words that make a name a question wherever they stand after the first (`user_is_valid`).
+_SCALAR_WORDS = frozenset({"is", "has", "exists", "exist", "count"})
 _SCALAR_PREFIXES = ("count", "exists", "is_", "has_", "delete", "remove", "size", "total", "num_")
 
 
@@ -120,6 +122,8 @@ def is_repository_call(index: ProjectLookup, qualname: str, layer: str = "reposi
     repository module's exceptions."""
     if index.layer_of(qualname) != layer and not (layer == "repository" and index.is_data_access(qualname)):
         return False
+    if index.pure_beside_queries(qualname):
+        return False
     found = index.class_fact(qualname)
     return found is None or not _is_exception(index, found[0], found[1].name, 0)
 
@@ -174,12 +178,32 @@ def returns_orm_from_repository(index: ProjectLookup, qualname: str, layer: str 
     `delete*`, `remove*`).
     """
     callee = find_callee(index, qualname)
-    if callee is None or callee.module.layer != layer or callee.is_constructor:
+    if callee is None or callee.is_constructor:
+        return False
+    in_layer = callee.module.layer == layer
+    if not in_layer and not (
+        callee.module.layer is None and index.is_data_access(f"{callee.module.module}.{callee.key.split('.', 1)[0]}")
+    ):
+        # (a module in no layer whose function or class runs the queries is data access too:
+        # `UserDBInterface.get_user(db)` in `database/interface/user.py`)
         return False
     names = return_names(index, callee)
     if names is None:
-        return not callee.key.rsplit(".", 1)[-1].startswith(_SCALAR_PREFIXES)
-    return any(index.is_orm_model(name) or _is_type_variable(index, name) for name in names)
+        return not _named_for_scalar(callee.key.rsplit(".", 1)[-1])
+    # (an unbound type variable is a generic repository's model in the repository layer; a
+    # generic data-access base elsewhere may hand out anything, `BaseDao.get_one() -> RES`)
+    return any(
+        index.is_orm_model(name) or index.is_orm_bound_type(name) or (in_layer and _is_type_variable(index, name))
+        for name in names
+    )
+
+
+def _named_for_scalar(name: str) -> bool:
+    """`count_users`, `is_active`, also a question in the middle (`token_is_exist`,
+    `user_has_role`, `email_exists`): a number or a flag, no rows."""
+    if name.startswith(_SCALAR_PREFIXES):
+        return True
+    return bool(_SCALAR_WORDS.intersection(name.lower().split("_")[1:]))
 
 
 def _is_type_variable(index: ProjectLookup, qualname: str) -> bool:
@@ -218,7 +242,7 @@ def returns_unmapped_orm(index: ProjectLookup, tags: tuple[str, ...]) -> bool:
     for tag in tags:
         kind, _, qualname = tag.partition(":")
         if kind == "annotation":
-            if index.is_orm_model(qualname):
+            if index.is_orm_model(qualname) or index.is_orm_bound_type(qualname):
                 return False
         else:
             values.append((kind, qualname))

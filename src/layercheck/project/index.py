@@ -288,6 +288,23 @@ class ProjectIndex:
         kind = self._base_kind(module, fact, frozenset())
         return kind == "orm" or (kind == "sqlmodel" and "table" in fact.true_keywords) or self.is_orm_model(qualname)
 
+    def is_orm_bound_type(self, qualname: str) -> bool:
+        """A type variable bound to the ORM (`ModelType = TypeVar("ModelType", bound=Base)`):
+        every type a caller gives it is a mapped class, so a value of it is an ORM instance."""
+        bound = self._type_bound(qualname)
+        if bound is None:
+            return False
+        origin = self.resolve(bound)
+        if origin.qualname in ORM_ROOT_BASES or self.is_orm_class(origin.qualname):
+            return True
+        return origin.module is not None and origin.module.instances.get(origin.name or "") in ORM_BASE_FACTORIES
+
+    def _type_bound(self, qualname: str) -> str | None:
+        resolved = self.resolve(qualname)
+        if resolved.module is None or resolved.name is None:
+            return None
+        return resolved.module.extra.get("type_bounds", {}).get(resolved.name)
+
     def is_pydantic_model(self, qualname: str) -> bool:
         found = self.class_fact(qualname)
         if found is None:
@@ -687,11 +704,15 @@ class ProjectIndex:
             return "database"
         if self.is_data_access(target):
             return "repository"  # a function or class that runs queries, wherever it lives
+        if name in module.loggers or (name in module.instances and self.logger_flavour(target)):
+            return None  # `from app.env import LOG`: a logger serves every layer
         if _constant(module, name):
             # `NOT_SET`, `DEFAULT_LIMIT`, `INNER_THOUGHTS_KWARG`: a constant, no layer's code;
             # one of the config module (`from app.env import SECRET_KEY`) is configuration.
             return "config" if module.layer == "config" else None
         layer = module.layer  # a name is judged by what it is, not by its module's other names
+        if self.pure_beside_queries(target):
+            return None
         if layer == "repository" and name in module.classes and not data_access.repository_class(self, module, name):
             return None  # a sentinel, an exception or a helper class beside the repositories
         if layer == "config" and name in module.classes and not lineage.is_settings_model(self, target):
@@ -717,6 +738,26 @@ class ProjectIndex:
             found = self.class_fact(target)
             return "schema" if found is not None and self._pure_pydantic(found[0], found[1].name) else None
         return layer
+
+    def pure_beside_queries(self, qualname: str) -> bool:
+        """`can_revoke_user_api_key(owner, user)` beside the queries of a module that is data
+        access by what it does, not by its name: a pure rule (it takes no session, runs no
+        query and calls none of its module's functions), no data access for its importers
+        and callers."""
+        resolved = self.resolve(qualname)
+        module, name = resolved.module, resolved.name
+        return (
+            module is not None
+            and module.layer == "repository"
+            and bool(module.extra.get("layer_evidence"))
+            and name in module.functions
+            and name not in self.data_access_names(module)
+            and name not in module.extra.get("session_takers", ())
+            and not any(
+                callee.startswith(f"{module.module}.") or self.is_data_access(callee)
+                for callee in module.extra.get("calls_out", {}).get(name, ())
+            )
+        )
 
     def _makes_settings(self, callee: str) -> bool:
         """Whether calling `callee` makes the settings: the settings class itself, or a
@@ -885,6 +926,8 @@ class ProjectIndex:
         names = condition.names
         if kind == "orm_model":
             result = any(self.is_orm_model(name) for name in names)
+        elif kind == "orm_return":
+            result = any(self.is_orm_model(name) or self.is_orm_bound_type(name) for name in names)
         elif kind == "pydantic_model":
             result = any(self.is_pydantic_model(name) for name in names)
         elif kind == "logger":
@@ -896,6 +939,9 @@ class ProjectIndex:
             result = any(self.is_session_type(name) for name in names)
         elif kind == "log_wrapper":
             result = any(loggers.is_log_wrapper(self, name) for name in names)
+        elif kind.startswith("wrapper_message:"):
+            _, method, place = kind.split(":")
+            result = any(loggers.message_place(self, name, method) == int(place) for name in names)
         elif kind == "core_table":
             result = any(self.is_core_table(name) for name in names)
         elif kind == "session_annotation":

@@ -96,3 +96,22 @@ def is_log_wrapper(index: ProjectLookup, qualname: str) -> bool:
     resolved = index.resolve(qualname)
     module, name = resolved.module, resolved.name
     return module is not None and name in module.extra.get("log_wrappers", ())
+
+
+def message_place(index: ProjectLookup, qualname: str, method: str, depth: int = 0) -> int | None:
+    """Where (after `self`) the `method` of the project logging class that `qualname` is an
+    instance of (or `Class()` makes) takes the message it logs: 2 for
+    `def error(self, project_id, user_id, message): self.logger.error(prefix + message)`."""
+    if depth > 4:
+        return None
+    factory = qualname[:-2] if qualname.endswith("()") else None
+    resolved = index.resolve(factory or qualname)
+    module, name = resolved.module, resolved.name
+    if module is None or name is None:
+        return None
+    if factory is not None and name in module.classes:
+        return module.extra.get("log_method_messages", {}).get(f"{name}.{method}")
+    callee = module.instances.get(name)
+    if factory is None and callee is not None:
+        return message_place(index, callee + "()", method, depth + 1)
+    return None

@@ -22,6 +22,9 @@ ASYNC_LOG_METHODS = frozenset(f"a{name}" for name in LOG_METHODS)
 LOG_WRAPPER_NAMES = frozenset(
     {"log", *(f"log_{name}" for name in LOG_METHODS), *(f"{name}_log" for name in LOG_METHODS)}
 )
+# The condition kind `wrapper_message:<method>:<place>`: the receiver is a project logging
+# class whose `<method>` logs its parameter at `<place>` (after `self`) as the message.
+WRAPPER_MESSAGE = "wrapper_message"
 # Methods whose message is the second positional argument (the first is the level).
 LEVEL_FIRST_METHODS = frozenset({"log", "alog"})
 
@@ -90,10 +93,29 @@ def as_log_call(call: cst.Call, names: NameTable) -> LogCall | None:
     if binding.factory_call:
         return LogCall(call, method, message, None, Condition(kind, (binding.factory_call + "()",)))
     if binding.qualname and not binding.qualname.startswith("builtins."):
-        return LogCall(call, method, message, None, Condition(kind, (binding.qualname,)))
+        return _placed_message(call, method, message, Condition(kind, (binding.qualname,)))
     if by_name and binding.qualname is None and not binding.instance_of:
         return LogCall(call, method, message, None, Condition("logger_named", ()))
+    if binding.instance_of and binding.instance_of.split(".", 1)[0] == names.module.split(".", 1)[0]:
+        # `self.logger = logger` from `def register(self, logger: Logger)`, a project class:
+        # a logger when the class wraps one (the index knows).
+        return _placed_message(call, method, message, Condition(kind, (binding.instance_of + "()",)))
     return None
+
+
+def _placed_message(call: cst.Call, method: str, message: cst.Arg, condition: Condition) -> LogCall:
+    """The log call of a logger from elsewhere in the project. A project's logging class may
+    take the message after other values (`TRACE_LOG.error(project_id, user_id, f"...")`):
+    when the first argument is a plain value and a later one is a formatted string, that
+    one is the message if the index finds the class's method logs that parameter."""
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    if method in LEVEL_FIRST_METHODS or len(positional) < 2 or is_string_literal(positional[0].value):
+        return LogCall(call, method, message, None, condition)
+    for place, arg in enumerate(positional[1:], start=1):
+        if isinstance(arg.value, (cst.FormattedString, cst.ConcatenatedString, cst.BinaryOperation, cst.Call)):
+            placed = Condition(f"{WRAPPER_MESSAGE}:{method}:{place}", condition.names)
+            return LogCall(call, method, arg, None, placed)
+    return LogCall(call, method, message, None, condition)
 
 
 def _wrapper_call(call: cst.Call, names: NameTable) -> LogCall | None:
@@ -124,8 +146,11 @@ def _wrapper_call(call: cst.Call, names: NameTable) -> LogCall | None:
 
 
 def is_wrapper_call(log: LogCall) -> bool:
-    """A call to a project's logging wrapper function, confirmed by the index."""
-    return log.condition is not None and log.condition.kind == "log_wrapper"
+    """A call to a project's logging wrapper function, or to a logging class's method that
+    takes the message after other values, confirmed by the index."""
+    return log.condition is not None and (
+        log.condition.kind == "log_wrapper" or log.condition.kind.startswith(f"{WRAPPER_MESSAGE}:")
+    )
 
 
 # Each flavour a logger from another module may turn out to be, with its condition kind.
@@ -164,7 +189,9 @@ def _receiver_name(receiver: cst.BaseExpression) -> str | None:
 def is_fstring(node: cst.BaseExpression) -> bool:
     """An f-string, alone or implicitly concatenated with other strings."""
     if isinstance(node, cst.FormattedString):
-        return any(isinstance(part, cst.FormattedStringExpression) for part in node.parts)
+        # (one without placeholders too: `f"cache cleared"` is still an f-string passed as
+        # the message, as ruff's G004 reads it; the fix drops the prefix)
+        return True
     if isinstance(node, cst.ConcatenatedString):
         return is_fstring(node.left) or is_fstring(node.right)
     return False

@@ -42,8 +42,20 @@ def query_built_here(
         root_name = names.qualified_name(root.func)
         if root_name is not None and is_query_builder(root_name, builders):
             return None
+        if _session_query(root, names):
+            # `session.query(Event).filter(Event.at < func.now())`: the legacy Query API,
+            # where the session call is the query the builder belongs to.
+            return None
     module, _, name = qualname.rpartition(".")
     return f"func.{name}" if module.endswith(".func") else name
+
+
+def _session_query(call: cst.Call, names: NameTable) -> bool:
+    """`session.query(...)` on a value taken for a session (reported as the query)."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value != "query":
+        return False
+    return session_receiver(names, func.value) is not False
 
 
 # What declares a schema (a column, a table, a constraint): a builder inside one is a default

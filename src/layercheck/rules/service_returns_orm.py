@@ -100,7 +100,8 @@ class ServiceReturnsOrm(Rule):
                     name_node,
                     f"service `{name}` returns ORM model `{qualname.rsplit('.', 1)[-1]}`; "
                     "return a Pydantic schema (`Schema.model_validate(...)`)",
-                    condition=Condition("orm_model", (qualname,)),
+                    # (also a type variable bound to the ORM: `-> ModelType` of a generic service)
+                    condition=Condition("orm_return", (qualname,)),
                 )
             function.annotation_tags = tuple(tags)
         self._functions.append(function)

@@ -1,0 +1,451 @@
+"""SPEC revision 2, the lessons of the eighth round: eight more projects nobody had read,
+labeled by hand and scored blind. Each lesson is a small project of our own, checked through
+the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import write_project
+from test_revision2 import findings, orm_module, placed
+
+LOGGING_CLASS = """
+    import json
+    import logging
+    import os
+
+    LOG = logging.getLogger("app")
+
+
+    class ProjectLogger:
+        def __init__(self, logger: logging.Logger):
+            self.logger = logger
+
+        def debug(self, project_id: str, user_id: str, message: str):
+            self.logger.debug(json.dumps({"project": project_id, "user": user_id}) + " | " + message)
+
+        def info(self, project_id: str, user_id: str, message: str):
+            self.logger.info(json.dumps({"project": project_id, "user": user_id}) + " | " + message)
+
+        def error(self, project_id: str, user_id: str, message: str):
+            self.logger.error(json.dumps({"project": project_id, "user": user_id}) + " | " + message)
+
+
+    if os.getenv("LOG_JSON"):
+        TRACE_LOG = ProjectLogger(LOG)
+    else:
+        TRACE_LOG = ProjectLogger(logging.getLogger("plain"))
+"""
+
+
+def test_a_logging_class_that_takes_the_message_after_other_values(tmp_path: Path) -> None:
+    # `TRACE_LOG.error(project_id, user_id, f"...")`: the project's logging class logs its
+    # third parameter, so that is the message; a plain message there is fine, and so is an
+    # f-string in a place the class does not log as the message.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/core/__init__.py": "",
+            "app/core/log.py": LOGGING_CLASS,
+            "app/services/__init__.py": "",
+            "app/services/events.py": """
+                from app.core.log import LOG, TRACE_LOG
+
+
+                def record(project_id: str, user_id: str, error: Exception) -> None:
+                    TRACE_LOG.error(project_id, user_id, f"could not record the event: {error}")
+                    TRACE_LOG.info(project_id, user_id, "recorded")
+                    TRACE_LOG.info(project_id, f"{user_id}", "recorded")
+                    LOG.info(f"cache cleared")
+            """,
+        },
+    )
+    assert findings(root, "LC701") == [
+        ("app/services/events.py", 5, "LC701"),
+        ("app/services/events.py", 8, "LC701"),  # an f-string without placeholders is one too
+    ]
+
+
+def test_a_logger_held_in_an_attribute_of_a_project_logging_class(tmp_path: Path) -> None:
+    # `self.logger = logger` from `def register(self, logger: AppLogger)`: the class wraps a
+    # logger (it defines the level methods and logs through one), so its calls are log calls;
+    # an attribute of a plain project class named `logger` is not.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/loggers.py": """
+                import logging
+
+
+                class AppLogger:
+                    def __init__(self) -> None:
+                        self.logger = logging.getLogger("app")
+
+                    def info(self, title, message=""):
+                        self.logger.info(title)
+
+                    def warn(self, title, message=""):
+                        self.logger.warning(title)
+
+                    def error(self, title, message=""):
+                        self.logger.error(title)
+
+
+                class Recorder:
+                    def info(self, line):
+                        return line
+            """,
+            "app/interaction.py": """
+                from app.loggers import AppLogger, Recorder
+
+
+                class Interaction:
+                    def register(self, logger: AppLogger, recorder: Recorder) -> None:
+                        self.logger = logger
+                        self.recorder = recorder
+                        self.logger.info(f"registered {self}")
+                        self.recorder.info(f"registered {self}")
+            """,
+        },
+    )
+    assert findings(root, "LC701") == [("app/interaction.py", 8, "LC701")]
+
+
+BASE_CONTROLLER = """
+    from typing import Generic, TypeVar
+
+    from pydantic import BaseModel
+
+    from app.database import Base
+    from app.repositories.base import BaseRepository
+
+    ModelType = TypeVar("ModelType", bound=Base)
+    SchemaType = TypeVar("SchemaType", bound=BaseModel)
+
+
+    class BaseController(Generic[ModelType, SchemaType]):
+        def __init__(self, repository: BaseRepository) -> None:
+            self.repository = repository
+
+        async def get_by_id(self, id_: int) -> ModelType:
+            return await self.repository.get(id_)
+
+        async def get_all(self) -> list[ModelType]:
+            return await self.repository.all()
+
+        def to_schema(self, item: ModelType, schema: type[SchemaType]) -> SchemaType:
+            return schema.model_validate(item)
+"""
+
+
+def test_a_service_returning_a_type_variable_bound_to_the_orm(tmp_path: Path) -> None:
+    # `-> ModelType` with `ModelType = TypeVar("ModelType", bound=Base)`: whatever model a
+    # subclass picks, the caller gets an ORM instance; reported once, on the annotation. One
+    # bound to a Pydantic model is a schema.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/database.py": """
+                from sqlalchemy.orm import declarative_base
+
+                Base = declarative_base()
+            """,
+            "app/models/__init__.py": "",
+            "app/models/user.py": """
+                from sqlalchemy import Column, Integer
+
+                from app.database import Base
+
+
+                class User(Base):
+                    __tablename__ = "users"
+                    id = Column(Integer, primary_key=True)
+            """,
+            "app/repositories/__init__.py": "",
+            "app/repositories/base.py": """
+                class BaseRepository:
+                    def __init__(self, session):
+                        self.session = session
+
+                    async def get(self, id_):
+                        return await self.session.get(self.model, id_)
+            """,
+            "app/controllers/__init__.py": "",
+            "app/controllers/base.py": BASE_CONTROLLER,
+        },
+    )
+    assert findings(root, "LC301") == [
+        ("app/controllers/base.py", 16, "LC301"),
+        ("app/controllers/base.py", 19, "LC301"),
+    ]
+
+
+def test_managers_in_a_cruds_folder_that_hand_the_session_on_are_services(tmp_path: Path) -> None:
+    # `cruds/user.py` of `UserCRUD` classmethods that take the session and hand it to the
+    # data access in `database/interface/` (wrapping its errors): services, whatever the
+    # folder and the class say. A question-named data-access call (`token_is_exist`) returns
+    # a flag, not an ORM row.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/database/__init__.py": "",
+            "app/database/models.py": orm_module("User"),
+            "app/database/interface/__init__.py": "",
+            "app/database/interface/user.py": """
+                from sqlalchemy.orm import Session
+
+                from app.database.models import User
+
+
+                class UserDBInterface:
+                    @classmethod
+                    def get_user(cls, db: Session, user_id: int):
+                        return db.query(User).filter(User.id == user_id).first()
+
+                    @classmethod
+                    def token_is_exist(cls, db: Session, user_id: int, token: str):
+                        return db.query(User).filter(User.id == user_id).count() > 0
+            """,
+            "app/cruds/__init__.py": "",
+            "app/cruds/user.py": """
+                from sqlalchemy.orm import Session
+
+                from app.database.interface.user import UserDBInterface
+
+
+                class UserCRUD:
+                    @classmethod
+                    def get_user(cls, db: Session, user_id: int):
+                        try:
+                            return UserDBInterface.get_user(db=db, user_id=user_id)
+                        except Exception as error:
+                            raise RuntimeError("database error") from error
+
+                    @classmethod
+                    def token_is_exist(cls, db: Session, user_id: int, token: str):
+                        return UserDBInterface.token_is_exist(db=db, user_id=user_id, token=token)
+            """,
+        },
+    )
+    assert placed(root)["app/cruds/user.py"]["layer"] == "service"
+    assert findings(root, "LC101", "LC301") == [
+        ("app/cruds/user.py", 1, "LC101"),
+        ("app/cruds/user.py", 10, "LC301"),
+    ]
+
+
+def test_a_websocket_endpoint_class_registered_on_a_router_is_the_api(tmp_path: Path) -> None:
+    # `@router.websocket("/ws/{id}")` on a Starlette `WebSocketEndpoint` class: a route, so
+    # the module is a router, and its session import is LC101's.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/websockets/__init__.py": "",
+            "app/websockets/recorder.py": """
+                from fastapi import APIRouter, Depends, WebSocket
+                from sqlalchemy.orm import Session
+                from starlette.endpoints import WebSocketEndpoint
+
+                router = APIRouter()
+
+
+                @router.websocket("/ws/recorder/{client_id}")
+                class RecorderServer(WebSocketEndpoint):
+                    def __init__(self, websocket: WebSocket, db: Session = Depends()):
+                        super().__init__(websocket.scope, websocket.receive, websocket.send)
+                        self.db = db
+            """,
+        },
+    )
+    assert placed(root)["app/websockets/recorder.py"]["layer"] == "api"
+    assert findings(root, "LC101") == [("app/websockets/recorder.py", 2, "LC101")]
+
+
+def test_a_database_module_with_a_main_block_and_models_named_database(tmp_path: Path) -> None:
+    # `connectors.py` builds the engine and `Session = sessionmaker(...)` at import for the
+    # services to import, and has a `__main__` block for a manual check: the database module,
+    # so a service importing its session factory imports against the direction. And
+    # `models/database.py` declaring the tables (with active-record lookups) is the models',
+    # which may import no configuration but a logger.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/env.py": """
+                import logging
+                import os
+
+                LOG = logging.getLogger("app")
+                DATABASE_URL = os.getenv("DATABASE_URL", "sqlite://")
+                MAX_USERS = int(os.getenv("MAX_USERS", "10"))
+            """,
+            "app/models/__init__.py": "",
+            "app/models/database.py": """
+                from sqlalchemy import Column, Integer
+                from sqlalchemy.orm import declarative_base
+
+                from app.env import LOG, MAX_USERS
+
+                REG = declarative_base()
+
+
+                class Project(REG):
+                    __tablename__ = "projects"
+                    id = Column(Integer, primary_key=True)
+
+                    @classmethod
+                    def initialize(cls, session):
+                        if session.query(cls).count() < MAX_USERS:
+                            session.add(cls())
+                            LOG.info("root project created")
+            """,
+            "app/connectors.py": """
+                from sqlalchemy import create_engine
+                from sqlalchemy.orm import sessionmaker
+
+                from app.env import DATABASE_URL
+                from app.models.database import REG, Project
+
+                DB_ENGINE = create_engine(DATABASE_URL)
+                Session = sessionmaker(bind=DB_ENGINE)
+
+
+                def create_tables():
+                    REG.metadata.create_all(DB_ENGINE)
+                    with Session() as session:
+                        Project.initialize(session)
+
+
+                if __name__ == "__main__":
+                    create_tables()
+            """,
+            "app/controllers/__init__.py": "",
+            "app/controllers/project.py": """
+                from app.connectors import Session
+                from app.models.database import Project
+
+
+                def count_projects() -> int:
+                    with Session() as session:
+                        return session.query(Project).count()
+            """,
+        },
+    )
+    layers = placed(root)
+    assert layers["app/connectors.py"]["layer"] == "database"
+    assert layers["app/models/database.py"]["layer"] == "model"
+    assert findings(root, "LC103") == [
+        ("app/connectors.py", 5, "LC103"),
+        ("app/controllers/project.py", 1, "LC103"),
+        ("app/models/database.py", 4, "LC103"),
+    ]
+
+
+def test_a_builder_inside_a_legacy_session_query_is_that_query(tmp_path: Path) -> None:
+    # `session.query(Event).filter(Event.at < func.now())`: one query, reported once, on the
+    # session call; a builder passed to `session.execute(...)` is still its own finding.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("Event"),
+            "app/services/__init__.py": "",
+            "app/services/events.py": """
+                from sqlalchemy import func, select
+                from sqlalchemy.orm import Session
+
+                from app.models import Event
+
+
+                def recent(session: Session):
+                    return (
+                        session.query(Event)
+                        .filter(Event.id > func.abs(-1))
+                        .all()
+                    )
+
+
+                def latest(session: Session):
+                    return session.execute(
+                        select(Event).limit(1)
+                    )
+            """,
+        },
+    )
+    assert findings(root, "LC302") == [
+        ("app/services/events.py", 9, "LC302"),
+        ("app/services/events.py", 16, "LC302"),
+        ("app/services/events.py", 17, "LC302"),
+    ]
+
+
+def test_query_functions_and_graphql_modules_under_an_api_folder(tmp_path: Path) -> None:
+    # `api/helpers/api_key_policy.py` of functions that take the session and query: the data
+    # access kept beside the resolvers, so a resolver importing them skips the service layer;
+    # its pure rule (`can_revoke`) is no data access. A strawberry mutation module under
+    # `api/` is the API even with no route and nothing of FastAPI.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("User"),
+            "app/api/__init__.py": "",
+            "app/api/helpers/__init__.py": "",
+            "app/api/helpers/api_key_policy.py": """
+                from sqlalchemy import select
+                from sqlalchemy.ext.asyncio import AsyncSession
+
+                from app.models import User
+
+
+                async def get_user(session: AsyncSession, user_id: int):
+                    return await session.scalar(select(User).where(User.id == user_id))
+
+
+                async def get_owner(session: AsyncSession, key_id: int):
+                    return await session.scalar(select(User).where(User.id == key_id))
+
+
+                async def get_system_user(session: AsyncSession):
+                    return await session.scalar(select(User).limit(1))
+
+
+                async def get_role(session: AsyncSession, user_id: int):
+                    return await session.scalar(select(User.id).where(User.id == user_id))
+
+
+                async def list_keys(session: AsyncSession, user_id: int):
+                    return (await session.scalars(select(User).where(User.id == user_id))).all()
+
+
+                def can_revoke(owner_id: int, user_id: int) -> bool:
+                    return owner_id == user_id
+            """,
+            "app/api/mutations/__init__.py": "",
+            "app/api/mutations/keys.py": """
+                import strawberry
+
+                from app.api.helpers.api_key_policy import can_revoke, get_owner
+
+
+                @strawberry.type
+                class KeyMutations:
+                    @strawberry.mutation
+                    async def revoke(self, info, key_id: int) -> bool:
+                        owner = await get_owner(info.context.session, key_id)
+                        return can_revoke(owner.id, 1)
+            """,
+        },
+    )
+    layers = placed(root)
+    assert layers["app/api/helpers/api_key_policy.py"]["layer"] == "repository"
+    assert layers["app/api/mutations/keys.py"]["layer"] == "api"
+    assert findings(root, "LC102", "LC202") == [
+        ("app/api/mutations/keys.py", 3, "LC102"),
+        ("app/api/mutations/keys.py", 10, "LC202"),
+    ]
