@@ -449,3 +449,352 @@ def test_query_functions_and_graphql_modules_under_an_api_folder(tmp_path: Path)
         ("app/api/mutations/keys.py", 3, "LC102"),
         ("app/api/mutations/keys.py", 10, "LC202"),
     ]
+
+
+def test_a_logging_wrapper_function_named_with_log_reached_through_its_module(tmp_path: Path) -> None:
+    # `core_logger.print_to_log(f"...")` with `import core.logger as core_logger`: a module
+    # function that hands its first parameter to a logger, and one that hands it on to that
+    # one (`print_to_log_and_console`), are wrappers by what they do, whatever their names
+    # (a `log` word in them); a function of the same shape that logs nothing is not.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "core/__init__.py": "",
+            "core/logger.py": """
+                import logging
+
+
+                def get_main_logger():
+                    return logging.getLogger("main")
+
+
+                def print_to_log(message: str, log_level: str = "info"):
+                    main_logger = get_main_logger()
+                    if log_level == "error":
+                        main_logger.error(message)
+                    else:
+                        main_logger.info(message)
+
+
+                def print_to_log_and_console(message: str, log_level: str = "info"):
+                    print_to_log(message, log_level)
+
+
+                def backup_log_dir(path: str) -> str:
+                    return path + ".bak"
+            """,
+            "users/__init__.py": "",
+            "users/crud.py": """
+                import core.logger as core_logger
+
+
+                def delete_user(user_id: int) -> None:
+                    core_logger.print_to_log(f"deleting user {user_id}", "info")
+                    core_logger.print_to_log_and_console(f"deleted user {user_id}")
+                    core_logger.backup_log_dir(f"/var/users/{user_id}")
+                    core_logger.print_to_log("deleted", "info")
+            """,
+        },
+    )
+    assert findings(root, "LC701") == [("users/crud.py", 5, "LC701"), ("users/crud.py", 6, "LC701")]
+
+
+def test_fixed_text_joined_with_plus_is_no_formatted_log_message(tmp_path: Path) -> None:
+    # `"egress_block " + MATCHED_FIELDS + " reason=%s", *args`: literals and constants make a
+    # template, the values go in lazily; a variable joined in is formatting.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/logging_utils.py": 'MATCHED_FIELDS = "host=%s port=%s"\n',
+            "app/gate.py": """
+                import logging
+
+                from app import logging_utils
+                from app.logging_utils import MATCHED_FIELDS
+
+                logger = logging.getLogger(__name__)
+
+
+                def block(host: str, port: int, reason: str) -> None:
+                    logger.info("egress_block " + MATCHED_FIELDS + " reason=%s", host, port, reason)
+                    logger.info("egress_allow " + logging_utils.MATCHED_FIELDS, host, port)
+                    logger.info("egress_block for " + reason)
+
+
+                def allow(host: str, port: int, session: bool) -> None:
+                    if session:
+                        fields = MATCHED_FIELDS
+                    else:
+                        fields = "host=%s"
+                    logger.info("egress_allow " + fields, host, port)
+                    detail = reason_of(host)
+                    logger.info("egress_allow " + detail)
+
+
+                def reason_of(host: str) -> str:
+                    return host
+            """,
+        },
+    )
+    assert findings(root, "LC702") == [("app/gate.py", 12, "LC702"), ("app/gate.py", 22, "LC702")]
+
+
+def test_an_environment_default_set_by_hand_with_get_is_a_write(tmp_path: Path) -> None:
+    # `if not os.environ.get("SSL_CERT_FILE"): os.environ["SSL_CERT_FILE"] = ...` is
+    # `setdefault` spelled out; a guard that raises reads the setting.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/services/__init__.py": "",
+            "app/services/documents.py": """
+                import os
+
+                import certifi
+
+                if not os.environ.get("SSL_CERT_FILE"):
+                    os.environ["SSL_CERT_FILE"] = certifi.where()
+
+                if not os.environ.get("DOCLING_TOKEN"):
+                    raise RuntimeError("DOCLING_TOKEN is not set")
+            """,
+        },
+    )
+    assert findings(root, "LC602") == [("app/services/documents.py", 8, "LC602")]
+
+
+def test_background_task_folders_and_daemons_are_the_task_layer(tmp_path: Path) -> None:
+    # `bgtasks/` of a custom queue's jobs and `daemons/` of the loops a server runs beside
+    # its requests are background work: importing the ORM there goes against the direction.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("Alert"),
+            "app/bgtasks/__init__.py": "",
+            "app/bgtasks/alert_task.py": """
+                from app.models import Alert
+
+
+                class AlertTask:
+                    queue_name = "alerts"
+
+                    async def run(self, payload: dict) -> None:
+                        Alert(id=payload["id"])
+            """,
+            "app/server/__init__.py": "",
+            "app/server/daemons/__init__.py": "",
+            "app/server/daemons/sweeper.py": """
+                from app.models import Alert
+
+
+                async def sweep() -> list:
+                    return [Alert]
+            """,
+        },
+    )
+    layers = placed(root)
+    assert layers["app/bgtasks/alert_task.py"]["layer"] == "task"
+    assert layers["app/server/daemons/sweeper.py"]["layer"] == "task"
+    assert findings(root, "LC103") == [
+        ("app/bgtasks/alert_task.py", 1, "LC103"),
+        ("app/server/daemons/sweeper.py", 1, "LC103"),
+    ]
+
+
+def test_a_runner_building_its_own_session_factory_in_a_checkout_folder_package(tmp_path: Path) -> None:
+    # `backend/onyx/evals/eval.py` (the checkout's `backend/` is a package too, the code
+    # imports `onyx.*`) builds a rollback-only session factory among many of the app's
+    # modules: it drives the app, it is not the database module below it.
+    app_modules = {f"backend/onyx/feature{i}.py": f"VALUE_{i} = {i}\n" for i in range(8)}
+    imports = "\n".join(f"from onyx.feature{i} import VALUE_{i}" for i in range(8))
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "backend/__init__.py": "",
+            "backend/onyx/__init__.py": "",
+            **app_modules,
+            "backend/onyx/evals/__init__.py": "",
+            "backend/onyx/evals/eval.py": f"""
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+
+{imports}
+
+
+def run_eval() -> int:
+    session_factory = sessionmaker(bind=create_engine("sqlite://"))
+    with session_factory() as session:
+        session.rollback()
+    return VALUE_0 + VALUE_7
+""",
+        },
+    )
+    assert placed(root)["backend/onyx/evals/eval.py"]["layer"] is None
+
+
+def test_a_reader_class_running_sql_into_data_frames_is_data_access(tmp_path: Path) -> None:
+    # `utils/bot_database_reader.py`: a class that builds its own engine and runs every
+    # query with `pd.read_sql_query(text(...), session.connection())`; a router importing
+    # and calling it skips the service layer.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "utils/__init__.py": "",
+            "utils/bot_database_reader.py": """
+                import pandas as pd
+                from sqlalchemy import create_engine, text
+                from sqlalchemy.orm import sessionmaker
+
+
+                class BotDatabase:
+                    def __init__(self, db_path: str):
+                        self.engine = create_engine(f"sqlite:///{db_path}")
+                        self.session_maker = sessionmaker(bind=self.engine)
+
+                    def get_orders(self):
+                        with self.session_maker() as session:
+                            return pd.read_sql_query(text("SELECT * FROM orders"), session.connection())
+
+                    def get_trades(self):
+                        with self.session_maker() as session:
+                            return pd.read_sql_query(text("SELECT * FROM trades"), session.connection())
+
+                    def get_positions(self):
+                        with self.session_maker() as session:
+                            return pd.read_sql_query(text("SELECT * FROM positions"), session.connection())
+            """,
+            "routers/__init__.py": "",
+            "routers/archived.py": """
+                from fastapi import APIRouter
+
+                from utils.bot_database_reader import BotDatabase
+
+                router = APIRouter()
+
+
+                @router.get("/orders")
+                def orders(db_path: str):
+                    return BotDatabase(db_path).get_orders().to_dict()
+            """,
+        },
+    )
+    assert placed(root)["utils/bot_database_reader.py"]["layer"] == "repository"
+    assert ("routers/archived.py", 3, "LC102") in findings(root, "LC102")
+
+
+def test_query_functions_beside_dataclasses_and_builders_in_a_database_package(tmp_path: Path) -> None:
+    # `database/search.py`: one public query function beside the `@dataclass` records it
+    # fills, and `database/extra_field_query.py`: one query among statement builders. In a
+    # `database/` package both are data access for the routers that import them; a pure
+    # builder imported from there is not.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/database/__init__.py": "",
+            "app/database/models.py": orm_module("Spool"),
+            "app/database/search.py": """
+                from dataclasses import dataclass
+
+                from sqlalchemy import select
+
+                from app.database.models import Spool
+
+
+                @dataclass
+                class SpoolMatch:
+                    spool_id: int
+                    score: int
+
+
+                @dataclass(frozen=True)
+                class SearchResult:
+                    spools: list
+
+
+                async def search(db, query: str) -> SearchResult:
+                    rows = (await db.execute(select(Spool))).scalars().all()
+                    return SearchResult([SpoolMatch(row.id, 1) for row in rows])
+            """,
+            "app/database/extra_field_query.py": """
+                from sqlalchemy import and_, select
+
+                from app.database.models import Spool
+
+
+                def extra_field_join(key: str):
+                    return and_(Spool.id > 0)
+
+
+                def order_by_extra_field(key: str):
+                    return Spool.id
+
+
+                def filter_extra_field(key: str, value: str):
+                    return Spool.id == int(value)
+
+
+                async def find_extra_field_values(db, key: str) -> list:
+                    return list((await db.execute(select(Spool.id))).scalars().all())
+            """,
+            "app/api/__init__.py": "",
+            "app/api/search.py": """
+                from fastapi import APIRouter
+
+                from app.database import search
+                from app.database.extra_field_query import extra_field_join, find_extra_field_values
+
+                router = APIRouter()
+
+
+                @router.get("/search")
+                async def find(q: str, db=None):
+                    extra_field_join(q)
+                    await find_extra_field_values(db, q)
+                    return await search.search(db, q)
+            """,
+        },
+    )
+    assert findings(root, "LC102", "LC202") == [
+        ("app/api/search.py", 3, "LC102"),
+        ("app/api/search.py", 4, "LC102"),
+        ("app/api/search.py", 12, "LC202"),
+        ("app/api/search.py", 13, "LC202"),
+    ]
+
+
+def test_a_sync_reader_in_an_async_project_blocks_on_its_data_frame_queries(tmp_path: Path) -> None:
+    # LC401: in a project on async SQLAlchemy, a repository's sync method that runs
+    # `pd.read_sql_query(...)` on its session's connection blocks the event loop; one that
+    # only shapes a frame does no I/O.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/database.py": """
+                from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+                SessionLocal = async_sessionmaker(create_async_engine("sqlite+aiosqlite://"))
+            """,
+            "app/repositories/__init__.py": "",
+            "app/repositories/archive_repository.py": """
+                import pandas as pd
+                from sqlalchemy import text
+
+
+                class ArchiveRepository:
+                    def __init__(self, session_maker):
+                        self.session_maker = session_maker
+
+                    def get_orders(self):
+                        with self.session_maker() as session:
+                            return pd.read_sql_query(text("SELECT * FROM orders"), session.connection())
+
+                    def summarize(self, frame):
+                        return frame.describe()
+            """,
+        },
+    )
+    assert findings(root, "LC401") == [("app/repositories/archive_repository.py", 9, "LC401")]

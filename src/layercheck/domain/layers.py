@@ -130,7 +130,18 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
     LayerSpec("config", ("**/config.py", "**/settings.py", "**/configuration.py"), ("config",)),
     LayerSpec(
         "task",
-        ("**/tasks/**", "**/tasks.py", "**/workers/**", "**/jobs/**"),
+        # (`bgtasks/`, `background_tasks/`: a custom queue's jobs; `daemons/`: the loops a
+        # server runs beside its requests, background work like a worker's)
+        (
+            "**/tasks/**",
+            "**/tasks.py",
+            "**/workers/**",
+            "**/jobs/**",
+            "**/bgtasks/**",
+            "**/background_tasks/**",
+            "**/daemons/**",
+            "**/daemons.py",
+        ),
         ("service", "schema", "config", "task"),
     ),
     LayerSpec("middleware", ("**/middleware/**", "**/middlewares/**"), (), held=False),

@@ -173,10 +173,19 @@ CONCERN_WORDS = frozenset(
      "access", "acl", "rbac", "policies", "policy", "guards", "deps", "dependencies"}
 )
 # Module (or package) names of background work: jobs whatever their decorators.
-BACKGROUND_WORDS = frozenset({"background", "jobs", "tasks", "workers", "worker", "scheduler", "cron"})
+BACKGROUND_WORDS = frozenset(
+    {"background", "jobs", "tasks", "workers", "worker", "scheduler", "cron", "bgtasks", "daemons"}
+)
 
 
 def named_for(words: frozenset[str], module: str) -> bool:
     """Whether a part of the dotted module name is one of `words` (or ends `_<word>`:
     `pipeline_tasks`)."""
     return any(part in words or part.rsplit("_", 1)[-1] in words for part in module.split("."))
+
+
+# Data-frame readers that run a query on a connection they are handed
+# (`pd.read_sql_query(text(query), session.connection())`).
+DATAFRAME_QUERIES = frozenset(
+    {"pandas.read_sql", "pandas.read_sql_query", "pandas.read_sql_table", "polars.read_database"}
+)

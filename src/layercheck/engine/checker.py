@@ -244,6 +244,8 @@ def check_source(
         facts.extra["script"] = True
     if roles.evidence.engine_builders:
         facts.extra["builds_engine"] = True  # its config imports are the engine's (LC103)
+    if roles.evidence.session_providers:
+        facts.extra["provides_sessions"] = True  # the request's session dependency lives here
     if task.layer_configured:
         facts.extra["configured"] = True  # the user's word: the index re-reads no role
     if roles.evidence.app_factory or roles.evidence.routes or roles.evidence.jobs or roles.evidence.temporal_jobs:

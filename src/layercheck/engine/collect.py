@@ -17,6 +17,19 @@ _SCOPED_SESSIONS = frozenset({"scoped_session", "async_scoped_session"})
 
 
 # The levels a logging wrapper may hand its message to (loguru's `trace`/`success` too).
+# Class decorators that make a class a record of values.
+_RECORD_DECORATORS = frozenset(
+    {
+        "dataclasses.dataclass",
+        "pydantic.dataclasses.dataclass",
+        "attr.s",
+        "attr.attrs",
+        "attr.define",
+        "attr.frozen",
+        "attrs.define",
+        "attrs.frozen",
+    }
+)
 _WRAPPED_LOG_METHODS = STDLIB_MODULE_LOG_FUNCTIONS | {"trace", "success"}
 
 
@@ -153,6 +166,9 @@ class FactsCollector:
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if not self.table.at_module_level:
             return
+        if any(self._record_decorator(decorator) for decorator in node.decorators):
+            # `@dataclass class SpoolMatch:` beside query functions: a record, no code.
+            self.facts.extra.setdefault("record_classes", []).append(node.name.value)
         bases = []
         for arg in node.bases:
             qualname = self.table.qualified_name(arg.value)
@@ -244,10 +260,14 @@ class FactsCollector:
         """`logger.info(msg, ...)` inside `def log_info(msg, ...)`: the function's first
         parameter goes to a logger as the message."""
         func = node.func
-        if not isinstance(func, cst.Attribute) or func.attr.value not in _WRAPPED_LOG_METHODS:
-            return False
         positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
         if not positional or not (isinstance(positional[0].value, cst.Name) and positional[0].value.value == parameter):
+            return False
+        if isinstance(func, cst.Name) and func.value in self.facts.extra.get("log_wrappers", ()):
+            # `print_to_log(message, level)` inside `def print_to_log_and_console(message, ...)`:
+            # a wrapper of a wrapper defined above it in the module.
+            return True
+        if not isinstance(func, cst.Attribute) or func.attr.value not in _WRAPPED_LOG_METHODS:
             return False
         receiver = func.value
         binding = self.table.value_binding(receiver)
@@ -304,6 +324,13 @@ class FactsCollector:
                 aliased = self._type_aliases.get(argument.value)
             if aliased is not None:
                 self._type_aliases[target.value] = aliased
+
+    def _record_decorator(self, decorator: cst.Decorator) -> bool:
+        """`@dataclass`, `@dataclass(frozen=True)`, attrs' `@define`/`@attr.s`."""
+        target = decorator.decorator
+        if isinstance(target, cst.Call):
+            target = target.func
+        return (self.table.qualified_name(target) or "") in _RECORD_DECORATORS
 
     def _type_bound(self, call: cst.Call) -> str | None:
         """The qualified name of a `TypeVar`'s `bound=` (also written as a string)."""

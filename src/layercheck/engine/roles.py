@@ -20,6 +20,7 @@ from layercheck.domain.vocabulary import (
     CORE_TABLE_TYPES,
     DATA_ACCESS_NAME,
     DATABASE_HANDLES,
+    DATAFRAME_QUERIES,
     SESSION_TYPES,
     SETTINGS_BASES,
     is_query_builder,
@@ -236,6 +237,9 @@ class RoleCollector:
     def __init__(self, table: NameTable) -> None:
         self.table = table
         self.evidence = RoleEvidence()
+        # The packages above the module: an import from any of them is the project's (in a
+        # checkout named `backend.onyx.evals.eval`, `from onyx.db import models` too).
+        self._packages = frozenset(table.module.split(".")[:-1] or table.module.split(".")[:1])
         # The definitions around the walk, outermost first: [is_class, name, queries, yields,
         # helper, methods, querying] (`helper`: its queries make nothing data access for
         # importers: a decorator's wrapper, `@functools.wraps(func)`, or a GraphQL
@@ -428,7 +432,7 @@ class RoleCollector:
         if module is None:
             return
         parts = module.split(".")
-        if parts[0] == self.table.module.split(".", 1)[0]:
+        if parts[0] in self._packages:
             self.evidence.project_imports.add(module)
         if parts[0] == "alembic":
             self.evidence.alembic = True
@@ -558,6 +562,10 @@ class RoleCollector:
             return
         if qualname in APP_TYPES:
             self.evidence.app_factory = True
+        if qualname in DATAFRAME_QUERIES and self._scopes:
+            # `pd.read_sql_query(text(query), session.connection())`: a query run through the
+            # session's connection into a data frame.
+            self._scopes[-1][2] = True
         if is_query_builder(qualname, SQL_BUILDERS):
             self.evidence.sql_builders += 1
             if isinstance(func, cst.Attribute):

@@ -194,6 +194,9 @@ class _Layout:
     # others): an index into `call_groups` (names share groups: `info`, `debug`...).
     callees: dict[str, int]
     call_groups: tuple[tuple[tuple[int, str], ...], ...]
+    # Visitors with `call_words` too: their `visit_Call` also runs for a callee whose name
+    # has one of the words (`print_to_log` for "log"), found on first sight of the name.
+    call_words: tuple[tuple[frozenset[str], tuple[int, str]], ...] = ()
 
 
 _layouts: dict[tuple[tuple[type, ...], bool], _Layout] = {}
@@ -206,12 +209,16 @@ def _layout(classes: tuple[type, ...], keyed_calls: bool) -> _Layout:
     visits: dict[type[cst.CSTNode], list[tuple[int, str]]] = {}
     leaves: dict[type[cst.CSTNode], list[tuple[int, str]]] = {}
     interests: dict[int, frozenset[str]] = {}
+    word_hooks: list[tuple[frozenset[str], tuple[int, str]]] = []
     for index, visitor_class in enumerate(classes):
         calls = getattr(visitor_class, "calls", None) if keyed_calls else None
+        words = getattr(visitor_class, "call_words", None) if calls is not None else None
         for node_type, name in _hooks_of(visitor_class, "visit_").items():
             visits.setdefault(node_type, []).append((index, name))
             if node_type is cst.Call and calls is not None:
                 interests[index] = calls
+                if words:
+                    word_hooks.append((frozenset(words), (index, name)))
         for node_type, name in _hooks_of(visitor_class, "leave_").items():
             leaves.setdefault(node_type, []).append((index, name))
     callees: dict[str, int] = {}
@@ -231,6 +238,7 @@ def _layout(classes: tuple[type, ...], keyed_calls: bool) -> _Layout:
         leaves={node_type: tuple(reversed(places)) for node_type, places in leaves.items()},
         callees=callees,
         call_groups=tuple(groups),
+        call_words=tuple(word_hooks),
     )
     _layouts[(classes, keyed_calls)] = layout
     return layout
@@ -264,6 +272,8 @@ class Dispatcher:
         # `visit_Call` hooks of visitors interested in a few callees, by callee name.
         self.callee_hooks: dict[str, tuple[Hook, ...]] = {}
         self.callee_key: Callable[[cst.Call], str | None] | None = None
+        # The `call_words` hooks: (words, hook), for callee names not yet in `callee_hooks`.
+        self.word_hooks: tuple[tuple[frozenset[str], Hook], ...] = ()
         # Per node type, for the walk under way (`_plan`).
         self._plans: dict[type, _Plan | None] = {}
         if visitors:
@@ -278,7 +288,9 @@ class Dispatcher:
         """Set the visitors, in the order their hooks should run for each node.
 
         A visitor with a `calls` set (the last names of the callees it cares about) has its
-        `visit_Call` called only for those calls: `callee_key` names a call's callee.
+        `visit_Call` called only for those calls: `callee_key` names a call's callee. One
+        with `call_words` besides is called too for a callee whose name has one of those
+        words between underscores (`print_to_log` for "log").
         """
         self.on_error = on_error
         layout = _layout(tuple(type(visitor) for visitor in visitors), callee_key is not None)
@@ -291,12 +303,14 @@ class Dispatcher:
         call_hooks = [bound(places) for places in layout.call_groups]
         self.callee_hooks = {name: call_hooks[group] for name, group in layout.callees.items()}
         self.callee_key = callee_key if layout.callees else None
+        self.word_hooks = tuple((words, getattr(visitors[index], name)) for words, (index, name) in layout.call_words)
 
     def _drop(self, hook: Hook, error: BaseException) -> None:
         owner = getattr(hook, "__self__", None)
         if self.on_error is None or owner is None:
             raise error
         self.on_error(owner, error)
+        self.word_hooks = tuple((words, kept) for words, kept in self.word_hooks if kept is not hook)
         tables: tuple[dict[Any, tuple[Hook, ...]], ...] = (self.visit_hooks, self.leave_hooks, self.callee_hooks)
         for table in tables:
             for node_type, hooks in list(table.items()):
@@ -334,11 +348,26 @@ class Dispatcher:
         # base classes would cost more than the whole walk otherwise does.
 
         callee_key = self.callee_key
+        word_hooks = self.word_hooks
+
+        def by_words(name: str, general: tuple[Hook, ...] | None) -> tuple[Hook, ...]:
+            """The hooks for a callee name first seen: the general ones, and those whose
+            words the name has; remembered for the name's next calls."""
+            parts = set(name.lower().split("_"))
+            extra = tuple(hook for words, hook in word_hooks if not words.isdisjoint(parts))
+            found = (general or ()) + extra
+            self.callee_hooks[name] = found
+            return found
 
         def visit(node: cst.CSTNode, plan: _Plan) -> None:
             hooks, leaves, getter, single, by_callee = plan
             if by_callee is not None and callee_key is not None:
-                hooks = by_callee.get(callee_key(node), hooks)  # type: ignore[arg-type]
+                key = callee_key(node)  # type: ignore[arg-type]
+                found = by_callee.get(key)  # type: ignore[arg-type]
+                if found is None and word_hooks and key:
+                    found = by_words(key, hooks)
+                if found is not None:
+                    hooks = found
             descend = True
             if hooks is not None:
                 cursor.current = node

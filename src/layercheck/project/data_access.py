@@ -109,12 +109,20 @@ def holds_data_access(index: DataAccessLookup, module: ModuleFacts) -> bool:
         return True
     if named_for_concern(module):
         return False
+    # A module of a `db/` package is data access by its folder: its query functions are,
+    # even among statement builders (`database/extra_field_query.py`), and it may enqueue a
+    # job after a write (LC103 says so).
+    persistence = _PERSISTENCE_PACKAGES.intersection(module.module.split(".")[:-1])
+    if persistence and not (module.extra.get("provides_sessions") or module.extra.get("builds_engine")):
+        # (`db/common.py` handing out the request's session beside a paginating count is
+        # the database module's kit, whose helpers are no repository)
+        return True
     if not mostly_queries(index, module):
         return False
     # A module that calls services or enqueues jobs orchestrates (a `flows.py`, a
     # `contexts/datasets.py` that also validates and publishes): repositories do not,
-    # though one in a `db/` package may enqueue a job after a write (LC103 says so).
-    if _PERSISTENCE_PACKAGES.intersection(module.module.split(".")[:-1]):
+    # though one in a `db/` package may enqueue a job after a write.
+    if persistence:
         return True
     return not any(
         index.layer_of(item.target) in ("service", "task")
@@ -137,10 +145,12 @@ def mostly_queries(index: DataAccessLookup, module: ModuleFacts, at_least: int =
 
 
 def _value_class(index: DataAccessLookup, module: ModuleFacts, name: str) -> bool:
-    """A class that holds values or types a session, not code: Pydantic, an enum, a
-    named tuple or a typed dict, an exception."""
+    """A class that holds values or types a session, not code: Pydantic, a dataclass, an
+    enum, a named tuple or a typed dict, an exception."""
     qualname = f"{module.module}.{name}"
     if index.is_pydantic_model(qualname) or index.session_kind(qualname) is True:
+        return True
+    if name in module.extra.get("record_classes", ()):
         return True
     fact = module.classes.get(name)
     if fact is not None and any(_value_base(index.resolve(base).qualname) for base in fact.bases):
@@ -172,7 +182,17 @@ def is_data_access(index: DataAccessLookup, qualname: str) -> bool:
     module, name = resolved.module, resolved.name
     if module is not None and name in module.classes and _data_access_port(index, f"{module.module}.{name}"):
         return True
-    if module is None or name is None or not holds_data_access(index, module):
+    if module is None or name is None:
+        return False
+    if module.layer == "task" and name in module.classes:
+        # `daemons/settings_store.py`'s `SettingsStore`, whose methods run the queries,
+        # beside the background loops: a store the app queries through, not a job (a class
+        # that runs in the background, `SystemSettings(DaemonTask)`, is the job's own).
+        qualname = f"{module.module}.{name}"
+        return bool(module.extra.get("querying_methods", {}).get(name)) and not (
+            index.is_orm_class(qualname) or _background_worker(index, qualname)
+        )
+    if not holds_data_access(index, module):
         return False
     if module.layer is None and name in module.extra.get("session_takers", ()):
         # `get_system(db: Session, key)` in a module of query functions, handing the

@@ -63,7 +63,7 @@ class EnvReadOutsideConfig(ServerCodeRule):
         if not self._active:
             return
         qualname = self.names.qualified_name(node.func)
-        if qualname in GETTERS and not self._forwarded(node) and not self._bookkeeping(node):
+        if qualname in GETTERS and not (self._forwarded(node) or self._bookkeeping(node) or self._unset_guard(node)):
             spelled = "os." + qualname.split(".", 1)[1]
             self.report(node, f"environment read with `{spelled}()` {_ADVICE}")
 
@@ -120,6 +120,30 @@ class EnvReadOutsideConfig(ServerCodeRule):
             and isinstance(statement.body, cst.IndentedBlock)
         ):
             return False
+        return self._writes_only(statement, comparison.left)
+
+    def _unset_guard(self, read: cst.Call) -> bool:
+        """`if not os.environ.get("SSL_CERT_FILE"): os.environ["SSL_CERT_FILE"] = ...`:
+        `setdefault` spelled out with `get`, a write, not a setting read."""
+        ancestors = self.context.ancestors
+        if len(ancestors) < 2 or not read.args:
+            return False
+        negation, statement = ancestors[-1], ancestors[-2]
+        if not (
+            isinstance(negation, cst.UnaryOperation)
+            and isinstance(negation.operator, cst.Not)
+            and isinstance(statement, cst.If)
+            and statement.test is negation
+            and statement.orelse is None
+            and isinstance(statement.body, cst.IndentedBlock)
+        ):
+            return False
+        return self._writes_only(statement, read.args[0].value)
+
+    def _writes_only(self, statement: cst.If, key: cst.BaseExpression) -> bool:
+        """Whether the body of `statement` only sets `os.environ[key]` (and returns)."""
+        if not isinstance(statement.body, cst.IndentedBlock):
+            return False
         writes = 0
         for line in statement.body.body:
             if not isinstance(line, cst.SimpleStatementLine):
@@ -128,7 +152,7 @@ class EnvReadOutsideConfig(ServerCodeRule):
                 if isinstance(small, (cst.Return, cst.Pass)):
                     continue  # `os.environ[key] = value; return True`
                 targets = small.targets if isinstance(small, cst.Assign) else ()
-                if not targets or not all(self._environ_item(t.target, comparison.left) for t in targets):
+                if not targets or not all(self._environ_item(t.target, key) for t in targets):
                     return False
                 writes += 1
         return writes > 0  # (`if name not in os.environ: return False` is a read)

@@ -10,6 +10,7 @@ from layercheck.rules.logcalls import (
     ASYNC_LOG_METHODS,
     FLAVOUR_KINDS,
     LOG_METHODS,
+    LOG_WORDS,
     LOG_WRAPPER_NAMES,
     LogCall,
     as_log_call,
@@ -21,15 +22,17 @@ from layercheck.rules.logcalls import (
 from layercheck.rules.logfix import message_fix
 
 
-def formatting_kind(node: cst.BaseExpression) -> str | None:
-    """How a message expression is built eagerly: "%", ".format()" or "+"."""
+def formatting_kind(node: cst.BaseExpression, fixed: frozenset[str] = frozenset()) -> str | None:
+    """How a message expression is built eagerly: "%", ".format()" or "+". `fixed` names
+    the local variables that only ever hold fixed text."""
     if isinstance(node, cst.BinaryOperation):
         if isinstance(node.operator, cst.Modulo) and is_string_literal(node.left):
             return "%"
         if isinstance(node.operator, cst.Add) and (_has_string(node.left) or _has_string(node.right)):
-            # (string literals alone joined with `+`, kept apart for line length, carry no
-            # value: nothing is formatted eagerly)
-            return None if _literals_only(node) else "+"
+            # (string literals and constants alone joined with `+`, kept apart for line
+            # length or shared as templates, `"egress_block " + MATCHED_FIELDS + " reason=%s"`,
+            # carry no value: nothing is formatted eagerly)
+            return None if _literals_only(node, fixed) else "+"
     if (
         isinstance(node, cst.Call)
         and isinstance(node.func, cst.Attribute)
@@ -40,11 +43,52 @@ def formatting_kind(node: cst.BaseExpression) -> str | None:
     return None
 
 
-def _literals_only(node: cst.BaseExpression) -> bool:
-    """`"a" + "b"`: a sum of plain string literals (no f-string, no name)."""
+def _literals_only(node: cst.BaseExpression, fixed: frozenset[str] = frozenset()) -> bool:
+    """`"a" + "b"`, `"x " + FIELDS`: a sum of fixed text, plain string literals and
+    constants (`UPPER_CASE`, also `logging_utils.FIELDS`, or a local variable that only
+    ever holds such text), no value formatted in."""
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-        return _literals_only(node.left) and _literals_only(node.right)
+        return _literals_only(node.left, fixed) and _literals_only(node.right, fixed)
+    if isinstance(node, cst.FormattedString):
+        return not any(isinstance(part, cst.FormattedStringExpression) for part in node.parts)
+    if isinstance(node, cst.Name) and node.value in fixed:
+        return True
+    if isinstance(node, (cst.Name, cst.Attribute)):
+        last = node.value if isinstance(node, cst.Name) else node.attr.value
+        return last.isupper()
     return is_string_literal(node) and not is_fstring(node)
+
+
+def fixed_text_locals(function: cst.FunctionDef) -> frozenset[str]:
+    """The local names every assignment of which in `function` is fixed text
+    (`fields = EGRESS_MATCHED_FIELDS` in one branch, `fields = OTHER_FIELDS` in another)."""
+    values: dict[str, list[cst.BaseExpression]] = {}
+
+    class _Assignments(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    values.setdefault(target.target.value, []).append(node.value)
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            if isinstance(node.target, cst.Name):
+                values.setdefault(node.target.value, []).append(node.value)
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            if isinstance(node.target, cst.Name) and node.value is not None:
+                values.setdefault(node.target.value, []).append(node.value)
+
+        def visit_For(self, node: cst.For) -> None:
+            if isinstance(node.target, cst.Name):
+                values.setdefault(node.target.value, []).append(node.target)  # a loop value
+
+    function.body.visit(_Assignments())
+    parameters = {param.name.value for param in function.params.params}
+    return frozenset(
+        name
+        for name, assigned in values.items()
+        if name not in parameters and all(_literals_only(value) for value in assigned)
+    )
 
 
 def _has_string(node: cst.BaseExpression) -> bool:
@@ -65,12 +109,19 @@ class FormattedLogMessage(Rule):
 
     code = "LC702"
     calls = callee_names(LOG_METHODS, ASYNC_LOG_METHODS, LOG_WRAPPER_NAMES)
+    call_words = LOG_WORDS  # a project's wrapper by any name with `log` in it (`print_to_log`)
 
     def visit_Call(self, node: cst.Call) -> None:
         log = as_log_call(node, self.names)
         if log is None or is_fstring(log.message.value):
             return
         kind = formatting_kind(log.message.value)
+        if kind == "+":
+            function = next(
+                (item for item in reversed(self.context.ancestors) if isinstance(item, cst.FunctionDef)), None
+            )
+            if function is not None and formatting_kind(log.message.value, fixed_text_locals(function)) is None:
+                return  # `"egress_block " + fields` where `fields` only holds templates
         if kind is None:
             return
         messages = {

@@ -9,6 +9,7 @@ from layercheck.rules.logcalls import (
     ASYNC_LOG_METHODS,
     FLAVOUR_KINDS,
     LOG_METHODS,
+    LOG_WORDS,
     LOG_WRAPPER_NAMES,
     LogCall,
     as_log_call,
@@ -36,6 +37,7 @@ class FStringLogMessage(Rule):
 
     code = "LC701"
     calls = callee_names(LOG_METHODS, ASYNC_LOG_METHODS, LOG_WRAPPER_NAMES)
+    call_words = LOG_WORDS  # a project's wrapper by any name with `log` in it (`print_to_log`)
 
     def visit_Call(self, node: cst.Call) -> None:
         log = as_log_call(node, self.names)

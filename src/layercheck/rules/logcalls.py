@@ -123,15 +123,18 @@ def _wrapper_call(call: cst.Call, names: NameTable) -> LogCall | None:
     if the index confirms the function logs its first parameter (`log_wrapper`)."""
     func = call.func
     name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else ""
-    if name not in LOG_WRAPPER_NAMES:
+    if not named_like_log_wrapper(name):
         return None
     if isinstance(func, cst.Attribute):
-        # `log_utils.log_info(...)` through the module; not `logger.log(level, msg)`, a
-        # logger's own method.
+        # `log_utils.log_info(...)`, `core_logger.print_to_log(...)` through the module;
+        # not `logger.log(level, msg)`, a logger's own method (the index tells a module's
+        # function from a logger's method by the name it resolves to).
         receiver = func.value
         owner = names.value_binding(receiver)
         shown = _receiver_name(receiver) or ""
-        if name == "log" or (owner is not None and owner.logger) or named_like_logger(shown):
+        if name in LOG_METHODS or (owner is not None and owner.logger):
+            return None
+        if name in LOG_WRAPPER_NAMES and named_like_logger(shown):
             return None
         if names.qualified_name(receiver) in (*LOGGER_OBJECTS, "logging", "structlog"):
             return None
@@ -143,6 +146,16 @@ def _wrapper_call(call: cst.Call, names: NameTable) -> LogCall | None:
     if message is None:
         return None
     return LogCall(call, name, message, None, Condition("log_wrapper", (qualname,)))
+
+
+def named_like_log_wrapper(name: str) -> bool:
+    """`log_info`, `error_log`, also any name with the word `log` (`print_to_log`,
+    `write_log`): a project function that may hand its first parameter to a logger."""
+    return name in LOG_WRAPPER_NAMES or (name not in LOG_METHODS and "log" in name.lower().split("_"))
+
+
+# The word that brings a callee to the log rules whatever its full name (`print_to_log`).
+LOG_WORDS = frozenset({"log"})
 
 
 def is_wrapper_call(log: LogCall) -> bool:

@@ -9,7 +9,7 @@ import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
 from layercheck.domain.registry import SESSION_METHODS
-from layercheck.domain.vocabulary import named_like_session
+from layercheck.domain.vocabulary import DATAFRAME_QUERIES, named_like_session
 from layercheck.engine.context import FileContext
 from layercheck.engine.names import dotted_name
 from layercheck.engine.rule import Rule
@@ -146,6 +146,8 @@ class RepositoryNotAsync(Rule):
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in SESSION_METHODS:
             candidate.io = session_receiver(self.names, func.value) is not False
+        elif self.names.qualified_name(func) in DATAFRAME_QUERIES:
+            candidate.io = True  # `pd.read_sql_query(text(...), session.connection())`
 
     def visit_Yield(self, node: cst.Yield) -> None:
         candidate = self._outermost()
