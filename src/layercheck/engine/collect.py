@@ -55,6 +55,7 @@ class FactsCollector:
         # (after `self`): a logging wrapper class (`TRACE_LOG.error(project_id, user_id,
         # message)`) may take the message in any place, which its body shows.
         self._log_method: tuple[str, dict[str, int]] | None = None
+        self._log_method_node: cst.FunctionDef | None = None
 
     def _add_import(self, target: str, node: cst.CSTNode, is_module: bool) -> None:
         # Called while the walk is on the import statement that holds `node`.
@@ -102,6 +103,7 @@ class FactsCollector:
             after_self = [param.name.value for param in node.params.params[1:]]
             places = {name: place for place, name in enumerate(after_self)}
             self._log_method = (f"{scopes[1].class_name}.{node.name.value}", places)
+            self._log_method_node = node
         self._function_stack.append(node.name.value)
 
     def _record_return_annotation(self, node: cst.FunctionDef) -> None:
@@ -132,8 +134,8 @@ class FactsCollector:
         self._function_stack.pop()
         if not self._function_stack:
             self._message_parameter = None
-        if len(self.table.scopes) <= 2:
-            self._log_method = None
+        if node is self._log_method_node:
+            self._log_method = self._log_method_node = None
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         # `_data_layer: Optional[BaseDataLayer] = None`: what a module-level global holds,
