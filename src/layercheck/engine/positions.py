@@ -312,13 +312,17 @@ def _find_by_text(
     if lines_held is None:
         return None
     first, after, indents = lines_held
-    # Generated inside the indentation of its lines, so that a node over several lines reads
-    # as it is written.
-    state = CodegenState(
-        default_indent=module.default_indent, default_newline=module.default_newline, indent_tokens=list(indents or ())
-    )
-    node._codegen(state)
-    code = "".join(state.tokens)
+    code = _plain_code(node)
+    if code is None:
+        # Generated inside the indentation of its lines, so that a node over several lines
+        # reads as it is written.
+        state = CodegenState(
+            default_indent=module.default_indent,
+            default_newline=module.default_newline,
+            indent_tokens=list(indents or ()),
+        )
+        node._codegen(state)
+        code = "".join(state.tokens)
     if not code:
         return None
     low = logical_lines[first]
@@ -337,6 +341,25 @@ def _find_by_text(
             found = start
         start = text.find(code, start + 1, high)
     return None if found == -1 else (found, found + len(code))
+
+
+def _plain_code(node: cst.CSTNode) -> str | None:
+    """The code of a bare name or dotted name written without spaces or parentheses
+    (`select`, `app.models.user`: most of what imports name), without generating it; None
+    for anything else."""
+    if type(node) is cst.Name:
+        return None if node.lpar or node.rpar else node.value
+    if type(node) is cst.Attribute and not (node.lpar or node.rpar):
+        dot = node.dot
+        if not (_no_space(dot.whitespace_before) and _no_space(dot.whitespace_after)):
+            return None
+        left = _plain_code(node.value)
+        return None if left is None else f"{left}.{node.attr.value}"
+    return None
+
+
+def _no_space(whitespace: object) -> bool:
+    return type(whitespace) is cst.SimpleWhitespace and not whitespace.value
 
 
 def _is_name_character(character: str) -> bool:
