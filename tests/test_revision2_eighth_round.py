@@ -798,3 +798,40 @@ def test_a_sync_reader_in_an_async_project_blocks_on_its_data_frame_queries(tmp_
         },
     )
     assert findings(root, "LC401") == [("app/repositories/archive_repository.py", 9, "LC401")]
+
+
+def test_a_librarys_validation_error_answering_a_4xx_is_the_clients_own_error(tmp_path: Path) -> None:
+    # LC603: `except FileValidationError as err: raise HTTPException(400, detail=str(err))`
+    # with an upload checker's error: its text says why the file was refused. The same text
+    # with a 500, or another library's error with a 400, is internal detail sent out.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/api/__init__.py": "",
+            "app/api/profile.py": """
+                from fastapi import APIRouter, HTTPException, UploadFile
+                from httpx import ConnectError
+                from safeuploads import FileValidationError, validate_image
+
+                router = APIRouter()
+
+
+                @router.post("/photo")
+                async def upload(file: UploadFile):
+                    try:
+                        validate_image(file)
+                    except FileValidationError as err:
+                        raise HTTPException(status_code=400, detail=str(err))
+                    try:
+                        validate_image(file)
+                    except FileValidationError as err:
+                        raise HTTPException(status_code=500, detail=str(err))
+                    try:
+                        validate_image(file)
+                    except ConnectError as err:
+                        raise HTTPException(status_code=400, detail=str(err))
+            """,
+        },
+    )
+    assert findings(root, "LC603") == [("app/api/profile.py", 17, "LC603"), ("app/api/profile.py", 21, "LC603")]

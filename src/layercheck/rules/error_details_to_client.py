@@ -51,6 +51,17 @@ _INPUT_ERRORS = frozenset(
     }
 )
 
+# How a library names the error that says why it refused the input it was asked to check
+# (`safeuploads.FileValidationError`, `jsonschema.ValidationError`).
+_VALIDATION_ERROR_SUFFIXES = ("ValidationError", "NotValidError")
+
+
+def _validation_error(qualname: str) -> bool:
+    """A library's input-validation error (not the project's, not a builtin): its text says
+    why the client's input was refused, a 4xx answer's own words."""
+    return not qualname.startswith("builtins.") and qualname.rsplit(".", 1)[-1].endswith(_VALIDATION_ERROR_SUFFIXES)
+
+
 # name of the exception variable -> qualified names of the classes it may hold
 _Frame = dict[str, tuple[str, ...]]
 
@@ -190,7 +201,7 @@ class ErrorDetailsToClient(Rule):
                 self.report(node, "traceback sent to the client; log it and send a generic message")
             elif any(not name or name in CLIENT_FACING for name in types):
                 continue
-            elif client_error and all(name in _INPUT_ERRORS for name in types):
+            elif client_error and all(name in _INPUT_ERRORS or _validation_error(name) for name in types):
                 continue  # `except ValueError as exc: raise HTTPException(400, str(exc))`
             elif all(name.startswith("builtins.") for name in types):
                 self.report(node, message)
