@@ -835,3 +835,77 @@ def test_a_librarys_validation_error_answering_a_4xx_is_the_clients_own_error(tm
         },
     )
     assert findings(root, "LC603") == [("app/api/profile.py", 17, "LC603"), ("app/api/profile.py", 21, "LC603")]
+
+
+def test_a_declarative_base_in_a_repository_folder_and_a_dependency_module_named_repository(tmp_path: Path) -> None:
+    # `repository/table.py` holding `class DBTable(DeclarativeBase)` (and `Base = DBTable`):
+    # the models importing it import the ORM's base, no repository. `api/dependencies/
+    # repository.py` handing repositories to the endpoints (`get_repository(UserRepository)`)
+    # is the API's dependency wiring, so its session import is LC101's and its repository
+    # import LC102's.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "src/__init__.py": "",
+            "src/repository/__init__.py": "",
+            "src/repository/table.py": """
+                import typing
+
+                from sqlalchemy.orm import DeclarativeBase
+
+
+                class DBTable(DeclarativeBase):
+                    pass
+
+
+                Base: typing.Type[DeclarativeBase] = DBTable
+            """,
+            "src/models/__init__.py": "",
+            "src/models/account.py": """
+                from sqlalchemy.orm import Mapped, mapped_column
+
+                from src.repository.table import DBTable
+
+
+                class Account(DBTable):
+                    __tablename__ = "accounts"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+            """,
+            "src/repository/crud/__init__.py": "",
+            "src/repository/crud/account.py": """
+                from sqlalchemy import select
+                from sqlalchemy.ext.asyncio import AsyncSession
+
+                from src.models.account import Account
+
+
+                class AccountCRUDRepository:
+                    def __init__(self, async_session: AsyncSession) -> None:
+                        self.async_session = async_session
+
+                    async def read_accounts(self):
+                        return (await self.async_session.execute(select(Account))).scalars().all()
+            """,
+            "src/api/__init__.py": "",
+            "src/api/dependencies/__init__.py": "",
+            "src/api/dependencies/repository.py": """
+                import typing
+
+                from sqlalchemy.ext.asyncio import AsyncSession
+
+                from src.repository.crud.account import AccountCRUDRepository
+
+
+                def get_repository(repo_type: typing.Type[AccountCRUDRepository]) -> typing.Callable:
+                    def _get_repo(async_session: AsyncSession) -> AccountCRUDRepository:
+                        return repo_type(async_session=async_session)
+
+                    return _get_repo
+            """,
+        },
+    )
+    assert placed(root)["src/api/dependencies/repository.py"]["layer"] == "api"
+    assert findings(root, "LC101", "LC102", "LC103") == [
+        ("src/api/dependencies/repository.py", 3, "LC101"),
+        ("src/api/dependencies/repository.py", 5, "LC102"),
+    ]

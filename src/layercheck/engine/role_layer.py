@@ -342,6 +342,15 @@ def role_layer(
         # class says (`UserCRUD.get_user(db)` returning `UserDBInterface.get_user(db=db)`).
         # (A facade composing the repositories, `AllRepositories`, is data access.)
         return ("service", "in a repository folder, but runs no query: hands the session on to the data layer")
+    if (
+        glob in _REPOSITORY_FILE_GLOBS
+        and _DEPENDENCY_WORDS.intersection(module.split(".")[:-1])
+        and not (evidence.session_calls or evidence.data_access or evidence.querying_methods or evidence.sql_builders)
+    ):
+        # `api/dependencies/repository.py`'s `get_repository(UserRepository)` building the
+        # request's repository for the endpoints: dependency wiring of the folder's layer,
+        # not a repository (it runs no query).
+        return (folder_layer, "named for a repository, but a dependency module that hands repositories out")
     if glob in _REPOSITORY_FILE_GLOBS and not (
         evidence.database_work or evidence.imports_repositories or evidence.imports_persistence
     ):

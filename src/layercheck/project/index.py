@@ -687,6 +687,15 @@ class ProjectIndex:
             return role
         if self.is_orm_model(target) or self.is_core_table(target) or self._orm_base_value(resolved):
             return "model"
+        if (
+            module.layer not in (None, "model", "database")
+            and name in module.classes
+            and self.is_orm_class(resolved.qualname)
+        ):
+            # The declarative base kept in another layer's folder (`repository/table.py`'s
+            # `class DBTable(DeclarativeBase)`): the models' base, no repository import. (Beside
+            # the engine or the models, importing it stays what it was: `create_all`'s base.)
+            return "model"
         found = self.class_fact(target)
         if found is not None and lineage.is_settings_model(self, target):
             return "config"  # `Settings(BaseSettings)` is configuration, not a schema
