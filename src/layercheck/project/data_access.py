@@ -95,10 +95,10 @@ def named_for_concern(module: ModuleFacts) -> bool:
 def holds_data_access(index: DataAccessLookup, module: ModuleFacts) -> bool:
     """Whether a module's querying definitions are data access for its importers: in a
     database, model or config module, yes; in a module in no layer, when most of its
-    public definitions query, it imports no service or job and it is not named for access
-    control or request dependencies (a `core/alerts.py` of query functions; not
-    `security/permissions.py`, whose checks look a row up to decide, nor a flow that
-    calls services and saves the result). Judged from the module and what it imports,
+    public definitions query (in a `db/` package, any), it imports no service or job and
+    it is not named for access control or request dependencies (a `core/alerts.py` of
+    query functions; not `security/permissions.py`, whose checks look a row up to decide,
+    nor a flow that calls services and saves the result). Judged from the module and what it imports,
     so a run on part of the project answers as a whole run does."""
     if module.layer in NOT_DATA_ACCESS_LAYERS:
         return False
@@ -109,21 +109,18 @@ def holds_data_access(index: DataAccessLookup, module: ModuleFacts) -> bool:
         return True
     if named_for_concern(module):
         return False
-    # A module of a `db/` package is data access by its folder: its query functions are,
-    # even among statement builders (`database/extra_field_query.py`), and it may enqueue a
-    # job after a write (LC103 says so).
-    persistence = _PERSISTENCE_PACKAGES.intersection(module.module.split(".")[:-1])
-    if persistence and not (module.extra.get("provides_sessions") or module.extra.get("builds_engine")):
-        # (`db/common.py` handing out the request's session beside a paginating count is
-        # the database module's kit, whose helpers are no repository)
-        return True
+    if _PERSISTENCE_PACKAGES.intersection(module.module.split(".")[:-1]):
+        # A module of a `db/` package is data access by its folder: its query functions are,
+        # even among statement builders (`database/extra_field_query.py`), and it may enqueue
+        # a job after a write (LC103 says so); but `db/common.py` handing out the request's
+        # session beside a paginating count is the database module's kit, data access only
+        # when most of it queries.
+        hands_out = module.extra.get("provides_sessions") or module.extra.get("builds_engine")
+        return not hands_out or mostly_queries(index, module)
     if not mostly_queries(index, module):
         return False
     # A module that calls services or enqueues jobs orchestrates (a `flows.py`, a
-    # `contexts/datasets.py` that also validates and publishes): repositories do not,
-    # though one in a `db/` package may enqueue a job after a write.
-    if persistence:
-        return True
+    # `contexts/datasets.py` that also validates and publishes): repositories do not.
     return not any(
         index.layer_of(item.target) in ("service", "task")
         and not index.is_pydantic_model(item.target)

@@ -109,10 +109,10 @@ def _placed_message(call: cst.Call, method: str, message: cst.Arg, condition: Co
     when the first argument is a plain value and a later one is a formatted string, that
     one is the message if the index finds the class's method logs that parameter."""
     positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
-    if method in LEVEL_FIRST_METHODS or len(positional) < 2:
+    # (a first argument that is a string or a formatted message is the message itself)
+    plain_first = len(positional) > 1 and isinstance(positional[0].value, (cst.Name, cst.Attribute, cst.Subscript))
+    if method in LEVEL_FIRST_METHODS or not plain_first:
         return LogCall(call, method, message, None, condition)
-    if not isinstance(positional[0].value, (cst.Name, cst.Attribute, cst.Subscript)):
-        return LogCall(call, method, message, None, condition)  # (a string, a formatted message)
     for place, arg in enumerate(positional[1:], start=1):
         if isinstance(arg.value, (cst.FormattedString, cst.ConcatenatedString, cst.BinaryOperation, cst.Call)):
             placed = Condition(f"{WRAPPER_MESSAGE}:{method}:{place}", condition.names)
