@@ -312,3 +312,59 @@ def test_a_string_annotation_too_deep_to_parse_is_not_parsed(tmp_path: Path) -> 
     root = write_project(tmp_path / "proj", {"app/repositories/user_repository.py": source})
     code, out, err, _ = run_cli(["--no-cache", "--output-format", "concise", "."], root)
     assert code == 0, out + err
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (Linux /proc)."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_pool_workers_end_when_the_run_is_killed(tmp_path: Path) -> None:
+    # An editor closing the language server, or a hook's timeout, kills the run: its
+    # workers must not wait on their queue forever.
+    files = {f"app/services/s{n}.py": ROUTER * 40 for n in range(600)}
+    root = write_project(tmp_path / "proj", files)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "layercheck", "check", "--no-cache", "-j", "2", "--exit-zero", "."],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        workers: set[int] = set()
+        while time.monotonic() < deadline and run.poll() is None and len(workers) < 2:
+            workers = _children(run.pid)
+            time.sleep(0.05)
+        if run.poll() is not None or not workers:
+            pytest.skip("the run ended before its workers could be seen")
+        run.kill()
+        run.wait()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+            time.sleep(0.1)
+        assert not any(_alive(pid) for pid in workers)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()

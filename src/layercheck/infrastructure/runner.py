@@ -370,7 +370,10 @@ def _pool(jobs: int, settings: Settings, verbose: bool) -> ProcessPoolExecutor:
     fork = "fork" in methods and threading.active_count() == 1
     context = multiprocessing.get_context("fork" if fork else "spawn")
     return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=worker.init_pool_worker, initargs=(settings, verbose)
+        max_workers=jobs,
+        mp_context=context,
+        initializer=worker.init_pool_worker,
+        initargs=(settings, verbose, os.getpid()),  # the workers end with this process
     )
 
 

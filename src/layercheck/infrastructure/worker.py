@@ -44,8 +44,11 @@ def check_task(task: FileTask) -> tuple[str, str | None, dict[str, Any]]:
     return task.path, digest(data), record.to_dict()
 
 
-def init_pool_worker(settings: Settings, verbose: bool) -> None:
-    """A pool worker's start: the settings, the engine and rules imported, the collector off."""
+def init_pool_worker(settings: Settings, verbose: bool, parent: int | None = None) -> None:
+    """A pool worker's start: the settings, the engine and rules imported, the collector off.
+    `parent`: the run's process id (the worker ends when that process is gone)."""
+    if parent is not None:
+        _exit_with_parent(parent)
     init_worker(settings, verbose)
     try:  # import the engine and the rules once, before the first file arrives
         from layercheck.engine.checker import rule_classes
@@ -59,6 +62,28 @@ def init_pool_worker(settings: Settings, verbose: bool) -> None:
     # is left (a few closures per file), never over what the worker inherited.
     gc.freeze()
     gc.disable()
+
+
+# How often (seconds) a pool worker looks whether the run that started it is still there.
+_PARENT_CHECK_SECONDS = 1.0
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A pool worker waits on its queue for work; if the run is killed (an editor closing
+    the language server, a hook's timeout), nothing closes that queue, and the worker would
+    wait forever. A watcher thread ends the worker once its parent is gone (also when it
+    went before this worker got this far)."""
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(0)
+            time.sleep(_PARENT_CHECK_SECONDS)
+
+    threading.Thread(target=watch, name="layercheck-parent-watch", daemon=True).start()
 
 
 def check_batch(tasks: list[FileTask]) -> list[tuple[str, str | None, dict[str, Any]]]:
