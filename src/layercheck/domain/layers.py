@@ -292,21 +292,28 @@ class LayerMap:
         relative_path: str,
         package_not_layer: Callable[[str, str], bool] | None = None,
         folders_only: bool = False,
+        outer_paths: tuple[str, ...] = (),
     ) -> tuple[str | None, str | None, bool]:
         """The layer of a file, the glob that placed it, and whether that glob comes from
         the user's configuration (None, None, False when no glob matches).
+
+        `outer_paths`: the file's path below the other roots that hold it (the project root
+        around `src`); the user's globs match there too (`package/yuxi/services/**` with
+        `src = [".", "package"]`), the preset's only below the innermost root.
 
         `package_not_layer(folder, layer)`, given, is asked of the folder a preset folder glob
         names (`app/api` for `**/api/**`, relative like the path): True when that folder holds
         other layers, so it is a package and its glob does not place the file.
         `folders_only` leaves file-name globs out (the layer a file's folders give it)."""
-        best: tuple[bool, int, int, int] | None = None
-        best_glob: _CompiledGlob | None = None
+        # The best of the user's globs and the best of the preset's, each by specificity.
+        best: dict[bool, tuple[tuple[bool, int, int, int], _CompiledGlob, int]] = {}
         segments = frozenset(relative_path.split("/"))
         for glob in self._globs:
-            if not glob.required <= segments or (folders_only and glob.is_file_glob):
+            if folders_only and glob.is_file_glob:
                 continue
-            match = glob.regex.match(relative_path)
+            match = glob.regex.match(relative_path) if glob.required <= segments else None
+            if match is None and glob.configured:
+                match = next(filter(None, (glob.regex.match(outer) for outer in outer_paths)), None)
             if match is None:
                 continue
             if glob.folder_name is not None and package_not_layer is not None:
@@ -314,6 +321,7 @@ class LayerMap:
                 if package_not_layer(folder, self.layers[glob.layer_index].name):
                     continue
             if glob.is_file_glob:
+                depth = 0  # compared only between folder globs
                 score = (glob.dominant, 1, glob.literal_segments, -glob.layer_index)
             else:
                 # How deep the folder the glob names lies: the segments `**` stood for plus
@@ -322,11 +330,24 @@ class LayerMap:
                 # `**/services/**`).
                 depth = match.group("prefix").count("/") + glob.literal_segments
                 score = (glob.dominant, 0, depth, -glob.layer_index)
-            if best is None or score > best:
-                best = score
-                best_glob = glob
-        if best_glob is None:
+            held = best.get(glob.configured)
+            if held is None or score > held[0]:
+                best[glob.configured] = (score, glob, depth)
+        if not best:
             return None, None, False
+        # The user's own glob beats the preset's (`app/services/**` mapped to repository places
+        # `app/services/database.py` there, whatever `**/database.py` says), except where the
+        # preset names a folder deeper than the user's glob reaches (`app/services/models/` is
+        # the models' folder) or is dominant (tests, migrations).
+        chosen = best.get(True) or best[False]
+        preset = best.get(False)
+        if chosen is not preset and preset is not None:
+            preset_score, preset_glob, preset_depth = preset
+            configured_score, configured_glob, configured_depth = chosen
+            deeper_folder = not preset_glob.is_file_glob and not configured_glob.is_file_glob
+            if preset_score[0] > configured_score[0] or (deeper_folder and preset_depth > configured_depth):
+                chosen = preset
+        best_glob = chosen[1]
         return self.layers[best_glob.layer_index].name, best_glob.glob, best_glob.configured
 
     def is_held(self, layer: str | None) -> bool:

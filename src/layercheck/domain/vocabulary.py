@@ -51,6 +51,8 @@ LOGGER_FACTORIES: dict[str, str] = {
 # Module-level logger objects of logging libraries (loguru formats with `{}`, not `%s`).
 LOGGER_OBJECTS: dict[str, str] = {"loguru.logger": "loguru", "loguru._logger.logger": "loguru"}
 # Annotations (and classes) that declare a logger.
+# Methods of a logger that return another logger of the same flavour.
+LOGGER_DERIVING_METHODS = frozenset({"bind", "new", "unbind", "try_unbind", "getChild", "opt"})
 LOGGER_TYPES: dict[str, str] = {
     "logging.Logger": "stdlib",
     "logging.LoggerAdapter": "stdlib",
@@ -62,6 +64,8 @@ LOGGER_TYPES: dict[str, str] = {
     "structlog.BoundLoggerBase": "structlog",
     "structlog.stdlib.AsyncBoundLogger": "structlog",
     "structlog.PrintLogger": "structlog",
+    "loguru.Logger": "loguru",
+    "loguru._logger.Logger": "loguru",
 }
 
 
@@ -189,3 +193,37 @@ def named_for(words: frozenset[str], module: str) -> bool:
 DATAFRAME_QUERIES = frozenset(
     {"pandas.read_sql", "pandas.read_sql_query", "pandas.read_sql_table", "polars.read_database"}
 )
+
+
+# Third-party packages a FastAPI + SQLAlchemy backend commonly calls.
+WELL_KNOWN_LIBRARIES = frozenset(
+    {
+        "aiobotocore",
+        "aiohttp",
+        "alembic",
+        "anyio",
+        "asyncpg",
+        "boto3",
+        "botocore",
+        "celery",
+        "fastapi",
+        "httpx",
+        "jose",
+        "jwt",
+        "loguru",
+        "orjson",
+        "passlib",
+        "pydantic",
+        "pydantic_settings",
+        "redis",
+        "requests",
+        "sqlalchemy",
+        "sqlmodel",
+        "starlette",
+        "structlog",
+        "typing_extensions",
+    }
+)
+
+# Names of configuration modules and packages (`config.py`, `settings/`, `env.py`).
+CONFIG_MODULE_NAMES = frozenset({"config", "configs", "settings", "env", "environment", "conf", "configuration"})

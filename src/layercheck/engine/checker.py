@@ -197,7 +197,7 @@ def check_source(
                 continue  # the names it looks for are nowhere in the file
             rules.append(rule_class(context))
     failures = _RuleFailures(task, verbose)
-    roles = RoleCollector(table)
+    roles = RoleCollector(table, task.aliases, settings.third_party)
     members = MemberCollector(table)
     dispatcher.register([builder, collector, roles, members, *rules], failures.record, table.callee_key)
     try:

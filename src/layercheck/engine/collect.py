@@ -100,7 +100,11 @@ class FactsCollector:
         self._record_return_annotation(node)
         scopes = self.table.scopes
         if len(scopes) == 2 and scopes[1].is_class and node.name.value in _WRAPPED_LOG_METHODS:
-            after_self = [param.name.value for param in node.params.params[1:]]
+            static = any(
+                isinstance(decorator.decorator, cst.Name) and decorator.decorator.value == "staticmethod"
+                for decorator in node.decorators
+            )
+            after_self = [param.name.value for param in node.params.params[0 if static else 1 :]]
             places = {name: place for place, name in enumerate(after_self)}
             self._log_method = (f"{scopes[1].class_name}.{node.name.value}", places)
             self._log_method_node = node
@@ -159,11 +163,33 @@ class FactsCollector:
             # `def get_data_layer(): ... return _data_layer`: returns what the global holds.
             returns = self.facts.extra.setdefault("returns", {})
             returns.setdefault(self._function_stack[0], list(self._global_types[node.value.value]))
+        if (
+            len(self._function_stack) == 1
+            and self.table.function_depth == 1
+            and node.value is not None
+            and self._function_stack[0] not in self._annotated
+        ):
+            self._record_returned_value(self._function_stack[0], node.value)
         # A module-level function returning a logger is a project logger factory.
         if len(self._function_stack) == 1 and node.value is not None and self.table.function_depth == 1:
             flavour = self.table.logger_flavour(node.value)
             if flavour:
                 self.facts.logger_factories[self._function_stack[0]] = flavour
+
+    def _record_returned_value(self, function: str, value: cst.BaseExpression) -> None:
+        """What an unannotated module-level function returns, when a constructor or a factory
+        call made it (`return Session(engine)`, or `session = SessionLocal()` then `return
+        session`): `Session()`, `app.db.SessionLocal()`, for the index to decide whether the
+        function hands out sessions (`with session_make() as s:`)."""
+        if not isinstance(value, (cst.Call, cst.Name)):
+            return
+        binding = self.table.value_binding(value)
+        if binding is None or not binding.instance_of or binding.logger:
+            return
+        made = binding.instance_of + "()" if binding.factory_call else binding.instance_of
+        inferred = self.facts.extra.setdefault("inferred_returns", {}).setdefault(function, [])
+        if made not in inferred:
+            inferred.append(made)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if not self.table.at_module_level:

@@ -16,12 +16,13 @@ import libcst as cst
 from layercheck.domain.vocabulary import (
     ENGINE_CONNECTING_METHODS,
     ENGINE_FACTORIES,
+    LOGGER_DERIVING_METHODS,
     LOGGER_FACTORIES,
+    LOGGER_OBJECTS,
     LOGGER_TYPES,
     named_like_engine,
 )
 
-# Methods of a logger that return another logger of the same flavour.
 # What `engine.connect()` and `engine.begin()` open.
 CONNECTION = "sqlalchemy.engine.Connection"
 _CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
@@ -32,7 +33,6 @@ _OPENED_SESSIONS = {
     "async_sessionmaker": "sqlalchemy.ext.asyncio.AsyncSession",
     "async_scoped_session": "sqlalchemy.ext.asyncio.AsyncSession",
 }
-LOGGER_DERIVING_METHODS = frozenset({"bind", "new", "unbind", "try_unbind", "getChild", "opt"})
 # Module-level functions of `logging` that log through the root logger.
 STDLIB_MODULE_LOG_FUNCTIONS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
@@ -244,6 +244,13 @@ class NameTable:
             receiver = self.value_binding(func.value)
             if receiver is not None and receiver.logger:
                 return Binding(logger=receiver.logger)
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and self.at_module_level:
+            # `logger = log_initializer.init_log()` with `log_initializer = LoggerInitializer()`
+            # above: what the class's method returns, for the index to follow.
+            held = self.lookup(func.value.value)
+            if held is not None and held.instance_of and held.factory_call == held.instance_of:
+                method = f"{held.instance_of}.{func.attr.value}"
+                return Binding(instance_of=method, factory_call=method)
         return None
 
     def _session_from_factory_attribute(self, attribute: str) -> Binding | None:
@@ -288,6 +295,8 @@ class NameTable:
         binding = self.value_binding(node)
         if binding is None:
             return None
+        if binding.logger is None and binding.qualname in LOGGER_OBJECTS:
+            return LOGGER_OBJECTS[binding.qualname]  # `from loguru import logger as loguru_logger`
         return binding.logger
 
     def member_chain(self, receiver: cst.BaseExpression) -> tuple[str, str] | None:
@@ -552,6 +561,10 @@ class NameTableBuilder:
             # the name holds for sessions, HTTP clients and files alike.
             item = node.item
             known = self.table.call_result(item) if isinstance(item, cst.Call) else None
+            if isinstance(item, (cst.Name, cst.Attribute)):
+                # `with db_session as s:` on a session: entering a session gives the session.
+                held = self.table.value_binding(item)
+                known = held if held is not None and held.instance_of else None
             self.table.bind_target(node.asname.name, known or LOCAL)
 
     def leave_NamedExpr(self, node: cst.NamedExpr) -> None:

@@ -21,8 +21,8 @@ module decides the second step from it:
 from __future__ import annotations
 
 from layercheck.domain.layers import DATA_ACCESS_FILE_GLOBS
-from layercheck.domain.vocabulary import BACKGROUND_WORDS, CONCERN_WORDS, named_for
-from layercheck.engine.roles import CONFIG_MODULE_NAMES, PERSISTENCE_NAMES, RoleEvidence
+from layercheck.domain.vocabulary import BACKGROUND_WORDS, CONCERN_WORDS, CONFIG_MODULE_NAMES, named_for
+from layercheck.engine.roles import PERSISTENCE_NAMES, RoleEvidence
 
 # Module names of FastAPI dependencies: they read the body for the endpoints they serve.
 _DEPENDENCY_WORDS = frozenset({"deps", "dependencies", "dependency"})
@@ -115,6 +115,10 @@ def role_layer(
         return ("main", "creates the FastAPI app")
     if evidence.routes:
         return ("api", f"APIRouter, {_counted(evidence.routes, 'route')}")
+    if glob in _API_FOLDER_GLOBS and evidence.tables and 2 * evidence.tables >= evidence.classes:
+        # `api/v1/module_system/user/model.py` mapping the tables beside the feature's
+        # controller: the models, whatever folder the feature sits in.
+        return ("model", f"in an API folder, but maps {_counted(evidence.tables, 'table')}")
     if evidence.socket_handlers and name_layer in (None, "api"):
         return ("api", f"handles {_counted(evidence.socket_handlers, 'socket.io event')}")
     if (
@@ -174,6 +178,9 @@ def role_layer(
         and not (evidence.engine_builders or evidence.session_providers)
         and not (evidence.script and not evidence.querying_class)
         and not named_for(CONCERN_WORDS | BACKGROUND_WORDS, module)
+        # (a module of query functions, most of its definitions querying, that reuses other
+        # modules' queries and calls no service is data access itself: `curd/chat.py`)
+        and (evidence.imports_jobs_or_services or not _mostly_queries(evidence))
     ):
         # Runs queries and enqueues jobs, calls services or composes repositories
         # (`contexts/datasets.py`, a `tree_manager.py` driving the `*_repository` classes):
@@ -203,6 +210,10 @@ def role_layer(
         # (a startup script that builds an engine to check the schema is a script; a module
         # that builds the engine and the session factory at import, for the others to import,
         # is the database module even with a `__main__` block for a manual check)
+        if evidence.imports_repositories and evidence.imports_jobs_or_services:
+            # `config/container.py` building the engine and handing repositories to the
+            # services: the app's composition root, wiring like `main.py`, in no layer.
+            return (None, "builds the engine and wires the repositories into the services")
         if evidence.imports_repositories:
             return ("repository", "builds the engine and composes the repositories")
         if evidence.querying_class or _mostly_queries(evidence):
@@ -373,8 +384,20 @@ def role_layer(
         # `crud/secrets.py` keeping secrets in Kubernetes beside the managers of the data
         # layer: no database, session, model or repository base, so no data access.
         return (None, "in a repository folder, but uses no database, session, model or repository")
-    if name_layer == "config" and not evidence.env_reads:
+    if name_layer == "config" and not evidence.env_reads and (evidence.functions or evidence.classes):
+        # (a `settings.py` of nothing but constants, `DATABASE_URL = "..."`, is the
+        # configuration itself, environment or not)
         return (folder_layer, "named for configuration, but defines no settings and reads no environment")
+    if (
+        name_layer == "database"
+        and evidence.engine_builders
+        and evidence.querying_class
+        and not (evidence.session_providers or evidence.provider_methods or evidence.tables)
+    ):
+        # `services/database.py` whose `DatabaseService` builds its own engine and runs
+        # every query of the app (`get_user`, `create_session`): a store class, the data
+        # access the routers call, not the database module the others draw sessions from.
+        return ("repository", "named for the database, but a class of it builds its engine and runs the queries")
     if name_layer == "database" and not (evidence.engine_builders or evidence.builder_calls):
         if evidence.tables and 2 * evidence.tables >= evidence.classes and not evidence.session_providers:
             # `models/database.py` declaring the tables (their classmethods querying, active

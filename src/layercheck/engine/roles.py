@@ -9,6 +9,8 @@ Only a module's own code is read here; what needs the whole project (ORM classes
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +25,7 @@ from layercheck.domain.vocabulary import (
     DATAFRAME_QUERIES,
     SESSION_TYPES,
     SETTINGS_BASES,
+    WELL_KNOWN_LIBRARIES,
     is_query_builder,
     library_session,
     named_like_session,
@@ -64,7 +67,6 @@ ENGINE_BUILDERS = frozenset(
     }
 )
 ENV_READS = frozenset({"os.getenv", "os.environ.get", "os.environ", "os.getenvb"})
-CONFIG_MODULE_NAMES = frozenset({"config", "configs", "settings", "env", "environment", "conf", "configuration"})
 # Names of session types and factories, as imported (the index knows a project's aliases).
 _SESSION_WORDS = frozenset(
     {"Session", "AsyncSession", "sessionmaker", "async_sessionmaker", "scoped_session", "async_scoped_session"}
@@ -234,12 +236,21 @@ class RoleEvidence:
 class RoleCollector:
     """The walk participant that gathers `RoleEvidence` (registered beside the facts collector)."""
 
-    def __init__(self, table: NameTable) -> None:
+    def __init__(self, table: NameTable, aliases: tuple[str, ...] = (), libraries: Iterable[str] = ()) -> None:
         self.table = table
         self.evidence = RoleEvidence()
         # The packages above the module: an import from any of them is the project's (in a
         # checkout named `backend.onyx.evals.eval`, `from onyx.db import models` too).
-        self._packages = frozenset(table.module.split(".")[:-1] or table.module.split(".")[:1])
+        # The names the module goes by count alike: `deriver.enqueue` below the `src` root is
+        # also `src.deriver.enqueue` by its package chain, and `src.dependencies` is the
+        # project's own module, no library.
+        names = (table.module, *aliases)
+        self._packages = frozenset(part for name in names for part in name.split(".")[:-1] or name.split(".")[:1])
+        self._tops = frozenset(name.split(".", 1)[0] for name in names)
+        # What is known to be a library: the standard library, the well-known packages and
+        # the project's declared dependencies (another top-level package of the project,
+        # `common` beside `apps`, is none of them).
+        self._libraries = frozenset(sys.stdlib_module_names) | WELL_KNOWN_LIBRARIES | frozenset(libraries)
         # The definitions around the walk, outermost first: [is_class, name, queries, yields,
         # helper, methods, querying] (`helper`: its queries make nothing data access for
         # importers: a decorator's wrapper, `@functools.wraps(func)`, or a GraphQL
@@ -408,7 +419,8 @@ class RoleCollector:
         binding = self.table.value_binding(receiver)
         kind = binding.instance_of if binding is not None else None
         if kind is not None:
-            return kind in ROUTER_TYPES or kind.rsplit(".", 1)[-1].endswith("Router")
+            # (`APIRouterPro(...)`, `VersionedRouter(...)`: the word names what it is)
+            return kind in ROUTER_TYPES or "Router" in kind.rsplit(".", 1)[-1]
         if isinstance(receiver, cst.Attribute):
             # `@module.router.get(...)`: a feature's router kept on the object that registers
             # the feature (`module = Module(root="calendar", ...)`).
@@ -524,7 +536,9 @@ class RoleCollector:
             taken = self._session_names[-1]
             if any(isinstance(arg.value, cst.Name) and arg.value.value in taken for arg in node.args):
                 self.evidence.session_handoffs += 1
-        if isinstance(func, cst.Name) and self._scopes:
+        if isinstance(func, cst.Name) and self._scopes and not any(scope[4] for scope in self._scopes):
+            # (a decorator's wrapper calling the module's queries, `@require_permissions(...)`
+            # checking a row before the endpoint runs, makes the decorator no data access)
             self._local_calls.setdefault(self._scopes[0][1], set()).add(func.value)
             if not self._scopes[0][0]:
                 called = self.table.value_binding(func)
@@ -592,8 +606,8 @@ class RoleCollector:
             # What a project function made or yields (`with existed_or_new_session(s) as
             # session`) is settled by the index, not here: the name decides meanwhile.
             # A library's class (`aiohttp.ClientSession`) is known, and no database session.
-            top = self.table.module.split(".", 1)[0]
-            if binding.instance_of.split(".", 1)[0] != top:
+            top = binding.instance_of.split(".", 1)[0]
+            if top not in self._tops and top in self._libraries:
                 return False
         if isinstance(receiver, cst.Name):
             return named_like_session(receiver.value)

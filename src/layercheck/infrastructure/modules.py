@@ -175,6 +175,7 @@ class ModuleNamer:
         names: list[str] = []
         layer_path: str | None = None
         layer_root = ""
+        outer_paths: list[str] = []
         for root in self.roots:
             try:
                 relative = path.relative_to(root)
@@ -183,6 +184,8 @@ class ModuleNamer:
             if layer_path is None:
                 layer_path = relative.as_posix()
                 layer_root = _prefix(root)
+            else:
+                outer_paths.append(relative.as_posix())
             dotted = self._dotted(relative)
             if dotted and dotted not in names:
                 names.append(dotted)
@@ -193,7 +196,7 @@ class ModuleNamer:
         if chain and chain not in names:
             names.append(chain)
         holder_test = self._holder_test(layer_root, in_package=chain is not None)
-        layer, glob, configured = self.layer_map.placement(layer_path, holder_test)
+        layer, glob, configured = self.layer_map.placement(layer_path, holder_test, outer_paths=tuple(outer_paths))
         folder_layer = self._folder_layer(layer_path, layer, glob, configured, holder_test)
         return FileTask(
             path=os.fspath(path),
@@ -215,6 +218,7 @@ class ModuleNamer:
         names: list[str] = []
         layer_path: str | None = None
         layer_root = ""
+        outer_paths: list[str] = []
         for prefix in self._root_prefixes:
             if not text.startswith(prefix):
                 continue
@@ -222,6 +226,8 @@ class ModuleNamer:
             if layer_path is None:
                 layer_path = relative
                 layer_root = prefix
+            else:
+                outer_paths.append(relative)
             dotted = _dotted_posix(relative)
             if dotted and dotted not in names:
                 names.append(dotted)
@@ -233,7 +239,7 @@ class ModuleNamer:
         if chain and chain not in names:
             names.append(chain)
         holder_test = self._holder_test(layer_root, in_package=chain is not None)
-        layer, glob, configured = self.layer_map.placement(layer_path, holder_test)
+        layer, glob, configured = self.layer_map.placement(layer_path, holder_test, outer_paths=tuple(outer_paths))
         folder_layer = self._folder_layer(layer_path, layer, glob, configured, holder_test)
         display = text[len(self._cwd_prefix) :] if text.startswith(self._cwd_prefix) else text
         return FileTask(

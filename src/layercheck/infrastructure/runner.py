@@ -68,7 +68,7 @@ def file_digests(paths: Iterable[str], root: str, cache: Cache | None) -> dict[s
 
 
 def _fits(task: FileTask, raw: dict[str, Any]) -> bool:
-    """Whether a cached record was made for this task: its module name and the layer its
+    """Whether a cached record was made for this task: its module names and the layer its
     path gave it depend on the tree around the file (a new `__init__.py`, a layer folder
     created beside it), not only on its content, so a record of the same content may be
     stale."""
@@ -76,7 +76,8 @@ def _fits(task: FileTask, raw: dict[str, Any]) -> bool:
         facts = raw["facts"]
         extra = facts.get("extra") or {}
         placed = extra.get("name_layer") if "layer_evidence" in extra else facts["layer"]
-        return bool(facts["module"] == task.module and placed == task.layer)
+        aliases = list(facts.get("aliases") or ())
+        return bool(facts["module"] == task.module and placed == task.layer and aliases == list(task.aliases))
     except (KeyError, TypeError, AttributeError):
         return False
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from layercheck.domain.facts import ModuleFacts
+from layercheck.project import data_access
 
 if TYPE_CHECKING:
     from layercheck.project.lookup import ProjectLookup
@@ -116,7 +117,7 @@ def _returned_layer(index: ProjectLookup, callee: Callee) -> str | None:
     return None
 
 
-def is_repository_call(index: ProjectLookup, qualname: str, layer: str = "repository") -> bool:
+def is_repository_call(index: data_access.DataAccessLookup, qualname: str, layer: str = "repository") -> bool:
     """The `repository_call` condition of LC202: calling `qualname` runs repository code
     (a function, a repository class or one of its methods), not just raises one of the
     repository module's exceptions."""
@@ -125,7 +126,11 @@ def is_repository_call(index: ProjectLookup, qualname: str, layer: str = "reposi
     if index.pure_beside_queries(qualname):
         return False
     found = index.class_fact(qualname)
-    return found is None or not _is_exception(index, found[0], found[1].name, 0)
+    if found is None:
+        return True
+    if found[0].layer == "repository" and data_access.value_class(index, found[0], found[1].name):
+        return False  # `SortOrder("asc")`: an enum, a record or a Pydantic value beside the repositories
+    return not _is_exception(index, found[0], found[1].name, 0)
 
 
 def _is_exception(index: ProjectLookup, module: ModuleFacts, class_name: str, depth: int) -> bool:

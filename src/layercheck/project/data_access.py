@@ -15,6 +15,10 @@ from layercheck.project.lookup import ProjectLookup
 # a router, service or job that queries is a finding where it queries; tests and
 # migrations are not held.
 NOT_DATA_ACCESS_LAYERS = frozenset({"repository", "service", "api", "task", "tests", "migrations"})
+# Layers that wire the app rather than hold a part of it: a module there is judged like one
+# in no layer (`middleware/rbac.py`'s `require_permission` looks the user's roles up to decide;
+# routers depending on it import no data access).
+_WIRING_LAYERS = frozenset({"middleware", "main"})
 # Package names that say "persistence" (`sql/` of query modules too): what a module there
 # does is data access first.
 _PERSISTENCE_PACKAGES = frozenset({"db", "database", "dao", "daos", "persistence", "sql"})
@@ -105,7 +109,7 @@ def holds_data_access(index: DataAccessLookup, module: ModuleFacts) -> bool:
     found = data_access_names(index, module)
     if not found:
         return False
-    if module.layer is not None:
+    if module.layer is not None and module.layer not in _WIRING_LAYERS:
         return True
     if named_for_concern(module):
         return False
@@ -135,13 +139,13 @@ def mostly_queries(index: DataAccessLookup, module: ModuleFacts, at_least: int =
     among many other things. The values beside a store class (its Pydantic
     configuration, an enum of drivers, its `Session` subclass) are not counted."""
     found = data_access_names(index, module)
-    values = {name for name in module.classes if name not in found and _value_class(index, module, name)}
+    values = {name for name in module.classes if name not in found and value_class(index, module, name)}
     public = {name for name in (*module.functions, *module.classes) if not name.startswith("_")} - values
     querying = len(public.intersection(found))
     return querying >= at_least and 2 * querying >= len(public) > 0
 
 
-def _value_class(index: DataAccessLookup, module: ModuleFacts, name: str) -> bool:
+def value_class(index: DataAccessLookup, module: ModuleFacts, name: str) -> bool:
     """A class that holds values or types a session, not code: Pydantic, a dataclass, an
     enum, a named tuple or a typed dict, an exception."""
     qualname = f"{module.module}.{name}"

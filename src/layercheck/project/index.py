@@ -94,7 +94,10 @@ class ProjectIndex:
         named: dict[str, ModuleFacts | None] = {**dict.fromkeys(unread_modules), **self.modules}
         # The project's declared dependencies are libraries: `from pusher import Pusher` is the
         # `pusher` package, not `keep/api/routes/pusher.py` by the tail of its name.
-        foreign = _FOREIGN_TOPS | frozenset(foreign_tops)
+        # A declared dependency that is one of the run's own top-level packages (a uv workspace
+        # member checked beside the app: `yuxi` in `package/yuxi/`) is the project's.
+        own_tops = {name for name in named if "." not in name}
+        foreign = _FOREIGN_TOPS | (frozenset(foreign_tops) - own_tops)
         tails: dict[str, ModuleFacts | None] = {}
         ambiguous: set[str] = set()
         for name, claimant in named.items():
@@ -392,6 +395,11 @@ class ProjectIndex:
             if all(self.resolve(item).qualname.startswith(_OPAQUE_TYPE_MODULES) for item in returns):
                 return None  # `def get_job_db() -> Generator:` says nothing of what it yields
             return any(self.session_kind(item, depth + 1) is True for item in returns)
+        inferred = module.extra.get("inferred_returns", {}).get(name)
+        if inferred is not None and name in module.functions:
+            # `def session_make(): return Session(engine)`, unannotated: what its returns
+            # were made by.
+            return any(self.session_kind(item, depth + 1) is True for item in inferred) or None
         return None
 
     def _other_session_kind(self, target: str) -> bool | None:

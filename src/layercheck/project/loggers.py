@@ -5,7 +5,7 @@ conditions."""
 
 from __future__ import annotations
 
-from layercheck.domain.vocabulary import LOGGER_FACTORIES, LOGGER_OBJECTS, LOGGER_TYPES
+from layercheck.domain.vocabulary import LOGGER_DERIVING_METHODS, LOGGER_FACTORIES, LOGGER_OBJECTS, LOGGER_TYPES
 from layercheck.project.lookup import ProjectLookup, out_of_sight
 
 
@@ -17,6 +17,12 @@ def logger_kind(index: ProjectLookup, qualname: str, depth: int = 0) -> str | No
         return None
     if qualname.endswith("()"):
         factory = qualname[:-2]
+        owner, _, derived = factory.rpartition(".")
+        if owner and derived in LOGGER_DERIVING_METHODS:
+            # `logger.bind(file=name)` on the project's logger: a logger of its flavour.
+            flavour = logger_kind(index, owner, depth + 1)
+            if flavour:
+                return flavour
         if factory in index.logger_factories:
             return "structlog"
         resolved = index.resolve(factory)
@@ -63,6 +69,9 @@ def logger_kind(index: ProjectLookup, qualname: str, depth: int = 0) -> str | No
         flavour = _type_flavour(index, typed)
         if flavour:
             return flavour
+    if name in module.classes:
+        # `LogUtil.error(f"...")`: a logging class of static methods, called on the class.
+        return _wrapper(index, resolved.qualname)
     return ""
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from layercheck.domain.vocabulary import CONFIG_MODULE_NAMES
 from layercheck.engine.context import FileContext
-from layercheck.engine.roles import CONFIG_MODULE_NAMES
 from layercheck.engine.rule import ServerCodeRule, callee_names
 
 ENVIRONS = frozenset({"os.environ", "os.environb"})

@@ -8,39 +8,12 @@ from __future__ import annotations
 
 import sys
 
-# Third-party packages a FastAPI + SQLAlchemy backend commonly calls.
-_THIRD_PARTY = frozenset(
-    {
-        "aiobotocore",
-        "aiohttp",
-        "alembic",
-        "anyio",
-        "asyncpg",
-        "boto3",
-        "botocore",
-        "celery",
-        "fastapi",
-        "httpx",
-        "jose",
-        "jwt",
-        "loguru",
-        "orjson",
-        "passlib",
-        "pydantic",
-        "pydantic_settings",
-        "redis",
-        "requests",
-        "sqlalchemy",
-        "sqlmodel",
-        "starlette",
-        "structlog",
-        "typing_extensions",
-    }
-)
+from layercheck.domain.vocabulary import WELL_KNOWN_LIBRARIES
+
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
 
 
 def is_external(qualname: str) -> bool:
     """Whether a qualified name belongs to the standard library or a well-known package."""
     root = qualname.split(".", 1)[0]
-    return root in _STDLIB or root in _THIRD_PARTY
+    return root in _STDLIB or root in WELL_KNOWN_LIBRARIES

@@ -49,6 +49,9 @@ def _literals_only(node: cst.BaseExpression, fixed: frozenset[str] = frozenset()
     ever holds such text), no value formatted in."""
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
         return _literals_only(node.left, fixed) and _literals_only(node.right, fixed)
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
+        # `"=" * 70`, a rule of fixed width
+        return _literals_only(node.left, fixed) and isinstance(node.right, cst.Integer)
     if isinstance(node, cst.FormattedString):
         return not any(isinstance(part, cst.FormattedStringExpression) for part in node.parts)
     if isinstance(node, cst.Name) and node.value in fixed:

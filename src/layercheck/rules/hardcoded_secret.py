@@ -25,7 +25,11 @@ _NOT_A_VALUE = re.compile(
 # Literals that name or stand for a secret without being one: the name it is looked up
 # under (`"TRACECAT_AWS_EXTERNAL_ID"`), a redaction mask (`"********"`), a sentinel
 # (`"[TURN_END]"`, `"<pending>"`, `"__pending_bot_token__"`).
-_NOT_A_SECRET = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$|^(.)\2{3,}$|^\[.*\]$|^<.*>$|^__.*__$")
+_NOT_A_SECRET = re.compile(
+    r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$|^(.)\2{3,}$|^\[.*\]$|^<.*>$|^__.*__$"
+    # `"__REPLACE_ME__run_init-secrets_before_starting"`: a sentinel the app refuses to start with
+    r"|^__[A-Z_]+__"
+)
 # A snake_case identifier (`"braintrust_api_key"`): a name a credential is looked up by.
 _SNAKE_NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 _SECRET_WRAPPERS = frozenset({"pydantic.SecretStr", "pydantic.SecretBytes", "pydantic.types.SecretStr"})

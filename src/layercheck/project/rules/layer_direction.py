@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from layercheck.domain.diagnostics import Diagnostic
 from layercheck.domain.facts import ModuleFacts
 from layercheck.domain.layers import ENTRYPOINT_LAYERS
+from layercheck.domain.vocabulary import CONFIG_MODULE_NAMES
 from layercheck.project.rules.base import ProjectRule, short
 
 # Pairs that a more specific rule reports instead (LC102, LC104, LC504).
@@ -79,11 +80,14 @@ class ImportAgainstLayerDirection(ProjectRule):
                 continue
             if imported == "schema" and source is not None and (
                 self.index.module_role(source) == importer
-                or (importer == "config" and _package(source) == _package(module))
+                or (importer == "config" and _in_config_package(source, module))
+                or (source.layer == "config" and self.layer_map.may_import(importer, "config"))
             ):
-                # `SecurityConfig` (a Pydantic class) from a config module, or from a sibling
-                # module of the config's package (`core/config/security_config.py`): a section
-                # of the configuration, the importer's own layer.
+                # `SecurityConfig` (a Pydantic class) from a config module, or from a module of
+                # the config's package (`core/config/security_config.py`,
+                # `config/static/models.py`): a section of the configuration, the importer's
+                # own layer; a section kept in the settings module (`DataSourceSettings` of
+                # `config/env.py`) is the configuration's, for a layer that may import it.
                 continue
             if importer == "database" and imported == "repository" and source is not None and (
                 source.extra.get("builds_engine")
@@ -124,3 +128,14 @@ class ImportAgainstLayerDirection(ProjectRule):
 def _package(module: ModuleFacts) -> str:
     """The package a module sits in (`app.core.config` for `app.core.config.llm_config`)."""
     return module.module if module.is_package else module.module.rpartition(".")[0]
+
+
+def _in_config_package(source: ModuleFacts, importer: ModuleFacts) -> bool:
+    """Whether `source` sits beside the config module `importer`, or anywhere below the
+    configuration package that holds it (`app.config.static.models` for `app.config.app`;
+    not `letta.schemas` for `letta.config`, whose package is the whole app)."""
+    package, outer = _package(source), _package(importer)
+    if package == outer:
+        return True
+    named = outer.rsplit(".", 1)[-1] in CONFIG_MODULE_NAMES
+    return bool(outer) and named and package.startswith(outer + ".")
