@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import write_project
+from conftest import run_layercheck, write_project
 from test_revision2 import findings, orm_module, placed
 
 
@@ -849,6 +849,9 @@ def test_a_logger_set_up_by_a_function_returning_loguru(tmp_path: Path) -> None:
         },
     )
     assert findings(root, "LC103", "LC701") == [("app/repositories/conversations.py", 5, "LC701")]
+    # loguru formats with `{}`: the hint says so (a `%s` rewrite would print `%s` literally)
+    run = run_layercheck(["check", "--no-cache", "--select", "LC701", "."], root)
+    assert "pass values as arguments to a `{}` template" in run.output
 
 
 def test_fixed_text_with_a_rule_of_equals_signs_is_no_formatting(tmp_path: Path) -> None:
