@@ -894,3 +894,42 @@ def test_a_replace_me_sentinel_is_no_hardcoded_secret(tmp_path: Path) -> None:
         },
     )
     assert findings(root, "LC604") == [("app/config.py", 6, "LC604")]
+
+
+def test_a_module_opening_sessions_from_its_own_factory_and_calling_crud_is_a_service(tmp_path: Path) -> None:
+    # `chat/task/llm.py`: a factory of its own over the database module's engine, queries,
+    # and the crud functions called: a service touching the database (LC302 there); a
+    # module that builds the engine itself and only composes the repositories is their facade.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "apps/__init__.py": "",
+            "apps/db.py": 'from sqlalchemy import create_engine\n\nengine = create_engine("sqlite://")\n',
+            "apps/chat/__init__.py": "",
+            "apps/chat/crud.py": """
+                from sqlalchemy.orm import Session
+
+
+                def save_answer(session: Session, text: str) -> None:
+                    session.add(text)
+            """,
+            "apps/chat/task/__init__.py": "",
+            "apps/chat/task/llm.py": """
+                from sqlalchemy.orm import scoped_session, sessionmaker
+
+                from apps.chat.crud import save_answer
+                from apps.db import engine
+
+                session_maker = scoped_session(sessionmaker(bind=engine))
+
+
+                class LLMService:
+                    def answer(self, text: str) -> None:
+                        session = session_maker()
+                        save_answer(session, text)
+                        session.commit()
+            """,
+        },
+    )
+    assert placed(root)["apps/chat/task/llm.py"]["layer"] == "service"
+    assert ("apps/chat/task/llm.py", 13, "LC302") in findings(root, "LC302")

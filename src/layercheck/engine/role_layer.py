@@ -214,6 +214,11 @@ def role_layer(
             # `config/container.py` building the engine and handing repositories to the
             # services: the app's composition root, wiring like `main.py`, in no layer.
             return (None, "builds the engine and wires the repositories into the services")
+        if evidence.imports_repositories and not evidence.engines and evidence.session_calls:
+            # `chat/task/llm.py` opening sessions from a factory of its own over the database
+            # module's engine, running queries and calling the crud functions: a service
+            # that touches the database (its session factory is LC601's finding).
+            return ("service", "builds a session factory, runs queries and calls repositories")
         if evidence.imports_repositories:
             return ("repository", "builds the engine and composes the repositories")
         if evidence.querying_class or _mostly_queries(evidence):

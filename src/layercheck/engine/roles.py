@@ -123,6 +123,8 @@ class RoleEvidence:
     temporal_jobs: int = 0
     settings_classes: list[str] = field(default_factory=list)
     engine_builders: int = 0
+    # Of those, the engines themselves (`create_engine`), not session factories.
+    engines: int = 0
     env_reads: int = 0
     # Session method calls (`session.execute(...)`, `self.db.commit()`): data access.
     session_calls: int = 0
@@ -588,6 +590,8 @@ class RoleCollector:
         if qualname.rsplit(".", 1)[-1] in ENGINE_BUILDERS:
             if qualname.split(".", 1)[0] in ("sqlalchemy", "sqlmodel"):
                 self.evidence.engine_builders += 1
+                if "engine" in qualname.rsplit(".", 1)[-1]:
+                    self.evidence.engines += 1
                 if not self._scopes:
                     self.evidence.module_factories += 1
             elif not qualname.startswith("builtins."):
