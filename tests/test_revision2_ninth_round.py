@@ -933,3 +933,48 @@ def test_a_module_opening_sessions_from_its_own_factory_and_calling_crud_is_a_se
     )
     assert placed(root)["apps/chat/task/llm.py"]["layer"] == "service"
     assert ("apps/chat/task/llm.py", 13, "LC302") in findings(root, "LC302")
+
+
+
+def test_use_cases_module_is_a_service_and_a_factory_typed_alias_opens_sessions(tmp_path: Path) -> None:
+    # `api/notes/use_cases.py` beside the views: the service layer. Its `session_factory`
+    # parameter is typed with the project's `AsyncSession = Annotated[async_sessionmaker,
+    # Depends(...)]`: `factory.begin()` opens a session (no finding), and what it opens runs
+    # the queries (LC302).
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/db.py": """
+                from typing import Annotated
+
+                from fastapi import Depends
+                from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+                factory = async_sessionmaker(create_async_engine("sqlite+aiosqlite://"))
+
+
+                def get_session() -> async_sessionmaker:
+                    return factory
+
+
+                AsyncSession = Annotated[async_sessionmaker, Depends(get_session)]
+            """,
+            "app/api/__init__.py": "",
+            "app/api/notes/__init__.py": "",
+            "app/api/notes/use_cases.py": """
+                from app.db import AsyncSession
+
+
+                class UpdateNote:
+                    def __init__(self, session: AsyncSession) -> None:
+                        self.async_session = session
+
+                    async def execute(self, note) -> None:
+                        async with self.async_session.begin() as session:
+                            await session.refresh(note)
+            """,
+        },
+    )
+    assert placed(root)["app/api/notes/use_cases.py"]["layer"] == "service"
+    assert findings(root, "LC201", "LC302") == [("app/api/notes/use_cases.py", 10, "LC302")]

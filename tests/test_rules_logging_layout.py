@@ -801,7 +801,7 @@ def test_init_maps_other_names_and_the_config_loads(project) -> None:
     table = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["layercheck"]
     assert table["layers"]["model"] == {"extend-paths": ["**/model/**"]}
     assert "schema" not in table["layers"]  # the preset places a singular `schema/` itself
-    assert table["layers"]["service"] == {"extend-paths": ["**/use_cases.py"]}  # `controllers/` is in the preset
+    assert "service" not in table["layers"]  # `use_cases.py` and `controllers/` are in the preset
     assert table["layers"]["config"] == {"extend-paths": ["**/conf.py"]}
     # a domain folder holding other layers (`entity/service.py`) is not made a model folder
     assert "**/entity/**" not in str(table)

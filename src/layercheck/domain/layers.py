@@ -84,6 +84,8 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
             "**/use_cases/**",
             "**/*_usecase.py",
             "**/*_use_case.py",
+            "**/usecases.py",
+            "**/use_cases.py",
             "**/bl/**",
             "**/bll/**",
             "**/*_bl.py",

@@ -352,6 +352,12 @@ class ProjectIndex:
             return None
         called = qualname.endswith("()")
         target = qualname[:-2] if called else qualname
+        final = self.resolve(target).qualname
+        if final.split(".", 1)[0] in ("sqlalchemy", "sqlmodel") and final.rsplit(".", 1)[-1] in _SESSION_FACTORY_NAMES:
+            # A value typed `async_sessionmaker` (`AsyncSession = Annotated[async_sessionmaker,
+            # Depends(get_session)]`) is the factory: `factory.begin()` opens a session, it runs
+            # nothing itself; what calling it gives is a session.
+            return called
         if self.is_session_type(target):
             return True
         resolved = self.resolve(target)
