@@ -978,3 +978,55 @@ def test_use_cases_module_is_a_service_and_a_factory_typed_alias_opens_sessions(
     )
     assert placed(root)["app/api/notes/use_cases.py"]["layer"] == "service"
     assert findings(root, "LC201", "LC302") == [("app/api/notes/use_cases.py", 10, "LC302")]
+
+
+def test_a_models_module_imported_whole_is_judged_by_the_names_read_from_it(tmp_path: Path) -> None:
+    # `from app.projects import models` in a router that reads only `models.ProjectUserScopes`
+    # (an enum) and `models.ToolOut` (Pydantic) imports no ORM class; one that reads
+    # `models.DatabaseProject` does.
+    models = """
+        import enum
+
+        from pydantic import BaseModel
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+        class Base(DeclarativeBase):
+            pass
+
+
+        class ProjectUserScopes(enum.Enum):
+            READ = "read"
+
+
+        class ToolOut(BaseModel):
+            name: str
+
+
+        class DatabaseProject(Base):
+            __tablename__ = "projects"
+            id: Mapped[int] = mapped_column(primary_key=True)
+    """
+    router = """
+        from fastapi import APIRouter
+
+        from app.projects import models
+
+        router = APIRouter()
+
+
+        @router.get("/scopes")
+        def scopes() -> list[str]:
+            return [models.ProjectUserScopes.READ.value, models.ToolOut.__name__{extra}]
+    """
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/projects/__init__.py": "",
+            "app/projects/models.py": models,
+            "app/projects/routes.py": router.replace("{extra}", ""),
+            "app/projects/admin_routes.py": router.replace("{extra}", ", models.DatabaseProject.__tablename__"),
+        },
+    )
+    assert findings(root, "LC104") == [("app/projects/admin_routes.py", 3, "LC104")]

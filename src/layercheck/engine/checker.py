@@ -26,6 +26,7 @@ from layercheck.engine.context import FileContext
 from layercheck.engine.fidelity import parser_failure
 from layercheck.engine.limits import scan
 from layercheck.engine.members import MemberCollector
+from layercheck.engine.module_uses import ModuleUseCollector
 from layercheck.engine.names import NameTable, NameTableBuilder
 from layercheck.engine.native_parse import parse_module
 from layercheck.engine.role_layer import role_layer
@@ -199,7 +200,11 @@ def check_source(
     failures = _RuleFailures(task, verbose)
     roles = RoleCollector(table, task.aliases, settings.third_party)
     members = MemberCollector(table)
-    dispatcher.register([builder, collector, roles, members, *rules], failures.record, table.callee_key)
+    module_uses = ModuleUseCollector(table) if task.layer == "api" else None
+    participants: list[object] = [builder, collector, roles, members, *rules]
+    if module_uses is not None:
+        participants.append(module_uses)
+    dispatcher.register(participants, failures.record, table.callee_key)
     try:
         dispatcher.walk(module)
     except RecursionError:
@@ -240,6 +245,8 @@ def check_source(
         facts.extra["members"] = members.members
     if members.made:
         facts.extra["made"] = members.made
+    if module_uses is not None and module_uses.uses:
+        facts.extra["module_uses"] = {name: sorted(read) for name, read in module_uses.uses.items()}
     if roles.evidence.script:
         facts.extra["script"] = True
     if roles.evidence.engine_builders:

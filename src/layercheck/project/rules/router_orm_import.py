@@ -35,11 +35,21 @@ class RouterImportsOrmOrQueryBuilder(ProjectRule):
                 message = f"ORM model `{short(target)}` imported in a router; use a schema"
             elif self.index.is_core_table(target):
                 message = f"SQLAlchemy Core table `{short(target)}` imported in a router; use a repository"
-            elif self._is_model_module(target):
+            elif self._is_model_module(target) and not self._reads_no_orm(module, target):
                 message = f"ORM models module `{short(target)}` imported in a router; use schemas"
             else:
                 continue
             yield self.finding(module, item.span, message)  # type: ignore[arg-type]
+
+    def _reads_no_orm(self, module: ModuleFacts, target: str) -> bool:
+        """Whether the router reads only other things off the models module it imports whole
+        (`models.ProjectUserScopes`, an enum; `models.ToolOut`, a Pydantic class): the names it
+        uses are judged, as an import of each would be."""
+        uses = module.extra.get("module_uses", {})
+        read = [attr for local, bound in module.bindings.items() if bound == target for attr in uses.get(local, ())]
+        return bool(read) and not any(
+            self.index.is_orm_model(f"{target}.{attr}") or self.index.is_core_table(f"{target}.{attr}") for attr in read
+        )
 
     def _is_model_module(self, target: str) -> bool:
         """`from app import models`: the module itself, not a name defined in it.
