@@ -66,6 +66,8 @@ ENGINE_BUILDERS = frozenset(
         "async_scoped_session",
     }
 )
+# The standard library and the well-known packages: libraries in every project (built once).
+_KNOWN_LIBRARIES = frozenset(sys.stdlib_module_names) | WELL_KNOWN_LIBRARIES
 ENV_READS = frozenset({"os.getenv", "os.environ.get", "os.environ", "os.getenvb"})
 # Names of session types and factories, as imported (the index knows a project's aliases).
 _SESSION_WORDS = frozenset(
@@ -252,7 +254,7 @@ class RoleCollector:
         # What is known to be a library: the standard library, the well-known packages and
         # the project's declared dependencies (another top-level package of the project,
         # `common` beside `apps`, is none of them).
-        self._libraries = frozenset(sys.stdlib_module_names) | WELL_KNOWN_LIBRARIES | frozenset(libraries)
+        self._declared = frozenset(libraries)
         # The definitions around the walk, outermost first: [is_class, name, queries, yields,
         # helper, methods, querying] (`helper`: its queries make nothing data access for
         # importers: a decorator's wrapper, `@functools.wraps(func)`, or a GraphQL
@@ -611,7 +613,7 @@ class RoleCollector:
             # session`) is settled by the index, not here: the name decides meanwhile.
             # A library's class (`aiohttp.ClientSession`) is known, and no database session.
             top = binding.instance_of.split(".", 1)[0]
-            if top not in self._tops and top in self._libraries:
+            if top not in self._tops and (top in _KNOWN_LIBRARIES or top in self._declared):
                 return False
         if isinstance(receiver, cst.Name):
             return named_like_session(receiver.value)
