@@ -89,6 +89,9 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
             "**/bl/**",
             "**/bll/**",
             "**/*_bl.py",
+            # A feature's business logic beside its data access (`auth/logic.py` over `dao.py`).
+            "**/logic.py",
+            "**/*_logic.py",
             # Controllers that register routes are routers by what they do (api).
             "**/controllers/**",
             "**/controller/**",

@@ -226,8 +226,8 @@ def check_source(
             return record
     if roles.evidence.session_calls:
         facts.extra["session_calls"] = roles.evidence.session_calls
-    if roles.evidence.data_access:
-        facts.extra["data_access"] = sorted(roles.evidence.data_access)
+    if roles.evidence.data_access or roles.evidence.statement_builders:
+        facts.extra["data_access"] = sorted(roles.evidence.data_access | roles.evidence.statement_builders)
     if roles.evidence.handle_calls:
         facts.extra["handle_calls"] = {name: sorted(held) for name, held in roles.evidence.handle_calls.items()}
     if roles.evidence.data_access and roles.evidence.session_takers:
@@ -247,6 +247,8 @@ def check_source(
         facts.extra["made"] = members.made
     if module_uses is not None and module_uses.uses:
         facts.extra["module_uses"] = {name: sorted(read) for name, read in module_uses.uses.items()}
+    if module_uses is not None and module_uses.queried:
+        facts.extra["queried_entities"] = sorted(module_uses.queried)
     if roles.evidence.script:
         facts.extra["script"] = True
     if roles.evidence.engine_builders:

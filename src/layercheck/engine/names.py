@@ -9,6 +9,7 @@ qualified-name providers, which cost more than parsing the file.
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 
 import libcst as cst
@@ -48,15 +49,20 @@ class Binding:
     logger object ("structlog", "stdlib"), `instance_of` the qualified class of an instance
     known from an annotation or a constructor call, `factory_call` the qualified name of a
     project function whose result the name holds (the index decides what that returns).
+    `member` is the `member_chain` of the attribute the value was read from
+    (`db = self.dao.db`), for the index to follow.
     """
 
     qualname: str | None = None
     logger: str | None = None
     instance_of: str | None = None
     factory_call: str | None = None
+    member: tuple[str, str] | None = None
 
 
 LOCAL = Binding()
+# What a name bound nowhere in the module may still be: a builtin.
+_BUILTIN_NAMES = frozenset(dir(builtins))
 # FastAPI's dependency markers: the parameter holds what the provider returns.
 _DEPENDS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.Security"})
 # The builtin type of a literal or a comprehension (a name holding one is no session).
@@ -146,6 +152,9 @@ class NameTable:
         # Qualified names already worked out (by node id) since the bindings last changed:
         # every rule hooked on a call asks for its callee's.
         self._qualified: dict[int, tuple[cst.CSTNode, str | None]] = {}
+        # The modules `from x import *` reads at module level, in order: a name bound
+        # nowhere else (and no builtin) comes from the last of them.
+        self.star_sources: list[str] = []
 
     # ----- lookups used by rules -------------------------------------------------------
 
@@ -179,7 +188,12 @@ class NameTable:
         # `isinstance` is several times slower, and these two have no subclasses.
         if type(node) is cst.Name:
             binding = self.lookup(node.value)
-            result = f"builtins.{node.value}" if binding is None else binding.qualname
+            if binding is not None:
+                result = binding.qualname
+            elif self.star_sources and node.value not in _BUILTIN_NAMES:
+                result = f"{self.star_sources[-1]}.{node.value}"  # `from app.models import *`
+            else:
+                result = f"builtins.{node.value}"
         elif type(node) is cst.Attribute:
             base = self.qualified_name(node.value)
             if base is not None and not base.startswith("builtins."):
@@ -410,6 +424,12 @@ class NameTable:
                 if self.at_module_level and known.qualname is None and not known.logger:
                     return LOCAL
                 return known
+            if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Attribute):
+                # `db = self.dao.db`: what the object's attribute holds, which the index
+                # follows as it follows `self.dao.db` written in place.
+                member = self.member_chain(value)
+                if member is not None:
+                    return Binding(member=member)
             if isinstance(value, cst.Attribute) and not (
                 isinstance(value.value, cst.Name) and value.value.value in ("self", "cls")
             ):
@@ -450,7 +470,11 @@ class NameTableBuilder:
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         source = self.imported_module(node)
-        if source is None or isinstance(node.names, cst.ImportStar):
+        if source is None:
+            return
+        if isinstance(node.names, cst.ImportStar):
+            if self.table.at_module_level:
+                self.table.star_sources.append(source)
             return
         for alias in node.names:
             if not isinstance(alias.name, cst.Name):

@@ -89,6 +89,15 @@ def _named_for_config(last: str) -> bool:
     return words[0] in ("config", "settings") or words[-1] in ("config", "settings", "env")
 
 
+# Functions taking socket.io's `sid` that make a module the handlers of a namespace's events.
+_SOCKET_HANDLER_FUNCTIONS = 2
+# The preset's file-name globs of services (a folder glob, `**/services/**`, is the project's
+# own word for the layer).
+_SERVICE_FILE_GLOBS = frozenset({"**/service.py", "**/services.py", "**/*_service.py"})
+# Packages of a cache's client (`cache/cache_service.py` wrapping Redis).
+_CACHE_PACKAGES = frozenset({"cache", "caching", "caches", "redis"})
+
+
 def role_layer(
     module: str,
     is_package: bool,
@@ -101,6 +110,9 @@ def role_layer(
     few words, when that differs from the layer its name gives; else None. A file name
     that misleads (`services/config.py` holding a service) leaves the file to the layer its
     folders give it (`folder_layer`)."""
+    if name_layer == "tests" and evidence.routes and not evidence.test_code:
+        # `routers/test_checkout.py`: routes named for what they try out, no test in it.
+        return ("api", f"named like a test, but registers {_counted(evidence.routes, 'route')} and tests nothing")
     if name_layer in _KEPT:
         return None
     if evidence.alembic and evidence.revision:
@@ -121,6 +133,10 @@ def role_layer(
         return ("model", f"in an API folder, but maps {_counted(evidence.tables, 'table')}")
     if evidence.socket_handlers and name_layer in (None, "api"):
         return ("api", f"handles {_counted(evidence.socket_handlers, 'socket.io event')}")
+    if evidence.sid_handlers >= _SOCKET_HANDLER_FUNCTIONS and name_layer is None:
+        # `events/handlers/order_handler.py` of `async def handle_update(self, sid, data)`,
+        # which a `socketio.AsyncNamespace` calls on its events: entry points, like routes.
+        return ("api", f"defines {_counted(evidence.sid_handlers, 'socket.io handler')} taking the session id `sid`")
     if (
         evidence.body_handlers
         and name_layer is None
@@ -159,6 +175,16 @@ def role_layer(
         if _mostly_queries(evidence, _SERVICE_MIN_QUERIES):
             return ("repository", f"named for configuration, but defines no settings; {count} definitions query")
         return (folder_layer, "named for configuration, but defines no settings and works with database sessions")
+    package = module.split(".")[-1 if is_package else -2] if "." in module else ""
+    if (
+        name_layer == "service"
+        and glob in _SERVICE_FILE_GLOBS
+        and package in _CACHE_PACKAGES
+        and not (evidence.database_work or evidence.imports_repositories or evidence.imports_jobs_or_services)
+    ):
+        # `infrastructure/cache/cache_service.py` wrapping the Redis client that the cached
+        # repositories use: a store's client, not the business logic the name suggests.
+        return (folder_layer, f"named as a service, but a client of the `{package}` package that does no database work")
     last = module.rsplit(".", 1)[-1]
     if evidence.env_reads and _named_for_config(last) and name_layer in (None, "config"):
         return ("config", f"{'package' if is_package else 'module'} `{last}` reads the environment")
@@ -187,7 +213,6 @@ def role_layer(
         # the business logic of a service that touches the database (LC302 says so there).
         calls = "jobs or services" if evidence.imports_jobs_or_services else "repositories"
         return ("service", f"runs queries and calls {calls}")
-    package = module.split(".")[-1 if is_package else -2] if "." in module else ""
     if (
         name_layer == "service"
         and package in _DATABASE_PACKAGES
@@ -409,8 +434,9 @@ def role_layer(
             # record): the models, named for what they map.
             tables = _counted(evidence.tables, "table")
             return ("model", f"named for the database, but maps {tables} and builds no engine")
-        if evidence.data_access and not evidence.session_providers:
-            # `utils/db.py` of get-or-create functions: data access, not the database module.
+        if evidence.data_access and not (evidence.session_providers or evidence.script):
+            # `utils/db.py` of get-or-create functions: data access, not the database module
+            # (a `cli/commands/database.py` of seed and reset commands is a script's).
             count = len(evidence.data_access)
             plural = "s run" if count != 1 else " runs"
             return ("repository", f"named for the database, but builds no engine; {count} definition{plural} queries")

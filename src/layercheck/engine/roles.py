@@ -83,6 +83,12 @@ _QUERY_CALLS = frozenset(
      "iterate"}
 )
 # Folder names of repository modules, as imports spell them.
+# Test frameworks: a module importing one is test code, whatever else it defines.
+_TEST_FRAMEWORKS = frozenset({"pytest", "unittest", "hypothesis"})
+# What a command-line tool's commands are built with: the module is a script's.
+_COMMAND_LINE_APPS = frozenset({"typer.Typer", "typer.main.Typer", "click.command", "click.group"})
+# The builders that start a statement of their own (not `func.count`, an expression in one).
+_STATEMENTS = frozenset({"select", "insert", "update", "delete", "union", "union_all", "text"})
 _REPOSITORY_NAMES = frozenset({"repositories", "repository", "repos", "crud", "dal", "dao", "daos"})
 _ORCHESTRATED_NAMES = frozenset({"jobs", "tasks", "workers", "services", "service"})
 # Modules of plain data (constants, enums, types, errors): importing one from a job or
@@ -138,7 +144,8 @@ class RoleEvidence:
     revision: bool = False
     # Session types or factories imported or annotated here (a database module uses them).
     sessions: bool = False
-    # `if __name__ == "__main__":` (a script), `FastAPI(...)` built here (the app factory).
+    # `if __name__ == "__main__":` or command-line commands (`typer.Typer()`,
+    # `@click.command()`): a script. `FastAPI(...)` built here (the app factory).
     script: bool = False
     # Engines or session factories built at module level (`Session = sessionmaker(...)`):
     # what a database module others import offers, even one runnable as a script.
@@ -188,6 +195,12 @@ class RoleEvidence:
     graphql_types: int = 0
     # python-socketio event handlers (`@sio.on("message")`).
     socket_handlers: int = 0
+    # Test code: a `test_*` function or `Test*` class at module level, or pytest or
+    # unittest imported (a `routers/test_checkout.py` of routes has none of them).
+    test_code: bool = False
+    # Module-level functions taking socket.io's session id (`async def handle_connect(self,
+    # sid, environ)`): handlers a `socketio.AsyncNamespace` forwards its events to.
+    sid_handlers: int = 0
     # Module-level functions that take a request body the FastAPI way (`query: str =
     # Body(...)`, `file: UploadFile = File(...)`, `Form(...)`): endpoint handlers, even when
     # another module registers them as routes (`router.post("/chat")(chat)`). A dependency
@@ -208,6 +221,10 @@ class RoleEvidence:
     builder_libraries: set[str] = field(default_factory=set)
     # Calls of SQL builders however imported (`select(User)`, `sa.update(...)`).
     sql_builders: int = 0
+    # Module-level functions that return a statement they build (`def select_codes(...):
+    # query = select(Code) ... return query`): a query module's definitions as much as
+    # those that run theirs (the caller runs it, or pages through it).
+    statement_builders: set[str] = field(default_factory=set)
     # Module-level classes deriving from a class named for data access (a generic
     # `CRUDBase[User]`, `BaseRepository`, the `UserRepositoryProtocol` it implements).
     repository_bases: int = 0
@@ -265,6 +282,8 @@ class RoleCollector:
         self._local_calls: dict[str, set[str]] = {}
         # The session parameters of each function around the walk, innermost last.
         self._session_names: list[set[str]] = []
+        # The names the current module-level function assigned a new statement to.
+        self._statements: set[str] = set()
 
     def _enter(self, is_class: bool, name: str) -> None:
         # [is_class, name, queries, yields, helper, methods, querying, the `self.x()` names
@@ -354,11 +373,15 @@ class RoleCollector:
         self._session_names.append(taken)
         if not self._scopes:
             self.evidence.functions += 1
+            self._statements = set()
+            if any(param.name.value == "sid" for param in node.params.params):
+                self.evidence.sid_handlers += 1
             if takes_session:
                 self.evidence.session_takers.add(node.name.value)
             if any(self._body_parameter(param) for param in node.params.params):
                 self.evidence.body_handlers += 1
         self._enter(False, node.name.value)
+        routes = self.evidence.routes + self.evidence.app_routes
         for decorator in node.decorators:
             func = _decorator_callee(decorator)
             if not isinstance(func, (cst.Attribute, cst.Name)):
@@ -383,6 +406,9 @@ class RoleCollector:
                 self.evidence.jobs += 1
             elif qualname in TEMPORAL_ACTIVITIES:
                 self.evidence.temporal_jobs += 1
+        routed = self.evidence.routes + self.evidence.app_routes > routes
+        if len(self._scopes) == 1 and node.name.value.startswith("test") and not routed:
+            self.evidence.test_code = True  # (`@router.post(...) async def test_checkout()` is a route)
 
     def _app(self, receiver: cst.BaseExpression) -> bool:
         """The FastAPI app itself (`app = FastAPI(...)`, then `@app.get(...)`)."""
@@ -452,6 +478,8 @@ class RoleCollector:
             self.evidence.project_imports.add(module)
         if parts[0] == "alembic":
             self.evidence.alembic = True
+        if parts[0] in _TEST_FRAMEWORKS:
+            self.evidence.test_code = True
         if parts[0] in _SCHEDULING_LIBRARIES:
             self.evidence.job_library = True
         if parts[0] in _WEB_FRAMEWORKS:
@@ -476,7 +504,28 @@ class RoleCollector:
         if name.rsplit(".", 1)[-1] in _SESSION_WORDS:
             self.evidence.sessions = True
 
+    def _new_statement(self, value: cst.BaseExpression | None) -> bool:
+        """`select(User).where(...)`: a chain that starts with a statement builder."""
+        if not isinstance(value, cst.Call):
+            return False
+        root = value
+        while isinstance(root.func, cst.Attribute) and isinstance(root.func.value, cst.Call):
+            root = root.func.value
+        qualname = self.table.qualified_name(root.func) or ""
+        return qualname.rsplit(".", 1)[-1] in _STATEMENTS and is_query_builder(qualname, SQL_BUILDERS)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if len(self._scopes) != 1 or self._scopes[0][0]:
+            return
+        value = node.value
+        if (isinstance(value, cst.Name) and value.value in self._statements) or self._new_statement(value):
+            self.evidence.statement_builders.add(self._scopes[0][1])
+
     def visit_Assign(self, node: cst.Assign) -> None:
+        if len(self._scopes) == 1 and not self._scopes[0][0] and self._new_statement(node.value):
+            self._statements.update(
+                target.target.value for target in node.targets if isinstance(target.target, cst.Name)
+            )
         if self.table.at_module_level:
             if isinstance(node.value, cst.Call) and self.table.qualified_name(node.value.func) in CORE_TABLE_TYPES:
                 self.evidence.core_tables += 1
@@ -503,6 +552,8 @@ class RoleCollector:
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if not self._scopes:
             self.evidence.classes += 1
+            if node.name.value.startswith("Test"):
+                self.evidence.test_code = True
             if _maps_a_table(node):
                 self.evidence.tables += 1
         self._enter(True, node.name.value)
@@ -580,6 +631,8 @@ class RoleCollector:
             return
         if qualname in APP_TYPES:
             self.evidence.app_factory = True
+        elif qualname in _COMMAND_LINE_APPS:
+            self.evidence.script = True
         if qualname in DATAFRAME_QUERIES and self._scopes:
             # `pd.read_sql_query(text(query), session.connection())`: a query run through the
             # session's connection into a data frame.

@@ -17,11 +17,13 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|[0-9]|\b|_)|[A-Z]?[a-z]+|[0-9]+|[A-Z]+"
 _NOT_A_VALUE = re.compile(
     # A path, a placeholder, a file name; or a switch (`os.getenv("HASH_API_KEY", "false")`
     # tells whether to hash keys, it holds none).
-    # A number is a limit or a count (`os.getenv("MAX_TOKEN", "500")`), no credential.
-    r"^(\.{0,2}/|~/|\$\{|\$[A-Z_]+$)|\.(pem|key|json|crt|p12|pfx|txt|env)$|^(true|false|yes|no|on|off|none|null|0|1)$"
-    r"|^\d+(\.\d+)?$",
+    r"^(\.{0,2}/|~/|\$\{|\$[A-Z_]+$)|\.(pem|key|json|crt|p12|pfx|txt|env)$|^(true|false|yes|no|on|off|none|null|0|1)$",
     re.IGNORECASE,
 )
+# A number is a limit or a count (`os.getenv("MAX_TOKEN", "500")`), no credential, unless
+# the name says it is a password (`password: str = "123456"`).
+_NUMBER = re.compile(r"^\d+(\.\d+)?$")
+_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "passphrase", "pin"})
 # Literals that name or stand for a secret without being one: the name it is looked up
 # under (`"TRACECAT_AWS_EXTERNAL_ID"`), a redaction mask (`"********"`), a sentinel
 # (`"[TURN_END]"`, `"<pending>"`, `"__pending_bot_token__"`).
@@ -87,6 +89,8 @@ class HardcodedSecret(ServerCodeRule):
             return False
         value = literal.evaluated_value
         if not isinstance(value, str) or not value.strip() or _NOT_A_VALUE.search(value.strip()):
+            return False
+        if _NUMBER.match(value.strip()) and not _PASSWORD_WORDS.intersection(words(name)[-1:]):
             return False
         if _NOT_A_SECRET.search(value.strip()):
             return False

@@ -22,7 +22,7 @@ _ROW_METHODS = frozenset(
     {
         "filter", "filter_by", "where", "order_by", "options", "join", "outerjoin", "limit", "offset",
         "distinct", "group_by", "one", "one_or_none", "first", "all", "scalar_one", "scalar_one_or_none", "scalars",
-        "unique", "populate_existing", "with_for_update", "execution_options",
+        "unique", "populate_existing", "with_for_update", "execution_options", "get",
     }
 )
 
@@ -59,6 +59,9 @@ class _Function:
     # Local names holding a statement that selects whole rows of one class
     # (`query = select(Event).where(...)`), by the class's qualified name.
     statements: dict[str, str] = field(default_factory=dict)
+    # Local names holding rows, or a legacy query, read through the session
+    # (`plan = db.query(Plan).get(id)`, `query = db.query(Plan)`): the model and the call.
+    rows: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 class ServiceReturnsOrm(Rule):
@@ -124,6 +127,7 @@ class ServiceReturnsOrm(Rule):
         for target in node.targets:
             self._bind(target.target, origin)
         if self._functions and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self._hold_rows(node.targets[0].target, node.value)
             statements = self._functions[-1].statements
             selected = self._selected_class(node.value)
             if selected is None:
@@ -158,18 +162,30 @@ class ServiceReturnsOrm(Rule):
             return None
         return model
 
+    def _hold_rows(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        if not self._functions or not isinstance(target, cst.Name):
+            return
+        queried = self._queried_model(value) if value is not None else None
+        if queried is None:
+            self._functions[-1].rows.pop(target.value, None)
+        else:
+            self._functions[-1].rows[target.value] = queried
+
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
             self._bind(node.target, self._origin(node.value))
+        self._hold_rows(node.target, node.value)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._bind(node.target, None)
+        self._hold_rows(node.target, None)
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._bind(node.target, self._origin(node.value))
 
     def visit_For(self, node: cst.For) -> None:
         self._bind(node.target, None)
+        self._hold_rows(node.target, None)
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None:
@@ -219,6 +235,9 @@ class ServiceReturnsOrm(Rule):
         and the call as written; None for anything else, or a count or a flag."""
         if isinstance(expression, cst.Await):
             expression = expression.expression
+        held = self._functions[-1].rows if self._functions else {}
+        if isinstance(expression, cst.Name):
+            return held.get(expression.value)  # `result = db.query(Tag).first()` above
         if not isinstance(expression, cst.Call):
             return None
         call = expression
@@ -227,6 +246,9 @@ class ServiceReturnsOrm(Rule):
                 return None  # `.count()`, `.exists()`, `.delete()`: no rows
             call = call.func.value
         func = call.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in held:
+            # `query.filter(...).all()` on `query = db.query(Plan)` above.
+            return held[func.value.value] if func.attr.value in _ROW_METHODS else None
         if not isinstance(func, cst.Attribute) or not call.args:
             return None
         if func.attr.value in _STATEMENT_RUNNERS:

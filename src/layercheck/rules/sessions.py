@@ -103,6 +103,11 @@ def session_receiver(names: NameTable, receiver: cst.BaseExpression) -> bool | C
     if not isinstance(receiver, cst.Name):
         return False
     binding = names.value_binding(receiver)
+    if binding is not None and binding.member is not None:
+        # `db = self.dao.db` then `db.execute(...)`: a session held by another object.
+        # (The attribute must be named like one, as `_member_session` asks of a chain.)
+        held = binding.member[1].rsplit(".", 1)[-1]
+        return Condition("member_session", binding.member) if named_like_session(held) else False
     annotated = annotated_session(binding)
     if annotated is not None:
         if isinstance(annotated, Condition) and named_like_session(receiver.value):

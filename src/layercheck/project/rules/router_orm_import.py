@@ -33,6 +33,9 @@ class RouterImportsOrmOrQueryBuilder(ProjectRule):
                 message = f"`{target}` imported in a router to build queries; use a repository"
             elif self.index.is_orm_model(target):
                 message = f"ORM model `{short(target)}` imported in a router; use a schema"
+            elif target in module.extra.get("queried_entities", ()) and self.index.resolve(target).module is None:
+                # A class of a package the project depends on, queried here as an entity.
+                message = f"ORM model `{short(target)}` (queried here as an entity) imported in a router; use a schema"
             elif self.index.is_core_table(target):
                 message = f"SQLAlchemy Core table `{short(target)}` imported in a router; use a repository"
             elif self._is_model_module(target) and not self._reads_no_orm(module, target):

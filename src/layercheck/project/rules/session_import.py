@@ -58,8 +58,10 @@ class SessionImportOutsideRepository(ProjectRule):
         """A module whose functions run queries through a session and that modules which do
         not import (SPEC revision 2: a repository by what it does, wherever it sits); a
         script or an entry point that runs queries itself is imported by nobody."""
-        if not module.extra.get("session_calls") or self.index.named_for_concern(module):
+        if self.index.named_for_concern(module):
             return False
+        if not (module.extra.get("session_calls") or module.extra.get("data_access")):
+            return False  # (`data_access` also names the functions returning the statements they build)
         if self.index.active_record(module):
             # Active-record models (`Base.save(session)`, `User.find(session)`): the model
             # layer with queries of its own, not the data-access layer sessions belong to.
