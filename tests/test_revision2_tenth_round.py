@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import write_project
+from conftest import run_layercheck, write_project
 from test_revision2 import findings, orm_module, placed
 
 QUERY_FOLDER = {
@@ -549,3 +549,103 @@ def test_a_router_named_like_a_test_is_a_router_and_a_test_with_routes_a_test(tm
     assert ("app/routers/test_checkout.py", 3, "LC104") in found
     assert ("app/routers/test_checkout.py", 10, "LC201") in found
     assert [item for item in found if item[0].startswith("tests/")] == []
+
+
+MONOREPO = {
+    "shared/pyproject.toml": "[project]\nname = 'shared'\n",
+    "shared/database_layer/base.py": """
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+
+        class BaseRepository:
+            def __init__(self, session: AsyncSession) -> None:
+                self.session: AsyncSession = session
+    """,
+    "orders/pyproject.toml": "[project]\nname = 'orders'\n",
+    "orders/database_layer/order_repository.py": """
+        from shared.database_layer.base import BaseRepository
+
+
+        class OrderRepository(BaseRepository):
+            async def get(self, order_id: int):
+                return await self.session.get(object, order_id)
+    """,
+    "orders/service_layer/order_service.py": """
+        from database_layer.order_repository import OrderRepository
+
+
+        class OrderService:
+            def __init__(self, repository: OrderRepository) -> None:
+                self.repository: OrderRepository = repository
+
+            async def cancel(self, order_id: int) -> None:
+                await self.repository.get(order_id)
+                await self.repository.session.commit()
+    """,
+}
+
+
+def test_services_of_a_monorepo_checked_together_keep_their_import_names(tmp_path: Path) -> None:
+    # `layercheck shared orders` from the monorepo's root: the project is found in
+    # `shared/`, and `orders/` (a project of its own, folders without `__init__.py`) imports
+    # `database_layer.order_repository` below its own folder and `shared.database_layer.base`
+    # below the root. Both resolve, so the session reached through the repository
+    # (`self.repository.session.commit()`) is known in the service (LC302).
+    root = write_project(tmp_path / "monorepo", MONOREPO, pyproject=" ")
+    (root / "pyproject.toml").unlink()
+    run = run_layercheck(["--output-format", "json", "--no-cache", "--select", "LC302", "shared", "orders"], root)
+    assert run.exit_code in (0, 1), run.output + run.stderr
+    found = [(item["filename"], item["location"]["row"]) for item in run.json()]
+    assert any(name.endswith("orders/service_layer/order_service.py") and row == 10 for name, row in found), found
+
+
+def test_an_enum_or_a_dataclass_beside_the_jobs_or_use_cases_is_no_layer_import(tmp_path: Path) -> None:
+    # `SchedulerType` (an enum) defined beside the job registry and `SignUpInput` (a
+    # dataclass) beside the use cases are values: a schema or a model importing them reaches
+    # no job and no service. The registry itself, or the use case, still is one.
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/tasks/__init__.py": "",
+            "app/tasks/registry.py": """
+                from enum import Enum
+
+
+                class SchedulerType(str, Enum):
+                    CRON = "cron"
+
+
+                def register(name: str) -> None:
+                    return None
+            """,
+            "app/use_cases/__init__.py": "",
+            "app/use_cases/sign_up.py": """
+                from dataclasses import dataclass
+
+
+                @dataclass
+                class SignUpInput:
+                    email: str
+
+
+                class SignUp:
+                    def execute(self, data: SignUpInput) -> None:
+                        return None
+            """,
+            "app/schemas/__init__.py": "",
+            "app/schemas/forms.py": """
+                from app.tasks.registry import SchedulerType
+                from app.tasks.registry import register
+                from app.use_cases.sign_up import SignUpInput
+                from app.use_cases.sign_up import SignUp
+                from pydantic import BaseModel
+
+
+                class JobForm(BaseModel):
+                    kind: SchedulerType
+            """,
+        },
+    )
+    found = [line for path, line, _ in findings(root, "LC103") if path == "app/schemas/forms.py"]
+    assert found == [2, 4]

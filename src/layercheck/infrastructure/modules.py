@@ -32,6 +32,8 @@ def _dotted_posix(relative: str) -> str:
     return ".".join(parts)
 
 
+# Files that mark a Python project's folder.
+_PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 # Layers whose file names are checked against what the module does (engine/role_layer.py).
 _NAMES_CHECKED = frozenset({"config", "database", "repository", "task", "schema"})
 
@@ -57,10 +59,16 @@ class ModuleNamer:
         self.cwd = (cwd or Path.cwd()).resolve()
         self._root_prefixes = [_prefix(root) for root in self.roots]
         self._cwd_prefix = _prefix(self.cwd)
+        # The current folder, when it lies above the project root (a monorepo's root, the
+        # project found in `shared/`): the files below it are also named from it.
+        above = self.cwd != self.root and self.root.is_relative_to(self.cwd)
+        self._outer_cwd_prefix = self._cwd_prefix if above else None
         # Folder -> its dotted package name from the `__init__.py` chain ("" outside a package).
         self._packages: dict[str, str] = {}
         # Folder -> whether it holds the folders and files of other layers (`_holds_layers`).
         self._holders: dict[str, bool] = {}
+        # Folder -> whether it holds a project's marker file (`_outer_prefixes`).
+        self._project_folders: dict[str, bool] = {}
 
     def _holds_layers(self, folder: str, layer: str) -> bool:
         """Whether a folder named for `layer` holds the folders of two or more other layers
@@ -101,6 +109,32 @@ class ModuleNamer:
         # as well as its routers; `services/services/` is a feature among the services.)
         self._holders[folder] = holds = len(others) >= 2 or (itself and len(others) >= 1)
         return holds
+
+    def _outer_prefixes(self, text: str) -> list[str]:
+        """For a file outside the project root (`layercheck shared order_service` with the
+        project found in `shared/`): the folder of its own project (the nearest holding a
+        `pyproject.toml`, `setup.py` or `setup.cfg`, up to the current folder), then the
+        current folder, when below them; a service of a monorepo imports its modules below
+        the former (`from database_layer.orders import ...`), the shared code below the
+        latter (`from shared.database_layer import ...`)."""
+        if not text.startswith(self._cwd_prefix):
+            return []
+        found: list[str] = []
+        folder = os.path.dirname(text)
+        while _prefix(Path(folder)) != self._cwd_prefix:
+            marked = self._project_folders.get(folder)
+            if marked is None:
+                marked = any(os.path.isfile(os.path.join(folder, marker)) for marker in _PROJECT_MARKERS)
+                self._project_folders[folder] = marked
+            if marked:
+                found.append(_prefix(Path(folder)))
+                break
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                break
+            folder = parent
+        found.append(self._cwd_prefix)
+        return found
 
     def _package_of(self, folder: str) -> str:
         """The dotted name of `folder` from its `__init__.py` chain, up to the first folder
@@ -189,12 +223,25 @@ class ModuleNamer:
             dotted = self._dotted(relative)
             if dotted and dotted not in names:
                 names.append(dotted)
-        if layer_path is None:  # outside the project: name it below its own folder
+        if layer_path is None:  # outside the project: name it below its own project
+            for prefix in self._outer_prefixes(str(path)):
+                relative = Path(str(path)[len(prefix) :])
+                layer_path = layer_path or relative.as_posix()
+                layer_root = layer_root or prefix
+                dotted = self._dotted(relative)
+                if dotted and dotted not in names:
+                    names.append(dotted)
+        if layer_path is None:  # nor below one: name it below its own folder
             layer_path = path.name
             names.append(self._dotted(Path(path.name)) or path.stem)
         chain = self._chain_name(path)
         if chain and chain not in names:
             names.append(chain)
+        outer = self._outer_cwd_prefix
+        if outer is not None and str(path).startswith(outer):
+            dotted = self._dotted(Path(str(path)[len(outer) :]))
+            if dotted and dotted not in names:
+                names.append(dotted)
         holder_test = self._holder_test(layer_root, in_package=chain is not None)
         layer, glob, configured = self.layer_map.placement(layer_path, holder_test, outer_paths=tuple(outer_paths))
         folder_layer = self._folder_layer(layer_path, layer, glob, configured, holder_test)
@@ -232,12 +279,25 @@ class ModuleNamer:
             if dotted and dotted not in names:
                 names.append(dotted)
         name = path.name
-        if layer_path is None:  # outside the project: name it below its own folder
+        if layer_path is None:  # outside the project: name it below its own project
+            for prefix in self._outer_prefixes(text):
+                relative = text[len(prefix) :]
+                layer_path = layer_path or relative
+                layer_root = layer_root or prefix
+                dotted = _dotted_posix(relative)
+                if dotted and dotted not in names:
+                    names.append(dotted)
+        if layer_path is None:  # nor below one: name it below its own folder
             layer_path = name
             names.append(_dotted_posix(name) or path.stem)
         chain = self._chain_name(path)
         if chain and chain not in names:
             names.append(chain)
+        outer = self._outer_cwd_prefix
+        if outer is not None and text.startswith(outer):
+            dotted = _dotted_posix(text[len(outer) :])
+            if dotted and dotted not in names:
+                names.append(dotted)
         holder_test = self._holder_test(layer_root, in_package=chain is not None)
         layer, glob, configured = self.layer_map.placement(layer_path, holder_test, outer_paths=tuple(outer_paths))
         folder_layer = self._folder_layer(layer_path, layer, glob, configured, holder_test)

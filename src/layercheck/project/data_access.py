@@ -159,6 +159,17 @@ def value_class(index: DataAccessLookup, module: ModuleFacts, name: str) -> bool
     return is_enum(index, qualname)
 
 
+def plain_value(index: DataAccessLookup, module: ModuleFacts, name: str) -> bool:
+    """An enum or a record (a dataclass, a named tuple, a typed dict): data with no code
+    of its module's layer."""
+    if name in module.extra.get("record_classes", ()):
+        return True
+    fact = module.classes.get(name)
+    if fact is not None and any(index.resolve(base).qualname in _RECORD_BASES for base in fact.bases):
+        return True
+    return is_enum(index, f"{module.module}.{name}")
+
+
 def _value_base(origin: str) -> bool:
     """A base of record types (`NamedTuple`, `TypedDict`) or a builtin exception."""
     if origin in _RECORD_BASES:

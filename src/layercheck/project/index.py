@@ -755,6 +755,10 @@ class ProjectIndex:
             # a class that hands out sessions (`PrefectDBInterface`) or types them (a session
             # `Protocol`) is the database's.
             return None
+        if layer in ("service", "task") and name in module.classes and data_access.plain_value(self, module, name):
+            # `SchedulerType` (an enum) beside the job registry, `SignUpInputData` (a
+            # dataclass) beside the use cases: values, no code of the jobs or the services.
+            return None
         if layer == "model":
             # A Pydantic class beside the ORM classes is a schema import; an enum, a mixin, a
             # helper function or a SQLModel base (`table=True` models inherit it) is neither.
