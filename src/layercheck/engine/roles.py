@@ -82,13 +82,13 @@ _QUERY_CALLS = frozenset(
      "stream", "stream_scalars", "flush", "refresh", "fetch_one", "fetch_all", "fetch_val", "execute_many",
      "iterate"}
 )
-# Folder names of repository modules, as imports spell them.
 # Test frameworks: a module importing one is test code, whatever else it defines.
 _TEST_FRAMEWORKS = frozenset({"pytest", "unittest", "hypothesis"})
 # What a command-line tool's commands are built with: the module is a script's.
 _COMMAND_LINE_APPS = frozenset({"typer.Typer", "typer.main.Typer", "click.command", "click.group"})
 # The builders that start a statement of their own (not `func.count`, an expression in one).
 _STATEMENTS = frozenset({"select", "insert", "update", "delete", "union", "union_all", "text"})
+# Folder names of repository modules, as imports spell them.
 _REPOSITORY_NAMES = frozenset({"repositories", "repository", "repos", "crud", "dal", "dao", "daos"})
 _ORCHESTRATED_NAMES = frozenset({"jobs", "tasks", "workers", "services", "service"})
 # Modules of plain data (constants, enums, types, errors): importing one from a job or
@@ -195,8 +195,8 @@ class RoleEvidence:
     graphql_types: int = 0
     # python-socketio event handlers (`@sio.on("message")`).
     socket_handlers: int = 0
-    # Test code: a `test_*` function or `Test*` class at module level, or pytest or
-    # unittest imported (a `routers/test_checkout.py` of routes has none of them).
+    # Test code: a `test*` function that is no route or a `Test*` class at module level, or
+    # pytest or unittest imported (a `routers/test_checkout.py` of routes has none of them).
     test_code: bool = False
     # Module-level functions taking socket.io's session id (`async def handle_connect(self,
     # sid, environ)`): handlers a `socketio.AsyncNamespace` forwards its events to.
