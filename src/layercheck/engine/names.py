@@ -93,6 +93,14 @@ class _Scope:
         self.class_name = class_name
 
 
+def chain_root(call: cst.Call) -> cst.Call:
+    """The first call of a method chain: `select(User)` in `select(User).where(...)`."""
+    root = call
+    while isinstance(root.func, cst.Attribute) and isinstance(root.func.value, cst.Call):
+        root = root.func.value
+    return root
+
+
 def dotted_name(node: cst.BaseExpression | cst.Attribute | cst.Name) -> str | None:
     """`a.b.c` as a string, or None when the expression is not a plain dotted name."""
     parts: list[str] = []

@@ -30,7 +30,7 @@ from layercheck.domain.vocabulary import (
     library_session,
     named_like_session,
 )
-from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, NameTable, dotted_name, http_style_call
+from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, NameTable, chain_root, dotted_name, http_style_call
 
 ROUTER_TYPES = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
 APP_TYPES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
@@ -508,10 +508,7 @@ class RoleCollector:
         """`select(User).where(...)`: a chain that starts with a statement builder."""
         if not isinstance(value, cst.Call):
             return False
-        root = value
-        while isinstance(root.func, cst.Attribute) and isinstance(root.func.value, cst.Call):
-            root = root.func.value
-        qualname = self.table.qualified_name(root.func) or ""
+        qualname = self.table.qualified_name(chain_root(value).func) or ""
         return qualname.rsplit(".", 1)[-1] in _STATEMENTS and is_query_builder(qualname, SQL_BUILDERS)
 
     def visit_Return(self, node: cst.Return) -> None:

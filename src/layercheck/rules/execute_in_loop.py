@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 
 import libcst as cst
 
+from layercheck.engine.names import chain_root
 from layercheck.engine.rule import Rule
 from layercheck.engine.walk import iter_children
 from layercheck.rules.raw_sql_in_repository import on_catalogs
@@ -130,9 +131,7 @@ def _table_per_item(call: cst.Call, variables: set[str]) -> bool:
     if on_catalogs(statement):
         return True  # `does this index exist?` per index, while creating a table
     if isinstance(statement, cst.Call):
-        root = statement
-        while isinstance(root.func, cst.Attribute) and isinstance(root.func.value, cst.Call):
-            root = root.func.value  # `update(table)` in `update(table).where(...).values(...)`
+        root = chain_root(statement)  # `update(table)` in `update(table).where(...).values(...)`
         first = [arg.value for arg in root.args if arg.keyword is None][:1]
         return bool(first) and any(True for _ in _uses(first[0], variables, False))
     # `session.get(model, key)` takes the model first; `refresh(user)` takes a row.

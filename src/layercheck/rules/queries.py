@@ -8,17 +8,9 @@ import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
 from layercheck.domain.vocabulary import CORE_TABLE_STATEMENTS, CORE_TABLE_TYPES, is_query_builder
-from layercheck.engine.names import NameTable, http_style_call
+from layercheck.engine.names import NameTable, chain_root, http_style_call
 from layercheck.rules.externals import is_external
 from layercheck.rules.sessions import session_receiver
-
-
-def _chain_root(call: cst.Call) -> cst.Call:
-    """The first call of a method chain: `select(User)` in `select(User).where(...)`."""
-    root = call
-    while isinstance(root.func, cst.Attribute) and isinstance(root.func.value, cst.Call):
-        root = root.func.value
-    return root
 
 
 def query_built_here(
@@ -36,7 +28,7 @@ def query_built_here(
         if _schema_definition(ancestor, names):
             # `Column(DateTime, server_default=func.now())`: a column's default, no query.
             return None
-        root = _chain_root(ancestor)
+        root = chain_root(ancestor)
         if root is node:
             continue  # `select(...)` itself, seen from its own `.where(...)`
         root_name = names.qualified_name(root.func)
