@@ -37,13 +37,14 @@ def unmatched_layer_globs(settings: Settings, files: Iterable[Path]) -> list[str
     pending = {(layer, glob): glob_to_regex(glob.strip("/")) for layer, glob in user_layer_globs(settings)}
     if not pending:
         return []
-    roots = ModuleNamer(settings).roots
+    # Plain strings: every file of the project is asked, on every run (warm ones too).
+    prefixes = [os.path.join(str(root), "") for root in ModuleNamer(settings).roots]
     for path in files:
-        for root in roots:
-            try:
-                relative = path.relative_to(root).as_posix()
-            except ValueError:
+        name = str(path)
+        for prefix in prefixes:
+            if not name.startswith(prefix):
                 continue
+            relative = name[len(prefix) :].replace(os.sep, "/")
             for key in [key for key, regex in pending.items() if regex.match(relative)]:
                 del pending[key]
         if not pending:
@@ -64,25 +65,27 @@ def _configures_layercheck(path: Path) -> bool:
 def nested_configurations(settings: Settings, files: Iterable[Path]) -> list[str]:
     """One warning for each layercheck configuration below the project root that holds
     some of `files` (they are checked with the root's settings, not with it)."""
-    root = settings.project_root.resolve()
-    folders: dict[Path, Path | None] = {root: None}
+    # Plain strings, not `Path`s: every folder of the project is asked, on every run.
+    root = str(settings.project_root.resolve())
+    folders: dict[str, Path | None] = {root: None}
     found: dict[Path, None] = {}
 
-    def config_in(folder: Path) -> Path | None:
+    def config_in(folder: str) -> Path | None:
         if folder not in folders:
-            candidates = (folder / name for name in CONFIG_FILES)
-            folders[folder] = next((c for c in candidates if c.is_file() and _configures_layercheck(c)), None)
+            candidates = (os.path.join(folder, name) for name in CONFIG_FILES)
+            config = next((c for c in candidates if os.path.isfile(c) and _configures_layercheck(Path(c))), None)
+            folders[folder] = Path(config) if config is not None else None
         return folders[folder]
 
     # Per folder below the root, the configurations in it and above it, innermost first
     # (None: not below the root); every file of a project asks, most share folders.
-    chains: dict[Path, tuple[Path, ...] | None] = {root: None}
+    chains: dict[str, tuple[Path, ...] | None] = {root: None}
 
-    def chain(folder: Path) -> tuple[Path, ...] | None:
-        climbed: list[Path] = []
-        while folder not in chains and folder.parent != folder:
+    def chain(folder: str) -> tuple[Path, ...] | None:
+        climbed: list[str] = []
+        while folder not in chains and os.path.dirname(folder) != folder:
             climbed.append(folder)
-            folder = folder.parent
+            folder = os.path.dirname(folder)
         known = chains.get(folder)
         above = known if known is not None else ()
         inside = known is not None or folder == root
@@ -96,7 +99,7 @@ def nested_configurations(settings: Settings, files: Iterable[Path]) -> list[str
     for path in files:
         name = os.path.dirname(str(path))
         if name not in by_folder:
-            by_folder[name] = chain(path.parent)
+            by_folder[name] = chain(name)
         for config in by_folder[name] or ():
             found.setdefault(config, None)
     used = settings.config_file or "the default settings"

@@ -168,10 +168,9 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
 PRESETS: dict[str, tuple[LayerSpec, ...]] = {"supernova": SUPERNOVA_LAYERS, "none": ()}
 
 
-@dataclass(frozen=True)
+@dataclass
 class _CompiledGlob:
     layer_index: int
-    regex: re.Pattern[str]
     is_file_glob: bool
     literal_segments: int
     dominant: bool
@@ -182,6 +181,15 @@ class _CompiledGlob:
     required: frozenset[str] = frozenset()
     # `**/NAME/**`: the folder name it gives a layer (None for other shapes).
     folder_name: str | None = None
+    # Compiled on first use: a warm run places no file, and compiling the preset's globs
+    # would be a tenth of its time.
+    _regex: re.Pattern[str] | None = None
+
+    def match(self, path: str) -> re.Match[str] | None:
+        regex = self._regex
+        if regex is None:
+            regex = self._regex = glob_to_regex(self.glob)
+        return regex.match(path)
 
 
 def _translate_segment(segment: str) -> str:
@@ -247,7 +255,6 @@ class LayerMap:
                 compiled.append(
                     _CompiledGlob(
                         index,
-                        glob_to_regex(glob),
                         last != "**",
                         literal,
                         layer.dominant,
@@ -316,9 +323,9 @@ class LayerMap:
         for glob in self._globs:
             if folders_only and glob.is_file_glob:
                 continue
-            match = glob.regex.match(relative_path) if glob.required <= segments else None
+            match = glob.match(relative_path) if glob.required <= segments else None
             if match is None and glob.configured:
-                match = next(filter(None, (glob.regex.match(outer) for outer in outer_paths)), None)
+                match = next(filter(None, (glob.match(outer) for outer in outer_paths)), None)
             if match is None:
                 continue
             if glob.folder_name is not None and package_not_layer is not None:

@@ -120,6 +120,8 @@ class ProjectIndex:
         self.data_access_cache: dict[str, frozenset[str]] = {}
         self._session_subclasses: dict[str, bool] = {}
         self._reexports_open: set[str] = set()
+        # `imported_layer` of each import target, asked by several project rules each.
+        self._imported_layers: dict[tuple[str, bool], str | None] = {}
 
     # ----- name resolution -------------------------------------------------------------------
 
@@ -683,6 +685,16 @@ class ProjectIndex:
         return fact is not None and self._base_kind(module, fact, frozenset()) == "pydantic"
 
     def imported_layer(self, target: str, is_module: bool = False) -> str | None:
+        """`_imported_layer`, remembered: asked outside a walk of re-exports (whose answers
+        depend on the circle it cuts) only."""
+        if self._reexports_open:
+            return self._imported_layer(target, is_module)
+        key = (target, is_module)
+        if key not in self._imported_layers:
+            self._imported_layers[key] = self._imported_layer(target, is_module)
+        return self._imported_layers[key]
+
+    def _imported_layer(self, target: str, is_module: bool = False) -> str | None:
         """The layer an import reaches, judged by what is imported (SPEC revision 2): an
         ORM class is a model import whatever module defines it (`db.py` holding the engine
         and the models is not one layer for its importers); a name beside the ORM classes
