@@ -38,7 +38,7 @@ from typing import Any
 from layercheck.application.reach import ModuleMap, referenced_names
 from layercheck.domain.diagnostics import Diagnostic
 from layercheck.domain.records import FileRecord, FileTask
-from layercheck.project.whole import MARKERS, WHOLE_PROJECT_KINDS
+from layercheck.project.whole import MARKERS, whole_project_fact
 
 # The bits of `MARKERS` a file holds (None when not known this run).
 MarkersIn = Callable[[str], "int | None"]
@@ -67,7 +67,7 @@ def edges_of(record: FileRecord, modules: ModuleMap, path: str) -> set[str]:
 
 def _could_hold(kind: str, bits: int | None) -> bool:
     """Whether a file holding the marker `bits` could answer a whole-project question."""
-    fact = WHOLE_PROJECT_KINDS.get(kind)
+    fact = whole_project_fact(kind)
     if fact is None or bits is None:
         return True  # a question without markers: any change of facts may answer it
     return fact.could_hold(lambda marker: bool(bits & (1 << MARKERS.index(marker))))
@@ -254,7 +254,7 @@ class Answers:
                 moved.append(path)
             findings = decided.get(path)
             if findings is not None and not whole_index:
-                if any(kind not in WHOLE_PROJECT_KINDS for kind in whole_project_kinds(record)):
+                if any(whole_project_fact(kind) is None for kind in whole_project_kinds(record)):
                     findings = None  # answered from part of the project: decided again by a whole run
             updates.append((path, record, facts, findings))
         stale = self.dependents(moved, markers_in) if moved else set()

@@ -28,7 +28,7 @@ from layercheck.domain.records import FileRecord, FileTask
 from layercheck.domain.registry import enabled_implementations
 from layercheck.domain.settings import Settings
 from layercheck.engine.source import SourceError, read_tree_file
-from layercheck.project.whole import MARKERS, WHOLE_PROJECT_KINDS, WholeProjectFact
+from layercheck.project.whole import MARKERS, WholeProjectFact, whole_project_fact
 
 if TYPE_CHECKING:
     from layercheck.project.index import ProjectIndex
@@ -115,7 +115,7 @@ def _unsettled(records: dict[str, FileRecord], checked: list[str], index: Projec
         for candidate in record.candidates if record is not None else ():
             if not index.settles(candidate.condition):
                 kinds.add(candidate.condition.kind)
-    return [WHOLE_PROJECT_KINDS[kind] for kind in sorted(kinds)]
+    return [fact for fact in map(whole_project_fact, sorted(kinds)) if fact is not None]
 
 
 def _could_settle(

@@ -245,6 +245,8 @@ def check_source(
         facts.extra["members"] = members.members
     if members.made:
         facts.extra["made"] = members.made
+    if members.state_slots:
+        facts.extra["state_slots"] = members.state_slots
     if module_uses is not None and module_uses.uses:
         facts.extra["module_uses"] = {name: sorted(read) for name, read in module_uses.uses.items()}
     if module_uses is not None and module_uses.queried:

@@ -12,6 +12,12 @@ of work. This walk participant records, per class, what each attribute holds:
 - `S:<a.b>`: the value of other attributes of the same object (a property returning
   `self.repos.households`).
 
+It also records what the project keeps in the slots of Starlette's `state` object
+(`request.state.db = session` in a middleware or a dependency), for the index to tell a
+session read back from a slot elsewhere (`request.state.db.execute(...)`): `S` for a session
+by its type, `T:<qualname>` for another known type, `N` for a value named like a session
+whose origin is out of sight.
+
 Annotated properties need nothing here: their return annotation is a fact already
 (`returns`). The index follows these facts across modules and base classes
 (`ProjectIndex.member_type`).
@@ -21,7 +27,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from layercheck.engine.names import NameTable, dotted_name
+from layercheck.domain.vocabulary import CONNECTION_TYPES, DATABASE_HANDLES, SESSION_TYPES, named_like_session
+from layercheck.engine.names import NameTable, dotted_name, state_slot
 
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property", "functools.cached_property"})
 
@@ -50,6 +57,8 @@ class MemberCollector:
         # The unannotated property being walked (class, name), if any.
         self._property: tuple[str, str] | None = None
         self._factory: str | None = None
+        # Slot of `request.state` -> what the module stores there (see the module's doc).
+        self.state_slots: dict[str, list[str]] = {}
 
     def _owner(self) -> str | None:
         """The module-level class whose body or method the walk is in."""
@@ -126,7 +135,26 @@ class MemberCollector:
             if known.instance_of:
                 self._record(owner, name, f"T:{known.instance_of}")
 
+    def _slot_value(self, value: cst.BaseExpression) -> str | None:
+        known = self.table.value_binding(value) if isinstance(value, (cst.Name, cst.Attribute)) else None
+        if isinstance(value, cst.Call):
+            known = self.table.call_result(value)
+        if known is not None and known.instance_of:
+            held = known.instance_of
+            return "S" if held in SESSION_TYPES or held in CONNECTION_TYPES or held in DATABASE_HANDLES else f"T:{held}"
+        if isinstance(value, cst.Name) and named_like_session(value.value) and (known is None or not known.logger):
+            return "N"
+        return None
+
+    def _record_slots(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            slot = state_slot(target.target)
+            held = self._slot_value(node.value) if slot is not None else None
+            if slot is not None and held is not None and held not in self.state_slots.get(slot, ()):
+                self.state_slots.setdefault(slot, []).append(held)
+
     def visit_Assign(self, node: cst.Assign) -> None:
+        self._record_slots(node)
         owner = self._owner()
         if owner is None or len(self.table.scopes) < 3:
             return

@@ -61,6 +61,23 @@ class Binding:
 
 
 LOCAL = Binding()
+
+
+def state_slot(node: cst.BaseExpression) -> str | None:
+    """`db` for `request.state.db` (or `app.state.db`, `websocket.state.db`): the name of a
+    slot of Starlette's `state` object, where a middleware or a dependency may keep the
+    request's session; None for anything else (`self.state.x` is the object's own)."""
+    if not isinstance(node, cst.Attribute):
+        return None
+    owner = node.value
+    if not isinstance(owner, cst.Attribute) or owner.attr.value != "state":
+        return None
+    root = owner.value
+    while isinstance(root, cst.Attribute):
+        root = root.value
+    if not isinstance(root, cst.Name) or root.value in ("self", "cls"):
+        return None
+    return node.attr.value
 # What a name bound nowhere in the module may still be: a builtin.
 _BUILTIN_NAMES = frozenset(dir(builtins))
 # FastAPI's dependency markers: the parameter holds what the provider returns.
@@ -438,6 +455,10 @@ class NameTable:
                 member = self.member_chain(value)
                 if member is not None:
                     return Binding(member=member)
+                slot = state_slot(value)
+                if slot is not None:
+                    # `db = request.state.db` on an unannotated `request`: the slot decides.
+                    return Binding(member=("", f"state.{slot}"))
             if isinstance(value, cst.Attribute) and not (
                 isinstance(value.value, cst.Name) and value.value.value in ("self", "cls")
             ):

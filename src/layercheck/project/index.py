@@ -24,7 +24,7 @@ from layercheck.domain.vocabulary import (
 )
 from layercheck.project import callees, data_access, lineage, loggers
 from layercheck.project.lookup import Resolved, out_of_sight
-from layercheck.project.whole import HANDLER_IGNORED_LAYERS, WHOLE_PROJECT_KINDS
+from layercheck.project.whole import HANDLER_IGNORED_LAYERS, whole_project_fact
 
 ORM_ROOT_BASES = frozenset(
     {
@@ -337,6 +337,24 @@ class ProjectIndex:
                 final, lambda origin: origin in SESSION_TYPES or origin in self.extra_session_types
             )
         return known
+
+    def state_session(self, slot: str) -> bool:
+        """Whether the project keeps a database session in the slot `slot` of Starlette's
+        `state` object (`request.state.db = session` in a middleware or a dependency): a value
+        of a session type, or one named like a session in a module that uses SQLAlchemy or
+        SQLModel (`engine/members.py` records what each module stores)."""
+        for facts in self.by_path.values():
+            held = facts.extra.get("state_slots", {}).get(slot)
+            if not held:
+                continue
+            for value in held:
+                if value == "S" or (value.startswith("T:") and self.session_kind(value[2:]) is True):
+                    return True
+                if value == "N" and any(
+                    imp.target.split(".", 1)[0] in ("sqlalchemy", "sqlmodel") for imp in facts.imports
+                ):
+                    return True
+        return False
 
     def is_session_annotation(self, qualname: str) -> bool:
         """A session type, or a project alias such as `SessionDep = Annotated[AsyncSession, ...]`."""
@@ -951,7 +969,7 @@ class ProjectIndex:
         if condition.kind == "session_named":
             known = [self.session_kind(name) for name in condition.names]
             return self.uses_sqlalchemy or (bool(known) and all(answer is False for answer in known))
-        if condition.kind not in WHOLE_PROJECT_KINDS:
+        if whole_project_fact(condition.kind) is None:
             return True
         if condition.kind == "served" and self._served_modules is None:
             # "No server in sight, so every module counts" is no answer until the modules
@@ -1022,6 +1040,9 @@ class ProjectIndex:
         elif kind.startswith("instance_layer:"):
             layer = kind.split(":", 1)[1]
             result = any(callees.instance_layer(self, name) == layer for name in names)
+        elif kind.startswith("state_session:"):
+            # `request.state.db.execute(...)`: what the project keeps in that slot.
+            result = self.state_session(kind.split(":", 1)[1])
         elif kind == "member_session":
             # `self.repo.session.commit()`: what the attribute chain holds is a session.
             held = self.member_type(names[0], names[1], external=True)

@@ -53,7 +53,17 @@ WHOLE_PROJECT_KINDS: dict[str, WholeProjectFact] = {
     # A module in no layer is server code when the app reaches it through imports: any
     # module that imports something could be on the way (the answer only grows with more).
     "served": WholeProjectFact(((b"import",),)),
+    # `state_session:<slot>`: whether some module keeps a session in `request.state.<slot>`.
+    "state_session": WholeProjectFact(((b".state.",),)),
 }
+
+
+def whole_project_fact(kind: str) -> WholeProjectFact | None:
+    """The whole-project question of a condition kind (`state_session:db` asks the one of
+    `state_session`), or None for a kind that is not one."""
+    return WHOLE_PROJECT_KINDS.get(kind.split(":", 1)[0])
+
+
 # Every marker, in a fixed order: the cache notes which of them each file contains (bit i
 # for MARKERS[i]) when it hashes the file, so a run need not read the file again to know.
 MARKERS: tuple[bytes, ...] = tuple(

@@ -32,6 +32,14 @@ _NOT_A_SECRET = re.compile(
     # `"__REPLACE_ME__run_init-secrets_before_starting"`: a sentinel the app refuses to start with
     r"|^__[A-Z_]+__"
 )
+# What a name ending like a secret may hold that is no credential: an SQL statement about
+# tokens (`SQL_INSERT_REFRESH_TOKEN = "INSERT INTO refresh_tokens ..."`), a rate limit of an
+# endpoint (`RATE_LIMIT_REFRESH_TOKEN = "30/minute"`, `"5 per hour"`).
+_STATEMENT_OR_LIMIT = re.compile(
+    r"^(select|insert|update|delete|with|create|alter|drop|merge)\s+\S"
+    r"|^\d+\s*(/|per\s+)\s*\d*\s*(second|minute|hour|day|month|year|s|m|h|d)s?$",
+    re.IGNORECASE,
+)
 # A snake_case identifier (`"braintrust_api_key"`): a name a credential is looked up by.
 _SNAKE_NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 _SECRET_WRAPPERS = frozenset({"pydantic.SecretStr", "pydantic.SecretBytes", "pydantic.types.SecretStr"})
@@ -65,7 +73,9 @@ class HardcodedSecret(ServerCodeRule):
     empty string, a value naming a file (`"keys/private.pem"`), a constant whose value
     only repeats words of its name (`PASSWORD = "password"`, `PK_TOKEN = "token"`: key
     names, not secrets) or is a snake_case key name ending like a secret
-    (`_API_KEY = "braintrust_api_key"`), and the settings class of the test environment.
+    (`_API_KEY = "braintrust_api_key"`), an SQL statement or a rate limit under a name
+    about tokens (`SQL_INSERT_REFRESH_TOKEN = "INSERT INTO ..."`, `RATE_LIMIT_REFRESH_TOKEN
+    = "30/minute"`), and the settings class of the test environment.
     """
 
     code = "LC604"
@@ -92,7 +102,7 @@ class HardcodedSecret(ServerCodeRule):
             return False
         if _NUMBER.match(value.strip()) and not _PASSWORD_WORDS.intersection(words(name)[-1:]):
             return False
-        if _NOT_A_SECRET.search(value.strip()):
+        if _NOT_A_SECRET.search(value.strip()) or _STATEMENT_OR_LIMIT.search(value.strip()):
             return False
         if not field and _SNAKE_NAME.match(value) and self.secret_name(value):
             return False  # `_API_KEY = "braintrust_api_key"`: the key a credential is stored under

@@ -14,7 +14,7 @@ from layercheck.domain.vocabulary import (
     named_like_session,
 )
 from layercheck.domain.vocabulary import ENGINE_FACTORIES as ENGINE_KINDS
-from layercheck.engine.names import Binding, NameTable
+from layercheck.engine.names import Binding, NameTable, state_slot
 
 # Calls that build an engine (LC601); session types and factories are in SESSION_TYPES.
 ENGINE_FACTORIES = frozenset(
@@ -67,16 +67,29 @@ def _member_session(names: NameTable, receiver: cst.Attribute) -> bool | Conditi
     return Condition("member_session", member) if member is not None else False
 
 
+def _slot_of(binding: Binding | None) -> str | None:
+    """The slot of `request.state` a name was read from (`db = request.state.db`), if any."""
+    if binding is None or binding.member is None:
+        return None
+    chain = binding.member[1].split(".")
+    return chain[1] if len(chain) == 2 and chain[0] == "state" else None
+
+
 def session_receiver(names: NameTable, receiver: cst.BaseExpression) -> bool | Condition:
     """Whether `receiver` holds a session: True, False, or a condition the index decides.
 
     Provenance first: a value annotated with a session type (or a project alias of one,
     decided by the index), an attribute of `self` assigned from such a value, a value
-    returned by a session factory (`async with async_session_maker() as session`). Where
+    returned by a session factory (`async with async_session_maker() as session`), a slot of
+    `request.state` where the project keeps a session (`request.state.db`). Where
     the origin is out of sight, the name convention (`session`, `db`, `*_session`,
     `self.session`, `self._db`) decides.
     """
     if isinstance(receiver, cst.Attribute):
+        slot = state_slot(receiver)
+        if slot is not None:
+            # `request.state.db.execute(...)`: what the project keeps in that slot.
+            return Condition(f"state_session:{slot}", ())
         owner = receiver.value
         if isinstance(owner, cst.Name) and owner.value not in ("self", "cls"):
             made = names.value_binding(owner)
@@ -103,6 +116,9 @@ def session_receiver(names: NameTable, receiver: cst.BaseExpression) -> bool | C
     if not isinstance(receiver, cst.Name):
         return False
     binding = names.value_binding(receiver)
+    slot = _slot_of(binding)
+    if slot is not None:
+        return Condition(f"state_session:{slot}", ())  # `db = request.state.db`, then `db.execute(...)`
     if binding is not None and binding.member is not None:
         # `db = self.dao.db` then `db.execute(...)`: a session held by another object.
         # (The attribute must be named like one, as `_member_session` asks of a chain.)

@@ -56,5 +56,22 @@ class SqlInRouter(Rule):
             text = node.evaluated_value
         except Exception:
             return
-        if isinstance(text, str) and is_raw_sql(text):
+        if isinstance(text, str) and is_raw_sql(text) and not self._reported_with_its_call():
             self.report(node, "raw SQL string in a router; move the query to a repository")
+
+    def _reported_with_its_call(self) -> bool:
+        """Whether the string is the argument of a call reported on its own, whatever the
+        index says (`text("SELECT 1")`): one query, one finding. The string of a call the
+        index must still decide (`db.execute("SELECT 1")` on an unannotated `db`), or of a
+        call that is no database work (`cursor.execute(...)`), is reported itself."""
+        ancestors = self.context.ancestors
+        position = len(ancestors) - 1
+        while position > 0 and isinstance(ancestors[position], cst.ConcatenatedString):
+            position -= 1
+        if position < 1 or not isinstance(ancestors[position], cst.Arg):
+            return False
+        call = ancestors[position - 1]
+        if not isinstance(call, cst.Call):
+            return False
+        found = database_work(call, self.names, ancestors[: position - 1], self.options)
+        return found is not None and found.condition is None

@@ -74,11 +74,21 @@ _NOT_MODEL_ORIGINS = frozenset(
 )
 
 
+def _mapping_values(annotation: cst.BaseExpression) -> cst.BaseExpression | None:
+    """The value type of a subscripted mapping (`int` in `Dict[UUID, int]`); None for a bare
+    `dict` or one whose subscript is not `[key, value]`."""
+    if not isinstance(annotation, cst.Subscript) or len(annotation.slice) != 2:
+        return None
+    values = annotation.slice[1].slice
+    return values.value if isinstance(values, cst.Index) else None
+
+
 class UnvalidatedBody(Rule):
     """Flags a router reading a request body that no Pydantic model validates: `await
     request.json()`, `json.loads(await request.body())`, and endpoint parameters typed
-    `dict` / `Dict[...]` / `Mapping[...]` (FastAPI reads those from the body) or `Any` given
-    with `Body()`.
+    `dict` / `Dict[str, Any]` / `Mapping[str, dict]` (FastAPI reads those from the body; a
+    mapping whose values are typed, `Dict[UUID, int]`, is validated) or `Any` given with
+    `Body()`.
 
     Routers only receive validated Pydantic inputs (backend guide, step 3): an unvalidated
     body lets any shape reach the services, and the OpenAPI schema cannot describe it.
@@ -185,7 +195,10 @@ class UnvalidatedBody(Rule):
         target = annotation.value if isinstance(annotation, cst.Subscript) else annotation
         qualname = self._qualname(target)
         if qualname in _MAPPING_TYPES:
-            return True
+            # `dict`, `Dict[str, Any]`, `dict[str, dict]`: any shape gets in. `Dict[UUID, int]`
+            # or `dict[str, Item]` is validated key by key and value by value.
+            values = _mapping_values(annotation)
+            return values is None or self._schemaless(values, True, True)
         if qualname in _OPAQUE_TYPES:
             # A bare `Any` parameter is a query parameter for FastAPI; inside a list or with
             # `Body()` it is a body.
