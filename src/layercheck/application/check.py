@@ -300,7 +300,13 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
     warnings = unmatched_layer_globs(settings, files.project) + nested_configurations(settings, files.checked)
     warnings += [f"{name}: not checked: the file name is not valid UTF-8" for name in files.undecodable]
     digests = _digests(files, settings, cache, options.override)
-    if prewarmed is None and cache is not None and override_path is None and not options.need_records:
+    forked: Runner | None = None
+    if prewarmed is None and override_path is None and (cache is None or cache.is_empty):
+        # Nothing to reuse: every checked file goes to workers, forked now to import the
+        # engine while this process names and places the files.
+        forked = Runner(settings, cache, options.jobs, options.verbose)
+        forked.prestart(len(checked))
+    elif prewarmed is None and cache is not None and override_path is None and not options.need_records:
         # A few files changed since the last run saw them (their stat moved): most likely
         # to check, so a child forked now imports the engine meanwhile (`pool.py`).
         prewarmed = _fork_for([""] * cache.files_read, options)
@@ -325,16 +331,18 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
     if stored is not None and not to_decide and (whole is None or root_found is not None):
         if prewarmed is not None:
             prewarmed.cancel()
+        if forked is not None:
+            forked.close()
         reused = stored.findings(checked) + _in_scope(root_found or [], whole)
         reused.sort(key=Diagnostic.sort_key)
         return CheckResult(reused, len(checked), cache_hits=len(files.project), checked=checked, warnings=warnings)
 
-    if prewarmed is None and stored is not None and cache is not None:
+    if forked is None and prewarmed is None and stored is not None and cache is not None:
         # Changed files the cache has no record of: a child forked now imports the engine
         # while this process reads the rest (`infrastructure/pool.py`).
         unknown = [path for path in stored.changed(digests) if not cache.has(path, digests.get(path))]
         prewarmed = _fork_for(unknown, options)
-    runner = Runner(settings, cache, options.jobs, options.verbose, prewarmed)
+    runner = forked or Runner(settings, cache, options.jobs, options.verbose, prewarmed)
     try:
         # Checked files the cache cannot answer go to workers now: they import the engine and
         # check them while this process names and places every file of the project.

@@ -238,6 +238,11 @@ class Cache:
             return None
         return self.get(path, entry[0])
 
+    @property
+    def is_empty(self) -> bool:
+        """Whether no record is cached (a first run): every file will be checked."""
+        return not self._index and not self._journal and not self._fresh
+
     def has(self, path: str, digest_: str | None) -> bool:
         """Whether a record of this content of `path` is cached (nothing is decoded)."""
         if digest_ is None:

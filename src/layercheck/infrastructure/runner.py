@@ -50,13 +50,22 @@ def file_digests(paths: Iterable[str], root: str, cache: Cache | None) -> dict[s
     or a symlink out of the tree, as `read_tree_file` refuses it)."""
     result: dict[str, str | None] = {}
     folders: dict[str, str] = {}
+    # Folder (as spelled in the paths) -> whether a file in it that is no link leads out of
+    # the tree: the same for every such file of the folder, asked once.
+    leading_out: dict[str, bool] = {}
     for path in paths:
         try:
             status: os.stat_result | None = os.lstat(path)
         except OSError:
             status = None
         link = status is not None and stat.S_ISLNK(status.st_mode)
-        if escapes(path, root, folders, link=link if status is not None else None):
+        if status is None or link:
+            out = escapes(path, root, folders, link=link if status is not None else None)
+        else:
+            folder = os.path.dirname(path)
+            known = leading_out.get(folder)
+            out = leading_out[folder] = escapes(path, root, folders, link=False) if known is None else known
+        if out:
             result[path] = None
         elif cache is not None:
             # A file that is not a link: its `lstat` is its `stat`.
@@ -141,6 +150,15 @@ class Runner:
         self._early: dict[str, FileTask] = {}
         self._early_batches: list[tuple[list[FileTask], Future[Any]]] = []
         self._early_results: dict[str, tuple[str, str | None, dict[str, Any]]] = {}
+
+    def prestart(self, files: int) -> None:
+        """Fork the workers now, when `files` to check (none of them cached) warrant a pool:
+        they import the engine while this process names and places the files, instead of
+        after it has."""
+        if self.jobs < 2 or files < _POOL_MIN_FILES or self._executor is not None or self._child is not None:
+            return
+        self._executor = _pool(self.jobs, self.settings, self.verbose)
+        self._executor.submit(worker.ready)  # a pool forks its workers at the first submit
 
     def start(self, tasks: list[FileTask]) -> None:
         """Hand the checked files the cache cannot answer to workers now, so that they import

@@ -86,6 +86,11 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="layercheck-parent-watch", daemon=True).start()
 
 
+def ready() -> None:
+    """Nothing: the first task of a pool forked early (`Runner.prestart`), so that it starts
+    its workers, whose start imports the engine."""
+
+
 def check_batch(tasks: list[FileTask]) -> list[tuple[str, str | None, dict[str, Any]]]:
     """Run in a worker: check a few files, one result each."""
     global _batches_since_collection
