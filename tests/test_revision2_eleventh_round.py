@@ -167,3 +167,118 @@ def test_the_sql_string_of_a_reported_text_call_is_one_finding(tmp_path: Path) -
     runs (no session, no builder) is the string's."""
     root = write_project(tmp_path / "p", REVIEWED)
     assert findings(root, "LC201") == [("app/api/menus.py", 22, "LC201"), ("app/api/menus.py", 23, "LC201")]
+
+
+# A project's logger made by a generic helper: `lazy_proxy(getter) -> T` returns whatever
+# its getter does, so its origin is out of sight and the name convention decides.
+GENERIC_LOGGER = {
+    "app/__init__.py": "",
+    "app/kit/__init__.py": "",
+    "app/kit/types.py": """
+        from typing import Callable, TypeVar
+
+        T = TypeVar("T")
+
+
+        def lazy_proxy[U](getter: Callable[[], U]) -> U:
+            return getter()
+
+
+        def lazy_old(getter: Callable[[], T]) -> T:
+            return getter()
+
+
+        def make_cache() -> dict:
+            return {}
+    """,
+    "app/kit/log.py": """
+        from loguru import logger as _loguru
+
+        from app.kit.types import lazy_old, lazy_proxy, make_cache
+
+
+        def _get_logger():
+            return _loguru
+
+
+        logger = lazy_proxy(_get_logger)
+        log = lazy_old(_get_logger)
+        cache = lazy_proxy(make_cache)
+        table = make_cache()
+    """,
+    "app/services/__init__.py": "",
+    "app/services/users.py": """
+        from app.kit.log import cache, log, logger, table
+
+
+        def login(user_id: int) -> None:
+            logger.info(f"user {user_id} logged in")
+            log.warning(f"user {user_id} again")
+            cache.info(f"not a log {user_id}")
+            table.info(f"not a log {user_id}")
+    """,
+}
+
+
+def test_a_logger_made_by_a_generic_helper_is_named_like_one(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", GENERIC_LOGGER)
+    assert findings(root, "LC701") == [("app/services/users.py", 5, "LC701"), ("app/services/users.py", 6, "LC701")]
+
+
+# A router calling a repository object's method is LC202; calling a method of what that
+# object's attributes hold (its ORM class's column) is not a repository call.
+REPOSITORY_ATTRIBUTES = {
+    "app/__init__.py": "",
+    "app/models.py": """
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+        class Base(DeclarativeBase):
+            pass
+
+
+        class AuditLog(Base):
+            __tablename__ = "audit_logs"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            created_at: Mapped[int] = mapped_column()
+    """,
+    "app/crud/__init__.py": """
+        from app.crud.audit_crud import audit_log
+    """,
+    "app/crud/audit_crud.py": """
+        from sqlalchemy import select
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        from app.models import AuditLog
+
+
+        class CRUDAuditLog:
+            def __init__(self, model):
+                self.model = model
+
+            async def get(self, session: AsyncSession, log_id: int):
+                return await session.scalar(select(self.model).where(self.model.id == log_id))
+
+
+        audit_log = CRUDAuditLog(AuditLog)
+    """,
+    "app/api/__init__.py": "",
+    "app/api/audit.py": """
+        from fastapi import APIRouter
+
+        from app import crud
+
+        router = APIRouter()
+
+
+        @router.get("/audit/{log_id}")
+        async def read(log_id: int, session):
+            order = crud.audit_log.model.created_at.desc()
+            return await crud.audit_log.get(session, log_id), order
+    """,
+}
+
+
+def test_a_method_of_a_repository_objects_attribute_is_no_repository_call(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", REPOSITORY_ATTRIBUTES)
+    assert findings(root, "LC202") == [("app/api/audit.py", 11, "LC202")]

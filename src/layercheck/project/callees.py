@@ -123,6 +123,14 @@ def is_repository_call(index: data_access.DataAccessLookup, qualname: str, layer
     repository module's exceptions."""
     if index.layer_of(qualname) != layer and not (layer == "repository" and index.is_data_access(qualname)):
         return False
+    resolved = index.resolve(qualname)
+    if resolved.module is not None and resolved.name is not None:
+        rest = resolved.qualname.split(".")[len(resolved.module.module.split(".")) + 1 :]
+        if len(rest) >= 2:
+            # `crud.audit_log.model.created_at.desc()`: a method of what the repository
+            # object's attributes hold (its ORM class's column), not of the repository; the
+            # index follows typed attributes on its own (`_repository_through_value`).
+            return False
     if index.pure_beside_queries(qualname):
         return False
     found = index.class_fact(qualname)

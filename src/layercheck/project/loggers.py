@@ -5,8 +5,23 @@ conditions."""
 
 from __future__ import annotations
 
+import builtins
+
 from layercheck.domain.vocabulary import LOGGER_DERIVING_METHODS, LOGGER_FACTORIES, LOGGER_OBJECTS, LOGGER_TYPES
 from layercheck.project.lookup import ProjectLookup, out_of_sight
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
+_TYPE_VARIABLES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
+
+
+def _type_variable(index: ProjectLookup, typed: str) -> bool:
+    """A type variable (`T = TypeVar("T")`, or `def f[T]()`'s own, which no module binds):
+    what a function annotated `-> T` returns depends on its arguments."""
+    if typed.startswith("builtins."):
+        return typed[len("builtins.") :] not in _BUILTIN_NAMES
+    resolved = index.resolve(typed)
+    module, name = resolved.module, resolved.name
+    return module is not None and name is not None and module.instances.get(name) in _TYPE_VARIABLES
 
 
 def logger_kind(index: ProjectLookup, qualname: str, depth: int = 0) -> str | None:
@@ -43,6 +58,10 @@ def logger_kind(index: ProjectLookup, qualname: str, depth: int = 0) -> str | No
         if name in module.classes and len(method) == 2:
             key = ".".join(method)  # `LoggerConfigurator.configure_logger(__name__)`
         returns = module.extra.get("returns", {}).get(key)
+        if returns is not None and any(_type_variable(index, item) for item in returns):
+            # `logger = lazy_proxy(_get_logger)` with `def lazy_proxy[T](getter: Callable[[],
+            # T]) -> T`: generic, out of sight (the name convention decides).
+            return None
         if returns is not None:  # `def get_logger() -> logging.Logger`
             flavours = [_type_flavour(index, item) for item in returns]
             return next((flavour for flavour in flavours if flavour), "")
