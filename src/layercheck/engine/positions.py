@@ -288,9 +288,18 @@ def _locate_by_lines(
         syntactic.update((key, state.syntactic[key]) for key in nodes)
         inclusive.update((key, state.inclusive[key]) for key in nodes)
         indents.update((key, state.indents[key]) for key in nodes if key in state.indents)
+    # A node found by its text has one range for both (the same offsets): built once.
+    ranges: dict[tuple[int, int], CodeRange] = {}
+
+    def placed(offsets: tuple[int, int]) -> CodeRange:
+        found = ranges.get(offsets)
+        if found is None:
+            found = ranges[offsets] = lines.range(offsets)
+        return found
+
     return NodePlaces(
-        syntactic={node: lines.range(syntactic[key]) for key, node in wanted.items()},
-        inclusive={node: lines.range(inclusive[key]) for key, node in wanted.items()},
+        syntactic={node: placed(syntactic[key]) for key, node in wanted.items()},
+        inclusive={node: placed(inclusive[key]) for key, node in wanted.items()},
         indents={node: indents[key] for key, node in wanted.items() if key in indents},
     )
 
