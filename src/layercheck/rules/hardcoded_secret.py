@@ -31,6 +31,8 @@ _NOT_A_SECRET = re.compile(
     r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$|^(.)\2{3,}$|^\[.*\]$|^<.*>$|^__.*__$"
     # `"__REPLACE_ME__run_init-secrets_before_starting"`: a sentinel the app refuses to start with
     r"|^__[A-Z_]+__"
+    # `_NO_AUTH_API_KEY = "not-required"`: the stand-in a client is given when no key is needed
+    r"|^(?i:not?[-_ ]?(required|needed|used|applicable))$"
 )
 # What a name ending like a secret may hold that is no credential: an SQL statement about
 # tokens (`SQL_INSERT_REFRESH_TOKEN = "INSERT INTO refresh_tokens ..."`), a rate limit of an
