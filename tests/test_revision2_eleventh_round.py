@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import run_layercheck, write_project
+from conftest import check_json, run_layercheck, write_project
 from test_revision2 import findings
 
 # A middleware dependency keeps the request's session in `request.state.mysql`; services
@@ -283,3 +283,65 @@ REPOSITORY_ATTRIBUTES = {
 def test_a_method_of_a_repository_objects_attribute_is_no_repository_call(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", REPOSITORY_ATTRIBUTES)
     assert findings(root, "LC202") == [("app/api/audit.py", 11, "LC202")]
+
+
+def test_a_generic_helper_hands_out_what_its_getter_returns(tmp_path: Path) -> None:
+    """`logger = lazy_proxy(_get_logger)` with `_get_logger() -> "Logger"` (loguru's): a
+    loguru logger, whose messages take `{}` templates, also through `logger.opt(...)`."""
+    files = dict(GENERIC_LOGGER)
+    files["app/kit/log.py"] = """
+        from typing import TYPE_CHECKING
+
+        from loguru import logger as _loguru
+
+        from app.kit.types import lazy_proxy
+
+        if TYPE_CHECKING:
+            from loguru import Logger
+
+
+        def _get_logger() -> "Logger":
+            return _loguru
+
+
+        logger = lazy_proxy(_get_logger)
+        log = logger
+        cache = lazy_proxy(dict)
+        table = cache
+    """
+    files["app/services/users.py"] = files["app/services/users.py"].replace(
+        'log.warning(f"user {user_id} again")', 'logger.opt(depth=1).warning(f"user {user_id} again")'
+    )
+    root = write_project(tmp_path / "p", files)
+    run = check_json(root, "--select", "LC701")
+    found = [(item["location"]["row"], item["message"]) for item in run.json()]
+    assert [row for row, _ in found] == [5, 6]
+    assert all("`{}` template" in message for _, message in found)
+
+
+def test_an_aiologger_logger_from_a_project_helper_is_a_logger(tmp_path: Path) -> None:
+    """`get_logger(name) -> Logger` building aiologger's `Logger`: its awaited calls take the
+    standard library's messages, so an f-string message is LC701."""
+    files = {
+        "app/__init__.py": "",
+        "app/utils/__init__.py": """
+            from aiologger import Logger
+
+
+            def get_logger(name: str) -> Logger:
+                return Logger(name=name)
+        """,
+        "app/core/__init__.py": "",
+        "app/core/errors.py": """
+            from app.utils import get_logger
+
+            logger = get_logger(__name__)
+
+
+            async def on_error(errors) -> None:
+                await logger.error(f"Request Validation Error: {errors}")
+                await logger.error("Request Validation Error: %s", errors)
+        """,
+    }
+    root = write_project(tmp_path / "p", files)
+    assert findings(root, "LC701") == [("app/core/errors.py", 7, "LC701")]

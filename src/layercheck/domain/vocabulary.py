@@ -47,6 +47,8 @@ LOGGER_FACTORIES: dict[str, str] = {
     "structlog.wrap_logger": "structlog",
     "structlog.stdlib.get_logger": "structlog",
     "structlog.get_context": "",
+    "aiologger.Logger.with_default_handlers": "stdlib",
+    "aiologger.logger.Logger.with_default_handlers": "stdlib",
 }
 # Module-level logger objects of logging libraries (loguru formats with `{}`, not `%s`).
 LOGGER_OBJECTS: dict[str, str] = {"loguru.logger": "loguru", "loguru._logger.logger": "loguru"}
@@ -66,6 +68,10 @@ LOGGER_TYPES: dict[str, str] = {
     "structlog.PrintLogger": "structlog",
     "loguru.Logger": "loguru",
     "loguru._logger.Logger": "loguru",
+    # aiologger's asyncio loggers take the standard library's messages and arguments
+    # (`await logger.info("saved %s", key)`).
+    "aiologger.Logger": "stdlib",
+    "aiologger.logger.Logger": "stdlib",
 }
 
 

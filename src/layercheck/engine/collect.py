@@ -338,6 +338,15 @@ class FactsCollector:
         if not isinstance(value, cst.Call):
             return
         callee = self.table.qualified_name(value.func) or ""
+        handed_arg = value.args[0] if value.args else None
+        if handed_arg is not None and handed_arg.keyword is None and not handed_arg.star:
+            handed_value = handed_arg.value
+            plain = isinstance(handed_value, (cst.Name, cst.Attribute))
+            handed = self.table.qualified_name(handed_value) if plain else None
+            if handed is not None and not handed.startswith("builtins."):
+                # `logger = lazy_proxy(_get_logger)`: what a generic factory returns is what
+                # the callable it is handed returns (`project/loggers.py`).
+                self.facts.extra.setdefault("handed", {})[target.value] = handed
         if callee.rsplit(".", 1)[-1] == "TypeVar":
             bound = self._type_bound(value)
             if bound is not None:

@@ -14,6 +14,16 @@ _BUILTIN_NAMES = frozenset(dir(builtins))
 _TYPE_VARIABLES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 
 
+def _generic(index: ProjectLookup, factory: str) -> bool:
+    """A project function annotated to return a type variable (`-> T`)."""
+    resolved = index.resolve(factory)
+    module, name = resolved.module, resolved.name
+    if module is None or name is None:
+        return False
+    returns: list[str] = module.extra.get("returns", {}).get(name) or []
+    return any(_type_variable(index, item) for item in returns)
+
+
 def _type_variable(index: ProjectLookup, typed: str) -> bool:
     """A type variable (`T = TypeVar("T")`, or `def f[T]()`'s own, which no module binds):
     what a function annotated `-> T` returns depends on its arguments."""
@@ -82,7 +92,13 @@ def logger_kind(index: ProjectLookup, qualname: str, depth: int = 0) -> str | No
         return module.loggers[name]
     callee = module.instances.get(name)
     if callee is not None:  # `logger = get_logger(__name__)` with a third-party factory
-        return logger_kind(index, callee + "()", depth + 1)
+        found = logger_kind(index, callee + "()", depth + 1)
+        handed = module.extra.get("handed", {}).get(name)
+        if found is None and handed is not None and _generic(index, callee):
+            # `logger = lazy_proxy(_get_logger)`, `lazy_proxy(getter: Callable[[], T]) -> T`:
+            # the getter's logger; still out of sight when the getter says nothing.
+            return logger_kind(index, handed + "()", depth + 1) or None
+        return found
     for typed in module.extra.get("typed_loggers", {}).get(name, ()):
         # `logger: AgnoLogger = ...` with `class AgnoLogger(logging.Logger)`.
         flavour = _type_flavour(index, typed)
