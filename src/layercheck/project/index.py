@@ -122,6 +122,8 @@ class ProjectIndex:
         self._reexports_open: set[str] = set()
         # `imported_layer` of each import target, asked by several project rules each.
         self._imported_layers: dict[tuple[str, bool], str | None] = {}
+        # `state_session` of each slot of `request.state` (asked by every read of it).
+        self._state_sessions: dict[str, bool] = {}
 
     # ----- name resolution -------------------------------------------------------------------
 
@@ -343,6 +345,12 @@ class ProjectIndex:
         `state` object (`request.state.db = session` in a middleware or a dependency): a value
         of a session type, or one named like a session in a module that uses SQLAlchemy or
         SQLModel (`engine/members.py` records what each module stores)."""
+        known = self._state_sessions.get(slot)
+        if known is None:
+            known = self._state_sessions[slot] = self._keeps_session(slot)
+        return known
+
+    def _keeps_session(self, slot: str) -> bool:
         for facts in self.by_path.values():
             held = facts.extra.get("state_slots", {}).get(slot)
             if not held:
