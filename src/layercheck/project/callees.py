@@ -9,18 +9,13 @@ annotation from the facts of the module defining it.
 
 from __future__ import annotations
 
-import builtins
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from layercheck.domain.facts import ModuleFacts
 from layercheck.project import data_access
-
-if TYPE_CHECKING:
-    from layercheck.project.lookup import ProjectLookup
+from layercheck.project.lookup import ProjectLookup, is_type_variable
 
 _MAX_BASE_DEPTH = 8
-_TYPE_VAR_FACTORIES = ("typing.TypeVar", "typing_extensions.TypeVar")
 # Unannotated repository functions whose name says they return a number or a flag.
 # Words that make a name a question wherever they stand after the first (`user_is_valid`).
 _SCALAR_WORDS = frozenset({"is", "has", "exists", "exist", "count"})
@@ -206,7 +201,7 @@ def returns_orm_from_repository(index: ProjectLookup, qualname: str, layer: str 
     # (an unbound type variable is a generic repository's model in the repository layer; a
     # generic data-access base elsewhere may hand out anything, `BaseDao.get_one() -> RES`)
     return any(
-        index.is_orm_model(name) or index.is_orm_bound_type(name) or (in_layer and _is_type_variable(index, name))
+        index.is_orm_model(name) or index.is_orm_bound_type(name) or (in_layer and is_type_variable(index, name))
         for name in names
     )
 
@@ -217,16 +212,6 @@ def _named_for_scalar(name: str) -> bool:
     if name.startswith(_SCALAR_PREFIXES):
         return True
     return bool(_SCALAR_WORDS.intersection(name.lower().split("_")[1:]))
-
-
-def _is_type_variable(index: ProjectLookup, qualname: str) -> bool:
-    if qualname.startswith("builtins."):
-        # An unbound name that is no builtin: a PEP 695 type parameter (`class Repo[T]`).
-        return not hasattr(builtins, qualname.split(".", 1)[1])
-    resolved = index.resolve(qualname)
-    if resolved.module is None or resolved.name is None:
-        return False
-    return resolved.module.instances.get(resolved.name, "") in _TYPE_VAR_FACTORIES
 
 
 def has_rest(index: ProjectLookup, qualname: str, module: ModuleFacts) -> bool:

@@ -5,13 +5,8 @@ conditions."""
 
 from __future__ import annotations
 
-import builtins
-
 from layercheck.domain.vocabulary import LOGGER_DERIVING_METHODS, LOGGER_FACTORIES, LOGGER_OBJECTS, LOGGER_TYPES
-from layercheck.project.lookup import ProjectLookup, out_of_sight
-
-_BUILTIN_NAMES = frozenset(dir(builtins))
-_TYPE_VARIABLES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
+from layercheck.project.lookup import ProjectLookup, is_type_variable, out_of_sight
 
 
 def _generic(index: ProjectLookup, factory: str) -> bool:
@@ -21,17 +16,7 @@ def _generic(index: ProjectLookup, factory: str) -> bool:
     if module is None or name is None:
         return False
     returns: list[str] = module.extra.get("returns", {}).get(name) or []
-    return any(_type_variable(index, item) for item in returns)
-
-
-def _type_variable(index: ProjectLookup, typed: str) -> bool:
-    """A type variable (`T = TypeVar("T")`, or `def f[T]()`'s own, which no module binds):
-    what a function annotated `-> T` returns depends on its arguments."""
-    if typed.startswith("builtins."):
-        return typed[len("builtins.") :] not in _BUILTIN_NAMES
-    resolved = index.resolve(typed)
-    module, name = resolved.module, resolved.name
-    return module is not None and name is not None and module.instances.get(name) in _TYPE_VARIABLES
+    return any(is_type_variable(index, item) for item in returns)
 
 
 def logger_kind(index: ProjectLookup, qualname: str, depth: int = 0) -> str | None:
@@ -68,7 +53,7 @@ def logger_kind(index: ProjectLookup, qualname: str, depth: int = 0) -> str | No
         if name in module.classes and len(method) == 2:
             key = ".".join(method)  # `LoggerConfigurator.configure_logger(__name__)`
         returns = module.extra.get("returns", {}).get(key)
-        if returns is not None and any(_type_variable(index, item) for item in returns):
+        if returns is not None and any(is_type_variable(index, item) for item in returns):
             # `logger = lazy_proxy(_get_logger)` with `def lazy_proxy[T](getter: Callable[[],
             # T]) -> T`: generic, out of sight (the name convention decides).
             return None

@@ -4,6 +4,7 @@ the project index, so that they depend on a question, not on the index that answ
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -66,3 +67,17 @@ def out_of_sight(qualname: str) -> bool | None:
     if qualname.startswith("builtins."):
         return False
     return False if last[:1].isupper() else None
+
+
+_TYPE_VAR_FACTORIES = ("typing.TypeVar", "typing_extensions.TypeVar")
+
+
+def is_type_variable(index: ProjectLookup, qualname: str) -> bool:
+    """A type variable: `T = TypeVar("T")` of a project module, or an unbound name that is
+    no builtin (a PEP 695 type parameter, `class Repo[T]`, `def f[T]() -> T`)."""
+    if qualname.startswith("builtins."):
+        return not hasattr(builtins, qualname.split(".", 1)[1])
+    resolved = index.resolve(qualname)
+    if resolved.module is None or resolved.name is None:
+        return False
+    return resolved.module.instances.get(resolved.name, "") in _TYPE_VAR_FACTORIES
