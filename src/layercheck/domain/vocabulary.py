@@ -36,7 +36,7 @@ SETTINGS_BASES = frozenset(
 # In a class's `config_keys` fact: its Pydantic config cannot be read statically.
 UNKNOWN_CONFIG = "*"
 # Parameter names that hold a session by convention, when no annotation says otherwise.
-SESSION_PARAMETER_NAMES = frozenset({"db", "session", "db_session", "async_session", "dbsession"})
+SESSION_PARAMETER_NAMES = frozenset({"db", "session", "db_session", "async_session", "dbsession", "sess"})
 # Calls that return a logger, keyed by fully qualified name, with the logger's flavour.
 LOGGER_FACTORIES: dict[str, str] = {
     "logging.getLogger": "stdlib",

@@ -421,7 +421,9 @@ def _names_in(expression: cst.BaseExpression) -> list[str]:
 
 
 def _subscript_names(subscript: cst.Subscript) -> list[cst.BaseExpression]:
-    """The names and dotted names inside a subscript (`Callable[[int], AsyncSession]`)."""
+    """The names and dotted names in what a `Callable[...]` subscript returns (`AsyncSession`
+    in `Callable[[int], AsyncSession]`; not the `Session` it takes in `Callable[[Session],
+    UserWriter]`)."""
     found: list[cst.BaseExpression] = []
 
     class _Names(cst.CSTVisitor):
@@ -432,6 +434,6 @@ def _subscript_names(subscript: cst.Subscript) -> list[cst.BaseExpression]:
             found.append(node)
             return False
 
-    for element in subscript.slice:
+    for element in subscript.slice[-1:]:
         element.visit(_Names())
     return found

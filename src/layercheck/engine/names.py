@@ -97,6 +97,9 @@ _LITERAL_TYPES: dict[type, str] = {
     cst.Integer: "builtins.int",
     cst.Float: "builtins.float",
 }
+# Modules of the generic containers and protocols whose subscript names what they hold or
+# make (`list[User]`, `AsyncIterator[Session]`), not the annotated value's own class.
+_GENERIC_CONTAINERS = frozenset({"typing", "typing_extensions", "collections", "builtins", "types"})
 # A value of a kind the module cannot see, which name conventions must not guess at.
 OPAQUE = Binding(instance_of="builtins.object")
 
@@ -400,6 +403,10 @@ class NameTable:
                 first = target.slice[0].slice
                 if isinstance(first, cst.Index):
                     target = first.value
+            elif outer and outer.split(".", 1)[0] not in _GENERIC_CONTAINERS:
+                # `BaseRepository[ModelType, ...]`, `async_sessionmaker[AsyncSession]`: an
+                # instance of the generic class (`list[User]`, `Iterator[Session]` are not).
+                target = target.value
         if isinstance(target, cst.BinaryOperation):  # X | None
             target = target.left
         qualname = self.qualified_name(target)

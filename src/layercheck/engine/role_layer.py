@@ -15,7 +15,10 @@ module decides the second step from it:
 - a module in no layer by name that builds the engine or the session factory -> database;
 - an Alembic revision (imports alembic, sets `down_revision`), wherever its folder -> migrations;
 - and names checked against the code: a `db.py` of queries is a repository, a `crud/` module
-  that only hands the session on is a service, a `schema.py` of tables is the models'.
+  that only hands the session on is a service, a `schema.py` of tables is the models'; a
+  `services/base.py` holding a generic base over a model type that runs the queries of its
+  subclasses is data access, as is a CRUD class in a `crud/` folder's `*_service.py`; an
+  `api/` folder inside the `services` package that registers no routes holds services.
 """
 
 from __future__ import annotations
@@ -96,6 +99,21 @@ _SOCKET_HANDLER_FUNCTIONS = 2
 _SERVICE_FILE_GLOBS = frozenset({"**/service.py", "**/services.py", "**/*_service.py"})
 # Packages of a cache's client (`cache/cache_service.py` wrapping Redis).
 _CACHE_PACKAGES = frozenset({"cache", "caching", "caches", "redis"})
+
+
+# Packages of the business logic (the preset's service folders) that may hold an `api/`
+# folder of their own.
+_SERVICE_PACKAGES = frozenset({"services", "service", "usecases", "use_cases", "logic", "bl", "bll"})
+
+
+def _outer_service_folder(module: str, is_package: bool) -> str | None:
+    """The service package above a module's `api` or `views` folder (`services` for
+    `server.services.api.users`), if there is one."""
+    folders = module.split(".") if is_package else module.split(".")[:-1]
+    for position in range(len(folders) - 1, -1, -1):
+        if folders[position] in ("api", "views"):
+            return next((name for name in reversed(folders[:position]) if name in _SERVICE_PACKAGES), None)
+    return None
 
 
 def role_layer(
@@ -184,7 +202,36 @@ def role_layer(
     ):
         # `infrastructure/cache/cache_service.py` wrapping the Redis client that the cached
         # repositories use: a store's client, not the business logic the name suggests.
-        return (folder_layer, f"named as a service, but a client of the `{package}` package that does no database work")
+        return (None, f"named as a service, but a client of the `{package}` package that does no database work")
+    if (
+        name_layer == "service"
+        and glob in _SERVICE_FILE_GLOBS
+        and folder_layer == "repository"
+        and not is_package
+        and evidence.repository_classes
+        and evidence.querying_methods
+        and not (evidence.imports_jobs_or_services or evidence.script)
+    ):
+        # `crud/super_optimised_service.py` whose `UltraOptimizedCrudService` runs every
+        # query on `self.db`: the folder and the class both say data access, only the file's
+        # suffix says service. (`crud/dashboard_service.py` of the dashboard's functions is
+        # the service its name says, kept in a folder named for what it does.)
+        return ("repository", "named as a service, but in a repository folder, and its CRUD class runs the queries")
+    stores = evidence.generic_stores
+    if (
+        name_layer == "service"
+        and glob not in _SERVICE_FILE_GLOBS
+        and stores
+        and set(stores) == set(evidence.querying_methods)
+        and _mostly_queries(evidence, 1)
+        and not (evidence.imports_repositories or evidence.imports_jobs_or_services or evidence.script)
+    ):
+        # `services/base.py`'s `ServiceBase(Generic[ModelType, ...])` whose `get`, `create`
+        # and `remove` run `db.query(self.model)` for every subclass: the project's generic
+        # data access, a repository base kept among the services that derive from it. (A
+        # module whose own name says service, `kit/services.py`, is one by that name: its
+        # generic `ResourceService` querying is LC302's finding.)
+        return ("repository", f"generic over a model type, `{stores[0]}` runs the queries of its subclasses")
     last = module.rsplit(".", 1)[-1]
     if evidence.env_reads and _named_for_config(last) and name_layer in (None, "config"):
         return ("config", f"{'package' if is_package else 'module'} `{last}` reads the environment")
@@ -280,6 +327,14 @@ def role_layer(
         # kind of thing the product has (`nodes/logic/` of if/else workflow nodes): a module
         # there that touches no database, model, repository or service is no service.
         return (None, "in a `logic/` folder, but uses no database, model, repository or service")
+    outer = _outer_service_folder(module, is_package) if glob in _API_FOLDER_GLOBS else None
+    if outer is not None and not (
+        evidence.web_framework or evidence.body_handlers or evidence.graphql_types or evidence.socket_handlers
+    ):
+        # `services/api/users.py` of functions taking the session that the routers call:
+        # "api" names what the services serve (or the other APIs they call), inside the
+        # `services` package that says what its modules are.
+        return ("service", f"in an `api/` folder of the `{outer}` package, but registers no routes")
     if (
         glob in _API_FOLDER_GLOBS
         and not (is_package or evidence.web_framework or evidence.body_handlers or evidence.graphql_types)
@@ -356,7 +411,12 @@ def role_layer(
         # `storage/db_manager.py` building the engine and the session factory and yielding
         # sessions (`DatabaseManager.session()`): the database module, named for its manager.
         return ("database", "named for data access, but builds the engine and hands out sessions")
-    if glob in DATA_ACCESS_FILE_GLOBS and not (evidence.session_calls or evidence.sessions or evidence.data_access):
+    if (
+        glob in DATA_ACCESS_FILE_GLOBS
+        and folder_layer != "repository"
+        and not (evidence.session_calls or evidence.sessions or evidence.data_access)
+    ):
+        # (in a folder of data access too, what else it uses decides, below)
         return (folder_layer, "named for data access, but runs no query and uses no session")
     if (
         glob in _REPOSITORY_FOLDER_GLOBS
@@ -399,7 +459,7 @@ def role_layer(
         # data access; a repository uses a session, the ORM, its models or a base repository.
         return (folder_layer, "named for a repository, but uses no database, session, model or repository")
     if (
-        glob in _REPOSITORY_FOLDER_GLOBS
+        (glob in _REPOSITORY_FOLDER_GLOBS or (name_layer == "repository" and folder_layer == "repository"))
         and not is_package
         and (evidence.classes or evidence.functions)
         and not (
@@ -412,7 +472,8 @@ def role_layer(
         )
     ):
         # `crud/secrets.py` keeping secrets in Kubernetes beside the managers of the data
-        # layer: no database, session, model or repository base, so no data access.
+        # layer, `crud/types_crud.py` of the response envelope the routers return: no
+        # database, session, model or repository base, so no data access.
         return (None, "in a repository folder, but uses no database, session, model or repository")
     if name_layer == "config" and not evidence.env_reads and (evidence.functions or evidence.classes):
         # (a `settings.py` of nothing but constants, `DATABASE_URL = "..."`, is the

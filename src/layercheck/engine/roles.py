@@ -108,6 +108,12 @@ _WEB_FRAMEWORKS = frozenset({"fastapi", "starlette", "strawberry", "graphene", "
 DATALOADER_BASES = frozenset(
     {"strawberry.dataloader.DataLoader", "aiodataloader.DataLoader", "promise.dataloader.DataLoader"}
 )
+# SQLAlchemy's statements, which a query builder's methods return for another to run.
+_STATEMENT_TYPES = frozenset(
+    {"Select", "Insert", "Update", "Delete", "Subquery", "CompoundSelect", "TextClause", "Executable"}
+)
+# What a class derives from to be generic over its type variables (`Generic[ModelType]`).
+_GENERIC_BASES = frozenset({"typing.Generic", "typing_extensions.Generic"})
 # Folder and module names of the persistence layer, as imports spell them.
 PERSISTENCE_NAMES = frozenset({"models", "model", "db", "database", "orm", "entities", "tables"})
 
@@ -230,6 +236,9 @@ class RoleEvidence:
     repository_bases: int = 0
     # Module-level classes named for data access (`BaseCrud`, `AllRepositories`).
     repository_classes: int = 0
+    # Module-level classes generic over type variables (`class ServiceBase(Generic[ModelType,
+    # ...])`, `class Crud[M: Base]`): with querying methods, a generic base of data access.
+    generic_classes: set[str] = field(default_factory=set)
 
     @property
     def makes_repositories(self) -> bool:
@@ -246,6 +255,15 @@ class RoleEvidence:
         """Whether a module-level class of it has several querying methods: a library of
         data work, even with a `__main__` block that tries it out at the bottom."""
         return any(count >= _QUERYING_CLASS_METHODS for count in self.querying_methods.values())
+
+    @property
+    def generic_stores(self) -> list[str]:
+        """Module-level generic classes with several querying methods, most of their
+        methods querying: a generic base of data access (`ServiceBase(Generic[ModelType,
+        ...])` whose `get`, `get_multi`, `create` run `db.query(self.model)`)."""
+        return sorted(
+            name for name in self.generic_classes if self.querying_methods.get(name, 0) >= _QUERYING_CLASS_METHODS
+        )
 
     @property
     def database_work(self) -> bool:
@@ -282,6 +300,8 @@ class RoleCollector:
         self._local_calls: dict[str, set[str]] = {}
         # The session parameters of each function around the walk, innermost last.
         self._session_names: list[set[str]] = []
+        # Methods of module-level classes that build a query for another to run, by class.
+        self._builders: dict[str, set[str]] = {}
         # The names the current module-level function assigned a new statement to.
         self._statements: set[str] = set()
 
@@ -303,14 +323,28 @@ class RoleCollector:
             self._scopes[-1][8][name] = (queries and not yields and not helper, self_calls)
         elif not is_class and self._scopes:
             self._scopes[-1][7] |= self_calls  # a nested function's calls are its owner's
+        public_querying = public_methods = building = 0
         if is_class and members:
-            querying = len(_querying_members(members))
+            found = _querying_members(members)
+            querying = len(found)
+            public_methods = sum(1 for method in members if not method.startswith("_"))
+            public_querying = sum(1 for method in found if not method.startswith("_"))
+            if found and not self._scopes:
+                # A fluent query builder's methods build the statement its `.first()` runs.
+                built = self._builders.get(name, set()) - found
+                building = len(built)
+                public_querying += sum(1 for method in built if not method.startswith("_"))
             if not self._scopes and len(STDLIB_MODULE_LOG_FUNCTIONS.intersection(members)) >= _LOGGER_METHODS:
                 self.evidence.logger_classes.add(name)
         if is_class and methods:
             # A class is data access when most of its methods query (a repository),
             # not an API client that saves a refreshed token once among ten HTTP calls.
-            queries = 2 * querying > methods
+            # (or, for a class named for data access, most of its public methods: a CRUD
+            # class's private helpers, caching the model's columns or converting rows, are how
+            # it queries, not another job)
+            queries = 2 * (querying + building) > methods or (
+                bool(DATA_ACCESS_NAME.search(name)) and 2 * public_querying > public_methods > 0
+            )
             if queries and not self._scopes:
                 self.evidence.querying_methods[name] = querying
         if not self._scopes and not (yields and not is_class):
@@ -380,6 +414,8 @@ class RoleCollector:
                 self.evidence.session_takers.add(node.name.value)
             if any(self._body_parameter(param) for param in node.params.params):
                 self.evidence.body_handlers += 1
+        if len(self._scopes) == 1 and self._scopes[0][0] and self._builds_query(node, self._scopes[0][1]):
+            self._builders.setdefault(self._scopes[0][1], set()).add(node.name.value)
         self._enter(False, node.name.value)
         routes = self.evidence.routes + self.evidence.app_routes
         for decorator in node.decorators:
@@ -409,6 +445,23 @@ class RoleCollector:
         routed = self.evidence.routes + self.evidence.app_routes > routes
         if len(self._scopes) == 1 and node.name.value.startswith("test") and not routed:
             self.evidence.test_code = True  # (`@router.post(...) async def test_checkout()` is a route)
+
+    def _builds_query(self, node: cst.FunctionDef, class_name: str) -> bool:
+        """A method of a fluent query builder: annotated to return its own class (`->
+        "QueryBuilder"`, `-> Self`) or a statement (`-> Select`), for the method that
+        runs it (`.first()`) to execute."""
+        if node.returns is None:
+            return False
+        annotation = node.returns.annotation
+        if isinstance(annotation, cst.SimpleString):
+            return annotation.evaluated_value == class_name
+        if isinstance(annotation, cst.Name) and annotation.value == class_name:
+            return True
+        qualname = self.table.qualified_name(annotation) or ""
+        library, _, name = qualname.rpartition(".")
+        if name == "Self" and library in ("typing", "typing_extensions"):
+            return True
+        return library.split(".", 1)[0] in ("sqlalchemy", "sqlmodel") and name in _STATEMENT_TYPES
 
     def _app(self, receiver: cst.BaseExpression) -> bool:
         """The FastAPI app itself (`app = FastAPI(...)`, then `@app.get(...)`)."""
@@ -571,6 +624,11 @@ class RoleCollector:
                 self.evidence.repository_bases += 1
             if DATA_ACCESS_NAME.search(node.name.value):
                 self.evidence.repository_classes += 1
+            if node.type_parameters is not None or any(
+                isinstance(base.value, cst.Subscript) and self.table.qualified_name(base.value.value) in _GENERIC_BASES
+                for base in node.bases
+            ):
+                self.evidence.generic_classes.add(node.name.value)
         for base in node.bases:
             value = base.value.value if isinstance(base.value, cst.Subscript) else base.value
             qualname = self.table.qualified_name(value) or ""

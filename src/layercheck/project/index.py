@@ -364,6 +364,16 @@ class ProjectIndex:
                     return True
         return False
 
+    def is_session_factory_alias(self, qualname: str) -> bool:
+        """A project alias of a callable that gives a session (`SessionLocalType =
+        Callable[[], AsyncSession]`, `SessionProvider = Callable[...,
+        AsyncContextManager[AsyncSession]]`): the project's name for its session factory."""
+        resolved = self.resolve(qualname)
+        if resolved.module is None or resolved.name is None:
+            return False
+        named = resolved.module.extra.get("factory_aliases", {}).get(resolved.name)
+        return bool(named) and any(self.is_session_type(name) for name in named)
+
     def is_session_annotation(self, qualname: str) -> bool:
         """A session type, or a project alias such as `SessionDep = Annotated[AsyncSession, ...]`."""
         return self.session_kind(qualname) is True
@@ -405,6 +415,8 @@ class ProjectIndex:
         inner = module.extra.get("annotated", {}).get(name)
         if inner is not None:  # `SessionDep = Annotated[AsyncSession, Depends(get_db)]`, NewType
             return self.session_kind(inner, depth + 1)
+        if self.is_session_factory_alias(resolved.qualname):
+            return called  # `SessionProvider = Callable[..., AsyncContextManager[AsyncSession]]`
         callee = module.instances.get(name)
         if callee is not None:
             final = self.resolve(callee).qualname
@@ -1043,8 +1055,14 @@ class ProjectIndex:
             result = any(lineage.is_project_class(self, name) for name in names)
         elif kind.startswith("accessor_layer:"):
             # `zen_store().get_tag(...)`: the class a project function (no constructor) returns.
+            # (An accessor that is data access itself, `new_querier(User).first()`, is the
+            # call reported: the chain is one call into the repository layer.)
             layer = kind.split(":", 1)[1]
-            result = any(self._accessor_layer(name) == layer for name in names)
+            result = any(
+                self._accessor_layer(name) == layer
+                and not (layer == "repository" and callees.is_repository_call(self, name))
+                for name in names
+            )
         elif kind.startswith("instance_layer:"):
             layer = kind.split(":", 1)[1]
             result = any(callees.instance_layer(self, name) == layer for name in names)

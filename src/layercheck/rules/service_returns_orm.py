@@ -45,6 +45,28 @@ class _Origin:
     source: str
 
 
+@dataclass(frozen=True)
+class _Queried:
+    """The class a query's rows are instances of: `orm_model` of the class named
+    (`db.query(Tag)`), or `orm_return` of the classes a generic base is given
+    (`db.query(self.model)` in `class BadgeService(ServiceBase[Badge, BadgeCreate])`)."""
+
+    kind: str
+    models: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Class:
+    """A module-level class whose methods the rule walks."""
+
+    # The project classes it derives from (`app.services.base.ServiceBase`).
+    bases: tuple[str, ...]
+    # The project classes and type variables its bases are given (`Badge, BadgeCreate`).
+    arguments: tuple[str, ...]
+    # The methods it defines itself: `self.get(...)` of any other is inherited.
+    methods: frozenset[str]
+
+
 @dataclass
 class _Function:
     name: str
@@ -57,11 +79,11 @@ class _Function:
     # Local names holding a value from a repository call or a constructor.
     origins: dict[str, _Origin] = field(default_factory=dict)
     # Local names holding a statement that selects whole rows of one class
-    # (`query = select(Event).where(...)`), by the class's qualified name.
-    statements: dict[str, str] = field(default_factory=dict)
+    # (`query = select(Event).where(...)`).
+    statements: dict[str, _Queried] = field(default_factory=dict)
     # Local names holding rows, or a legacy query, read through the session
     # (`plan = db.query(Plan).get(id)`, `query = db.query(Plan)`): the model and the call.
-    rows: dict[str, tuple[str, str]] = field(default_factory=dict)
+    rows: dict[str, tuple[_Queried, str]] = field(default_factory=dict)
 
 
 class ServiceReturnsOrm(Rule):
@@ -82,6 +104,65 @@ class ServiceReturnsOrm(Rule):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._functions: list[_Function] = []
+        self._classes: list[_Class] = []
+
+    # ----- classes: what a generic base is given, which methods are inherited -----------------
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if not self.names.at_module_level:
+            return
+        bases: list[str] = []
+        arguments: list[str] = []
+        for arg in node.bases:
+            value = arg.value
+            if isinstance(value, cst.Subscript):
+                for element in value.slice:
+                    if isinstance(element.slice, cst.Index):
+                        argument = self.names.qualified_name(element.slice.value)
+                        if argument is not None and not is_external(argument):
+                            arguments.append(argument)
+                value = value.value
+            base = self.names.qualified_name(value)
+            if base is not None and not is_external(base):
+                bases.append(base)
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        methods = frozenset(statement.name.value for statement in body if isinstance(statement, cst.FunctionDef))
+        self._classes.append(_Class(tuple(bases), tuple(arguments), methods))
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        if self.names.at_module_level and self._classes:
+            self._classes.pop()
+
+    def _inherited_call(self, func: cst.Attribute) -> tuple[str, ...]:
+        """`call:` tags of a method a base class runs: `super().get(db, id)`, or
+        `self.get_multi(db)` where the class does not define `get_multi` (a generic
+        repository base's, whose return annotation the index reads; `self.model(**data)`,
+        the model class the base holds, is one of its callables too)."""
+        if not self._classes or not self._functions:
+            return ()
+        owner = self._classes[-1]
+        receiver = func.value
+        method = func.attr.value
+        if isinstance(receiver, cst.Call) and self.names.qualified_name(receiver.func) == "builtins.super":
+            pass
+        elif not (isinstance(receiver, cst.Name) and receiver.value == "self") or method in owner.methods:
+            return ()
+        return tuple(f"call:{base}.{method}" for base in owner.bases)
+
+    def _generic_model(self, entity: cst.BaseExpression) -> _Queried | None:
+        """`self.model` queried in a class given its model by a generic base: instances of
+        the classes the base is given (one of them is the ORM model), or of the base's own
+        type variable bound to the ORM."""
+        if not (
+            isinstance(entity, cst.Attribute)
+            and isinstance(entity.value, cst.Name)
+            and entity.value.value in ("self", "cls")
+            and not entity.attr.value[:1].isupper()
+            and self._classes
+            and self._classes[-1].arguments
+        ):
+            return None
+        return _Queried("orm_return", self._classes[-1].arguments)
 
     # ----- functions and their return annotations ---------------------------------------------
 
@@ -135,7 +216,7 @@ class ServiceReturnsOrm(Rule):
             else:
                 statements[node.targets[0].target.value] = selected
 
-    def _selected_class(self, expression: cst.BaseExpression) -> str | None:
+    def _selected_class(self, expression: cst.BaseExpression) -> _Queried | None:
         """The class whose whole rows `select(Event).where(...)` selects (None for columns,
         counts, anything else), or the one a local statement holds."""
         if isinstance(expression, cst.Name) and self._functions:
@@ -154,13 +235,20 @@ class ServiceReturnsOrm(Rule):
             return None
         if self.names.qualified_name(call.func) not in _SELECTS:
             return None
-        selected = call.args[0].value
+        return self._entity(call.args[0].value)
+
+    def _entity(self, selected: cst.BaseExpression) -> _Queried | None:
+        """The class whose whole rows a query of `selected` gives (`select(Event)`,
+        `db.query(self.model)`); None for a column (`select(Event.id)`) or anything else."""
+        generic = self._generic_model(selected)
+        if generic is not None:
+            return generic
         if isinstance(selected, cst.Attribute) and not selected.attr.value[:1].isupper():
             return None  # `select(Event.id)`: a column, not whole rows
         model = self.names.qualified_name(selected)
         if model is None or is_external(model) or model.startswith("builtins."):
             return None
-        return model
+        return _Queried("orm_model", (model,))
 
     def _hold_rows(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
         if not self._functions or not isinstance(target, cst.Name):
@@ -216,6 +304,10 @@ class ServiceReturnsOrm(Rule):
         if not isinstance(expression, cst.Call):
             return None
         func = expression.func
+        if isinstance(func, cst.Attribute):
+            inherited = self._inherited_call(func)
+            if inherited:
+                return _Origin(inherited, self._shown(func))
         qualname = self.names.qualified_name(func)
         if qualname is not None:
             if is_external(qualname):
@@ -229,7 +321,7 @@ class ServiceReturnsOrm(Rule):
                     return _Origin((f"call:{binding.instance_of}.{func.attr.value}",), self._shown(func))
         return None
 
-    def _queried_model(self, expression: cst.BaseExpression) -> tuple[str, str] | None:
+    def _queried_model(self, expression: cst.BaseExpression) -> tuple[_Queried, str] | None:
         """What a service returns straight from its session: `db.query(Tag)...first()`,
         `session.get(User, id)`: the model queried (the index decides it is an ORM class)
         and the call as written; None for anything else, or a count or a flag."""
@@ -261,10 +353,8 @@ class ServiceReturnsOrm(Rule):
             return None
         if session_receiver(self.names, func.value) is False:
             return None
-        model = self.names.qualified_name(call.args[0].value)
-        if model is None or is_external(model) or model.startswith("builtins."):
-            return None
-        return model, self._shown(func)
+        entity = self._entity(call.args[0].value)
+        return (entity, self._shown(func)) if entity is not None else None
 
     def _shown(self, func: cst.BaseExpression) -> str:
         text = " ".join(self.context.code_for(func).split())
@@ -285,12 +375,12 @@ class ServiceReturnsOrm(Rule):
             if queried is not None:
                 if function.annotation_tags:
                     continue  # reported once, on the return annotation that names the model
-                model, source = queried
+                entity, source = queried
                 self.report(
                     element,
                     f"service `{function.name}` returns ORM data from `{source}()` unmapped; "
                     "return a Pydantic schema (`Schema.model_validate(...)`)",
-                    condition=Condition("orm_model", (model,)),
+                    condition=Condition(entity.kind, entity.models),
                 )
                 continue
             origin = self._origin(element)

@@ -114,7 +114,7 @@ class ImportAgainstLayerDirection(ProjectRule):
             persistence = source is not None and _within_persistence(module, source)
             if (importer, imported) == ("model", "schema") and persistence:
                 continue  # the persistence package's own value types (JSON column types)
-            if self.index.is_session_type(item.target):
+            if self.index.is_session_type(item.target) or self.index.is_session_factory_alias(item.target):
                 continue  # a session type outside the repositories is LC101's finding
             may = ", ".join(allowed) if allowed else "no other layer"
             yield self.finding(

@@ -48,7 +48,10 @@ class SessionImportOutsideRepository(ProjectRule):
             if any(self.index.is_session_type(name) for name in returned):
                 return True
         aliases = module.is_package or any(item.target.endswith(".NewType") for item in module.imports)
-        if aliases and any(self.index.is_session_type(target) for target in module.bindings.values()):
+        if aliases and any(
+            self.index.is_session_type(target) or self.index.is_session_factory_alias(target)
+            for target in module.bindings.values()
+        ):
             return True
         # The module other modules import their session types from (`from app.postgres
         # import AsyncSession`): the project's session aliases live there.
@@ -120,7 +123,9 @@ class SessionImportOutsideRepository(ProjectRule):
                 for item in facts.imports:
                     owner, _, name = item.target.rpartition(".")
                     found = self.index.find_module(owner) if name and not item.is_module else None
-                    if found is not None and found is not facts and self.index.is_session_type(item.target):
+                    if found is not None and found is not facts and (
+                        self.index.is_session_type(item.target) or self.index.is_session_factory_alias(item.target)
+                    ):
                         sources.add(found.module)
             self._sources = frozenset(sources)
         return self._sources
@@ -161,7 +166,11 @@ class SessionImportOutsideRepository(ProjectRule):
         for item in self.contract_imports(module):
             if item.is_module:
                 continue
-            if self.index.is_session_type(item.target) or item.target in extra:
+            if (
+                self.index.is_session_type(item.target)
+                or self.index.is_session_factory_alias(item.target)
+                or item.target in extra
+            ):
                 # The advice names the project's kind of session: sync `Session` or async.
                 final = self.index.resolve(item.target).qualname
                 kind = "AsyncSession" if "asyncio" in final or short(final).startswith("Async") else "Session"

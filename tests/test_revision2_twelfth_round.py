@@ -1,0 +1,584 @@
+"""SPEC revision 2, the lessons of the twelfth round: more projects nobody had read,
+labeled by hand and scored blind. Each lesson is a small project of our own, checked
+through the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import write_project
+from test_revision2 import findings, orm_module, placed
+
+# A generic CRUD base kept among the services (`services/base.py`): `db.query(self.model)`
+# for every subclass, which hands the model to the base through its type arguments.
+GENERIC_BASE = {
+    "app/__init__.py": "",
+    "app/models.py": orm_module("Badge"),
+    "app/schemas.py": """
+        from pydantic import BaseModel
+
+
+        class BadgeCreate(BaseModel):
+            name: str
+    """,
+    "app/services/__init__.py": "",
+    "app/services/base.py": """
+        from typing import Any, Generic, Optional, Type, TypeVar
+
+        from pydantic import BaseModel
+        from sqlalchemy.orm import Session
+
+        from app.models import Base
+
+        ModelType = TypeVar("ModelType", bound=Base)
+        CreateSchemaType = TypeVar("CreateSchemaType", bound=BaseModel)
+
+
+        class ServiceBase(Generic[ModelType, CreateSchemaType]):
+            def __init__(self, model: Type[ModelType]):
+                self.model = model
+
+            def get(self, db: Session, id: Any) -> Optional[ModelType]:
+                return db.query(self.model).filter(self.model.id == id).first()
+
+            def get_multi(self, db: Session, skip: int = 0, limit: int = 100) -> list[ModelType]:
+                return db.query(self.model).offset(skip).limit(limit).all()
+
+            def create(self, db: Session, obj_in: CreateSchemaType) -> ModelType:
+                db_obj = self.model(**obj_in.model_dump())
+                db.add(db_obj)
+                db.flush()
+                return db_obj
+
+            def remove(self, db: Session, id: Any) -> ModelType:
+                obj = db.query(self.model).get(id)
+                db.delete(obj)
+                db.flush()
+                return obj
+    """,
+    "app/services/badge.py": """
+        from sqlalchemy.orm import Session
+
+        from app.models import Badge
+        from app.schemas import BadgeCreate
+        from .base import ServiceBase
+
+
+        class BadgeService(ServiceBase[Badge, BadgeCreate]):
+            def get_by_id(self, db: Session, id: int):
+                badge = super().get(db, id)
+                if badge is None:
+                    raise ValueError(id)
+                return badge
+
+            def get_by_user(self, db: Session, user_id: int):
+                return db.query(self.model).filter(self.model.id == user_id).first()
+
+            def count_for_user(self, db: Session, user_id: int):
+                return db.query(self.model.id).filter(self.model.id == user_id).count()
+
+            def latest(self, db: Session):
+                found = self.get_multi(db, limit=1)
+                return found
+
+            def summary(self, db: Session, id: int):
+                badge = self.get_by_id(db, id)
+                return {"id": badge.id}
+
+
+        badge_service = BadgeService(Badge)
+    """,
+}
+
+
+def test_a_generic_crud_base_among_the_services_is_data_access(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", GENERIC_BASE)
+    layers = placed(root)
+    assert layers["app/services/base.py"]["layer"] == "repository"
+    assert "ServiceBase" in layers["app/services/base.py"]["evidence"]
+    assert layers["app/services/badge.py"]["layer"] == "service"
+    # Its own queries and returns are a repository's job; the subclass's are findings.
+    assert [item for item in findings(root, "LC101", "LC301", "LC302") if item[0] == "app/services/base.py"] == []
+
+
+def test_a_service_returns_what_its_generic_base_queried(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", GENERIC_BASE)
+    assert findings(root, "LC301") == [
+        ("app/services/badge.py", 13, "LC301"),  # `super().get()` of the generic base
+        ("app/services/badge.py", 16, "LC301"),  # `db.query(self.model)`: a `Badge`
+        ("app/services/badge.py", 23, "LC301"),  # `self.get_multi()`, inherited
+    ]
+
+
+def test_a_generic_service_that_calls_other_services_stays_a_service(tmp_path: Path) -> None:
+    files = dict(GENERIC_BASE)
+    files["app/services/audit.py"] = "def record(event):\n    return event\n"
+    files["app/services/base.py"] = files["app/services/base.py"].replace(
+        "from app.models import Base", "from app.models import Base\nfrom app.services.audit import record"
+    )
+    root = write_project(tmp_path / "p", files)
+    assert placed(root)["app/services/base.py"]["layer"] == "service"
+    # Its unannotated subclass's query of `self.model` is still rows of the model given.
+    assert ("app/services/badge.py", 16, "LC301") in findings(root, "LC301")
+
+
+def test_a_generic_base_in_a_module_named_for_services_stays_a_service(tmp_path: Path) -> None:
+    """The module's own name says service (`kit/services.py`): the name decides, and the
+    generic base's queries are findings of the service layer."""
+    files = dict(GENERIC_BASE)
+    files["app/kit/__init__.py"] = ""
+    files["app/kit/services.py"] = files.pop("app/services/base.py")
+    files["app/services/badge.py"] = files["app/services/badge.py"].replace(
+        "from .base import ServiceBase", "from app.kit.services import ServiceBase"
+    )
+    root = write_project(tmp_path / "p", files)
+    assert placed(root)["app/kit/services.py"]["layer"] == "service"
+    assert ("app/kit/services.py", 17, "LC302") in findings(root, "LC302")
+
+
+def test_a_generic_base_given_no_model_returns_nothing_known(tmp_path: Path) -> None:
+    """`db.query(self.model)` in a class whose bases are given no class of the project says
+    nothing of what it returns; a query of a column (`self.model.id`) gives rows, no model."""
+    files = dict(GENERIC_BASE)
+    files["app/services/badge.py"] = files["app/services/badge.py"].replace(
+        "class BadgeService(ServiceBase[Badge, BadgeCreate]):", "class BadgeService(ServiceBase):"
+    )
+    root = write_project(tmp_path / "p", files)
+    assert ("app/services/badge.py", 16, "LC301") not in findings(root, "LC301")
+
+
+# Services kept in an `api/` folder of the `services` package (the API they serve), beside
+# the database module that builds the engine there.
+SERVICES_API = {
+    "models.py": orm_module("User"),
+    "services/__init__.py": "",
+    "services/postgres.py": """
+        from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+        from sqlalchemy.orm import sessionmaker
+
+        engine = create_async_engine("postgresql+asyncpg://localhost/db")
+        Session = sessionmaker(engine, class_=AsyncSession)
+
+
+        async def get_async_session():
+            async with Session() as session:
+                yield session
+    """,
+    "services/api/__init__.py": "",
+    "services/api/users.py": """
+        from sqlalchemy import select
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        from models import User
+
+
+        async def get_user(session: AsyncSession, email: str):
+            result = await session.execute(select(User).where(User.id == email))
+            return result.first()
+    """,
+    "router/__init__.py": "",
+    "router/users.py": """
+        from fastapi import APIRouter, Depends
+
+        from services import api, postgres
+
+        router = APIRouter()
+
+
+        @router.get("/users/{email}")
+        async def read(email: str, session=Depends(postgres.get_async_session)):
+            return await api.users.get_user(session, email)
+    """,
+}
+
+
+def test_an_api_folder_inside_the_services_package_holds_services(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", SERVICES_API)
+    layers = placed(root)
+    assert layers["services/api/users.py"]["layer"] == "service"
+    assert layers["services/postgres.py"]["layer"] == "database"
+    # (the statement built, and run, in a service)
+    assert findings(root, "LC104", "LC201", "LC302") == [
+        ("services/api/users.py", 8, "LC302"),
+        ("services/api/users.py", 8, "LC302"),
+    ]
+
+
+def test_an_api_folder_inside_the_services_package_may_still_hold_routers(tmp_path: Path) -> None:
+    files = dict(SERVICES_API)
+    files["services/api/deps.py"] = """
+        from fastapi import Header
+
+
+        def api_key(x_key: str = Header(...)):
+            return x_key
+    """
+    files["services/api/routes.py"] = """
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+
+        @router.get("/ping")
+        def ping():
+            return "pong"
+    """
+    root = write_project(tmp_path / "p", files)
+    layers = placed(root)
+    assert layers["services/api/deps.py"]["layer"] == "api"
+    assert layers["services/api/routes.py"]["layer"] == "api"
+
+
+# A session factory reached through a project alias of a callable, held by the instance,
+# and a session called `sess`.
+FACTORY_ALIAS = {
+    "app/__init__.py": "",
+    "app/kit/__init__.py": "",
+    "app/kit/types.py": """
+        from typing import AsyncContextManager, Callable
+
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        SessionProvider = Callable[..., AsyncContextManager[AsyncSession]]
+    """,
+    "app/models/__init__.py": """
+        from sqlalchemy.orm import DeclarativeBase
+
+        from app.kit.types import SessionProvider
+
+
+        class Base(DeclarativeBase):
+            session_provider: SessionProvider
+    """,
+    "app/services/__init__.py": "",
+    "app/services/users.py": """
+        import requests
+
+        from app.kit.types import SessionProvider
+
+
+        class UserService:
+            def __init__(self, session_provider: SessionProvider):
+                self._session_provider = session_provider
+
+            async def rename(self, user_id: int, name: str):
+                async with self._session_provider() as sess:
+                    await sess.execute("update users set name = :n", {"n": name})
+                    await sess.commit()
+
+            def fetch_avatar(self, url: str):
+                sess = requests.Session()
+                return sess.get(url).content
+    """,
+}
+
+
+def test_a_project_alias_of_a_session_factory_is_a_session_type(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", FACTORY_ALIAS)
+    assert findings(root, "LC101", "LC103", "LC302") == [
+        ("app/models/__init__.py", 3, "LC101"),
+        ("app/services/users.py", 3, "LC101"),
+        ("app/services/users.py", 12, "LC302"),
+        ("app/services/users.py", 13, "LC302"),
+    ]
+
+
+# A `crud/` folder holding the generic CRUD class in a module named `*_service.py` (most of
+# its public methods query; private helpers cache the model's columns), and the response
+# envelope the routers return in `types_crud.py`.
+CRUD_FOLDER = {
+    "app/__init__.py": "",
+    "app/models.py": orm_module("User"),
+    "app/utils/__init__.py": "",
+    "app/utils/crud/__init__.py": "",
+    "app/utils/crud/types_crud.py": """
+        from typing import Any, TypedDict
+
+
+        class ResponseMessage(TypedDict):
+            success: bool
+            data: Any
+
+
+        def response_message(success: bool, data: Any = None) -> ResponseMessage:
+            return {"success": success, "data": data}
+    """,
+    "app/utils/crud/fast_crud_service.py": """
+        from sqlalchemy import select
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+
+        class FastCrudService:
+            def __init__(self, model, db: AsyncSession):
+                self.model = model
+                self.db = db
+
+            def _fields(self):
+                return tuple(self.model.__table__.columns.keys())
+
+            def _relationships(self):
+                return ()
+
+            def _audit(self, values):
+                return values
+
+            def _to_dict(self, row):
+                return {field: getattr(row, field) for field in self._fields()}
+
+            def for_user(self, user_id):
+                self.user_id = user_id
+
+            async def get_one(self, ident):
+                result = await self.db.execute(select(self.model).where(self.model.id == ident))
+                return self._to_dict(result.scalar_one())
+
+            async def create(self, values):
+                row = self.model(**self._audit(values))
+                self.db.add(row)
+                await self.db.commit()
+                return self._to_dict(row)
+
+            async def delete(self, ident):
+                await self.db.delete(await self.db.get(self.model, ident))
+                await self.db.commit()
+    """,
+    "app/api/__init__.py": "",
+    "app/api/users.py": """
+        from fastapi import APIRouter
+
+        from app.utils.crud.types_crud import response_message
+
+        router = APIRouter()
+
+
+        @router.get("/users")
+        async def read():
+            return response_message(True, [])
+    """,
+}
+
+
+def test_a_crud_class_named_as_a_service_in_a_crud_folder_is_data_access(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", CRUD_FOLDER)
+    layers = placed(root)
+    assert layers["app/utils/crud/fast_crud_service.py"]["layer"] == "repository"
+    assert layers["app/utils/crud/types_crud.py"]["layer"] is None
+    assert findings(root, "LC101", "LC102", "LC202", "LC302") == []
+
+
+def test_a_service_in_a_crud_folder_that_runs_no_query_stays_a_service(tmp_path: Path) -> None:
+    files = dict(CRUD_FOLDER)
+    files["app/utils/crud/fast_crud_service.py"] = """
+        from app.utils.crud.types_crud import response_message
+
+
+        class FastCrudService:
+            def __init__(self, repository):
+                self.repository = repository
+
+            async def get_one(self, ident):
+                return response_message(True, await self.repository.get(ident))
+    """
+    root = write_project(tmp_path / "p", files)
+    assert placed(root)["app/utils/crud/fast_crud_service.py"]["layer"] == "service"
+
+
+# A fluent query builder in a kit module in no layer: `new_querier(User).where_id(1).first()`
+# builds the statement method by method, and `first()` runs it on a session from the
+# project's session provider.
+QUERY_BUILDER = {
+    "app/__init__.py": "",
+    "app/models.py": orm_module("User"),
+    "app/kit/__init__.py": "",
+    "app/kit/types.py": FACTORY_ALIAS["app/kit/types.py"],
+    "app/kit/orm_tool.py": """
+        from sqlalchemy import Select, select
+
+        from app.kit.types import SessionProvider
+
+
+        class QueryBuilder:
+            def __init__(self, model, session_provider: SessionProvider):
+                self._model = model
+                self._stmt = select(model)
+                self._session_provider = session_provider
+
+            def where_id(self, ident) -> "QueryBuilder":
+                self._stmt = self._stmt.where(self._model.id == ident)
+                return self
+
+            def limit(self, count: int) -> "QueryBuilder":
+                self._stmt = self._stmt.limit(count)
+                return self
+
+            def statement(self) -> Select:
+                return self._stmt
+
+            async def first(self):
+                async with self._session_provider() as sess:
+                    return (await sess.execute(self._stmt)).scalars().first()
+
+
+        def new_querier(model, session_provider: SessionProvider = None) -> QueryBuilder:
+            return QueryBuilder(model, session_provider)
+    """,
+    "app/api/__init__.py": "",
+    "app/api/users.py": """
+        from fastapi import APIRouter
+
+        from app.kit.orm_tool import new_querier
+        from app.models import User
+
+        router = APIRouter()
+
+
+        @router.get("/users/{ident}")
+        async def read(ident: int):
+            user = await new_querier(User).where_id(ident).limit(1).first()
+            return {"id": user.id}
+    """,
+}
+
+
+def test_a_fluent_query_builder_is_data_access_and_its_chain_one_call(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", QUERY_BUILDER)
+    assert findings(root, "LC102", "LC202") == [
+        ("app/api/users.py", 3, "LC102"),
+        ("app/api/users.py", 11, "LC202"),
+    ]
+
+
+def test_a_statement_builder_that_runs_nothing_is_no_data_access(tmp_path: Path) -> None:
+    files = dict(QUERY_BUILDER)
+    files["app/kit/orm_tool.py"] = (
+        files["app/kit/orm_tool.py"]
+        .replace("async with self._session_provider() as sess:", "if self._session_provider:")
+        .replace("(await sess.execute(self._stmt)).scalars().first()", "self._stmt.limit(1)")
+    )
+    root = write_project(tmp_path / "p", files)
+    assert findings(root, "LC102", "LC202") == []
+
+
+# A generic service base holding a repository annotated with its generic class
+# (`repository: BaseRepository[ModelType, ...]`), and a service reaching the repository's
+# session through it (`self.repository.db.add(...)`).
+GENERIC_HOLDER = {
+    "app/__init__.py": "",
+    "app/models.py": orm_module("Product"),
+    "app/common/__init__.py": "",
+    "app/common/base_repository.py": """
+        from typing import Generic, TypeVar
+
+        from sqlalchemy import select
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        from app.models import Base
+
+        ModelType = TypeVar("ModelType", bound=Base)
+
+
+        class BaseRepository(Generic[ModelType]):
+            def __init__(self, db: AsyncSession, model: type[ModelType]) -> None:
+                self.db = db
+                self.model = model
+
+            async def get_by_id(self, item_id: int) -> ModelType | None:
+                return await self.db.scalar(select(self.model).where(self.model.id == item_id))
+    """,
+    "app/common/base_service.py": """
+        from typing import Generic, TypeVar
+
+        from app.common.base_repository import BaseRepository
+
+        ModelType = TypeVar("ModelType")
+
+
+        class BaseService(Generic[ModelType]):
+            def __init__(self, repository: BaseRepository[ModelType]) -> None:
+                self.repository = repository
+    """,
+    "app/services/__init__.py": "",
+    "app/services/products.py": """
+        from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+        from app.common.base_service import BaseService
+        from app.models import Product
+
+
+        class ProductService(BaseService[Product]):
+            async def create(self, name: str) -> None:
+                product = Product(name=name)
+                self.repository.db.add(product)
+                await self.repository.db.flush()
+
+
+        class ReportService:
+            def __init__(self, factory: async_sessionmaker[AsyncSession]) -> None:
+                self.factory = factory
+
+            async def count(self) -> None:
+                async with self.factory() as handle:
+                    await handle.execute("select count(*) from products")
+    """,
+}
+
+
+def test_a_session_reached_through_a_generic_holder_is_a_session(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", GENERIC_HOLDER)
+    assert findings(root, "LC302") == [
+        ("app/services/products.py", 10, "LC302"),
+        ("app/services/products.py", 11, "LC302"),
+        ("app/services/products.py", 20, "LC302"),
+    ]
+
+
+def test_a_service_module_of_functions_in_a_crud_folder_stays_a_service(tmp_path: Path) -> None:
+    """`crud/dashboard_service.py` of the dashboard's functions: the service its name says,
+    kept in a folder named for what it does; only a CRUD class makes such a module data access."""
+    files = dict(CRUD_FOLDER)
+    files["app/utils/crud/dashboard_service.py"] = """
+        from sqlalchemy import text
+        from sqlalchemy.orm import Session
+
+
+        def list_resources(session: Session, owner: int):
+            return session.execute(text("select * from dashboards where owner = :o"), {"o": owner}).all()
+
+
+        def load_resource(session: Session, ident: int):
+            return session.execute(text("select * from dashboards where id = :i"), {"i": ident}).first()
+    """
+    root = write_project(tmp_path / "p", files)
+    assert placed(root)["app/utils/crud/dashboard_service.py"]["layer"] == "service"
+    assert findings(root, "LC302") == [
+        ("app/utils/crud/dashboard_service.py", 6, "LC302"),
+        ("app/utils/crud/dashboard_service.py", 6, "LC302"),
+        ("app/utils/crud/dashboard_service.py", 10, "LC302"),
+        ("app/utils/crud/dashboard_service.py", 10, "LC302"),
+    ]
+
+
+def test_a_callable_alias_taking_a_session_is_no_session_factory(tmp_path: Path) -> None:
+    """`UserWriterFactory = Callable[[Session], UserWriter]` takes a session and makes
+    something else; a package re-exporting its own session factory alias is the database's kit."""
+    files = dict(FACTORY_ALIAS)
+    files["app/kit/types.py"] = """
+        from typing import AsyncContextManager, Callable
+
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+
+        class UserWriter:
+            pass
+
+
+        SessionProvider = Callable[..., AsyncContextManager[AsyncSession]]
+        UserWriterFactory = Callable[[AsyncSession], UserWriter]
+    """
+    files["app/kit/__init__.py"] = "from app.kit.types import SessionProvider, UserWriterFactory\n"
+    files["app/services/writers.py"] = "from app.kit.types import UserWriterFactory\n"
+    root = write_project(tmp_path / "p", files)
+    found = findings(root, "LC101")
+    assert ("app/services/writers.py", 1, "LC101") not in found
+    assert ("app/kit/__init__.py", 1, "LC101") not in found
+    assert ("app/services/users.py", 3, "LC101") in found
