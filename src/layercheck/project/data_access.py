@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from layercheck.domain.facts import ModuleFacts
-from layercheck.domain.vocabulary import CONCERN_WORDS, REPOSITORY_NAME
+from layercheck.domain.vocabulary import CONCERN_WORDS, REPOSITORY_NAME, named_for
 from layercheck.project.lookup import ProjectLookup
 
 # Layers whose querying code is no data access for importers: repositories are it by name;
@@ -91,9 +91,15 @@ def runs_queries(index: DataAccessLookup, module: ModuleFacts) -> bool:
 
 def named_for_concern(module: ModuleFacts) -> bool:
     """A module (or a package above it) named for access control or request
-    dependencies (`security/permissions.py`, `deps.py`): its lookups decide or inject,
-    they do not make it the data-access layer."""
-    return bool(CONCERN_WORDS.intersection(module.module.split(".")))
+    dependencies (`security/permissions.py`, `deps.py`, `assets/access_policy.py`): its
+    lookups decide or inject, they do not make it the data-access layer (`data_access.py`
+    ends with "access" and is data access)."""
+    return bool(CONCERN_WORDS.intersection(module.module.split("."))) or named_for(_CONCERN_ENDINGS, module.module)
+
+
+# The words that name a concern at the end of a module's name (`access_policy`,
+# `user_permissions`); "access" alone ends `data_access` too.
+_CONCERN_ENDINGS = CONCERN_WORDS - {"access"}
 
 
 def holds_data_access(index: DataAccessLookup, module: ModuleFacts) -> bool:

@@ -129,7 +129,10 @@ class PrintInServerCode(Rule):
         # A module in no layer is server code when the app reaches it (an SDK's terminal
         # helpers beside the server are not): the index follows the imports from where the
         # server starts.
-        served = Condition("served", (self.names.module,)) if self.context.task.layer is None else None
+        # So is a module named as an example of use (`crud/usage_examples.py`, `demo.py`),
+        # whatever folder it was filed in: documentation unless the server imports it.
+        in_sight = self.context.task.layer is None or _named_as_example(self.names.module)
+        served = Condition("served", (self.names.module,)) if in_sight else None
         for call, function in self.prints:
             if function is not None and function in self.entry_points:
                 continue
@@ -157,6 +160,15 @@ class PrintInServerCode(Rule):
         if receiver.instance_of is not None:
             return receiver.instance_of.split(".")[0] in _CLI_MODULES
         return receiver.qualname == f"{self.names.module}.{dotted(target.value)}"
+
+
+def _named_as_example(module: str) -> bool:
+    """`usage_examples`, `example_client`, `demo`: a module that shows how to use the code."""
+    words = module.rsplit(".", 1)[-1].lower().split("_")
+    return bool(_EXAMPLE_WORDS.intersection(words))
+
+
+_EXAMPLE_WORDS = frozenset({"example", "examples", "demo", "demos"})
 
 
 def _top_name(node: cst.BaseExpression) -> str | None:

@@ -51,6 +51,11 @@ class _Function:
     # unless every return reads a value off it (`return row["count"]`).
     single_rows: list[cst.Call] = field(default_factory=list)
     returns_values_only: bool = True
+    # What it found, reported when the function ends if it reads or writes data: awaits
+    # something, runs a statement or builds one (`get_usage_stats() -> dict` returning the
+    # instance's in-memory counters hands out no row).
+    found: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
+    touches_data: bool = False
 
 
 def _last_name(node: cst.BaseExpression) -> str | None:
@@ -118,6 +123,14 @@ def dict_annotation(node: cst.BaseExpression) -> bool | None:
 
 
 _ONE_ROW = frozenset({"first", "one", "one_or_none", "fetchone"})
+# Methods that run a statement or read its rows, whatever the receiver.
+_DATA_CALLS = frozenset(
+    {
+        "execute", "exec", "scalars", "scalar", "query", "mappings", "_asdict", "fetchall", "fetchone",
+        "fetchmany", "fetch_all", "fetch_one", "fetch", "fetchrow", "fetchval", "one_or_none",
+        "scalar_one", "scalar_one_or_none", "execute_query",
+    }
+)
 
 
 def _value_read(node: cst.BaseExpression) -> bool:
@@ -206,18 +219,33 @@ class RepositoryReturnsDict(Rule):
         top = len(scopes) == 1 or (len(scopes) == 2 and scopes[1].is_class)
         checked = top and not self._functions and not name.startswith("_")
         declared = dict_annotation(node.returns.annotation) if checked and node.returns else None
+        scalar = checked and node.returns is not None and _scalar(node.returns.annotation)
+        function = _Function(node, checked, declared, scalar)
         if declared and node.returns is not None:
             message = f"repository `{name}` is annotated to return a dict; return ORM instances"
-            self.report(node.returns.annotation, message)
-        scalar = checked and node.returns is not None and _scalar(node.returns.annotation)
-        self._functions.append(_Function(node, checked, declared, scalar))
+            self._found(function, node.returns.annotation, message)
+        self._functions.append(function)
+
+    def _found(self, function: _Function, node: cst.CSTNode, message: str) -> None:
+        self.context.remember(node)
+        function.found.append((node, message))
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         function = self._functions.pop()
+        if self._functions:
+            self._functions[-1].touches_data |= function.touches_data  # a nested helper's queries
+        if not (function.touches_data or function.node.asynchronous):
+            return  # no await, no statement: what it returns is no row
+        for found, message in function.found:
+            self.report(found, message)
         if function.returns_values_only:
             return  # `get_wallets_count()` reading the count off one row's mapping
         for call in function.single_rows:
             self.report(call, "`.mappings()` turns rows into dicts in a repository; return ORM instances")
+
+    def visit_Await(self, node: cst.Await) -> None:
+        if self._functions:
+            self._functions[-1].touches_data = True
 
     def _current(self) -> _Function | None:
         # Only the repository function itself, not a function nested in it.
@@ -239,13 +267,16 @@ class RepositoryReturnsDict(Rule):
             flagged = dict_value(value) or self._dict_call(value)
         if flagged:
             self._reported_return = node
-            self.report(value, f"repository `{function.node.name.value}` returns a dict; return ORM instances")
+            message = f"repository `{function.node.name.value}` returns a dict; return ORM instances"
+            self._found(function, value, message)
 
     def leave_Return(self, node: cst.Return) -> None:
         if node is self._reported_return:
             self._reported_return = None
 
     def visit_Call(self, node: cst.Call) -> None:
+        if self._functions and not self._functions[-1].touches_data and self._runs_or_builds(node):
+            self._functions[-1].touches_data = True
         function = self._current()
         if self._reported_return is not None or function is None or function.declared is False or function.scalar:
             return
@@ -256,6 +287,15 @@ class RepositoryReturnsDict(Rule):
                 function.single_rows.append(node)
                 return
             self.report(node, f"`.{func.attr.value}()` turns rows into dicts in a repository; return ORM instances")
+
+    def _runs_or_builds(self, call: cst.Call) -> bool:
+        """A statement run (`session.execute(...)`, `cursor.fetchall()`, `.mappings()`) or
+        built (`select(...)`, `text(...)`) by any means."""
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _DATA_CALLS:
+            return True
+        qualname = self.names.qualified_name(func) or ""
+        return qualname.split(".", 1)[0] in ("sqlalchemy", "sqlmodel")
 
     def _dict_call(self, value: cst.BaseExpression) -> bool:
         if isinstance(value, cst.ListComp):
