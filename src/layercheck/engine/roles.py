@@ -642,29 +642,34 @@ class RoleCollector:
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        # (`type(...) is` on this hot path: `Name` and `Attribute` have no subclasses, and
+        # `isinstance` on libcst's abstract-base-class nodes costs several times more)
+        kind = type(func)
         if self._session_names and self._session_names[-1]:
             taken = self._session_names[-1]
-            if any(isinstance(arg.value, cst.Name) and arg.value.value in taken for arg in node.args):
+            if any(type(arg.value) is cst.Name and arg.value.value in taken for arg in node.args):  # type: ignore[attr-defined]
                 self.evidence.session_handoffs += 1
-        if isinstance(func, cst.Name) and self._scopes and not any(scope[4] for scope in self._scopes):
+        if kind is cst.Name and self._scopes and not any(scope[4] for scope in self._scopes):
             # (a decorator's wrapper calling the module's queries, `@require_permissions(...)`
             # checking a row before the endpoint runs, makes the decorator no data access)
-            self._local_calls.setdefault(self._scopes[0][1], set()).add(func.value)
+            self._local_calls.setdefault(self._scopes[0][1], set()).add(func.value)  # type: ignore[attr-defined]
             if not self._scopes[0][0]:
                 called = self.table.value_binding(func)
                 if called is not None and called.qualname and not (called.instance_of or called.logger):
                     self.evidence.calls_out.setdefault(self._scopes[0][1], set()).add(called.qualname)
+        if kind is not cst.Attribute:
+            self._record_call(func)
+            return
+        assert isinstance(func, cst.Attribute)
         if (
-            isinstance(func, cst.Attribute)
-            and isinstance(func.value, cst.Name)
-            and func.value.value == "self"
+            type(func.value) is cst.Name
+            and func.value.value == "self"  # type: ignore[attr-defined]
             and self._scopes
             and not self._scopes[-1][0]
         ):
             self._scopes[-1][7].add(func.attr.value)
         if (
-            isinstance(func, cst.Attribute)
-            and func.attr.value in SESSION_METHODS
+            func.attr.value in SESSION_METHODS
             and not http_style_call(node)
             and self._session_like(func.value)
         ):
@@ -672,15 +677,19 @@ class RoleCollector:
             if func.attr.value in _QUERY_CALLS and self._scopes:
                 self._scopes[-1][2] = True
         elif (
-            isinstance(func, cst.Attribute)
-            and func.attr.value in _QUERY_CALLS
-            and isinstance(func.value, cst.Name)
+            func.attr.value in _QUERY_CALLS
+            and type(func.value) is cst.Name
             and self._scopes
             and not self._scopes[0][0]
         ):
             binding = self.table.value_binding(func.value)
             if binding is not None and binding.qualname and not (binding.instance_of or binding.logger):
                 self.evidence.handle_calls.setdefault(self._scopes[0][1], set()).add(binding.qualname)
+        self._record_call(func)
+
+    def _record_call(self, func: cst.BaseExpression) -> None:
+        """What a call says of the module by what it calls: the app, a command line, a
+        query run into a data frame, a statement built, an engine or a session factory."""
         qualname = self.table.qualified_name(func)
         if qualname is None:
             return
@@ -694,7 +703,7 @@ class RoleCollector:
             self._scopes[-1][2] = True
         if is_query_builder(qualname, SQL_BUILDERS):
             self.evidence.sql_builders += 1
-            if isinstance(func, cst.Attribute):
+            if type(func) is cst.Attribute:
                 # `sa.select(...)` through the imported library: LC104 judges `import sqlalchemy as sa`.
                 self.evidence.builder_libraries.add(qualname.split(".", 1)[0])
         if qualname.rsplit(".", 1)[-1] in ENGINE_BUILDERS:
