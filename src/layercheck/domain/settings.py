@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,12 @@ class Settings:
 
     def enabled_codes(self) -> frozenset[str]:
         """The rule codes this run reports, in ruff's select/ignore semantics."""
+        return self._enabled_codes
+
+    @cached_property
+    def _enabled_codes(self) -> frozenset[str]:
+        # (worked out once per settings: every checked file asks; `replace()` makes new
+        # settings, with nothing remembered)
         if self.select is None:
             enabled = {rule.code for rule in RULES if rule.default_enabled}
         else:
