@@ -679,3 +679,150 @@ def test_an_example_module_the_server_imports_is_server_code(tmp_path: Path) -> 
     )
     root = write_project(tmp_path / "p", files)
     assert findings(root, "LC704") == [("app/repositories/usage_examples.py", 5, "LC704")]
+
+
+# Ports and adapters: the database adapter implements the port the domain declares.
+PORTS = {
+    "src/__init__.py": "",
+    "src/shared/__init__.py": "",
+    "src/shared/domain/__init__.py": "",
+    "src/shared/domain/services/__init__.py": "",
+    "src/shared/domain/services/sql_service.py": """
+        from abc import ABC, abstractmethod
+
+
+        class SqlService(ABC):
+            @abstractmethod
+            def connect(self) -> None: ...
+
+
+        class SqlHelper:
+            def quote(self, name: str) -> str:
+                return f'"{name}"'
+
+
+        class Service(ABC):
+            def teardown(self) -> None:
+                self.ready = False
+    """,
+    "src/shared/infrastructure/__init__.py": "",
+    "src/shared/infrastructure/database.py": """
+        from sqlalchemy import create_engine
+
+        from src.shared.domain.services.sql_service import SqlHelper, SqlService
+        from src.shared.domain.services.sql_service import Service
+
+
+        class SqlServiceSqlAlchemy(SqlService):
+            def connect(self) -> None:
+                self.engine = create_engine("sqlite://")
+                self.helper = SqlHelper()
+
+
+        class DatabaseService(Service):
+            pass
+    """,
+}
+
+
+def test_an_adapter_implementing_a_port_depends_on_the_interface(tmp_path: Path) -> None:
+    """Implementing the abstract port an upper layer declares is dependency inversion, no
+    import against the layers; the same module's use of that layer's code still is, and so
+    is deriving from a base class with code of its own (`Service.teardown()`)."""
+    root = write_project(tmp_path / "p", PORTS)
+    assert placed(root)["src/shared/infrastructure/database.py"]["layer"] == "database"
+    assert findings(root, "LC103") == [
+        ("src/shared/infrastructure/database.py", 3, "LC103"),
+        ("src/shared/infrastructure/database.py", 4, "LC103"),
+    ]
+
+
+# A feature-first app: the data layer's FastAPI dependency loads the row through the crud
+# functions (`repositories/items/dependencies.py`), and the database module keeps the Redis
+# client beside the engine.
+DATA_DEPENDENCY = {
+    "app/__init__.py": "",
+    "app/core/__init__.py": "",
+    "app/core/db.py": """
+        from typing import Annotated
+
+        from fastapi import Depends
+        from redis.asyncio import Redis
+        from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+        engine = create_async_engine("postgresql+psycopg://localhost/app")
+        factory = async_sessionmaker(engine)
+        async_redis = Redis()
+
+
+        async def get_db():
+            async with factory() as session:
+                yield session
+
+
+        AsyncDb = Annotated[AsyncSession, Depends(get_db)]
+    """,
+    "app/repositories/__init__.py": "",
+    "app/repositories/items/__init__.py": "",
+    "app/repositories/items/models.py": orm_module("Item"),
+    "app/repositories/items/crud.py": """
+        from app.repositories.items.models import Item
+
+
+        async def get_item_by_id(db, item_id: int):
+            return await db.get(Item, item_id)
+    """,
+    "app/repositories/items/dependencies.py": """
+        from typing import Annotated
+
+        from fastapi import Depends
+
+        from app.core.db import AsyncDb
+        from app.repositories.items import crud
+        from app.repositories.items.models import Item
+
+
+        async def valid_item_id(item_id: int, db: AsyncDb) -> Item:
+            return await crud.get_item_by_id(db, item_id)
+
+
+        ValidItem = Annotated[Item, Depends(valid_item_id)]
+    """,
+    "app/routes/__init__.py": "",
+    "app/routes/items.py": """
+        from fastapi import APIRouter
+
+        from app.repositories.items.dependencies import ValidItem
+
+        router = APIRouter()
+
+
+        @router.get("/items/{item_id}")
+        async def read(item: ValidItem):
+            return {"id": item.id}
+    """,
+    "app/tasks/__init__.py": "",
+    "app/tasks/idempotency.py": """
+        from app.core.db import async_redis
+
+
+        async def seen(key: str) -> bool:
+            return bool(await async_redis.get(key))
+    """,
+    "app/tasks/cleanup.py": """
+        from app.core.db import engine
+
+
+        async def dispose() -> None:
+            await engine.dispose()
+    """,
+}
+
+
+def test_a_data_layer_dependency_stays_in_its_layer_and_a_cache_client_is_no_database(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", DATA_DEPENDENCY)
+    assert placed(root)["app/repositories/items/dependencies.py"]["layer"] == "repository"
+    assert findings(root, "LC102", "LC103", "LC301") == [
+        ("app/routes/items.py", 3, "LC102"),
+        ("app/tasks/cleanup.py", 1, "LC103"),
+    ]

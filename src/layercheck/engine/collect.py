@@ -247,6 +247,10 @@ class FactsCollector:
             is_abstract=is_abstract,
             attributes=tuple(attributes),
         )
+        if _declares_only(node):
+            # Every method abstract or a bare signature: an interface (a port) for others to
+            # implement, with no code of its own layer.
+            self.facts.extra.setdefault("interfaces", []).append(node.name.value)
         # Pydantic config keys the class sets itself (LC502 follows them up the bases).
         keys = config_keys(node)
         if keys:
@@ -418,6 +422,43 @@ def _names_in(expression: cst.BaseExpression) -> list[str]:
     if isinstance(expression, cst.Call) and isinstance(expression.func, cst.Name) and expression.func.value == "str":
         return [name for arg in expression.args for name in _names_in(arg.value)]
     return []
+
+
+def _declares_only(node: cst.ClassDef) -> bool:
+    """Whether a class has methods and each is abstract (`@abstractmethod`) or a bare
+    signature (a docstring, `...`, `pass` or `raise NotImplementedError`)."""
+    if not isinstance(node.body, cst.IndentedBlock):
+        return False
+    methods = [item for item in node.body.body if isinstance(item, cst.FunctionDef)]
+    return bool(methods) and all(_abstract(method) or _bare(method) for method in methods)
+
+
+def _abstract(method: cst.FunctionDef) -> bool:
+    return any((dotted_name(d.decorator) or "").endswith("abstractmethod") for d in method.decorators)
+
+
+def _bare(method: cst.FunctionDef) -> bool:
+    body = method.body.body if isinstance(method.body, cst.IndentedBlock) else method.body.body
+    for statement in body:
+        small = statement.body if isinstance(statement, cst.SimpleStatementLine) else None
+        if small is None:
+            return False
+        for item in small:
+            if isinstance(item, cst.Pass) or (
+                isinstance(item, cst.Expr) and isinstance(item.value, (cst.SimpleString, cst.Ellipsis))
+            ):
+                continue
+            if isinstance(item, cst.Raise) and "NotImplementedError" in (dotted_name(_raised(item)) or ""):
+                continue
+            return False
+    return True
+
+
+def _raised(statement: cst.Raise) -> cst.BaseExpression:
+    exc = statement.exc
+    if isinstance(exc, cst.Call):
+        return exc.func
+    return exc if exc is not None else cst.Name("None")
 
 
 def _subscript_names(subscript: cst.Subscript) -> list[cst.BaseExpression]:

@@ -422,6 +422,9 @@ def role_layer(
         glob in _REPOSITORY_FOLDER_GLOBS
         and not is_package
         and evidence.session_handoffs
+        # (`repositories/items/dependencies.py`'s `valid_item_id(item_id, db)` loading the row
+        # through the crud functions for the routes: the FastAPI dependency of the data layer)
+        and not _DEPENDENCY_WORDS.intersection(module.split("."))
         and not (
             evidence.session_calls
             or evidence.data_access

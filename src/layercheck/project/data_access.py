@@ -24,6 +24,7 @@ _WIRING_LAYERS = frozenset({"middleware", "main"})
 _PERSISTENCE_PACKAGES = frozenset({"db", "database", "dao", "daos", "persistence", "sql"})
 # Bases that make a class an interface.
 _ABSTRACT_BASES = frozenset({"abc.ABC", "typing.Protocol", "typing_extensions.Protocol"})
+_PROTOCOLS = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
 # Bases of classes that run in the background, and the endings of such base classes' names.
 _WORKER_BASES = frozenset({"threading.Thread", "multiprocessing.Process"})
 _WORKER_SUFFIXES = ("Daemon", "DaemonTask", "Worker", "Thread", "BackgroundTask", "PeriodicTask")
@@ -232,6 +233,19 @@ def is_data_access(index: DataAccessLookup, qualname: str) -> bool:
     return found is not None and holds_data_access(index, found[0]) and (
         found[1].name in data_access_names(index, found[0])
     )
+
+
+def is_port(index: ProjectLookup, qualname: str) -> bool:
+    """An interface of the project that others implement: a `Protocol`, or a class whose
+    methods are all abstract or bare signatures (an `ABC` with code of its own, a
+    `Service` base with `teardown()`, is a base class of its layer, not a port)."""
+    found = index.class_fact(qualname)
+    if found is None:
+        return False
+    module, fact = found
+    if any(index.resolve(base).qualname in _PROTOCOLS for base in fact.bases):
+        return True
+    return fact.name in module.extra.get("interfaces", ())
 
 
 def _data_access_port(index: DataAccessLookup, qualname: str) -> bool:

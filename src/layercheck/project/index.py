@@ -56,6 +56,8 @@ PYDANTIC_BASES = frozenset(
         *SETTINGS_BASES,
     }
 )
+# Client libraries of caches and key-value stores (a Redis client kept in `db.py`).
+_CACHE_LIBRARIES = frozenset({"redis", "aioredis", "valkey", "coredis", "aiocache", "pymemcache", "aiomcache"})
 _MAX_HOPS = 25
 # Links followed from an object to what its attributes hold (`self.repos.users`).
 _MAX_MEMBER_DEPTH = 12
@@ -795,6 +797,12 @@ class ProjectIndex:
             # `dict_to_model(row, Model) -> TModel` beside the engine: a helper whose result
             # is nothing of the database's (a session provider's result is, above).
             return None
+        if layer == "database" and name in module.instances:
+            made = self.resolve(module.instances[name]).qualname
+            if made.split(".", 1)[0] in _CACHE_LIBRARIES:
+                # `async_redis = Redis(...)` beside the engine: the cache's client, no part of
+                # the SQL database the layer contracts are about.
+                return None
         if (
             layer == "database"
             and name in module.classes

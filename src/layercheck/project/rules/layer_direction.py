@@ -8,6 +8,8 @@ from layercheck.domain.diagnostics import Diagnostic
 from layercheck.domain.facts import ModuleFacts
 from layercheck.domain.layers import ENTRYPOINT_LAYERS
 from layercheck.domain.vocabulary import CONFIG_MODULE_NAMES
+from layercheck.project import data_access
+from layercheck.project.index import ProjectIndex
 from layercheck.project.rules.base import ProjectRule, short
 
 # Pairs that a more specific rule reports instead (LC102, LC104, LC504).
@@ -116,6 +118,11 @@ class ImportAgainstLayerDirection(ProjectRule):
                 continue  # the persistence package's own value types (JSON column types)
             if self.index.is_session_type(item.target) or self.index.is_session_factory_alias(item.target):
                 continue  # a session type outside the repositories is LC101's finding
+            if _implements(module, item.target, self.index):
+                # `class SqlServiceSqlAlchemy(SqlService)`: an adapter implementing the port an
+                # upper layer declares (an `ABC`, a `Protocol`) depends on the interface, not
+                # on that layer's code: the dependency inversion of ports and adapters.
+                continue
             may = ", ".join(allowed) if allowed else "no other layer"
             yield self.finding(
                 module,
@@ -123,6 +130,14 @@ class ImportAgainstLayerDirection(ProjectRule):
                 f"`{short(item.target)}` ({imported} layer) imported in the {importer} layer, "
                 f"against the layer direction ({importer} may import: {may})",
             )
+
+
+def _implements(module: ModuleFacts, target: str, index: ProjectIndex) -> bool:
+    """Whether a class of `module` derives from the abstract project class `target`."""
+    final = index.resolve(target).qualname
+    if not any(index.resolve(base).qualname == final for fact in module.classes.values() for base in fact.bases):
+        return False
+    return data_access.is_port(index, final)
 
 
 def _package(module: ModuleFacts) -> str:
