@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import libcst as cst
 
@@ -660,7 +660,7 @@ class RoleCollector:
         if kind is not cst.Attribute:
             self._record_call(func)
             return
-        assert isinstance(func, cst.Attribute)
+        func = cast(cst.Attribute, func)
         if (
             type(func.value) is cst.Name
             and func.value.value == "self"  # type: ignore[attr-defined]
