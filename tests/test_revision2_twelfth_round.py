@@ -826,3 +826,52 @@ def test_a_data_layer_dependency_stays_in_its_layer_and_a_cache_client_is_no_dat
         ("app/routes/items.py", 3, "LC102"),
         ("app/tasks/cleanup.py", 1, "LC103"),
     ]
+
+
+def test_a_request_middleware_filed_among_the_services_is_middleware(tmp_path: Path) -> None:
+    """A `BaseHTTPMiddleware` and its setup, filed in a `services/` folder, is the app's
+    request middleware (not held to the service layer's contract); one whose module also
+    runs queries of its own stays where its name puts it."""
+    files = {
+        "app/__init__.py": "",
+        "app/db.py": DATA_DEPENDENCY["app/core/db.py"],
+        "app/roles/__init__.py": "",
+        "app/roles/services/__init__.py": "",
+        "app/roles/services/middleware_permissions.py": """
+            from starlette.middleware.base import BaseHTTPMiddleware
+
+            from app.db import get_db
+
+
+            class PermissionMiddleware(BaseHTTPMiddleware):
+                async def dispatch(self, request, call_next):
+                    async for db in get_db():
+                        request.state.db = db
+                    return await call_next(request)
+        """,
+        "app/roles/services/middleware_auth.py": """
+            from starlette.middleware.base import BaseHTTPMiddleware
+
+            from app.db import get_db
+
+
+            class AuthMiddleware(BaseHTTPMiddleware):
+                async def dispatch(self, request, call_next):
+                    return await call_next(request)
+
+
+            class UserLookup:
+                async def load(self, user_id):
+                    async for db in get_db():
+                        return await db.execute("select 1")
+
+                async def count(self):
+                    async for db in get_db():
+                        return await db.scalar("select count(*) from users")
+        """,
+    }
+    root = write_project(tmp_path / "p", files)
+    layers = placed(root)
+    assert layers["app/roles/services/middleware_permissions.py"]["layer"] == "middleware"
+    assert layers["app/roles/services/middleware_auth.py"]["layer"] == "service"
+    assert findings(root, "LC103") == [("app/roles/services/middleware_auth.py", 3, "LC103")]

@@ -18,7 +18,8 @@ module decides the second step from it:
   that only hands the session on is a service, a `schema.py` of tables is the models'; a
   `services/base.py` holding a generic base over a model type that runs the queries of its
   subclasses is data access, as is a CRUD class in a `crud/` folder's `*_service.py`; an
-  `api/` folder inside the `services` package that registers no routes holds services.
+  `api/` folder inside the `services` package that registers no routes holds services; a
+  module of Starlette `BaseHTTPMiddleware` classes that runs no query is middleware.
 """
 
 from __future__ import annotations
@@ -217,6 +218,21 @@ def role_layer(
         # suffix says service. (`crud/dashboard_service.py` of the dashboard's functions is
         # the service its name says, kept in a folder named for what it does.)
         return ("repository", "named as a service, but in a repository folder, and its CRUD class runs the queries")
+    if (
+        name_layer in (None, "service")
+        and evidence.middleware_classes
+        and not (
+            evidence.routes
+            or evidence.jobs
+            or evidence.data_access
+            or evidence.querying_methods
+            or evidence.session_calls
+        )
+    ):
+        # `roles/services/permission_middleware.py` holding a `BaseHTTPMiddleware` and its
+        # setup: the app's request middleware, whatever folder it was filed in (one that
+        # also calls a session of its own is judged where its name puts it).
+        return ("middleware", f"defines {_counted(evidence.middleware_classes, 'request middleware')}")
     stores = evidence.generic_stores
     if (
         name_layer == "service"

@@ -112,6 +112,10 @@ DATALOADER_BASES = frozenset(
 _STATEMENT_TYPES = frozenset(
     {"Select", "Insert", "Update", "Delete", "Subquery", "CompoundSelect", "TextClause", "Executable"}
 )
+# Starlette's base of request middleware (FastAPI re-exports it).
+_MIDDLEWARE_BASES = frozenset(
+    {"starlette.middleware.base.BaseHTTPMiddleware", "fastapi.middleware.base.BaseHTTPMiddleware"}
+)
 # What a class derives from to be generic over its type variables (`Generic[ModelType]`).
 _GENERIC_BASES = frozenset({"typing.Generic", "typing_extensions.Generic"})
 # Folder and module names of the persistence layer, as imports spell them.
@@ -236,6 +240,8 @@ class RoleEvidence:
     repository_bases: int = 0
     # Module-level classes named for data access (`BaseCrud`, `AllRepositories`).
     repository_classes: int = 0
+    # Module-level subclasses of Starlette's `BaseHTTPMiddleware`: request middleware.
+    middleware_classes: int = 0
     # Module-level classes generic over type variables (`class ServiceBase(Generic[ModelType,
     # ...])`, `class Crud[M: Base]`): with querying methods, a generic base of data access.
     generic_classes: set[str] = field(default_factory=set)
@@ -634,6 +640,8 @@ class RoleCollector:
             qualname = self.table.qualified_name(value) or ""
             if qualname in SETTINGS_BASES:
                 self.evidence.settings_classes.append(node.name.value)
+            elif qualname in _MIDDLEWARE_BASES and len(self._scopes) == 1:
+                self.evidence.middleware_classes += 1
             elif qualname in DATALOADER_BASES:
                 self.evidence.dataloaders += 1
                 self._scopes[-1][4] = True
