@@ -37,6 +37,8 @@ SETTINGS_BASES = frozenset(
 UNKNOWN_CONFIG = "*"
 # Parameter names that hold a session by convention, when no annotation says otherwise.
 SESSION_PARAMETER_NAMES = frozenset({"db", "session", "db_session", "async_session", "dbsession", "sess"})
+# The bases that make a class a structural interface (`class SupportsExecute(Protocol)`).
+PROTOCOL_BASES = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
 # Calls that return a logger, keyed by fully qualified name, with the logger's flavour.
 LOGGER_FACTORIES: dict[str, str] = {
     "logging.getLogger": "stdlib",

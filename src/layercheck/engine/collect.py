@@ -448,17 +448,16 @@ def _bare(method: cst.FunctionDef) -> bool:
                 isinstance(item, cst.Expr) and isinstance(item.value, (cst.SimpleString, cst.Ellipsis))
             ):
                 continue
-            if isinstance(item, cst.Raise) and "NotImplementedError" in (dotted_name(_raised(item)) or ""):
+            if isinstance(item, cst.Raise) and _raises_not_implemented(item):
                 continue
             return False
     return True
 
 
-def _raised(statement: cst.Raise) -> cst.BaseExpression:
-    exc = statement.exc
-    if isinstance(exc, cst.Call):
-        return exc.func
-    return exc if exc is not None else cst.Name("None")
+def _raises_not_implemented(statement: cst.Raise) -> bool:
+    """`raise NotImplementedError` or `raise NotImplementedError(...)`."""
+    exc = statement.exc.func if isinstance(statement.exc, cst.Call) else statement.exc
+    return exc is not None and (dotted_name(exc) or "").endswith("NotImplementedError")
 
 
 def _subscript_names(subscript: cst.Subscript) -> list[cst.BaseExpression]:

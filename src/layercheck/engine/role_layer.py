@@ -19,7 +19,7 @@ module decides the second step from it:
   `services/base.py` holding a generic base over a model type that runs the queries of its
   subclasses is data access, as is a CRUD class in a `crud/` folder's `*_service.py`; an
   `api/` folder inside the `services` package that registers no routes holds services; a
-  module of Starlette `BaseHTTPMiddleware` classes that runs no query is middleware.
+  module of Starlette `BaseHTTPMiddleware` classes that calls no session is middleware.
 """
 
 from __future__ import annotations

@@ -112,10 +112,8 @@ DATALOADER_BASES = frozenset(
 _STATEMENT_TYPES = frozenset(
     {"Select", "Insert", "Update", "Delete", "Subquery", "CompoundSelect", "TextClause", "Executable"}
 )
-# Starlette's base of request middleware (FastAPI re-exports it).
-_MIDDLEWARE_BASES = frozenset(
-    {"starlette.middleware.base.BaseHTTPMiddleware", "fastapi.middleware.base.BaseHTTPMiddleware"}
-)
+# Starlette's base of request middleware.
+_MIDDLEWARE_BASES = frozenset({"starlette.middleware.base.BaseHTTPMiddleware"})
 # What a class derives from to be generic over its type variables (`Generic[ModelType]`).
 _GENERIC_BASES = frozenset({"typing.Generic", "typing_extensions.Generic"})
 # Folder and module names of the persistence layer, as imports spell them.

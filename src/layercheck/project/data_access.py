@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from layercheck.domain.facts import ModuleFacts
-from layercheck.domain.vocabulary import CONCERN_WORDS, REPOSITORY_NAME, named_for
+from layercheck.domain.vocabulary import CONCERN_WORDS, PROTOCOL_BASES, REPOSITORY_NAME, named_for
 from layercheck.project.lookup import ProjectLookup
 
 # Layers whose querying code is no data access for importers: repositories are it by name;
@@ -23,8 +23,7 @@ _WIRING_LAYERS = frozenset({"middleware", "main"})
 # does is data access first.
 _PERSISTENCE_PACKAGES = frozenset({"db", "database", "dao", "daos", "persistence", "sql"})
 # Bases that make a class an interface.
-_ABSTRACT_BASES = frozenset({"abc.ABC", "typing.Protocol", "typing_extensions.Protocol"})
-_PROTOCOLS = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
+_ABSTRACT_BASES = frozenset({"abc.ABC"}) | PROTOCOL_BASES
 # Bases of classes that run in the background, and the endings of such base classes' names.
 _WORKER_BASES = frozenset({"threading.Thread", "multiprocessing.Process"})
 _WORKER_SUFFIXES = ("Daemon", "DaemonTask", "Worker", "Thread", "BackgroundTask", "PeriodicTask")
@@ -243,7 +242,7 @@ def is_port(index: ProjectLookup, qualname: str) -> bool:
     if found is None:
         return False
     module, fact = found
-    if any(index.resolve(base).qualname in _PROTOCOLS for base in fact.bases):
+    if any(index.resolve(base).qualname in PROTOCOL_BASES for base in fact.bases):
         return True
     return fact.name in module.extra.get("interfaces", ())
 

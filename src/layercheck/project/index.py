@@ -18,6 +18,7 @@ from layercheck.domain.registry import SQL_BUILDERS
 from layercheck.domain.vocabulary import (
     CORE_TABLE_TYPES,
     DATABASE_HANDLES,
+    PROTOCOL_BASES,
     SESSION_TYPES,
     SETTINGS_BASES,
     is_query_builder,
@@ -465,7 +466,7 @@ class ProjectIndex:
     def _session_protocol(self, module: ModuleFacts, fact: ClassFact) -> bool:
         """A `Protocol` that declares what a session does (`class SupportsExecute(Protocol):
         async def execute(...)`): values typed with it are sessions, by structure."""
-        if not any(self.resolve(base).qualname in _PROTOCOLS for base in fact.bases):
+        if not any(self.resolve(base).qualname in PROTOCOL_BASES for base in fact.bases):
             return False
         returns = module.extra.get("returns", {})
         return any(f"{fact.name}.{method}" in returns for method in _SESSION_PROTOCOL_METHODS)
@@ -1100,7 +1101,6 @@ class ProjectIndex:
 
 
 _SESSION_FACTORY_NAMES = frozenset({"sessionmaker", "async_sessionmaker"})
-_PROTOCOLS = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
 # Methods only a database session (or connection) declares among protocols' usual methods.
 _SESSION_PROTOCOL_METHODS = ("execute", "exec", "scalars", "scalar", "commit", "flush")
 

@@ -143,9 +143,9 @@ class ServiceReturnsOrm(Rule):
         owner = self._classes[-1]
         receiver = func.value
         method = func.attr.value
-        if isinstance(receiver, cst.Call) and self.names.qualified_name(receiver.func) == "builtins.super":
-            pass
-        elif not (isinstance(receiver, cst.Name) and receiver.value == "self") or method in owner.methods:
+        via_super = isinstance(receiver, cst.Call) and self.names.qualified_name(receiver.func) == "builtins.super"
+        inherited = isinstance(receiver, cst.Name) and receiver.value == "self" and method not in owner.methods
+        if not (via_super or inherited):
             return ()
         return tuple(f"call:{base}.{method}" for base in owner.bases)
 

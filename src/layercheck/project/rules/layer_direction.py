@@ -120,8 +120,9 @@ class ImportAgainstLayerDirection(ProjectRule):
                 continue  # a session type outside the repositories is LC101's finding
             if _implements(module, item.target, self.index):
                 # `class SqlServiceSqlAlchemy(SqlService)`: an adapter implementing the port an
-                # upper layer declares (an `ABC`, a `Protocol`) depends on the interface, not
-                # on that layer's code: the dependency inversion of ports and adapters.
+                # upper layer declares (a `Protocol`, or a class of abstract methods only)
+                # depends on the interface, not on that layer's code: the dependency inversion
+                # of ports and adapters.
                 continue
             may = ", ".join(allowed) if allowed else "no other layer"
             yield self.finding(
