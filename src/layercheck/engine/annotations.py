@@ -25,10 +25,17 @@ _NOT_PROJECT_ROOTS = frozenset({"builtins", "typing", "typing_extensions", "coll
 _LOOKED_THROUGH_ROOTS = _NOT_PROJECT_ROOTS | {
     "contextlib", "asyncio", "abc", "sqlalchemy", "sqlmodel", "fastapi_pagination", "pydantic", "starlette", "fastapi"
 }
+# Generics whose parameters a value of them does not hold: a callable that will return a
+# `User` (a FastAPI dependency factory's `Callable[..., Awaitable[User]]`), a statement that
+# would select users (`Select[tuple[User]]`, built for the router to paginate).
+_NOT_HOLDING = frozenset({"Callable", "Select", "Insert", "Update", "Delete", "CompoundSelect", "TextualSelect"})
 
 
 def annotation_names(
-    expression: cst.BaseExpression, names: NameTable, report_node: cst.CSTNode | None = None
+    expression: cst.BaseExpression,
+    names: NameTable,
+    report_node: cst.CSTNode | None = None,
+    held: bool = False,
 ) -> Iterator[tuple[cst.CSTNode, str]]:
     """Each class named in a type expression, with the node a finding should point at.
 
@@ -36,6 +43,8 @@ def annotation_names(
     `Optional[X]`, `X | None`, `Annotated[X, ...]`); a string annotation is parsed and its
     names resolved in the current scope, reported on the string itself. Builtins (`int`,
     `None`) are yielded as `builtins.<name>`; names bound to local values are skipped.
+    With `held`, only the classes a value of the type holds: not inside `Callable[...]` or
+    a SQL statement's `Select[...]`.
     """
     node = expression
     if isinstance(node, (cst.Name, cst.Attribute)):
@@ -47,6 +56,8 @@ def annotation_names(
         short = outer.rsplit(".", 1)[-1]
         if short in _VALUE_SUBSCRIPTS:
             return
+        if held and short in _NOT_HOLDING and outer.split(".", 1)[0] in _LOOKED_THROUGH_ROOTS:
+            return
         if "." in outer and outer.split(".", 1)[0] not in _LOOKED_THROUGH_ROOTS:
             # `BaseDao[ServeEntity, Request, Response]`: an instance of a generic class of the
             # project (or of a library that is no container's), not of its parameters.
@@ -55,17 +66,17 @@ def annotation_names(
         elements = node.slice[:1] if short in _FIRST_ONLY_SUBSCRIPTS else node.slice
         for element in elements:
             if isinstance(element.slice, cst.Index):
-                yield from annotation_names(element.slice.value, names, report_node)
+                yield from annotation_names(element.slice.value, names, report_node, held)
     elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
-        yield from annotation_names(node.left, names, report_node)
-        yield from annotation_names(node.right, names, report_node)
+        yield from annotation_names(node.left, names, report_node, held)
+        yield from annotation_names(node.right, names, report_node, held)
     elif isinstance(node, (cst.Tuple, cst.List)):
         for item in node.elements:
-            yield from annotation_names(item.value, names, report_node)
+            yield from annotation_names(item.value, names, report_node, held)
     elif isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         parsed = _parse_string_annotation(node)
         if parsed is not None:
-            yield from annotation_names(parsed, names, report_node or node)
+            yield from annotation_names(parsed, names, report_node or node, held)
 
 
 def _module_value(node: cst.Name | cst.Attribute, names: NameTable) -> str | None:
@@ -92,12 +103,13 @@ def _parse_string_annotation(node: cst.SimpleString | cst.ConcatenatedString) ->
 
 
 def project_class_names(expression: cst.BaseExpression, names: NameTable) -> Iterator[tuple[cst.CSTNode, str]]:
-    """`annotation_names` without builtins and the standard typing vocabulary.
+    """`annotation_names` of what a value of the type holds, without builtins and the
+    standard typing vocabulary.
 
     What is left may be a project class (an ORM model, a schema) or a third-party one; the
     project index tells which.
     """
-    for node, qualname in annotation_names(expression, names):
+    for node, qualname in annotation_names(expression, names, held=True):
         if qualname.split(".", 1)[0] in _NOT_PROJECT_ROOTS:
             continue
         yield node, qualname

@@ -19,7 +19,10 @@ module decides the second step from it:
   `services/base.py` holding a generic base over a model type that runs the queries of its
   subclasses is data access, as is a CRUD class in a `crud/` folder's `*_service.py`; an
   `api/` folder inside the `services` package that registers no routes holds services; a
-  module of Starlette `BaseHTTPMiddleware` classes that calls no session is middleware.
+  module of Starlette `BaseHTTPMiddleware` classes that calls no session is middleware; a
+  `db.py` that is a command-line tool is none; a module in no layer by name that runs
+  queries, hands the session to other modules' functions and raises the API's errors (a
+  `managers/user.py`) is a service.
 """
 
 from __future__ import annotations
@@ -277,6 +280,29 @@ def role_layer(
         calls = "jobs or services" if evidence.imports_jobs_or_services else "repositories"
         return ("service", f"runs queries and calls {calls}")
     if (
+        name_layer is None
+        and evidence.web_framework
+        and evidence.project_handoffs >= _SERVICE_MIN_QUERIES
+        and evidence.session_calls
+        and not (
+            evidence.imports_jobs_or_services
+            or evidence.routes
+            or evidence.body_handlers
+            or evidence.engine_builders
+            or evidence.session_providers
+            or evidence.script
+        )
+        and not PERSISTENCE_NAMES.intersection(module.split(".")[:-1])
+        and not named_for(CONCERN_WORDS | BACKGROUND_WORDS, module)
+        and not _DEPENDENCY_WORDS.intersection(module.split("."))
+    ):
+        # `managers/user.py`'s `UserManager` raising the API's `HTTPException`s around the
+        # lookups it hands the session to in `database/helpers.py` and its own `update(User)`:
+        # business logic over a data layer, a service, whatever its name. (A helper that only
+        # hands the session on runs no query of its own; a plugin calling the services is
+        # above them.)
+        return ("service", "runs queries, hands the session to other modules' functions and uses the web framework")
+    if (
         name_layer == "service"
         and package in _DATABASE_PACKAGES
         and (evidence.engine_builders or evidence.session_providers)
@@ -494,9 +520,15 @@ def role_layer(
         # layer, `crud/types_crud.py` of the response envelope the routers return: no
         # database, session, model or repository base, so no data access.
         return (None, "in a repository folder, but uses no database, session, model or repository")
-    if name_layer == "config" and not evidence.env_reads and (evidence.functions or evidence.classes):
+    if (
+        name_layer == "config"
+        and not (evidence.env_reads or (evidence.settings_sections and folder_layer in (None, "config")))
+        and (evidence.functions or evidence.classes)
+    ):
         # (a `settings.py` of nothing but constants, `DATABASE_URL = "..."`, is the
-        # configuration itself, environment or not)
+        # configuration itself, environment or not; so is an `auth/config.py` of the Pydantic
+        # sections, `class AuthSettings(BaseModel)`, that the app's settings nest, where no
+        # folder says otherwise: `schemas/configuration.py` holds the API's schemas)
         return (folder_layer, "named for configuration, but defines no settings and reads no environment")
     if (
         name_layer == "database"
@@ -530,4 +562,8 @@ def role_layer(
             return ("repository", f"named for the database, but builds no engine; {count} session calls")
         if not evidence.sessions:
             return (folder_layer, "named for the database, but builds no engine or session and uses no session type")
+        if evidence.script and not (evidence.session_providers or evidence.provider_methods):
+            # `commands/db.py`, a Typer app whose commands seed and reset the database through
+            # the session factory it imports: a command-line tool, not the database module.
+            return (folder_layer, "named for the database, but a command-line tool that builds no engine")
     return None

@@ -84,6 +84,9 @@ _QUERY_CALLS = frozenset(
 )
 # Test frameworks: a module importing one is test code, whatever else it defines.
 _TEST_FRAMEWORKS = frozenset({"pytest", "unittest", "hypothesis"})
+# Pydantic's model base, and the names of the settings' sections built on it.
+_PYDANTIC_MODEL_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel"})
+_SETTINGS_SECTION_ENDINGS = ("Settings", "Config", "Configuration")
 # What a command-line tool's commands are built with: the module is a script's.
 _COMMAND_LINE_APPS = frozenset({"typer.Typer", "typer.main.Typer", "click.command", "click.group"})
 # The builders that start a statement of their own (not `func.count`, an expression in one).
@@ -138,6 +141,9 @@ class RoleEvidence:
     # gives it a layer (a service module whose methods double as activities stays a service).
     temporal_jobs: int = 0
     settings_classes: list[str] = field(default_factory=list)
+    # Pydantic sections of the settings (`class AuthSettings(BaseModel)` in `auth/config.py`,
+    # nested in the app's `Settings`): configuration without pydantic-settings' base.
+    settings_sections: int = 0
     engine_builders: int = 0
     # Of those, the engines themselves (`create_engine`), not session factories.
     engines: int = 0
@@ -176,6 +182,9 @@ class RoleEvidence:
     session_parameters: int = 0
     # Calls that pass such a session parameter on (`get_db().store_run(db_session, ...)`).
     session_handoffs: int = 0
+    # Those that pass it to a function of another project module (`get_user_by_id_(user_id,
+    # session)` imported from `database/helpers.py`): the module works over a data layer.
+    project_handoffs: int = 0
     # How many methods query, of each module-level class that is data access.
     querying_methods: dict[str, int] = field(default_factory=dict)
     # Imports from repository modules (`from app.db.repositories.tasks import ...`): a
@@ -638,6 +647,8 @@ class RoleCollector:
             qualname = self.table.qualified_name(value) or ""
             if qualname in SETTINGS_BASES:
                 self.evidence.settings_classes.append(node.name.value)
+            elif qualname in _PYDANTIC_MODEL_BASES and node.name.value.endswith(_SETTINGS_SECTION_ENDINGS):
+                self.evidence.settings_sections += 1
             elif qualname in _MIDDLEWARE_BASES and len(self._scopes) == 1:
                 self.evidence.middleware_classes += 1
             elif qualname in DATALOADER_BASES:
@@ -655,6 +666,13 @@ class RoleCollector:
             taken = self._session_names[-1]
             if any(type(arg.value) is cst.Name and arg.value.value in taken for arg in node.args):  # type: ignore[attr-defined]
                 self.evidence.session_handoffs += 1
+                callee = self.table.qualified_name(func) if kind is cst.Name or kind is cst.Attribute else None
+                if (
+                    callee is not None
+                    and callee.split(".", 1)[0] in self._tops
+                    and not callee.startswith(f"{self.table.module}.")
+                ):
+                    self.evidence.project_handoffs += 1
         if kind is cst.Name and self._scopes and not any(scope[4] for scope in self._scopes):
             # (a decorator's wrapper calling the module's queries, `@require_permissions(...)`
             # checking a row before the endpoint runs, makes the decorator no data access)

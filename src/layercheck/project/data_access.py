@@ -61,8 +61,16 @@ def data_access_names(index: DataAccessLookup, module: ModuleFacts) -> frozenset
             found.add(name)
     # What is known so far answers a call that comes back here (modules calling each other).
     index.data_access_cache[module.path] = frozenset(found)
-    if module.layer in NOT_DATA_ACCESS_LAYERS or not found:
+    if module.layer in NOT_DATA_ACCESS_LAYERS:
         return index.data_access_cache[module.path]
+    for name, fact in module.classes.items():
+        # `class CRUDTodo(CRUDV2Base[Todo, ...])` adding a query or two to the generic store
+        # it extends: it runs the store's queries, so it is data access as its base is.
+        if name not in found and any(_extends_data_access(index, base) for base in fact.bases):
+            found.add(name)
+    if not found:
+        return index.data_access_cache[module.path]
+    index.data_access_cache[module.path] = frozenset(found)
     package = module.module.rpartition(".")[0] + "."
     for name, called in module.extra.get("calls_out", {}).items():
         # Only the query modules of one package lend each other their queries (`sql/
@@ -74,6 +82,17 @@ def data_access_names(index: DataAccessLookup, module: ModuleFacts) -> frozenset
             found.add(name)
     known = index.data_access_cache[module.path] = frozenset(found)
     return known
+
+
+def _extends_data_access(index: DataAccessLookup, base: str) -> bool:
+    """Whether a base class is a data-access class of the project: a repository's, or one
+    whose methods run the queries in a module that holds data access."""
+    resolved = index.resolve(base)
+    if resolved.module is None or resolved.name not in resolved.module.classes:
+        return False
+    if resolved.module.layer == "repository":
+        return bool(resolved.module.extra.get("querying_methods", {}).get(resolved.name))
+    return is_data_access(index, resolved.qualname)
 
 
 def _queries(index: DataAccessLookup, qualname: str) -> bool:

@@ -165,6 +165,13 @@ class ProjectIndex:
             target = facts.bindings.get(first)
             if target is None:
                 target = self._star_source(facts, first)
+            if target is None:
+                # `crud_v2.todo.get(...)` where `crud_v2/__init__.py` star-imports the `todo`
+                # instance its `todo.py` defines: the attribute is the instance, not the module.
+                shadowing = self._shadowing_binding(current[: -len(".".join(rest)) - 1])
+                if shadowing is not None:
+                    current = ".".join([shadowing, *rest])
+                    continue
             if target is None or target == current:
                 return Resolved(current, facts, first)
             current = ".".join([target, *rest[1:]])
@@ -180,7 +187,7 @@ class ProjectIndex:
         package = self.modules.get(package_name)
         if package is None or not package.is_package:
             return None
-        target = package.bindings.get(last)
+        target = package.bindings.get(last) or self._star_source(package, last)
         # (only the name the submodule itself defines: `from . import get_user` is the module)
         return target if target is not None and target.startswith(dotted + ".") else None
 
@@ -465,7 +472,9 @@ class ProjectIndex:
 
     def _session_protocol(self, module: ModuleFacts, fact: ClassFact) -> bool:
         """A `Protocol` that declares what a session does (`class SupportsExecute(Protocol):
-        async def execute(...)`): values typed with it are sessions, by structure."""
+        async def execute(...)`): values typed with it are sessions, by structure. One that
+        only commits and rolls back (`class Committer(Protocol)`) is a unit-of-work port, the
+        way a use case ends its transaction without a session."""
         if not any(self.resolve(base).qualname in PROTOCOL_BASES for base in fact.bases):
             return False
         returns = module.extra.get("returns", {})
@@ -604,7 +613,9 @@ class ProjectIndex:
                     continue
                 resolved = self.resolve(item.target)
                 if resolved.module is not None and resolved.name is None and resolved.module is not module:
-                    below.append(self.module_seen_as(resolved.module))  # `from . import flows`: a submodule
+                    # `from . import flows`, `from .base import *`: a submodule, seen as its
+                    # importers see it (a module of query functions in no layer is data access)
+                    below.append(self.imported_layer(item.target, True))
                 else:
                     below.append(self.imported_layer(item.target))
         finally:
@@ -1101,8 +1112,9 @@ class ProjectIndex:
 
 
 _SESSION_FACTORY_NAMES = frozenset({"sessionmaker", "async_sessionmaker"})
-# Methods only a database session (or connection) declares among protocols' usual methods.
-_SESSION_PROTOCOL_METHODS = ("execute", "exec", "scalars", "scalar", "commit", "flush")
+# Methods only a database session (or connection) declares among protocols' usual methods
+# (a protocol declaring `commit` and `rollback` alone is a unit of work's port).
+_SESSION_PROTOCOL_METHODS = ("execute", "exec", "scalars", "scalar")
 
 
 def _majority(layers: Sequence[str | None]) -> str | None:

@@ -303,9 +303,19 @@ def _validates_by_hand(function: cst.FunctionDef) -> bool:
         def visit_Call(self, node: cst.Call) -> None:
             if isinstance(node.func, cst.Attribute) and node.func.attr.value in _VALIDATING_METHODS:
                 validated.append(node)
+            elif _constructs_from_mapping(node):
+                validated.append(node)  # `ResetPasswordRequest(**body)`: the model's constructor
 
     function.body.visit(_Walk())
     return any(_reads_body(arg.value, raw_names) for call in validated for arg in call.args)
+
+
+def _constructs_from_mapping(call: cst.Call) -> bool:
+    """`Model(**raw)`: a class (capitalised, by convention) built from a mapping's items,
+    which a Pydantic model validates as `Model.model_validate(raw)` does."""
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return name[:1].isupper() and any(arg.star == "**" for arg in call.args)
 
 
 def _reads_body(node: cst.CSTNode, raw_names: frozenset[str] | set[str] = frozenset()) -> bool:

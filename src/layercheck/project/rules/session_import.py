@@ -12,6 +12,8 @@ _EXEMPT_LAYERS = frozenset({"tests", "migrations"})
 # Unheld layers that still wire nothing but the app: a session type has no business there.
 _HELD_HERE = frozenset({"main", "middleware"})
 _SCRIPTS = "/scripts/"
+_WEB_FRAMEWORKS = frozenset({"fastapi", "starlette"})
+_WIRING_NAMES = frozenset({"Depends", "Security"})
 _ENGINE_FACTORIES = frozenset(
     {"create_engine", "create_async_engine", "engine_from_config", "async_engine_from_config"}
 )
@@ -75,7 +77,32 @@ class SessionImportOutsideRepository(ProjectRule):
             # sight (`db/saml.py` used by an extension), a module of query functions still is
             # data access, where one function that queries is an entry point's start-up.
             return True
+        if self._drives_services(module):
+            # `adapters/clerk.py` turning webhook payloads into calls of `UserService` under a
+            # savepoint of its own: it works above the services, not below them.
+            return False
+        if self._does_http_work(module) and not module.extra.get("provides_sessions"):
+            # `core/tenants.py`, a request middleware and the dependencies that check the
+            # user's membership with a query: HTTP work, which data access never does (LC403).
+            return False
         return any(not self.index.by_path[path].extra.get("session_calls") for path in importing)
+
+    @staticmethod
+    def _does_http_work(module: ModuleFacts) -> bool:
+        """It imports what handles requests from FastAPI or Starlette (`HTTPException`,
+        `Request`, a middleware base); `Depends` alone only wires its own dependencies."""
+        return any(
+            item.target.split(".", 1)[0] in _WEB_FRAMEWORKS and item.target.rsplit(".", 1)[-1] not in _WIRING_NAMES
+            for item in module.imports
+        )
+
+    def _drives_services(self, module: ModuleFacts) -> bool:
+        """It imports something of the service layer and builds no engine (a container or a
+        scheduler that builds the engine and hands repositories to the services is the
+        app's wiring: its sessions are its own)."""
+        if module.extra.get("builds_engine"):
+            return False
+        return any(not item.is_module and self.index.layer_of(item.target) == "service" for item in module.imports)
 
     def _importing(self, module: ModuleFacts) -> set[str]:
         """The paths of the project modules importing `module` (computed once)."""
