@@ -11,6 +11,7 @@ from layercheck.domain.diagnostics import Condition
 from layercheck.engine.annotations import project_class_names
 from layercheck.engine.rule import Rule
 from layercheck.rules.externals import is_external
+from layercheck.rules.service_classes import ServiceClasses
 from layercheck.rules.sessions import session_receiver
 
 if TYPE_CHECKING:
@@ -35,10 +36,6 @@ _SELECTS = frozenset(
 )
 # Session methods that run a statement and give its rows back.
 _STATEMENT_RUNNERS = frozenset({"execute", "exec", "scalars", "scalar"})
-# What makes a module-level type variable (`RepositoryType = TypeVar(..., bound=...)`).
-_TYPE_VARS = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
-# Base classes followed for an attribute a mixin inherits within its module.
-_MAX_BASE_DEPTH = 4
 
 
 @dataclass
@@ -57,23 +54,6 @@ class _Queried:
 
     kind: str
     models: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class _Class:
-    """A module-level class whose methods the rule walks."""
-
-    # The project classes it derives from (`app.services.base.ServiceBase`).
-    bases: tuple[str, ...]
-    # The project classes and type variables its bases are given (`Badge, BadgeCreate`).
-    arguments: tuple[str, ...]
-    # The methods it defines itself: `self.get(...)` of any other is inherited.
-    methods: frozenset[str]
-    # Its type parameters that have a bound (`class S[RepoT: BaseRepository]`): the bound.
-    bounds: dict[str, str] = field(default_factory=dict)
-    # Its attributes annotated with a bounded type variable (`repo: RepoT`, `self.repository:
-    # RepositoryType = ...`): the bound, whose methods `self.repo.get(...)` runs.
-    held: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -113,128 +93,17 @@ class ServiceReturnsOrm(Rule):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._functions: list[_Function] = []
-        self._classes: list[_Class] = []
-        # Module-level type variables with a bound (`RepositoryType = TypeVar(...,
-        # bound=BaseRepository)`): the bound as written, resolved where it is used.
-        self._type_bounds: dict[str, cst.BaseExpression] = {}
-        # The module's classes by qualified name: a mixin's `self.repository` is its base's.
-        self._defined: dict[str, _Class] = {}
+        self._classes = ServiceClasses(self.names)
 
     # ----- classes: what a generic base is given, which methods are inherited -----------------
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        if not self.names.at_module_level:
-            return
-        bases: list[str] = []
-        arguments: list[str] = []
-        for arg in node.bases:
-            value = arg.value
-            if isinstance(value, cst.Subscript):
-                for element in value.slice:
-                    if isinstance(element.slice, cst.Index):
-                        argument = self.names.qualified_name(element.slice.value)
-                        if argument is not None and not is_external(argument):
-                            arguments.append(argument)
-                value = value.value
-            base = self.names.qualified_name(value)
-            if base is not None and not is_external(base):
-                bases.append(base)
-        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-        methods = frozenset(statement.name.value for statement in body if isinstance(statement, cst.FunctionDef))
-        bounds: dict[str, str] = {}
-        for param in node.type_parameters.params if node.type_parameters is not None else ():
-            if isinstance(param.param, cst.TypeVar) and param.param.bound is not None:
-                bound = self.names.qualified_name(param.param.bound)
-                if bound is not None and not is_external(bound):
-                    bounds[param.param.name.value] = bound
-        defined = _Class(tuple(bases), tuple(arguments), methods, bounds)
-        self._classes.append(defined)
-        self._defined[f"{self.names.module}.{node.name.value}"] = defined
+        if self.names.at_module_level:
+            self._classes.enter(node)
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
-        if self.names.at_module_level and self._classes:
-            self._classes.pop()
-
-    def _inherited_call(self, func: cst.Attribute) -> tuple[str, ...]:
-        """`call:` tags of a method a base class runs: `super().get(db, id)`, or
-        `self.get_multi(db)` where the class does not define `get_multi` (a generic
-        repository base's, whose return annotation the index reads; `self.model(**data)`,
-        the model class the base holds, is one of its callables too)."""
-        if not self._classes or not self._functions:
-            return ()
-        owner = self._classes[-1]
-        receiver = func.value
-        method = func.attr.value
-        via_super = isinstance(receiver, cst.Call) and self.names.qualified_name(receiver.func) == "builtins.super"
-        inherited = isinstance(receiver, cst.Name) and receiver.value == "self" and method not in owner.methods
-        if not (via_super or inherited):
-            return ()
-        return tuple(f"call:{base}.{method}" for base in owner.bases)
-
-    def _bound_of(self, annotation: cst.BaseExpression) -> str | None:
-        """The project class bounding a type variable an annotation names (`RepoT`)."""
-        if not isinstance(annotation, cst.Name) or not self._classes:
-            return None
-        bound = self._classes[-1].bounds.get(annotation.value)
-        if bound is not None:
-            return bound
-        written = self._type_bounds.get(annotation.value)
-        if written is None:
-            return None
-        if isinstance(written, cst.SimpleString):  # `bound="BaseRepository"`
-            text = written.evaluated_value
-            if not isinstance(text, str) or not text.isidentifier():
-                return None
-            written = cst.Name(text)
-        qualname = self.names.qualified_name(written)
-        return qualname if qualname is not None and not is_external(qualname) else None
-
-    def _hold(self, target: cst.BaseExpression, annotation: cst.BaseExpression) -> None:
-        """Remember an attribute annotated with a bounded type variable: `repo: RepoT` in the
-        class body, `self.repository: RepositoryType = ...` in a method."""
-        if not self._classes:
-            return
-        if isinstance(target, cst.Name) and not self._functions:
-            name = target.value
-        elif (
-            isinstance(target, cst.Attribute)
-            and isinstance(target.value, cst.Name)
-            and target.value.value == "self"
-            and self._functions
-        ):
-            name = target.attr.value
-        else:
-            return
-        bound = self._bound_of(annotation)
-        if bound is not None:
-            self._classes[-1].held[name] = bound
-
-    def _held_call(self, func: cst.Attribute) -> tuple[str, ...]:
-        """`call:` tags of `self.repo.get(...)` on an attribute held as a bounded type
-        variable: the bound's method (a generic service over its repository's type)."""
-        receiver = func.value
-        if not (
-            self._classes
-            and isinstance(receiver, cst.Attribute)
-            and isinstance(receiver.value, cst.Name)
-            and receiver.value.value == "self"
-        ):
-            return ()
-        bound = self._held(self._classes[-1], receiver.attr.value, 0)
-        return (f"call:{bound}.{func.attr.value}",) if bound is not None else ()
-
-    def _held(self, owner: _Class, attribute: str, depth: int) -> str | None:
-        """The bound an attribute is held as in `owner` or a base class of this module."""
-        bound = owner.held.get(attribute)
-        if bound is not None or depth > _MAX_BASE_DEPTH:
-            return bound
-        for base in owner.bases:
-            defined = self._defined.get(base)
-            if defined is not None and defined is not owner:
-                bound = self._held(defined, attribute, depth + 1)
-                if bound is not None:
-                    return bound
-        return None
+        if self.names.at_module_level:
+            self._classes.leave()
 
     def _generic_model(self, entity: cst.BaseExpression) -> _Queried | None:
         """`self.model` queried in a class given its model by a generic base: instances of
@@ -245,11 +114,11 @@ class ServiceReturnsOrm(Rule):
             and isinstance(entity.value, cst.Name)
             and entity.value.value in ("self", "cls")
             and not entity.attr.value[:1].isupper()
-            and self._classes
-            and self._classes[-1].arguments
+            and self._classes.current is not None
+            and self._classes.current.arguments
         ):
             return None
-        return _Queried("orm_return", self._classes[-1].arguments)
+        return _Queried("orm_return", self._classes.current.arguments)
 
     # ----- functions and their return annotations ---------------------------------------------
 
@@ -292,7 +161,7 @@ class ServiceReturnsOrm(Rule):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if not self._functions:
-            self._type_variable(node)
+            self._classes.type_variable(node)
             return  # (no value is followed outside a function)
         origin = self._origin(node.value)
         for target in node.targets:
@@ -305,18 +174,6 @@ class ServiceReturnsOrm(Rule):
                 statements.pop(node.targets[0].target.value, None)
             else:
                 statements[node.targets[0].target.value] = selected
-
-    def _type_variable(self, node: cst.Assign) -> None:
-        """`RepositoryType = TypeVar("RepositoryType", bound=BaseRepository)` at module level."""
-        value = node.value
-        if not (self.names.at_module_level and isinstance(value, cst.Call)):
-            return
-        if self.names.qualified_name(value.func) not in _TYPE_VARS:
-            return
-        bound = next((arg.value for arg in value.args if arg.keyword and arg.keyword.value == "bound"), None)
-        for target in node.targets:
-            if bound is not None and isinstance(target.target, cst.Name):
-                self._type_bounds[target.target.value] = bound
 
     def _selected_class(self, expression: cst.BaseExpression) -> _Queried | None:
         """The class whose whole rows `select(Event).where(...)` selects (None for columns,
@@ -362,7 +219,7 @@ class ServiceReturnsOrm(Rule):
             self._functions[-1].rows[target.value] = queried
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._hold(node.target, node.annotation.annotation)
+        self._classes.hold(node.target, node.annotation.annotation, bool(self._functions))
         if node.value is not None:
             self._bind(node.target, self._origin(node.value))
         self._hold_rows(node.target, node.value)
@@ -408,7 +265,7 @@ class ServiceReturnsOrm(Rule):
             return None
         func = expression.func
         if isinstance(func, cst.Attribute):
-            inherited = self._inherited_call(func) or self._held_call(func)
+            inherited = (self._classes.inherited_call(func) if self._functions else ()) or self._classes.held_call(func)
             if inherited:
                 return _Origin(inherited, self._shown(func))
         qualname = self.names.qualified_name(func)
