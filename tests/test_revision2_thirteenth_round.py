@@ -534,3 +534,175 @@ def test_a_body_built_into_a_model_by_its_constructor_is_validated(tmp_path: Pat
         },
     )
     assert findings(root, "LC204") == [("app/routers/auth.py", 23, "LC204")]
+
+
+def test_a_module_named_for_schemas_that_creates_database_schemas_is_no_schema_layer(tmp_path: Path) -> None:
+    # `core/database/schema.py`: the database's schemas (`CREATE SCHEMA`) and a namespace of
+    # their names, which the models import for `__table_args__`.
+    root = write_project(
+        tmp_path / "p",
+        {
+            "app/__init__.py": "",
+            "app/core/__init__.py": "",
+            "app/core/database/__init__.py": "",
+            "app/core/database/schema.py": """
+                from sqlalchemy.schema import CreateSchema
+
+
+                class DbSchemas:
+                    identity = "identity"
+                    audit = "audit"
+
+
+                def ensure_schemas_exist(connection) -> None:
+                    for name in (DbSchemas.identity, DbSchemas.audit):
+                        connection.execute(CreateSchema(name, if_not_exists=True))
+            """,
+            "app/models/__init__.py": "",
+            "app/models/user.py": """
+                from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+                from app.core.database.schema import DbSchemas
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class User(Base):
+                    __tablename__ = "users"
+                    __table_args__ = {"schema": DbSchemas.identity}
+                    id: Mapped[int] = mapped_column(primary_key=True)
+            """,
+        },
+    )
+    assert findings(root, "LC103") == []
+
+
+# The API's dependency package wiring the routes: repository aliases, the services built
+# from them, a health check registered on the app it is given; jobs reaching the engine.
+DEPENDENCY_WIRING = {
+    "app/__init__.py": "",
+    "app/models.py": orm_module("User"),
+    "app/core/__init__.py": "",
+    "app/core/engine.py": """
+        from sqlalchemy import Engine, create_engine
+
+        _engine = create_engine("sqlite://")
+
+
+        def get_sync_engine() -> Engine:
+            return _engine
+    """,
+    "app/core/health.py": """
+        from fastapi import FastAPI
+        from sqlalchemy import text
+        from sqlalchemy.orm import Session
+
+        from app.core.engine import get_sync_engine
+
+
+        def setup_health_endpoint(app: FastAPI) -> None:
+            @app.get("/health")
+            def health() -> dict:
+                with Session(get_sync_engine()) as session:
+                    session.execute(text("SELECT 1"))
+                return {"ok": True}
+    """,
+    # A module of helpers, one of which mounts the docs page on the app: no router.
+    "app/core/utils.py": """
+        from fastapi import FastAPI
+        from fastapi.responses import HTMLResponse
+
+
+        def slugify(text: str) -> str:
+            return text.lower().replace(" ", "-")
+
+
+        def mount_docs(app: FastAPI) -> None:
+            @app.get("/docs-page", include_in_schema=False)
+            def docs_page() -> HTMLResponse:
+                return HTMLResponse("<html></html>")
+    """,
+    "app/repositories/__init__.py": "",
+    "app/repositories/users.py": """
+        from sqlalchemy import select
+        from sqlalchemy.orm import Session
+
+        from app.models import User
+
+
+        class UserRepository:
+            def __init__(self, session: Session) -> None:
+                self.session = session
+
+            def get(self, id: int) -> User | None:
+                return self.session.get(User, id)
+
+            def all(self) -> list[User]:
+                return list(self.session.scalars(select(User)))
+    """,
+    "app/services/__init__.py": "",
+    "app/services/users.py": """
+        from app.repositories.users import UserRepository
+
+
+        class UserService:
+            def __init__(self, repo: UserRepository) -> None:
+                self.repo = repo
+
+            def count(self) -> int:
+                return len(self.repo.all())
+    """,
+    "app/api/__init__.py": "",
+    # (the package gathering its own modules' aliases: reported where they are imported)
+    "app/api/dependencies/__init__.py": "from app.api.dependencies.repositories import UserRepo\n",
+    "app/api/dependencies/repositories.py": """
+        from typing import Annotated
+
+        from fastapi import Depends
+
+        from app.repositories.users import UserRepository
+
+
+        def get_user_repository() -> UserRepository:
+            return UserRepository(None)
+
+
+        UserRepo = Annotated[UserRepository, Depends(get_user_repository)]
+    """,
+    "app/api/dependencies/services.py": """
+        from app.api.dependencies.repositories import UserRepo
+        from app.services.users import UserService
+
+
+        def get_user_service(repo: UserRepo) -> UserService:
+            return UserService(repo)
+    """,
+    "app/jobs/__init__.py": "",
+    "app/jobs/cleanup.py": """
+        from celery import shared_task
+
+        from app.core.engine import get_sync_engine
+
+
+        @shared_task
+        def cleanup() -> None:
+            get_sync_engine().dispose()
+    """,
+}
+
+
+def test_the_dependency_wiring_of_the_api_and_what_it_hands_out(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", DEPENDENCY_WIRING)
+    layers = placed(root)
+    assert layers["app/api/dependencies/services.py"]["layer"] == "api"
+    assert layers["app/core/health.py"]["layer"] == "api"
+    assert layers["app/core/utils.py"]["layer"] is None
+    assert findings(root, "LC102", "LC103", "LC201") == [
+        ("app/api/dependencies/repositories.py", 5, "LC102"),
+        ("app/api/dependencies/services.py", 1, "LC102"),  # an alias of the repository class
+        ("app/core/health.py", 12, "LC201"),
+        ("app/core/health.py", 12, "LC201"),
+        ("app/jobs/cleanup.py", 3, "LC103"),  # the engine is the database's
+    ]

@@ -4,8 +4,9 @@ A module's layer comes from configuration first, then from what it unmistakably 
 from the preset's names. `engine/roles.py` gathers the evidence during the file's walk; this
 module decides the second step from it:
 
-- it registers routes on an `APIRouter` (`router = APIRouter()`, `@router.get(...)`) -> api,
-  even when it is called `crud.py` or sits in `tasks.py`; so do socket.io handlers and
+- it registers routes on an `APIRouter` (`router = APIRouter()`, `@router.get(...)`), or on
+  the app it is given (`def setup_health(app: FastAPI)`) -> api, even when it is called
+  `crud.py` or sits in `tasks.py`; so do socket.io handlers and
   functions that read the request body (`Body(...)`) another module registers as routes;
 - it defines background jobs (celery, dramatiq, taskiq, arq, huey: `@shared_task`,
   `@celery.task`, `@broker.task`, `@dramatiq.actor`) -> task; Temporal activities and
@@ -20,7 +21,8 @@ module decides the second step from it:
   subclasses is data access, as is a CRUD class in a `crud/` folder's `*_service.py`; an
   `api/` folder inside the `services` package that registers no routes holds services; a
   module of Starlette `BaseHTTPMiddleware` classes that calls no session is middleware; a
-  `db.py` that is a command-line tool is none; a module in no layer by name that runs
+  `db.py` that is a command-line tool is none; a `dependencies/services.py` that hands the
+  services to the routes is the API's; a module in no layer by name that runs
   queries, hands the session to other modules' functions and raises the API's errors (a
   `managers/user.py`) is a service.
 """
@@ -101,6 +103,8 @@ _SOCKET_HANDLER_FUNCTIONS = 2
 # The preset's file-name globs of services (a folder glob, `**/services/**`, is the project's
 # own word for the layer).
 _SERVICE_FILE_GLOBS = frozenset({"**/service.py", "**/services.py", "**/*_service.py"})
+# Modules of miscellaneous helpers: one that also mounts a page on the app stays a helper.
+_HELPER_MODULE_NAMES = frozenset({"utils", "util", "helpers", "helper", "tools", "common", "misc"})
 # Packages of a cache's client (`cache/cache_service.py` wrapping Redis).
 _CACHE_PACKAGES = frozenset({"cache", "caching", "caches", "redis"})
 
@@ -149,6 +153,11 @@ def role_layer(
         return ("main", "creates the FastAPI app")
     if evidence.routes:
         return ("api", f"APIRouter, {_counted(evidence.routes, 'route')}")
+    if evidence.app_routes and module.rsplit(".", 1)[-1] not in _HELPER_MODULE_NAMES:
+        # `core/health.py`'s `setup_health_endpoint(app: FastAPI)` registering `@app.get(
+        # "/health")` on the app it is given: routes, wherever the app was built. (A `utils.py`
+        # of eighty helpers, one of which mounts the docs pages on the app, is no router.)
+        return ("api", f"registers {_counted(evidence.app_routes, 'route')} on the app it is given")
     if glob in _API_FOLDER_GLOBS and evidence.tables and 2 * evidence.tables >= evidence.classes:
         # `api/v1/module_system/user/model.py` mapping the tables beside the feature's
         # controller: the models, whatever folder the feature sits in.
@@ -488,6 +497,15 @@ def role_layer(
         # class says (`UserCRUD.get_user(db)` returning `UserDBInterface.get_user(db=db)`).
         # (A facade composing the repositories, `AllRepositories`, is data access.)
         return ("service", "in a repository folder, but runs no query: hands the session on to the data layer")
+    if (
+        glob in _SERVICE_FILE_GLOBS
+        and _DEPENDENCY_WORDS.intersection(module.split(".")[:-1])
+        and not (evidence.data_access or evidence.querying_methods or evidence.session_calls or evidence.script)
+    ):
+        # `api/dependencies/services.py`'s `get_user_service(repo: UserRepo) -> UserService`:
+        # the providers that hand the routes their services, dependency wiring of the folder's
+        # layer, not the services themselves.
+        return (folder_layer, "named for services, but a dependency module that hands them out")
     if (
         glob in _REPOSITORY_FILE_GLOBS
         and _DEPENDENCY_WORDS.intersection(module.split(".")[:-1])

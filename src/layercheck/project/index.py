@@ -18,6 +18,7 @@ from layercheck.domain.registry import SQL_BUILDERS
 from layercheck.domain.vocabulary import (
     CORE_TABLE_TYPES,
     DATABASE_HANDLES,
+    ENGINE_FACTORIES,
     PROTOCOL_BASES,
     SESSION_TYPES,
     SETTINGS_BASES,
@@ -525,10 +526,14 @@ class ProjectIndex:
 
     def _no_schema_classes(self, module: ModuleFacts) -> bool:
         """A schema module by name, not configured, that defines functions and no class
-        but enums."""
+        but enums and plain namespaces (`database/schema.py` creating the database's schemas,
+        whose `class DbSchemas:` holds their names)."""
         if module.is_package or module.extra.get("configured") or not module.functions:
             return False
-        return all(data_access.is_enum(self, f"{module.module}.{name}") for name in module.classes)
+        return all(
+            data_access.is_enum(self, f"{module.module}.{name}") or not fact.bases
+            for name, fact in module.classes.items()
+        )
 
     @cached_property
     def subclasses(self) -> dict[str, list[str]]:
@@ -779,6 +784,11 @@ class ProjectIndex:
             return "config"  # `Settings(BaseSettings)` is configuration, not a schema
         if found is not None and self._pure_pydantic(found[0], found[1].name) and module.layer != "model":
             return "schema"  # a schema is a schema import, whatever file name its module has
+        aliased = module.extra.get("annotated", {}).get(name)
+        if aliased is not None and aliased != target and self.imported_layer(aliased) == "repository":
+            # `UserRepo = Annotated[UserRepository, Depends(get_user_repository)]` in the API's
+            # dependencies: the repository under another name, for whoever imports it.
+            return "repository"
         callee = module.instances.get(name)
         if callee is not None and self._makes_settings(callee):
             # `settings = Settings()`, or `settings = _get_settings()` annotated to return
@@ -800,6 +810,8 @@ class ProjectIndex:
         layer = module.layer  # a name is judged by what it is, not by its module's other names
         if self.pure_beside_queries(target):
             return None
+        if layer == "schema" and self._no_schema_classes(module):
+            return None  # (a module named for schemas that defines none: see `module_role`)
         if layer == "repository" and name in module.classes and not data_access.repository_class(self, module, name):
             return None  # a sentinel, an exception or a helper class beside the repositories
         if layer == "config" and name in module.classes and not lineage.is_settings_model(self, target):
@@ -873,8 +885,8 @@ class ProjectIndex:
         type, or a name of the database module (`get_db_service() -> DatabaseService`). An
         ORM class or an enum defined in `db.py` beside the engine is not: `check_permission()
         -> WorkspaceMembership` is a helper returning a row, no database import."""
-        if self.is_session_type(returned):
-            return True
+        if self.is_session_type(returned) or self.resolve(returned).qualname in ENGINE_FACTORIES:
+            return True  # (`get_sync_engine() -> Engine`: the engine is the database's too)
         if self.layer_of(returned) != "database" or self._type_variable(returned):
             return False
         if self.is_pydantic_model(returned):
