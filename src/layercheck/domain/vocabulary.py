@@ -23,6 +23,8 @@ SESSION_TYPES = frozenset(
         "sqlmodel.ext.asyncio.session.AsyncSession",
     }
 )
+# What makes a type variable (`ModelType = TypeVar("ModelType", bound=Base)`).
+TYPE_VAR_FACTORIES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 # pydantic-settings' base class, under each name it is importable by.
 SETTINGS_BASES = frozenset(
     {

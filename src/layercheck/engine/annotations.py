@@ -79,6 +79,22 @@ def annotation_names(
             yield from annotation_names(parsed, names, report_node or node, held)
 
 
+def type_var_bound(call: cst.Call) -> cst.Name | cst.Attribute | None:
+    """The `bound=` of a `TypeVar(...)` call as a name to resolve, also when written as a
+    string (`bound="BaseRepository"`, a forward reference); None without one."""
+    for arg in call.args:
+        if arg.keyword is None or arg.keyword.value != "bound":
+            continue
+        bound = arg.value
+        if isinstance(bound, cst.SimpleString):
+            text = bound.evaluated_value
+            if not isinstance(text, str) or not text.strip().isidentifier():
+                return None
+            return cst.Name(text.strip())
+        return bound if isinstance(bound, (cst.Name, cst.Attribute)) else None
+    return None
+
+
 def _module_value(node: cst.Name | cst.Attribute, names: NameTable) -> str | None:
     """`pkg.mod.ModelT` for a module-level value used as a type (`ModelT = TypeVar(...)`)."""
     if not isinstance(node, cst.Name):

@@ -7,7 +7,7 @@ import libcst as cst
 from layercheck.domain.facts import ClassFact, ImportFact, ModuleFacts
 from layercheck.domain.vocabulary import named_like_logger
 from layercheck.engine import app_facts
-from layercheck.engine.annotations import annotation_names
+from layercheck.engine.annotations import annotation_names, type_var_bound
 from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, NameTable, NameTableBuilder, dotted_name
 from layercheck.engine.pydantic_config import config_keys
 from layercheck.engine.statement_lines import Anchors, line_anchors
@@ -375,17 +375,8 @@ class FactsCollector:
 
     def _type_bound(self, call: cst.Call) -> str | None:
         """The qualified name of a `TypeVar`'s `bound=` (also written as a string)."""
-        for arg in call.args:
-            if arg.keyword is None or arg.keyword.value != "bound":
-                continue
-            bound = arg.value
-            if isinstance(bound, cst.SimpleString):
-                text = bound.evaluated_value
-                if not isinstance(text, str) or not text.strip().isidentifier():
-                    return None
-                bound = cst.Name(text.strip())
-            return self.table.qualified_name(bound) if isinstance(bound, (cst.Name, cst.Attribute)) else None
-        return None
+        bound = type_var_bound(call)
+        return self.table.qualified_name(bound) if bound is not None else None
 
     def finish(self) -> None:
         """Copy the module-level bindings the index needs out of the name table."""

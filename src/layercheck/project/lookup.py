@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from layercheck.domain.facts import ClassFact, ModuleFacts
+from layercheck.domain.vocabulary import TYPE_VAR_FACTORIES
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,6 @@ def out_of_sight(qualname: str) -> bool | None:
     return False if last[:1].isupper() else None
 
 
-_TYPE_VAR_FACTORIES = ("typing.TypeVar", "typing_extensions.TypeVar")
 
 
 def is_type_variable(index: ProjectLookup, qualname: str) -> bool:
@@ -80,4 +80,4 @@ def is_type_variable(index: ProjectLookup, qualname: str) -> bool:
     resolved = index.resolve(qualname)
     if resolved.module is None or resolved.name is None:
         return False
-    return resolved.module.instances.get(resolved.name, "") in _TYPE_VAR_FACTORIES
+    return resolved.module.instances.get(resolved.name, "") in TYPE_VAR_FACTORIES

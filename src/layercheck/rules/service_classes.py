@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from layercheck.domain.vocabulary import TYPE_VAR_FACTORIES
+from layercheck.engine.annotations import type_var_bound
 from layercheck.engine.names import NameTable
 from layercheck.rules.externals import is_external
 
-# What makes a module-level type variable (`RepositoryType = TypeVar(..., bound=...)`).
-_TYPE_VARS = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 # Base classes followed for an attribute a mixin inherits within its module.
 _MAX_BASE_DEPTH = 4
 
@@ -42,7 +42,7 @@ class ServiceClasses:
         self.names = names
         self._open: list[ServiceClass] = []
         # Module-level type variables with a bound: the bound as written, resolved where used.
-        self._type_bounds: dict[str, cst.BaseExpression] = {}
+        self._type_bounds: dict[str, cst.Name | cst.Attribute] = {}
         # The module's classes by qualified name: a mixin's `self.repository` is its base's.
         self._defined: dict[str, ServiceClass] = {}
 
@@ -87,9 +87,9 @@ class ServiceClasses:
         value = node.value
         if not (self.names.at_module_level and isinstance(value, cst.Call)):
             return
-        if self.names.qualified_name(value.func) not in _TYPE_VARS:
+        if self.names.qualified_name(value.func) not in TYPE_VAR_FACTORIES:
             return
-        bound = next((arg.value for arg in value.args if arg.keyword and arg.keyword.value == "bound"), None)
+        bound = type_var_bound(value)
         for target in node.targets:
             if bound is not None and isinstance(target.target, cst.Name):
                 self._type_bounds[target.target.value] = bound
@@ -156,11 +156,6 @@ class ServiceClasses:
         written = self._type_bounds.get(annotation.value)
         if written is None:
             return None
-        if isinstance(written, cst.SimpleString):  # `bound="BaseRepository"`
-            text = written.evaluated_value
-            if not isinstance(text, str) or not text.isidentifier():
-                return None
-            written = cst.Name(text)
         qualname = self.names.qualified_name(written)
         return qualname if qualname is not None and not is_external(qualname) else None
 
