@@ -50,6 +50,20 @@ class ProjectRule:
                 continue
             yield item
 
+    def own_module(self, module: ModuleFacts, item: ImportFact) -> ModuleFacts | None:
+        """The module of the package `module` that `item` names, however the import spells
+        it (`from .user import crud_user`, `from src.app.crud.user import crud_user`, `from .
+        import user`); None when `module` is no package or the name is from elsewhere."""
+        if not module.is_package:
+            return None
+        prefix = module.module + "."
+        source = self.index.find_module(item.target) if item.is_module else None
+        if source is None:
+            source = self.index.find_module(item.target.rsplit(".", 1)[0])
+        if source is not None and source.module.startswith(prefix):
+            return source
+        return None
+
 
 def short(target: str) -> str:
     """The last component of a dotted name, for messages."""

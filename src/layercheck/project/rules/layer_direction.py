@@ -60,7 +60,8 @@ class ImportAgainstLayerDirection(ProjectRule):
         assert importer is not None
         allowed = self.layer_map.by_name[importer].may_import
         for item in self.contract_imports(module):
-            if module.is_package and item.target.startswith(module.module + ".") and not module.extra.get("configured"):
+            own = module.is_package and item.target.startswith(module.module + ".")
+            if (own or self.own_module(module, item) is not None) and not module.extra.get("configured"):
                 # `crud/__init__.py` gathering its own modules' names: the package is its
                 # modules, it reaches no other layer by naming them (unless the configuration
                 # puts the package and its modules in layers of their own).

@@ -22,7 +22,8 @@ class EntrypointImportsRepository(ProjectRule):
 
     def check(self, module: ModuleFacts) -> Iterator[Diagnostic]:
         for item in self.contract_imports(module):
-            if self._own_module_reexport(module, item.target):
+            own = self.own_module(module, item)
+            if own is not None and own.layer == module.layer:
                 # `api/dependencies/__init__.py` gathering the `UserRepo` alias of its own
                 # `repositories.py`: reported there, where the repository is imported.
                 continue
@@ -33,14 +34,3 @@ class EntrypointImportsRepository(ProjectRule):
                     f"`{short(item.target)}` imported from the repository layer in the "
                     f"{module.layer} layer; call a service instead",
                 )
-
-    def _own_module_reexport(self, module: ModuleFacts, target: str) -> bool:
-        """A package naming a name of one of its own modules of its own layer."""
-        if not module.is_package:
-            return False
-        source = self.index.find_module(target.rsplit(".", 1)[0])  # (however the import spells it)
-        return (
-            source is not None
-            and source.module.startswith(module.module + ".")
-            and source.layer == module.layer
-        )
