@@ -74,6 +74,8 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
         "service",
         (
             "**/services/**",
+            # (the name "Architecture Patterns with Python" gives it, in domain-driven apps)
+            "**/service_layer/**",
             "**/logic/**",
             "**/service/**",
             "**/service.py",
@@ -82,6 +84,13 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
             # Clean architecture's use cases; the business-logic layer beside the DAL.
             "**/usecases/**",
             "**/use_cases/**",
+            "**/usecase/**",
+            "**/use_case/**",
+            # Ports and adapters' application layer: the use cases and the ports they declare,
+            # between the adapters that drive them and the domain (what an `application/`
+            # folder holds that is no service, its routers and settings, their own names or
+            # code place: a deeper folder, a file name, routes registered).
+            "**/application/**",
             "**/*_usecase.py",
             "**/*_use_case.py",
             "**/usecases.py",

@@ -33,6 +33,12 @@ _RECORD_DECORATORS = frozenset(
 _WRAPPED_LOG_METHODS = STDLIB_MODULE_LOG_FUNCTIONS | {"trace", "success"}
 
 
+# The base a declarative base made by a decorator stands for.
+_DECLARATIVE_ROOT = "sqlalchemy.orm.DeclarativeBase"
+# SQLAlchemy 1.x's classical mapping function (`mapper(User, users_table)`).
+_CLASSICAL_MAPPERS = frozenset({"sqlalchemy.orm.mapper", "sqlalchemy.orm.mapperlib.mapper"})
+
+
 class FactsCollector:
     """Records imports, classes, loggers and aliases into a ModuleFacts."""
 
@@ -206,6 +212,10 @@ class FactsCollector:
                 qualname = self.table.qualified_name(arg.value.value)
             if qualname is not None:
                 bases.append(qualname)
+        if any(self._declares_base(decorator) for decorator in node.decorators):
+            # `@as_declarative() class Base:` is the declarative base `class Base(DeclarativeBase)`
+            # spells out: its subclasses are the ORM's.
+            bases.append(_DECLARATIVE_ROOT)
         true_keywords = tuple(
             kw.keyword.value
             for kw in node.keywords
@@ -247,6 +257,10 @@ class FactsCollector:
             is_abstract=is_abstract,
             attributes=tuple(attributes),
         )
+        if any(_maps_declaratively(decorator) for decorator in node.decorators):
+            # `@mapper_registry.mapped class User:` with a `__table__` or `__tablename__`: a
+            # mapped class with no declarative base among its bases.
+            self.facts.extra.setdefault("mapped_classes", []).append(f"{self.table.module}.{node.name.value}")
         if _declares_only(node):
             # Every method abstract or a bare signature: an interface (a port) for others to
             # implement, with no code of its own layer.
@@ -264,6 +278,9 @@ class FactsCollector:
     def visit_Call(self, node: cst.Call) -> None:
         if app_facts.registers_catch_all_call(node, self.table):
             self.facts.extra["global_exception_handler"] = True
+        mapped = self._imperatively_mapped(node)
+        if mapped is not None:
+            self.facts.extra.setdefault("mapped_classes", []).append(mapped)
         if self._message_parameter is not None and self._logs_parameter(node, self._message_parameter[1]):
             wrappers = self.facts.extra.setdefault("log_wrappers", [])
             if self._message_parameter[0] not in wrappers:
@@ -272,6 +289,29 @@ class FactsCollector:
             position = self._logged_position(node, self._log_method[1])
             if position is not None:
                 self.facts.extra.setdefault("log_method_messages", {}).setdefault(self._log_method[0], position)
+
+    def _declares_base(self, decorator: cst.Decorator) -> bool:
+        """`@as_declarative()` (SQLAlchemy's, however imported) or a registry's
+        `@reg.as_declarative_base()`."""
+        target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+        if isinstance(target, cst.Attribute) and target.attr.value == "as_declarative_base":
+            return True
+        qualname = self.table.qualified_name(target) or ""
+        return qualname.startswith("sqlalchemy.") and qualname.rsplit(".", 1)[-1] == "as_declarative"
+
+    def _imperatively_mapped(self, node: cst.Call) -> str | None:
+        """The class a classical mapping makes an ORM class, wherever it is defined:
+        `mapper_registry.map_imperatively(Book, books_table)` (a `registry` may come from any
+        module) or SQLAlchemy 1.x's `mapper(Book, books_table)`."""
+        func = node.func
+        positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
+        if len(positional) < 2:
+            return None  # (a mapping names the class and its table)
+        if isinstance(func, cst.Attribute) and func.attr.value == "map_imperatively":
+            pass
+        elif self.table.qualified_name(func) not in _CLASSICAL_MAPPERS:
+            return None
+        return self.table.qualified_name(positional[0].value)
 
     def _logged_position(self, node: cst.Call, parameters: dict[str, int]) -> int | None:
         """The position of the method parameter that a logger's call inside a wrapper
@@ -393,6 +433,12 @@ class FactsCollector:
         for name, aliased in self._type_aliases.items():
             self.facts.instances.pop(name, None)
             self.facts.bindings[name] = aliased
+
+
+def _maps_declaratively(decorator: cst.Decorator) -> bool:
+    """`@reg.mapped` or `@reg.mapped_as_dataclass` (with or without arguments)."""
+    target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+    return isinstance(target, cst.Attribute) and target.attr.value in ("mapped", "mapped_as_dataclass")
 
 
 def _names_in(expression: cst.BaseExpression) -> list[str]:

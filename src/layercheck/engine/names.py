@@ -10,6 +10,7 @@ qualified-name providers, which cost more than parsing the file.
 from __future__ import annotations
 
 import builtins
+import re
 from dataclasses import dataclass
 
 import libcst as cst
@@ -27,6 +28,9 @@ from layercheck.domain.vocabulary import (
 # What `engine.connect()` and `engine.begin()` open.
 CONNECTION = "sqlalchemy.engine.Connection"
 _CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
+# A getter named for repositories (`get_repository`, `get_repo`, `repository`): given a
+# class, it hands out an instance of that class.
+_REPOSITORY_GETTER = re.compile(r"^(get_|make_|create_)?repo(sitory)?$")
 # What calling a session factory opens.
 _OPENED_SESSIONS = {
     "sessionmaker": "sqlalchemy.orm.Session",
@@ -271,6 +275,9 @@ class NameTable:
         if type(func) is cst.Attribute and isinstance(func.value, cst.Name) and func.value.value == "self":
             made = self._session_from_factory_attribute(func.attr.value)
             return made if made is not None else self._own_method_result(func.attr.value)
+        made = self._repository_of_class(call)
+        if made is not None:
+            return made
         qualname = self.qualified_name(func)
         if qualname is not None:
             flavour = self.logger_factories.get(qualname)
@@ -296,6 +303,22 @@ class NameTable:
                 method = f"{held.instance_of}.{func.attr.value}"
                 return Binding(instance_of=method, factory_call=method)
         return None
+
+    def _repository_of_class(self, call: cst.Call) -> Binding | None:
+        """`uow.get_repository(BookRepository)`: a getter named for repositories, given the
+        class, hands out an instance of it (`self.repositories[repo_class]`, made on first
+        use), whatever its own annotation can say."""
+        func = call.func
+        name = func.attr.value if type(func) is cst.Attribute else func.value if type(func) is cst.Name else ""
+        if not _REPOSITORY_GETTER.search(name) or len(call.args) != 1 or call.args[0].keyword is not None:
+            return None
+        given = call.args[0].value
+        if not isinstance(given, (cst.Name, cst.Attribute)):
+            return None
+        qualname = self.qualified_name(given)
+        if qualname is None or not qualname.rsplit(".", 1)[-1][:1].isupper() or qualname.startswith("builtins."):
+            return None
+        return Binding(instance_of=qualname)
 
     def _session_from_factory_attribute(self, attribute: str) -> Binding | None:
         """`self.Session()` where `self.Session = scoped_session(sessionmaker(...))` was set

@@ -57,6 +57,9 @@ _DATABASE_CLASS_QUERIES = 20
 # The folder globs that say "api" by a folder's name alone (`**/api/**`), not by a name
 # only routers take (`routers/`, `endpoints/`, `views.py`).
 _API_FOLDER_GLOBS = frozenset({"**/api/**", "**/views/**"})
+# Service folders whose name also means other things: their modules are services by what
+# they do (see `role_layer`).
+_WORDY_SERVICE_FOLDERS = frozenset({"**/logic/**", "**/application/**"})
 # File names of repositories (a folder `repositories/` is trusted as it is).
 _REPOSITORY_FILE_GLOBS = frozenset({"**/*_repo.py", "**/*_repository.py", "**/repository.py"})
 # The preset's folder globs of repositories (a `crud/` folder of managers that call the
@@ -364,8 +367,21 @@ def role_layer(
         # module, wherever it sits.
         return ("database", "hands out sessions from a class of its own")
     if (
-        glob == "**/logic/**"
-        and module.split(".")[1:2] != ["logic"]
+        evidence.units_of_work
+        and evidence.sessions
+        and (name_layer is None or glob in _WORDY_SERVICE_FOLDERS)
+        and not (evidence.routes or evidence.script or evidence.imports_jobs_or_services)
+        and set(evidence.querying_methods) <= evidence.units_of_work
+        and evidence.data_access <= evidence.units_of_work
+    ):
+        # `core/application/unit_of_work.py`'s `UnitOfWork`, entered around a use case,
+        # committing or rolling back the session it opens: the transaction helper the guide
+        # keeps in the database module, wherever it sits (its session calls are its own).
+        first = sorted(evidence.units_of_work)[0]
+        return ("database", f"unit of work `{first}` commits or rolls back the session")
+    if (
+        glob in _WORDY_SERVICE_FOLDERS
+        and (glob != "**/logic/**" or module.split(".")[1:2] != ["logic"])
         and not (
             evidence.database_work
             or evidence.handle_calls
@@ -375,9 +391,14 @@ def role_layer(
         )
     ):
         # `app/logic/` names the business logic of a backend; deeper, "logic" is also a
-        # kind of thing the product has (`nodes/logic/` of if/else workflow nodes): a module
-        # there that touches no database, model, repository or service is no service.
-        return (None, "in a `logic/` folder, but uses no database, model, repository or service")
+        # kind of thing the product has (`nodes/logic/` of if/else workflow nodes). Ports and
+        # adapters' `application/` holds the use cases and what they declare for the
+        # adapters: ports, DTOs, errors (the adapters implementing a port or raising its
+        # errors depend inward, as they should), and sometimes the app's wiring (an
+        # `application/urls.py` gathering the routers). A module there that touches no
+        # database or model and calls no repository or service is no service.
+        folder = glob.split("/")[1]
+        return (None, f"in the `{folder}/` folder, but uses no database, model, repository or service")
     outer = _outer_service_folder(module, is_package) if glob in _API_FOLDER_GLOBS else None
     if outer is not None and not (
         evidence.web_framework or evidence.body_handlers or evidence.graphql_types or evidence.socket_handlers
@@ -441,6 +462,16 @@ def role_layer(
         # `persistence/models.py` building the engine and the scoped session for the
         # active-record classes it imports: the database module, named for what it serves.
         return ("database", "named for models, but builds the engine and maps no table")
+    if (
+        name_layer == "model"
+        and evidence.sessions
+        and (evidence.session_providers or evidence.units_of_work)
+        and not (evidence.tables or evidence.core_tables or evidence.script)
+        and evidence.data_access <= evidence.units_of_work
+    ):
+        # `adapters/orm/session.py` handing out sessions, `adapters/orm/unit_of_work.py`
+        # committing them: the database module's work, in the ORM's folder.
+        return ("database", "named for models, but hands out sessions or units of work and maps no table")
     if (
         name_layer == "model"
         and evidence.functions

@@ -200,6 +200,9 @@ class RoleEvidence:
     # and those classes.
     provider_methods: int = 0
     provider_classes: set[str] = field(default_factory=set)
+    # Module-level classes entered as a context (`async with UnitOfWork() as uow:`) that
+    # commit and roll back: units of work, the transaction helper of the database layer.
+    units_of_work: set[str] = field(default_factory=set)
     # Imports from the web framework (`fastapi`, `starlette`): router helpers (dependencies,
     # error handlers, responses) use it; an API client or an engine kept under `api/` does not.
     web_framework: bool = False
@@ -369,6 +372,10 @@ class RoleCollector:
             # yields pods or rows page by page hands out no session)
             self.evidence.provider_methods += 1
             self.evidence.provider_classes.add(self._scopes[0][1])
+        elif hands_session and not is_class and len(self._scopes) == 1:
+            # `def get_session()` returning the `async def _get_session()` that yields a
+            # session over its engine: a session dependency, made by a factory.
+            self.evidence.session_providers += 1
         if not queries or (yields and not is_class):
             return
         if helper:
@@ -619,6 +626,8 @@ class RoleCollector:
                 self.evidence.test_code = True
             if _maps_a_table(node):
                 self.evidence.tables += 1
+            if _unit_of_work(node):
+                self.evidence.units_of_work.add(node.name.value)
         self._enter(True, node.name.value)
         for decorator in node.decorators:
             func = _decorator_callee(decorator)
@@ -838,5 +847,37 @@ def _is_true(value: cst.BaseExpression) -> bool:
     return isinstance(value, cst.Name) and value.value == "True"
 
 
+_CONTEXT_METHODS = frozenset({"__enter__", "__aenter__"})
+_TRANSACTION_METHODS = frozenset({"commit", "rollback"})
 
 
+def _unit_of_work(node: cst.ClassDef) -> bool:
+    """A context manager class that commits or rolls back: `commit` and `rollback` methods
+    of its own, or an `__aexit__` that calls them (on the session it holds)."""
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    methods = {statement.name.value: statement for statement in body if isinstance(statement, cst.FunctionDef)}
+    if not methods.keys() & _CONTEXT_METHODS:
+        return False
+    if _TRANSACTION_METHODS <= methods.keys():
+        return True
+    finishing = [methods[name] for name in ("__exit__", "__aexit__") if name in methods]
+    return any(_calls_transaction_method(method) for method in finishing)
+
+
+def _calls_transaction_method(method: cst.FunctionDef) -> bool:
+    finder = _TransactionCalls()
+    method.visit(finder)
+    return finder.found
+
+
+class _TransactionCalls(cst.CSTVisitor):
+    """Finds a `.commit()` or `.rollback()` call (run on the rare `__exit__` methods only)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _TRANSACTION_METHODS:
+            self.found = True

@@ -199,9 +199,12 @@ def returns_orm_from_repository(index: ProjectLookup, qualname: str, layer: str 
     if names is None:
         return not _named_for_scalar(callee.key.rsplit(".", 1)[-1])
     # (an unbound type variable is a generic repository's model in the repository layer; a
-    # generic data-access base elsewhere may hand out anything, `BaseDao.get_one() -> RES`)
+    # generic data-access base elsewhere may hand out anything, `BaseDao.get_one() -> RES`;
+    # one bound to a domain class hands out the domain's entities)
     return any(
-        index.is_orm_model(name) or index.is_orm_bound_type(name) or (in_layer and is_type_variable(index, name))
+        index.is_orm_model(name)
+        or index.is_orm_bound_type(name)
+        or (in_layer and is_type_variable(index, name) and not index.is_project_bound_type(name))
         for name in names
     )
 

@@ -120,6 +120,7 @@ class ProjectIndex:
         self.extra_session_types = frozenset(extra_session_types)
         self.resolve = lru_cache(maxsize=None)(self._resolve)  # type: ignore[method-assign]
         self.is_orm_model = lru_cache(maxsize=None)(self._is_orm_model)  # type: ignore[method-assign]
+        self._mapped_classes: frozenset[str] | None = None
         self._lineage_cache: dict[str, str | None] = {}
         self.data_access_cache: dict[str, frozenset[str]] = {}
         self._session_subclasses: dict[str, bool] = {}
@@ -267,6 +268,10 @@ class ProjectIndex:
         if found is None:
             return False
         module, fact = found
+        if f"{module.module}.{fact.name}" in self._classically_mapped():
+            # A plain domain class that `registry.map_imperatively(Book, books_table)` maps
+            # elsewhere: its instances are ORM instances all the same.
+            return True
         if fact.is_abstract:
             return False
         kind = self._base_kind(module, fact, frozenset())
@@ -277,6 +282,19 @@ class ProjectIndex:
             declares_base = any(self.resolve(b).qualname in ORM_ROOT_BASES for b in fact.bases)
             return fact.has_tablename or not declares_base
         return fact.has_tablename and kind is None and bool(fact.bases)
+
+    def _classically_mapped(self) -> frozenset[str]:
+        """The project classes an imperative mapping maps, by where they are defined
+        (computed once)."""
+        if self._mapped_classes is None:
+            mapped = set()
+            for facts in self.modules.values():
+                for named in facts.extra.get("mapped_classes", ()):
+                    origin = self.resolve(named)
+                    if origin.module is not None and origin.name in origin.module.classes:
+                        mapped.add(f"{origin.module.module}.{origin.name}")
+            self._mapped_classes = frozenset(mapped)
+        return self._mapped_classes
 
     def defines_orm_models(self, module: ModuleFacts) -> bool:
         """Whether a module defines mapped ORM classes."""
@@ -316,6 +334,15 @@ class ProjectIndex:
         if origin.qualname in ORM_ROOT_BASES or self.is_orm_class(origin.qualname):
             return True
         return origin.module is not None and origin.module.instances.get(origin.name or "") in ORM_BASE_FACTORIES
+
+    def is_project_bound_type(self, qualname: str) -> bool:
+        """A type variable bound to a project class outside the ORM (`Entity =
+        TypeVar("Entity", bound=BaseEntity)` over the domain's dataclasses): what a caller
+        gives it is that class's kind, no mapped class."""
+        bound = self._type_bound(qualname)
+        if bound is None or self.is_orm_bound_type(qualname):
+            return False
+        return self.resolve(bound).module is not None
 
     def _type_bound(self, qualname: str) -> str | None:
         resolved = self.resolve(qualname)

@@ -41,7 +41,15 @@ class FStringLogMessage(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         log = as_log_call(node, self.names)
-        if log is None or not is_fstring(log.message.value):
+        if log is None:
+            return
+        if not is_fstring(log.message.value):
+            if joins_fstrings(log.message.value):
+                # `" | ".join([f"wallet {w}", f"pnl {p}"])`: f-strings formatted eagerly all
+                # the same, joined into the message (no fix: the pieces are the project's).
+                advice = _MESSAGES.get(log.flavour or "", _MESSAGES["stdlib"]).split("; ", 1)[1]
+                message = f"f-strings joined into the log message; {advice}"
+                self.report(log.message.value, message, condition=log.condition)
             return
         if is_wrapper_call(log):
             # No fix: a wrapper's other positional parameters are its own (`center`, ...).
@@ -57,3 +65,21 @@ class FStringLogMessage(Rule):
             typed = LogCall(log.call, log.method, log.message, flavour, None)
             condition = type(log.condition)(flavoured(kind, log.condition), log.condition.names)
             self.report(log.message.value, _MESSAGES[flavour], fix=message_fix(typed), condition=condition)
+
+
+def joins_fstrings(node: cst.BaseExpression) -> bool:
+    """`"sep".join([...])` (or of a tuple, a comprehension) with an f-string among the parts."""
+    if not (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "join"
+        and isinstance(node.func.value, (cst.SimpleString, cst.FormattedString))
+        and len(node.args) == 1
+    ):
+        return False
+    parts = node.args[0].value
+    if isinstance(parts, (cst.List, cst.Tuple)):
+        return any(is_fstring(element.value) for element in parts.elements)
+    if isinstance(parts, (cst.ListComp, cst.GeneratorExp)):
+        return is_fstring(parts.elt)
+    return False

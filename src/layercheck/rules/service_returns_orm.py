@@ -333,14 +333,21 @@ class ServiceReturnsOrm(Rule):
         for element in elements:
             queried = self._queried_model(element)
             if queried is not None:
-                if function.annotation_tags:
-                    continue  # reported once, on the return annotation that names the model
                 entity, source = queried
+                condition = Condition(entity.kind, entity.models)
+                if function.annotation_tags:
+                    if entity.kind != "orm_model":
+                        continue
+                    # Reported once, on the return annotation, when that names the model;
+                    # here when it names a schema the rows are not (`-> TokenData` returning
+                    # `db.query(User).first()`).
+                    tags = tuple(f"orm:{model}" for model in entity.models) + function.annotation_tags
+                    condition = Condition("unmapped_orm_return", tags)
                 self.report(
                     element,
                     f"service `{function.name}` returns ORM data from `{source}()` unmapped; "
                     "return a Pydantic schema (`Schema.model_validate(...)`)",
-                    condition=Condition(entity.kind, entity.models),
+                    condition=condition,
                 )
                 continue
             origin = self._origin(element)
