@@ -514,3 +514,188 @@ def test_a_base_made_by_as_declarative_is_the_orms_base(tmp_path: Path) -> None:
         },
     )
     assert findings(root, "LC301") == [("app/services/auth.py", 9, "LC301")]
+
+
+# Clean architecture: the ORM models convert to the domain's Pydantic entities, imported as
+# a package; the repositories implement the use cases' ports reached through the package.
+CLEAN_ARCHITECTURE = {
+    "src/domain/__init__.py": "from . import entities as entities\nfrom . import usecases as usecases\n",
+    "src/domain/entities/__init__.py": "from . import movie as movie\n",
+    "src/domain/entities/movie.py": """
+        from enum import Enum
+
+        from pydantic import BaseModel
+
+
+        class Genre(Enum):
+            DRAMA = "drama"
+
+
+        class Movie(BaseModel):
+            title: str
+    """,
+    "src/domain/usecases/__init__.py": "from . import interfaces as interfaces\n",
+    "src/domain/usecases/interfaces/__init__.py": "from .movies import MovieStore as MovieStore\n",
+    "src/domain/usecases/interfaces/movies.py": """
+        from abc import ABC, abstractmethod
+
+        from domain import entities
+
+
+        class MovieStore(ABC):
+            @abstractmethod
+            async def get(self, movie_id: int) -> entities.movie.Movie:
+                pass
+    """,
+    "src/infrastructure/__init__.py": "",
+    "src/infrastructure/repositories/__init__.py": "",
+    "src/infrastructure/repositories/models/__init__.py": "",
+    "src/infrastructure/repositories/models/movie.py": """
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+        from domain import entities
+
+
+        class Base(DeclarativeBase):
+            pass
+
+
+        class MovieRow(Base):
+            __tablename__ = "movies"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            title: Mapped[str]
+
+            def to_entity(self) -> entities.movie.Movie:
+                return entities.movie.Movie(title=self.title)
+    """,
+    "src/infrastructure/repositories/movies.py": """
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        from domain import entities, usecases
+        from infrastructure.repositories.models.movie import MovieRow
+
+
+        class SqlMovieStore(usecases.interfaces.MovieStore):
+            def __init__(self, session: AsyncSession) -> None:
+                self.session = session
+
+            async def get(self, movie_id: int) -> entities.movie.Movie:
+                row = await self.session.get(MovieRow, movie_id)
+                return row.to_entity()
+    """,
+}
+
+
+def test_a_module_of_pydantic_classes_imported_whole_is_a_schema_import(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", CLEAN_ARCHITECTURE)
+    # The model converting to the entities imports the schema layer; the repository that
+    # implements the port it reaches through `usecases` depends inward.
+    assert findings(root, "LC103") == [("src/infrastructure/repositories/models/movie.py", 3, "LC103")]
+
+
+def test_a_generic_base_in_a_file_named_for_use_cases_stays_a_service(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "p",
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("Client"),
+            "app/use_cases/__init__.py": "",
+            "app/use_cases/base_use_cases.py": """
+                from typing import Generic, TypeVar
+
+                from sqlalchemy.orm import Session
+
+                from app.models import Base
+
+                ModelType = TypeVar("ModelType", bound=Base)
+
+
+                class BaseService(Generic[ModelType]):
+                    def __init__(self, db: Session, model: type[ModelType]) -> None:
+                        self.db = db
+                        self.model = model
+
+                    def get(self, item_id: int):
+                        return self.db.query(self.model).get(item_id)
+
+                    def list(self):
+                        return self.db.query(self.model).all()
+
+                    def remove(self, item: ModelType) -> None:
+                        self.db.delete(item)
+                        self.db.commit()
+            """,
+            "app/services/__init__.py": "",
+            "app/services/base.py": """
+                from typing import Generic, TypeVar
+
+                from sqlalchemy.orm import Session
+
+                from app.models import Base
+
+                ModelType = TypeVar("ModelType", bound=Base)
+
+
+                class ServiceBase(Generic[ModelType]):
+                    def __init__(self, db: Session, model: type[ModelType]) -> None:
+                        self.db = db
+                        self.model = model
+
+                    def get(self, item_id: int):
+                        return self.db.query(self.model).get(item_id)
+
+                    def list(self):
+                        return self.db.query(self.model).all()
+
+                    def remove(self, item: ModelType) -> None:
+                        self.db.delete(item)
+                        self.db.commit()
+            """,
+        },
+    )
+    layers = {path: item["layer"] for path, item in placed(root).items()}
+    assert layers["app/use_cases/base_use_cases.py"] == "service"
+    assert layers["app/services/base.py"] == "repository"  # (a generic store among the services)
+
+
+def test_a_repository_base_in_no_layer_may_import_the_session(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "p",
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("User"),
+            "app/persistence/__init__.py": "",
+            "app/persistence/impl/__init__.py": "",
+            "app/persistence/impl/base.py": """
+                from collections.abc import Callable
+
+                from sqlalchemy.orm import Session
+
+
+                class BaseImpl:
+                    def __init__(self, session_factory: Callable[[], Session]) -> None:
+                        self.session_factory = session_factory
+            """,
+            "app/persistence/impl/user_repo_impl.py": """
+                from sqlalchemy import select
+
+                from app.models import User
+                from app.persistence.impl.base import BaseImpl
+
+
+                class UserImpl(BaseImpl):
+                    def find(self, user_id: int):
+                        with self.session_factory() as session:
+                            return session.scalars(select(User).where(User.id == user_id)).first()
+
+                    def names(self):
+                        with self.session_factory() as session:
+                            return session.scalars(select(User.id)).all()
+            """,
+            "app/api/__init__.py": "",
+            "app/api/deps.py": """
+                from sqlalchemy.orm import Session
+            """,
+        },
+    )
+    assert findings(root, "LC101") == [("app/api/deps.py", 1, "LC101")]

@@ -127,6 +127,16 @@ def _outer_service_folder(module: str, is_package: bool) -> str | None:
     return None
 
 
+def _named_for_services(module: str) -> bool:
+    """A file named for services or use cases whatever folder places it
+    (`use_cases/base_use_cases.py`, `services/user_services.py`)."""
+    words = module.rsplit(".", 1)[-1].lower().split("_")
+    return bool(_SERVICE_WORDS.intersection(words)) or "_".join(words[-2:]) == "use_cases"
+
+
+_SERVICE_WORDS = frozenset({"service", "services", "usecase", "usecases"})
+
+
 def role_layer(
     module: str,
     is_package: bool,
@@ -252,6 +262,7 @@ def role_layer(
     if (
         name_layer == "service"
         and glob not in _SERVICE_FILE_GLOBS
+        and not _named_for_services(module)
         and stores
         and set(stores) == set(evidence.querying_methods)
         and _mostly_queries(evidence, 1)

@@ -617,6 +617,8 @@ class ProjectIndex:
         if module.extra.get("configured"):
             return role
         if role is None and module.layer is None:
+            if self._schema_module(module):
+                return "schema"
             return self._reexported_role(module)
         if module.is_package and role == module.layer:
             # `crud/__init__.py` gathering the managers its modules define: the package is
@@ -624,6 +626,17 @@ class ProjectIndex:
             # the folder's name says.
             return self._package_role(module, role)
         return role
+
+    def _schema_module(self, module: ModuleFacts) -> bool:
+        """A module in no layer whose classes are Pydantic models (enums beside them), at
+        least one: imported whole (`from domain import entities`, then `entities.Movie`), it
+        is a schema import, as each of its classes would be."""
+        if module.is_package or not module.classes or self.holds_data_access(module):
+            return False
+        pydantic = [name for name in module.classes if self._pure_pydantic(module, name)]
+        return bool(pydantic) and all(
+            name in pydantic or data_access.is_enum(self, f"{module.module}.{name}") for name in module.classes
+        )
 
     def _reexported_role(self, module: ModuleFacts) -> str | None:
         """What a module that only re-exports is for its importers: what most of it

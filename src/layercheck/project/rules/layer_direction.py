@@ -119,7 +119,10 @@ class ImportAgainstLayerDirection(ProjectRule):
                 continue  # the persistence package's own value types (JSON column types)
             if self.index.is_session_type(item.target) or self.index.is_session_factory_alias(item.target):
                 continue  # a session type outside the repositories is LC101's finding
-            if _implements(module, item.target, self.index):
+            if _implements(module, item.target, self.index) or (
+                source is not None and self.index.resolve(item.target).name is None
+                and _implements_from(module, item.target, self.index)
+            ):
                 # `class SqlServiceSqlAlchemy(SqlService)`: an adapter implementing the port an
                 # upper layer declares (a `Protocol`, or a class of abstract methods only)
                 # depends on the interface, not on that layer's code: the dependency inversion
@@ -140,6 +143,18 @@ def _implements(module: ModuleFacts, target: str, index: ProjectIndex) -> bool:
     if not any(index.resolve(base).qualname == final for fact in module.classes.values() for base in fact.bases):
         return False
     return data_access.is_port(index, final)
+
+
+def _implements_from(module: ModuleFacts, imported: str, index: ProjectIndex) -> bool:
+    """Whether a class of `module` derives from an abstract project class reached through
+    the module imported whole (`from domain import usecases`, then `class
+    AlchemyMovieRepository(usecases.interfaces.repositories.MovieRepository)`)."""
+    prefix = index.resolve(imported).qualname + "."
+    return any(
+        index.resolve(base).qualname.startswith(prefix) and data_access.is_port(index, index.resolve(base).qualname)
+        for fact in module.classes.values()
+        for base in fact.bases
+    )
 
 
 def _package(module: ModuleFacts) -> str:

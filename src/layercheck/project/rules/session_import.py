@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from layercheck.domain.diagnostics import Diagnostic
 from layercheck.domain.facts import ModuleFacts
+from layercheck.domain.vocabulary import DATA_ACCESS_NAME
 from layercheck.project.rules.base import ProjectRule, short
 
 _EXEMPT_LAYERS = frozenset({"tests", "migrations"})
@@ -118,10 +119,18 @@ class SessionImportOutsideRepository(ProjectRule):
 
     def _serves_the_data_layer(self, module: ModuleFacts) -> bool:
         """A module in no layer that only repositories import (`db/sqlite/utils.py` with the
-        session helpers of `db/sqlite/sqlite.py`): part of the data layer it serves."""
-        importing = self._importing(module)
+        session helpers of `db/sqlite/sqlite.py`), or modules in no layer named and made for
+        data access (`repo_impl/base.py` under the `*_repo_impl.py` that query): part of the
+        data layer it serves."""
+        importing = [self.index.by_path[path] for path in self._importing(module)]
         return bool(importing) and all(
-            self.index.module_role(self.index.by_path[path]) == "repository" for path in importing
+            self.index.module_role(facts) == "repository"
+            or (
+                facts.layer is None
+                and DATA_ACCESS_NAME.search(facts.module.rsplit(".", 1)[-1]) is not None
+                and self.index.holds_data_access(facts)
+            )
+            for facts in importing
         )
 
     def _extends_data_access(self, module: ModuleFacts) -> bool:
