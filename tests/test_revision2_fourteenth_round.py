@@ -593,6 +593,34 @@ def test_a_module_of_pydantic_classes_imported_whole_is_a_schema_import(tmp_path
     assert findings(root, "LC103") == [("src/infrastructure/repositories/models/movie.py", 3, "LC103")]
 
 
+# The same generic base, in a file its name places and in one a folder places.
+GENERIC_BASE = """
+    from typing import Generic, TypeVar
+
+    from sqlalchemy.orm import Session
+
+    from app.models import Base
+
+    ModelType = TypeVar("ModelType", bound=Base)
+
+
+    class {name}(Generic[ModelType]):
+        def __init__(self, db: Session, model: type[ModelType]) -> None:
+            self.db = db
+            self.model = model
+
+        def get(self, item_id: int):
+            return self.db.query(self.model).get(item_id)
+
+        def list(self):
+            return self.db.query(self.model).all()
+
+        def remove(self, item: ModelType) -> None:
+            self.db.delete(item)
+            self.db.commit()
+"""
+
+
 def test_a_generic_base_in_a_file_named_for_use_cases_stays_a_service(tmp_path: Path) -> None:
     root = write_project(
         tmp_path / "p",
@@ -600,57 +628,9 @@ def test_a_generic_base_in_a_file_named_for_use_cases_stays_a_service(tmp_path: 
             "app/__init__.py": "",
             "app/models.py": orm_module("Client"),
             "app/use_cases/__init__.py": "",
-            "app/use_cases/base_use_cases.py": """
-                from typing import Generic, TypeVar
-
-                from sqlalchemy.orm import Session
-
-                from app.models import Base
-
-                ModelType = TypeVar("ModelType", bound=Base)
-
-
-                class BaseService(Generic[ModelType]):
-                    def __init__(self, db: Session, model: type[ModelType]) -> None:
-                        self.db = db
-                        self.model = model
-
-                    def get(self, item_id: int):
-                        return self.db.query(self.model).get(item_id)
-
-                    def list(self):
-                        return self.db.query(self.model).all()
-
-                    def remove(self, item: ModelType) -> None:
-                        self.db.delete(item)
-                        self.db.commit()
-            """,
+            "app/use_cases/base_use_cases.py": GENERIC_BASE.format(name="BaseService"),
             "app/services/__init__.py": "",
-            "app/services/base.py": """
-                from typing import Generic, TypeVar
-
-                from sqlalchemy.orm import Session
-
-                from app.models import Base
-
-                ModelType = TypeVar("ModelType", bound=Base)
-
-
-                class ServiceBase(Generic[ModelType]):
-                    def __init__(self, db: Session, model: type[ModelType]) -> None:
-                        self.db = db
-                        self.model = model
-
-                    def get(self, item_id: int):
-                        return self.db.query(self.model).get(item_id)
-
-                    def list(self):
-                        return self.db.query(self.model).all()
-
-                    def remove(self, item: ModelType) -> None:
-                        self.db.delete(item)
-                        self.db.commit()
-            """,
+            "app/services/base.py": GENERIC_BASE.format(name="ServiceBase"),
         },
     )
     layers = {path: item["layer"] for path, item in placed(root).items()}
