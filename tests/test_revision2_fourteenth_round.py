@@ -4,9 +4,10 @@ own, checked through the CLI."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from conftest import write_project
+from conftest import run_layercheck, write_project
 from test_revision2 import findings, orm_module, placed
 
 # Classical mapping: the domain's plain classes become ORM classes through a registry in
@@ -679,3 +680,38 @@ def test_a_repository_base_in_no_layer_may_import_the_session(tmp_path: Path) ->
         },
     )
     assert findings(root, "LC101") == [("app/api/deps.py", 1, "LC101")]
+
+
+def _lc301(root: Path, run_output: list[dict]) -> list[tuple[str, int]]:
+    return sorted(
+        ((root / item["filename"]).relative_to(root).as_posix(), item["location"]["row"])
+        for item in run_output
+        if item["code"] == "LC301"
+    )
+
+
+def test_a_run_on_one_file_sees_a_mapping_it_does_not_reach(tmp_path: Path) -> None:
+    # The service never imports the module that maps its classes: a run on the service alone
+    # (pre-commit's changed file, the editor's buffer) still reads the mapping.
+    root = write_project(tmp_path / "p", CLASSICAL_MAPPING)
+    whole = run_layercheck(["--output-format", "json", "--no-cache", "--select", "LC301", "."], root)
+    one = run_layercheck(["--output-format", "json", "--no-cache", "--select", "LC301", "app/services/books.py"], root)
+    assert _lc301(root, one.json()) == _lc301(root, whole.json()) != []
+
+
+def test_the_cache_sees_a_mapping_added_in_a_module_nobody_imports(tmp_path: Path) -> None:
+    files = dict(CLASSICAL_MAPPING)
+    files["app/adapters/mappers.py"] = files["app/adapters/mappers.py"].replace(
+        "            mapper_registry.map_imperatively(Shelf, shelves)\n", ""
+    )
+    root = write_project(tmp_path / "p", files)
+    cache = tmp_path / "cache"
+    args = ["--output-format", "json", "--cache-dir", str(cache), "--select", "LC301", "."]
+    before = run_layercheck(args, root)
+    assert ("app/services/books.py", 16) not in _lc301(root, before.json())
+    mappers = root / "app/adapters/mappers.py"
+    mappers.write_text(mappers.read_text() + "    mapper_registry.map_imperatively(Shelf, shelves)\n")
+    stat = mappers.stat()
+    os.utime(mappers, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+    after = run_layercheck(args, root)
+    assert ("app/services/books.py", 16) in _lc301(root, after.json())

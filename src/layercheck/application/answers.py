@@ -38,7 +38,7 @@ from typing import Any
 from layercheck.application.reach import ModuleMap, referenced_names
 from layercheck.domain.diagnostics import Diagnostic
 from layercheck.domain.records import FileRecord, FileTask
-from layercheck.project.whole import MARKERS, whole_project_fact
+from layercheck.project.whole import CLASSICAL_MAPPING, MARKERS, whole_project_fact
 
 # The bits of `MARKERS` a file holds (None when not known this run).
 MarkersIn = Callable[[str], "int | None"]
@@ -52,8 +52,9 @@ def facts_digest(record: FileRecord) -> str:
 
 
 def whole_project_kinds(record: FileRecord) -> list[str]:
-    """The questions about every module the file's candidates ask (conditions without names)."""
-    return sorted({c.condition.kind for c in record.candidates if not c.condition.names})
+    """The questions about every module the file's candidates ask (conditions without names),
+    and the one every file asks: whether some module maps a class classically."""
+    return sorted({CLASSICAL_MAPPING, *(c.condition.kind for c in record.candidates if not c.condition.names)})
 
 
 def edges_of(record: FileRecord, modules: ModuleMap, path: str) -> set[str]:

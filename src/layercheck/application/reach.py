@@ -28,7 +28,7 @@ from layercheck.domain.records import FileRecord, FileTask
 from layercheck.domain.registry import enabled_implementations
 from layercheck.domain.settings import Settings
 from layercheck.engine.source import SourceError, read_tree_file
-from layercheck.project.whole import MARKERS, WholeProjectFact, whole_project_fact
+from layercheck.project.whole import CLASSICAL_MAPPING, MARKERS, WholeProjectFact, whole_project_fact
 
 if TYPE_CHECKING:
     from layercheck.project.index import ProjectIndex
@@ -109,7 +109,9 @@ def _whole_project_rules(settings: Settings) -> bool:
 def _unsettled(records: dict[str, FileRecord], checked: list[str], index: ProjectIndex) -> list[WholeProjectFact]:
     """The whole-project questions the checked files ask that the partial index cannot
     answer yet."""
-    kinds: set[str] = set()
+    # (Every file asks whether a module it does not reach maps one of its classes; a run
+    # that left modules unread reads those that could.)
+    kinds: set[str] = {CLASSICAL_MAPPING}
     for path in checked:
         record = records.get(path)
         for candidate in record.candidates if record is not None else ():
@@ -196,7 +198,17 @@ def read_reachable(
         root = str(settings.project_root)
         settling = [tasks[path] for path in unread if _could_settle(tasks[path], questions, root, markers_in)]
         if settling:
-            records.update(read(settling))
+            read_now = read(settling)
+            records.update(read_now)
+            if any(record.facts.extra.get("mapped_classes") for record in read_now.values()):
+                # A classical mapping names the classes it maps: the modules on their way
+                # resolve them as a whole run would.
+                frontier_paths = list(read_now)
+                while frontier_paths:
+                    found = _follow([records[path] for path in frontier_paths], modules, seen, records)
+                    frontier_paths = sorted(found)
+                    if frontier_paths:
+                        records.update(read([tasks[path] for path in frontier_paths]))
             records = dict(sorted(records.items()))
             unread = [path for path in tasks if path not in records]
             index = build(records.values(), _names_of(tasks, unread))

@@ -40,6 +40,9 @@ _HANDLER_MARKERS: tuple[tuple[bytes, ...], ...] = (
     (b"Exception", b"dispatch", b"scope"),
     (b"Exception", b"middleware"),
 )
+# The question every file asks: whether a module it does not reach makes one of the
+# classes it names an ORM class.
+CLASSICAL_MAPPING = "classical_mapping"
 # Condition kinds that ask about every module of the project ("does some module ..."), not
 # about the modules a name leads to. Each holds as soon as one module has the fact, so a run
 # that read part of the project (`reach.py`) knows when its answer is final; otherwise it
@@ -55,6 +58,19 @@ WHOLE_PROJECT_KINDS: dict[str, WholeProjectFact] = {
     "served": WholeProjectFact(((b"import",),)),
     # `state_session:<slot>`: whether some module keeps a session in `request.state.<slot>`.
     "state_session": WholeProjectFact(((b".state.",),)),
+    # Whether some module maps a class classically (`registry.map_imperatively(Book, ...)`,
+    # `mapper(Book, ...)`, `@reg.mapped`): that makes a class of another module, which need
+    # not import the mapping, an ORM class. Every file asks it (see `CLASSICAL_MAPPING`).
+    CLASSICAL_MAPPING: WholeProjectFact(
+        (
+            (b"map_imperatively",),
+            (b"mapper(", b"sqlalchemy"),
+            (b".mapped\n",),
+            (b".mapped\r",),
+            (b".mapped(",),
+            (b".mapped_as_dataclass",),
+        )
+    ),
 }
 
 
