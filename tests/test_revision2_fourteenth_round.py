@@ -715,3 +715,73 @@ def test_the_cache_sees_a_mapping_added_in_a_module_nobody_imports(tmp_path: Pat
     os.utime(mappers, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
     after = run_layercheck(args, root)
     assert ("app/services/books.py", 16) in _lc301(root, after.json())
+
+
+def test_a_main_module_whose_lifespan_builds_the_session_factory_may_import_it(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "p",
+        {
+            "main.py": """
+                from contextlib import asynccontextmanager
+
+                from fastapi import FastAPI
+                from sqlalchemy import create_engine
+                from sqlalchemy.orm import sessionmaker
+
+
+                @asynccontextmanager
+                async def lifespan(app: FastAPI):
+                    engine = create_engine("sqlite://")
+                    app.state.session_factory = sessionmaker(bind=engine)
+                    yield
+                    engine.dispose()
+
+
+                app = FastAPI(lifespan=lifespan)
+            """,
+            "app/__init__.py": "",
+            "app/wiring.py": """
+                from sqlalchemy.orm import Session
+
+
+                def repositories(session: Session) -> dict:
+                    return {"session": session}
+            """,
+        },
+    )
+    assert findings(root, "LC101") == [("app/wiring.py", 1, "LC101")]
+
+
+def test_a_views_module_of_another_framework_is_no_router(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "p",
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("User"),
+            "app/admin/__init__.py": "",
+            "app/admin/views.py": """
+                from crudadmin import CRUDAdmin
+
+                from app.models import User
+
+
+                def register_admin_views(admin: CRUDAdmin) -> None:
+                    admin.add_view(model=User, allowed_actions={"view"})
+            """,
+            "app/users/__init__.py": "",
+            "app/users/views.py": """
+                from fastapi import APIRouter
+
+                from app.models import User
+
+                router = APIRouter()
+
+
+                @router.get("/users")
+                async def users() -> list[str]:
+                    return [User.__name__]
+            """,
+        },
+    )
+    assert placed(root)["app/admin/views.py"]["layer"] is None
+    assert findings(root, "LC104") == [("app/users/views.py", 3, "LC104")]

@@ -436,6 +436,20 @@ def role_layer(
         # no routes, uses nothing of FastAPI, Starlette or a GraphQL server and does no
         # database work is no router or router helper.
         return (None, "in an `api/` folder, but registers no routes and uses nothing of FastAPI")
+    if (
+        glob == "**/views.py"
+        and name_layer == "api"
+        and not (
+            evidence.web_framework
+            or evidence.database_library
+            or evidence.session_calls
+            or evidence.body_handlers
+            or evidence.graphql_types
+        )
+    ):
+        # `admin/views.py` registering the models' pages with an admin package
+        # (`admin.add_view(User, ...)`): views of another framework, no router of this app.
+        return (None, "named `views`, but registers no routes and uses nothing of FastAPI")
     # The names `config` and `database` are checked against what the module does, as
     # `models` and `schemas` are: a `config.py` of Pydantic schemas in a plugin, a
     # `database.py` holding a job backend's models.

@@ -37,6 +37,10 @@ class SessionImportOutsideRepository(ProjectRule):
         """A module that builds the session factory or engine, or defines the project's
         session types (`NewType`, `Annotated` aliases, a package re-exporting them): the
         database layer by what it does, whatever its name."""
+        if module.extra.get("builds_engine"):
+            # `main.py` whose lifespan builds the engine and `app.state.session_factory =
+            # sessionmaker(bind=engine)`: the factory is made here, inside a function.
+            return True
         if any(self.index.session_kind(inner) for inner in module.extra.get("annotated", {}).values()):
             return True
         for named in module.extra.get("factory_aliases", {}).values():
