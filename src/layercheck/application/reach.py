@@ -183,13 +183,7 @@ def read_reachable(
         records.update(read([tasks[path] for path in pending]))
     if _whole_project_rules(settings):
         return _read_rest(tasks, records, read, build)
-    frontier_paths = list(records)
-    while frontier_paths or found:
-        found |= _follow([records[path] for path in frontier_paths], modules, seen, records)
-        frontier_paths = sorted(path for path in found if path not in records)
-        found = set()
-        if frontier_paths:
-            records.update(read([tasks[path] for path in frontier_paths]))
+    _read_following(list(records), found, tasks, records, read, modules, seen)
     records = dict(sorted(records.items()))
     unread = [path for path in tasks if path not in records]
     index = build(records.values(), _names_of(tasks, unread))
@@ -203,16 +197,30 @@ def read_reachable(
             if any(record.facts.extra.get("mapped_classes") for record in read_now.values()):
                 # A classical mapping names the classes it maps: the modules on their way
                 # resolve them as a whole run would.
-                frontier_paths = list(read_now)
-                while frontier_paths:
-                    found = _follow([records[path] for path in frontier_paths], modules, seen, records)
-                    frontier_paths = sorted(found)
-                    if frontier_paths:
-                        records.update(read([tasks[path] for path in frontier_paths]))
+                _read_following(list(read_now), set(), tasks, records, read, modules, seen)
             records = dict(sorted(records.items()))
             unread = [path for path in tasks if path not in records]
             index = build(records.values(), _names_of(tasks, unread))
     return records, index
+
+
+def _read_following(
+    frontier: list[str],
+    found: set[str],
+    tasks: dict[str, FileTask],
+    records: dict[str, FileRecord],
+    read: Read,
+    modules: ModuleMap,
+    seen: set[str],
+) -> None:
+    """Read into `records` the files the names of `frontier` (paths read) lead to, and
+    those of `found` (paths not read yet), round after round until none is new."""
+    while frontier or found:
+        found |= _follow([records[path] for path in frontier], modules, seen, records)
+        frontier = sorted(path for path in found if path not in records)
+        found = set()
+        if frontier:
+            records.update(read([tasks[path] for path in frontier]))
 
 
 def _read_rest(

@@ -44,7 +44,7 @@ class FStringLogMessage(Rule):
         if log is None:
             return
         if not is_fstring(log.message.value):
-            if joins_fstrings(log.message.value):
+            if _joins_fstrings(log.message.value):
                 # `" | ".join([f"wallet {w}", f"pnl {p}"])`: f-strings formatted eagerly all
                 # the same, joined into the message (no fix: the pieces are the project's).
                 advice = _MESSAGES.get(log.flavour or "", _MESSAGES["stdlib"]).split("; ", 1)[1]
@@ -67,7 +67,7 @@ class FStringLogMessage(Rule):
             self.report(log.message.value, _MESSAGES[flavour], fix=message_fix(typed), condition=condition)
 
 
-def joins_fstrings(node: cst.BaseExpression) -> bool:
+def _joins_fstrings(node: cst.BaseExpression) -> bool:
     """`"sep".join([...])` (or of a tuple, a comprehension) with an f-string among the parts."""
     if not (
         isinstance(node, cst.Call)

@@ -150,11 +150,8 @@ def _implements_from(module: ModuleFacts, imported: str, index: ProjectIndex) ->
     the module imported whole (`from domain import usecases`, then `class
     AlchemyMovieRepository(usecases.interfaces.repositories.MovieRepository)`)."""
     prefix = index.resolve(imported).qualname + "."
-    return any(
-        index.resolve(base).qualname.startswith(prefix) and data_access.is_port(index, index.resolve(base).qualname)
-        for fact in module.classes.values()
-        for base in fact.bases
-    )
+    finals = (index.resolve(base).qualname for fact in module.classes.values() for base in fact.bases)
+    return any(final.startswith(prefix) and data_access.is_port(index, final) for final in finals)
 
 
 def _package(module: ModuleFacts) -> str:
