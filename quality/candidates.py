@@ -228,9 +228,13 @@ def line_hash(text: str) -> str:
     return hashlib.sha1(text.strip().encode("utf-8")).hexdigest()[:10]
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def read_lines(path: Path) -> list[str]:
-    """A file's lines as layercheck numbers them (split on `\\n` only, BOM dropped)."""
-    lines = path.read_bytes().decode("utf-8-sig", errors="replace").split("\n")
+    """A file's lines as layercheck numbers them (Python's line ends: `\\r\\n`, `\\r` or
+    `\\n`, not the other characters `str.splitlines` breaks on; BOM dropped)."""
+    lines = _LINE_END.split(path.read_bytes().decode("utf-8-sig", errors="replace"))
     if lines and lines[-1] == "":
         lines.pop()
     return lines
