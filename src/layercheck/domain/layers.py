@@ -67,6 +67,9 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
             "**/endpoints.py",
             "**/views.py",
             "**/views/**",
+            # Clean architecture's outer ring: the HTTP adapters (its schemas, settings and
+            # wiring keep what their own names or code say).
+            "**/presentation/**",
         ),
         ("service", "schema", "database", "config", "api", "task"),
     ),
@@ -116,7 +119,9 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
             "**/repositories/**",
             "**/repository/**",
             "**/repos/**",
+            "**/repo/**",
             "**/repository.py",
+            "**/repositories.py",
             "**/*_repo.py",
             "**/*_repository.py",
             "**/crud.py",
@@ -155,6 +160,8 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
             "**/background_tasks/**",
             "**/daemons/**",
             "**/daemons.py",
+            # A message queue's consumers: background work driven by events, as a worker's.
+            "**/consumers/**",
         ),
         ("service", "schema", "config", "task"),
     ),

@@ -17,6 +17,7 @@ import libcst as cst
 
 from layercheck.domain.diagnostics import FILE_START, Diagnostic, Span
 from layercheck.domain.facts import ModuleFacts, Suppression
+from layercheck.domain.layers import ENTRYPOINT_LAYERS
 from layercheck.domain.noqa import comment_lines
 from layercheck.domain.records import FileRecord, FileTask
 from layercheck.domain.registry import BY_CODE, implementation_class
@@ -200,7 +201,7 @@ def check_source(
     failures = _RuleFailures(task, verbose)
     roles = RoleCollector(table, task.aliases, settings.third_party)
     members = MemberCollector(table)
-    module_uses = ModuleUseCollector(table) if task.layer == "api" else None
+    module_uses = ModuleUseCollector(table, dispatcher.stack) if task.layer in ENTRYPOINT_LAYERS else None
     participants: list[object] = [builder, collector, roles, members, *rules]
     if module_uses is not None:
         participants.append(module_uses)
@@ -251,6 +252,12 @@ def check_source(
         facts.extra["module_uses"] = {name: sorted(read) for name, read in module_uses.uses.items()}
     if module_uses is not None and module_uses.queried:
         facts.extra["queried_entities"] = sorted(module_uses.queried)
+    if module_uses is not None and module_uses.called:
+        facts.extra["called_imports"] = sorted(module_uses.called)
+    if module_uses is not None and module_uses.called_to_use:
+        facts.extra["imports_called_to_use"] = sorted(module_uses.called_to_use)
+    if module_uses is not None and module_uses.annotating:
+        facts.extra["annotating_imports"] = sorted(module_uses.annotating)
     if roles.evidence.script:
         facts.extra["script"] = True
     if roles.evidence.engine_builders:

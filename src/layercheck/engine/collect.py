@@ -378,6 +378,10 @@ class FactsCollector:
                 # session factory, which makes this module the database's.
                 named = [self.table.qualified_name(node) for node in _subscript_names(value)]
                 self.facts.extra.setdefault("factory_aliases", {})[target.value] = sorted(filter(None, named))
+            elif _generic_class(outer):
+                # `UserRepository = RepositoryBase[User, UserCreate]`: the generic class itself,
+                # under the name the project gives its parametrisation.
+                self._type_aliases[target.value] = outer
             return
         if not isinstance(value, cst.Call):
             return
@@ -433,6 +437,16 @@ class FactsCollector:
         for name, aliased in self._type_aliases.items():
             self.facts.instances.pop(name, None)
             self.facts.bindings[name] = aliased
+
+
+_TYPING_MODULES = ("typing.", "typing_extensions.", "collections.", "builtins.")
+
+
+def _generic_class(qualname: str) -> bool:
+    """A class named by a subscript that is no typing construct (`Optional[...]`,
+    `list[...]`): a generic class of the project or a library."""
+    last = qualname.rsplit(".", 1)[-1]
+    return bool(last[:1].isupper()) and not qualname.startswith(_TYPING_MODULES)
 
 
 def _maps_declaratively(decorator: cst.Decorator) -> bool:

@@ -3,8 +3,12 @@ the classes it queries.
 
 A router that imports a mixed `models.py` whole (`from app.projects import models`) and reads
 only its Pydantic classes and enums from it imports no ORM class: LC104 judges such an import
-by the names the router reads, which this walk participant records (only in the api layer,
-where LC104 looks).
+by the names the router reads, which this walk participant records (only in the api and
+task layers, where LC104 and LC102 look).
+
+An entry point that imports a repository class only to build it for a service
+(`MessageService(MessageRepository(db))`, a dependency provider returning it) wires the
+layers and skips none: LC102 asks which imported names are called, and whether only so.
 
 The ORM classes of a package the project depends on (`from shared_models.orders import
 Order`) are out of sight; a router that queries one (`select(Order)`, `session.get(Order,
@@ -13,11 +17,18 @@ id)`, `.join(Order)`, `select(Order.id)`) shows what it is. Those names are reco
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
+
 import libcst as cst
 
 from layercheck.domain.vocabulary import SESSION_TYPES, WELL_KNOWN_LIBRARIES, named_like_session
 from layercheck.engine.names import NameTable
+from layercheck.engine.walk import iter_children
+from layercheck.engine.wiring import handed_on
 
+# Top-level packages whose classes are never the project's.
+_FOREIGN = frozenset(sys.stdlib_module_names) | WELL_KNOWN_LIBRARIES | {"builtins"}
 # sqlalchemy's and sqlmodel's statements, whose arguments are the entities queried.
 _STATEMENTS = frozenset({"select", "insert", "update", "delete"})
 # Query methods whose arguments are entities (`.join(Order)`, `.select_from(Order)`).
@@ -27,16 +38,53 @@ _SESSION_LOOKUPS = frozenset({"get", "get_one", "query"})
 
 
 class ModuleUseCollector:
-    """Gathers `module_uses` facts: {local name of an import: attributes read off it}."""
+    """Gathers `module_uses` facts: {local name of an import: attributes read off it}, and
+    which imported names are called, and whether only to hand what they make on."""
 
-    def __init__(self, table: NameTable) -> None:
+    def __init__(self, table: NameTable, ancestors: Sequence[cst.CSTNode]) -> None:
         self.table = table
+        self.ancestors = ancestors
         self.uses: dict[str, set[str]] = {}
         # Qualified names of the imported classes the module queries as entities.
         self.queried: set[str] = set()
+        # Imported names called (`UserRepository(db)`), and those called other than to
+        # hand the result on (`MessageService(MessageRepository(db))` is wiring).
+        self.called: set[str] = set()
+        self.called_to_use: set[str] = set()
+        # Imported names read in the annotations of functions' parameters and returns
+        # (`repo: Annotated[UserRepository, Depends()]`, `-> UserRepository`), not in a
+        # class's attributes (`store: SettingsStore`, what a context hands the routes).
+        self.annotating: set[str] = set()
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        owner = self.ancestors[-1] if self.ancestors else None
+        if type(owner) is not cst.Param and type(owner) is not cst.FunctionDef:
+            return
+        pending: list[cst.CSTNode] = [node.annotation]
+        while pending:
+            item = pending.pop()
+            if type(item) is cst.Name:
+                binding = self.table.lookup(item.value)
+                if binding is not None and binding.qualname is not None and not binding.instance_of:
+                    self.annotating.add(item.value)
+            elif type(item) is not cst.SimpleString:
+                pending.extend(iter_children(item))
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if type(func) is cst.Name and func.value[:1].isupper():
+            # (only what may be a class of the project's: LC102 asks of repository classes,
+            # and `router = APIRouter()` needs no look at the module's every name)
+            binding = self.table.lookup(func.value)
+            if (
+                binding is not None
+                and binding.qualname is not None
+                and not binding.instance_of
+                and binding.qualname.split(".", 1)[0] not in _FOREIGN
+            ):
+                self.called.add(func.value)
+                if not handed_on(node, self.ancestors):
+                    self.called_to_use.add(func.value)
         qualname = self.table.qualified_name(func) or ""
         top, _, last = qualname.partition(".")
         if last.rsplit(".", 1)[-1] in _STATEMENTS and top in ("sqlalchemy", "sqlmodel"):

@@ -56,12 +56,14 @@ _MODULE_OF_QUERIES = 5
 _DATABASE_CLASS_QUERIES = 20
 # The folder globs that say "api" by a folder's name alone (`**/api/**`), not by a name
 # only routers take (`routers/`, `endpoints/`, `views.py`).
-_API_FOLDER_GLOBS = frozenset({"**/api/**", "**/views/**"})
+_API_FOLDER_GLOBS = frozenset({"**/api/**", "**/views/**", "**/presentation/**"})
 # Service folders whose name also means other things: their modules are services by what
 # they do (see `role_layer`).
 _WORDY_SERVICE_FOLDERS = frozenset({"**/logic/**", "**/application/**"})
 # File names of repositories (a folder `repositories/` is trusted as it is).
-_REPOSITORY_FILE_GLOBS = frozenset({"**/*_repo.py", "**/*_repository.py", "**/repository.py"})
+_REPOSITORY_FILE_GLOBS = frozenset(
+    {"**/*_repo.py", "**/*_repository.py", "**/repository.py", "**/repositories.py"}
+)
 # The preset's folder globs of repositories (a `crud/` folder of managers that call the
 # data layer is checked against what its modules do).
 _REPOSITORY_FOLDER_GLOBS = frozenset(
@@ -69,6 +71,7 @@ _REPOSITORY_FOLDER_GLOBS = frozenset(
         "**/repositories/**",
         "**/repository/**",
         "**/repos/**",
+        "**/repo/**",
         "**/crud/**",
         "**/cruds/**",
         "**/dal/**",
@@ -91,6 +94,13 @@ def _mostly_queries(evidence: RoleEvidence, at_least: int = _MODULE_OF_QUERIES) 
 def _counted(count: int, noun: str) -> str:
     """`1 route`, `3 routes`: the evidence's wording."""
     return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def _folder_of(glob: str | None) -> str:
+    """The folder a preset folder glob names, with its article (an `api/` folder), for
+    the reasons `layercheck layers` prints."""
+    folder = (glob or "**/api/**").split("/")[1]
+    return f"{'an' if folder[0] in 'aeiou' else 'a'} `{folder}/`"
 
 
 def _named_for_config(last: str) -> bool:
@@ -343,11 +353,17 @@ def role_layer(
         # `services/db_session_injector.py` building the engines and yielding the request's
         # session: the database module, kept among the services it injects into.
         return ("database", "builds the engine and hands out sessions")
-    if evidence.engine_builders and name_layer is None and not (evidence.script and not evidence.module_factories):
+    # (a module an API folder alone places, which registers no routes and uses nothing of the
+    # web framework, is as unplaced as one in no layer: `presentation/container.py` wiring)
+    placed_by_name = name_layer is not None and not (
+        glob in _API_FOLDER_GLOBS
+        and not (evidence.web_framework or evidence.body_handlers or evidence.graphql_types or evidence.socket_handlers)
+    )
+    if evidence.engine_builders and not placed_by_name and not (evidence.script and not evidence.module_factories):
         # (a startup script that builds an engine to check the schema is a script; a module
         # that builds the engine and the session factory at import, for the others to import,
         # is the database module even with a `__main__` block for a manual check)
-        if evidence.imports_repositories and evidence.imports_jobs_or_services:
+        if evidence.imports_repositories and (evidence.imports_jobs_or_services or evidence.imports_application):
             # `config/container.py` building the engine and handing repositories to the
             # services: the app's composition root, wiring like `main.py`, in no layer.
             return (None, "builds the engine and wires the repositories into the services")
@@ -379,7 +395,7 @@ def role_layer(
         return ("database", "hands out sessions from a class of its own")
     if (
         evidence.units_of_work
-        and evidence.sessions
+        and (evidence.sessions or evidence.session_calls)
         and (name_layer is None or glob in _WORDY_SERVICE_FOLDERS)
         and not (evidence.routes or evidence.script or evidence.imports_jobs_or_services)
         and set(evidence.querying_methods) <= evidence.units_of_work
@@ -417,7 +433,7 @@ def role_layer(
         # `services/api/users.py` of functions taking the session that the routers call:
         # "api" names what the services serve (or the other APIs they call), inside the
         # `services` package that says what its modules are.
-        return ("service", f"in an `api/` folder of the `{outer}` package, but registers no routes")
+        return ("service", f"in {_folder_of(glob)} folder of the `{outer}` package, but registers no routes")
     if (
         glob in _API_FOLDER_GLOBS
         and not (is_package or evidence.web_framework or evidence.body_handlers or evidence.graphql_types)
@@ -426,16 +442,21 @@ def role_layer(
         # `api/helpers/api_key_policy.py` of functions that take the session and run the
         # queries the routers and resolvers call: the data access kept beside them.
         count = len(evidence.data_access)
-        return ("repository", f"in an `api/` folder, but registers no routes; {count} of its definitions query")
+        reason = f"in {_folder_of(glob)} folder, but registers no routes; {count} of its definitions query"
+        return ("repository", reason)
+    # (`presentation/` names only the HTTP adapters: its database work, a DI provider building
+    # the engine, is no router's; an `api/` folder also holds the routers' own queries)
+    database_work = evidence.database_library or evidence.session_calls
     if (
         glob in _API_FOLDER_GLOBS
-        and not (evidence.web_framework or evidence.database_library or evidence.session_calls or is_package)
+        and not (evidence.web_framework or is_package)
+        and not (database_work and glob != "**/presentation/**")
     ):
         # `api/` names the web layer, or what talks to other APIs (`sdk/api/aws.py`, an
         # agent's prompts and tools under `web/api/agent/`): a module there that registers
         # no routes, uses nothing of FastAPI, Starlette or a GraphQL server and does no
         # database work is no router or router helper.
-        return (None, "in an `api/` folder, but registers no routes and uses nothing of FastAPI")
+        return (None, f"in {_folder_of(glob)} folder, but registers no routes and uses nothing of FastAPI")
     if (
         glob == "**/views.py"
         and name_layer == "api"

@@ -92,8 +92,11 @@ _COMMAND_LINE_APPS = frozenset({"typer.Typer", "typer.main.Typer", "click.comman
 # The builders that start a statement of their own (not `func.count`, an expression in one).
 _STATEMENTS = frozenset({"select", "insert", "update", "delete", "union", "union_all", "text"})
 # Folder names of repository modules, as imports spell them.
-_REPOSITORY_NAMES = frozenset({"repositories", "repository", "repos", "crud", "dal", "dao", "daos"})
-_ORCHESTRATED_NAMES = frozenset({"jobs", "tasks", "workers", "services", "service"})
+_REPOSITORY_NAMES = frozenset({"repositories", "repository", "repos", "repo", "crud", "dal", "dao", "daos"})
+# (with the use cases of clean architecture)
+_ORCHESTRATED_NAMES = frozenset(
+    {"jobs", "tasks", "workers", "services", "service", "usecases", "use_cases", "usecase", "use_case"}
+)
 # Modules of plain data (constants, enums, types, errors): importing one from a job or
 # service package calls nothing there.
 _PLAIN_DATA_MODULES = frozenset({"constants", "enums", "types", "exceptions", "errors", "schemas", "models"})
@@ -193,6 +196,9 @@ class RoleEvidence:
     # Imports from job or service modules (`from app.jobs import dataset_jobs`): a module
     # that queries and enqueues jobs or calls services is business logic.
     imports_jobs_or_services: bool = False
+    # Imports from an `application/` package (ports and adapters' use cases and ports): a
+    # module building the engine that hands them the repositories is the composition root.
+    imports_application: bool = False
     # Module-level generator functions (`def get_db(): ... yield session`): what a database
     # module provides its importers.
     session_providers: int = 0
@@ -569,6 +575,8 @@ class RoleCollector:
             _ORCHESTRATED_NAMES.intersection(parts) or parts[-1].endswith("_service")
         ):
             self.evidence.imports_jobs_or_services = True
+        if calls and "application" in parts and parts[-1] not in _PLAIN_DATA_MODULES:
+            self.evidence.imports_application = True
 
     def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
         # `from sqlalchemy.orm import Session`, `from app.postgres import AsyncSession`: a
@@ -851,17 +859,34 @@ _CONTEXT_METHODS = frozenset({"__enter__", "__aenter__"})
 _TRANSACTION_METHODS = frozenset({"commit", "rollback"})
 
 
+_CONTEXT_DECORATORS = frozenset({"contextmanager", "asynccontextmanager"})
+
+
 def _unit_of_work(node: cst.ClassDef) -> bool:
     """A context manager class that commits or rolls back: `commit` and `rollback` methods
-    of its own, or an `__aexit__` that calls them (on the session it holds)."""
+    of its own, or an `__aexit__` that calls them (on the session it holds); or a class
+    whose context-manager method commits or rolls back around its `yield`
+    (`@asynccontextmanager async def transaction(self)`, a transaction manager)."""
     body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
     methods = {statement.name.value: statement for statement in body if isinstance(statement, cst.FunctionDef)}
+    if any(_context_manager(method) and _calls_transaction_method(method) for method in methods.values()):
+        return True
     if not methods.keys() & _CONTEXT_METHODS:
         return False
     if _TRANSACTION_METHODS <= methods.keys():
         return True
     finishing = [methods[name] for name in ("__exit__", "__aexit__") if name in methods]
     return any(_calls_transaction_method(method) for method in finishing)
+
+
+def _context_manager(method: cst.FunctionDef) -> bool:
+    """Decorated `@contextmanager` or `@asynccontextmanager` (bare or `contextlib.`)."""
+    for decorator in method.decorators:
+        func = decorator.decorator
+        name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else ""
+        if name in _CONTEXT_DECORATORS:
+            return True
+    return False
 
 
 def _calls_transaction_method(method: cst.FunctionDef) -> bool:
@@ -871,7 +896,8 @@ def _calls_transaction_method(method: cst.FunctionDef) -> bool:
 
 
 class _TransactionCalls(cst.CSTVisitor):
-    """Finds a `.commit()` or `.rollback()` call (run on the rare `__exit__` methods only)."""
+    """Finds a `.commit()` or `.rollback()` call (run on the rare `__exit__` and
+    context-manager methods only)."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -7,6 +7,7 @@ files is being checked. It never imports the analysed code: everything comes fro
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -25,7 +26,7 @@ from layercheck.domain.vocabulary import (
     is_query_builder,
 )
 from layercheck.project import callees, data_access, lineage, loggers
-from layercheck.project.lookup import Resolved, out_of_sight
+from layercheck.project.lookup import Resolved, out_of_sight, says_nothing
 from layercheck.project.whole import HANDLER_IGNORED_LAYERS, whole_project_fact
 
 ORM_ROOT_BASES = frozenset(
@@ -46,6 +47,8 @@ ORM_BASE_FACTORIES = frozenset(
     }
 )
 SQLMODEL_BASE = "sqlmodel.SQLModel"
+# Type variables named for what crosses the API (`CreateSchemaType`, `ReadT`, `PayloadT`).
+_SCHEMA_TYPE_NAME = re.compile(r"(?i)schema|create|update|delete|read|dto|filter|response|request|payload")
 PYDANTIC_BASES = frozenset(
     {
         "pydantic.BaseModel",
@@ -70,8 +73,6 @@ _VALUE = "value:"
 _FOREIGN_TOPS = frozenset(sys.stdlib_module_names) | frozenset(
     {"sqlalchemy", "sqlmodel", "fastapi", "starlette", "pydantic", "pydantic_settings", "structlog", "alembic"}
 )
-# Where the bare generic types come from (`-> Generator`, `-> Any`): they tell nothing.
-_OPAQUE_TYPE_MODULES = ("typing.", "typing_extensions.", "collections.abc.")
 
 
 class ProjectIndex:
@@ -186,12 +187,15 @@ class ProjectIndex:
         package_name, _, last = dotted.rpartition(".")
         if not package_name:
             return None
-        package = self.modules.get(package_name)
+        # (by its tail too: `from src.core.logger import logger` where the package is named
+        # `core.logger`, its folder the source root's)
+        package = self.find_module(package_name)
         if package is None or not package.is_package:
             return None
         target = package.bindings.get(last) or self._star_source(package, last)
         # (only the name the submodule itself defines: `from . import get_user` is the module)
-        return target if target is not None and target.startswith(dotted + ".") else None
+        submodule = f"{package.module}.{last}."
+        return target if target is not None and target.startswith((dotted + ".", submodule)) else None
 
     def _star_source(self, facts: ModuleFacts, name: str, depth: int = 0) -> str | None:
         """`pkg.base.Name` for a name `pkg` re-exports with `from .base import *` (a public
@@ -333,7 +337,45 @@ class ProjectIndex:
         origin = self.resolve(bound)
         if origin.qualname in ORM_ROOT_BASES or self.is_orm_class(origin.qualname):
             return True
+        if origin.qualname == SQLMODEL_BASE and _SCHEMA_TYPE_NAME.search(qualname.rsplit(".", 1)[-1]):
+            # `CreateSchemaType = TypeVar("CreateSchemaType", bound=SQLModel)`: SQLModel is
+            # Pydantic too, and the name says which the generic code is given.
+            return False
+        if origin.qualname == SQLMODEL_BASE or self._sqlmodel_base(origin.qualname):
+            # `T = TypeVar("T", bound=SQLModel)` (or a project `ModelBase(SQLModel)` of common
+            # fields) over the project's `table=True` classes: SQLModel's declarative base, as
+            # `Base` is SQLAlchemy's, where the project maps tables with it.
+            return self._maps_tables_below(origin.qualname)
         return origin.module is not None and origin.module.instances.get(origin.name or "") in ORM_BASE_FACTORIES
+
+    @cached_property
+    def _sqlmodel_tables(self) -> bool:
+        """Whether the project maps a table with SQLModel (`class Hero(SQLModel, table=True)`)."""
+        return any(
+            "table" in fact.true_keywords and self._base_kind(module, fact, frozenset()) == "sqlmodel"
+            for module in self.by_path.values()
+            for fact in module.classes.values()
+        )
+
+    def _sqlmodel_base(self, qualname: str) -> bool:
+        found = self.class_fact(qualname)
+        return found is not None and self._base_kind(found[0], found[1], frozenset()) == "sqlmodel"
+
+    def _maps_tables_below(self, qualname: str) -> bool:
+        """Whether a project class (or SQLModel itself) has mapped subclasses in the project."""
+        if qualname == SQLMODEL_BASE:
+            return self._sqlmodel_tables
+        seen: set[str] = set()
+        pending = [qualname]
+        while pending:
+            for sub in self.subclasses.get(pending.pop(), ()):
+                if sub in seen:
+                    continue
+                if self.is_orm_model(sub):
+                    return True
+                seen.add(sub)
+                pending.append(sub)
+        return False
 
     def is_project_bound_type(self, qualname: str) -> bool:
         """A type variable bound to a project class outside the ORM (`Entity =
@@ -476,7 +518,7 @@ class ProjectIndex:
         if returns is not None:
             if self._returns_session_factory(target):
                 return False  # it makes a factory; what the factory opens is a session
-            if all(self.resolve(item).qualname.startswith(_OPAQUE_TYPE_MODULES) for item in returns):
+            if says_nothing(self, returns):
                 return None  # `def get_job_db() -> Generator:` says nothing of what it yields
             return any(self.session_kind(item, depth + 1) is True for item in returns)
         inferred = module.extra.get("inferred_returns", {}).get(name)
@@ -1154,6 +1196,9 @@ class ProjectIndex:
             result = any(
                 callees.is_repository_call(self, name) or self._repository_through_value(name) for name in names
             )
+        elif kind == "repository_function_call":
+            # (a repository class built to be handed on is wiring, not a call into the layer)
+            result = any(callees.is_repository_call(self, name) and self.class_fact(name) is None for name in names)
         elif kind == "unmapped_orm_return":
             result = callees.returns_unmapped_orm(self, names)
         elif kind == "global_exception_handler":

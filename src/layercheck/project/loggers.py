@@ -6,7 +6,7 @@ conditions."""
 from __future__ import annotations
 
 from layercheck.domain.vocabulary import LOGGER_DERIVING_METHODS, LOGGER_FACTORIES, LOGGER_OBJECTS, LOGGER_TYPES
-from layercheck.project.lookup import ProjectLookup, is_type_variable, out_of_sight
+from layercheck.project.lookup import ProjectLookup, is_type_variable, out_of_sight, says_nothing
 
 
 def _generic(index: ProjectLookup, factory: str) -> bool:
@@ -56,6 +56,10 @@ def logger_kind(index: ProjectLookup, qualname: str, depth: int = 0) -> str | No
         if returns is not None and any(is_type_variable(index, item) for item in returns):
             # `logger = lazy_proxy(_get_logger)` with `def lazy_proxy[T](getter: Callable[[],
             # T]) -> T`: generic, out of sight (the name convention decides).
+            return None
+        if returns is not None and says_nothing(index, returns):
+            # `def configure_logger() -> Any:` returning structlog's logger: the annotation
+            # says nothing, so the name convention decides, as with none.
             return None
         if returns is not None:  # `def get_logger() -> logging.Logger`
             flavours = [_type_flavour(index, item) for item in returns]

@@ -74,6 +74,19 @@ def out_of_sight(qualname: str) -> bool | None:
 
 
 
+# Annotations that say nothing of a value's kind (`-> Any`, `-> Generator`, `-> object`).
+_OPAQUE_TYPE_MODULES = ("typing.", "typing_extensions.", "collections.abc.")
+
+
+def says_nothing(index: ProjectLookup, annotated: list[str]) -> bool:
+    """Whether the names a return annotation gives are all opaque (`-> Any`, `->
+    Generator`): what the function returns is then out of sight, as with no annotation."""
+    return all(
+        final.startswith(_OPAQUE_TYPE_MODULES) or final == "builtins.object"
+        for final in (index.resolve(item).qualname for item in annotated)
+    )
+
+
 def is_type_variable(index: ProjectLookup, qualname: str) -> bool:
     """A type variable: `T = TypeVar("T")` of a project module, or an unbound name that is
     no builtin (a PEP 695 type parameter, `class Repo[T]`, `def f[T]() -> T`)."""

@@ -62,6 +62,8 @@ def as_log_call(call: cst.Call, names: NameTable) -> LogCall | None:
     wrapper = _wrapper_call(call, names)
     if wrapper is not None:
         return wrapper
+    if type(func) is cst.Name:
+        return _root_function_call(call, func, names)
     if not isinstance(func, cst.Attribute):
         return None
     method = func.attr.value
@@ -101,6 +103,15 @@ def as_log_call(call: cst.Call, names: NameTable) -> LogCall | None:
         # a logger when the class wraps one (the index knows).
         return _placed_message(call, method, message, Condition(kind, (binding.instance_of + "()",)))
     return None
+
+
+def _root_function_call(call: cst.Call, func: cst.Name, names: NameTable) -> LogCall | None:
+    """`from logging import warning`, then `warning(f"...")`: the root logger's function."""
+    module, _, function = (names.qualified_name(func) or "").rpartition(".")
+    if module != "logging" or function not in STDLIB_MODULE_LOG_FUNCTIONS:
+        return None
+    message = message_argument(call, function)
+    return LogCall(call, function, message, "stdlib", None) if message is not None else None
 
 
 def _placed_message(call: cst.Call, method: str, message: cst.Arg, condition: Condition) -> LogCall:

@@ -7,6 +7,7 @@ import libcst as cst
 from layercheck.domain.diagnostics import Condition
 from layercheck.engine.names import dotted_name
 from layercheck.engine.rule import Rule
+from layercheck.engine.wiring import handed_on
 from layercheck.rules.externals import is_external
 
 _DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends"})
@@ -51,7 +52,13 @@ class RouterCallsRepository(Rule):
         if qualname is not None:
             if is_external(qualname) or qualname.startswith(f"{self.names.module}."):
                 return
-            self.report(func, self._message(func), condition=Condition("repository_call", (qualname,)))
+            # A repository built only to be handed on (`MessageService(MessageRepository(db))`,
+            # a provider returning it for `Depends`) is wiring: the service runs its queries.
+            # A function of the repository layer called so still runs them.
+            constructor = qualname.rpartition(".")[2][:1].isupper()
+            wired = constructor and handed_on(node, self.context.ancestors)
+            kind = "repository_function_call" if wired else "repository_call"
+            self.report(func, self._message(func), condition=Condition(kind, (qualname,)))
             return
         if not isinstance(func, cst.Attribute):
             return

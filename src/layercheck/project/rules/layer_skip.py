@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from layercheck.domain.diagnostics import Diagnostic
-from layercheck.domain.facts import ModuleFacts
+from layercheck.domain.facts import ImportFact, ModuleFacts
 from layercheck.domain.layers import ENTRYPOINT_LAYERS
 from layercheck.project.rules.base import ProjectRule, short
 
@@ -27,6 +27,8 @@ class EntrypointImportsRepository(ProjectRule):
                 # `api/dependencies/__init__.py` gathering the `UserRepo` alias of its own
                 # `repositories.py`: reported there, where the repository is imported.
                 continue
+            if self._wiring_only(module, item):
+                continue
             if self.index.imported_layer(item.target, item.is_module) == "repository":
                 yield self.finding(
                     module,
@@ -34,3 +36,40 @@ class EntrypointImportsRepository(ProjectRule):
                     f"`{short(item.target)}` imported from the repository layer in the "
                     f"{module.layer} layer; call a service instead",
                 )
+
+    def _wiring_only(self, module: ModuleFacts, item: ImportFact) -> bool:
+        """The imported class is only built to be handed on (`MessageService(MessageRepository
+        (db))`, a provider returning `UserRepository(session)` for `Depends`), or, in a module
+        that serves no route and runs no job (the API's dependency wiring), only that or named
+        in annotations: the entry point still goes through the service."""
+        target = item.target
+        if not self._names_a_class(target):
+            return False  # (a repository function imported runs queries wherever it is called)
+        local = [name for name, bound in module.bindings.items() if bound == target]
+        if not local and item.in_function:
+            local = [target.rpartition(".")[2]]  # (imported in the function that builds it)
+        if not local or any(name in module.extra.get("module_uses", {}) for name in local):
+            return False  # (`repos.users.get(...)` reads it)
+        if any(name in module.extra.get("imports_called_to_use", ()) for name in local):
+            return False
+        # (`UserRepo = Annotated[UserRepository, Depends(get_user_repository)]` declares the
+        # dependency as an annotation does)
+        annotating = module.extra.get("annotating_imports", ())
+        named = target in module.extra.get("annotated", {}).values() or any(name in annotating for name in local)
+        if module.extra.get("serves"):
+            # A route or a job typed with the repository queries it (`repo: UserRepository =
+            # Depends(...)`, then `repo.list()`: LC202 there).
+            return not named and any(name in module.extra.get("called_imports", ()) for name in local)
+        return named or any(name in module.extra.get("called_imports", ()) for name in local)
+
+    def _names_a_class(self, target: str) -> bool:
+        """A class, or an `Annotated` alias of one (`UserRepo = Annotated[UserRepository,
+        Depends(get_user_repository)]`)."""
+        if self.index.class_fact(target) is not None:
+            return True
+        resolved = self.index.resolve(target)
+        if resolved.module is None or resolved.name is None:
+            return False
+        inner = resolved.module.extra.get("annotated", {}).get(resolved.name)
+        return inner is not None and self.index.class_fact(inner) is not None
+

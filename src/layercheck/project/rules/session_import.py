@@ -122,20 +122,29 @@ class SessionImportOutsideRepository(ProjectRule):
         return self._importers.get(module.module, set())
 
     def _serves_the_data_layer(self, module: ModuleFacts) -> bool:
-        """A module in no layer that only repositories import (`db/sqlite/utils.py` with the
-        session helpers of `db/sqlite/sqlite.py`), or modules in no layer named and made for
-        data access (`repo_impl/base.py` under the `*_repo_impl.py` that query): part of the
-        data layer it serves."""
+        """A module in no layer that only the layers allowed sessions import
+        (`db/sqlite/utils.py` with the session helpers of `db/sqlite/sqlite.py`,
+        `sql/context.py` holding the session a transaction manager hands its repositories),
+        or modules in no layer named and made for data access (`repo_impl/base.py` under the
+        `*_repo_impl.py` that query): part of the data layer it serves."""
         importing = [self.index.by_path[path] for path in self._importing(module)]
         return bool(importing) and all(
-            self.index.module_role(facts) == "repository"
+            self.index.module_role(facts) in self.options["allowed-layers"]
             or (
                 facts.layer is None
-                and DATA_ACCESS_NAME.search(facts.module.rsplit(".", 1)[-1]) is not None
-                and self.index.holds_data_access(facts)
+                and (
+                    (self._named_for_data_access(facts) and self.index.holds_data_access(facts))
+                    # (`manager/company_manager.py` querying through the session its abstract
+                    # `Manager` base holds: data access by what it does)
+                    or self._data_access(facts)
+                )
             )
             for facts in importing
         )
+
+    @staticmethod
+    def _named_for_data_access(module: ModuleFacts) -> bool:
+        return DATA_ACCESS_NAME.search(module.module.rsplit(".", 1)[-1]) is not None
 
     def _extends_data_access(self, module: ModuleFacts) -> bool:
         """A module in no layer defining a subclass of a data-access class (`class

@@ -1,0 +1,60 @@
+"""Whether a constructor call only builds a value to hand on: the dependency wiring of an
+entry point (`MessageService(MessageRepository(session))`, a provider returning
+`UserRepository(session)` for `Depends`), which runs no code of what it builds.
+
+Asked by LC202 (a repository built for a service is no call into the repository layer) and
+by the walk that records how a router or a task uses the names it imports (LC102: an import
+used only for wiring is no layer skipped)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import libcst as cst
+
+from layercheck.engine.walk import iter_children
+
+
+def handed_on(call: cst.Call, ancestors: Sequence[cst.CSTNode]) -> bool:
+    """The value `call` makes is passed to another call, returned or yielded (alone or in a
+    tuple), or held in a local name that is only ever passed on so in its function."""
+    parent = ancestors[-1] if ancestors else None
+    if parent is not None and _passed_on(parent):
+        return True
+    if type(parent) is cst.Assign and parent.value is call and len(parent.targets) == 1:  # type: ignore[attr-defined]
+        target = parent.targets[0].target  # type: ignore[attr-defined]
+    elif type(parent) is cst.AnnAssign and parent.value is call:  # type: ignore[attr-defined]
+        target = parent.target  # type: ignore[attr-defined]
+    else:
+        return False
+    if type(target) is not cst.Name:
+        return False
+    # (its function, or the module for a module-level name: `_user_repo = UserRepository()`
+    # handed to a resolver the dependencies build)
+    function = next((node for node in reversed(ancestors) if type(node) is cst.FunctionDef), None)
+    scope = function.body if function is not None else ancestors[0]
+    return all(_passed_on(use) for use in _uses(scope, target.value, parent))
+
+
+def _passed_on(parent: cst.CSTNode) -> bool:
+    """Passed to a call, returned or yielded, or put in a tuple or list with other values
+    (`return recorder, context, executor`)."""
+    kind = type(parent)
+    return kind is cst.Arg or kind is cst.Return or kind is cst.Yield or kind is cst.Element
+
+
+def _uses(node: cst.CSTNode, name: str, assignment: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The parents of the occurrences of `name` below `node`, the assignment's own target
+    aside (an attribute named like it, `x.repo`, counts too: it only makes the answer
+    "not handed on" where it could have been). Iterative: a hostile file nests deeply."""
+    pending: list[cst.CSTNode] = [node]
+    while pending:
+        parent = pending.pop()
+        for child in iter_children(parent):
+            if child is assignment:
+                pending.append(child.value)  # type: ignore[attr-defined]
+            elif type(child) is cst.Name:
+                if child.value == name:
+                    yield parent
+            else:
+                pending.append(child)
