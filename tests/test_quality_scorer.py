@@ -167,3 +167,14 @@ def test_scorer_end_to_end(tmp_path: Path) -> None:
     assert (mapped["total"]["tp"], mapped["total"]["fn"]) == (3, 0)  # the mapping puts http/ in api
     assert zero["total"]["fp"] == zero["total"]["unjudged"] == 0
     assert not (checkout / "layercheck.toml").exists()  # the mapped run cleans up
+
+
+def test_lines_are_numbered_as_python_numbers_them(tmp_path: Path) -> None:
+    # An old Mac file (`\r` alone) and a Windows one: the lines layercheck reports, not one
+    # line for the whole file; a form feed does not end a line.
+    mac = tmp_path / "mac.py"
+    mac.write_bytes(b"import logging\rlog = logging.getLogger()\r\x0cx = 1\r")
+    assert score.read_lines(mac) == ["import logging", "log = logging.getLogger()", "\x0cx = 1"]
+    windows = tmp_path / "windows.py"
+    windows.write_bytes(b"a = 1\r\nb = 2\r\n")
+    assert score.read_lines(windows) == ["a = 1", "b = 2"]

@@ -782,3 +782,68 @@ def test_an_abstract_base_holding_the_session_for_data_access_modules(tmp_path: 
         },
     )
     assert findings(root, "LC101") == []
+
+
+def test_an_example_env_file_without_the_leading_dot_documents_the_settings(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/settings.py": """
+                from pydantic_settings import BaseSettings
+
+
+                class Settings(BaseSettings):
+                    DATABASE_URL: str
+                    SECRET_KEY: str
+            """,
+            "env.example": "DATABASE_URL=\n",
+        },
+    )
+    run = run_layercheck(["--output-format", "json", "--no-cache", "--select", "LC802", "."], root)
+    messages = [(item["filename"], item["message"]) for item in run.json()]
+    # It is the example file, missing a key; not "no `.env.example`".
+    assert len(messages) == 1
+    assert messages[0][0].endswith("env.example") and "SECRET_KEY" in messages[0][1]
+
+
+def test_wiring_in_dependency_markers_providers_and_jobs(tmp_path: Path) -> None:
+    files = dict(WIRING)
+    # `Depends(OAuthCrud.inject)` in a provider module: the class's method is the provider.
+    files["app/api/providers.py"] = """
+        from fastapi import Depends
+
+        from app.repositories.users import UserRepository
+        from app.services.messages import MessageService
+
+
+        def get_service(repository=Depends(UserRepository.inject)) -> MessageService:
+            return MessageService(repository)
+    """
+    # A job module typed with a repository queries it, whatever queue runs the job.
+    files["app/workers/__init__.py"] = ""
+    files["app/workers/cleanup.py"] = """
+        from app.repositories.users import UserRepository
+
+
+        async def cleanup(ctx: dict, user_id: int) -> None:
+            users: UserRepository = ctx["users"]
+            await users.get(user_id)
+    """
+    # The DI provider of a `presentation/` folder yielding the request's session.
+    files["app/presentation/__init__.py"] = ""
+    files["app/presentation/providers.py"] = """
+        from fastapi import Request
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+
+        class RequestProvider:
+            async def session(self, request: Request) -> AsyncSession:
+                async with request.app.state.factory() as session:
+                    yield session
+    """
+    root = write_project(tmp_path, files)
+    assert placed(root)["app/presentation/providers.py"]["layer"] == "database"
+    found = findings(root, "LC101", "LC102")
+    assert ("app/workers/cleanup.py", 1, "LC102") in found
+    assert [item for item in found if item[0] in ("app/api/providers.py", "app/presentation/providers.py")] == []

@@ -442,7 +442,11 @@ RULES: tuple[RuleInfo, ...] = (
             RuleOption(
                 "example-files",
                 "list[str]",
-                [".env.example", ".env.sample", ".env.template", ".env.dist"],
+                [
+                    ".env.example", ".env.sample", ".env.template", ".env.dist",
+                    # (the same without the leading dot, or the other way round)
+                    "env.example", "example.env", ".env-example", ".env_example", "env.sample",
+                ],
                 "Names of the example file, in order of preference",
             ),
             RuleOption(

@@ -378,9 +378,11 @@ class FactsCollector:
                 # session factory, which makes this module the database's.
                 named = [self.table.qualified_name(node) for node in _subscript_names(value)]
                 self.facts.extra.setdefault("factory_aliases", {})[target.value] = sorted(filter(None, named))
-            elif _generic_class(outer):
-                # `UserRepository = RepositoryBase[User, UserCreate]`: the generic class itself,
-                # under the name the project gives its parametrisation.
+            elif _generic_class(outer) and outer.split(".", 1)[0] == self.table.module.split(".", 1)[0]:
+                # `UserRepository = RepositoryBase[User, UserCreate]`: the project's generic
+                # class itself, under the name the project gives its parametrisation. (A
+                # library's, `CRUDUser = FastCRUD[User, ...]`, stays the project's own name,
+                # of the layer of the module that names it.)
                 self._type_aliases[target.value] = outer
             return
         if not isinstance(value, cst.Call):

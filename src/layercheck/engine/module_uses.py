@@ -22,7 +22,12 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from layercheck.domain.vocabulary import SESSION_TYPES, WELL_KNOWN_LIBRARIES, named_like_session
+from layercheck.domain.vocabulary import (
+    DEPENDENCY_MARKERS,
+    SESSION_TYPES,
+    WELL_KNOWN_LIBRARIES,
+    named_like_session,
+)
 from layercheck.engine.names import NameTable
 from layercheck.engine.walk import iter_children
 from layercheck.engine.wiring import handed_on
@@ -53,7 +58,8 @@ class ModuleUseCollector:
         self.called_to_use: set[str] = set()
         # Imported names read in the annotations of functions' parameters and returns
         # (`repo: Annotated[UserRepository, Depends()]`, `-> UserRepository`), not in a
-        # class's attributes (`store: SettingsStore`, what a context hands the routes).
+        # class's attributes (`store: SettingsStore`, what a context hands the routes), or
+        # inside a dependency marker (`Depends(OAuthCrud.inject)`).
         self.annotating: set[str] = set()
 
     def visit_Annotation(self, node: cst.Annotation) -> None:
@@ -123,4 +129,14 @@ class ModuleUseCollector:
             return
         binding = self.table.lookup(value.value)
         if binding is not None and binding.qualname is not None and not binding.instance_of:
+            if value.value[:1].isupper() and self._in_dependency_marker():
+                # `Depends(OAuthCrud.inject)`: dependency wiring, as an annotation names it
+                self.annotating.add(value.value)
+                return
             self.uses.setdefault(value.value, set()).add(node.attr.value)
+
+    def _in_dependency_marker(self) -> bool:
+        return any(
+            type(ancestor) is cst.Call and self.table.qualified_name(ancestor.func) in DEPENDENCY_MARKERS  # type: ignore[attr-defined]
+            for ancestor in self.ancestors
+        )

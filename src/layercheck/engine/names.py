@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from layercheck.domain.vocabulary import (
+    DEPENDENCY_MARKERS,
     ENGINE_CONNECTING_METHODS,
     ENGINE_FACTORIES,
     LOGGER_DERIVING_METHODS,
@@ -84,8 +85,6 @@ def state_slot(node: cst.BaseExpression) -> str | None:
     return node.attr.value
 # What a name bound nowhere in the module may still be: a builtin.
 _BUILTIN_NAMES = frozenset(dir(builtins))
-# FastAPI's dependency markers: the parameter holds what the provider returns.
-_DEPENDS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.Security"})
 # The builtin type of a literal or a comprehension (a name holding one is no session).
 _LITERAL_TYPES: dict[type, str] = {
     cst.Dict: "builtins.dict",
@@ -448,7 +447,8 @@ class NameTable:
         no session, whatever the parameter's name)."""
         if not isinstance(default, cst.Call) or not default.args:
             return None
-        if (self.qualified_name(default.func) or "") not in _DEPENDS:
+        # (with FastAPI's dependency markers, the parameter holds what the provider returns)
+        if (self.qualified_name(default.func) or "") not in DEPENDENCY_MARKERS:
             return None
         provider = self.qualified_name(default.args[0].value)
         if provider is None or provider.startswith("builtins."):

@@ -444,6 +444,15 @@ def role_layer(
         count = len(evidence.data_access)
         reason = f"in {_folder_of(glob)} folder, but registers no routes; {count} of its definitions query"
         return ("repository", reason)
+    if (
+        glob == "**/presentation/**"
+        and evidence.sessions
+        and (evidence.provider_methods or evidence.session_providers)
+        and not (evidence.routes or evidence.data_access or evidence.querying_methods or is_package)
+    ):
+        # `presentation/di/request_provider.py`, the DI provider yielding the request's session
+        # beside the adapters: the database module's work, in the wiring's folder.
+        return ("database", "hands out sessions, in a `presentation/` folder, registering no routes")
     # (`presentation/` names only the HTTP adapters: its database work, a DI provider building
     # the engine, is no router's; an `api/` folder also holds the routers' own queries)
     database_work = evidence.database_library or evidence.session_calls

@@ -5,12 +5,12 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
+from layercheck.domain.vocabulary import DEPENDENCY_MARKERS
 from layercheck.engine.names import dotted_name
 from layercheck.engine.rule import Rule
 from layercheck.engine.wiring import handed_on
 from layercheck.rules.externals import is_external
 
-_DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends"})
 # Methods of a data-access object that open a database session (not `get_user_session()`,
 # which looks up a row of a login-session table).
 _SESSION_OPENERS = frozenset(
@@ -111,7 +111,7 @@ class RouterCallsRepository(Rule):
     def _inside_dependency_marker(self) -> bool:
         for ancestor in self.context.ancestors:
             # (`type(...) is`: every call of a router asks, and `Call` has no subclasses)
-            if type(ancestor) is cst.Call and self.names.qualified_name(ancestor.func) in _DEPENDENCY_MARKERS:  # type: ignore[attr-defined]
+            if type(ancestor) is cst.Call and self.names.qualified_name(ancestor.func) in DEPENDENCY_MARKERS:  # type: ignore[attr-defined]
                 return True
         return False
 

@@ -56,9 +56,10 @@ class EntrypointImportsRepository(ProjectRule):
         # dependency as an annotation does)
         annotating = module.extra.get("annotating_imports", ())
         named = target in module.extra.get("annotated", {}).values() or any(name in annotating for name in local)
-        if module.extra.get("serves"):
+        if module.extra.get("serves") or module.layer == "task":
             # A route or a job typed with the repository queries it (`repo: UserRepository =
-            # Depends(...)`, then `repo.list()`: LC202 there).
+            # Depends(...)`, then `repo.list()`: LC202 there); a module of the task layer holds
+            # its jobs, whatever queue runs them.
             return not named and any(name in module.extra.get("called_imports", ()) for name in local)
         return named or any(name in module.extra.get("called_imports", ()) for name in local)
 
