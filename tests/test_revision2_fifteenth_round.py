@@ -472,6 +472,18 @@ WIRING = {
         _messages = MessageRepository(None)
         shared_service = MessageService(_messages)
     """,
+    # A dependency that queries the repository it is given is no wiring.
+    "app/api/auth.py": """
+        from typing import Annotated
+
+        from fastapi import Depends
+
+        from app.repositories.users import UserRepository
+
+
+        async def current_user(users: Annotated[UserRepository, Depends()], user_id: int = 1):
+            return await users.get(user_id)
+    """,
     # A provider beside the routes, and a route typed with what it builds, which queries it.
     "app/api/audit.py": """
         from fastapi import APIRouter, Depends
@@ -555,6 +567,8 @@ def test_a_repository_built_only_for_a_service_is_wiring(tmp_path: Path) -> None
     assert findings(root, "LC102", "LC202") == [
         ("app/api/audit.py", 3, "LC102"),
         ("app/api/audit.py", 14, "LC202"),
+        ("app/api/auth.py", 5, "LC102"),
+        ("app/api/auth.py", 9, "LC202"),
         ("app/api/latest.py", 3, "LC102"),
         ("app/api/latest.py", 10, "LC202"),
         ("app/api/messages.py", 3, "LC102"),
@@ -820,6 +834,21 @@ def test_wiring_in_dependency_markers_providers_and_jobs(tmp_path: Path) -> None
         def get_service(repository=Depends(UserRepository.inject)) -> MessageService:
             return MessageService(repository)
     """
+    # A generic provider bound to the repositories' base builds whichever it is given.
+    files["app/api/generic.py"] = """
+        from typing import Callable, TypeVar
+
+        from app.repositories.messages import MessageRepository
+
+        R = TypeVar("R", bound=MessageRepository)
+
+
+        def get_repository(kind: type[R]) -> Callable[..., R]:
+            def build(session=None) -> R:
+                return kind(session)
+
+            return build
+    """
     # A job module typed with a repository queries it, whatever queue runs the job.
     files["app/workers/__init__.py"] = ""
     files["app/workers/cleanup.py"] = """
@@ -846,4 +875,34 @@ def test_wiring_in_dependency_markers_providers_and_jobs(tmp_path: Path) -> None
     assert placed(root)["app/presentation/providers.py"]["layer"] == "database"
     found = findings(root, "LC101", "LC102")
     assert ("app/workers/cleanup.py", 1, "LC102") in found
-    assert [item for item in found if item[0] in ("app/api/providers.py", "app/presentation/providers.py")] == []
+    quiet = ("app/api/providers.py", "app/api/generic.py", "app/presentation/providers.py")
+    assert [item for item in found if item[0] in quiet] == []
+
+
+def test_a_tests_folder_holding_other_layers_folders_is_tests(tmp_path: Path) -> None:
+    # `tests/api/` and `tests/crud/` mirror the app's folders: tests all the same.
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/crud/__init__.py": "",
+            "app/crud/users.py": "async def get(db, user_id):\n    return await db.fetch_one(user_id)\n",
+            "tests/__init__.py": "",
+            "tests/api/__init__.py": "",
+            "tests/api/helpers.py": """
+                from app.crud import users
+
+
+                async def make_user(db):
+                    return await users.get(db, 1)
+            """,
+            "tests/crud/__init__.py": "",
+            "tests/crud/test_users.py": "def test_nothing():\n    pass\n",
+            "tests/utils/__init__.py": "",
+            "tests/utils/user.py": 'TEST_USER_PASSWORD = "changeit"\n',
+        },
+    )
+    layers = placed(root)
+    assert layers["tests/api/helpers.py"]["layer"] == "tests"
+    assert layers["tests/utils/user.py"]["layer"] == "tests"
+    assert findings(root, "LC102", "LC202", "LC604") == []

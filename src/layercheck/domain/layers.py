@@ -344,7 +344,8 @@ class LayerMap:
                 match = next(filter(None, (glob.match(outer) for outer in outer_paths)), None)
             if match is None:
                 continue
-            if glob.folder_name is not None and package_not_layer is not None:
+            # (a dominant layer's folder is that layer whatever it holds: `tests/api/` is tests)
+            if glob.folder_name is not None and package_not_layer is not None and not glob.dominant:
                 folder = match.group("prefix") + glob.folder_name
                 if package_not_layer(folder, self.layers[glob.layer_index].name):
                     continue

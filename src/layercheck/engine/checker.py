@@ -270,6 +270,11 @@ def check_source(
         # Where the server starts running the project's code (LC704's reach): the app,
         # the routes it mounts, the jobs its workers run.
         facts.extra["serves"] = True
+    elif module_uses is not None and module_uses.annotating:
+        # (asked of the dependency wiring only: a module serving routes is held anyway)
+        typed_to_use = module_uses.typed_to_use()
+        if typed_to_use:
+            facts.extra["typed_to_use"] = sorted(typed_to_use)
     if roles.evidence.builder_libraries:
         facts.extra["builder_libraries"] = sorted(roles.evidence.builder_libraries)
     if roles.evidence.provider_classes:

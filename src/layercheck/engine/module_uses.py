@@ -30,7 +30,7 @@ from layercheck.domain.vocabulary import (
 )
 from layercheck.engine.names import NameTable
 from layercheck.engine.walk import iter_children
-from layercheck.engine.wiring import handed_on
+from layercheck.engine.wiring import handed_on, passed_on, uses_of
 
 # Top-level packages whose classes are never the project's.
 _FOREIGN = frozenset(sys.stdlib_module_names) | WELL_KNOWN_LIBRARIES | {"builtins"}
@@ -61,23 +61,58 @@ class ModuleUseCollector:
         # class's attributes (`store: SettingsStore`, what a context hands the routes), or
         # inside a dependency marker (`Depends(OAuthCrud.inject)`).
         self.annotating: set[str] = set()
+        # The parameters so annotated, with their functions: whether the function queries
+        # what it is given (`user_repo.get(...)`) is asked after the walk (`typed_to_use`).
+        self._typed_params: list[tuple[str, str, cst.FunctionDef]] = []
 
     def visit_Annotation(self, node: cst.Annotation) -> None:
         owner = self.ancestors[-1] if self.ancestors else None
         if type(owner) is not cst.Param and type(owner) is not cst.FunctionDef:
             return
-        pending: list[cst.CSTNode] = [node.annotation]
+        function = owner if type(owner) is cst.FunctionDef else self._function()
+        for name in self._imported_names(node.annotation):
+            self.annotating.add(name)
+            if type(owner) is cst.Param and function is not None:
+                self._typed_params.append((name, owner.name.value, function))  # type: ignore[attr-defined]
+
+    def _imported_names(self, expression: cst.CSTNode) -> list[str]:
+        """The imported names an annotation or a type bound reads."""
+        found = []
+        pending: list[cst.CSTNode] = [expression]
         while pending:
             item = pending.pop()
             if type(item) is cst.Name:
                 binding = self.table.lookup(item.value)
                 if binding is not None and binding.qualname is not None and not binding.instance_of:
-                    self.annotating.add(item.value)
+                    found.append(item.value)
             elif type(item) is not cst.SimpleString:
                 pending.extend(iter_children(item))
+        return found
+
+    def _function(self) -> cst.FunctionDef | None:
+        for ancestor in reversed(self.ancestors):
+            if type(ancestor) is cst.FunctionDef:
+                return ancestor  # type: ignore[return-value]
+        return None
+
+    def typed_to_use(self) -> set[str]:
+        """The imported names typing a parameter that its function does more with than
+        hand on (`async def get_current_user(user_repo: UsersRepository)` calling
+        `user_repo.get_user_by_email(...)`: a dependency that queries, no wiring)."""
+        return {
+            name
+            for name, param, function in self._typed_params
+            if not all(passed_on(use) for use in uses_of(function.body, param))
+        }
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if type(func) is cst.Name and func.value == "TypeVar":
+            # `R = TypeVar("R", bound=SQLAlchemyRepository)`: a type bound names the class as an
+            # annotation does.
+            for arg in node.args:
+                if arg.keyword is not None and arg.keyword.value == "bound":
+                    self.annotating.update(self._imported_names(arg.value))
         if type(func) is cst.Name and func.value[:1].isupper():
             # (only what may be a class of the project's: LC102 asks of repository classes,
             # and `router = APIRouter()` needs no look at the module's every name)

@@ -19,7 +19,7 @@ def handed_on(call: cst.Call, ancestors: Sequence[cst.CSTNode]) -> bool:
     """The value `call` makes is passed to another call, returned or yielded (alone or in a
     tuple), or held in a local name that is only ever passed on so in its function."""
     parent = ancestors[-1] if ancestors else None
-    if parent is not None and _passed_on(parent):
+    if parent is not None and passed_on(parent):
         return True
     if type(parent) is cst.Assign and parent.value is call and len(parent.targets) == 1:  # type: ignore[attr-defined]
         target = parent.targets[0].target  # type: ignore[attr-defined]
@@ -33,28 +33,35 @@ def handed_on(call: cst.Call, ancestors: Sequence[cst.CSTNode]) -> bool:
     # handed to a resolver the dependencies build)
     function = next((node for node in reversed(ancestors) if type(node) is cst.FunctionDef), None)
     scope = function.body if function is not None else ancestors[0]
-    return all(_passed_on(use) for use in _uses(scope, target.value, parent))
+    return all(passed_on(use) for use in uses_of(scope, target.value, parent))
 
 
-def _passed_on(parent: cst.CSTNode) -> bool:
+def passed_on(parent: cst.CSTNode) -> bool:
     """Passed to a call, returned or yielded, or put in a tuple or list with other values
     (`return recorder, context, executor`)."""
     kind = type(parent)
     return kind is cst.Arg or kind is cst.Return or kind is cst.Yield or kind is cst.Element
 
 
-def _uses(node: cst.CSTNode, name: str, assignment: cst.CSTNode) -> Iterator[cst.CSTNode]:
+def uses_of(node: cst.CSTNode, name: str, assignment: cst.CSTNode | None = None) -> Iterator[cst.CSTNode]:
     """The parents of the occurrences of `name` below `node`, the assignment's own target
     aside (an attribute named like it, `x.repo`, counts too: it only makes the answer
-    "not handed on" where it could have been). Iterative: a hostile file nests deeply."""
-    pending: list[cst.CSTNode] = [node]
+    "not handed on" where it could have been). Where `name` is called (`repo_type(session)`,
+    a class a provider is given), the call's parent: what becomes of what it builds.
+    Iterative: a hostile file nests deeply."""
+    pending: list[tuple[cst.CSTNode, cst.CSTNode | None]] = [(node, None)]
     while pending:
-        parent = pending.pop()
+        parent, grandparent = pending.pop()
         for child in iter_children(parent):
             if child is assignment:
-                pending.append(child.value)  # type: ignore[attr-defined]
+                pending.append((child.value, child))  # type: ignore[attr-defined]
             elif type(child) is cst.Name:
-                if child.value == name:
+                if child.value != name:
+                    continue
+                called = type(parent) is cst.Call and parent.func is child  # type: ignore[attr-defined]
+                if called and grandparent is not None:
+                    yield grandparent
+                else:
                     yield parent
             else:
-                pending.append(child)
+                pending.append((child, parent))

@@ -130,7 +130,8 @@ class HardcodedSecret(ServerCodeRule):
         message = f"secret `{name}` has a literal default; read it from the environment with no default"
         if self.names.at_module_level:
             if self._hardcoded(name, literal):
-                self.report(literal, message)
+                # (a constant has no default: its value is the secret, written in the code)
+                self.report(literal, f"secret `{name}` is hard-coded; read it from the environment")
             return
         owner = self._settings_class()
         if owner is None or not self._hardcoded(name, literal, field=True):

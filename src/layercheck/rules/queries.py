@@ -8,7 +8,7 @@ import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
 from layercheck.domain.vocabulary import CORE_TABLE_STATEMENTS, CORE_TABLE_TYPES, is_query_builder
-from layercheck.engine.names import NameTable, chain_root, http_style_call
+from layercheck.engine.names import CONNECTION, NameTable, chain_root, http_style_call
 from layercheck.rules.externals import is_external
 from layercheck.rules.sessions import session_receiver
 
@@ -100,7 +100,8 @@ def _table_statement(node: cst.Call, names: NameTable) -> DatabaseWork | None:
 
 class DatabaseWork(NamedTuple):
     """A call that touches the database: `kind` "builder" (`shown` is the builder as
-    written, `select`) or "session" (`shown` is the method, `execute`), and the condition
+    written, `select`) or "session" / "connection" (`shown` is the method, `execute`, of a
+    session or of an engine's connection), and the condition
     the index must confirm (None: certain)."""
 
     kind: str
@@ -132,4 +133,7 @@ def database_work(
     session = session_receiver(names, func.value)
     if session is False:
         return None
-    return DatabaseWork("session", func.attr.value, None if session is True else session)
+    held = names.value_binding(func.value)
+    # (`conn.execute(...)` on `self._engine.connect()`: named for what it is in the message)
+    kind = "connection" if held is not None and held.instance_of == CONNECTION else "session"
+    return DatabaseWork(kind, func.attr.value, None if session is True else session)

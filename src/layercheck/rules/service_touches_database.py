@@ -36,5 +36,5 @@ class ServiceTouchesDatabase(Rule):
         if found.kind == "builder":
             message = f"`{found.shown}()` builds SQL in a service; move the query to a repository"
         else:
-            message = f"session `.{found.shown}()` called in a service; call a repository instead"
+            message = f"{found.kind} `.{found.shown}()` called in a service; call a repository instead"
         self.report(node, message, condition=found.condition)

@@ -44,7 +44,7 @@ class SqlInRouter(Rule):
         if found.kind == "builder":
             message = f"`{found.shown}()` builds SQL in a router; move the query to a repository"
         else:
-            message = f"session `.{found.shown}()` called in a router; call a service instead"
+            message = f"{found.kind} `.{found.shown}()` called in a router; call a service instead"
         self.report(node, message, condition=found.condition)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:

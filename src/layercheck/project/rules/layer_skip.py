@@ -52,6 +52,8 @@ class EntrypointImportsRepository(ProjectRule):
             return False  # (`repos.users.get(...)` reads it)
         if any(name in module.extra.get("imports_called_to_use", ()) for name in local):
             return False
+        if any(name in module.extra.get("typed_to_use", ()) for name in local):
+            return False  # (`get_current_user(user_repo: UsersRepository)` queries it)
         # (`UserRepo = Annotated[UserRepository, Depends(get_user_repository)]` declares the
         # dependency as an annotation does)
         annotating = module.extra.get("annotating_imports", ())
