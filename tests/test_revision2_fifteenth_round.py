@@ -906,3 +906,61 @@ def test_a_tests_folder_holding_other_layers_folders_is_tests(tmp_path: Path) ->
     assert layers["tests/api/helpers.py"]["layer"] == "tests"
     assert layers["tests/utils/user.py"]["layer"] == "tests"
     assert findings(root, "LC102", "LC202", "LC604") == []
+
+
+def test_a_generic_alias_is_followed_when_imports_name_the_source_root(tmp_path: Path) -> None:
+    # Checked as `layercheck src` where `src/` is a package its own modules import by name
+    # (`from src.core.repository import RepositoryBase`).
+    root = write_project(
+        tmp_path,
+        {
+            "src/__init__.py": "",
+            "src/core/__init__.py": "",
+            "src/core/models.py": """
+                from sqlmodel import Field, SQLModel
+
+
+                class Base(SQLModel):
+                    pass
+
+
+                class User(Base, table=True):
+                    id: int = Field(primary_key=True)
+            """,
+            "src/core/repository.py": """
+                from typing import Generic, TypeVar
+
+                from src.core.models import Base
+
+                ModelType = TypeVar("ModelType", bound=Base)
+
+
+                class RepositoryBase(Generic[ModelType]):
+                    async def create(self, db, row: ModelType) -> ModelType:
+                        db.add(row)
+                        return row
+            """,
+            "src/users/__init__.py": "",
+            "src/users/repositories.py": """
+                from src.core.models import User
+                from src.core.repository import RepositoryBase
+
+                UserRepository = RepositoryBase[User]
+            """,
+            "src/users/services.py": """
+                from src.users.repositories import UserRepository
+
+
+                class UserService:
+                    def __init__(self, user_repo: UserRepository) -> None:
+                        self.user_repo = user_repo
+
+                    async def create(self, db, user):
+                        created = await self.user_repo.create(db, user)
+                        return created
+            """,
+        },
+    )
+    run = run_layercheck(["--output-format", "json", "--no-cache", "--select", "LC301", "src"], root)
+    found = [(Path(item["filename"]).as_posix(), item["location"]["row"]) for item in run.json()]
+    assert len(found) == 1 and found[0][0].endswith("src/users/services.py") and found[0][1] == 10

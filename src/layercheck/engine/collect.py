@@ -378,12 +378,12 @@ class FactsCollector:
                 # session factory, which makes this module the database's.
                 named = [self.table.qualified_name(node) for node in _subscript_names(value)]
                 self.facts.extra.setdefault("factory_aliases", {})[target.value] = sorted(filter(None, named))
-            elif _generic_class(outer) and outer.split(".", 1)[0] == self.table.module.split(".", 1)[0]:
-                # `UserRepository = RepositoryBase[User, UserCreate]`: the project's generic
-                # class itself, under the name the project gives its parametrisation. (A
-                # library's, `CRUDUser = FastCRUD[User, ...]`, stays the project's own name,
-                # of the layer of the module that names it.)
-                self._type_aliases[target.value] = outer
+            elif _generic_class(outer):
+                # `UserRepository = RepositoryBase[User, UserCreate]`: a generic class under
+                # the name the project gives its parametrisation; the index follows it to a
+                # class of the project's (a library's, `CRUDUser = FastCRUD[User, ...]`, stays
+                # the project's own name, of the layer of the module that names it).
+                self.facts.extra.setdefault("generic_aliases", {})[target.value] = outer
             return
         if not isinstance(value, cst.Call):
             return

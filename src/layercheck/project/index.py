@@ -169,6 +169,8 @@ class ProjectIndex:
             if target is None:
                 target = self._star_source(facts, first)
             if target is None:
+                target = self._project_generic(facts, first)
+            if target is None:
                 # `crud_v2.todo.get(...)` where `crud_v2/__init__.py` star-imports the `todo`
                 # instance its `todo.py` defines: the attribute is the instance, not the module.
                 shadowing = self._shadowing_binding(current[: -len(".".join(rest)) - 1])
@@ -179,6 +181,12 @@ class ProjectIndex:
                 return Resolved(current, facts, first)
             current = ".".join([target, *rest[1:]])
         return Resolved(current, None, None)
+
+    def _project_generic(self, facts: ModuleFacts, name: str) -> str | None:
+        """`UserRepository = RepositoryBase[User, UserCreate]`: the project's generic class
+        the name parametrises (None for a library's, which stays the module's own name)."""
+        aliased = facts.extra.get("generic_aliases", {}).get(name)
+        return aliased if aliased is not None and self._split(aliased) is not None else None
 
     def _shadowing_binding(self, dotted: str) -> str | None:
         """What `pkg.name` is when the package binds `name` to something else than its
@@ -365,8 +373,13 @@ class ProjectIndex:
         """Whether a project class (or SQLModel itself) has mapped subclasses in the project."""
         if qualname == SQLMODEL_BASE:
             return self._sqlmodel_tables
+        found = self.class_fact(qualname)
+        if found is None:
+            return False
         seen: set[str] = set()
-        pending = [qualname]
+        # (by the module's own name, as `subclasses` keeps them: an import may name it by
+        # another, `src.core.models` for `core.models`)
+        pending = [f"{found[0].module}.{found[1].name}"]
         while pending:
             for sub in self.subclasses.get(pending.pop(), ()):
                 if sub in seen:
