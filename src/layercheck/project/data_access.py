@@ -43,8 +43,7 @@ class DataAccessLookup(ProjectLookup, Protocol):
 
     def session_kind(self, qualname: str, depth: int = 0) -> bool | None: ...
 
-    @property
-    def subclasses(self) -> dict[str, list[str]]: ...
+    def subclasses_of(self, qualname: str) -> list[str]: ...
 
 
 def data_access_names(index: DataAccessLookup, module: ModuleFacts) -> frozenset[str]:
@@ -275,7 +274,7 @@ def _data_access_port(index: DataAccessLookup, qualname: str) -> bool:
         return False
     bases = (index.resolve(base).qualname for base in found[1].bases)
     abstract = found[1].is_abstract or any(origin in _ABSTRACT_BASES for origin in bases)
-    subclasses = index.subclasses.get(qualname, ())
+    subclasses = index.subclasses_of(qualname)
     return abstract and any(index.layer_of(sub) == "repository" or is_data_access(index, sub) for sub in subclasses)
 
 

@@ -373,15 +373,10 @@ class ProjectIndex:
         """Whether a project class (or SQLModel itself) has mapped subclasses in the project."""
         if qualname == SQLMODEL_BASE:
             return self._sqlmodel_tables
-        found = self.class_fact(qualname)
-        if found is None:
-            return False
         seen: set[str] = set()
-        # (by the module's own name, as `subclasses` keeps them: an import may name it by
-        # another, `src.core.models` for `core.models`)
-        pending = [f"{found[0].module}.{found[1].name}"]
+        pending = [qualname]
         while pending:
-            for sub in self.subclasses.get(pending.pop(), ()):
+            for sub in self.subclasses_of(pending.pop()):
                 if sub in seen:
                     continue
                 if self.is_orm_model(sub):
@@ -628,9 +623,17 @@ class ProjectIndex:
                     if origin.module is not None and (
                         origin.name in origin.module.classes or origin.name in origin.module.instances
                     ):
-                        # (`Model = create_model(db)` is a base too: `class User(Model)`)
-                        found.setdefault(origin.qualname, []).append(f"{module.module}.{name}")
+                        # (`Model = create_model(db)` is a base too: `class User(Model)`; keyed by
+                        # the base's own module name, whatever name the import gave it)
+                        found.setdefault(f"{origin.module.module}.{origin.name}", []).append(f"{module.module}.{name}")
         return found
+
+    def subclasses_of(self, qualname: str) -> list[str]:
+        """The project classes deriving directly from `qualname`, however it is named."""
+        resolved = self.resolve(qualname)
+        if resolved.module is None or resolved.name is None:
+            return []
+        return self.subclasses.get(f"{resolved.module.module}.{resolved.name}", [])
 
     def derives(self, qualname: str, base_is: Callable[[str], bool], depth: int = 0) -> bool:
         """Whether a project class has a base, directly or through project bases, whose
@@ -993,7 +996,7 @@ class ProjectIndex:
         ORM models derive from: importing it is a model import."""
         if resolved.module is None or resolved.name not in resolved.module.instances:
             return False
-        return any(self.is_orm_model(sub) for sub in self.subclasses.get(resolved.qualname, ()))
+        return any(self.is_orm_model(sub) for sub in self.subclasses_of(resolved.qualname))
 
     def is_core_table(self, qualname: str) -> bool:
         """A module-level SQLAlchemy Core table of the project (`teams = Table("teams", ...)`)."""
