@@ -917,11 +917,17 @@ def test_a_generic_alias_is_followed_when_imports_name_the_source_root(tmp_path:
             "src/__init__.py": "",
             "src/core/__init__.py": "",
             "src/core/models.py": """
-                from sqlmodel import Field, SQLModel
+                from sqlmodel import SQLModel
 
 
                 class Base(SQLModel):
                     pass
+            """,
+            # (a table class deriving from the base under the import's name for it)
+            "src/users/models.py": """
+                from sqlmodel import Field
+
+                from src.core.models import Base
 
 
                 class User(Base, table=True):
@@ -942,8 +948,8 @@ def test_a_generic_alias_is_followed_when_imports_name_the_source_root(tmp_path:
             """,
             "src/users/__init__.py": "",
             "src/users/repositories.py": """
-                from src.core.models import User
                 from src.core.repository import RepositoryBase
+                from src.users.models import User
 
                 UserRepository = RepositoryBase[User]
             """,
