@@ -69,21 +69,32 @@ class ModuleUseCollector:
         owner = self.ancestors[-1] if self.ancestors else None
         if type(owner) is not cst.Param and type(owner) is not cst.FunctionDef:
             return
-        function = owner if type(owner) is cst.FunctionDef else self._function()
-        for name in self._imported_names(node.annotation):
-            self.annotating.add(name)
-            if type(owner) is cst.Param and function is not None:
-                self._typed_params.append((name, owner.name.value, function))  # type: ignore[attr-defined]
+        names = self._imported_names(node.annotation)
+        if not names:
+            return
+        self.annotating.update(names)
+        if type(owner) is cst.Param:
+            function = self._function()
+            if function is not None:
+                self._typed_params.extend((name, owner.name.value, function) for name in names)  # type: ignore[attr-defined]
 
     def _imported_names(self, expression: cst.CSTNode) -> list[str]:
-        """The imported names an annotation or a type bound reads."""
+        """The imported names of classes an annotation or a type bound reads (not the
+        standard library's or a well-known package's: `Annotated`, `AsyncSession`)."""
         found = []
         pending: list[cst.CSTNode] = [expression]
         while pending:
             item = pending.pop()
             if type(item) is cst.Name:
+                if not item.value[:1].isupper():
+                    continue
                 binding = self.table.lookup(item.value)
-                if binding is not None and binding.qualname is not None and not binding.instance_of:
+                if (
+                    binding is not None
+                    and binding.qualname is not None
+                    and not binding.instance_of
+                    and binding.qualname.split(".", 1)[0] not in _FOREIGN
+                ):
                     found.append(item.value)
             elif type(item) is not cst.SimpleString:
                 pending.extend(iter_children(item))
