@@ -86,19 +86,24 @@ class ModuleUseCollector:
         while pending:
             item = pending.pop()
             if type(item) is cst.Name:
-                if not item.value[:1].isupper():
-                    continue
-                binding = self.table.lookup(item.value)
-                if (
-                    binding is not None
-                    and binding.qualname is not None
-                    and not binding.instance_of
-                    and binding.qualname.split(".", 1)[0] not in _FOREIGN
-                ):
+                if self._project_class(item.value):
                     found.append(item.value)
             elif type(item) is not cst.SimpleString:
                 pending.extend(iter_children(item))
         return found
+
+    def _project_class(self, name: str) -> bool:
+        """An imported name that may be a class of the project's: capitalised, bound by an
+        import, not of the standard library or a well-known package."""
+        if not name[:1].isupper():
+            return False
+        binding = self.table.lookup(name)
+        return (
+            binding is not None
+            and binding.qualname is not None
+            and not binding.instance_of
+            and binding.qualname.split(".", 1)[0] not in _FOREIGN
+        )
 
     def _function(self) -> cst.FunctionDef | None:
         for ancestor in reversed(self.ancestors):
@@ -124,19 +129,12 @@ class ModuleUseCollector:
             for arg in node.args:
                 if arg.keyword is not None and arg.keyword.value == "bound":
                     self.annotating.update(self._imported_names(arg.value))
-        if type(func) is cst.Name and func.value[:1].isupper():
+        if type(func) is cst.Name and self._project_class(func.value):
             # (only what may be a class of the project's: LC102 asks of repository classes,
             # and `router = APIRouter()` needs no look at the module's every name)
-            binding = self.table.lookup(func.value)
-            if (
-                binding is not None
-                and binding.qualname is not None
-                and not binding.instance_of
-                and binding.qualname.split(".", 1)[0] not in _FOREIGN
-            ):
-                self.called.add(func.value)
-                if not handed_on(node, self.ancestors):
-                    self.called_to_use.add(func.value)
+            self.called.add(func.value)
+            if not handed_on(node, self.ancestors):
+                self.called_to_use.add(func.value)
         qualname = self.table.qualified_name(func) or ""
         top, _, last = qualname.partition(".")
         if last.rsplit(".", 1)[-1] in _STATEMENTS and top in ("sqlalchemy", "sqlmodel"):
