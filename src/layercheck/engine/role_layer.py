@@ -56,7 +56,9 @@ _MODULE_OF_QUERIES = 5
 _DATABASE_CLASS_QUERIES = 20
 # The folder globs that say "api" by a folder's name alone (`**/api/**`), not by a name
 # only routers take (`routers/`, `endpoints/`, `views.py`).
-_API_FOLDER_GLOBS = frozenset({"**/api/**", "**/views/**", "**/presentation/**"})
+# (`presentation/` is clean architecture's: only the HTTP adapters, see `role_layer`)
+_PRESENTATION = "**/presentation/**"
+_API_FOLDER_GLOBS = frozenset({"**/api/**", "**/views/**", _PRESENTATION})
 # Service folders whose name also means other things: their modules are services by what
 # they do (see `role_layer`).
 _WORDY_SERVICE_FOLDERS = frozenset({"**/logic/**", "**/application/**"})
@@ -101,6 +103,12 @@ def _folder_of(glob: str | None) -> str:
     the reasons `layercheck layers` prints."""
     folder = (glob or "**/api/**").split("/")[1]
     return f"{'an' if folder[0] in 'aeiou' else 'a'} `{folder}/`"
+
+
+def _serves_the_web(evidence: RoleEvidence) -> bool:
+    """It uses the web framework, or answers requests another way (body handlers, GraphQL
+    types, socket.io handlers)."""
+    return bool(evidence.web_framework or evidence.body_handlers or evidence.graphql_types or evidence.socket_handlers)
 
 
 def _named_for_config(last: str) -> bool:
@@ -357,7 +365,7 @@ def role_layer(
     # web framework, is as unplaced as one in no layer: `presentation/container.py` wiring)
     placed_by_name = name_layer is not None and not (
         glob in _API_FOLDER_GLOBS
-        and not (evidence.web_framework or evidence.body_handlers or evidence.graphql_types or evidence.socket_handlers)
+        and not _serves_the_web(evidence)
     )
     if evidence.engine_builders and not placed_by_name and not (evidence.script and not evidence.module_factories):
         # (a startup script that builds an engine to check the schema is a script; a module
@@ -427,9 +435,7 @@ def role_layer(
         folder = glob.split("/")[1]
         return (None, f"in the `{folder}/` folder, but uses no database, model, repository or service")
     outer = _outer_service_folder(module, is_package) if glob in _API_FOLDER_GLOBS else None
-    if outer is not None and not (
-        evidence.web_framework or evidence.body_handlers or evidence.graphql_types or evidence.socket_handlers
-    ):
+    if outer is not None and not _serves_the_web(evidence):
         # `services/api/users.py` of functions taking the session that the routers call:
         # "api" names what the services serve (or the other APIs they call), inside the
         # `services` package that says what its modules are.
@@ -445,7 +451,7 @@ def role_layer(
         reason = f"in {_folder_of(glob)} folder, but registers no routes; {count} of its definitions query"
         return ("repository", reason)
     if (
-        glob == "**/presentation/**"
+        glob == _PRESENTATION
         and evidence.sessions
         and (evidence.provider_methods or evidence.session_providers)
         and not (evidence.routes or evidence.data_access or evidence.querying_methods or is_package)
@@ -459,7 +465,7 @@ def role_layer(
     if (
         glob in _API_FOLDER_GLOBS
         and not (evidence.web_framework or is_package)
-        and not (database_work and glob != "**/presentation/**")
+        and not (database_work and glob != _PRESENTATION)
     ):
         # `api/` names the web layer, or what talks to other APIs (`sdk/api/aws.py`, an
         # agent's prompts and tools under `web/api/agent/`): a module there that registers
