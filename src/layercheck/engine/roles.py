@@ -31,6 +31,7 @@ from layercheck.domain.vocabulary import (
     named_like_session,
 )
 from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, NameTable, chain_root, dotted_name, http_style_call
+from layercheck.engine.walk import iter_children
 
 ROUTER_TYPES = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
 APP_TYPES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
@@ -890,20 +891,15 @@ def _context_manager(method: cst.FunctionDef) -> bool:
 
 
 def _calls_transaction_method(method: cst.FunctionDef) -> bool:
-    finder = _TransactionCalls()
-    method.visit(finder)
-    return finder.found
-
-
-class _TransactionCalls(cst.CSTVisitor):
-    """Finds a `.commit()` or `.rollback()` call (run on the rare `__exit__` and
-    context-manager methods only)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.found = False
-
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in _TRANSACTION_METHODS:
-            self.found = True
+    """Whether the method calls `.commit()` or `.rollback()` anywhere in it (a walk of its
+    own nodes: libcst's visitor would rebuild the tree it visits, a cost this hot path
+    cannot pay on every class with a context-manager method)."""
+    pending: list[cst.CSTNode] = [method]
+    while pending:
+        node = pending.pop()
+        if type(node) is cst.Call:
+            func = node.func
+            if isinstance(func, cst.Attribute) and func.attr.value in _TRANSACTION_METHODS:
+                return True
+        pending.extend(iter_children(node))
+    return False
