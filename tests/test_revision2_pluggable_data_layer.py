@@ -165,5 +165,5 @@ def test_socket_io_handlers_are_entry_points_like_routes(tmp_path: Path) -> None
     layers = placed(root)
     assert layers["chat/socket.py"]["layer"] == "api"
     assert "socket.io" in layers["chat/socket.py"]["evidence"]
-    assert layers["chat/worker.py"]["layer"] is None
+    assert layers["chat/worker.py"]["layer"] == "task"  # (a worker by its name, no socket.io module)
     assert findings(root, "LC102", "LC201", "LC202") == [("chat/socket.py", 9, "LC202")]

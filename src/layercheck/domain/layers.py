@@ -155,6 +155,8 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
             "**/tasks/**",
             "**/tasks.py",
             "**/workers/**",
+            "**/worker.py",
+            "**/workers.py",
             "**/jobs/**",
             "**/bgtasks/**",
             "**/background_tasks/**",

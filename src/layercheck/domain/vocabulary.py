@@ -236,7 +236,9 @@ WELL_KNOWN_LIBRARIES = frozenset(
 )
 
 # Names of configuration modules and packages (`config.py`, `settings/`, `env.py`).
-CONFIG_MODULE_NAMES = frozenset({"config", "configs", "settings", "env", "environment", "conf", "configuration"})
+CONFIG_MODULE_NAMES = frozenset(
+    {"config", "configs", "settings", "setting", "env", "environment", "conf", "configuration"}
+)
 
 # FastAPI's dependency markers: what is written inside them wires a dependency.
 DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends"})

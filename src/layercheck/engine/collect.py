@@ -8,6 +8,7 @@ from layercheck.domain.facts import ClassFact, ImportFact, ModuleFacts
 from layercheck.domain.vocabulary import named_like_logger
 from layercheck.engine import app_facts
 from layercheck.engine.annotations import annotation_names, type_var_bound
+from layercheck.engine.declarations import declares_only
 from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, NameTable, NameTableBuilder, dotted_name
 from layercheck.engine.pydantic_config import config_keys
 from layercheck.engine.statement_lines import Anchors, line_anchors
@@ -62,6 +63,9 @@ class FactsCollector:
         # message)`) may take the message in any place, which its body shows.
         self._log_method: tuple[str, dict[str, int]] | None = None
         self._log_method_node: cst.FunctionDef | None = None
+        # The names each local of that method is made of (`msg = self._format(tag, message)`
+        # before `self._logger.info(msg)`): the message may reach the logger through one.
+        self._log_method_locals: dict[str, list[str]] = {}
 
     def _add_import(self, target: str, node: cst.CSTNode, is_module: bool) -> None:
         # Called while the walk is on the import statement that holds `node`.
@@ -114,6 +118,7 @@ class FactsCollector:
             places = {name: place for place, name in enumerate(after_self)}
             self._log_method = (f"{scopes[1].class_name}.{node.name.value}", places)
             self._log_method_node = node
+            self._log_method_locals = {}
         self._function_stack.append(node.name.value)
 
     def _record_return_annotation(self, node: cst.FunctionDef) -> None:
@@ -261,7 +266,7 @@ class FactsCollector:
             # `@mapper_registry.mapped class User:` with a `__table__` or `__tablename__`: a
             # mapped class with no declarative base among its bases.
             self.facts.extra.setdefault("mapped_classes", []).append(f"{self.table.module}.{node.name.value}")
-        if _declares_only(node):
+        if declares_only(node):
             # Every method abstract or a bare signature: an interface (a port) for others to
             # implement, with no code of its own layer.
             self.facts.extra.setdefault("interfaces", []).append(node.name.value)
@@ -288,7 +293,10 @@ class FactsCollector:
         if self._log_method is not None:
             position = self._logged_position(node, self._log_method[1])
             if position is not None:
-                self.facts.extra.setdefault("log_method_messages", {}).setdefault(self._log_method[0], position)
+                key = self._log_method[0]
+                self.facts.extra.setdefault("log_method_messages", {}).setdefault(key, position)
+                parameter = next(name for name, place in self._log_method[1].items() if place == position)
+                self.facts.extra.setdefault("log_method_message_names", {}).setdefault(key, parameter)
 
     def _declares_base(self, decorator: cst.Decorator) -> bool:
         """`@as_declarative()` (SQLAlchemy's, however imported) or a registry's
@@ -315,7 +323,10 @@ class FactsCollector:
 
     def _logged_position(self, node: cst.Call, parameters: dict[str, int]) -> int | None:
         """The position of the method parameter that a logger's call inside a wrapper
-        class's log method logs as (part of) its message: `self.logger.info(prefix + message)`."""
+        class's log method logs as (part of) its message: `self.logger.info(prefix + message)`,
+        also through a local (`msg = self._format(tag, message); self._logger.info(msg)`).
+        Of several parameters that go into the message, the one named for it (`message`,
+        `msg`) is the message: the others are decoration (a tag, a suffix)."""
         func = node.func
         if not isinstance(func, cst.Attribute) or func.attr.value not in _WRAPPED_LOG_METHODS:
             return None
@@ -323,10 +334,17 @@ class FactsCollector:
         receiver = func.value
         shown = receiver.attr.value if isinstance(receiver, cst.Attribute) else getattr(receiver, "value", "")
         binding = self.table.value_binding(receiver)
-        if not positional or not ((binding is not None and binding.logger) or named_like_logger(str(shown))):
+        if not ((binding is not None and binding.logger) or named_like_logger(str(shown))):
             return None
-        found = {parameters[name] for name in _names_in(positional[0].value) if name in parameters}
-        return found.pop() if len(found) == 1 else None
+        index = 1 if func.attr.value == "log" else 0  # (`self._logger.log(level, msg)`)
+        if len(positional) <= index:
+            return None
+        names = _names_in(positional[index].value)
+        names += [made_of for name in names for made_of in self._log_method_locals.get(name, ())]
+        found = {name for name in names if name in parameters}
+        if len(found) > 1:
+            found &= _MESSAGE_PARAMETERS
+        return parameters[found.pop()] if len(found) == 1 else None
 
     def _logs_parameter(self, node: cst.Call, parameter: str) -> bool:
         """`logger.info(msg, ...)` inside `def log_info(msg, ...)`: the function's first
@@ -356,6 +374,8 @@ class FactsCollector:
     def visit_Assign(self, node: cst.Assign) -> None:
         if app_facts.registers_catch_all_assignment(node, self.table):
             self.facts.extra["global_exception_handler"] = True
+        if self._log_method is not None and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self._log_method_locals[node.targets[0].target.value] = _message_parts(node.value)
         if not self.table.at_module_level or len(node.targets) != 1:
             return
         target = node.targets[0].target
@@ -477,40 +497,18 @@ def _names_in(expression: cst.BaseExpression) -> list[str]:
     return []
 
 
-def _declares_only(node: cst.ClassDef) -> bool:
-    """Whether a class has methods and each is abstract (`@abstractmethod`) or a bare
-    signature (a docstring, `...`, `pass` or `raise NotImplementedError`)."""
-    if not isinstance(node.body, cst.IndentedBlock):
-        return False
-    methods = [item for item in node.body.body if isinstance(item, cst.FunctionDef)]
-    return bool(methods) and all(_abstract(method) or _bare(method) for method in methods)
+# The parameter names that say "this is the message" when several go into a log call.
+_MESSAGE_PARAMETERS = frozenset({"message", "msg", "text", "event", "log_message"})
 
 
-def _abstract(method: cst.FunctionDef) -> bool:
-    return any((dotted_name(d.decorator) or "").endswith("abstractmethod") for d in method.decorators)
-
-
-def _bare(method: cst.FunctionDef) -> bool:
-    body = method.body.body if isinstance(method.body, cst.IndentedBlock) else method.body.body
-    for statement in body:
-        small = statement.body if isinstance(statement, cst.SimpleStatementLine) else None
-        if small is None:
-            return False
-        for item in small:
-            if isinstance(item, cst.Pass) or (
-                isinstance(item, cst.Expr) and isinstance(item.value, (cst.SimpleString, cst.Ellipsis))
-            ):
-                continue
-            if isinstance(item, cst.Raise) and _raises_not_implemented(item):
-                continue
-            return False
-    return True
-
-
-def _raises_not_implemented(statement: cst.Raise) -> bool:
-    """`raise NotImplementedError` or `raise NotImplementedError(...)`."""
-    exc = statement.exc.func if isinstance(statement.exc, cst.Call) else statement.exc
-    return exc is not None and (dotted_name(exc) or "").endswith("NotImplementedError")
+def _message_parts(expression: cst.BaseExpression) -> list[str]:
+    """The names a local of a logging class's method is made of: as for a message, and
+    also the arguments of the call that formats it (`self._format(tag, message, extra)`,
+    `format_message(message)`)."""
+    names = _names_in(expression)
+    if isinstance(expression, cst.Call) and isinstance(expression.func, (cst.Name, cst.Attribute)):
+        names += [name for arg in expression.args for name in _names_in(arg.value)]
+    return names
 
 
 def _subscript_names(subscript: cst.Subscript) -> list[cst.BaseExpression]:

@@ -182,6 +182,9 @@ class NameTable:
         self.method_returns: dict[str, dict[str, Binding]] = {}
         self.function_depth = 0
         self.type_checking_depth = 0
+        # Inside the `else:` of `if TYPE_CHECKING:` (`AsyncSession = Any`, the runtime
+        # stand-in): a name the typing branch bound keeps that binding, as a type checker reads it.
+        self.typing_fallback_depth = 0
         # Qualified names already worked out (by node id) since the bindings last changed:
         # every rule hooked on a call asks for its callee's.
         self._qualified: dict[int, tuple[cst.CSTNode, str | None]] = {}
@@ -404,6 +407,8 @@ class NameTable:
     # ----- binding --------------------------------------------------------------------
 
     def bind(self, name: str, binding: Binding) -> None:
+        if self.typing_fallback_depth and name in self.scopes[-1].names:
+            return
         self.scopes[-1].names[name] = binding
         self._qualified.clear()
 
@@ -516,6 +521,8 @@ class NameTableBuilder:
         self.table = table
         # The dispatcher's ancestor stack: its last item is the parent of the visited node.
         self.stack = stack
+        # The `else:` branches of `if TYPE_CHECKING:` statements (by id).
+        self._typing_fallbacks: set[int] = set()
 
     # imports
     def visit_Import(self, node: cst.Import) -> None:
@@ -664,8 +671,18 @@ class NameTableBuilder:
         test = self.table.qualified_name(node.test) or ""
         if test.endswith("TYPE_CHECKING"):
             self.table.type_checking_depth += 1
+            if isinstance(node.orelse, cst.Else):
+                self._typing_fallbacks.add(id(node.orelse))
 
     def leave_If(self, node: cst.If) -> None:
         test = self.table.qualified_name(node.test) or ""
         if test.endswith("TYPE_CHECKING"):
             self.table.type_checking_depth -= 1
+
+    def visit_Else(self, node: cst.Else) -> None:
+        if id(node) in self._typing_fallbacks:
+            self.table.typing_fallback_depth += 1
+
+    def leave_Else(self, node: cst.Else) -> None:
+        if id(node) in self._typing_fallbacks:
+            self.table.typing_fallback_depth -= 1

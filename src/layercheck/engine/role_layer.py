@@ -85,6 +85,19 @@ _REPOSITORY_FOLDER_GLOBS = frozenset(
 _KEPT = frozenset({"tests", "migrations", "main", "middleware"})
 
 
+# The folders of a bounded context's outer ring: its adapters (persistence, mappers,
+# clients), which a `contexts/` folder does not make services.
+_OUTER_RINGS = frozenset({"infrastructure", "adapters"})
+
+
+def _below(module: str, folder: str, is_package: bool) -> list[str]:
+    """The folders of a module below the last `folder` among them."""
+    folders = module.split(".") if is_package else module.split(".")[:-1]
+    if folder not in folders:
+        return []
+    return folders[len(folders) - folders[::-1].index(folder) :]
+
+
 def _mostly_queries(evidence: RoleEvidence, at_least: int = _MODULE_OF_QUERIES) -> bool:
     """Whether a module is one of query functions: many of its module-level definitions
     run queries, and at least half of them do (`jobs/state.py`; not a processors' `base.py`
@@ -174,6 +187,12 @@ def role_layer(
         return None
     if evidence.alembic and evidence.revision:
         return ("migrations", "an Alembic revision")
+    if glob == "**/contexts/**" and _OUTER_RINGS.intersection(_below(module, "contexts", is_package)):
+        # `contexts/users/infrastructure/mappers/user_mapper.py`, `.../db/scoped_session.py`:
+        # a bounded context's adapters, not the business functions a Phoenix-style context
+        # module (`contexts/accounts.py`) groups for the routers.
+        ring = next(name for name in _below(module, "contexts", is_package) if name in _OUTER_RINGS)
+        return (None, f"in a bounded context's `{ring}/` folder, not its business functions")
     served = evidence.app_routes + evidence.routes
     if evidence.app_factory and name_layer is None and served >= _APP_ROUTER_ROUTES:
         # `server/server.py` creating the app and serving sixty endpoints: the project's
@@ -184,6 +203,10 @@ def role_layer(
         return ("main", "creates the FastAPI app")
     if evidence.routes:
         return ("api", f"APIRouter, {_counted(evidence.routes, 'route')}")
+    if evidence.router_includes and name_layer is not None and name_layer != "api":
+        # `api/v1/tasks/__init__.py` building `tasks_router` from the routers of its modules:
+        # the API's, whatever its folder is named for (`tasks/`).
+        return ("api", f"assembles an APIRouter from {_counted(evidence.router_includes, 'router')}")
     if evidence.app_routes and module.rsplit(".", 1)[-1] not in _HELPER_MODULE_NAMES:
         # `core/health.py`'s `setup_health_endpoint(app: FastAPI)` registering `@app.get(
         # "/health")` on the app it is given: routes, wherever the app was built. (A `utils.py`

@@ -140,6 +140,9 @@ class RoleEvidence:
     job_library: bool = False
     # Routes registered on the FastAPI app itself (`@app.get(...)`).
     app_routes: int = 0
+    # Routers included into a router (`tasks_router.include_router(task_router)`): a module
+    # assembling the API's routers.
+    router_includes: int = 0
     jobs: int = 0
     # Temporal activities and workflows: a module of them is a task module unless its name
     # gives it a layer (a service module whose methods double as activities stays a service).
@@ -699,6 +702,12 @@ class RoleCollector:
                 called = self.table.value_binding(func)
                 if called is not None and called.qualname and not (called.instance_of or called.logger):
                     self.evidence.calls_out.setdefault(self._scopes[0][1], set()).add(called.qualname)
+        if kind is cst.Call:
+            inner = cast(cst.Call, func).func
+            if type(inner) is cst.Attribute and inner.attr.value in ROUTE_METHODS and self._router(inner.value):
+                # `router.post("/login", response_model=...)(views.login_view)`: a route
+                # registered by calling the decorator.
+                self.evidence.routes += 1
         if kind is not cst.Attribute:
             self._record_call(func)
             return
@@ -718,6 +727,12 @@ class RoleCollector:
             self.evidence.session_calls += 1
             if func.attr.value in _QUERY_CALLS and self._scopes:
                 self._scopes[-1][2] = True
+        elif func.attr.value == "include_router" and self._router(func.value):
+            self.evidence.router_includes += 1
+        elif func.attr.value.startswith("add_") and func.attr.value.endswith("route") and self._router(func.value):
+            # `router.add_api_route("/users", list_users)`, a project router's
+            # `add_api_view_route(...)`: a route registered by a call.
+            self.evidence.routes += 1
         elif (
             func.attr.value in _QUERY_CALLS
             and type(func.value) is cst.Name

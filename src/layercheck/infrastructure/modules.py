@@ -173,22 +173,44 @@ class ModuleNamer:
             return None
         return self.layer_map.placement(layer_path, holder_test, folders_only=True)[0]
 
-    def _holder_test(self, root_prefix: str, in_package: bool) -> Callable[[str, str], bool] | None:
+    def _holder_test(self, root_prefix: str, chain_parent: str | None) -> Callable[[str, str], bool] | None:
         """`placement`'s test of a folder below a source root: whether the folder names the
         package rather than a layer (None outside every root: a file named below its own
         folder is placed by its name alone). For a file in a package, a folder above its
         package chain (`services/api/` holding the `app` package, in a repository of
-        several services) is no package of the code at all, so it names no layer."""
+        several services) is no package of the code at all, so it names no layer; except
+        the folder right above the chain when it sits at the source root, holds no project
+        of its own and is named for a layer other than the API (`services/` without an
+        `__init__.py` holding the `auth` and `rbac` packages, imported as `services.auth`: a
+        namespace package of the code)."""
         if not root_prefix:
             return None
 
         def names_no_layer(folder: str, layer: str) -> bool:
             absolute = root_prefix + folder
-            if in_package and not self._package_of(absolute):
-                return True
+            if chain_parent is not None and not self._package_of(absolute):
+                return not (
+                    absolute == chain_parent
+                    and "/" not in folder
+                    # (`api/` without an `__init__.py` at the root is as often the whole backend,
+                    # `api/v1/routes/` beside `api/utils/`, as its routers)
+                    and layer != "api"
+                    and not any(os.path.isfile(os.path.join(absolute, marker)) for marker in _PROJECT_MARKERS)
+                )
             return self._holds_layers(absolute, layer)
 
         return names_no_layer
+
+    def _chain_parent(self, path: Path) -> str | None:
+        """The folder holding the top package of a file's package chain; None when the
+        file is in no package."""
+        folder = os.path.dirname(str(path))
+        package = self._package_of(folder)
+        if not package:
+            return None
+        for _ in package.split("."):
+            folder = os.path.dirname(folder)
+        return folder
 
     def display_path(self, path: Path) -> str:
         try:
@@ -242,7 +264,7 @@ class ModuleNamer:
             dotted = self._dotted(Path(str(path)[len(outer) :]))
             if dotted and dotted not in names:
                 names.append(dotted)
-        holder_test = self._holder_test(layer_root, in_package=chain is not None)
+        holder_test = self._holder_test(layer_root, self._chain_parent(path) if chain is not None else None)
         layer, glob, configured = self.layer_map.placement(layer_path, holder_test, outer_paths=tuple(outer_paths))
         folder_layer = self._folder_layer(layer_path, layer, glob, configured, holder_test)
         return FileTask(
@@ -298,7 +320,7 @@ class ModuleNamer:
             dotted = _dotted_posix(text[len(outer) :])
             if dotted and dotted not in names:
                 names.append(dotted)
-        holder_test = self._holder_test(layer_root, in_package=chain is not None)
+        holder_test = self._holder_test(layer_root, self._chain_parent(path) if chain is not None else None)
         layer, glob, configured = self.layer_map.placement(layer_path, holder_test, outer_paths=tuple(outer_paths))
         folder_layer = self._folder_layer(layer_path, layer, glob, configured, holder_test)
         display = text[len(self._cwd_prefix) :] if text.startswith(self._cwd_prefix) else text

@@ -198,6 +198,14 @@ def returns_orm_from_repository(index: ProjectLookup, qualname: str, layer: str 
     names = return_names(index, callee)
     if names is None:
         return not _named_for_scalar(callee.key.rsplit(".", 1)[-1])
+    if any(
+        (index.is_pydantic_model(name) or index.is_schema_bound_type(name))
+        and not (index.is_orm_model(name) or index.is_orm_bound_type(name))
+        for name in names
+    ):
+        # `-> ModelType | ReadSchemaType`: a repository that may convert its rows to the
+        # schema it is given hands out schemas as well; what this call returns is not told.
+        return False
     # (an unbound type variable is a generic repository's model in the repository layer; a
     # generic data-access base elsewhere may hand out anything, `BaseDao.get_one() -> RES`;
     # one bound to a domain class hands out the domain's entities)

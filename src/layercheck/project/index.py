@@ -394,6 +394,12 @@ class ProjectIndex:
             return False
         return self.resolve(bound).module is not None
 
+    def is_schema_bound_type(self, qualname: str) -> bool:
+        """A type variable bound to Pydantic (`ReadSchemaType = TypeVar("ReadSchemaType",
+        bound=BaseModel)`): a value of it is a schema."""
+        bound = self._type_bound(qualname)
+        return bound is not None and self.is_pydantic_model(bound)
+
     def _type_bound(self, qualname: str) -> str | None:
         resolved = self.resolve(qualname)
         if resolved.module is None or resolved.name is None:
@@ -1131,6 +1137,15 @@ class ProjectIndex:
         """Whether a candidate finding's condition is true of this project."""
         kind = condition.kind
         names = condition.names
+        if "@" in kind:
+            # `stdlib_logger@log:1`: a logger of that kind whose method takes its message at
+            # that place, or whose class does not show where (the usual first place).
+            kind, _, placed = kind.partition("@")
+            method, _, place = placed.partition(":")
+            result = self.holds(Condition(kind, names)) and all(
+                loggers.takes_message_at(self, name, method, place) is not False for name in names
+            )
+            return not result if condition.negate else result
         if kind == "orm_model":
             result = any(self.is_orm_model(name) for name in names)
         elif kind == "orm_return":
@@ -1148,7 +1163,7 @@ class ProjectIndex:
             result = any(loggers.is_log_wrapper(self, name) for name in names)
         elif kind.startswith("wrapper_message:"):
             _, method, place = kind.split(":")
-            result = any(loggers.message_place(self, name, method) == int(place) for name in names)
+            result = any(loggers.takes_message_at(self, name, method, place) for name in names)
         elif kind == "core_table":
             result = any(self.is_core_table(name) for name in names)
         elif kind == "session_annotation":

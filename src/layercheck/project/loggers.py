@@ -131,10 +131,11 @@ def is_log_wrapper(index: ProjectLookup, qualname: str) -> bool:
     return module is not None and name in module.extra.get("log_wrappers", ())
 
 
-def message_place(index: ProjectLookup, qualname: str, method: str, depth: int = 0) -> int | None:
+def message_place(index: ProjectLookup, qualname: str, method: str, depth: int = 0) -> tuple[int, str] | None:
     """Where (after `self`) the `method` of the project logging class that `qualname` is an
-    instance of (or `Class()` makes) takes the message it logs: 2 for
-    `def error(self, project_id, user_id, message): self.logger.error(prefix + message)`."""
+    instance of (or `Class()` makes) takes the message it logs, by position and by name:
+    (2, "message") for `def error(self, project_id, user_id, message):
+    self.logger.error(prefix + message)`; None when that is not known."""
     if depth > 4:
         return None
     factory = qualname[:-2] if qualname.endswith("()") else None
@@ -143,8 +144,28 @@ def message_place(index: ProjectLookup, qualname: str, method: str, depth: int =
     if module is None or name is None:
         return None
     if factory is not None and name in module.classes:
-        return module.extra.get("log_method_messages", {}).get(f"{name}.{method}")
+        key = f"{name}.{method}"
+        position = module.extra.get("log_method_messages", {}).get(key)
+        if position is None:
+            return None
+        return position, module.extra.get("log_method_message_names", {}).get(key, "")
+    if factory is not None:
+        # `def get_logger() -> LoggerManager`: the class the project's factory returns.
+        for returned in module.extra.get("returns", {}).get(name) or ():
+            found = message_place(index, returned + "()", method, depth + 1)
+            if found is not None:
+                return found
+        return None
     callee = module.instances.get(name)
     if factory is None and callee is not None:
         return message_place(index, callee + "()", method, depth + 1)
     return None
+
+
+def takes_message_at(index: ProjectLookup, qualname: str, method: str, place: str) -> bool | None:
+    """Whether that method takes its message at `place`, a position ("2") or a keyword
+    ("message"); None when where it takes it is not known (not a project logging class)."""
+    known = message_place(index, qualname, method)
+    if known is None:
+        return None
+    return str(known[0]) == place if place.isdigit() else known[1] == place

@@ -179,6 +179,11 @@ class ErrorDetailsToClient(Rule):
         elif last.endswith(("Exception", "Error")):
             sent = self._argument(node, "detail", None)
             status = self._argument(node, "status_code", None)
+            if status is None and _names_client_error(last) and sent is not None:
+                # `raise BadRequestException(detail=str(exc))`: the project's exception named
+                # for a 4xx answer.
+                self._check(sent, True)
+                return
         else:
             return
         if sent is not None:
@@ -281,6 +286,17 @@ _HTTP_4XX_NAMES = frozenset(
     {"BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "GONE", "UNPROCESSABLE_ENTITY",
      "UNPROCESSABLE_CONTENT", "PRECONDITION_FAILED", "REQUEST_ENTITY_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"}
 )
+
+
+# Words of the exception classes a project names for a 4xx answer (`BadRequestException`,
+# `ConflictError`, `NotFoundException`, `UnprocessableEntityError`).
+_CLIENT_ERROR_WORDS = ("badrequest", "notfound", "conflict", "unprocessable", "forbidden", "unauthori", "invalidinput")
+
+
+def _names_client_error(name: str) -> bool:
+    """Whether an exception class's name says it answers with a 4xx."""
+    lowered = name.lower()
+    return any(word in lowered for word in _CLIENT_ERROR_WORDS)
 
 
 def _last_name(node: cst.BaseExpression) -> str:

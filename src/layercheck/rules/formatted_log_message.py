@@ -15,6 +15,7 @@ from layercheck.rules.logcalls import (
     LogCall,
     as_log_call,
     flavoured,
+    held_message,
     is_fstring,
     is_string_literal,
     is_wrapper_call,
@@ -116,7 +117,21 @@ class FormattedLogMessage(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         log = as_log_call(node, self.names)
-        if log is None or is_fstring(log.message.value):
+        for reading in log.placements() if log is not None else ():
+            self._check(reading)
+
+    def _check(self, log: LogCall) -> None:
+        if is_fstring(log.message.value):
+            return
+        held = held_message(log.message.value, self.context.ancestors)
+        held_kind = formatting_kind(held) if held is not None else None
+        if held_kind is not None and held_kind != "+":
+            # `msg = "user %s" % user_id` on the line above `logger.info(msg)` (no fix).
+            shown = cst.ensure_type(log.message.value, cst.Name).value
+            message = (
+                f"log message built with `{held_kind}` into `{shown}` and logged; pass values as lazy `%s` arguments"
+            )
+            self.report(log.message.value, message, condition=log.condition)
             return
         kind = formatting_kind(log.message.value)
         if kind == "+":

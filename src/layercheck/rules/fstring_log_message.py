@@ -14,6 +14,7 @@ from layercheck.rules.logcalls import (
     LogCall,
     as_log_call,
     flavoured,
+    held_message,
     is_fstring,
     is_wrapper_call,
 )
@@ -41,7 +42,26 @@ class FStringLogMessage(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         log = as_log_call(node, self.names)
-        if log is None:
+        for reading in log.placements() if log is not None else ():
+            self._check(reading)
+
+    def _check(self, log: LogCall) -> None:
+        held = held_message(log.message.value, self.context.ancestors)
+        if held is not None and (is_fstring(held) or _joins_fstrings(held)):
+            # `error = f"..."` on the line above `logger.warning(error)`: the message is that
+            # f-string, formatted before the call (no fix: the local may serve other uses).
+            shown = cst.ensure_type(log.message.value, cst.Name).value
+            advice = _MESSAGES.get(log.flavour or "", _MESSAGES["stdlib"]).split("; ", 1)[1]
+            message = f"f-string held in `{shown}` and used as the log message; {advice}"
+            self.report(log.message.value, message, condition=log.condition)
+            return
+        value = log.message.value
+        if type(value) is cst.IfExp and (is_fstring(value.body) or is_fstring(value.orelse)):
+            # `logger.info(f"enabled on {env}" if on else f"disabled on {env}")`: the chosen
+            # f-string is formatted before the call all the same (no fix: two messages).
+            advice = _MESSAGES.get(log.flavour or "", _MESSAGES["stdlib"]).split("; ", 1)[1]
+            message = f"f-string chosen as the log message by a conditional expression; {advice}"
+            self.report(value, message, condition=log.condition)
             return
         if not is_fstring(log.message.value):
             if _joins_fstrings(log.message.value):

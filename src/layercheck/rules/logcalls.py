@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
 from layercheck.domain.vocabulary import LOGGER_OBJECTS, named_like_logger
-from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, NameTable
+from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, Binding, NameTable
+from layercheck.engine.walk import iter_children
 
 LOG_METHODS = frozenset(
     # `trace` and `success` are loguru's levels below `debug` and beside `info`.
@@ -42,6 +44,13 @@ class LogCall:
     message: cst.Arg
     flavour: str | None
     condition: Condition | None
+    # The other arguments that are the message if the project's logging class takes it
+    # there (`LoggerManager.info(tag, message)`), each with the condition that says so.
+    elsewhere: tuple[LogCall, ...] = ()
+
+    def placements(self) -> tuple[LogCall, ...]:
+        """This reading of the call and the others the index may confirm instead."""
+        return (self, *self.elsewhere)
 
 
 def message_argument(call: cst.Call, method: str) -> cst.Arg | None:
@@ -70,9 +79,14 @@ def as_log_call(call: cst.Call, names: NameTable) -> LogCall | None:
     if method not in LOG_METHODS and method not in ASYNC_LOG_METHODS:
         return None
     message = message_argument(call, method)
-    if message is None:
+    if message is None and not call.args:
         return None
     receiver = func.value
+    binding = names.value_binding(receiver)
+    if message is None:
+        # Only a project's logging class may take its message by a keyword of its own
+        # (`self.logger.info(tag=self.tag, message=f"...")`).
+        return _project_logger_call(call, method, None, binding, receiver, names)
     qualname = names.qualified_name(receiver) if isinstance(receiver, (cst.Name, cst.Attribute)) else None
     if qualname == "logging" and method in STDLIB_MODULE_LOG_FUNCTIONS:
         return LogCall(call, method, message, "stdlib", None)
@@ -80,24 +94,38 @@ def as_log_call(call: cst.Call, names: NameTable) -> LogCall | None:
         return None
     if qualname in LOGGER_OBJECTS:  # `from loguru import logger`
         return LogCall(call, method, message, LOGGER_OBJECTS[qualname], None)
-    binding = names.value_binding(receiver)
     if binding is not None and binding.logger:
         return LogCall(call, method, message, binding.logger, None)
-    named = _receiver_name(receiver)
-    by_name = named is not None and named_like_logger(named)
     if binding is None:
         # Origin out of sight (an unannotated parameter, `self._logger` set from an unknown
         # call): the name convention decides, as ruff's logging rules do.
+        named = _receiver_name(receiver)
+        by_name = named is not None and named_like_logger(named)
         return LogCall(call, method, message, None, Condition("logger_named", ())) if by_name else None
-    # Defined elsewhere in the project: the index knows whether it is a logger; where it
-    # cannot tell (a third-party factory), a logger's name decides.
+    return _project_logger_call(call, method, message, binding, receiver, names)
+
+
+def _project_logger_call(
+    call: cst.Call,
+    method: str,
+    message: cst.Arg | None,
+    binding: Binding | None,
+    receiver: cst.BaseExpression,
+    names: NameTable,
+) -> LogCall | None:
+    """The log call of a logger defined elsewhere in the project: the index knows whether
+    it is a logger; where it cannot tell (a third-party factory), a logger's name decides."""
+    if binding is None:
+        return None
+    named = _receiver_name(receiver)
+    by_name = named is not None and named_like_logger(named)
     kind = "logger_named" if by_name else "logger"
     if binding.factory_call:
-        return LogCall(call, method, message, None, Condition(kind, (binding.factory_call + "()",)))
+        return _placed_message(call, method, message, Condition(kind, (binding.factory_call + "()",)))
     if binding.qualname and not binding.qualname.startswith("builtins."):
         return _placed_message(call, method, message, Condition(kind, (binding.qualname,)))
     if by_name and binding.qualname is None and not binding.instance_of:
-        return LogCall(call, method, message, None, Condition("logger_named", ()))
+        return LogCall(call, method, message, None, Condition("logger_named", ())) if message is not None else None
     if binding.instance_of and binding.instance_of.split(".", 1)[0] == names.module.split(".", 1)[0]:
         # `self.logger = logger` from `def register(self, logger: Logger)`, a project class:
         # a logger when the class wraps one (the index knows).
@@ -114,21 +142,36 @@ def _root_function_call(call: cst.Call, func: cst.Name, names: NameTable) -> Log
     return LogCall(call, function, message, "stdlib", None) if message is not None else None
 
 
-def _placed_message(call: cst.Call, method: str, message: cst.Arg, condition: Condition) -> LogCall:
+def _placed_message(call: cst.Call, method: str, message: cst.Arg | None, condition: Condition) -> LogCall | None:
     """The log call of a logger from elsewhere in the project. A project's logging class may
-    take the message after other values (`TRACE_LOG.error(project_id, user_id, f"...")`):
-    when the first argument is a plain value and a later one is a formatted string, that
-    one is the message if the index finds the class's method logs that parameter."""
+    take its message after other values (`TRACE_LOG.error(project_id, user_id, f"...")`,
+    `LoggerManager.log(level, tag, message)`) or by a keyword (`message=`): the usual
+    argument is the message unless the index finds the class's method takes it elsewhere,
+    and each later formatted argument is the message if the index finds it takes it there."""
+    default = 1 if method in LEVEL_FIRST_METHODS else 0
+    readings: list[LogCall] = []
+    if message is not None:
+        place = message.keyword.value if message.keyword is not None else str(default)
+        usual = Condition(f"{condition.kind}@{method}:{place}", condition.names)
+        readings.append(LogCall(call, method, message, None, usual))
     positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
-    # (a first argument that is a string or a formatted message is the message itself)
-    plain_first = len(positional) > 1 and isinstance(positional[0].value, (cst.Name, cst.Attribute, cst.Subscript))
-    if method in LEVEL_FIRST_METHODS or not plain_first:
-        return LogCall(call, method, message, None, condition)
-    for place, arg in enumerate(positional[1:], start=1):
-        if isinstance(arg.value, (cst.FormattedString, cst.ConcatenatedString, cst.BinaryOperation, cst.Call)):
-            placed = Condition(f"{WRAPPER_MESSAGE}:{method}:{place}", condition.names)
-            return LogCall(call, method, arg, None, placed)
-    return LogCall(call, method, message, None, condition)
+    for place_index, arg in enumerate(positional):
+        if place_index > default and isinstance(arg.value, _BUILT_MESSAGES):
+            placed = Condition(f"{WRAPPER_MESSAGE}:{method}:{place_index}", condition.names)
+            readings.append(LogCall(call, method, arg, None, placed))
+    for arg in call.args:
+        if arg.keyword is not None and arg is not message and isinstance(arg.value, _BUILT_MESSAGES):
+            placed = Condition(f"{WRAPPER_MESSAGE}:{method}:{arg.keyword.value}", condition.names)
+            readings.append(LogCall(call, method, arg, None, placed))
+    if not readings:
+        return None
+    first, *others = readings
+    return LogCall(first.call, method, first.message, None, first.condition, tuple(others))
+
+
+# The values a message built eagerly may be: an f-string, a concatenation, `%` or a call
+# (`.format()`); any other argument of a logging class's call is not read as its message.
+_BUILT_MESSAGES = (cst.FormattedString, cst.ConcatenatedString, cst.BinaryOperation, cst.Call)
 
 
 def _wrapper_call(call: cst.Call, names: NameTable) -> LogCall | None:
@@ -187,9 +230,10 @@ def flavoured(kind: str, condition: Condition) -> str:
     """The condition kind asking for a logger of one flavour (`structlog_logger`), or, for a
     logger known by its name only, for one of that flavour or out of sight
     (`structlog_named`: the index picks the project's logging library)."""
-    if condition.kind == "logger_named":
-        return kind.replace("_logger", "_named")
-    return kind
+    base, at, placed = condition.kind.partition("@")  # (`logger@log:1`: where the message is)
+    if base == "logger_named":
+        kind = kind.replace("_logger", "_named")
+    return kind + at + placed
 
 
 def _receiver_name(receiver: cst.BaseExpression) -> str | None:
@@ -210,6 +254,62 @@ def _receiver_name(receiver: cst.BaseExpression) -> str | None:
         # (`math.log` and `np.log` are functions: only a full logger name counts here)
         return attribute
     return None
+
+
+def held_message(message: cst.BaseExpression, ancestors: Sequence[cst.CSTNode]) -> cst.BaseExpression | None:
+    """The text a local holds when it is logged, when the statement just before the log
+    call's assigns it and the function reads it nowhere else (`error = f"No handler for
+    {name}"` then `logger.warning(error)`): a message formatted only to be logged, built on
+    the line above; None otherwise. (A local the code also returns or stores was formatted
+    for that use: logging it too formats nothing more.)"""
+    if type(message) is not cst.Name:
+        return None
+    for position in range(len(ancestors) - 1, 0, -1):
+        line = ancestors[position]
+        if type(line) is not cst.SimpleStatementLine:
+            continue
+        block = ancestors[position - 1]
+        body = block.body if isinstance(block, (cst.IndentedBlock, cst.Module)) else ()
+        index = next((i for i, statement in enumerate(body) if statement is line), 0)
+        before = body[index - 1] if index > 0 else None
+        if type(before) is not cst.SimpleStatementLine or len(before.body) != 1:
+            return None
+        assignment = before.body[0]
+        if type(assignment) is cst.Assign and len(assignment.targets) == 1:
+            target: cst.BaseExpression = assignment.targets[0].target
+            value: cst.BaseExpression | None = assignment.value
+        elif type(assignment) is cst.AnnAssign:
+            target, value = assignment.target, assignment.value
+        else:
+            return None
+        if value is None or type(target) is not cst.Name or target.value != message.value:
+            return None
+        scope = next((item for item in reversed(ancestors[:position]) if type(item) is cst.FunctionDef), None)
+        return value if scope is None or not _read_elsewhere(scope, message, value) else None
+    return None
+
+
+def _read_elsewhere(function: cst.FunctionDef, message: cst.Name, value: cst.BaseExpression) -> bool:
+    """Whether `function` reads the local `message` names other than as that log message
+    (or inside the value it is assigned, `banner = f"{header}\n{banner}"`)."""
+    pending: list[cst.CSTNode] = [function.body]
+    while pending:
+        node = pending.pop()
+        if node is value or node is message:
+            continue
+        if type(node) is cst.Name:
+            if node.value == message.value:
+                return True
+            continue
+        if type(node) is cst.Assign:
+            pending.append(node.value)  # (its targets are written, not read)
+            continue
+        if type(node) is cst.AnnAssign:
+            if node.value is not None:
+                pending.append(node.value)
+            continue
+        pending.extend(iter_children(node))
+    return False
 
 
 def is_fstring(node: cst.BaseExpression) -> bool:

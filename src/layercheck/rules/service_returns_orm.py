@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
 from layercheck.engine.annotations import project_class_names
+from layercheck.engine.declarations import declares_only
 from layercheck.engine.rule import Rule
 from layercheck.rules.externals import is_external
 from layercheck.rules.service_classes import ServiceClasses
@@ -75,6 +77,11 @@ class _Function:
     rows: dict[str, tuple[_Queried, str]] = field(default_factory=dict)
 
 
+# The names of the ports a repository implements (`PostGateway`, `UserRepositoryPort`,
+# `IUserRepo`, `OrderDao`, `EventStore`).
+_DATA_PORT_NAME = re.compile(r"(?i)gateway|repo|dao|store")
+
+
 class ServiceReturnsOrm(Rule):
     """Flags a service function whose return annotation names an ORM model (also inside
     `list[...]`, `Optional[...]`, `X | None`, tuples, `Sequence[...]`, strings), or which
@@ -94,16 +101,24 @@ class ServiceReturnsOrm(Rule):
         super().__init__(context)
         self._functions: list[_Function] = []
         self._classes = ServiceClasses(self.names)
+        self._interface = False  # (inside a module-level class that only declares)
 
     # ----- classes: what a generic base is given, which methods are inherited -----------------
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if self.names.at_module_level:
             self._classes.enter(node)
+            # A port of the data layer kept among the services (`class PostGateway(Protocol)`
+            # of bare signatures, an ABC of abstract methods named for data access): its
+            # signatures promise what the repository implementing it returns, judged where it
+            # lives. (A service's own interface, `FileUseCase(ABC)`, is what routers call.)
+            named = f"{node.name.value} {self.names.module.rsplit('.', 1)[-1]}"  # (`PostReader` of `post_gateway.py`)
+            self._interface = bool(_DATA_PORT_NAME.search(named)) and declares_only(node)
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
         if self.names.at_module_level:
             self._classes.leave()
+            self._interface = False
 
     def _generic_model(self, entity: cst.BaseExpression) -> _Queried | None:
         """`self.model` queried in a class given its model by a generic base: instances of
@@ -126,7 +141,12 @@ class ServiceReturnsOrm(Rule):
         name = node.name.value
         dunder = name.startswith("__") and name.endswith("__")
         private = name.startswith("_") and not dunder
-        checked = self.names.function_depth == 0 and not dunder and (not private or bool(self.options["check-private"]))
+        checked = (
+            self.names.function_depth == 0
+            and not dunder
+            and (not private or bool(self.options["check-private"]))
+            and not self._interface
+        )
         # An `@overload` stub is checked like any signature: each one tells callers what the
         # service hands them (`-> List[DataCategory]` for one literal argument); it has no body.
         function = _Function(name, checked)

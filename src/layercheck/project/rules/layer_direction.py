@@ -166,5 +166,10 @@ def _in_config_package(source: ModuleFacts, importer: ModuleFacts) -> bool:
     package, outer = _package(source), _package(importer)
     if package == outer:
         return True
-    named = outer.rsplit(".", 1)[-1] in CONFIG_MODULE_NAMES
-    return bool(outer) and named and package.startswith(outer + ".")
+    # (the configuration package may be further up: `core.config.load.base` for
+    # `core.config.settings.loader`, both below `core.config`)
+    parts = outer.split(".") if outer else []
+    for depth in range(len(parts), 0, -1):
+        if parts[depth - 1] in CONFIG_MODULE_NAMES and package.startswith(".".join(parts[:depth]) + "."):
+            return True
+    return False
