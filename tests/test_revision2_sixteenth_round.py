@@ -108,6 +108,11 @@ HELD_MESSAGE = {
             logger.info(message)  # (not the line above: what it holds there is not read)
 
 
+        banner = f"jobs module {__name__}"
+        logger.info(banner)  # (module level, read again below: not only logged)
+        TITLE = banner
+
+
         def dispatch(url: str) -> dict:
             try:
                 return {"status": "sent"}

@@ -284,15 +284,16 @@ def held_message(message: cst.BaseExpression, ancestors: Sequence[cst.CSTNode]) 
             return None
         if value is None or type(target) is not cst.Name or target.value != message.value:
             return None
-        scope = next((item for item in reversed(ancestors[:position]) if type(item) is cst.FunctionDef), None)
-        return value if scope is None or not _read_elsewhere(scope, message, value) else None
+        function = next((item for item in reversed(ancestors[:position]) if type(item) is cst.FunctionDef), None)
+        scope = function.body if function is not None else ancestors[0]  # (the module's code)
+        return None if _read_elsewhere(scope, message, value) else value
     return None
 
 
-def _read_elsewhere(function: cst.FunctionDef, message: cst.Name, value: cst.BaseExpression) -> bool:
-    """Whether `function` reads the local `message` names other than as that log message
-    (or inside the value it is assigned, `banner = f"{header}\n{banner}"`)."""
-    pending: list[cst.CSTNode] = [function.body]
+def _read_elsewhere(scope: cst.CSTNode, message: cst.Name, value: cst.BaseExpression) -> bool:
+    """Whether the code of `scope` reads the local `message` names other than as that log
+    message (or inside the value it is assigned, `banner = f"{header}\n{banner}"`)."""
+    pending: list[cst.CSTNode] = [scope]
     while pending:
         node = pending.pop()
         if node is value or node is message:
