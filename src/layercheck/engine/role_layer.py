@@ -187,11 +187,13 @@ def role_layer(
         return None
     if evidence.alembic and evidence.revision:
         return ("migrations", "an Alembic revision")
-    if glob == "**/contexts/**" and _OUTER_RINGS.intersection(_below(module, "contexts", is_package)):
+    ring = None
+    if glob == "**/contexts/**":
+        ring = next((name for name in _below(module, "contexts", is_package) if name in _OUTER_RINGS), None)
+    if ring is not None:
         # `contexts/users/infrastructure/mappers/user_mapper.py`, `.../db/scoped_session.py`:
         # a bounded context's adapters, not the business functions a Phoenix-style context
         # module (`contexts/accounts.py`) groups for the routers.
-        ring = next(name for name in _below(module, "contexts", is_package) if name in _OUTER_RINGS)
         return (None, f"in a bounded context's `{ring}/` folder, not its business functions")
     served = evidence.app_routes + evidence.routes
     if evidence.app_factory and name_layer is None and served >= _APP_ROUTER_ROUTES:

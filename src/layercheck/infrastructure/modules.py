@@ -264,7 +264,7 @@ class ModuleNamer:
             dotted = self._dotted(Path(str(path)[len(outer) :]))
             if dotted and dotted not in names:
                 names.append(dotted)
-        holder_test = self._holder_test(layer_root, self._chain_parent(path) if chain is not None else None)
+        holder_test = self._holder_test(layer_root, self._chain_parent(path))
         layer, glob, configured = self.layer_map.placement(layer_path, holder_test, outer_paths=tuple(outer_paths))
         folder_layer = self._folder_layer(layer_path, layer, glob, configured, holder_test)
         return FileTask(
@@ -320,7 +320,7 @@ class ModuleNamer:
             dotted = _dotted_posix(text[len(outer) :])
             if dotted and dotted not in names:
                 names.append(dotted)
-        holder_test = self._holder_test(layer_root, self._chain_parent(path) if chain is not None else None)
+        holder_test = self._holder_test(layer_root, self._chain_parent(path))
         layer, glob, configured = self.layer_map.placement(layer_path, holder_test, outer_paths=tuple(outer_paths))
         folder_layer = self._folder_layer(layer_path, layer, glob, configured, holder_test)
         display = text[len(self._cwd_prefix) :] if text.startswith(self._cwd_prefix) else text

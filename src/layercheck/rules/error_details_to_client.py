@@ -179,15 +179,13 @@ class ErrorDetailsToClient(Rule):
         elif last.endswith(("Exception", "Error")):
             sent = self._argument(node, "detail", None)
             status = self._argument(node, "status_code", None)
-            if status is None and _names_client_error(last) and sent is not None:
-                # `raise BadRequestException(detail=str(exc))`: the project's exception named
-                # for a 4xx answer.
-                self._check(sent, True)
-                return
         else:
             return
         if sent is not None:
-            self._check(sent, status is not None and _client_error(status))
+            # (a project's exception named for a 4xx answer says so without a status:
+            # `raise BadRequestException(detail=str(exc))`)
+            named = status is None and _names_client_error(last)
+            self._check(sent, named or (status is not None and _client_error(status)))
 
     @staticmethod
     def _argument(call: cst.Call, keyword: str, position: int | None) -> cst.BaseExpression | None:

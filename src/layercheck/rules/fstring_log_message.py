@@ -46,29 +46,26 @@ class FStringLogMessage(Rule):
             self._check(reading)
 
     def _check(self, log: LogCall) -> None:
-        held = held_message(log.message.value, self.context.ancestors)
+        value = log.message.value
+        held = held_message(value, self.context.ancestors)
         if held is not None and (is_fstring(held) or _joins_fstrings(held)):
             # `error = f"..."` on the line above `logger.warning(error)`: the message is that
             # f-string, formatted before the call (no fix: the local may serve other uses).
-            shown = cst.ensure_type(log.message.value, cst.Name).value
-            advice = _MESSAGES.get(log.flavour or "", _MESSAGES["stdlib"]).split("; ", 1)[1]
-            message = f"f-string held in `{shown}` and used as the log message; {advice}"
-            self.report(log.message.value, message, condition=log.condition)
+            shown = cst.ensure_type(value, cst.Name).value
+            message = f"f-string held in `{shown}` and used as the log message; {_advice(log)}"
+            self.report(value, message, condition=log.condition)
             return
-        value = log.message.value
         if type(value) is cst.IfExp and (is_fstring(value.body) or is_fstring(value.orelse)):
             # `logger.info(f"enabled on {env}" if on else f"disabled on {env}")`: the chosen
             # f-string is formatted before the call all the same (no fix: two messages).
-            advice = _MESSAGES.get(log.flavour or "", _MESSAGES["stdlib"]).split("; ", 1)[1]
-            message = f"f-string chosen as the log message by a conditional expression; {advice}"
+            message = f"f-string chosen as the log message by a conditional expression; {_advice(log)}"
             self.report(value, message, condition=log.condition)
             return
         if not is_fstring(log.message.value):
             if _joins_fstrings(log.message.value):
                 # `" | ".join([f"wallet {w}", f"pnl {p}"])`: f-strings formatted eagerly all
                 # the same, joined into the message (no fix: the pieces are the project's).
-                advice = _MESSAGES.get(log.flavour or "", _MESSAGES["stdlib"]).split("; ", 1)[1]
-                message = f"f-strings joined into the log message; {advice}"
+                message = f"f-strings joined into the log message; {_advice(log)}"
                 self.report(log.message.value, message, condition=log.condition)
             return
         if is_wrapper_call(log):
@@ -85,6 +82,11 @@ class FStringLogMessage(Rule):
             typed = LogCall(log.call, log.method, log.message, flavour, None)
             condition = type(log.condition)(flavoured(kind, log.condition), log.condition.names)
             self.report(log.message.value, _MESSAGES[flavour], fix=message_fix(typed), condition=condition)
+
+
+def _advice(log: LogCall) -> str:
+    """What to do instead, for the call's flavour of logger (stdlib's when not known)."""
+    return _MESSAGES.get(log.flavour or "", _MESSAGES["stdlib"]).split("; ", 1)[1]
 
 
 def _joins_fstrings(node: cst.BaseExpression) -> bool:
