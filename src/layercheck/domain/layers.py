@@ -172,7 +172,17 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
     LayerSpec(
         "tests",
         # (`fakes/` and `mocks/` hold the test doubles of services and repositories)
-        ("**/tests/**", "**/test/**", "**/test_*.py", "**/*_test.py", "**/conftest.py", "**/fakes/**", "**/mocks/**"),
+        # (`accounts/tests.py`: Django's habit of one tests module beside the app's code)
+        (
+            "**/tests/**",
+            "**/test/**",
+            "**/tests.py",
+            "**/test_*.py",
+            "**/*_test.py",
+            "**/conftest.py",
+            "**/fakes/**",
+            "**/mocks/**",
+        ),
         (),
         held=False,
         dominant=True,

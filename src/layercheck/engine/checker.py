@@ -229,6 +229,13 @@ def check_source(
         facts.extra["session_calls"] = roles.evidence.session_calls
     if roles.evidence.data_access or roles.evidence.statement_builders:
         facts.extra["data_access"] = sorted(roles.evidence.data_access | roles.evidence.statement_builders)
+    units = roles.evidence.units_of_work - roles.evidence.provider_classes
+    if units and not roles.evidence.engine_builders:
+        # What services may take from the database module to end their transactions (LC103):
+        # units of work, not the classes that build the engine or hand out sessions.
+        facts.extra["units_of_work"] = sorted(units)
+    if roles.evidence.dataloaders and roles.evidence.session_calls:
+        facts.extra["dataloaders"] = roles.evidence.dataloaders
     if roles.evidence.handle_calls:
         facts.extra["handle_calls"] = {name: sorted(held) for name, held in roles.evidence.handle_calls.items()}
     if roles.evidence.data_access and roles.evidence.session_takers:

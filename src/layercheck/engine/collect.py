@@ -36,6 +36,15 @@ _WRAPPED_LOG_METHODS = STDLIB_MODULE_LOG_FUNCTIONS | {"trace", "success"}
 
 # The base a declarative base made by a decorator stands for.
 _DECLARATIVE_ROOT = "sqlalchemy.orm.DeclarativeBase"
+# The metaclass of SQLAlchemy 1.x's declarative bases: `class Base(metaclass=DeclarativeMeta)`
+# with a `registry` of its own is the base `declarative_base()` would have made.
+_DECLARATIVE_METACLASSES = frozenset(
+    {
+        "sqlalchemy.orm.DeclarativeMeta",
+        "sqlalchemy.orm.decl_api.DeclarativeMeta",
+        "sqlalchemy.ext.declarative.DeclarativeMeta",
+    }
+)
 # SQLAlchemy 1.x's classical mapping function (`mapper(User, users_table)`).
 _CLASSICAL_MAPPERS = frozenset({"sqlalchemy.orm.mapper", "sqlalchemy.orm.mapperlib.mapper"})
 
@@ -50,6 +59,10 @@ class FactsCollector:
         # Import records still waiting for a position: the node to locate, its line anchors.
         self.import_nodes: list[tuple[int, cst.CSTNode, Anchors]] = []
         self._function_stack: list[str] = []
+        # Per unannotated function or method around the walk: its key (`f`, `Class.f`), the
+        # locals holding a column query, and whether each of its returns gives one (None for
+        # a function not followed).
+        self._column_frames: list[tuple[str, dict[str, bool], list[bool]] | None] = []
         # Module-level globals annotated with classes, and functions annotated to return.
         self._global_types: dict[str, list[str]] = {}
         self._annotated: set[str] = set()
@@ -120,6 +133,23 @@ class FactsCollector:
             self._log_method_node = node
             self._log_method_locals = {}
         self._function_stack.append(node.name.value)
+        self._column_frames.append(self._column_frame(node))
+
+    def _column_frame(self, node: cst.FunctionDef) -> tuple[str, dict[str, bool], list[bool]] | None:
+        """A frame for an unannotated module-level function or method of a module-level
+        class, whose returns are followed to see whether they give column tuples."""
+        key = self._definition_key(node) if node.returns is None else None
+        return (key, {}, []) if key is not None else None
+
+    def _definition_key(self, node: cst.FunctionDef) -> str | None:
+        """`f` for a module-level function, `Class.f` for a method of a module-level class,
+        None for anything nested deeper."""
+        scopes = self.table.scopes
+        if len(scopes) == 1:
+            return node.name.value
+        if len(scopes) == 2 and scopes[1].is_class:
+            return f"{scopes[1].class_name}.{node.name.value}"
+        return None
 
     def _record_return_annotation(self, node: cst.FunctionDef) -> None:
         """What the return annotation of a function or method names, keyed `f` or `Class.f`
@@ -128,12 +158,8 @@ class FactsCollector:
             return
         if self.table.at_module_level:
             self._annotated.add(node.name.value)
-        scopes = self.table.scopes
-        if len(scopes) == 1:
-            key = node.name.value
-        elif len(scopes) == 2 and scopes[1].is_class:
-            key = f"{scopes[1].class_name}.{node.name.value}"
-        else:
+        key = self._definition_key(node)
+        if key is None:
             return
         annotation = node.returns.annotation
         named = [qualname for _, qualname in annotation_names(annotation, self.table)]
@@ -147,6 +173,11 @@ class FactsCollector:
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._function_stack.pop()
+        frame = self._column_frames.pop()
+        if frame is not None and frame[2] and all(frame[2]):
+            # `return session.query(Movie).group_by(...).values(Movie.genre, func.count(...))`:
+            # rows of columns and aggregates, no ORM instances (LC301).
+            self.facts.extra.setdefault("column_returns", []).append(frame[0])
         if not self._function_stack:
             self._message_parameter = None
         if node is self._log_method_node:
@@ -165,6 +196,12 @@ class FactsCollector:
                     self.facts.extra.setdefault("typed_loggers", {})[node.target.value] = named
 
     def visit_Return(self, node: cst.Return) -> None:
+        frame = self._column_frames[-1] if self._column_frames else None
+        if frame is not None and node.value is not None:
+            value = node.value
+            frame[2].append(
+                _column_query(value) or (type(value) is cst.Name and frame[1].get(value.value, False))
+            )
         if (
             len(self._function_stack) == 1
             and isinstance(node.value, cst.Name)
@@ -217,7 +254,12 @@ class FactsCollector:
                 qualname = self.table.qualified_name(arg.value.value)
             if qualname is not None:
                 bases.append(qualname)
-        if any(self._declares_base(decorator) for decorator in node.decorators):
+        if any(self._declares_base(decorator) for decorator in node.decorators) or any(
+            keyword.keyword is not None
+            and keyword.keyword.value == "metaclass"
+            and self.table.qualified_name(keyword.value) in _DECLARATIVE_METACLASSES
+            for keyword in node.keywords
+        ):
             # `@as_declarative() class Base:` is the declarative base `class Base(DeclarativeBase)`
             # spells out: its subclasses are the ORM's.
             bases.append(_DECLARATIVE_ROOT)
@@ -372,6 +414,9 @@ class FactsCollector:
             self.facts.extra["global_exception_handler"] = True
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        frame = self._column_frames[-1] if self._column_frames else None
+        if frame is not None and len(node.targets) == 1 and type(node.targets[0].target) is cst.Name:
+            frame[1][node.targets[0].target.value] = _column_query(node.value)  # type: ignore[attr-defined]
         if app_facts.registers_catch_all_assignment(node, self.table):
             self.facts.extra["global_exception_handler"] = True
         if self._log_method is not None and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
@@ -528,3 +573,22 @@ def _subscript_names(subscript: cst.Subscript) -> list[cst.BaseExpression]:
     for element in subscript.slice[-1:]:
         element.visit(_Names())
     return found
+
+
+# Query methods that make a query give columns rather than entities (SQLAlchemy 1.x's
+# `Query.values(...)`, `with_entities(...)`, `add_columns(...)`).
+_COLUMN_QUERY_METHODS = frozenset({"values", "with_entities", "add_columns"})
+
+
+def _column_query(value: cst.BaseExpression) -> bool:
+    """A call chain through one of `_COLUMN_QUERY_METHODS`
+    (`db.query(Movie).group_by(...).values(Movie.genre, func.count(Movie.id))`)."""
+    node = value
+    while type(node) is cst.Call:
+        func = node.func  # type: ignore[attr-defined]
+        if type(func) is not cst.Attribute:
+            return False
+        if func.attr.value in _COLUMN_QUERY_METHODS:
+            return True
+        node = func.value
+    return False

@@ -627,6 +627,18 @@ class NameTableBuilder:
     # assignments bind after their value was walked (leave_)
     def leave_Assign(self, node: cst.Assign) -> None:
         binding = self.table.value_for_assignment(node.value)
+        if (
+            self.table.at_module_level
+            and type(node.value) is cst.Subscript
+            and len(node.targets) == 1
+            and type(node.targets[0].target) is cst.Name
+            and (self.table.qualified_name(node.value.value) or "").rsplit(".", 1)[-1] == "Annotated"  # type: ignore[attr-defined]
+        ):
+            # `UserRepoDep = Annotated[UserRepository, Depends(...)]`: a type of the module's,
+            # named as importers name it, so a parameter annotated with it here is typed as
+            # it is there (the index reads what the alias names).
+            name = node.targets[0].target.value  # type: ignore[attr-defined]
+            binding = Binding(qualname=f"{self.table.module}.{name}")
         for target in node.targets:
             self.table.bind_target(target.target, binding)
 

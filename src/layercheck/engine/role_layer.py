@@ -35,6 +35,10 @@ from layercheck.engine.roles import PERSISTENCE_NAMES, RoleEvidence
 
 # Module names of FastAPI dependencies: they read the body for the endpoints they serve.
 _DEPENDENCY_WORDS = frozenset({"deps", "dependencies", "dependency"})
+# Folders of the app's wiring: the providers that build what the routes are handed
+# (`ioc/repository.py`, `di/services.py`, `containers/`), named for what they hand out. (Not
+# `providers/`: an auth package's `providers/api_key/services.py` is a provider's service.)
+_WIRING_FOLDERS = _DEPENDENCY_WORDS | frozenset({"ioc", "di", "container", "containers", "wiring"})
 # Core tables that make a module in no layer (or one named for schemas) the models'.
 _CORE_TABLES = 2
 # Project modules imported by a module that builds a session factory for itself while it
@@ -44,6 +48,8 @@ _APPLICATION_IMPORTS = 8
 _DATABASE_PACKAGES = frozenset({"database", "db"})
 # Querying definitions that make such a module a service rather than one helper.
 _SERVICE_MIN_QUERIES = 2
+# Query functions beside a single route that keep a repository module what its name says.
+_STRAY_ROUTE_QUERIES = 3
 # Routes on the app itself that make the module creating it a router module too.
 _APP_ROUTER_ROUTES = 10
 # Environment reads that make a module named for configuration its configuration, whatever
@@ -59,6 +65,8 @@ _DATABASE_CLASS_QUERIES = 20
 # (`presentation/` is clean architecture's: only the HTTP adapters, see `role_layer`)
 _PRESENTATION = "**/presentation/**"
 _API_FOLDER_GLOBS = frozenset({"**/api/**", "**/views/**", _PRESENTATION})
+# The preset's file names of routers (a `db/router.py` may route sessions instead).
+_ROUTER_FILE_GLOBS = frozenset({"**/router.py", "**/routes.py", "**/routers.py"})
 # Service folders whose name also means other things: their modules are services by what
 # they do (see `role_layer`).
 _WORDY_SERVICE_FOLDERS = frozenset({"**/logic/**", "**/application/**"})
@@ -183,6 +191,10 @@ def role_layer(
     if name_layer == "tests" and evidence.routes and not evidence.test_code:
         # `routers/test_checkout.py`: routes named for what they try out, no test in it.
         return ("api", f"named like a test, but registers {_counted(evidence.routes, 'route')} and tests nothing")
+    if name_layer == "tests" and glob == "**/tests.py" and not evidence.test_code:
+        # `exams/tests.py` of an app whose product is tests: Django's habit names a module
+        # of test functions so, this one holds none.
+        return (folder_layer, "named `tests`, but defines no test")
     if name_layer in _KEPT:
         return None
     if evidence.alembic and evidence.revision:
@@ -203,6 +215,15 @@ def role_layer(
         return ("api", f"creates the FastAPI app and registers {_counted(served, 'route')}")
     if evidence.app_factory and name_layer != "api":
         return ("main", "creates the FastAPI app")
+    if (
+        evidence.routes == 1
+        and name_layer == "repository"
+        and len(evidence.data_access) >= _STRAY_ROUTE_QUERIES
+        and not evidence.router_includes
+    ):
+        # `crud/user.py` of six query functions and one route left behind in it (never
+        # mounted): the data access its folder says, with a stray route (LC201 there).
+        return None
     if evidence.routes:
         return ("api", f"APIRouter, {_counted(evidence.routes, 'route')}")
     if evidence.router_includes and name_layer is not None and name_layer != "api":
@@ -318,7 +339,19 @@ def role_layer(
         # generic `ResourceService` querying is LC302's finding.)
         return ("repository", f"generic over a model type, `{stores[0]}` runs the queries of its subclasses")
     last = module.rsplit(".", 1)[-1]
-    if evidence.env_reads and _named_for_config(last) and name_layer in (None, "config"):
+    if (
+        evidence.env_reads
+        and _named_for_config(last)
+        and name_layer in (None, "config")
+        # (`ai/config_manager.py`'s `AIConfigManager` looking the tenants' rows up through
+        # the session, one key read from the environment beside it: data access whose
+        # name says what it manages, not the app's configuration)
+        and (
+            name_layer == "config"
+            or not (evidence.data_access or evidence.querying_methods)
+            or evidence.env_reads >= _CONFIG_ENV_READS
+        )
+    ):
         return ("config", f"{'package' if is_package else 'module'} `{last}` reads the environment")
     folders = module.split(".")[:-1]
     holder = next((name for name in reversed(folders) if name in CONFIG_MODULE_NAMES), None)
@@ -331,8 +364,10 @@ def role_layer(
         and len(evidence.data_access) >= _SERVICE_MIN_QUERIES
         and (evidence.imports_jobs_or_services or evidence.imports_repositories)
         # (a module of a `db/` package, building on the generic crud helpers or enqueueing a
-        # job after its write, is data access itself: the folder says what it is)
+        # job after its write, is data access itself: the folder says what it is; so does
+        # the name of a `utils/db_util.py` of query functions that logs through a service)
         and not PERSISTENCE_NAMES.intersection(module.split(".")[:-1])
+        and not PERSISTENCE_NAMES.intersection(module.rsplit(".", 1)[-1].split("_"))
         and not (evidence.engine_builders or evidence.session_providers)
         and not (evidence.script and not evidence.querying_class)
         and not named_for(CONCERN_WORDS | BACKGROUND_WORDS, module)
@@ -379,6 +414,22 @@ def role_layer(
         return ("database", f"builds the engine or provides sessions in the `{package}` package")
     if (
         name_layer == "service"
+        and glob in ("**/services/**", "**/service/**")
+        and package in _DATABASE_PACKAGES
+        and not (
+            evidence.session_calls
+            or evidence.data_access
+            or evidence.querying_methods
+            or evidence.imports_jobs_or_services
+            or evidence.script
+        )
+    ):
+        # `services/database/exceptions.py` beside the package's `repositories/` and
+        # `models/`: the data layer's own errors, kept in the services folder's `database`
+        # package; it runs no query and calls no service, so it is no business logic.
+        return (None, f"in the `{package}` package of a services folder, but runs no query and calls no service")
+    if (
+        name_layer == "service"
         and evidence.engine_builders
         and (evidence.session_providers or evidence.provider_methods)
         and not (evidence.data_access or evidence.querying_methods or evidence.script)
@@ -407,9 +458,13 @@ def role_layer(
             return ("service", "builds a session factory, runs queries and calls repositories")
         if evidence.imports_repositories:
             return ("repository", "builds the engine and composes the repositories")
-        if evidence.querying_class or _mostly_queries(evidence):
+        if (evidence.querying_class or _mostly_queries(evidence)) and not (
+            evidence.provider_methods or evidence.session_providers
+        ):
             # `openlineage/store.py`: a store class that builds its engine and runs every
-            # query of its tables, the data access the routers call.
+            # query of its tables, the data access the routers call. (A session manager
+            # whose `session()` and `transaction()` hand sessions out, checking the
+            # connection with a `SELECT 1` on the way, is the database module.)
             return ("repository", "builds its own engine and runs the queries")
         if len(evidence.project_imports) >= _APPLICATION_IMPORTS:
             # An evaluation runner or a harness that opens its own sessions among a dozen
@@ -429,7 +484,13 @@ def role_layer(
     if (
         evidence.units_of_work
         and (evidence.sessions or evidence.session_calls)
-        and (name_layer is None or glob in _WORDY_SERVICE_FOLDERS)
+        and (
+            name_layer is None
+            or glob in _WORDY_SERVICE_FOLDERS
+            # (`infrastructure/services/sqlalchemy_transaction_manager.py`: a folder of the
+            # adapters' services places it, its own name does not say service)
+            or (name_layer == "service" and glob not in _SERVICE_FILE_GLOBS and not _named_for_services(module))
+        )
         and not (evidence.routes or evidence.script or evidence.imports_jobs_or_services)
         and set(evidence.querying_methods) <= evidence.units_of_work
         and evidence.data_access <= evidence.units_of_work
@@ -511,6 +572,17 @@ def role_layer(
         # `admin/views.py` registering the models' pages with an admin package
         # (`admin.add_view(User, ...)`): views of another framework, no router of this app.
         return (None, "named `views`, but registers no routes and uses nothing of FastAPI")
+    if (
+        glob in _ROUTER_FILE_GLOBS
+        and name_layer == "api"
+        and (package in _DATABASE_PACKAGES or evidence.engine_builders)
+        and evidence.sessions
+        and not (_serves_the_web(evidence) or evidence.router_includes or evidence.app_routes)
+    ):
+        # `core/db/router.py`'s `DatabaseRouter` sending reads to a replica and writes to
+        # the primary, with the session factory that routes them: a database router, the
+        # database module's work, not the web's.
+        return ("database", f"named `{last}`, but routes database sessions and registers no routes")
     # The names `config` and `database` are checked against what the module does, as
     # `models` and `schemas` are: a `config.py` of Pydantic schemas in a plugin, a
     # `database.py` holding a job backend's models.
@@ -518,13 +590,30 @@ def role_layer(
         name_layer == "task"
         and not (evidence.jobs or evidence.temporal_jobs or evidence.job_library)
         and not evidence.imports_jobs_or_services
-        and _mostly_queries(evidence)
+        and (
+            _mostly_queries(evidence)
+            # (a job's executor that drives the agents, the models and the tools around its
+            # queries uses the app: it is the job's own work)
+            or (evidence.querying_class and len(evidence.project_imports) < _APPLICATION_IMPORTS)
+        )
     ):
         # `jobs/state.py` of a job-running product: "jobs" is the domain's noun, and a module
         # of query functions there is its data access, not a background job (an indexer
-        # under `tasks/` that also calls services is the jobs' own work).
+        # under `tasks/` that also calls services is the jobs' own work); so is the
+        # `JobManager` whose methods submit, claim and list the job rows.
+        if not _mostly_queries(evidence):
+            return ("repository", "in a folder of jobs, but defines none; a class of it runs the queries")
         count = len(evidence.data_access)
         return ("repository", f"in a folder of jobs, but defines none; {count} of its definitions query")
+    if (
+        name_layer == "task"
+        and glob in ("**/tasks.py", "**/worker.py", "**/workers.py", "**/daemons.py")
+        and _WIRING_FOLDERS.intersection(module.split(".")[:-1])
+        and not (evidence.jobs or evidence.temporal_jobs or evidence.job_library)
+    ):
+        # `core/dependencies/tasks.py` handing the routes the task tracker and the queue:
+        # dependency wiring named for what it hands out, no background job.
+        return (folder_layer, "named for tasks, but a dependency module that hands them out")
     if name_layer == "task" and folder_layer not in (None, "task") and not evidence.jobs:
         # `repositories/tasks.py`, `schemas/tasks.py`: "tasks" is the domain's noun there.
         return (folder_layer, "named `tasks`, but defines no background job, in a folder of another layer")
@@ -616,7 +705,7 @@ def role_layer(
         return ("service", "in a repository folder, but runs no query: hands the session on to the data layer")
     if (
         glob in _SERVICE_FILE_GLOBS
-        and _DEPENDENCY_WORDS.intersection(module.split(".")[:-1])
+        and _WIRING_FOLDERS.intersection(module.split(".")[:-1])
         and not (evidence.data_access or evidence.querying_methods or evidence.session_calls or evidence.script)
     ):
         # `api/dependencies/services.py`'s `get_user_service(repo: UserRepo) -> UserService`:
@@ -625,7 +714,7 @@ def role_layer(
         return (folder_layer, "named for services, but a dependency module that hands them out")
     if (
         glob in _REPOSITORY_FILE_GLOBS
-        and _DEPENDENCY_WORDS.intersection(module.split(".")[:-1])
+        and _WIRING_FOLDERS.intersection(module.split(".")[:-1])
         and not (evidence.session_calls or evidence.data_access or evidence.querying_methods or evidence.sql_builders)
     ):
         # `api/dependencies/repository.py`'s `get_repository(UserRepository)` building the

@@ -18,6 +18,7 @@ import libcst as cst
 
 from layercheck.domain.registry import SESSION_METHODS, SQL_BUILDERS
 from layercheck.domain.vocabulary import (
+    BACKGROUND_WORDS,
     CONNECTION_TYPES,
     CORE_TABLE_TYPES,
     DATA_ACCESS_NAME,
@@ -98,6 +99,9 @@ _REPOSITORY_NAMES = frozenset({"repositories", "repository", "repos", "repo", "c
 _ORCHESTRATED_NAMES = frozenset(
     {"jobs", "tasks", "workers", "services", "service", "usecases", "use_cases", "usecase", "use_case"}
 )
+# Folders of the interfaces the use cases declare for the adapters (`use_cases/ports/`): a
+# module importing one implements or holds the port, it calls no service.
+_PORT_FOLDERS = frozenset({"ports", "interfaces", "protocols"})
 # Modules of plain data (constants, enums, types, errors): importing one from a job or
 # service package calls nothing there.
 _PLAIN_DATA_MODULES = frozenset({"constants", "enums", "types", "exceptions", "errors", "schemas", "models"})
@@ -117,7 +121,8 @@ DATALOADER_BASES = frozenset(
 )
 # SQLAlchemy's statements, which a query builder's methods return for another to run.
 _STATEMENT_TYPES = frozenset(
-    {"Select", "Insert", "Update", "Delete", "Subquery", "CompoundSelect", "TextClause", "Executable"}
+    # (`Query`: SQLAlchemy 1.x's `session.query(...)`, filtered by one method, run by another)
+    {"Select", "Insert", "Update", "Delete", "Subquery", "CompoundSelect", "TextClause", "Executable", "Query"}
 )
 # Starlette's base of request middleware.
 _MIDDLEWARE_BASES = frozenset({"starlette.middleware.base.BaseHTTPMiddleware"})
@@ -312,6 +317,8 @@ class RoleCollector:
         names = (table.module, *aliases)
         self._packages = frozenset(part for name in names for part in name.split(".")[:-1] or name.split(".")[:1])
         self._tops = frozenset(name.split(".", 1)[0] for name in names)
+        # The packages this module sits in, under each name it goes by.
+        self._own_packages = tuple(name.split(".")[:-1] for name in names)
         # What is known to be a library: the standard library, the well-known packages and
         # the project's declared dependencies (another top-level package of the project,
         # `common` beside `apps`, is none of them).
@@ -575,12 +582,31 @@ class RoleCollector:
             self.evidence.imports_repositories = True
         if PERSISTENCE_NAMES.intersection(parts):
             self.evidence.imports_persistence = True
-        if calls and parts[-1] not in _PLAIN_DATA_MODULES and (
-            _ORCHESTRATED_NAMES.intersection(parts) or parts[-1].endswith("_service")
+        beyond = self._beyond_own_package(parts)
+        if calls and parts[-1] not in _PLAIN_DATA_MODULES and not _PORT_FOLDERS.intersection(parts) and (
+            _ORCHESTRATED_NAMES.intersection(beyond) or parts[-1].endswith("_service")
         ):
-            self.evidence.imports_jobs_or_services = True
+            # (a service imported inside a function, "to avoid circular imports", is one
+            # that imports this module at its top: the module sits below the services, as
+            # the auth helpers and the engine's instrumentation do; a job is imported so too
+            # where it is enqueued, and counts)
+            if not (self._scopes and not BACKGROUND_WORDS.intersection(beyond)):
+                self.evidence.imports_jobs_or_services = True
         if calls and "application" in parts and parts[-1] not in _PLAIN_DATA_MODULES:
             self.evidence.imports_application = True
+
+    def _beyond_own_package(self, parts: list[str]) -> list[str]:
+        """The parts of an imported module's name below the packages it shares with this
+        module: `jobs/manager.py` importing `jobs/audit.py` imports `audit` of its own
+        package, no job of another (a package's name says what its modules are for, not
+        that each of them calls the others' work)."""
+        shared = 0
+        for own in self._own_packages:
+            common = 0
+            while common < min(len(parts) - 1, len(own)) and parts[common] == own[common]:
+                common += 1
+            shared = max(shared, common)
+        return parts[shared:]
 
     def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
         # `from sqlalchemy.orm import Session`, `from app.postgres import AsyncSession`: a
@@ -754,6 +780,11 @@ class RoleCollector:
             self.evidence.app_factory = True
         elif qualname in _COMMAND_LINE_APPS:
             self.evidence.script = True
+        if qualname in DATALOADER_BASES and self._scopes and self._scopes[0][0]:
+            # `self._loader = DataLoader(load_fn=self._batch_load)` in a class's `__init__`:
+            # a batch loader composed rather than extended, serving resolvers as one does.
+            self.evidence.dataloaders += 1
+            self._scopes[0][4] = True
         if qualname in DATAFRAME_QUERIES and self._scopes:
             # `pd.read_sql_query(text(query), session.connection())`: a query run through the
             # session's connection into a data frame.

@@ -197,7 +197,9 @@ def returns_orm_from_repository(index: ProjectLookup, qualname: str, layer: str 
         return False
     names = return_names(index, callee)
     if names is None:
-        return not _named_for_scalar(callee.key.rsplit(".", 1)[-1])
+        # (what an unannotated function returns is a column query's rows: tuples, no ORM)
+        columns = callee.key in callee.module.extra.get("column_returns", ())
+        return not (columns or _named_for_scalar(callee.key.rsplit(".", 1)[-1]))
     if any(
         (index.is_pydantic_model(name) or index.is_schema_bound_type(name))
         and not (index.is_orm_model(name) or index.is_orm_bound_type(name))

@@ -1117,13 +1117,23 @@ class ProjectIndex:
 
     # ----- conditions --------------------------------------------------------------------
 
+    def _named_session_kinds(self, condition: Condition) -> list[bool | None]:
+        """What is known of a value named like a session: the kinds of the names it was made
+        from, or of what the attribute of its class holds (`self.db` with `db: DbManager`
+        in a base class); empty where nothing is."""
+        if condition.kind == "session_named_member":
+            held = self.member_type(condition.names[0], condition.names[1], external=True)
+            # (`db_session: Any` says nothing of what it holds: the name decides)
+            return [self.session_kind(held)] if held is not None and not says_nothing(self, [held]) else []
+        return [self.session_kind(name) for name in condition.names]
+
     def settles(self, condition: Condition) -> bool:
         """Whether this index, built from part of the project, answers `condition` as the
         whole project would. A name's answer comes from the modules on its way, which a run
         always reads; a kind in `WHOLE_PROJECT_KINDS` asks whether some module anywhere has
         a fact, which only a module found to have it settles."""
-        if condition.kind == "session_named":
-            known = [self.session_kind(name) for name in condition.names]
+        if condition.kind in ("session_named", "session_named_member"):
+            known = self._named_session_kinds(condition)
             return self.uses_sqlalchemy or (bool(known) and all(answer is False for answer in known))
         if whole_project_fact(condition.kind) is None:
             return True
@@ -1168,9 +1178,9 @@ class ProjectIndex:
             result = any(self.is_core_table(name) for name in names)
         elif kind == "session_annotation":
             result = any(self.is_session_annotation(name) for name in names)
-        elif kind == "session_named":
+        elif kind in ("session_named", "session_named_member"):
             # Named like a session: a session unless what is known says otherwise.
-            known = [self.session_kind(name) for name in names]
+            known = self._named_session_kinds(condition)
             result = self.uses_sqlalchemy and (not known or any(k is not False for k in known))
         elif kind in ("structlog_named", "stdlib_named", "loguru_named"):
             # Named like a logger: of this flavour when known, else the project's library.

@@ -86,5 +86,22 @@ def _unset(index: ProjectLookup, module: ModuleFacts, fact: ClassFact, key: str,
 
 
 def is_project_class(index: ProjectLookup, qualname: str) -> bool:
-    """A class defined in one of the project's modules (not a library's)."""
-    return index.class_fact(qualname) is not None
+    """A class defined in one of the project's modules (not a library's), or a class name
+    taken from a project module that binds nothing by it (`from core.exceptions import
+    NotFoundException` with the package's re-exports commented out): the project's own,
+    whatever the module lost."""
+    if index.class_fact(qualname) is not None:
+        return True
+    resolved = index.resolve(qualname)
+    module, name = resolved.module, resolved.name
+    return (
+        module is not None
+        and name is not None
+        and name[:1].isupper()
+        and name not in module.bindings
+        and name not in module.classes
+        and name not in module.instances
+        and not module.extra.get("star_imports")
+        # (nor a module answering for names lazily: `def __getattr__(name)`)
+        and "__getattr__" not in module.functions
+    )

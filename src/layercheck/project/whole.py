@@ -52,6 +52,7 @@ WHOLE_PROJECT_KINDS: dict[str, WholeProjectFact] = {
     # A receiver named like a session is one only in a project that uses SQLAlchemy or
     # SQLModel: the part of its answer no single module settles.
     "session_named": WholeProjectFact(((b"sqlalchemy",), (b"sqlmodel",))),
+    "session_named_member": WholeProjectFact(((b"sqlalchemy",), (b"sqlmodel",))),
     "global_exception_handler": WholeProjectFact(_HANDLER_MARKERS, HANDLER_IGNORED_LAYERS),
     # A module in no layer is server code when the app reaches it through imports: any
     # module that imports something could be on the way (the answer only grows with more).

@@ -7,10 +7,43 @@ import libcst as cst
 from layercheck.domain.vocabulary import CONFIG_MODULE_NAMES
 from layercheck.engine.context import FileContext
 from layercheck.engine.rule import ServerCodeRule, callee_names
+from layercheck.rules.command_line import in_cli_command
 
 ENVIRONS = frozenset({"os.environ", "os.environb"})
 GETTERS = frozenset({"os.getenv", "os.getenvb", "os.environ.get", "os.environb.get"})
 _ADVICE = "outside the config module; add a field to the settings class"
+# Variables that describe the terminal the process writes to, or Windows' own folders,
+# set by the terminal, the user or the system for every program alike (no-color.org's
+# `NO_COLOR`, `TERM`, `COLUMNS`, `SystemDrive`): code that draws on the terminal reads them
+# where it draws, as rich and click do, and a settings field would rename a convention no
+# user sets per app.
+_TERMINAL_VARIABLES = frozenset(
+    {
+        "NO_COLOR",
+        "FORCE_COLOR",
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
+        "TERM",
+        "COLORTERM",
+        "TERM_PROGRAM",
+        "WT_SESSION",
+        "PYCHARM_HOSTED",
+        "ANSICON",
+        "COLUMNS",
+        "LINES",
+        "ConEmuANSI",
+        "CONEMUANSI",
+        "SystemDrive",
+        "SystemRoot",
+        "windir",
+    }
+)
+# Variables that CI services set for every program they run: where the terminal's variables
+# are read (is the output coloured?), whether it runs in CI is part of that question.
+_CI_VARIABLES = frozenset(
+    {"CI", "GITHUB_ACTIONS", "GITLAB_CI", "CIRCLECI", "TRAVIS", "JENKINS", "JENKINS_URL", "BUILDKITE",
+     "TF_BUILD", "TEAMCITY_VERSION", "APPVEYOR", "DRONE", "BITBUCKET_BUILD_NUMBER"}
+)
 
 
 class EnvReadOutsideConfig(ServerCodeRule):
@@ -40,8 +73,10 @@ class EnvReadOutsideConfig(ServerCodeRule):
         config_named = parts[-1] in CONFIG_MODULE_NAMES and "config" in self.options["allowed-layers"]
         self._active = context.layer not in self.options["allowed-layers"] and not (in_scripts or config_named)
         # Functions found to write the environment (or not), by id, looked at only when a
-        # read keyed by a variable is about to be reported.
+        # read keyed by a variable is about to be reported; and found to name a variable of
+        # the terminal's (or not).
         self._writing: dict[int, bool] = {}
+        self._terminal: dict[int, bool] = {}
 
     def _bookkeeping(self, read: cst.Call | cst.Subscript) -> bool:
         """A read keyed by a variable in a function that writes the environment: the value
@@ -63,7 +98,12 @@ class EnvReadOutsideConfig(ServerCodeRule):
         if not self._active:
             return
         qualname = self.names.qualified_name(node.func)
-        if qualname in GETTERS and not (self._forwarded(node) or self._bookkeeping(node) or self._unset_guard(node)):
+        if qualname in GETTERS and not (
+            self._not_a_setting(_read_key(node))
+            or self._forwarded(node)
+            or self._bookkeeping(node)
+            or self._unset_guard(node)
+        ):
             spelled = "os." + qualname.split(".", 1)[1]
             self.report(node, f"environment read with `{spelled}()` {_ADVICE}")
 
@@ -75,9 +115,32 @@ class EnvReadOutsideConfig(ServerCodeRule):
             isinstance(parent, cst.AnnAssign) and parent.target is node
         ):
             return
-        if self._forwarded(node) or self._bookkeeping(node):
+        if self._not_a_setting(_read_key(node)) or self._forwarded(node) or self._bookkeeping(node):
             return
         self.report(node, f"environment read with `os.environ[...]` {_ADVICE}")
+
+    def _not_a_setting(self, key: str | None) -> bool:
+        """A read that no settings field could replace: a variable of the terminal's or the
+        system's; in a function that reads those, whether it runs in CI (also keyed by a
+        loop over the CI services' names); any read in a command of a command-line program
+        (`@cli.command()` printing the environment it runs in: code run by hand)."""
+        if key in _TERMINAL_VARIABLES:
+            return True
+        if (key is None or key in _CI_VARIABLES) and self._reads_terminal():
+            return True
+        return in_cli_command(self.names, self.context.ancestors)
+
+    def _reads_terminal(self) -> bool:
+        """Whether the enclosing function names one of the terminal's variables."""
+        function = next((item for item in reversed(self.context.ancestors) if isinstance(item, cst.FunctionDef)), None)
+        if function is None:
+            return False
+        known = self._terminal.get(id(function))
+        if known is None:
+            finder = _TerminalNames()
+            function.body.visit(finder)
+            known = self._terminal[id(function)] = finder.found
+        return known
 
     def _forwarded(self, read: cst.Call | cst.Subscript) -> bool:
         """`{"PATH": os.environ.get("PATH", ""), ...}`: the variable copied under its own name
@@ -92,8 +155,14 @@ class EnvReadOutsideConfig(ServerCodeRule):
     def visit_ComparisonTarget(self, node: cst.ComparisonTarget) -> None:
         if not self._active or not isinstance(node.operator, (cst.In, cst.NotIn)):
             return
-        if self.names.qualified_name(node.comparator) in ENVIRONS and not self._guards_write(node):
-            self.report(node.comparator, f"environment read with `in os.environ` {_ADVICE}")
+        if self.names.qualified_name(node.comparator) not in ENVIRONS or self._guards_write(node):
+            return
+        comparison = self.context.ancestors[-1] if self.context.ancestors else None
+        left = comparison.left if isinstance(comparison, cst.Comparison) else None
+        key = left.evaluated_value if isinstance(left, cst.SimpleString) else None
+        if self._not_a_setting(key if isinstance(key, str) else None):
+            return
+        self.report(node.comparator, f"environment read with `in os.environ` {_ADVICE}")
 
     def _guards_write(self, node: cst.ComparisonTarget) -> bool:
         """`if key not in os.environ: os.environ[key] = value`: `setdefault` spelled out (a
@@ -191,6 +260,17 @@ class _EnvironWrites(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in self._WRITERS and self._environ(func.value):
+            self.found = True
+
+
+class _TerminalNames(cst.CSTVisitor):
+    """Finds a string naming one of the terminal's variables."""
+
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        if node.value.strip("'\"") in _TERMINAL_VARIABLES:
             self.found = True
 
 

@@ -185,7 +185,8 @@ class ErrorDetailsToClient(Rule):
             # (a project's exception named for a 4xx answer says so without a status:
             # `raise BadRequestException(detail=str(exc))`)
             named = status is None and _names_client_error(last)
-            self._check(sent, named or (status is not None and _client_error(status)))
+            refused = (status is None and _names_refusal(last)) or (status is not None and _refusal(status))
+            self._check(sent, named or (status is not None and _client_error(status)), refused)
 
     @staticmethod
     def _argument(call: cst.Call, keyword: str, position: int | None) -> cst.BaseExpression | None:
@@ -197,15 +198,19 @@ class ErrorDetailsToClient(Rule):
             return positional[position].value
         return None
 
-    def _check(self, value: cst.BaseExpression, client_error: bool) -> None:
+    def _check(self, value: cst.BaseExpression, client_error: bool, refused: bool = False) -> None:
         for node, types in self._leaks(value):
             message = "exception text sent to the client; log it and send a generic message"
             if types is None:
                 self.report(node, "traceback sent to the client; log it and send a generic message")
             elif any(not name or name in CLIENT_FACING for name in types):
                 continue
-            elif client_error and all(name in _INPUT_ERRORS or _validation_error(name) for name in types):
-                continue  # `except ValueError as exc: raise HTTPException(400, str(exc))`
+            elif client_error and all(
+                name in _INPUT_ERRORS or _validation_error(name) or (refused and name in _REFUSALS) for name in types
+            ):
+                # `except ValueError as exc: raise HTTPException(400, str(exc))`; `except
+                # PermissionError as exc: raise HTTPException(403, str(exc))`
+                continue
             elif all(name.startswith("builtins.") for name in types):
                 self.report(node, message)
             else:
@@ -289,6 +294,30 @@ _HTTP_4XX_NAMES = frozenset(
 # Words of the exception classes a project names for a 4xx answer (`BadRequestException`,
 # `ConflictError`, `NotFoundException`, `UnprocessableEntityError`).
 _CLIENT_ERROR_WORDS = ("badrequest", "notfound", "conflict", "unprocessable", "forbidden", "unauthori", "invalidinput")
+
+
+# Builtin exceptions that code raises to refuse an action (`raise PermissionError("only the
+# owner can delete it")`): their text answers a 401 or a 403, the client's lack of rights.
+_REFUSALS = frozenset({"builtins.PermissionError"})
+
+
+def _refusal(status: cst.BaseExpression) -> bool:
+    """Whether a status code is 401 or 403: `403`, `status.HTTP_403_FORBIDDEN`,
+    `HTTPStatus.FORBIDDEN`."""
+    if isinstance(status, cst.Integer):
+        return status.value in ("401", "403")
+    name = _last_name(status)
+    return name.startswith(("HTTP_401", "HTTP_403")) or (
+        isinstance(status, cst.Attribute)
+        and _last_name(status.value) == "HTTPStatus"
+        and name in ("UNAUTHORIZED", "FORBIDDEN")
+    )
+
+
+def _names_refusal(name: str) -> bool:
+    """Whether an exception class's name says it answers with a 401 or a 403."""
+    lowered = name.lower()
+    return "forbidden" in lowered or "unauthori" in lowered
 
 
 def _names_client_error(name: str) -> bool:

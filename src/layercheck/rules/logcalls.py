@@ -291,26 +291,68 @@ def held_message(message: cst.BaseExpression, ancestors: Sequence[cst.CSTNode]) 
 
 
 def _read_elsewhere(scope: cst.CSTNode, message: cst.Name, value: cst.BaseExpression) -> bool:
-    """Whether the code of `scope` reads the local `message` names other than as that log
-    message (or inside the value it is assigned, `banner = f"{header}\n{banner}"`)."""
-    pending: list[cst.CSTNode] = [scope]
+    """Whether the code of `scope` reads what the local `message` holds other than as that
+    log message (or inside the value it is assigned, `banner = f"{header}\n{banner}"`): a
+    read after the log call, except where a later assignment of the local holds another
+    message (`msg = f"..."` then `logger.info(msg)`, twice in a function: up to the end of
+    the block that assignment is in; after that block, either may be read). Reads before the
+    assignment read an earlier value."""
+    # A walk in source order, with a marker where each block ends.
+    pending: list[object] = [scope]
+    open_blocks: list[cst.CSTNode] = []
+    suspended: cst.CSTNode | None = None  # the block of a later assignment of the local
+    held = False
     while pending:
         node = pending.pop()
-        if node is value or node is message:
+        if type(node) is _BlockEnd:
+            open_blocks.pop()
+            if suspended is node.block:  # type: ignore[attr-defined]
+                suspended = None
+            continue
+        if node is value:
+            held = True
+            continue
+        if node is message:
             continue
         if type(node) is cst.Name:
-            if node.value == message.value:
+            if held and suspended is None and node.value == message.value:  # type: ignore[attr-defined]
                 return True
             continue
-        if type(node) is cst.Assign:
-            pending.append(node.value)  # (its targets are written, not read)
+        if isinstance(node, (cst.Assign, cst.AnnAssign)):
+            targets = [item.target for item in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            written = any(type(item) is cst.Name and item.value == message.value for item in targets)
+            if held and written and suspended is None and open_blocks:
+                if node.value is not None and _reads(node.value, message.value):
+                    return True  # (`msg = msg + suffix` reads the message first)
+                suspended = open_blocks[-1]
+            elif node.value is not None:
+                pending.append(node.value)  # (its targets are written, not read)
             continue
-        if type(node) is cst.AnnAssign:
-            if node.value is not None:
-                pending.append(node.value)
-            continue
-        pending.extend(iter_children(node))
+        if isinstance(node, (cst.IndentedBlock, cst.Module)):
+            open_blocks.append(node)
+            pending.append(_BlockEnd(node))
+        pending.extend(reversed(list(iter_children(node))))  # type: ignore[arg-type]
     return False
+
+
+def _reads(node: cst.CSTNode, name: str) -> bool:
+    """Whether `node` reads the name `name` anywhere in it."""
+    pending: list[cst.CSTNode] = [node]
+    while pending:
+        current = pending.pop()
+        if type(current) is cst.Name and current.value == name:  # type: ignore[attr-defined]
+            return True
+        pending.extend(iter_children(current))
+    return False
+
+
+class _BlockEnd:
+    """Where a block of statements ends in `_read_elsewhere`'s walk."""
+
+    __slots__ = ("block",)
+
+    def __init__(self, block: cst.CSTNode) -> None:
+        self.block = block
 
 
 def is_fstring(node: cst.BaseExpression) -> bool:

@@ -10,12 +10,10 @@ from layercheck.domain.diagnostics import Condition
 from layercheck.domain.layers import glob_to_regex
 from layercheck.engine.context import FileContext
 from layercheck.engine.rule import Rule, callee_names, is_main_guard, names_in
+from layercheck.rules.command_line import CLI_MODULES, is_cli_decorator
 
-# Decorators that make a function a command-line command (click, typer, their groups).
-_CLI_DECORATOR_ATTRIBUTES = frozenset({"command", "group", "callback", "result_callback"})
-_CLI_MODULES = ("click", "typer", "asyncclick", "cyclopts")
 # Importing one of these makes a module a command-line program.
-_SCRIPT_MODULES = frozenset({*_CLI_MODULES, "argparse", "fire", "colorama", "prompt_toolkit", "questionary"})
+_SCRIPT_MODULES = frozenset({*CLI_MODULES, "argparse", "fire", "colorama", "prompt_toolkit", "questionary"})
 # Called at module level, these run the module as a program (`asyncio.run(main())`).
 _PROGRAM_RUNNERS = frozenset({"asyncio.run", "anyio.run", "trio.run", "uvloop.run"})
 _APP_CLASSES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
@@ -94,11 +92,11 @@ class PrintInServerCode(Rule):
             self._main_guard_depth -= 1
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if any(self._is_cli_decorator(d.decorator) for d in node.decorators):
+        if any(is_cli_decorator(self.names, d.decorator) for d in node.decorators):
             self._cli_function_depth += 1
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        if any(self._is_cli_decorator(d.decorator) for d in original_node.decorators):
+        if any(is_cli_decorator(self.names, d.decorator) for d in original_node.decorators):
             self._cli_function_depth -= 1
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -146,21 +144,6 @@ class PrintInServerCode(Rule):
                 return None
         return None
 
-    def _is_cli_decorator(self, decorator: cst.BaseExpression) -> bool:
-        target = decorator.func if isinstance(decorator, cst.Call) else decorator
-        qualname = self.names.qualified_name(target) or ""
-        if qualname.split(".")[0] in _CLI_MODULES:
-            return True
-        if not isinstance(target, cst.Attribute) or target.attr.value not in _CLI_DECORATOR_ATTRIBUTES:
-            return False
-        # `@app.command()` on `app = typer.Typer()`, `@cli.command()` on a click group function.
-        receiver = self.names.value_binding(target.value)
-        if receiver is None:
-            return False
-        if receiver.instance_of is not None:
-            return receiver.instance_of.split(".")[0] in _CLI_MODULES
-        return receiver.qualname == f"{self.names.module}.{dotted(target.value)}"
-
 
 def _named_as_example(module: str) -> bool:
     """`usage_examples`, `example_client`, `demo`: a module that shows how to use the code."""
@@ -175,7 +158,3 @@ def _top_name(node: cst.BaseExpression) -> str | None:
     while isinstance(node, cst.Attribute):
         node = node.value
     return node.value if isinstance(node, cst.Name) else None
-
-
-def dotted(node: cst.BaseExpression) -> str:
-    return node.value if isinstance(node, cst.Name) else ""

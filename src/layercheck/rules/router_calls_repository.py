@@ -49,6 +49,10 @@ class RouterCallsRepository(Rule):
             # injected repository are the ones reported.
             return
         qualname = self.names.qualified_name(func)
+        if qualname is not None and qualname.startswith(f"{self.names.module}.") and self._typed_here(func):
+            # `user_repo: UserRepoDep` with `UserRepoDep = Annotated[UserRepository, ...]`
+            # declared in this module: what the alias names decides (below), not the module.
+            qualname = None
         if qualname is not None:
             if is_external(qualname) or qualname.startswith(f"{self.names.module}."):
                 return
@@ -87,6 +91,19 @@ class RouterCallsRepository(Rule):
         member = self.names.member_chain(func.value)
         if member is not None and not is_external(member[0].removeprefix("value:")):
             self.report(func, self._message(func), condition=Condition("member_layer:repository", member))
+
+    def _typed_here(self, func: cst.BaseExpression) -> bool:
+        """A method called on a value whose annotation is a name of this module (an alias or
+        a class declared here)."""
+        if not isinstance(func, cst.Attribute):
+            return False
+        binding = self.names.value_binding(func.value)
+        return (
+            binding is not None
+            and binding.qualname is None
+            and bool(binding.instance_of)
+            and binding.instance_of.startswith(f"{self.names.module}.")  # type: ignore[union-attr]
+        )
 
     def _narrowed(self, receiver: cst.BaseExpression) -> str | None:
         """The class an enclosing `if isinstance(receiver, Class):` narrows a name to."""

@@ -112,7 +112,12 @@ def session_receiver(names: NameTable, receiver: cst.BaseExpression) -> bool | C
             return annotated
         if known is not None and known.logger:
             return False
-        return _by_name(None) if named_like_session(receiver.attr.value) else False
+        if not named_like_session(receiver.attr.value):
+            return False
+        # (`self.db` typed in a base class, `db: DbManager | None`: the index reads what the
+        # class says the attribute holds before the name decides)
+        member = names.member_chain(receiver)
+        return Condition("session_named_member", member) if member is not None else _by_name(None)
     if not isinstance(receiver, cst.Name):
         return False
     binding = names.value_binding(receiver)

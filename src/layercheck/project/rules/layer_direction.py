@@ -84,19 +84,34 @@ class ImportAgainstLayerDirection(ProjectRule):
             if imported == "schema" and source is not None and (
                 self.index.module_role(source) == importer
                 or (importer == "config" and _in_config_package(source, module))
-                or (source.layer == "config" and self.layer_map.may_import(importer, "config"))
+                or (
+                    (source.layer == "config" or (source.layer is None and _below_config_folder(source)))
+                    and self.layer_map.may_import(importer, "config")
+                )
             ):
                 # `SecurityConfig` (a Pydantic class) from a config module, or from a module of
                 # the config's package (`core/config/security_config.py`,
                 # `config/static/models.py`): a section of the configuration, the importer's
                 # own layer; a section kept in the settings module (`DataSourceSettings` of
-                # `config/env.py`) is the configuration's, for a layer that may import it.
+                # `config/env.py`) is the configuration's, for a layer that may import it; so
+                # is one in a module of no layer below a configuration folder
+                # (`core/config/load/db.py`'s `DatabaseConfig`, the settings' section).
+                continue
+            if (
+                importer == "service"
+                and imported == "database"
+                and source is not None
+                and _transaction_helper(source, item.target.rpartition(".")[2])
+            ):
+                # `from app.db.unit_of_work import unit_of_work`: the transaction helper the
+                # database module offers the services (LC302's advice), no session of theirs.
                 continue
             if importer == "database" and imported == "repository" and source is not None and (
-                source.extra.get("builds_engine")
+                source.extra.get("builds_engine") or source.extra.get("provides_sessions")
             ):
                 # `TursoAdapter(SQLAlchemyAdapter)`: the store that builds the engine is the
-                # database module too, and its subclass extends it.
+                # database module too, and its subclass extends it; so is a tenant router that
+                # looks a tenant's database up and hands out its sessions.
                 continue
             if importer == "repository" and imported == "config" and module.extra.get("builds_engine"):
                 # A store that builds its own engine (`SQLAlchemyAdapter(url)`) does the
@@ -157,6 +172,23 @@ def _implements_from(module: ModuleFacts, imported: str, index: ProjectIndex) ->
 def _package(module: ModuleFacts) -> str:
     """The package a module sits in (`app.core.config` for `app.core.config.llm_config`)."""
     return module.module if module.is_package else module.module.rpartition(".")[0]
+
+
+def _transaction_helper(source: ModuleFacts, name: str) -> bool:
+    """A unit of work of `source` (a class committing or rolling back the session it holds,
+    handing out no session), or a function annotated to hand one out (`async def
+    unit_of_work(...) -> AsyncIterator[UnitOfWork]`)."""
+    units = source.extra.get("units_of_work", ())
+    if name in units:
+        return True
+    returned = source.extra.get("returns", {}).get(name) or ()
+    return any(item.startswith(f"{source.module}.") and item.rpartition(".")[2] in units for item in returned)
+
+
+def _below_config_folder(source: ModuleFacts) -> bool:
+    """Whether a folder above `source` is named for configuration (`core/config/load/`)."""
+    folders = source.module.split(".") if source.is_package else source.module.split(".")[:-1]
+    return bool(CONFIG_MODULE_NAMES.intersection(folders))
 
 
 def _in_config_package(source: ModuleFacts, importer: ModuleFacts) -> bool:

@@ -27,7 +27,7 @@ class EntrypointImportsRepository(ProjectRule):
                 # `api/dependencies/__init__.py` gathering the `UserRepo` alias of its own
                 # `repositories.py`: reported there, where the repository is imported.
                 continue
-            if self._wiring_only(module, item):
+            if self._wiring_only(module, item) or self._implemented_here(module, item):
                 continue
             if self.index.imported_layer(item.target, item.is_module) == "repository":
                 yield self.finding(
@@ -58,12 +58,22 @@ class EntrypointImportsRepository(ProjectRule):
         # dependency as an annotation does)
         annotating = module.extra.get("annotating_imports", ())
         named = target in module.extra.get("annotated", {}).values() or any(name in annotating for name in local)
-        if module.extra.get("serves") or module.layer == "task":
+        if module.extra.get("serves") or (module.layer == "task" and not _named_for_wiring(module)):
             # A route or a job typed with the repository queries it (`repo: UserRepository =
             # Depends(...)`, then `repo.list()`: LC202 there); a module of the task layer holds
-            # its jobs, whatever queue runs them.
+            # its jobs, whatever queue runs them (an arq worker's `process_job(ctx, ...)`). A
+            # `factory.py` among the tasks that builds their tracker is wiring.
             return not named and any(name in module.extra.get("called_imports", ()) for name in local)
         return named or any(name in module.extra.get("called_imports", ()) for name in local)
+
+    def _implemented_here(self, module: ModuleFacts, item: ImportFact) -> bool:
+        """In a module that serves no route and runs no job, the imported class is a base of
+        a class defined here (`class RedisTaskTracker(BaseTaskTracker)`): the module is
+        another implementation of that port, a store itself, not an entry point reaching
+        past the services."""
+        if module.extra.get("serves"):
+            return False
+        return any(item.target in fact.bases for fact in module.classes.values())
 
     def _names_a_class(self, target: str) -> bool:
         """A class, or an `Annotated` alias of one (`UserRepo = Annotated[UserRepository,
@@ -76,3 +86,13 @@ class EntrypointImportsRepository(ProjectRule):
         inner = resolved.module.extra.get("annotated", {}).get(resolved.name)
         return inner is not None and self.index.class_fact(inner) is not None
 
+
+# Module names of the app's wiring: what builds and hands out the objects the rest uses.
+_WIRING_MODULE_WORDS = frozenset(
+    {"factory", "factories", "container", "containers", "provider", "providers", "deps", "dependencies", "wiring"}
+)
+
+
+def _named_for_wiring(module: ModuleFacts) -> bool:
+    """`tracking/factory.py`, `jobs/providers.py`: named for building what others use."""
+    return bool(_WIRING_MODULE_WORDS.intersection(module.module.rsplit(".", 1)[-1].split("_")))

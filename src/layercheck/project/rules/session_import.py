@@ -72,6 +72,10 @@ class SessionImportOutsideRepository(ProjectRule):
             return False
         if not (module.extra.get("session_calls") or module.extra.get("data_access")):
             return False  # (`data_access` also names the functions returning the statements they build)
+        if module.extra.get("dataloaders"):
+            # GraphQL DataLoaders batching queries through the request's session for the
+            # resolvers: the data access of the GraphQL API, imported or not.
+            return True
         if self.index.active_record(module):
             # Active-record models (`Base.save(session)`, `User.find(session)`): the model
             # layer with queries of its own, not the data-access layer sessions belong to.
