@@ -98,12 +98,8 @@ class RouterCallsRepository(Rule):
         if not isinstance(func, cst.Attribute):
             return False
         binding = self.names.value_binding(func.value)
-        return (
-            binding is not None
-            and binding.qualname is None
-            and bool(binding.instance_of)
-            and binding.instance_of.startswith(f"{self.names.module}.")  # type: ignore[union-attr]
-        )
+        held = binding.instance_of if binding is not None and binding.qualname is None else None
+        return held is not None and held.startswith(f"{self.names.module}.")
 
     def _narrowed(self, receiver: cst.BaseExpression) -> str | None:
         """The class an enclosing `if isinstance(receiver, Class):` narrows a name to."""
