@@ -628,8 +628,8 @@ class NameTableBuilder:
     def leave_Assign(self, node: cst.Assign) -> None:
         binding = self.table.value_for_assignment(node.value)
         if (
-            self.table.at_module_level
-            and type(node.value) is cst.Subscript
+            type(node.value) is cst.Subscript  # (first: the cheapest test, on every assignment)
+            and self.table.at_module_level
             and len(node.targets) == 1
             and type(node.targets[0].target) is cst.Name
             and (self.table.qualified_name(node.value.value) or "").rsplit(".", 1)[-1] == "Annotated"  # type: ignore[attr-defined]
