@@ -242,3 +242,14 @@ CONFIG_MODULE_NAMES = frozenset(
 
 # FastAPI's dependency markers: what is written inside them wires a dependency.
 DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends"})
+
+
+# The calls that make a declarative base (`Base = declarative_base(cls=ActiveRecord)`).
+ORM_BASE_FACTORIES = frozenset(
+    {
+        "sqlalchemy.orm.declarative_base",
+        "sqlalchemy.ext.declarative.declarative_base",
+        "sqlalchemy.orm.decl_api.declarative_base",
+        "sqlalchemy.orm.registry.generate_base",
+    }
+)

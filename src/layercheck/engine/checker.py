@@ -36,7 +36,7 @@ from layercheck.engine.rule import Rule
 from layercheck.engine.source import Source, SourceError, decode, read_source
 from layercheck.engine.walk import Dispatcher
 
-# Layers whose files get no per-file rule at all (tests, migrations).
+# Layers whose files get only the rules on how a line is written (tests, migrations).
 _UNCHECKED_LAYERS = frozenset({"tests", "migrations"})
 _SUPPRESSION = re.compile(
     r"#\s*(?:noqa\s*:\s*(?P<noqa>[A-Za-z]+[0-9][A-Za-z0-9]*(?:[\s,]+[A-Za-z]+[0-9][A-Za-z0-9]*)*)"
@@ -191,13 +191,15 @@ def check_source(
         task, source.text, module, table, settings, dispatcher.stack, logical_lines, dispatcher.cursor
     )
     rules: list[Rule] = []
-    if task.layer not in _UNCHECKED_LAYERS:
-        for rule_class in rule_classes(settings.enabled_codes()):
-            if rule_class.layers is not None and task.layer not in rule_class.layers:
-                continue
-            if rule_class.requires and not any(word in source.text for word in rule_class.requires):
-                continue  # the names it looks for are nowhere in the file
-            rules.append(rule_class(context))
+    unchecked = task.layer in _UNCHECKED_LAYERS
+    for rule_class in rule_classes(settings.enabled_codes()):
+        if unchecked and not rule_class.checks_tests:
+            continue
+        if rule_class.layers is not None and task.layer not in rule_class.layers:
+            continue
+        if rule_class.requires and not any(word in source.text for word in rule_class.requires):
+            continue  # the names it looks for are nowhere in the file
+        rules.append(rule_class(context))
     failures = _RuleFailures(task, verbose)
     roles = RoleCollector(table, task.aliases, settings.third_party)
     members = MemberCollector(table)

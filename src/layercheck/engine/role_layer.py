@@ -48,6 +48,9 @@ _APPLICATION_IMPORTS = 8
 _DATABASE_PACKAGES = frozenset({"database", "db"})
 # Querying definitions that make such a module a service rather than one helper.
 _SERVICE_MIN_QUERIES = 2
+# Calls handing a session to other modules' functions that make a class handing out
+# sessions the business logic over them, not the database module.
+_ORCHESTRATOR_HANDOFFS = 3
 # Query functions beside a single route that keep a repository module what its name says.
 _STRAY_ROUTE_QUERIES = 3
 # Routes on the app itself that make the module creating it a router module too.
@@ -474,6 +477,17 @@ def role_layer(
     if (
         name_layer is None
         and evidence.provider_methods
+        and evidence.session_calls
+        and evidence.project_handoffs >= _ORCHESTRATOR_HANDOFFS
+        and not (evidence.data_access or evidence.script or evidence.routes or evidence.engine_builders)
+    ):
+        # `conda_store.py`'s `CondaStore`, which opens the sessions (`with self.get_db() as
+        # db:`), hands them to the data-access functions of other modules and commits what
+        # they did: the app's business logic, whatever else it provides (LC302 says so).
+        return ("service", "hands out sessions, but passes them to other modules' queries and commits")
+    if (
+        name_layer is None
+        and evidence.provider_methods
         and evidence.sessions
         and not (evidence.data_access or evidence.script or evidence.routes)
         and len(evidence.project_imports) < _APPLICATION_IMPORTS
@@ -790,4 +804,42 @@ def role_layer(
             # `commands/db.py`, a Typer app whose commands seed and reset the database through
             # the session factory it imports: a command-line tool, not the database module.
             return (folder_layer, "named for the database, but a command-line tool that builds no engine")
+    store = _session_store(name_layer, evidence)
+    if store is not None:
+        # `outbound/adapters/sqla_user_storage.py`'s `SqlaUserStorage(UserStorage)` holding
+        # the request's session and running the queries behind a port: the repository, by
+        # what its class does, whatever the adapter's file is called.
+        return ("repository", f"class `{store}` holds a session and runs the queries")
     return None
+
+
+def _session_store(name_layer: str | None, evidence: RoleEvidence) -> str | None:
+    """The class of a module in no layer by name that is a store over the session: it uses
+    a session type or takes a session, each of its classes that does anything runs the queries through it, and
+    the module does nothing else a layer would claim (no routes, jobs, services, engine,
+    session provider or unit of work, no script or tests)."""
+    if name_layer is not None or not evidence.querying_methods:
+        return None
+    if not (evidence.sessions or evidence.session_parameters):
+        return None  # (`__init__(self, session: AuthAsyncSession)`: a project alias, by name)
+    if (
+        evidence.routes
+        or evidence.jobs
+        or evidence.imports_jobs_or_services
+        or evidence.engine_builders
+        or evidence.session_providers
+        or evidence.provider_methods
+        or evidence.units_of_work
+        or evidence.script
+        or evidence.test_code
+        or evidence.tables
+        or evidence.web_framework
+    ):
+        return None
+    stores = sorted(set(evidence.querying_methods) - evidence.database_library_classes)
+    if not stores:
+        return None  # (`class Base(DeclarativeBase)` whose `save(session)` the models share)
+    querying_functions = len(evidence.data_access - set(stores))
+    if len(stores) < evidence.classes or evidence.functions > querying_functions:
+        return None  # a store among other classes (an API client), or functions doing other work
+    return stores[0]

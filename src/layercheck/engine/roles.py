@@ -24,6 +24,7 @@ from layercheck.domain.vocabulary import (
     DATA_ACCESS_NAME,
     DATABASE_HANDLES,
     DATAFRAME_QUERIES,
+    ORM_BASE_FACTORIES,
     SESSION_TYPES,
     SETTINGS_BASES,
     WELL_KNOWN_LIBRARIES,
@@ -267,6 +268,10 @@ class RoleEvidence:
     repository_classes: int = 0
     # Module-level subclasses of Starlette's `BaseHTTPMiddleware`: request middleware.
     middleware_classes: int = 0
+    # Module-level classes deriving from a class of SQLAlchemy or SQLModel (a declarative
+    # base with `save(session)`, a `Session` subclass), or given to `declarative_base(cls=...)`:
+    # the ORM's or the session's, no store.
+    database_library_classes: set[str] = field(default_factory=set)
     # Module-level classes generic over type variables (`class ServiceBase(Generic[ModelType,
     # ...])`, `class Crud[M: Base]`): with querying methods, a generic base of data access.
     generic_classes: set[str] = field(default_factory=set)
@@ -436,6 +441,11 @@ class RoleCollector:
                 held = value.value
             if named_like_session(held) or held in ("conn", "connection"):
                 self._scopes[-1][9] = True
+
+    def _declarative_mixins(self, node: cst.Call) -> None:
+        mixin = _declarative_mixin(self.table, node)
+        if mixin is not None:
+            self.evidence.database_library_classes.add(mixin)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         taken = {param.name.value for param in node.params.params if self._session_parameter(param)}
@@ -680,6 +690,8 @@ class RoleCollector:
                 self.evidence.temporal_jobs += 1  # `@workflow.defn class Sync:` runs on a worker
         if len(self._scopes) == 1:  # a module-level class
             bases = [_base_name(self.table, base) for base in node.bases]
+            if any(_from_database_library(self.table, base) for base in node.bases):
+                self.evidence.database_library_classes.add(node.name.value)
             if any(DATA_ACCESS_NAME.search(base) for base in bases):
                 self.evidence.repository_bases += 1
             if DATA_ACCESS_NAME.search(node.name.value):
@@ -709,6 +721,8 @@ class RoleCollector:
         # (`type(...) is` on this hot path: `Name` and `Attribute` have no subclasses, and
         # `isinstance` on libcst's abstract-base-class nodes costs several times more)
         kind = type(func)
+        if not self._scopes:
+            self._declarative_mixins(node)
         if self._session_names and self._session_names[-1]:
             taken = self._session_names[-1]
             if any(type(arg.value) is cst.Name and arg.value.value in taken for arg in node.args):  # type: ignore[attr-defined]
@@ -862,6 +876,22 @@ def _querying_members(members: dict[str, tuple[bool, set[str]]]) -> set[str]:
                     public.add(name)
                 changed = True
     return found
+
+
+def _declarative_mixin(table: NameTable, node: cst.Call) -> str | None:
+    """`BaseClass` of `Base = declarative_base(cls=BaseClass)`: the class every model derives
+    from through the base (its `filter_by(session)` is active record, no store's)."""
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value == "cls" and type(arg.value) is cst.Name:
+            if (table.qualified_name(node.func) or "") in ORM_BASE_FACTORIES:
+                return arg.value.value  # type: ignore[attr-defined]
+    return None
+
+
+def _from_database_library(table: NameTable, base: cst.Arg) -> bool:
+    """A base class of SQLAlchemy's or SQLModel's own (`DeclarativeBase`, `SQLModel`, `Session`)."""
+    value = base.value.value if isinstance(base.value, cst.Subscript) else base.value
+    return (table.qualified_name(value) or "").startswith(("sqlalchemy.", "sqlmodel."))
 
 
 def _base_name(table: NameTable, base: cst.Arg) -> str:

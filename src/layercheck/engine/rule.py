@@ -26,6 +26,10 @@ class Rule:
     # The layers whose files this rule checks; None checks every file except tests and
     # migrations (the layer-free rules: logging, secrets, environment reads).
     layers: ClassVar[frozenset[str] | None] = None
+    # Whether it also checks tests and migrations: true of the rules on how a line is
+    # written rather than where it sits (an f-string log message is eager in a test too,
+    # as ruff's G004 says everywhere; tests are exempt from the layer rules only).
+    checks_tests: ClassVar[bool] = False
     # The last names of the callees `visit_Call` cares about (`print`, `getenv`, as
     # resolved through imports: see `callee_names`); None: every call. The walk calls it
     # for those calls only, which spares most rules most of a file's calls.

@@ -188,7 +188,15 @@ class ModuleNamer:
 
         def names_no_layer(folder: str, layer: str) -> bool:
             absolute = root_prefix + folder
-            if chain_parent is not None and not self._package_of(absolute):
+            if (
+                chain_parent is not None
+                and not self._package_of(absolute)
+                and ("/" not in folder or not self._package_of(os.path.dirname(absolute)))
+            ):
+                # (a folder without an `__init__.py` inside a package below the source root,
+                # `core/repositories/` holding `auth/` in the `core` package, is a namespace
+                # part of the code; a stray `__init__.py` at the root itself makes no package
+                # of the folders below it)
                 return not (
                     absolute == chain_parent
                     and "/" not in folder

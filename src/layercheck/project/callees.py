@@ -188,7 +188,11 @@ def returns_orm_from_repository(index: ProjectLookup, qualname: str, layer: str 
     callee = find_callee(index, qualname)
     if callee is None or callee.is_constructor:
         return False
-    in_layer = callee.module.layer == layer
+    # (`orm/user.py` of query functions, no ORM class: a repository for its callers, whatever
+    # the folder's name says)
+    in_layer = callee.module.layer == layer or (
+        layer == "repository" and callee.module.layer == "model" and index.module_role(callee.module) == layer
+    )
     if not in_layer and not (
         callee.module.layer is None and index.is_data_access(f"{callee.module.module}.{callee.key.split('.', 1)[0]}")
     ):

@@ -20,6 +20,7 @@ from layercheck.domain.vocabulary import (
     CORE_TABLE_TYPES,
     DATABASE_HANDLES,
     ENGINE_FACTORIES,
+    ORM_BASE_FACTORIES,
     PROTOCOL_BASES,
     SESSION_TYPES,
     SETTINGS_BASES,
@@ -36,14 +37,6 @@ ORM_ROOT_BASES = frozenset(
         "sqlalchemy.orm.decl_api.DeclarativeBase",
         "sqlalchemy.orm.decl_api.DeclarativeBaseNoMeta",
         "sqlalchemy.orm.MappedAsDataclass",
-    }
-)
-ORM_BASE_FACTORIES = frozenset(
-    {
-        "sqlalchemy.orm.declarative_base",
-        "sqlalchemy.ext.declarative.declarative_base",
-        "sqlalchemy.orm.decl_api.declarative_base",
-        "sqlalchemy.orm.registry.generate_base",
     }
 )
 SQLMODEL_BASE = "sqlmodel.SQLModel"
@@ -579,6 +572,11 @@ class ProjectIndex:
         revision 2): with no ORM class, one whose functions run queries is data access (a
         repository), one that defines Pydantic classes is a schema."""
         if module.layer is None and self.defines_orm_models(module):
+            if self._query_functions_beside_models(module):
+                # `auth/model.py` holding the `RefreshToken` table and the functions that open
+                # a session to create, find and revoke tokens for the services: the data
+                # access of its feature, the table kept beside it.
+                return "repository"
             return "model"  # `database/orm_models.py`: the models, whatever its folders say
         if module.layer == "schema" and self._no_schema_classes(module):
             # `utils/schemas.py` of functions returning JSON-schema dicts (and an enum): no
@@ -680,6 +678,10 @@ class ProjectIndex:
         role = self.module_role(module)
         if module.extra.get("configured"):
             return role
+        if role == "database" and self._mostly_orm_models(module):
+            # `from app._internal import orm`, then `orm.Build`: a module of fourteen ORM
+            # classes that also builds the session factory hands its importers the models.
+            return "model"
         if role is None and module.layer is None:
             if self._schema_module(module):
                 return "schema"
@@ -690,6 +692,18 @@ class ProjectIndex:
             # the folder's name says.
             return self._package_role(module, role)
         return role
+
+    def _query_functions_beside_models(self, module: ModuleFacts) -> bool:
+        """Module-level functions, at least two and most of the public ones, that run
+        queries, beside ORM classes that do not (not active record)."""
+        functions = [name for name in module.functions if not name.startswith("_")]
+        querying = set(functions).intersection(self.data_access_names(module))
+        return len(querying) >= 2 and 2 * len(querying) >= len(functions) and not self.active_record(module)
+
+    def _mostly_orm_models(self, module: ModuleFacts) -> bool:
+        """At least two ORM models, and at least half of the module's classes."""
+        models = sum(1 for name in module.classes if self.is_orm_model(f"{module.module}.{name}"))
+        return models >= 2 and 2 * models >= len(module.classes)
 
     def _schema_module(self, module: ModuleFacts) -> bool:
         """A module in no layer whose classes are Pydantic models (enums beside them), at

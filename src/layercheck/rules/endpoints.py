@@ -19,13 +19,19 @@ _PATH_PARAMETER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?\}")
 _NOT_ROUTERS = ("functools.", "cachetools.", "click.", "typer.")
 
 
-def route_decorator(function: cst.FunctionDef, names: NameTable) -> cst.Call | None:
+# Endpoints that take no request body or response model: a websocket's handler.
+ENDPOINT_METHODS = ROUTE_METHODS | {"websocket"}
+
+
+def route_decorator(
+    function: cst.FunctionDef, names: NameTable, methods: frozenset[str] = ROUTE_METHODS
+) -> cst.Call | None:
     """The route decorator call of an endpoint (`@router.get(...)`), or None."""
     for decorator in function.decorators:
         call = decorator.decorator
         if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
             continue
-        if call.func.attr.value not in ROUTE_METHODS:
+        if call.func.attr.value not in methods:
             continue
         receiver = names.qualified_name(call.func.value) or ""
         if receiver.startswith(_NOT_ROUTERS):

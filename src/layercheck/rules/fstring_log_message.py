@@ -37,6 +37,7 @@ class FStringLogMessage(Rule):
     """
 
     code = "LC701"
+    checks_tests = True
     calls = callee_names(LOG_METHODS, ASYNC_LOG_METHODS, LOG_WRAPPER_NAMES)
     call_words = LOG_WORDS  # a project's wrapper by any name with `log` in it (`print_to_log`)
 

@@ -250,8 +250,10 @@ def _receiver_name(receiver: cst.BaseExpression) -> str | None:
     while isinstance(root, cst.Attribute):
         root = root.value
     attribute = receiver.attr.value
-    if isinstance(root, cst.Name) and named_like_logger(attribute) and attribute.lstrip("_").lower() != "log":
-        # (`math.log` and `np.log` are functions: only a full logger name counts here)
+    if isinstance(root, cst.Name) and named_like_logger(attribute):
+        # (`conda_store.log.debug(...)`, the logger a traitlets app carries: a log method
+        # called on the attribute; `math.log(x)` is a call of the function, whose receiver
+        # is `math`)
         return attribute
     return None
 

@@ -7,6 +7,7 @@ import re
 import libcst as cst
 
 from layercheck.engine.rule import Rule
+from layercheck.rules.endpoints import ENDPOINT_METHODS, route_decorator
 from layercheck.rules.queries import database_work
 
 RAW_SQL = re.compile(
@@ -35,9 +36,22 @@ class SqlInRouter(Rule):
     """
 
     code = "LC201"
-    layers = frozenset({"api"})
+    # (in the module that creates the app, only its endpoints: `@app.get("/_status")` running
+    # `SELECT 1` is SQL in a router; the startup code creating the tables is the app's wiring)
+    layers = frozenset({"api", "main"})
+
+    def _outside_endpoints(self) -> bool:
+        """In a `main` module, whether the node lies outside every endpoint function."""
+        if self.context.layer != "main":
+            return False
+        return not any(
+            isinstance(node, cst.FunctionDef) and route_decorator(node, self.names, ENDPOINT_METHODS) is not None
+            for node in self.context.ancestors
+        )
 
     def visit_Call(self, node: cst.Call) -> None:
+        if self._outside_endpoints():
+            return
         found = database_work(node, self.names, self.context.ancestors, self.options)
         if found is None:
             return
@@ -56,7 +70,9 @@ class SqlInRouter(Rule):
             text = node.evaluated_value
         except Exception:
             return
-        if isinstance(text, str) and is_raw_sql(text) and not self._reported_with_its_call():
+        if not isinstance(text, str) or not is_raw_sql(text) or self._outside_endpoints():
+            return
+        if not self._reported_with_its_call():
             self.report(node, "raw SQL string in a router; move the query to a repository")
 
     def _reported_with_its_call(self) -> bool:

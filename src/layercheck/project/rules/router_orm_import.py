@@ -40,16 +40,36 @@ class RouterImportsOrmOrQueryBuilder(ProjectRule):
                 message = f"SQLAlchemy Core table `{short(target)}` imported in a router; use a repository"
             elif self._is_model_module(target) and not self._reads_no_orm(module, target):
                 message = f"ORM models module `{short(target)}` imported in a router; use schemas"
+            elif self._whole_module(target) and self._reads_orm(module, target):
+                # `from app._internal import orm`, then `orm.Build.id`: a module that also
+                # builds the engine (the database layer by what it does) still hands the
+                # router the ORM classes it reads off it.
+                message = f"module `{short(target)}` imported in a router for its ORM models; use schemas"
             else:
                 continue
             yield self.finding(module, item.span, message)  # type: ignore[arg-type]
+
+    def _reads_orm(self, module: ModuleFacts, target: str) -> bool:
+        """Whether the router reads an ORM class or a Core table off the module it imports whole."""
+        return any(
+            self.index.is_orm_model(f"{target}.{attr}") or self.index.is_core_table(f"{target}.{attr}")
+            for attr in self._read_off(module, target)
+        )
+
+    def _read_off(self, module: ModuleFacts, target: str) -> list[str]:
+        """The names the module reads off `target`, imported whole (`models.User` gives `User`)."""
+        uses = module.extra.get("module_uses", {})
+        return [attr for local, bound in module.bindings.items() if bound == target for attr in uses.get(local, ())]
+
+    def _whole_module(self, target: str) -> bool:
+        resolved = self.index.resolve(target)
+        return resolved.module is not None and resolved.name is None
 
     def _reads_no_orm(self, module: ModuleFacts, target: str) -> bool:
         """Whether the router reads only other things off the models module it imports whole
         (`models.ProjectUserScopes`, an enum; `models.ToolOut`, a Pydantic class): the names it
         uses are judged, as an import of each would be."""
-        uses = module.extra.get("module_uses", {})
-        read = [attr for local, bound in module.bindings.items() if bound == target for attr in uses.get(local, ())]
+        read = self._read_off(module, target)
         return bool(read) and not any(
             self.index.is_orm_model(f"{target}.{attr}") or self.index.is_core_table(f"{target}.{attr}") for attr in read
         )
@@ -61,8 +81,4 @@ class RouterImportsOrmOrQueryBuilder(ProjectRule):
         such files often hold Pydantic schemas and enums too.
         """
         resolved = self.index.resolve(target)
-        return (
-            resolved.module is not None
-            and resolved.name is None
-            and self.index.module_seen_as(resolved.module) == "model"
-        )
+        return self._whole_module(target) and self.index.module_seen_as(resolved.module) == "model"  # type: ignore[arg-type]
