@@ -25,25 +25,25 @@ module decides the second step from it:
   services to the routes is the API's; a module in no layer by name that runs
   queries, hands the session to other modules' functions and raises the API's errors (a
   `managers/user.py`) is a service.
+
+What is left, the names checked against the rest of what the code does (a `tasks.py`
+defining no job, a `config.py` reading no environment, a `database.py` of queries), is
+`engine/role_names.py`'s, which `role_layer` hands the module to last.
 """
 
 from __future__ import annotations
 
-from layercheck.domain.layers import DATA_ACCESS_FILE_GLOBS
 from layercheck.domain.vocabulary import BACKGROUND_WORDS, CONCERN_WORDS, CONFIG_MODULE_NAMES, named_for
+from layercheck.engine.role_names import (
+    APPLICATION_IMPORTS,
+    DEPENDENCY_WORDS,
+    SERVICE_FILE_GLOBS,
+    checked_name,
+    counted,
+    mostly_queries,
+)
 from layercheck.engine.roles import PERSISTENCE_NAMES, RoleEvidence
 
-# Module names of FastAPI dependencies: they read the body for the endpoints they serve.
-_DEPENDENCY_WORDS = frozenset({"deps", "dependencies", "dependency"})
-# Folders of the app's wiring: the providers that build what the routes are handed
-# (`ioc/repository.py`, `di/services.py`, `containers/`), named for what they hand out. (Not
-# `providers/`: an auth package's `providers/api_key/services.py` is a provider's service.)
-_WIRING_FOLDERS = _DEPENDENCY_WORDS | frozenset({"ioc", "di", "container", "containers", "wiring"})
-# Core tables that make a module in no layer (or one named for schemas) the models'.
-_CORE_TABLES = 2
-# Project modules imported by a module that builds a session factory for itself while it
-# drives the app (an evaluation runner), where the database module imports config and models.
-_APPLICATION_IMPORTS = 8
 # Packages that hold the database module (`services/database/`).
 _DATABASE_PACKAGES = frozenset({"database", "db"})
 # Querying definitions that make such a module a service rather than one helper.
@@ -58,11 +58,6 @@ _APP_ROUTER_ROUTES = 10
 # Environment reads that make a module named for configuration its configuration, whatever
 # else it does (`settings.py` reading thirty variables beside the engine it builds).
 _CONFIG_ENV_READS = 3
-# Querying definitions that make a module of query functions (not a helper with a few).
-_MODULE_OF_QUERIES = 5
-# Session calls that make a module named for the database, which builds no engine and
-# hands out no session, the data access itself.
-_DATABASE_CLASS_QUERIES = 20
 # The folder globs that say "api" by a folder's name alone (`**/api/**`), not by a name
 # only routers take (`routers/`, `endpoints/`, `views.py`).
 # (`presentation/` is clean architecture's: only the HTTP adapters, see `role_layer`)
@@ -73,25 +68,6 @@ _ROUTER_FILE_GLOBS = frozenset({"**/router.py", "**/routes.py", "**/routers.py"}
 # Service folders whose name also means other things: their modules are services by what
 # they do (see `role_layer`).
 _WORDY_SERVICE_FOLDERS = frozenset({"**/logic/**", "**/application/**"})
-# File names of repositories (a folder `repositories/` is trusted as it is).
-_REPOSITORY_FILE_GLOBS = frozenset(
-    {"**/*_repo.py", "**/*_repository.py", "**/repository.py", "**/repositories.py"}
-)
-# The preset's folder globs of repositories (a `crud/` folder of managers that call the
-# data layer is checked against what its modules do).
-_REPOSITORY_FOLDER_GLOBS = frozenset(
-    {
-        "**/repositories/**",
-        "**/repository/**",
-        "**/repos/**",
-        "**/repo/**",
-        "**/crud/**",
-        "**/cruds/**",
-        "**/dal/**",
-        "**/dao/**",
-        "**/daos/**",
-    }
-)
 # Layers a module keeps whatever its code does: they wire or test the app.
 _KEPT = frozenset({"tests", "migrations", "main", "middleware"})
 
@@ -107,19 +83,6 @@ def _below(module: str, folder: str, is_package: bool) -> list[str]:
     if folder not in folders:
         return []
     return folders[len(folders) - folders[::-1].index(folder) :]
-
-
-def _mostly_queries(evidence: RoleEvidence, at_least: int = _MODULE_OF_QUERIES) -> bool:
-    """Whether a module is one of query functions: many of its module-level definitions
-    run queries, and at least half of them do (`jobs/state.py`; not a processors' `base.py`
-    with three helpers that query)."""
-    count = len(evidence.data_access)
-    return count >= at_least and 2 * count >= evidence.functions + evidence.classes
-
-
-def _counted(count: int, noun: str) -> str:
-    """`1 route`, `3 routes`: the evidence's wording."""
-    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def _folder_of(glob: str | None) -> str:
@@ -145,9 +108,6 @@ def _named_for_config(last: str) -> bool:
 
 # Functions taking socket.io's `sid` that make a module the handlers of a namespace's events.
 _SOCKET_HANDLER_FUNCTIONS = 2
-# The preset's file-name globs of services (a folder glob, `**/services/**`, is the project's
-# own word for the layer).
-_SERVICE_FILE_GLOBS = frozenset({"**/service.py", "**/services.py", "**/*_service.py"})
 # Modules of miscellaneous helpers: one that also mounts a page on the app stays a helper.
 _HELPER_MODULE_NAMES = frozenset({"utils", "util", "helpers", "helper", "tools", "common", "misc"})
 # Packages of a cache's client (`cache/cache_service.py` wrapping Redis).
@@ -193,7 +153,7 @@ def role_layer(
     folders give it (`folder_layer`)."""
     if name_layer == "tests" and evidence.routes and not evidence.test_code:
         # `routers/test_checkout.py`: routes named for what they try out, no test in it.
-        return ("api", f"named like a test, but registers {_counted(evidence.routes, 'route')} and tests nothing")
+        return ("api", f"named like a test, but registers {counted(evidence.routes, 'route')} and tests nothing")
     if name_layer == "tests" and glob == "**/tests.py" and not evidence.test_code:
         # `exams/tests.py` of an app whose product is tests: Django's habit names a module
         # of test functions so, this one holds none.
@@ -215,7 +175,7 @@ def role_layer(
         # `server/server.py` creating the app and serving sixty endpoints: the project's
         # router, which also starts the app (a `main.py` keeps its name's layer; a few
         # routes beside the startup code leave the module the app's wiring).
-        return ("api", f"creates the FastAPI app and registers {_counted(served, 'route')}")
+        return ("api", f"creates the FastAPI app and registers {counted(served, 'route')}")
     if evidence.app_factory and name_layer != "api":
         return ("main", "creates the FastAPI app")
     if (
@@ -228,42 +188,42 @@ def role_layer(
         # mounted): the data access its folder says, with a stray route (LC201 there).
         return None
     if evidence.routes:
-        return ("api", f"APIRouter, {_counted(evidence.routes, 'route')}")
+        return ("api", f"APIRouter, {counted(evidence.routes, 'route')}")
     if evidence.router_includes and name_layer is not None and name_layer != "api":
         # `api/v1/tasks/__init__.py` building `tasks_router` from the routers of its modules:
         # the API's, whatever its folder is named for (`tasks/`).
-        return ("api", f"assembles an APIRouter from {_counted(evidence.router_includes, 'router')}")
+        return ("api", f"assembles an APIRouter from {counted(evidence.router_includes, 'router')}")
     if evidence.app_routes and module.rsplit(".", 1)[-1] not in _HELPER_MODULE_NAMES:
         # `core/health.py`'s `setup_health_endpoint(app: FastAPI)` registering `@app.get(
         # "/health")` on the app it is given: routes, wherever the app was built. (A `utils.py`
         # of eighty helpers, one of which mounts the docs pages on the app, is no router.)
-        return ("api", f"registers {_counted(evidence.app_routes, 'route')} on the app it is given")
+        return ("api", f"registers {counted(evidence.app_routes, 'route')} on the app it is given")
     if glob in _API_FOLDER_GLOBS and evidence.tables and 2 * evidence.tables >= evidence.classes:
         # `api/v1/module_system/user/model.py` mapping the tables beside the feature's
         # controller: the models, whatever folder the feature sits in.
-        return ("model", f"in an API folder, but maps {_counted(evidence.tables, 'table')}")
+        return ("model", f"in an API folder, but maps {counted(evidence.tables, 'table')}")
     if evidence.socket_handlers and name_layer in (None, "api"):
-        return ("api", f"handles {_counted(evidence.socket_handlers, 'socket.io event')}")
+        return ("api", f"handles {counted(evidence.socket_handlers, 'socket.io event')}")
     if evidence.sid_handlers >= _SOCKET_HANDLER_FUNCTIONS and name_layer is None:
         # `events/handlers/order_handler.py` of `async def handle_update(self, sid, data)`,
         # which a `socketio.AsyncNamespace` calls on its events: entry points, like routes.
-        return ("api", f"defines {_counted(evidence.sid_handlers, 'socket.io handler')} taking the session id `sid`")
+        return ("api", f"defines {counted(evidence.sid_handlers, 'socket.io handler')} taking the session id `sid`")
     if (
         evidence.body_handlers
         and name_layer is None
         and not evidence.script
-        and not _DEPENDENCY_WORDS.intersection(module.split("."))
+        and not DEPENDENCY_WORDS.intersection(module.split("."))
     ):
         # `chat/chat.py` of `async def chat(query: str = Body(...))` handlers that
         # `api_server/chat_routes.py` registers (`chat_router.post("/chat")(chat)`): the
         # endpoints are these functions, wherever the routes are declared. (A module of
         # dependencies reads form fields too: `dependencies/token.py` and its
         # `get_grant_type(grant_type: str = Form(None))` serve the endpoints.)
-        return ("api", f"defines {_counted(evidence.body_handlers, 'endpoint handler')} reading the request body")
+        return ("api", f"defines {counted(evidence.body_handlers, 'endpoint handler')} reading the request body")
     if evidence.jobs:
-        return ("task", f"defines {_counted(evidence.jobs, 'background job')}")
+        return ("task", f"defines {counted(evidence.jobs, 'background job')}")
     if evidence.temporal_jobs and name_layer is None:
-        return ("task", f"defines {_counted(evidence.temporal_jobs, 'Temporal activity or workflow')}")
+        return ("task", f"defines {counted(evidence.temporal_jobs, 'Temporal activity or workflow')}")
     if evidence.settings_classes and not evidence.data_access:
         # (`create_api_key.py` with a small `ApiKeySettings` beside the functions that
         # insert the keys is data access with a setting, not the config module.)
@@ -271,7 +231,7 @@ def role_layer(
     if evidence.dataloaders and name_layer in (None, "api"):
         # A GraphQL DataLoader loads rows in batches for the resolvers: querying is its job,
         # and the context that hands loaders to resolvers is wiring, not a layer skipped.
-        return (None, f"defines {_counted(evidence.dataloaders, 'GraphQL DataLoader')} (batch data access)")
+        return (None, f"defines {counted(evidence.dataloaders, 'GraphQL DataLoader')} (batch data access)")
     if (
         name_layer == "config"
         and not (evidence.settings_classes or evidence.engine_builders)
@@ -283,13 +243,13 @@ def role_layer(
         # a `settings.py` that reads the environment throughout and builds the engine is
         # the configuration, and the database, at once).
         count = len(evidence.data_access)
-        if _mostly_queries(evidence, _SERVICE_MIN_QUERIES):
+        if mostly_queries(evidence, _SERVICE_MIN_QUERIES):
             return ("repository", f"named for configuration, but defines no settings; {count} definitions query")
         return (folder_layer, "named for configuration, but defines no settings and works with database sessions")
     package = module.split(".")[-1 if is_package else -2] if "." in module else ""
     if (
         name_layer == "service"
-        and glob in _SERVICE_FILE_GLOBS
+        and glob in SERVICE_FILE_GLOBS
         and package in _CACHE_PACKAGES
         and not (evidence.database_work or evidence.imports_repositories or evidence.imports_jobs_or_services)
     ):
@@ -298,7 +258,7 @@ def role_layer(
         return (None, f"named as a service, but a client of the `{package}` package that does no database work")
     if (
         name_layer == "service"
-        and glob in _SERVICE_FILE_GLOBS
+        and glob in SERVICE_FILE_GLOBS
         and folder_layer == "repository"
         and not is_package
         and evidence.repository_classes
@@ -324,15 +284,15 @@ def role_layer(
         # `roles/services/permission_middleware.py` holding a `BaseHTTPMiddleware` and its
         # setup: the app's request middleware, whatever folder it was filed in (one that
         # also calls a session of its own is judged where its name puts it).
-        return ("middleware", f"defines {_counted(evidence.middleware_classes, 'request middleware')}")
+        return ("middleware", f"defines {counted(evidence.middleware_classes, 'request middleware')}")
     stores = evidence.generic_stores
     if (
         name_layer == "service"
-        and glob not in _SERVICE_FILE_GLOBS
+        and glob not in SERVICE_FILE_GLOBS
         and not _named_for_services(module)
         and stores
         and set(stores) == set(evidence.querying_methods)
-        and _mostly_queries(evidence, 1)
+        and mostly_queries(evidence, 1)
         and not (evidence.imports_repositories or evidence.imports_jobs_or_services or evidence.script)
     ):
         # `services/base.py`'s `ServiceBase(Generic[ModelType, ...])` whose `get`, `create`
@@ -376,7 +336,7 @@ def role_layer(
         and not named_for(CONCERN_WORDS | BACKGROUND_WORDS, module)
         # (a module of query functions, most of its definitions querying, that reuses other
         # modules' queries and calls no service is data access itself: `curd/chat.py`)
-        and (evidence.imports_jobs_or_services or not _mostly_queries(evidence))
+        and (evidence.imports_jobs_or_services or not mostly_queries(evidence))
     ):
         # Runs queries and enqueues jobs, calls services or composes repositories
         # (`contexts/datasets.py`, a `tree_manager.py` driving the `*_repository` classes):
@@ -398,7 +358,7 @@ def role_layer(
         )
         and not PERSISTENCE_NAMES.intersection(module.split(".")[:-1])
         and not named_for(CONCERN_WORDS | BACKGROUND_WORDS, module)
-        and not _DEPENDENCY_WORDS.intersection(module.split("."))
+        and not DEPENDENCY_WORDS.intersection(module.split("."))
     ):
         # `managers/user.py`'s `UserManager` raising the API's `HTTPException`s around the
         # lookups it hands the session to in `database/helpers.py` and its own `update(User)`:
@@ -461,7 +421,7 @@ def role_layer(
             return ("service", "builds a session factory, runs queries and calls repositories")
         if evidence.imports_repositories:
             return ("repository", "builds the engine and composes the repositories")
-        if (evidence.querying_class or _mostly_queries(evidence)) and not (
+        if (evidence.querying_class or mostly_queries(evidence)) and not (
             evidence.provider_methods or evidence.session_providers
         ):
             # `openlineage/store.py`: a store class that builds its engine and runs every
@@ -469,7 +429,7 @@ def role_layer(
             # whose `session()` and `transaction()` hand sessions out, checking the
             # connection with a `SELECT 1` on the way, is the database module.)
             return ("repository", "builds its own engine and runs the queries")
-        if len(evidence.project_imports) >= _APPLICATION_IMPORTS:
+        if len(evidence.project_imports) >= APPLICATION_IMPORTS:
             # An evaluation runner or a harness that opens its own sessions among a dozen
             # of the app's modules: it uses the app, it is not the database module below it.
             return None
@@ -490,7 +450,7 @@ def role_layer(
         and evidence.provider_methods
         and evidence.sessions
         and not (evidence.data_access or evidence.script or evidence.routes)
-        and len(evidence.project_imports) < _APPLICATION_IMPORTS
+        and len(evidence.project_imports) < APPLICATION_IMPORTS
     ):
         # A class handing out the engine and sessions (`db.session_context()`): the database
         # module, wherever it sits.
@@ -503,7 +463,7 @@ def role_layer(
             or glob in _WORDY_SERVICE_FOLDERS
             # (`infrastructure/services/sqlalchemy_transaction_manager.py`: a folder of the
             # adapters' services places it, its own name does not say service)
-            or (name_layer == "service" and glob not in _SERVICE_FILE_GLOBS and not _named_for_services(module))
+            or (name_layer == "service" and glob not in SERVICE_FILE_GLOBS and not _named_for_services(module))
         )
         and not (evidence.routes or evidence.script or evidence.imports_jobs_or_services)
         and set(evidence.querying_methods) <= evidence.units_of_work
@@ -543,7 +503,7 @@ def role_layer(
     if (
         glob in _API_FOLDER_GLOBS
         and not (is_package or evidence.web_framework or evidence.body_handlers or evidence.graphql_types)
-        and _mostly_queries(evidence)
+        and mostly_queries(evidence)
     ):
         # `api/helpers/api_key_policy.py` of functions that take the session and run the
         # queries the routers and resolvers call: the data access kept beside them.
@@ -597,249 +557,4 @@ def role_layer(
         # the primary, with the session factory that routes them: a database router, the
         # database module's work, not the web's.
         return ("database", f"named `{last}`, but routes database sessions and registers no routes")
-    # The names `config` and `database` are checked against what the module does, as
-    # `models` and `schemas` are: a `config.py` of Pydantic schemas in a plugin, a
-    # `database.py` holding a job backend's models.
-    if (
-        name_layer == "task"
-        and not (evidence.jobs or evidence.temporal_jobs or evidence.job_library)
-        and not evidence.imports_jobs_or_services
-        and (
-            _mostly_queries(evidence)
-            # (a job's executor that drives the agents, the models and the tools around its
-            # queries uses the app: it is the job's own work)
-            or (evidence.querying_class and len(evidence.project_imports) < _APPLICATION_IMPORTS)
-        )
-    ):
-        # `jobs/state.py` of a job-running product: "jobs" is the domain's noun, and a module
-        # of query functions there is its data access, not a background job (an indexer
-        # under `tasks/` that also calls services is the jobs' own work); so is the
-        # `JobManager` whose methods submit, claim and list the job rows.
-        if not _mostly_queries(evidence):
-            return ("repository", "in a folder of jobs, but defines none; a class of it runs the queries")
-        count = len(evidence.data_access)
-        return ("repository", f"in a folder of jobs, but defines none; {count} of its definitions query")
-    if (
-        name_layer == "task"
-        and glob in ("**/tasks.py", "**/worker.py", "**/workers.py", "**/daemons.py")
-        and _WIRING_FOLDERS.intersection(module.split(".")[:-1])
-        and not (evidence.jobs or evidence.temporal_jobs or evidence.job_library)
-    ):
-        # `core/dependencies/tasks.py` handing the routes the task tracker and the queue:
-        # dependency wiring named for what it hands out, no background job.
-        return (folder_layer, "named for tasks, but a dependency module that hands them out")
-    if name_layer == "task" and folder_layer not in (None, "task") and not evidence.jobs:
-        # `repositories/tasks.py`, `schemas/tasks.py`: "tasks" is the domain's noun there.
-        return (folder_layer, "named `tasks`, but defines no background job, in a folder of another layer")
-    if name_layer == "schema" and evidence.graphql_types and folder_layer == "api":
-        # `api/graphql/schema.py` of strawberry types whose resolvers answer the queries:
-        # GraphQL's schema is the API's entry point, not a module of Pydantic schemas.
-        return ("api", f"defines {_counted(evidence.graphql_types, 'GraphQL type')} under the API")
-    if glob in DATA_ACCESS_FILE_GLOBS and evidence.graphql_types:
-        # `api/queries.py` holding the root `Query` type: GraphQL's word, not data access.
-        return ("api", f"defines {_counted(evidence.graphql_types, 'GraphQL type')}")
-    if name_layer in ("schema", None) and evidence.core_tables >= _CORE_TABLES and not (
-        evidence.classes - evidence.tables or evidence.data_access or evidence.routes
-    ):
-        # `schema.py` (or `tables.py`) declaring the Core tables: the models, by what it maps.
-        return ("model", f"declares {_counted(evidence.core_tables, 'SQLAlchemy Core table')}")
-    if name_layer == "schema" and evidence.tables and 2 * evidence.tables >= evidence.classes:
-        # `zen_stores/schemas/tag_schemas.py` of SQLModel tables: the ORM models, whatever
-        # the folder says (a schema module declares what crosses the API, not tables).
-        return ("model", f"named for schemas, but maps {_counted(evidence.tables, 'table')}")
-    if name_layer == "model" and evidence.engine_builders and not (evidence.tables or evidence.script):
-        # `persistence/models.py` building the engine and the scoped session for the
-        # active-record classes it imports: the database module, named for what it serves.
-        return ("database", "named for models, but builds the engine and maps no table")
-    if (
-        name_layer == "model"
-        and evidence.sessions
-        and (evidence.session_providers or evidence.units_of_work)
-        and not (evidence.tables or evidence.core_tables or evidence.script)
-        and evidence.data_access <= evidence.units_of_work
-    ):
-        # `adapters/orm/session.py` handing out sessions, `adapters/orm/unit_of_work.py`
-        # committing them: the database module's work, in the ORM's folder.
-        return ("database", "named for models, but hands out sessions or units of work and maps no table")
-    if (
-        name_layer == "model"
-        and evidence.functions
-        and not (evidence.classes or is_package or evidence.database_work)
-    ):
-        # `utils/models.py` listing the LLM models a chat app offers: functions, no class,
-        # no table, no query.
-        return (folder_layer, "named for models, but defines functions only and does no database work")
-    if name_layer == "schema" and not (evidence.classes or is_package):
-        # `api/schema.py` assembling the GraphQL schema, `openapi/schema.py` collecting the
-        # routers: "schema" there is no Pydantic model.
-        return (folder_layer, "named for schemas, but defines no class")
-    if (
-        glob in DATA_ACCESS_FILE_GLOBS
-        and evidence.engine_builders
-        and (evidence.session_providers or evidence.provider_methods)
-        and not (evidence.querying_class or _mostly_queries(evidence))
-    ):
-        # `storage/db_manager.py` building the engine and the session factory and yielding
-        # sessions (`DatabaseManager.session()`): the database module, named for its manager.
-        return ("database", "named for data access, but builds the engine and hands out sessions")
-    if (
-        glob in DATA_ACCESS_FILE_GLOBS
-        and folder_layer != "repository"
-        and not (evidence.session_calls or evidence.sessions or evidence.data_access)
-    ):
-        # (in a folder of data access too, what else it uses decides, below)
-        return (folder_layer, "named for data access, but runs no query and uses no session")
-    if (
-        glob in _REPOSITORY_FOLDER_GLOBS
-        and not is_package
-        and evidence.session_handoffs
-        # (`repositories/items/dependencies.py`'s `valid_item_id(item_id, db)` loading the row
-        # through the crud functions for the routes: the FastAPI dependency of the data layer)
-        and not _DEPENDENCY_WORDS.intersection(module.split("."))
-        and not (
-            evidence.session_calls
-            or evidence.data_access
-            or evidence.querying_methods
-            or evidence.handle_calls
-            or evidence.sql_builders
-            or evidence.tables
-            or evidence.core_tables
-            or evidence.repository_bases
-            or evidence.makes_repositories
-            or evidence.engine_builders
-            or evidence.session_providers
-        )
-    ):
-        # `crud/runs.py` of managers that take the request's session and hand it to the
-        # data layer (`get_db().store_run(db_session, ...)`) between checks and calls to
-        # other systems: they run no query, build no statement and extend no repository
-        # base, so they are the services over that data layer, whatever the folder or the
-        # class says (`UserCRUD.get_user(db)` returning `UserDBInterface.get_user(db=db)`).
-        # (A facade composing the repositories, `AllRepositories`, is data access.)
-        return ("service", "in a repository folder, but runs no query: hands the session on to the data layer")
-    if (
-        glob in _SERVICE_FILE_GLOBS
-        and _WIRING_FOLDERS.intersection(module.split(".")[:-1])
-        and not (evidence.data_access or evidence.querying_methods or evidence.session_calls or evidence.script)
-    ):
-        # `api/dependencies/services.py`'s `get_user_service(repo: UserRepo) -> UserService`:
-        # the providers that hand the routes their services, dependency wiring of the folder's
-        # layer, not the services themselves.
-        return (folder_layer, "named for services, but a dependency module that hands them out")
-    if (
-        glob in _REPOSITORY_FILE_GLOBS
-        and _WIRING_FOLDERS.intersection(module.split(".")[:-1])
-        and not (evidence.session_calls or evidence.data_access or evidence.querying_methods or evidence.sql_builders)
-    ):
-        # `api/dependencies/repository.py`'s `get_repository(UserRepository)` building the
-        # request's repository for the endpoints: dependency wiring of the folder's layer,
-        # not a repository (it runs no query).
-        return (folder_layer, "named for a repository, but a dependency module that hands repositories out")
-    if glob in _REPOSITORY_FILE_GLOBS and not (
-        evidence.database_work or evidence.imports_repositories or evidence.imports_persistence
-    ):
-        # `tasks/code_graph/resolve_repo.py` cloning git repositories: "repo" is not always
-        # data access; a repository uses a session, the ORM, its models or a base repository.
-        return (folder_layer, "named for a repository, but uses no database, session, model or repository")
-    if (
-        (glob in _REPOSITORY_FOLDER_GLOBS or (name_layer == "repository" and folder_layer == "repository"))
-        and not is_package
-        and (evidence.classes or evidence.functions)
-        and not (
-            evidence.database_work
-            or evidence.session_parameters
-            or evidence.imports_persistence
-            or evidence.repository_bases
-            or evidence.repository_classes
-            or evidence.handle_calls
-        )
-    ):
-        # `crud/secrets.py` keeping secrets in Kubernetes beside the managers of the data
-        # layer, `crud/types_crud.py` of the response envelope the routers return: no
-        # database, session, model or repository base, so no data access.
-        return (None, "in a repository folder, but uses no database, session, model or repository")
-    if (
-        name_layer == "config"
-        and not (evidence.env_reads or (evidence.settings_sections and folder_layer in (None, "config")))
-        and (evidence.functions or evidence.classes)
-    ):
-        # (a `settings.py` of nothing but constants, `DATABASE_URL = "..."`, is the
-        # configuration itself, environment or not; so is an `auth/config.py` of the Pydantic
-        # sections, `class AuthSettings(BaseModel)`, that the app's settings nest, where no
-        # folder says otherwise: `schemas/configuration.py` holds the API's schemas)
-        return (folder_layer, "named for configuration, but defines no settings and reads no environment")
-    if (
-        name_layer == "database"
-        and evidence.engine_builders
-        and evidence.querying_class
-        and not (evidence.session_providers or evidence.provider_methods or evidence.tables)
-    ):
-        # `services/database.py` whose `DatabaseService` builds its own engine and runs
-        # every query of the app (`get_user`, `create_session`): a store class, the data
-        # access the routers call, not the database module the others draw sessions from.
-        return ("repository", "named for the database, but a class of it builds its engine and runs the queries")
-    if name_layer == "database" and not (evidence.engine_builders or evidence.builder_calls):
-        if evidence.tables and 2 * evidence.tables >= evidence.classes and not evidence.session_providers:
-            # `models/database.py` declaring the tables (their classmethods querying, active
-            # record): the models, named for what they map.
-            tables = _counted(evidence.tables, "table")
-            return ("model", f"named for the database, but maps {tables} and builds no engine")
-        if evidence.data_access and not (evidence.session_providers or evidence.script):
-            # `utils/db.py` of get-or-create functions: data access, not the database module
-            # (a `cli/commands/database.py` of seed and reset commands is a script's).
-            count = len(evidence.data_access)
-            plural = "s run" if count != 1 else " runs"
-            return ("repository", f"named for the database, but builds no engine; {count} definition{plural} queries")
-        if (
-            evidence.session_calls >= _DATABASE_CLASS_QUERIES
-            and not (evidence.session_providers or evidence.provider_methods)
-        ):
-            # `sqldb/db.py` holding `class SQLDB` and its six thousand lines of queries
-            # (most through private helpers, `self._query(session, ...)`): the repository.
-            count = evidence.session_calls
-            return ("repository", f"named for the database, but builds no engine; {count} session calls")
-        if not evidence.sessions:
-            return (folder_layer, "named for the database, but builds no engine or session and uses no session type")
-        if evidence.script and not (evidence.session_providers or evidence.provider_methods):
-            # `commands/db.py`, a Typer app whose commands seed and reset the database through
-            # the session factory it imports: a command-line tool, not the database module.
-            return (folder_layer, "named for the database, but a command-line tool that builds no engine")
-    store = _session_store(name_layer, evidence)
-    if store is not None:
-        # `outbound/adapters/sqla_user_storage.py`'s `SqlaUserStorage(UserStorage)` holding
-        # the request's session and running the queries behind a port: the repository, by
-        # what its class does, whatever the adapter's file is called.
-        return ("repository", f"class `{store}` holds a session and runs the queries")
-    return None
-
-
-def _session_store(name_layer: str | None, evidence: RoleEvidence) -> str | None:
-    """The class of a module in no layer by name that is a store over the session: it uses
-    a session type or takes a session, each of its classes that does anything runs the queries through it, and
-    the module does nothing else a layer would claim (no routes, jobs, services, engine,
-    session provider or unit of work, no script or tests)."""
-    if name_layer is not None or not evidence.querying_methods:
-        return None
-    if not (evidence.sessions or evidence.session_parameters):
-        return None  # (`__init__(self, session: AuthAsyncSession)`: a project alias, by name)
-    if (
-        evidence.routes
-        or evidence.jobs
-        or evidence.imports_jobs_or_services
-        or evidence.engine_builders
-        or evidence.session_providers
-        or evidence.provider_methods
-        or evidence.units_of_work
-        or evidence.script
-        or evidence.test_code
-        or evidence.tables
-        or evidence.web_framework
-    ):
-        return None
-    stores = sorted(set(evidence.querying_methods) - evidence.database_library_classes)
-    if not stores:
-        return None  # (`class Base(DeclarativeBase)` whose `save(session)` the models share)
-    querying_functions = len(evidence.data_access - set(stores))
-    if len(stores) < evidence.classes or evidence.functions > querying_functions:
-        return None  # a store among other classes (an API client), or functions doing other work
-    return stores[0]
+    return checked_name(module, is_package, name_layer, evidence, folder_layer, glob)

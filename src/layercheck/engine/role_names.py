@@ -1,0 +1,332 @@
+"""Names checked against what a module does (SPEC revision 2), the last step of placing a
+module after `role_layer`'s unmistakable evidence: a `tasks.py` that defines no job in a
+wiring folder is the wiring's, a `models.py` that hands out sessions is the database
+module, a `schema.py` of Core tables is the models', a `repository.py` that uses no
+database is no repository, a `config.py` that reads no environment and defines no
+settings is placed by its folders, a `database.py` of query functions is a repository; and
+a module no name places whose classes each hold a session and run the queries through it
+is a repository (a ports-and-adapters storage adapter). The thresholds and globs both
+steps share live here.
+"""
+
+from __future__ import annotations
+
+from layercheck.domain.layers import DATA_ACCESS_FILE_GLOBS
+from layercheck.engine.roles import RoleEvidence
+
+# Module names of FastAPI dependencies: they read the body for the endpoints they serve.
+DEPENDENCY_WORDS = frozenset({"deps", "dependencies", "dependency"})
+
+# Folders of the app's wiring: the providers that build what the routes are handed
+# (`ioc/repository.py`, `di/services.py`, `containers/`), named for what they hand out. (Not
+# `providers/`: an auth package's `providers/api_key/services.py` is a provider's service.)
+_WIRING_FOLDERS = DEPENDENCY_WORDS | frozenset({"ioc", "di", "container", "containers", "wiring"})
+
+# Core tables that make a module in no layer (or one named for schemas) the models'.
+_CORE_TABLES = 2
+
+# Project modules imported by a module that builds a session factory for itself while it
+# drives the app (an evaluation runner), where the database module imports config and models.
+APPLICATION_IMPORTS = 8
+
+# Querying definitions that make a module of query functions (not a helper with a few).
+MODULE_OF_QUERIES = 5
+
+# Session calls that make a module named for the database, which builds no engine and
+# hands out no session, the data access itself.
+_DATABASE_CLASS_QUERIES = 20
+
+# File names of repositories (a folder `repositories/` is trusted as it is).
+_REPOSITORY_FILE_GLOBS = frozenset(
+    {"**/*_repo.py", "**/*_repository.py", "**/repository.py", "**/repositories.py"}
+)
+
+# The preset's folder globs of repositories (a `crud/` folder of managers that call the
+# data layer is checked against what its modules do).
+_REPOSITORY_FOLDER_GLOBS = frozenset(
+    {
+        "**/repositories/**",
+        "**/repository/**",
+        "**/repos/**",
+        "**/repo/**",
+        "**/crud/**",
+        "**/cruds/**",
+        "**/dal/**",
+        "**/dao/**",
+        "**/daos/**",
+    }
+)
+
+
+def mostly_queries(evidence: RoleEvidence, at_least: int = MODULE_OF_QUERIES) -> bool:
+    """Whether a module is one of query functions: many of its module-level definitions
+    run queries, and at least half of them do (`jobs/state.py`; not a processors' `base.py`
+    with three helpers that query)."""
+    count = len(evidence.data_access)
+    return count >= at_least and 2 * count >= evidence.functions + evidence.classes
+
+
+def counted(count: int, noun: str) -> str:
+    """`1 route`, `3 routes`: the evidence's wording."""
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+# The preset's file-name globs of services (a folder glob, `**/services/**`, is the project's
+# own word for the layer).
+SERVICE_FILE_GLOBS = frozenset({"**/service.py", "**/services.py", "**/*_service.py"})
+
+def checked_name(
+    module: str,
+    is_package: bool,
+    name_layer: str | None,
+    evidence: RoleEvidence,
+    folder_layer: str | None,
+    glob: str | None,
+) -> tuple[str | None, str] | None:
+    """The layer a module's name gives, checked against what its code does: the layer it
+    belongs to instead, with the evidence in a few words, when the two disagree; else None."""
+    # The names `config` and `database` are checked against what the module does, as
+    # `models` and `schemas` are: a `config.py` of Pydantic schemas in a plugin, a
+    # `database.py` holding a job backend's models.
+    if (
+        name_layer == "task"
+        and not (evidence.jobs or evidence.temporal_jobs or evidence.job_library)
+        and not evidence.imports_jobs_or_services
+        and (
+            mostly_queries(evidence)
+            # (a job's executor that drives the agents, the models and the tools around its
+            # queries uses the app: it is the job's own work)
+            or (evidence.querying_class and len(evidence.project_imports) < APPLICATION_IMPORTS)
+        )
+    ):
+        # `jobs/state.py` of a job-running product: "jobs" is the domain's noun, and a module
+        # of query functions there is its data access, not a background job (an indexer
+        # under `tasks/` that also calls services is the jobs' own work); so is the
+        # `JobManager` whose methods submit, claim and list the job rows.
+        if not mostly_queries(evidence):
+            return ("repository", "in a folder of jobs, but defines none; a class of it runs the queries")
+        count = len(evidence.data_access)
+        return ("repository", f"in a folder of jobs, but defines none; {count} of its definitions query")
+    if (
+        name_layer == "task"
+        and glob in ("**/tasks.py", "**/worker.py", "**/workers.py", "**/daemons.py")
+        and _WIRING_FOLDERS.intersection(module.split(".")[:-1])
+        and not (evidence.jobs or evidence.temporal_jobs or evidence.job_library)
+    ):
+        # `core/dependencies/tasks.py` handing the routes the task tracker and the queue:
+        # dependency wiring named for what it hands out, no background job.
+        return (folder_layer, "named for tasks, but a dependency module that hands them out")
+    if name_layer == "task" and folder_layer not in (None, "task") and not evidence.jobs:
+        # `repositories/tasks.py`, `schemas/tasks.py`: "tasks" is the domain's noun there.
+        return (folder_layer, "named `tasks`, but defines no background job, in a folder of another layer")
+    if name_layer == "schema" and evidence.graphql_types and folder_layer == "api":
+        # `api/graphql/schema.py` of strawberry types whose resolvers answer the queries:
+        # GraphQL's schema is the API's entry point, not a module of Pydantic schemas.
+        return ("api", f"defines {counted(evidence.graphql_types, 'GraphQL type')} under the API")
+    if glob in DATA_ACCESS_FILE_GLOBS and evidence.graphql_types:
+        # `api/queries.py` holding the root `Query` type: GraphQL's word, not data access.
+        return ("api", f"defines {counted(evidence.graphql_types, 'GraphQL type')}")
+    if name_layer in ("schema", None) and evidence.core_tables >= _CORE_TABLES and not (
+        evidence.classes - evidence.tables or evidence.data_access or evidence.routes
+    ):
+        # `schema.py` (or `tables.py`) declaring the Core tables: the models, by what it maps.
+        return ("model", f"declares {counted(evidence.core_tables, 'SQLAlchemy Core table')}")
+    if name_layer == "schema" and evidence.tables and 2 * evidence.tables >= evidence.classes:
+        # `zen_stores/schemas/tag_schemas.py` of SQLModel tables: the ORM models, whatever
+        # the folder says (a schema module declares what crosses the API, not tables).
+        return ("model", f"named for schemas, but maps {counted(evidence.tables, 'table')}")
+    if name_layer == "model" and evidence.engine_builders and not (evidence.tables or evidence.script):
+        # `persistence/models.py` building the engine and the scoped session for the
+        # active-record classes it imports: the database module, named for what it serves.
+        return ("database", "named for models, but builds the engine and maps no table")
+    if (
+        name_layer == "model"
+        and evidence.sessions
+        and (evidence.session_providers or evidence.units_of_work)
+        and not (evidence.tables or evidence.core_tables or evidence.script)
+        and evidence.data_access <= evidence.units_of_work
+    ):
+        # `adapters/orm/session.py` handing out sessions, `adapters/orm/unit_of_work.py`
+        # committing them: the database module's work, in the ORM's folder.
+        return ("database", "named for models, but hands out sessions or units of work and maps no table")
+    if (
+        name_layer == "model"
+        and evidence.functions
+        and not (evidence.classes or is_package or evidence.database_work)
+    ):
+        # `utils/models.py` listing the LLM models a chat app offers: functions, no class,
+        # no table, no query.
+        return (folder_layer, "named for models, but defines functions only and does no database work")
+    if name_layer == "schema" and not (evidence.classes or is_package):
+        # `api/schema.py` assembling the GraphQL schema, `openapi/schema.py` collecting the
+        # routers: "schema" there is no Pydantic model.
+        return (folder_layer, "named for schemas, but defines no class")
+    if (
+        glob in DATA_ACCESS_FILE_GLOBS
+        and evidence.engine_builders
+        and (evidence.session_providers or evidence.provider_methods)
+        and not (evidence.querying_class or mostly_queries(evidence))
+    ):
+        # `storage/db_manager.py` building the engine and the session factory and yielding
+        # sessions (`DatabaseManager.session()`): the database module, named for its manager.
+        return ("database", "named for data access, but builds the engine and hands out sessions")
+    if (
+        glob in DATA_ACCESS_FILE_GLOBS
+        and folder_layer != "repository"
+        and not (evidence.session_calls or evidence.sessions or evidence.data_access)
+    ):
+        # (in a folder of data access too, what else it uses decides, below)
+        return (folder_layer, "named for data access, but runs no query and uses no session")
+    if (
+        glob in _REPOSITORY_FOLDER_GLOBS
+        and not is_package
+        and evidence.session_handoffs
+        # (`repositories/items/dependencies.py`'s `valid_item_id(item_id, db)` loading the row
+        # through the crud functions for the routes: the FastAPI dependency of the data layer)
+        and not DEPENDENCY_WORDS.intersection(module.split("."))
+        and not (
+            evidence.session_calls
+            or evidence.data_access
+            or evidence.querying_methods
+            or evidence.handle_calls
+            or evidence.sql_builders
+            or evidence.tables
+            or evidence.core_tables
+            or evidence.repository_bases
+            or evidence.makes_repositories
+            or evidence.engine_builders
+            or evidence.session_providers
+        )
+    ):
+        # `crud/runs.py` of managers that take the request's session and hand it to the
+        # data layer (`get_db().store_run(db_session, ...)`) between checks and calls to
+        # other systems: they run no query, build no statement and extend no repository
+        # base, so they are the services over that data layer, whatever the folder or the
+        # class says (`UserCRUD.get_user(db)` returning `UserDBInterface.get_user(db=db)`).
+        # (A facade composing the repositories, `AllRepositories`, is data access.)
+        return ("service", "in a repository folder, but runs no query: hands the session on to the data layer")
+    if (
+        glob in SERVICE_FILE_GLOBS
+        and _WIRING_FOLDERS.intersection(module.split(".")[:-1])
+        and not (evidence.data_access or evidence.querying_methods or evidence.session_calls or evidence.script)
+    ):
+        # `api/dependencies/services.py`'s `get_user_service(repo: UserRepo) -> UserService`:
+        # the providers that hand the routes their services, dependency wiring of the folder's
+        # layer, not the services themselves.
+        return (folder_layer, "named for services, but a dependency module that hands them out")
+    if (
+        glob in _REPOSITORY_FILE_GLOBS
+        and _WIRING_FOLDERS.intersection(module.split(".")[:-1])
+        and not (evidence.session_calls or evidence.data_access or evidence.querying_methods or evidence.sql_builders)
+    ):
+        # `api/dependencies/repository.py`'s `get_repository(UserRepository)` building the
+        # request's repository for the endpoints: dependency wiring of the folder's layer,
+        # not a repository (it runs no query).
+        return (folder_layer, "named for a repository, but a dependency module that hands repositories out")
+    if glob in _REPOSITORY_FILE_GLOBS and not (
+        evidence.database_work or evidence.imports_repositories or evidence.imports_persistence
+    ):
+        # `tasks/code_graph/resolve_repo.py` cloning git repositories: "repo" is not always
+        # data access; a repository uses a session, the ORM, its models or a base repository.
+        return (folder_layer, "named for a repository, but uses no database, session, model or repository")
+    if (
+        (glob in _REPOSITORY_FOLDER_GLOBS or (name_layer == "repository" and folder_layer == "repository"))
+        and not is_package
+        and (evidence.classes or evidence.functions)
+        and not (
+            evidence.database_work
+            or evidence.session_parameters
+            or evidence.imports_persistence
+            or evidence.repository_bases
+            or evidence.repository_classes
+            or evidence.handle_calls
+        )
+    ):
+        # `crud/secrets.py` keeping secrets in Kubernetes beside the managers of the data
+        # layer, `crud/types_crud.py` of the response envelope the routers return: no
+        # database, session, model or repository base, so no data access.
+        return (None, "in a repository folder, but uses no database, session, model or repository")
+    if (
+        name_layer == "config"
+        and not (evidence.env_reads or (evidence.settings_sections and folder_layer in (None, "config")))
+        and (evidence.functions or evidence.classes)
+    ):
+        # (a `settings.py` of nothing but constants, `DATABASE_URL = "..."`, is the
+        # configuration itself, environment or not; so is an `auth/config.py` of the Pydantic
+        # sections, `class AuthSettings(BaseModel)`, that the app's settings nest, where no
+        # folder says otherwise: `schemas/configuration.py` holds the API's schemas)
+        return (folder_layer, "named for configuration, but defines no settings and reads no environment")
+    if (
+        name_layer == "database"
+        and evidence.engine_builders
+        and evidence.querying_class
+        and not (evidence.session_providers or evidence.provider_methods or evidence.tables)
+    ):
+        # `services/database.py` whose `DatabaseService` builds its own engine and runs
+        # every query of the app (`get_user`, `create_session`): a store class, the data
+        # access the routers call, not the database module the others draw sessions from.
+        return ("repository", "named for the database, but a class of it builds its engine and runs the queries")
+    if name_layer == "database" and not (evidence.engine_builders or evidence.builder_calls):
+        if evidence.tables and 2 * evidence.tables >= evidence.classes and not evidence.session_providers:
+            # `models/database.py` declaring the tables (their classmethods querying, active
+            # record): the models, named for what they map.
+            tables = counted(evidence.tables, "table")
+            return ("model", f"named for the database, but maps {tables} and builds no engine")
+        if evidence.data_access and not (evidence.session_providers or evidence.script):
+            # `utils/db.py` of get-or-create functions: data access, not the database module
+            # (a `cli/commands/database.py` of seed and reset commands is a script's).
+            count = len(evidence.data_access)
+            plural = "s run" if count != 1 else " runs"
+            return ("repository", f"named for the database, but builds no engine; {count} definition{plural} queries")
+        if (
+            evidence.session_calls >= _DATABASE_CLASS_QUERIES
+            and not (evidence.session_providers or evidence.provider_methods)
+        ):
+            # `sqldb/db.py` holding `class SQLDB` and its six thousand lines of queries
+            # (most through private helpers, `self._query(session, ...)`): the repository.
+            count = evidence.session_calls
+            return ("repository", f"named for the database, but builds no engine; {count} session calls")
+        if not evidence.sessions:
+            return (folder_layer, "named for the database, but builds no engine or session and uses no session type")
+        if evidence.script and not (evidence.session_providers or evidence.provider_methods):
+            # `commands/db.py`, a Typer app whose commands seed and reset the database through
+            # the session factory it imports: a command-line tool, not the database module.
+            return (folder_layer, "named for the database, but a command-line tool that builds no engine")
+    store = _session_store(name_layer, evidence)
+    if store is not None:
+        # `outbound/adapters/sqla_user_storage.py`'s `SqlaUserStorage(UserStorage)` holding
+        # the request's session and running the queries behind a port: the repository, by
+        # what its class does, whatever the adapter's file is called.
+        return ("repository", f"class `{store}` holds a session and runs the queries")
+    return None
+
+
+def _session_store(name_layer: str | None, evidence: RoleEvidence) -> str | None:
+    """The class of a module in no layer by name that is a store over the session: it uses
+    a session type or takes a session, each of its classes that does anything runs the queries through it, and
+    the module does nothing else a layer would claim (no routes, jobs, services, engine,
+    session provider or unit of work, no script or tests)."""
+    if name_layer is not None or not evidence.querying_methods:
+        return None
+    if not (evidence.sessions or evidence.session_parameters):
+        return None  # (`__init__(self, session: AuthAsyncSession)`: a project alias, by name)
+    if (
+        evidence.routes
+        or evidence.jobs
+        or evidence.imports_jobs_or_services
+        or evidence.engine_builders
+        or evidence.session_providers
+        or evidence.provider_methods
+        or evidence.units_of_work
+        or evidence.script
+        or evidence.test_code
+        or evidence.tables
+        or evidence.web_framework
+    ):
+        return None
+    stores = sorted(set(evidence.querying_methods) - evidence.database_library_classes)
+    if not stores:
+        return None  # (`class Base(DeclarativeBase)` whose `save(session)` the models share)
+    querying_functions = len(evidence.data_access - set(stores))
+    if len(stores) < evidence.classes or evidence.functions > querying_functions:
+        return None  # a store among other classes (an API client), or functions doing other work
+    return stores[0]
