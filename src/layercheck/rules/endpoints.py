@@ -19,7 +19,8 @@ _PATH_PARAMETER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?\}")
 _NOT_ROUTERS = ("functools.", "cachetools.", "click.", "typer.")
 
 
-# Endpoints that take no request body or response model: a websocket's handler.
+# The decorators of every endpoint, a websocket's handler included (it takes no request
+# body and no response model, which the router rules that use `ROUTE_METHODS` look at).
 ENDPOINT_METHODS = ROUTE_METHODS | {"websocket"}
 
 

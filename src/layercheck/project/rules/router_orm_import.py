@@ -80,5 +80,5 @@ class RouterImportsOrmOrQueryBuilder(ProjectRule):
         A symbol imported from a `models.py` is reported only when it is an ORM class:
         such files often hold Pydantic schemas and enums too.
         """
-        resolved = self.index.resolve(target)
-        return self._whole_module(target) and self.index.module_seen_as(resolved.module) == "model"  # type: ignore[arg-type]
+        module = self.index.resolve(target).module
+        return module is not None and self._whole_module(target) and self.index.module_seen_as(module) == "model"
