@@ -565,3 +565,70 @@ def test_a_stray_init_at_the_root_makes_no_package_of_the_folders_below(tmp_path
     layers = placed(root)
     assert layers["api/utils/pagination.py"]["layer"] is None
     assert layers["api/v1/routes/items.py"]["layer"] == "api"
+
+
+def test_a_repository_reached_through_a_package_imported_whole(tmp_path: Path) -> None:
+    # A router importing its feature package whole (`from app import users`) to call
+    # `users.crud.get_payout(...)` reaches the repository layer through it. (A model
+    # importing a plain enum kept in `schemas/currency.py` stays LC103's: labelers split on
+    # it, and more of them call it the models depending on the API's module.)
+    root = write_project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/schemas/__init__.py": "",
+            "app/schemas/currency.py": """
+                import enum
+
+
+                class Currency(str, enum.Enum):
+                    EUR = "eur"
+                    USD = "usd"
+            """,
+            "app/models/__init__.py": "",
+            "app/models/payout.py": """
+                from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+                from app.schemas.currency import Currency
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class Payout(Base):
+                    __tablename__ = "payouts"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+                    currency: Mapped[Currency]
+            """,
+            "app/users/__init__.py": "",
+            "app/users/crud.py": """
+                from sqlalchemy import select
+                from sqlalchemy.orm import Session
+
+                from app.models.payout import Payout
+
+
+                def get_payout(db: Session, payout_id: int) -> Payout | None:
+                    return db.scalars(select(Payout).where(Payout.id == payout_id)).first()
+            """,
+            "app/auth/__init__.py": "",
+            "app/auth/endpoints.py": """
+                from fastapi import APIRouter
+
+                from .. import users
+
+                router = APIRouter()
+
+
+                @router.get("/payouts/{payout_id}")
+                def read(payout_id: int, db) -> dict:
+                    payout = users.crud.get_payout(db, payout_id)
+                    return {"id": payout.id}
+            """,
+        },
+    )
+    assert findings(root, "LC102", "LC103") == [
+        ("app/auth/endpoints.py", 3, "LC102"),
+        ("app/models/payout.py", 3, "LC103"),
+    ]

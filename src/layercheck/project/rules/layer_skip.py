@@ -36,6 +36,31 @@ class EntrypointImportsRepository(ProjectRule):
                     f"`{short(item.target)}` imported from the repository layer in the "
                     f"{module.layer} layer; call a service instead",
                 )
+                continue
+            reached = self._repository_reached_through(module, item.target)
+            if reached is not None:
+                yield self.finding(
+                    module,
+                    item.span,  # type: ignore[arg-type]
+                    f"`{short(item.target)}` imported to reach `{short(reached)}` of the repository layer "
+                    f"in the {module.layer} layer; call a service instead",
+                )
+
+    def _repository_reached_through(self, module: ModuleFacts, target: str) -> str | None:
+        """A repository module the entry point reaches through a package it imports whole
+        (`from app import users`, then `users.crud.get_user_by_email(db, email)`)."""
+        resolved = self.index.resolve(target)
+        if resolved.module is None or resolved.name is not None or not resolved.module.is_package:
+            return None
+        uses = module.extra.get("module_uses", {})
+        for local, bound in module.bindings.items():
+            if bound != target:
+                continue
+            for attr in uses.get(local, ()):
+                inner = f"{resolved.module.module}.{attr}"
+                if self.index.find_module(inner) is not None and self.index.imported_layer(inner, True) == "repository":
+                    return inner
+        return None
 
     def _wiring_only(self, module: ModuleFacts, item: ImportFact) -> bool:
         """The imported class is only built to be handed on (`MessageService(MessageRepository
