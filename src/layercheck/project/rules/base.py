@@ -50,6 +50,12 @@ class ProjectRule:
                 continue
             yield item
 
+    def names_read_off(self, module: ModuleFacts, target: str) -> list[str]:
+        """The names `module` reads off `target`, imported whole (`models.User` gives `User`,
+        `users.crud.get_user(...)` gives `crud`)."""
+        uses = module.extra.get("module_uses", {})
+        return [attr for local, bound in module.bindings.items() if bound == target for attr in uses.get(local, ())]
+
     def own_module(self, module: ModuleFacts, item: ImportFact) -> ModuleFacts | None:
         """The module of the package `module` that `item` names, however the import spells
         it (`from .user import crud_user`, `from src.app.crud.user import crud_user`, `from .

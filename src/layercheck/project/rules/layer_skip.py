@@ -52,14 +52,10 @@ class EntrypointImportsRepository(ProjectRule):
         resolved = self.index.resolve(target)
         if resolved.module is None or resolved.name is not None or not resolved.module.is_package:
             return None
-        uses = module.extra.get("module_uses", {})
-        for local, bound in module.bindings.items():
-            if bound != target:
-                continue
-            for attr in uses.get(local, ()):
-                inner = f"{resolved.module.module}.{attr}"
-                if self.index.find_module(inner) is not None and self.index.imported_layer(inner, True) == "repository":
-                    return inner
+        for attr in self.names_read_off(module, target):
+            inner = f"{resolved.module.module}.{attr}"
+            if self.index.find_module(inner) is not None and self.index.imported_layer(inner, True) == "repository":
+                return inner
         return None
 
     def _wiring_only(self, module: ModuleFacts, item: ImportFact) -> bool:

@@ -53,13 +53,8 @@ class RouterImportsOrmOrQueryBuilder(ProjectRule):
         """Whether the router reads an ORM class or a Core table off the module it imports whole."""
         return any(
             self.index.is_orm_model(f"{target}.{attr}") or self.index.is_core_table(f"{target}.{attr}")
-            for attr in self._read_off(module, target)
+            for attr in self.names_read_off(module, target)
         )
-
-    def _read_off(self, module: ModuleFacts, target: str) -> list[str]:
-        """The names the module reads off `target`, imported whole (`models.User` gives `User`)."""
-        uses = module.extra.get("module_uses", {})
-        return [attr for local, bound in module.bindings.items() if bound == target for attr in uses.get(local, ())]
 
     def _whole_module(self, target: str) -> bool:
         resolved = self.index.resolve(target)
@@ -69,7 +64,7 @@ class RouterImportsOrmOrQueryBuilder(ProjectRule):
         """Whether the router reads only other things off the models module it imports whole
         (`models.ProjectUserScopes`, an enum; `models.ToolOut`, a Pydantic class): the names it
         uses are judged, as an import of each would be."""
-        read = self._read_off(module, target)
+        read = self.names_read_off(module, target)
         return bool(read) and not any(
             self.index.is_orm_model(f"{target}.{attr}") or self.index.is_core_table(f"{target}.{attr}") for attr in read
         )
