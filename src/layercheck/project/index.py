@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from functools import cached_property, lru_cache
 
 from layercheck.domain.diagnostics import Condition
@@ -18,16 +17,14 @@ from layercheck.domain.facts import ClassFact, ModuleFacts
 from layercheck.domain.registry import SQL_BUILDERS
 from layercheck.domain.vocabulary import (
     CORE_TABLE_TYPES,
-    DATABASE_HANDLES,
-    ENGINE_FACTORIES,
     ORM_BASE_FACTORIES,
-    PROTOCOL_BASES,
-    SESSION_TYPES,
     SETTINGS_BASES,
     is_query_builder,
 )
 from layercheck.project import callees, data_access, lineage, loggers
-from layercheck.project.lookup import Resolved, out_of_sight, says_nothing
+from layercheck.project.import_layers import ImportedLayers, constant_name
+from layercheck.project.lookup import Resolved, says_nothing
+from layercheck.project.sessions import SessionKinds
 from layercheck.project.whole import HANDLER_IGNORED_LAYERS, whole_project_fact
 
 ORM_ROOT_BASES = frozenset(
@@ -54,8 +51,6 @@ PYDANTIC_BASES = frozenset(
         *SETTINGS_BASES,
     }
 )
-# Client libraries of caches and key-value stores (a Redis client kept in `db.py`).
-_CACHE_LIBRARIES = frozenset({"redis", "aioredis", "valkey", "coredis", "aiocache", "pymemcache", "aiomcache"})
 _MAX_HOPS = 25
 # Links followed from an object to what its attributes hold (`self.repos.users`).
 _MAX_MEMBER_DEPTH = 12
@@ -117,12 +112,8 @@ class ProjectIndex:
         self._mapped_classes: frozenset[str] | None = None
         self._lineage_cache: dict[str, str | None] = {}
         self.data_access_cache: dict[str, frozenset[str]] = {}
-        self._session_subclasses: dict[str, bool] = {}
-        self._reexports_open: set[str] = set()
-        # `imported_layer` of each import target, asked by several project rules each.
-        self._imported_layers: dict[tuple[str, bool], str | None] = {}
-        # `state_session` of each slot of `request.state` (asked by every read of it).
-        self._state_sessions: dict[str, bool] = {}
+        self.sessions = SessionKinds(self)
+        self.imports = ImportedLayers(self)
 
     # ----- name resolution -------------------------------------------------------------------
 
@@ -414,207 +405,31 @@ class ProjectIndex:
         known = loggers.logger_kind(self, qualname)
         return known or None
 
+    # ----- sessions (`sessions.py`) and the layers imports reach (`import_layers.py`) ---------
+
     def is_session_type(self, qualname: str) -> bool:
-        """A session type: SQLAlchemy's or SQLModel's, one configured, or a project class
-        deriving from one (`class ExtendedAsyncSession(AsyncSession)`)."""
-        final = self.resolve(qualname).qualname
-        if final in SESSION_TYPES or final in self.extra_session_types:
-            return True
-        known = self._session_subclasses.get(final)
-        if known is None:
-            known = self._session_subclasses[final] = self.class_fact(final) is not None and self.derives(
-                final, lambda origin: origin in SESSION_TYPES or origin in self.extra_session_types
-            )
-        return known
+        return self.sessions.is_session_type(qualname)
 
     def state_session(self, slot: str) -> bool:
-        """Whether the project keeps a database session in the slot `slot` of Starlette's
-        `state` object (`request.state.db = session` in a middleware or a dependency): a value
-        of a session type, or one named like a session in a module that uses SQLAlchemy or
-        SQLModel (`engine/members.py` records what each module stores)."""
-        known = self._state_sessions.get(slot)
-        if known is None:
-            known = self._state_sessions[slot] = self._keeps_session(slot)
-        return known
-
-    def _keeps_session(self, slot: str) -> bool:
-        for facts in self.by_path.values():
-            held = facts.extra.get("state_slots", {}).get(slot)
-            if not held:
-                continue
-            for value in held:
-                if value == "S" or (value.startswith("T:") and self.session_kind(value[2:]) is True):
-                    return True
-                if value == "N" and any(
-                    imp.target.split(".", 1)[0] in ("sqlalchemy", "sqlmodel") for imp in facts.imports
-                ):
-                    return True
-        return False
+        return self.sessions.state_session(slot)
 
     def is_session_factory_alias(self, qualname: str) -> bool:
-        """A project alias of a callable that gives a session (`SessionLocalType =
-        Callable[[], AsyncSession]`, `SessionProvider = Callable[...,
-        AsyncContextManager[AsyncSession]]`): the project's name for its session factory."""
-        resolved = self.resolve(qualname)
-        if resolved.module is None or resolved.name is None:
-            return False
-        named = resolved.module.extra.get("factory_aliases", {}).get(resolved.name)
-        return bool(named) and any(self.is_session_type(name) for name in named)
+        return self.sessions.is_session_factory_alias(qualname)
 
     def is_session_annotation(self, qualname: str) -> bool:
-        """A session type, or a project alias such as `SessionDep = Annotated[AsyncSession, ...]`."""
-        return self.session_kind(qualname) is True
+        return self.sessions.is_session_annotation(qualname)
 
     def session_kind(self, qualname: str, depth: int = 0) -> bool | None:
-        """Whether a value of the type `qualname` (or what `factory()` returns) is a database
-        session: True, False (known not to be: an HTTP client session, a Redis client, a
-        project class), or None (out of sight: a third-party function, an unannotated one).
-
-        Follows aliases, `NewType` chains, `Annotated[...]`, session factories
-        (`async_session_maker = async_sessionmaker(engine)`; calling it gives a session) and
-        project functions whose return annotation names a session (`get_db`)."""
-        if depth > 8:
-            return None
-        called = qualname.endswith("()")
-        target = qualname[:-2] if called else qualname
-        final = self.resolve(target).qualname
-        if final.split(".", 1)[0] in ("sqlalchemy", "sqlmodel") and final.rsplit(".", 1)[-1] in _SESSION_FACTORY_NAMES:
-            # A value typed `async_sessionmaker` (`AsyncSession = Annotated[async_sessionmaker,
-            # Depends(get_session)]`) is the factory: `factory.begin()` opens a session, it runs
-            # nothing itself; what calling it gives is a session.
-            return called
-        if self.is_session_type(target):
-            return True
-        resolved = self.resolve(target)
-        if resolved.qualname in DATABASE_HANDLES:
-            return not called  # `database: Database` is a handle that runs SQL
-        module, name = resolved.module, resolved.name
-        if module is None or name is None:
-            return out_of_sight(resolved.qualname) if module is None else False
-        if callees.has_rest(self, resolved.qualname, module):
-            # A method of a project object (`db_registry.async_session()`): what its return
-            # annotation names (`-> AsyncGenerator[AsyncSession, None]` for a context manager).
-            method = callees.find_callee(self, target)
-            returned = callees.return_names(self, method) if method is not None else None
-            if not returned:
-                return self._other_session_kind(target)
-            return any(self.session_kind(item, depth + 1) is True for item in returned)
-        inner = module.extra.get("annotated", {}).get(name)
-        if inner is not None:  # `SessionDep = Annotated[AsyncSession, Depends(get_db)]`, NewType
-            return self.session_kind(inner, depth + 1)
-        if self.is_session_factory_alias(resolved.qualname):
-            return called  # `SessionProvider = Callable[..., AsyncContextManager[AsyncSession]]`
-        callee = module.instances.get(name)
-        if callee is not None:
-            final = self.resolve(callee).qualname
-            library = final.split(".", 1)[0] in ("sqlalchemy", "sqlmodel")
-            if library and final.rsplit(".", 1)[-1] in _SESSION_FACTORY_NAMES:
-                # `SessionLocal = sessionmaker(...)`: the factory is no session; calling it gives one.
-                return called
-            if final in SESSION_TYPES or final in self.extra_session_types or final in DATABASE_HANDLES:
-                return not called  # a scoped session, `NewType(..., Session)`, `Database(url)`
-            if self._returns_session_factory(callee):
-                return called  # `SessionLocal = make_session_factory(engine)`
-            return self.session_kind(callee + "()", depth + 1)
-        if name in module.classes:
-            fact = module.classes[name]
-            if self._session_protocol(module, fact):
-                return True
-            return any(self.session_kind(base, depth + 1) is True for base in fact.bases)
-        returns = module.extra.get("returns", {}).get(name)
-        if returns is not None:
-            if self._returns_session_factory(target):
-                return False  # it makes a factory; what the factory opens is a session
-            if says_nothing(self, returns):
-                return None  # `def get_job_db() -> Generator:` says nothing of what it yields
-            return any(self.session_kind(item, depth + 1) is True for item in returns)
-        inferred = module.extra.get("inferred_returns", {}).get(name)
-        if inferred is not None and name in module.functions:
-            # `def session_make(): return Session(engine)`, unannotated: what its returns
-            # were made by.
-            return any(self.session_kind(item, depth + 1) is True for item in inferred) or None
-        return None
-
-    def _other_session_kind(self, target: str) -> bool | None:
-        """What an unannotated method of a project class named for another kind of session
-        gives: `WebsocketSession.get(sid)` looks a websocket session up, and a class that is
-        no database session hands out none (False); else out of sight (None)."""
-        owner = target.rsplit(".", 1)[0]
-        resolved = self.resolve(owner)
-        if resolved.module is None or resolved.name not in resolved.module.classes:
-            return None
-        if not resolved.name.endswith("Session"):
-            return None
-        return False if self.session_kind(resolved.qualname, 1) is not True else None
-
-    def _session_protocol(self, module: ModuleFacts, fact: ClassFact) -> bool:
-        """A `Protocol` that declares what a session does (`class SupportsExecute(Protocol):
-        async def execute(...)`): values typed with it are sessions, by structure. One that
-        only commits and rolls back (`class Committer(Protocol)`) is a unit-of-work port, the
-        way a use case ends its transaction without a session."""
-        if not any(self.resolve(base).qualname in PROTOCOL_BASES for base in fact.bases):
-            return False
-        returns = module.extra.get("returns", {})
-        return any(f"{fact.name}.{method}" in returns for method in _SESSION_PROTOCOL_METHODS)
-
-    def _returns_session_factory(self, qualname: str) -> bool:
-        """A project function annotated to return a sessionmaker (`-> async_sessionmaker[...]`)."""
-        resolved = self.resolve(qualname)
-        module, name = resolved.module, resolved.name
-        if module is None or name is None:
-            return False
-        returns = module.extra.get("returns", {}).get(name) or ()
-        return any(self.resolve(item).qualname.rsplit(".", 1)[-1] in _SESSION_FACTORY_NAMES for item in returns)
+        return self.sessions.session_kind(qualname, depth)
 
     def module_role(self, module: ModuleFacts) -> str | None:
-        """A module's layer as its importers should see it: a `models` module is checked
-        against what it defines, because projects use "model" for three things (SPEC
-        revision 2): with no ORM class, one whose functions run queries is data access (a
-        repository), one that defines Pydantic classes is a schema."""
-        if module.layer is None and self.defines_orm_models(module):
-            if self._query_functions_beside_models(module):
-                # `auth/model.py` holding the `RefreshToken` table and the functions that open
-                # a session to create, find and revoke tokens for the services: the data
-                # access of its feature, the table kept beside it.
-                return "repository"
-            return "model"  # `database/orm_models.py`: the models, whatever its folders say
-        if module.layer == "schema" and self._no_schema_classes(module):
-            # `utils/schemas.py` of functions returning JSON-schema dicts (and an enum): no
-            # Pydantic model crosses the API from it, so importing it is no schema import.
-            return None
-        if module.layer != "model":
-            return module.layer
-        if any(self.is_orm_model(f"{module.module}.{name}") for name in module.classes):
-            return module.layer
-        if self.active_record(module):
-            return module.layer  # an abstract active-record base: its queries are the models'
-        if self.runs_queries(module):
-            return "repository"  # its functions run queries: data access, whatever its name
-        if any(self._pure_pydantic(module, name) for name in module.classes):
-            return "schema"
-        reexported = self._reexported_role(module)
-        if reexported is not None:
-            return reexported
-        if (
-            module.classes
-            and not module.is_package
-            and not module.extra.get("configured")
-            and not self.defines_orm_classes(module)
-        ):
-            # `retrieval/models/colbert.py`: a machine-learning model's class, no table.
-            return None
-        return module.layer
+        return self.imports.module_role(module)
 
-    def _no_schema_classes(self, module: ModuleFacts) -> bool:
-        """A schema module by name, not configured, that defines functions and no class
-        but enums and plain namespaces (`database/schema.py` creating the database's schemas,
-        whose `class DbSchemas:` holds their names)."""
-        if module.is_package or module.extra.get("configured") or not module.functions:
-            return False
-        return all(
-            data_access.is_enum(self, f"{module.module}.{name}") or not fact.bases
-            for name, fact in module.classes.items()
-        )
+    def module_seen_as(self, module: ModuleFacts) -> str | None:
+        return self.imports.module_seen_as(module)
+
+    def imported_layer(self, target: str, is_module: bool = False) -> str | None:
+        return self.imports.imported_layer(target, is_module)
 
     @cached_property
     def subclasses(self) -> dict[str, list[str]]:
@@ -670,92 +485,6 @@ class ProjectIndex:
 
     def named_for_concern(self, module: ModuleFacts) -> bool:
         return data_access.named_for_concern(module)
-
-    def module_seen_as(self, module: ModuleFacts) -> str | None:
-        """The layer a module imported whole (`from app.core import dbapi`) reaches: its
-        role, or, for a module in no layer that only re-exports, what it re-exports. The
-        module's own imports are still judged in its own layer (none)."""
-        role = self.module_role(module)
-        if module.extra.get("configured"):
-            return role
-        if role == "database" and self._mostly_orm_models(module):
-            # `from app._internal import orm`, then `orm.Build`: a module of fourteen ORM
-            # classes that also builds the session factory hands its importers the models.
-            return "model"
-        if role is None and module.layer is None:
-            if self._schema_module(module):
-                return "schema"
-            return self._reexported_role(module)
-        if module.is_package and role == module.layer:
-            # `crud/__init__.py` gathering the managers its modules define: the package is
-            # what most of them are for its importers (`import app.crud as crud`), not what
-            # the folder's name says.
-            return self._package_role(module, role)
-        return role
-
-    def _query_functions_beside_models(self, module: ModuleFacts) -> bool:
-        """Module-level functions, at least two and most of the public ones, that run
-        queries, beside ORM classes that do not (not active record)."""
-        functions = [name for name in module.functions if not name.startswith("_")]
-        querying = set(functions).intersection(self.data_access_names(module))
-        return len(querying) >= 2 and 2 * len(querying) >= len(functions) and not self.active_record(module)
-
-    def _mostly_orm_models(self, module: ModuleFacts) -> bool:
-        """At least two ORM models, and at least half of the module's classes."""
-        models = sum(1 for name in module.classes if self.is_orm_model(f"{module.module}.{name}"))
-        return models >= 2 and 2 * models >= len(module.classes)
-
-    def _schema_module(self, module: ModuleFacts) -> bool:
-        """A module in no layer whose classes are Pydantic models (enums beside them), at
-        least one: imported whole (`from domain import entities`, then `entities.Movie`), it
-        is a schema import, as each of its classes would be."""
-        if module.is_package or not module.classes or self.holds_data_access(module):
-            return False
-        pydantic = [name for name in module.classes if self._pure_pydantic(module, name)]
-        return bool(pydantic) and all(
-            name in pydantic or data_access.is_enum(self, f"{module.module}.{name}") for name in module.classes
-        )
-
-    def _reexported_role(self, module: ModuleFacts) -> str | None:
-        """What a module that only re-exports is for its importers: what most of it
-        re-exports (`web/api/models/__init__.py` re-exporting the router of its `views.py`,
-        a `core/dbapi.py` gathering the features' query functions); None for any other."""
-        return _majority(self._reexported_layers(module) or [])
-
-    def _reexported_layers(self, module: ModuleFacts) -> list[str | None] | None:
-        """The layers of the names a module re-exports from its own package (None for a
-        module that defines classes or functions of its own)."""
-        if module.classes or module.functions or module.path in self._reexports_open:
-            return None
-        package = module.module if module.is_package else module.module.rpartition(".")[0]
-        below: list[str | None] = []
-        self._reexports_open.add(module.path)  # re-exports may go round in a circle
-        try:
-            for item in module.imports:
-                if not package or not item.target.startswith(package + "."):
-                    continue
-                resolved = self.resolve(item.target)
-                if resolved.module is not None and resolved.name is None and resolved.module is not module:
-                    # `from . import flows`, `from .base import *`: a submodule, seen as its
-                    # importers see it (a module of query functions in no layer is data access)
-                    below.append(self.imported_layer(item.target, True))
-                else:
-                    below.append(self.imported_layer(item.target))
-        finally:
-            self._reexports_open.discard(module.path)
-        return below
-
-    def _package_role(self, module: ModuleFacts, role: str | None) -> str | None:
-        """What a package that gathers its modules' names is for its importers: what most
-        of those in a layer are (its helpers in no layer do not outvote its managers), no
-        layer when none is in one, and the layer its name gives when it gathers nothing."""
-        below = self._reexported_layers(module)
-        if not below:
-            return role
-        placed = [item for item in below if item is not None]
-        if not placed:
-            return None
-        return _majority(placed) or role
 
     def member_type(self, owner: str, chain: str, depth: int = 0, external: bool = False) -> str | None:
         """The project class that the attribute chain `a.b` of an instance of the class
@@ -853,118 +582,11 @@ class ProjectIndex:
                 return self.resolve(name).qualname
         return None
 
-    def _pure_pydantic(self, module: ModuleFacts, name: str) -> bool:
+    def pure_pydantic(self, module: ModuleFacts, name: str) -> bool:
         """A Pydantic class that is not SQLModel's (a SQLModel class without `table=True`
         is also the base table models inherit)."""
         fact = module.classes.get(name)
         return fact is not None and self._base_kind(module, fact, frozenset()) == "pydantic"
-
-    def imported_layer(self, target: str, is_module: bool = False) -> str | None:
-        """`_imported_layer`, remembered: asked outside a walk of re-exports (whose answers
-        depend on the circle it cuts) only."""
-        if self._reexports_open:
-            return self._imported_layer(target, is_module)
-        key = (target, is_module)
-        if key not in self._imported_layers:
-            self._imported_layers[key] = self._imported_layer(target, is_module)
-        return self._imported_layers[key]
-
-    def _imported_layer(self, target: str, is_module: bool = False) -> str | None:
-        """The layer an import reaches, judged by what is imported (SPEC revision 2): an
-        ORM class is a model import whatever module defines it (`db.py` holding the engine
-        and the models is not one layer for its importers); a name beside the ORM classes
-        that is none (an enum, a Pydantic class, a constant) is no model import; a constant
-        (`UPPER_CASE`) of a repository module is no repository import."""
-        resolved = self.resolve(target)
-        module, name = resolved.module, resolved.name
-        if module is None:
-            return None
-        if is_module or name is None:
-            role = self.module_seen_as(module)
-            if role is None and module.layer is None and self.holds_data_access(module):
-                # `global_user_state.py` of query functions, imported whole (`from sky import
-                # global_user_state`): a repository module for its importers.
-                return "repository"
-            return role
-        if self.is_orm_model(target) or self.is_core_table(target) or self._orm_base_value(resolved):
-            return "model"
-        if (
-            module.layer not in (None, "model", "database")
-            and name in module.classes
-            and self.is_orm_class(resolved.qualname)
-        ):
-            # The declarative base kept in another layer's folder (`repository/table.py`'s
-            # `class DBTable(DeclarativeBase)`): the models' base, no repository import. (Beside
-            # the engine or the models, importing it stays what it was: `create_all`'s base.)
-            return "model"
-        found = self.class_fact(target)
-        if found is not None and lineage.is_settings_model(self, target):
-            return "config"  # `Settings(BaseSettings)` is configuration, not a schema
-        if found is not None and self._pure_pydantic(found[0], found[1].name) and module.layer != "model":
-            return "schema"  # a schema is a schema import, whatever file name its module has
-        aliased = module.extra.get("annotated", {}).get(name)
-        if aliased is not None and aliased != target and self.imported_layer(aliased) == "repository":
-            # `UserRepo = Annotated[UserRepository, Depends(get_user_repository)]` in the API's
-            # dependencies: the repository under another name, for whoever imports it.
-            return "repository"
-        callee = module.instances.get(name)
-        if callee is not None and self._makes_settings(callee):
-            # `settings = Settings()`, or `settings = _get_settings()` annotated to return
-            # the settings class: a settings object is a config import.
-            return "config"
-        returned = module.extra.get("returns", {}).get(name) if name in module.functions else None
-        if returned and any(self._database_handout(item) for item in returned):
-            # `session_scope() -> AsyncGenerator[AsyncSession, None]` or `get_db_service() ->
-            # DatabaseService` in a `deps.py`: what it hands out is the database's.
-            return "database"
-        if self.is_data_access(target):
-            return "repository"  # a function or class that runs queries, wherever it lives
-        if name in module.loggers or (name in module.instances and self.logger_flavour(target)):
-            return None  # `from app.env import LOG`: a logger serves every layer
-        if _constant(module, name):
-            # `NOT_SET`, `DEFAULT_LIMIT`, `INNER_THOUGHTS_KWARG`: a constant, no layer's code;
-            # one of the config module (`from app.env import SECRET_KEY`) is configuration.
-            return "config" if module.layer == "config" else None
-        layer = module.layer  # a name is judged by what it is, not by its module's other names
-        if self.pure_beside_queries(target):
-            return None
-        if layer == "schema" and self._no_schema_classes(module):
-            return None  # (a module named for schemas that defines none: see `module_role`)
-        if layer == "repository" and name in module.classes and not data_access.repository_class(self, module, name):
-            return None  # a sentinel, an exception or a helper class beside the repositories
-        if layer == "config" and name in module.classes and not lineage.is_settings_model(self, target):
-            return None  # an enum or a plain class beside the settings (`DocumentSource`)
-        helper = name in module.functions and returned is not None and not self.is_data_access(target)
-        if layer == "database" and helper:
-            # `dict_to_model(row, Model) -> TModel` beside the engine: a helper whose result
-            # is nothing of the database's (a session provider's result is, above).
-            return None
-        if layer == "database" and name in module.instances:
-            made = self.resolve(module.instances[name]).qualname
-            if made.split(".", 1)[0] in _CACHE_LIBRARIES:
-                # `async_redis = Redis(...)` beside the engine: the cache's client, no part of
-                # the SQL database the layer contracts are about.
-                return None
-        if (
-            layer == "database"
-            and name in module.classes
-            and self.session_kind(target) is not True
-            and name not in module.extra.get("provider_classes", ())
-        ):
-            # An enum or a class of constants beside the engine (`DocumentType` in `db.py`);
-            # a class that hands out sessions (`PrefectDBInterface`) or types them (a session
-            # `Protocol`) is the database's.
-            return None
-        if layer in ("service", "task") and name in module.classes and data_access.plain_value(self, module, name):
-            # `SchedulerType` (an enum) beside the job registry, `SignUpInputData` (a
-            # dataclass) beside the use cases: values, no code of the jobs or the services.
-            return None
-        if layer == "model":
-            # A Pydantic class beside the ORM classes is a schema import; an enum, a mixin, a
-            # helper function or a SQLModel base (`table=True` models inherit it) is neither.
-            found = self.class_fact(target)
-            return "schema" if found is not None and self._pure_pydantic(found[0], found[1].name) else None
-        return layer
 
     def pure_beside_queries(self, qualname: str) -> bool:
         """`can_revoke_user_api_key(owner, user)` beside the queries of a module that is data
@@ -986,38 +608,6 @@ class ProjectIndex:
             )
         )
 
-    def _makes_settings(self, callee: str) -> bool:
-        """Whether calling `callee` makes the settings: the settings class itself, or a
-        project function whose return annotation names it."""
-        if lineage.is_settings_model(self, callee):
-            return True
-        resolved = self.resolve(callee)
-        module, name = resolved.module, resolved.name
-        if module is None or name is None or name not in module.functions:
-            return False
-        returned = module.extra.get("returns", {}).get(name) or ()
-        return any(lineage.is_settings_model(self, item) for item in returned)
-
-    def _database_handout(self, returned: str) -> bool:
-        """Whether a function returning `returned` hands out the database's things: a session
-        type, or a name of the database module (`get_db_service() -> DatabaseService`). An
-        ORM class or an enum defined in `db.py` beside the engine is not: `check_permission()
-        -> WorkspaceMembership` is a helper returning a row, no database import."""
-        if self.is_session_type(returned) or self.resolve(returned).qualname in ENGINE_FACTORIES:
-            return True  # (`get_sync_engine() -> Engine`: the engine is the database's too)
-        if self.layer_of(returned) != "database" or self._type_variable(returned):
-            return False
-        if self.is_pydantic_model(returned):
-            return False  # `-> Page[AssetInfo]` with `Page` beside the engine: a value, no handle
-        return not (self.is_orm_model(returned) or data_access.is_enum(self, returned))
-
-    def _orm_base_value(self, resolved: Resolved) -> bool:
-        """`Model = create_model(db)` (a declarative base a project factory makes) that the
-        ORM models derive from: importing it is a model import."""
-        if resolved.module is None or resolved.name not in resolved.module.instances:
-            return False
-        return any(self.is_orm_model(sub) for sub in self.subclasses_of(resolved.qualname))
-
     def is_core_table(self, qualname: str) -> bool:
         """A module-level SQLAlchemy Core table of the project (`teams = Table("teams", ...)`)."""
         resolved = self.resolve(qualname)
@@ -1025,13 +615,6 @@ class ProjectIndex:
         if module is None or name is None or name not in module.instances:
             return False
         return self.resolve(module.instances[name]).qualname in CORE_TABLE_TYPES
-
-    def _type_variable(self, qualname: str) -> bool:
-        """`TModel = TypeVar("TModel", bound=BaseModel)`: a generic helper's type, no layer's."""
-        resolved = self.resolve(qualname)
-        if resolved.module is None or resolved.name not in resolved.module.instances:
-            return False
-        return self.resolve(resolved.module.instances[resolved.name]).qualname.rsplit(".", 1)[-1] == "TypeVar"
 
     def is_in_layer(self, qualname: str, layer: str) -> bool:
         return self.layer_of(qualname) == layer
@@ -1115,7 +698,7 @@ class ProjectIndex:
                     continue
                 reached.add(found.module)
                 name = resolved.name
-                if name is not None and _constant(found, name):
+                if name is not None and constant_name(found, name):
                     # `from fides.cli.utils import FIDES_ASCII_ART`: a constant, no code of
                     # the module the server runs (its module-level code is served, above).
                     continue
@@ -1262,21 +845,3 @@ class ProjectIndex:
             raise ValueError(f"unknown condition kind {kind!r}")
         return not result if condition.negate else result
 
-
-_SESSION_FACTORY_NAMES = frozenset({"sessionmaker", "async_sessionmaker"})
-# Methods only a database session (or connection) declares among protocols' usual methods
-# (a protocol declaring `commit` and `rollback` alone is a unit of work's port).
-_SESSION_PROTOCOL_METHODS = ("execute", "exec", "scalars", "scalar")
-
-
-def _majority(layers: Sequence[str | None]) -> str | None:
-    """The layer more than half of `layers` are (None when none is)."""
-    if not layers:
-        return None
-    role, count = Counter(layers).most_common(1)[0]
-    return role if role is not None and 2 * count > len(layers) else None
-
-
-def _constant(module: ModuleFacts, name: str) -> bool:
-    """`FIDES_ASCII_ART`, `DEFAULT_LIMIT`: an upper-case name no function or class of `module`."""
-    return name.isupper() and name not in module.classes and name not in module.functions
