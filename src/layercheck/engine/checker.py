@@ -208,6 +208,7 @@ def check_source(
     if module_uses is not None:
         participants.append(module_uses)
     dispatcher.register(participants, failures.record, table.callee_key)
+    table.note_definitions(module)
     try:
         dispatcher.walk(module)
     except RecursionError:
@@ -273,6 +274,8 @@ def check_source(
         facts.extra["builds_engine"] = True  # its config imports are the engine's (LC103)
     if roles.evidence.session_providers:
         facts.extra["provides_sessions"] = True  # the request's session dependency lives here
+    if roles.evidence.session_yields:
+        facts.extra["yields_sessions"] = True  # (`yield session`: no other generator)
     if task.layer_configured:
         facts.extra["configured"] = True  # the user's word: the index re-reads no role
     if roles.evidence.app_factory or roles.evidence.routes or roles.evidence.jobs or roles.evidence.temporal_jobs:

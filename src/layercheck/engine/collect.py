@@ -497,6 +497,9 @@ class FactsCollector:
                 self.facts.loggers[name] = binding.logger
             elif binding.factory_call is not None:
                 self.facts.instances[name] = binding.factory_call
+            elif binding.convention == "logger":
+                # `logger = manager().logger`: a logger by its attribute's name (see `loggers.py`)
+                self.facts.extra.setdefault("logger_named", []).append(name)
             elif binding.qualname is not None and not binding.qualname.startswith(module_prefix):
                 self.facts.bindings[name] = binding.qualname
             elif binding.qualname is not None and binding.qualname != f"{module_prefix}{name}":

@@ -24,6 +24,8 @@ from layercheck.domain.vocabulary import (
     LOGGER_OBJECTS,
     LOGGER_TYPES,
     named_like_engine,
+    named_like_logger,
+    named_like_session,
 )
 
 # What `engine.connect()` and `engine.begin()` open.
@@ -55,7 +57,11 @@ class Binding:
     known from an annotation or a constructor call, `factory_call` the qualified name of a
     project function whose result the name holds (the index decides what that returns).
     `member` is the `member_chain` of the attribute the value was read from
-    (`db = self.dao.db`), for the index to follow.
+    (`db = self.dao.db`), for the index to follow. `convention` ("session", "logger") marks
+    a value of unknown origin that a name convention covers by where it came from: copied
+    from a `session` parameter (`self._s = session`), read off an object's `logger`
+    attribute (`logger = manager().logger`): the convention follows the value, not the name
+    it is kept under.
     """
 
     qualname: str | None = None
@@ -63,6 +69,7 @@ class Binding:
     instance_of: str | None = None
     factory_call: str | None = None
     member: tuple[str, str] | None = None
+    convention: str | None = None
 
 
 LOCAL = Binding()
@@ -105,6 +112,10 @@ _LITERAL_TYPES: dict[type, str] = {
 _GENERIC_CONTAINERS = frozenset({"typing", "typing_extensions", "collections", "builtins", "types"})
 # A value of a kind the module cannot see, which name conventions must not guess at.
 OPAQUE = Binding(instance_of="builtins.object")
+# Values of unknown origin taken from a name like `session` or `db`, or read off an
+# object's attribute named like a logger (see `Binding`).
+_SESSION_NAMED = Binding(convention="session")
+_LOGGER_NAMED = Binding(convention="logger")
 
 
 class _Scope:
@@ -191,6 +202,18 @@ class NameTable:
         # The modules `from x import *` reads at module level, in order: a name bound
         # nowhere else (and no builtin) comes from the last of them.
         self.star_sources: list[str] = []
+        # The module's top-level functions and classes, by name (see `note_definitions`).
+        self.module_definitions: dict[str, Binding] = {}
+
+    def note_definitions(self, module: cst.Module) -> None:
+        """Record the module's top-level functions and classes before the walk: a function
+        body runs after the whole module did, so it may call a helper defined below it
+        (`_active_session(...)` under the routes that use it)."""
+        self.module_definitions = {
+            statement.name.value: Binding(qualname=f"{self.module}.{statement.name.value}")
+            for statement in module.body
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef))
+        }
 
     # ----- lookups used by rules -------------------------------------------------------
 
@@ -208,6 +231,8 @@ class NameTable:
             binding = scope.names.get(name)
             if binding is not None:
                 return binding
+        if self.function_depth:
+            return self.module_definitions.get(name)
         return None
 
     def qualified_name(self, node: cst.BaseExpression) -> str | None:
@@ -472,7 +497,7 @@ class NameTable:
         elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
             # `self.log = logging.getLogger()`, `self.repo = UserRepository(db)`, `self.db = db`
             # (a parameter annotated with its class): later `self.<attr>` reads know the value.
-            if target.value.value == "self" and (binding.logger or binding.instance_of):
+            if target.value.value == "self" and (binding.logger or binding.instance_of or binding.convention):
                 owner = self._enclosing_class()
                 if owner is not None:
                     self.class_attributes.setdefault(owner, {})[target.attr.value] = binding
@@ -485,6 +510,8 @@ class NameTable:
             if known is not None:
                 if self.at_module_level and known.qualname is None and not known.logger:
                     return LOCAL
+                if known == LOCAL and isinstance(value, cst.Name) and named_like_session(value.value):
+                    return _SESSION_NAMED  # `self._s = session`: what `session` is, by its name
                 return known
             if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Attribute):
                 # `db = self.dao.db`: what the object's attribute holds, which the index
@@ -500,8 +527,9 @@ class NameTable:
                 isinstance(value.value, cst.Name) and value.value.value in ("self", "cls")
             ):
                 # `session = request.session`: a value read off another object, whose kind
-                # the name it is stored under does not tell (no session, no logger by name).
-                return OPAQUE
+                # the name it is stored under does not tell (no session, no logger by name);
+                # unless the attribute says it by its own name (`manager().logger`).
+                return _LOGGER_NAMED if named_like_logger(value.attr.value) else OPAQUE
             return LOCAL
         if isinstance(value, cst.Await):  # `session = await self._get_session()`
             value = value.expression

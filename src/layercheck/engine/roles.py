@@ -212,6 +212,9 @@ class RoleEvidence:
     # Module-level generator functions (`def get_db(): ... yield session`): what a database
     # module provides its importers.
     session_providers: int = 0
+    # Those of them that yield a value named like a session (`yield session`, a transaction
+    # helper handing back the session it began): the session's own providers.
+    session_yields: int = 0
     # Generator methods of module-level classes (`PrefectDBInterface.session_context()`),
     # and those classes.
     provider_methods: int = 0
@@ -389,6 +392,7 @@ class RoleCollector:
             self._plain_definitions.add(name)
         elif not self._scopes and yields and not is_class:
             self.evidence.session_providers += 1
+            self.evidence.session_yields += hands_session
         elif hands_session and not is_class and len(self._scopes) == 1 and self._scopes[0][0]:
             # `@asynccontextmanager def session(self)` yielding the session (a method that
             # yields pods or rows page by page hands out no session)

@@ -38,6 +38,14 @@ _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 _NAMES_CHECKED = frozenset({"config", "database", "repository", "task", "schema", "service"})
 
 
+def _cut_off(folder: str, chain_parent: str) -> bool:
+    """Whether `folder` lies above the file's package chain across a folder whose name is
+    no Python identifier (`ocd-backend`): no import path reaches the code through it."""
+    if not chain_parent.startswith(folder + os.sep):
+        return False
+    return any(not part.isidentifier() for part in chain_parent[len(folder) + 1 :].split(os.sep))
+
+
 def _holds_python(folder: str) -> bool:
     try:
         with os.scandir(folder) as entries:
@@ -173,7 +181,9 @@ class ModuleNamer:
             return None
         return self.layer_map.placement(layer_path, holder_test, folders_only=True)[0]
 
-    def _holder_test(self, root_prefix: str, chain_parent: str | None) -> Callable[[str, str], bool] | None:
+    def _holder_test(
+        self, root_prefix: str, chain_parent: str | None, nearest_chain_parent: str | None
+    ) -> Callable[[str, str], bool] | None:
         """`placement`'s test of a folder below a source root: whether the folder names the
         package rather than a layer (None outside every root: a file named below its own
         folder is placed by its name alone). For a file in a package, a folder above its
@@ -182,12 +192,17 @@ class ModuleNamer:
         the folder right above the chain when it sits at the source root, holds no project
         of its own and is named for a layer other than the API (`services/` without an
         `__init__.py` holding the `auth` and `rbac` packages, imported as `services.auth`: a
-        namespace package of the code)."""
+        namespace package of the code). Nor does a folder above one no import can name
+        (`ocd-backend`) on the way to the nearest package around the file."""
         if not root_prefix:
             return None
 
         def names_no_layer(folder: str, layer: str) -> bool:
             absolute = root_prefix + folder
+            if nearest_chain_parent is not None and _cut_off(absolute, nearest_chain_parent):
+                # (`services/ocd-backend/app/...` with `services/__init__.py`: no import path
+                # runs through `ocd-backend`, so `services/` holds apps, not the service layer)
+                return True
             if (
                 chain_parent is not None
                 and not self._package_of(absolute)
@@ -219,6 +234,22 @@ class ModuleNamer:
         for _ in package.split("."):
             folder = os.path.dirname(folder)
         return folder
+
+    def _nearest_chain_parent(self, path: Path) -> str | None:
+        """The folder holding the top package of the nearest package around a file (the
+        file's own chain, or that of a package folder above a plain one: `app/` around
+        `app/scripts/seed.py`); None when no folder above it is a package."""
+        folder = os.path.dirname(str(path))
+        while True:
+            package = self._package_of(folder)
+            if package:
+                for _ in package.split("."):
+                    folder = os.path.dirname(folder)
+                return folder
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return None
+            folder = parent
 
     def display_path(self, path: Path) -> str:
         try:
@@ -272,7 +303,7 @@ class ModuleNamer:
             dotted = self._dotted(Path(str(path)[len(outer) :]))
             if dotted and dotted not in names:
                 names.append(dotted)
-        holder_test = self._holder_test(layer_root, self._chain_parent(path))
+        holder_test = self._holder_test(layer_root, self._chain_parent(path), self._nearest_chain_parent(path))
         layer, glob, configured = self.layer_map.placement(layer_path, holder_test, outer_paths=tuple(outer_paths))
         folder_layer = self._folder_layer(layer_path, layer, glob, configured, holder_test)
         return FileTask(
@@ -328,7 +359,7 @@ class ModuleNamer:
             dotted = _dotted_posix(text[len(outer) :])
             if dotted and dotted not in names:
                 names.append(dotted)
-        holder_test = self._holder_test(layer_root, self._chain_parent(path))
+        holder_test = self._holder_test(layer_root, self._chain_parent(path), self._nearest_chain_parent(path))
         layer, glob, configured = self.layer_map.placement(layer_path, holder_test, outer_paths=tuple(outer_paths))
         folder_layer = self._folder_layer(layer_path, layer, glob, configured, holder_test)
         display = text[len(self._cwd_prefix) :] if text.startswith(self._cwd_prefix) else text

@@ -96,6 +96,10 @@ def logger_kind(index: ProjectLookup, qualname: str, depth: int = 0) -> str | No
     if name in module.classes:
         # `LogUtil.error(f"...")`: a logging class of static methods, called on the class.
         return _wrapper(index, resolved.qualname)
+    if name in module.extra.get("logger_named", ()):
+        # `logger = _manager().logger`: read off a project object, out of sight; the
+        # attribute's name says logger, so the name convention decides.
+        return None
     return ""
 
 

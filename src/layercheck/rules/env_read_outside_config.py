@@ -155,7 +155,9 @@ class EnvReadOutsideConfig(ServerCodeRule):
     def visit_ComparisonTarget(self, node: cst.ComparisonTarget) -> None:
         if not self._active or not isinstance(node.operator, (cst.In, cst.NotIn)):
             return
-        if self.names.qualified_name(node.comparator) not in ENVIRONS or self._guards_write(node):
+        if self.names.qualified_name(node.comparator) not in ENVIRONS:
+            return
+        if self._guards_write(node) or self._returns_before_write(node):
             return
         comparison = self.context.ancestors[-1] if self.context.ancestors else None
         left = comparison.left if isinstance(comparison, cst.Comparison) else None
@@ -179,17 +181,28 @@ class EnvReadOutsideConfig(ServerCodeRule):
                 return False
             test = ancestors[outer]
             outer -= 1
-        statement = ancestors[outer]
-        if not (
-            isinstance(comparison, cst.Comparison)
-            and len(comparison.comparisons) == 1
-            and isinstance(statement, cst.If)
-            and statement.test is test
-            and statement.orelse is None
-            and isinstance(statement.body, cst.IndentedBlock)
+        guarded = _guarded_by(ancestors[outer], comparison, test)
+        return guarded is not None and self._writes_only(guarded[0], guarded[1].left)
+
+    def _returns_before_write(self, node: cst.ComparisonTarget) -> bool:
+        """`if key in os.environ: return` and, further down the same function,
+        `os.environ[key] = default`: `setdefault` spelled out the other way round."""
+        ancestors = self.context.ancestors
+        if not isinstance(node.operator, cst.In) or len(ancestors) < 2:
+            return False
+        guarded = _guarded_by(ancestors[-2], ancestors[-1], ancestors[-1])
+        if guarded is None or not all(
+            isinstance(line, cst.SimpleStatementLine)
+            and all(isinstance(small, cst.Return) and small.value is None for small in line.body)
+            for line in guarded[0].body.body
         ):
             return False
-        return self._writes_only(statement, comparison.left)
+        function = next((item for item in reversed(ancestors) if isinstance(item, cst.FunctionDef)), None)
+        if function is None:
+            return False
+        finder = _KeyWrites(self, guarded[1].left)
+        function.body.visit(finder)
+        return finder.found
 
     def _unset_guard(self, read: cst.Call) -> bool:
         """`if not os.environ.get("SSL_CERT_FILE"): os.environ["SSL_CERT_FILE"] = ...`:
@@ -263,6 +276,19 @@ class _EnvironWrites(cst.CSTVisitor):
             self.found = True
 
 
+class _KeyWrites(cst.CSTVisitor):
+    """Finds `os.environ[key] = ...` for one key expression in a function body."""
+
+    def __init__(self, rule: EnvReadOutsideConfig, key: cst.BaseExpression) -> None:
+        self.rule = rule
+        self.key = key
+        self.found = False
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        if self.rule._environ_item(node.target, self.key):
+            self.found = True
+
+
 class _TerminalNames(cst.CSTVisitor):
     """Finds a string naming one of the terminal's variables."""
 
@@ -272,6 +298,24 @@ class _TerminalNames(cst.CSTVisitor):
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         if node.value.strip("'\"") in _TERMINAL_VARIABLES:
             self.found = True
+
+
+def _guarded_by(
+    statement: cst.CSTNode, comparison: cst.CSTNode, test: cst.CSTNode
+) -> tuple[cst.If, cst.Comparison] | None:
+    """`statement` and `comparison` typed, when `statement` is an `if` with no `else`
+    whose whole test is `test`, which holds `comparison`, a single comparison (`key in
+    os.environ`); None otherwise."""
+    if (
+        isinstance(comparison, cst.Comparison)
+        and len(comparison.comparisons) == 1
+        and isinstance(statement, cst.If)
+        and statement.test is test
+        and statement.orelse is None
+        and isinstance(statement.body, cst.IndentedBlock)
+    ):
+        return statement, comparison
+    return None
 
 
 def _read_key(read: cst.Call | cst.Subscript) -> str | None:

@@ -145,7 +145,7 @@ class RepositoryNotAsync(Rule):
             return
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in SESSION_METHODS:
-            candidate.io = session_receiver(self.names, func.value) is not False
+            candidate.io = _session_io(session_receiver(self.names, func.value), func.value)
         elif self.names.qualified_name(func) in DATAFRAME_QUERIES:
             candidate.io = True  # `pd.read_sql_query(text(...), session.connection())`
 
@@ -175,6 +175,21 @@ class RepositoryNotAsync(Rule):
             if qualname.startswith(_VALUE_TYPE_MODULES) or qualname.endswith(("Error", "Exception")):
                 return True
         return False
+
+
+def _session_io(held: bool | Condition, receiver: cst.BaseExpression) -> bool:
+    """Whether a session method's receiver is evidence of session I/O by itself: a session,
+    or a value named like one. A value of some other type the index would have to look into
+    (`conn.close()` on what an unresolved `get_connection()` returned), or a chain of other
+    objects' attributes (`self._model.model_fields.get(...)`) not ending in a session's
+    name, is not: the finding's only question is whether the project is async."""
+    if held is True:
+        return True
+    if not isinstance(held, Condition) or held.kind == "session_annotation":
+        return False
+    if held.kind == "member_session":
+        return isinstance(receiver, cst.Attribute) and named_like_session(receiver.attr.value)
+    return True
 
 
 def _is_factory(candidate: _Candidate) -> bool:

@@ -42,6 +42,10 @@ def annotated_session(binding: Binding | None) -> bool | Condition | None:
         return True
     if binding.instance_of.startswith(("builtins.", "typing.")) or binding.instance_of in ENGINE_KINDS:
         return False
+    if binding.factory_call == binding.instance_of:
+        # What a call gave (`async_session_factory()`, `Foo()`): the index asks what calling
+        # it returns, so a session factory's result is a session and the factory is not.
+        return Condition("session_annotation", (binding.instance_of + "()",))
     return Condition("session_annotation", (binding.instance_of,))
 
 
@@ -58,11 +62,9 @@ def _by_name(binding: Binding | None) -> Condition:
 
 def _member_session(names: NameTable, receiver: cst.Attribute) -> bool | Condition:
     """A session reached through other objects (`self.repo.session`, `uow.session` on a
-    parameter annotated `UnitOfWork`): the index follows what each attribute holds. The last
-    attribute must be named like a session: a chain is followed for provenance, never
-    guessed."""
-    if not named_like_session(receiver.attr.value):
-        return False
+    parameter annotated `UnitOfWork`, `self._repo._s` whose class annotates `_s`): the index
+    follows what each attribute holds. A chain is followed for provenance, never guessed:
+    the condition holds only where the last attribute is known to hold a session."""
     member = names.member_chain(receiver)
     return Condition("member_session", member) if member is not None else False
 
@@ -112,12 +114,18 @@ def session_receiver(names: NameTable, receiver: cst.BaseExpression) -> bool | C
             return annotated
         if known is not None and known.logger:
             return False
+        if binding is not None and binding.convention == "session":
+            return _by_name(None)  # `self._s = session`: the name it was copied from decides
         if not named_like_session(receiver.attr.value):
             return False
         # (`self.db` typed in a base class, `db: DbManager | None`: the index reads what the
         # class says the attribute holds before the name decides)
         member = names.member_chain(receiver)
         return Condition("session_named_member", member) if member is not None else _by_name(None)
+    if isinstance(receiver, cst.Call):
+        # `_active_session(uow.session).get(...)`: what the call's annotation says it returns.
+        returned = annotated_session(names.call_result(receiver))
+        return returned if returned is not None else False
     if not isinstance(receiver, cst.Name):
         return False
     binding = names.value_binding(receiver)
@@ -125,10 +133,9 @@ def session_receiver(names: NameTable, receiver: cst.BaseExpression) -> bool | C
     if slot is not None:
         return Condition(f"state_session:{slot}", ())  # `db = request.state.db`, then `db.execute(...)`
     if binding is not None and binding.member is not None:
-        # `db = self.dao.db` then `db.execute(...)`: a session held by another object.
-        # (The attribute must be named like one, as `_member_session` asks of a chain.)
-        held = binding.member[1].rsplit(".", 1)[-1]
-        return Condition("member_session", binding.member) if named_like_session(held) else False
+        # `db = self.dao.db` then `db.execute(...)`: a session held by another object
+        # (followed for provenance, as `_member_session` follows a chain).
+        return Condition("member_session", binding.member)
     annotated = annotated_session(binding)
     if annotated is not None:
         if isinstance(annotated, Condition) and named_like_session(receiver.value):

@@ -57,7 +57,8 @@ class StdlibLoggingWithStructlog(Rule):
     processors, so it loses the context and the format (backend guide, step 6: logging).
 
     Reported: a `logging.getLogger(...)` whose logger is used to log in the module (or is
-    bound at module level for other modules to log with, or returned by a factory), and the
+    bound at module level under a name of its own for other modules to log with, or returned
+    by a factory), and the
     root-logger functions `logging.info(...)`, `logging.exception(...)`... Configuring stdlib
     logging (`basicConfig`, `getLogger("uvicorn").setLevel(...)`, handlers, structlog's
     stdlib integration) is not reported.
@@ -146,8 +147,13 @@ class StdlibLoggingWithStructlog(Rule):
     def leave_Module(self, original_node: cst.Module) -> None:
         for found in self.obtained.values():
             # A module-level logger nobody configures or wraps is there for logging, here
-            # or in the modules that import it.
-            exported = found.module_level and not (found.configured or found.handed_on)
+            # or in the modules that import it; unless it is named for this module
+            # (`getLogger(__name__)`) and logs nothing here: an unused line, no records.
+            exported = (
+                found.module_level
+                and not (found.configured or found.handed_on)
+                and not _named_for_its_module(found.call)
+            )
             if found.configured and not found.named:
                 # The root logger a setup function fits with handlers (and reports on while
                 # it does): logging's configuration, the rule page's exclusion.
@@ -220,3 +226,9 @@ class StdlibLoggingWithStructlog(Rule):
 
 def _is_log_method(method: str) -> bool:
     return method in LOG_METHODS or method in ASYNC_LOG_METHODS
+
+
+def _named_for_its_module(call: cst.Call) -> bool:
+    """`logging.getLogger(__name__)`: the module's own logger, not one shared by name."""
+    first = call.args[0].value if call.args else None
+    return isinstance(first, cst.Name) and first.value == "__name__"

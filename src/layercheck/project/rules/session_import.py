@@ -41,6 +41,11 @@ class SessionImportOutsideRepository(ProjectRule):
             # `main.py` whose lifespan builds the engine and `app.state.session_factory =
             # sessionmaker(bind=engine)`: the factory is made here, inside a function.
             return True
+        if module.extra.get("yields_sessions"):
+            # A session dependency or a transaction helper yielding the session it opened
+            # or was given (`async with transaction(session): ...`, the unit of work the
+            # LC302 page sends commits to): the database module's work.
+            return True
         if any(self.index.session_kind(inner) for inner in module.extra.get("annotated", {}).values()):
             return True
         for named in module.extra.get("factory_aliases", {}).values():
