@@ -337,3 +337,184 @@ def test_a_transaction_helper_yielding_the_session_is_the_database_modules_work(
         },
     )
     assert findings(root, "LC101") == [("app/lib/users.py", 2, "LC101")]
+
+
+def test_a_session_built_in_the_session_dependency_is_the_factorys_use(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/db/__init__.py": "",
+            "app/db/session.py": """
+                from sqlmodel import create_engine
+
+                engine = create_engine("sqlite://")
+            """,
+            "app/api/__init__.py": "",
+            "app/api/deps.py": """
+                from collections.abc import Generator
+
+                from sqlmodel import Session
+
+                from app.db.session import engine
+
+
+                def get_db() -> Generator[Session, None, None]:
+                    with Session(engine) as session:
+                        yield session
+            """,
+            "app/services/__init__.py": "",
+            "app/services/reports.py": """
+                from sqlmodel import Session
+
+                from app.db.session import engine
+
+
+                def nightly() -> None:
+                    with Session(engine) as session:
+                        session.commit()
+            """,
+        },
+    )
+    assert findings(root, "LC601") == [("app/services/reports.py", 7, "LC601")]
+    assert ("app/api/deps.py", 3, "LC101") in findings(root, "LC101")
+
+
+def test_class_based_routes_handed_a_repository_class_reach_past_the_services(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/repositories/__init__.py": "",
+            "app/repositories/base.py": """
+                from sqlalchemy.orm import Session
+
+
+                class BaseRepository:
+                    def __init__(self, session: Session | None = None) -> None:
+                        self.session = session
+
+                    def select(self):
+                        return self.session.execute("select 1").all()
+            """,
+            "app/repositories/accounts.py": """
+                from app.repositories.base import BaseRepository
+
+
+                class AccountRepository(BaseRepository):
+                    pass
+            """,
+            "app/routes/__init__.py": "",
+            "app/routes/base.py": """
+                from fastapi import APIRouter
+
+                from app.repositories.base import BaseRepository
+
+
+                class BaseRoute:
+                    def __init__(self, repository: type[BaseRepository]) -> None:
+                        self.router = APIRouter()
+                        self.repository = repository()
+                        self.router.add_api_route("/", self.get, methods=["GET"])
+
+                    async def get(self):
+                        return self.repository.select()
+            """,
+            "app/routes/accounts.py": """
+                from app.repositories.accounts import AccountRepository
+                from app.routes.base import BaseRoute
+
+
+                class AccountRoute(BaseRoute):
+                    def __init__(self, repository: type[AccountRepository] = AccountRepository) -> None:
+                        super().__init__(repository=repository)
+            """,
+        },
+    )
+    assert findings(root, "LC202") == [("app/routes/base.py", 9, "LC202"), ("app/routes/base.py", 13, "LC202")]
+    assert ("app/routes/accounts.py", 1, "LC102") in findings(root, "LC102")
+
+
+def test_environment_constants_module_is_configuration(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/constants.py": """
+                import os
+
+                DATABASE_HOST = os.getenv("DATABASE_HOST")
+                DATABASE_NAME = os.getenv("DATABASE_NAME")
+                JWT_SECRET_KEY = os.getenv("JWT_SECRET_KEY")
+            """,
+            "app/limits.py": """
+                import os
+
+                MAX_ITEMS = int(os.getenv("MAX_ITEMS", "10"))
+                PAGE = int(os.getenv("PAGE", "1"))
+                TIMEOUT = float(os.getenv("TIMEOUT", "3"))
+
+
+                def clamp(value: int) -> int:
+                    return min(value, MAX_ITEMS)
+            """,
+        },
+    )
+    assert placed(root)["app/constants.py"]["layer"] == "config"
+    assert [line for path, line, _ in findings(root, "LC602") if path == "app/constants.py"] == []
+    assert len(findings(root, "LC602")) == 3
+
+
+def test_the_session_dependency_in_the_api_closing_its_session_is_no_sql(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/db.py": """
+                from sqlalchemy import create_engine
+                from sqlalchemy.orm import sessionmaker
+
+                SessionLocal = sessionmaker(bind=create_engine("sqlite://"))
+            """,
+            "app/api/__init__.py": "",
+            "app/api/deps.py": """
+                from app.db import SessionLocal
+
+
+                def get_db():
+                    db = SessionLocal()
+                    try:
+                        yield db
+                        db.commit()
+                    finally:
+                        db.close()
+
+
+                def ping():
+                    db = SessionLocal()
+                    db.execute("select 1")
+                    db.close()
+            """,
+        },
+    )
+    assert findings(root, "LC201") == [("app/api/deps.py", 15, "LC201"), ("app/api/deps.py", 16, "LC201")]
+
+
+def test_an_environment_variable_read_to_be_written_back_is_an_edit(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/audio.py": """
+                import os
+                from pathlib import Path
+
+
+                def use_ffmpeg() -> None:
+                    binary = os.environ.get("FFMPEG_BINARY", "")
+                    current = os.environ.get("PATH", "")
+                    os.environ["PATH"] = str(Path(binary).parent) + os.pathsep + current
+            """,
+        },
+    )
+    assert findings(root, "LC602") == [("app/audio.py", 6, "LC602")]

@@ -110,6 +110,8 @@ _LITERAL_TYPES: dict[type, str] = {
 # Modules of the generic containers and protocols whose subscript names what they hold or
 # make (`list[User]`, `AsyncIterator[Session]`), not the annotated value's own class.
 _GENERIC_CONTAINERS = frozenset({"typing", "typing_extensions", "collections", "builtins", "types"})
+# `type[X]`: a value that is the class `X` itself.
+_CLASS_OBJECT_TYPES = frozenset({"builtins.type", "typing.Type", "typing_extensions.Type"})
 # A value of a kind the module cannot see, which name conventions must not guess at.
 OPAQUE = Binding(instance_of="builtins.object")
 # Values of unknown origin taken from a name like `session` or `db`, or read off an
@@ -453,6 +455,12 @@ class NameTable:
         if isinstance(target, cst.Subscript):
             # Annotated[X, Depends(...)] and Optional[X] both name X first.
             outer = self.qualified_name(target.value) or ""
+            if outer in _CLASS_OBJECT_TYPES and len(target.slice) == 1:
+                # `repository: type[BaseRepository]`: the class itself, which calling makes
+                # an instance of (`self.repository = repository()`).
+                inner = target.slice[0].slice
+                named = self.qualified_name(inner.value) if isinstance(inner, cst.Index) else None
+                return Binding(qualname=named) if named and not named.startswith("builtins.") else LOCAL
             if outer.rsplit(".", 1)[-1] in ("Annotated", "Optional") and target.slice:
                 first = target.slice[0].slice
                 if isinstance(first, cst.Index):

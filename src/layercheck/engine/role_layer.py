@@ -12,7 +12,8 @@ module decides the second step from it:
   `@celery.task`, `@broker.task`, `@dramatiq.actor`) -> task; Temporal activities and
   workflows (`@activity.defn`) too, in a module whose name gives no layer;
 - it defines pydantic-settings classes, or a module named for configuration (`env.py`, a
-  `config/` package) reads the environment -> config;
+  `config/` package) reads the environment, or a module of nothing but module-level names
+  reads it three times or more (`constants.py`) -> config;
 - a module in no layer by name that builds the engine or the session factory -> database;
 - an Alembic revision (imports alembic, sets `down_revision`), wherever its folder -> migrations;
 - and names checked against the code: a `db.py` of queries is a repository, a `crud/` module
@@ -316,6 +317,14 @@ def role_layer(
         )
     ):
         return ("config", f"{'package' if is_package else 'module'} `{last}` reads the environment")
+    if (
+        name_layer is None
+        and evidence.module_env_reads >= _CONFIG_ENV_READS
+        and not (evidence.functions or evidence.classes or is_package)
+    ):
+        # `constants.py` of `DATABASE_HOST = os.getenv("DATABASE_HOST")` lines and nothing
+        # else: the one place the environment is read, whatever the module is called.
+        return ("config", f"module-level constants from {counted(evidence.module_env_reads, 'environment read')}")
     folders = module.split(".")[:-1]
     holder = next((name for name in reversed(folders) if name in CONFIG_MODULE_NAMES), None)
     if evidence.env_reads and holder is not None and name_layer is None:

@@ -161,6 +161,8 @@ class RoleEvidence:
     # Of those, the engines themselves (`create_engine`), not session factories.
     engines: int = 0
     env_reads: int = 0
+    # Those at module level, outside any function or class (`DATABASE_HOST = os.getenv(...)`).
+    module_env_reads: int = 0
     # Session method calls (`session.execute(...)`, `self.db.commit()`): data access.
     session_calls: int = 0
     # Calls named like an engine or session factory through a project name (`make_engine`
@@ -823,6 +825,7 @@ class RoleCollector:
                 self.evidence.builder_calls.append(qualname)
         elif qualname in ENV_READS:
             self.evidence.env_reads += 1
+            self.evidence.module_env_reads += not self._scopes
 
     def _session_like(self, receiver: cst.BaseExpression) -> bool:
         """A receiver annotated as a session, or named like one (`session`, `self.db`)."""
@@ -861,6 +864,7 @@ class RoleCollector:
     def visit_Subscript(self, node: cst.Subscript) -> None:
         if self.table.qualified_name(node.value) == "os.environ":
             self.evidence.env_reads += 1
+            self.evidence.module_env_reads += not self._scopes
 
 
 def _querying_members(members: dict[str, tuple[bool, set[str]]]) -> set[str]:

@@ -81,12 +81,19 @@ class EnvReadOutsideConfig(ServerCodeRule):
     def _bookkeeping(self, read: cst.Call | cst.Subscript) -> bool:
         """A read keyed by a variable in a function that writes the environment: the value
         saved to restore it afterwards (`{key: os.environ.get(key) for key in overrides}`),
-        part of the write, not a setting read."""
-        if _read_key(read) is not None:
-            return False
+        part of the write, not a setting read; and a read of a variable the same function
+        writes back (`current = os.environ.get("PATH", "")`, then `os.environ["PATH"] =
+        bin_dir + os.pathsep + current`), the first half of an edit of the environment."""
         function = next((item for item in reversed(self.context.ancestors) if isinstance(item, cst.FunctionDef)), None)
         if function is None:
             return False
+        if _read_key(read) is not None:
+            key = _key_expression(read)
+            if key is None:
+                return False
+            written = _KeyWrites(self, key)
+            function.body.visit(written)
+            return written.found
         known = self._writing.get(id(function))
         if known is None:
             finder = _EnvironWrites(self)
@@ -318,13 +325,17 @@ def _guarded_by(
     return None
 
 
+def _key_expression(read: cst.Call | cst.Subscript) -> cst.BaseExpression | None:
+    """The expression a read names its variable with: `getenv(KEY)`, `os.environ[KEY]`."""
+    if isinstance(read, cst.Call):
+        return read.args[0].value if read.args else None
+    element = read.slice[0].slice if len(read.slice) == 1 else None
+    return element.value if isinstance(element, cst.Index) else None
+
+
 def _read_key(read: cst.Call | cst.Subscript) -> str | None:
     """The variable's name a read names as a literal: `getenv("X")`, `os.environ["X"]`."""
-    if isinstance(read, cst.Call):
-        value = read.args[0].value if read.args else None
-    else:
-        element = read.slice[0].slice if len(read.slice) == 1 else None
-        value = element.value if isinstance(element, cst.Index) else None
+    value = _key_expression(read)
     if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
         return value.evaluated_value
     return None

@@ -10,7 +10,7 @@ from layercheck.domain.vocabulary import SESSION_TYPES
 from layercheck.engine.context import FileContext
 from layercheck.engine.names import dotted_name
 from layercheck.engine.rule import Rule, callee_names
-from layercheck.rules.sessions import ENGINE_FACTORIES
+from layercheck.rules.sessions import ENGINE_FACTORIES, in_session_dependency
 
 
 class SessionBuiltByHand(Rule):
@@ -23,7 +23,8 @@ class SessionBuiltByHand(Rule):
     engine has its own connection pool and settings; a hand-made session escapes the
     request's transaction and its commit/rollback. Calling the factory
     (`AsyncSessionLocal()`, `get_db`) is fine, and so is a session bound to the connection
-    an `@event.listens_for` hook receives. Checked in the held layers other than
+    an `@event.listens_for` hook receives, and a session built in a session dependency that
+    yields it (`with Session(engine) as session: yield session`). Checked in the held layers other than
     `allowed-layers`; `main.py`, middleware, tests, migrations and modules in no layer are
     not checked.
     """
@@ -53,6 +54,10 @@ class SessionBuiltByHand(Rule):
         message = f"`{name}()` built outside the database module; inject the request's session (`get_db`)"
         if self._in_event_hook():
             return  # a session bound to the connection an event hands over is SQLAlchemy's idiom
+        if in_session_dependency(self.context.ancestors):
+            # `def get_db(): with Session(engine) as session: yield session`: the request's
+            # session dependency itself (where it lives is LC101's question, on its import).
+            return
         if qualname in SESSION_TYPES:
             self.report(node, message)
         elif not qualname.startswith(("sqlalchemy.", "sqlmodel.")) and name in _SESSION_NAMES:

@@ -3,6 +3,8 @@ shared by the rules about queries in loops and sessions built by hand."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
@@ -150,3 +152,29 @@ def session_receiver(names: NameTable, receiver: cst.BaseExpression) -> bool | C
     if binding is not None and binding.logger:
         return False
     return _by_name(binding)
+
+
+def in_session_dependency(ancestors: Sequence[cst.CSTNode]) -> bool:
+    """Whether the innermost function around a node is a session dependency: it yields a
+    value named like a session (`def get_db(): with Session(engine) as session: yield
+    session`), whose opening, commit and close are its job."""
+    function = next((item for item in reversed(ancestors) if isinstance(item, cst.FunctionDef)), None)
+    if function is None:
+        return False
+    finder = _SessionYields()
+    function.body.visit(finder)
+    return finder.found
+
+
+class _SessionYields(cst.CSTVisitor):
+    """Finds `yield <name like a session>` in a function body (not in nested functions)."""
+
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if isinstance(node.value, cst.Name) and named_like_session(node.value.value):
+            self.found = True

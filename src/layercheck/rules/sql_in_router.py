@@ -9,6 +9,7 @@ import libcst as cst
 from layercheck.engine.rule import Rule
 from layercheck.rules.endpoints import ENDPOINT_METHODS, route_decorator
 from layercheck.rules.queries import database_work
+from layercheck.rules.sessions import in_session_dependency
 
 RAW_SQL = re.compile(
     r"^\s*(SELECT\s.+\sFROM\s|INSERT\s+INTO\s|UPDATE\s+\S+\s+SET\s|DELETE\s+FROM\s|WITH\s+\w+\s+AS\s*\()",
@@ -28,6 +29,10 @@ def is_raw_sql(text: str) -> bool:
     return keyword.isupper() or bool(_SQL_TOKENS.search(text))
 
 
+# Session calls that open, end or close a transaction, not a query.
+_LIFECYCLE = frozenset({"close", "commit", "rollback", "begin", "begin_nested"})
+
+
 class SqlInRouter(Rule):
     """Flags SQL in a router: a sqlalchemy query built, a session method called, raw SQL.
 
@@ -39,6 +44,17 @@ class SqlInRouter(Rule):
     # (in the module that creates the app, only its endpoints: `@app.get("/_status")` running
     # `SELECT 1` is SQL in a router; the startup code creating the tables is the app's wiring)
     layers = frozenset({"api", "main"})
+    _routes: bool | None = None
+
+    def _registers_routes(self) -> bool:
+        """Whether a module-level function of the module is an endpoint (asked rarely)."""
+        if self._routes is None:
+            self._routes = any(
+                isinstance(statement, cst.FunctionDef)
+                and route_decorator(statement, self.names, ENDPOINT_METHODS) is not None
+                for statement in self.context.module.body
+            )
+        return self._routes
 
     def _outside_endpoints(self) -> bool:
         """In a `main` module, whether the node lies outside every endpoint function."""
@@ -54,6 +70,16 @@ class SqlInRouter(Rule):
             return
         found = database_work(node, self.names, self.context.ancestors, self.options)
         if found is None:
+            return
+        if (
+            found.kind != "builder"
+            and found.shown in _LIFECYCLE
+            and in_session_dependency(self.context.ancestors)
+            and not self._registers_routes()
+        ):
+            # `get_db` in the API's dependencies closing (or committing) the session it
+            # yields: the dependency's own transaction control, no SQL of a route. (Kept in a
+            # router's own file, it is the database module's work done in the router.)
             return
         if found.kind == "builder":
             message = f"`{found.shown}()` builds SQL in a router; move the query to a repository"

@@ -79,13 +79,26 @@ class EntrypointImportsRepository(ProjectRule):
         # dependency as an annotation does)
         annotating = module.extra.get("annotating_imports", ())
         named = target in module.extra.get("annotated", {}).values() or any(name in annotating for name in local)
-        if module.extra.get("serves") or (module.layer == "task" and not _named_for_wiring(module)):
+        if self._serves(module) or (module.layer == "task" and not _named_for_wiring(module)):
             # A route or a job typed with the repository queries it (`repo: UserRepository =
             # Depends(...)`, then `repo.list()`: LC202 there); a module of the task layer holds
             # its jobs, whatever queue runs them (an arq worker's `process_job(ctx, ...)`). A
             # `factory.py` among the tasks that builds their tracker is wiring.
             return not named and any(name in module.extra.get("called_imports", ()) for name in local)
         return named or any(name in module.extra.get("called_imports", ()) for name in local)
+
+    def _serves(self, module: ModuleFacts) -> bool:
+        """It registers routes or runs jobs, itself or through a base class of the project
+        that does (`class AccountRoute(BaseRoute)`, whose `__init__` adds the routes that
+        query the repository class it is handed)."""
+        if module.extra.get("serves"):
+            return True
+        for fact in module.classes.values():
+            for base in fact.bases:
+                found = self.index.class_fact(base)
+                if found is not None and found[0] is not module and found[0].extra.get("serves"):
+                    return True
+        return False
 
     def _implemented_here(self, module: ModuleFacts, item: ImportFact) -> bool:
         """In a module that serves no route and runs no job, the imported class is a base of
