@@ -500,7 +500,7 @@ def test_the_session_dependency_in_the_api_closing_its_session_is_no_sql(tmp_pat
     assert findings(root, "LC201") == [("app/api/deps.py", 15, "LC201"), ("app/api/deps.py", 16, "LC201")]
 
 
-def test_an_environment_variable_read_to_be_written_back_is_an_edit(tmp_path: Path) -> None:
+def test_the_systems_search_path_edited_for_child_processes_is_no_setting(tmp_path: Path) -> None:
     root = write_project(
         tmp_path,
         {
@@ -514,7 +514,13 @@ def test_an_environment_variable_read_to_be_written_back_is_an_edit(tmp_path: Pa
                     binary = os.environ.get("FFMPEG_BINARY", "")
                     current = os.environ.get("PATH", "")
                     os.environ["PATH"] = str(Path(binary).parent) + os.pathsep + current
+
+
+                def endpoint() -> str:
+                    found = os.environ.get("SELF_ENDPOINT") or "http://localhost"
+                    os.environ["SELF_ENDPOINT"] = found
+                    return found
             """,
         },
     )
-    assert findings(root, "LC602") == [("app/audio.py", 6, "LC602")]
+    assert findings(root, "LC602") == [("app/audio.py", 6, "LC602"), ("app/audio.py", 12, "LC602")]

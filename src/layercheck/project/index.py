@@ -114,6 +114,13 @@ class ProjectIndex:
         self.data_access_cache: dict[str, frozenset[str]] = {}
         self.sessions = SessionKinds(self)
         self.imports = ImportedLayers(self)
+        # The questions asked tens of thousands of times a run go straight to their answerer
+        # (the methods below say what they are; these skip one call each time).
+        self.is_session_type = self.sessions.is_session_type  # type: ignore[method-assign]
+        self.is_session_factory_alias = self.sessions.is_session_factory_alias  # type: ignore[method-assign]
+        self.session_kind = self.sessions.session_kind  # type: ignore[method-assign]
+        self.imported_layer = self.imports.imported_layer  # type: ignore[method-assign]
+        self.module_role = self.imports.module_role  # type: ignore[method-assign]
 
     # ----- name resolution -------------------------------------------------------------------
 

@@ -38,6 +38,9 @@ _TERMINAL_VARIABLES = frozenset(
         "windir",
     }
 )
+# Where the system finds programs and libraries: a process edits them for its children
+# (`os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")`), no app setting.
+_SEARCH_PATHS = frozenset({"PATH", "PYTHONPATH", "LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH"})
 # Variables that CI services set for every program they run: where the terminal's variables
 # are read (is the output coloured?), whether it runs in CI is part of that question.
 _CI_VARIABLES = frozenset(
@@ -81,19 +84,12 @@ class EnvReadOutsideConfig(ServerCodeRule):
     def _bookkeeping(self, read: cst.Call | cst.Subscript) -> bool:
         """A read keyed by a variable in a function that writes the environment: the value
         saved to restore it afterwards (`{key: os.environ.get(key) for key in overrides}`),
-        part of the write, not a setting read; and a read of a variable the same function
-        writes back (`current = os.environ.get("PATH", "")`, then `os.environ["PATH"] =
-        bin_dir + os.pathsep + current`), the first half of an edit of the environment."""
+        part of the write, not a setting read."""
+        if _read_key(read) is not None:
+            return False
         function = next((item for item in reversed(self.context.ancestors) if isinstance(item, cst.FunctionDef)), None)
         if function is None:
             return False
-        if _read_key(read) is not None:
-            key = _key_expression(read)
-            if key is None:
-                return False
-            written = _KeyWrites(self, key)
-            function.body.visit(written)
-            return written.found
         known = self._writing.get(id(function))
         if known is None:
             finder = _EnvironWrites(self)
@@ -128,10 +124,10 @@ class EnvReadOutsideConfig(ServerCodeRule):
 
     def _not_a_setting(self, key: str | None) -> bool:
         """A read that no settings field could replace: a variable of the terminal's or the
-        system's; in a function that reads those, whether it runs in CI (also keyed by a
+        system's (its search paths too); in a function that reads those, whether it runs in CI (also keyed by a
         loop over the CI services' names); any read in a command of a command-line program
         (`@cli.command()` printing the environment it runs in: code run by hand)."""
-        if key in _TERMINAL_VARIABLES:
+        if key in _TERMINAL_VARIABLES or key in _SEARCH_PATHS:
             return True
         if (key is None or key in _CI_VARIABLES) and self._reads_terminal():
             return True
