@@ -8,7 +8,7 @@ nodes, never prints, never reads files or configuration.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -59,6 +59,14 @@ class Rule:
 def callee_names(*groups: Iterable[str]) -> frozenset[str]:
     """The last names of qualified names and method names, for a rule's `calls`."""
     return frozenset(name.rpartition(".")[2] for group in groups for name in group)
+
+
+def innermost_function(ancestors: Sequence[cst.CSTNode]) -> cst.FunctionDef | None:
+    """The innermost function around a node, given the node's ancestors (None at module
+    or class level)."""
+    import libcst as cst  # noqa: PLC0415
+
+    return next((item for item in reversed(ancestors) if isinstance(item, cst.FunctionDef)), None)
 
 
 def is_main_guard(test: cst.BaseExpression) -> bool:

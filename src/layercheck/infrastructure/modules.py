@@ -235,11 +235,13 @@ class ModuleNamer:
             folder = os.path.dirname(folder)
         return folder
 
-    def _nearest_chain_parent(self, path: Path) -> str | None:
-        """The folder holding the top package of the nearest package around a file (the
-        file's own chain, or that of a package folder above a plain one: `app/` around
-        `app/scripts/seed.py`); None when no folder above it is a package."""
-        folder = os.path.dirname(str(path))
+    def _nearest_chain_parent(self, path: Path, chain_parent: str | None) -> str | None:
+        """The folder holding the top package of the nearest package around a file: the
+        file's own chain's (`chain_parent`), or that of a package folder above a plain one
+        (`app/` around `app/scripts/seed.py`); None when no folder above it is a package."""
+        if chain_parent is not None:
+            return chain_parent
+        folder = os.path.dirname(os.path.dirname(str(path)))
         while True:
             package = self._package_of(folder)
             if package:
@@ -303,7 +305,8 @@ class ModuleNamer:
             dotted = self._dotted(Path(str(path)[len(outer) :]))
             if dotted and dotted not in names:
                 names.append(dotted)
-        holder_test = self._holder_test(layer_root, self._chain_parent(path), self._nearest_chain_parent(path))
+        chain_parent = self._chain_parent(path)
+        holder_test = self._holder_test(layer_root, chain_parent, self._nearest_chain_parent(path, chain_parent))
         layer, glob, configured = self.layer_map.placement(layer_path, holder_test, outer_paths=tuple(outer_paths))
         folder_layer = self._folder_layer(layer_path, layer, glob, configured, holder_test)
         return FileTask(
@@ -359,7 +362,8 @@ class ModuleNamer:
             dotted = _dotted_posix(text[len(outer) :])
             if dotted and dotted not in names:
                 names.append(dotted)
-        holder_test = self._holder_test(layer_root, self._chain_parent(path), self._nearest_chain_parent(path))
+        chain_parent = self._chain_parent(path)
+        holder_test = self._holder_test(layer_root, chain_parent, self._nearest_chain_parent(path, chain_parent))
         layer, glob, configured = self.layer_map.placement(layer_path, holder_test, outer_paths=tuple(outer_paths))
         folder_layer = self._folder_layer(layer_path, layer, glob, configured, holder_test)
         display = text[len(self._cwd_prefix) :] if text.startswith(self._cwd_prefix) else text

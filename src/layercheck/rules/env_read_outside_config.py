@@ -6,7 +6,7 @@ import libcst as cst
 
 from layercheck.domain.vocabulary import CONFIG_MODULE_NAMES
 from layercheck.engine.context import FileContext
-from layercheck.engine.rule import ServerCodeRule, callee_names
+from layercheck.engine.rule import ServerCodeRule, callee_names, innermost_function
 from layercheck.rules.command_line import in_cli_command
 
 ENVIRONS = frozenset({"os.environ", "os.environb"})
@@ -87,7 +87,7 @@ class EnvReadOutsideConfig(ServerCodeRule):
         part of the write, not a setting read."""
         if _read_key(read) is not None:
             return False
-        function = next((item for item in reversed(self.context.ancestors) if isinstance(item, cst.FunctionDef)), None)
+        function = innermost_function(self.context.ancestors)
         if function is None:
             return False
         known = self._writing.get(id(function))
@@ -135,7 +135,7 @@ class EnvReadOutsideConfig(ServerCodeRule):
 
     def _reads_terminal(self) -> bool:
         """Whether the enclosing function names one of the terminal's variables."""
-        function = next((item for item in reversed(self.context.ancestors) if isinstance(item, cst.FunctionDef)), None)
+        function = innermost_function(self.context.ancestors)
         if function is None:
             return False
         known = self._terminal.get(id(function))
@@ -200,7 +200,7 @@ class EnvReadOutsideConfig(ServerCodeRule):
             for line in guarded[0].body.body
         ):
             return False
-        function = next((item for item in reversed(ancestors) if isinstance(item, cst.FunctionDef)), None)
+        function = innermost_function(ancestors)
         if function is None:
             return False
         finder = _KeyWrites(self, guarded[1].left)

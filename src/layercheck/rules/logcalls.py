@@ -10,6 +10,7 @@ import libcst as cst
 from layercheck.domain.diagnostics import Condition
 from layercheck.domain.vocabulary import LOGGER_OBJECTS, named_like_logger
 from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, Binding, NameTable
+from layercheck.engine.rule import innermost_function
 from layercheck.engine.walk import iter_children
 
 LOG_METHODS = frozenset(
@@ -286,7 +287,7 @@ def held_message(message: cst.BaseExpression, ancestors: Sequence[cst.CSTNode]) 
             return None
         if value is None or type(target) is not cst.Name or target.value != message.value:
             return None
-        function = next((item for item in reversed(ancestors[:position]) if type(item) is cst.FunctionDef), None)
+        function = innermost_function(ancestors[:position])
         scope = function.body if function is not None else ancestors[0]  # (the module's code)
         return None if _read_elsewhere(scope, message, value) else value
     return None

@@ -17,6 +17,7 @@ from layercheck.domain.vocabulary import (
 )
 from layercheck.domain.vocabulary import ENGINE_FACTORIES as ENGINE_KINDS
 from layercheck.engine.names import Binding, NameTable, state_slot
+from layercheck.engine.rule import innermost_function
 
 # Calls that build an engine (LC601); session types and factories are in SESSION_TYPES.
 ENGINE_FACTORIES = frozenset(
@@ -158,7 +159,7 @@ def in_session_dependency(ancestors: Sequence[cst.CSTNode]) -> bool:
     """Whether the innermost function around a node is a session dependency: it yields a
     value named like a session (`def get_db(): with Session(engine) as session: yield
     session`), whose opening, commit and close are its job."""
-    function = next((item for item in reversed(ancestors) if isinstance(item, cst.FunctionDef)), None)
+    function = innermost_function(ancestors)
     if function is None:
         return False
     finder = _SessionYields()
