@@ -201,7 +201,7 @@ def check_source(
             continue  # the names it looks for are nowhere in the file
         rules.append(rule_class(context))
     failures = _RuleFailures(task, verbose)
-    roles = RoleCollector(table, task.aliases, settings.third_party)
+    roles = RoleCollector(table, task.aliases, settings.third_party, dispatcher.stack)
     members = MemberCollector(table)
     module_uses = ModuleUseCollector(table, dispatcher.stack) if task.layer in ENTRYPOINT_LAYERS else None
     participants: list[object] = [builder, collector, roles, members, *rules]
@@ -287,6 +287,10 @@ def check_source(
         typed_to_use = module_uses.typed_to_use()
         if typed_to_use:
             facts.extra["typed_to_use"] = sorted(typed_to_use)
+    if module_uses is not None and not facts.extra.get("serves"):
+        depends_only = module_uses.depends_only()
+        if depends_only:
+            facts.extra["depends_only"] = sorted(depends_only)
     if roles.evidence.builder_libraries:
         facts.extra["builder_libraries"] = sorted(roles.evidence.builder_libraries)
     if roles.evidence.provider_classes:

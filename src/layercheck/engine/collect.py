@@ -218,17 +218,29 @@ class FactsCollector:
             and self._function_stack[0] not in self._annotated
         ):
             self._record_returned_value(self._function_stack[0], node.value)
-        # A module-level function returning a logger is a project logger factory.
+        # A module-level function returning a logger is a project logger factory, and so is
+        # a method of a module-level class (`Logger.get()` returning `cls.__logger`, keyed
+        # `Logger.get`).
         if len(self._function_stack) == 1 and node.value is not None and self.table.function_depth == 1:
             flavour = self.table.logger_flavour(node.value)
             if flavour:
-                self.facts.logger_factories[self._function_stack[0]] = flavour
+                scopes = self.table.scopes
+                owner = next((scope.class_name for scope in scopes[1:] if scope.is_class), None)
+                key = self._function_stack[0] if owner is None else f"{owner}.{self._function_stack[0]}"
+                self.facts.logger_factories[key] = flavour
 
     def _record_returned_value(self, function: str, value: cst.BaseExpression) -> None:
         """What an unannotated module-level function returns, when a constructor or a factory
         call made it (`return Session(engine)`, or `session = SessionLocal()` then `return
         session`): `Session()`, `app.db.SessionLocal()`, for the index to decide whether the
         function hands out sessions (`with session_make() as s:`)."""
+        if type(value) is cst.Tuple:
+            # `return engine, session_factory`: what each item was made by, for the names a
+            # module unpacks it into (`engine, db_session = create_engine_and_session(url)`).
+            items = self.facts.extra.setdefault("tuple_returns", {})
+            if function not in items:
+                items[function] = [self._made_by(element.value) for element in value.elements]
+            return
         if not isinstance(value, (cst.Call, cst.Name)):
             return
         binding = self.table.value_binding(value)
@@ -239,9 +251,30 @@ class FactsCollector:
         if made not in inferred:
             inferred.append(made)
 
+    def _type_parameter_bounds(self, parameters: cst.TypeParameters) -> None:
+        """`class BaseService[Model: Base]:` bounds `Model` as `TypeVar("Model", bound=Base)`
+        does (the first class of the module to name a parameter so decides it)."""
+        bounds = self.facts.extra.setdefault("type_bounds", {})
+        for parameter in parameters.params:
+            param = parameter.param
+            if isinstance(param, cst.TypeVar) and isinstance(param.bound, (cst.Name, cst.Attribute)):
+                bound = self.table.qualified_name(param.bound)
+                if bound is not None:
+                    bounds.setdefault(param.name.value, bound)
+        if not bounds:
+            del self.facts.extra["type_bounds"]
+
+    def _made_by(self, value: cst.BaseExpression) -> str | None:
+        """The callable whose call made `value` (`async_sessionmaker` for `factory =
+        async_sessionmaker(engine)`), when one module can tell."""
+        binding = self.table.value_binding(value) if isinstance(value, (cst.Call, cst.Name)) else None
+        return binding.factory_call if binding is not None else None
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if not self.table.at_module_level:
             return
+        if node.type_parameters is not None:
+            self._type_parameter_bounds(node.type_parameters)
         if any(self._record_decorator(decorator) for decorator in node.decorators):
             # `@dataclass class SpoolMatch:` beside query functions: a record, no code.
             self.facts.extra.setdefault("record_classes", []).append(node.name.value)
@@ -393,7 +426,13 @@ class FactsCollector:
         parameter goes to a logger as the message."""
         func = node.func
         positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
-        if not positional or not (isinstance(positional[0].value, cst.Name) and positional[0].value.value == parameter):
+        # (`logging.log(level, msg)` takes the message second; `logger.info(msg=msg)` by name)
+        place = 1 if isinstance(func, cst.Attribute) and func.attr.value == "log" else 0
+        message = positional[place].value if len(positional) > place else None
+        if message is None:
+            keyed = (arg.value for arg in node.args if arg.keyword is not None and arg.keyword.value == "msg")
+            message = next(keyed, None)
+        if not (isinstance(message, cst.Name) and message.value == parameter):
             return False
         if isinstance(func, cst.Name) and func.value in self.facts.extra.get("log_wrappers", ()):
             # `print_to_log(message, level)` inside `def print_to_log_and_console(message, ...)`:
@@ -425,6 +464,16 @@ class FactsCollector:
             return
         target = node.targets[0].target
         value = node.value
+        if type(target) is cst.Tuple and type(value) is cst.Call:
+            # `async_engine, async_db_session = create_engine_and_session(url)`: each name is
+            # the item of what the function returns (the index reads its `tuple_returns`).
+            callee = self.table.qualified_name(value.func)
+            if callee is not None:
+                unpacked = self.facts.extra.setdefault("unpacked", {})
+                for position, element in enumerate(target.elements):
+                    if type(element.value) is cst.Name:
+                        unpacked[element.value.value] = [callee, position]
+            return
         if not isinstance(target, cst.Name):
             return
         if isinstance(value, cst.Subscript):

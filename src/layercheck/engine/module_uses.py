@@ -64,6 +64,13 @@ class ModuleUseCollector:
         # The parameters so annotated, with their functions: whether the function queries
         # what it is given (`user_repo.get(...)`) is asked after the walk (`typed_to_use`).
         self._typed_params: list[tuple[str, str, cst.FunctionDef]] = []
+        # Imported functions named as a parameter's dependency (`repo: UserRepository =
+        # Depends(get_user_repository)`), with the parameter and its function; those called
+        # or otherwise depended on (`dependencies=[Depends(check)]`); and the imported
+        # functions the module calls itself.
+        self._provided_params: list[tuple[str, str, cst.FunctionDef]] = []
+        self._provided_elsewhere: set[str] = set()
+        self._functions_called: set[str] = set()
 
     def visit_Annotation(self, node: cst.Annotation) -> None:
         owner = self.ancestors[-1] if self.ancestors else None
@@ -121,8 +128,40 @@ class ModuleUseCollector:
             if not all(passed_on(use) for use in uses_of(function.body, param))
         }
 
+    def depends_only(self) -> set[str]:
+        """The imported functions the module only names as the dependency of parameters
+        that its functions hand on unread (`get_user_service(user_repository:
+        UserRepository = Depends(get_user_repository))` building `UserService(
+        user_repository)`): the dependency wiring of a service, no call into the layer."""
+        provided = {name for name, _, _ in self._provided_params}
+        used = self._provided_elsewhere | self._functions_called | set(self.uses)
+        used.update(
+            name for name, param, function in self._provided_params if not _only_built_into(function.body, param)
+        )
+        return provided - used
+
+    def _note_provider(self, node: cst.Call) -> None:
+        """`Depends(get_user_repository)`: which parameter of which function it provides."""
+        argument = next((arg for arg in node.args if arg.keyword is None or arg.keyword.value == "dependency"), None)
+        if argument is None or type(argument.value) is not cst.Name:
+            return
+        name = argument.value.value
+        if name[:1].isupper():
+            return  # (a class: the annotation walk and LC102's class wiring judge it)
+        binding = self.table.lookup(name)
+        if binding is None or binding.qualname is None or binding.instance_of:
+            return
+        param = next((item for item in reversed(self.ancestors) if type(item) is cst.Param), None)
+        function = self._function()
+        if param is None or function is None:
+            self._provided_elsewhere.add(name)
+            return
+        self._provided_params.append((name, param.name.value, function))  # type: ignore[attr-defined]
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if type(func) is cst.Name and not func.value[:1].isupper():
+            self._functions_called.add(func.value)
         if type(func) is cst.Name and func.value == "TypeVar":
             # `R = TypeVar("R", bound=SQLAlchemyRepository)`: a type bound names the class as an
             # annotation does.
@@ -136,6 +175,9 @@ class ModuleUseCollector:
             if not handed_on(node, self.ancestors):
                 self.called_to_use.add(func.value)
         qualname = self.table.qualified_name(func) or ""
+        if qualname in DEPENDENCY_MARKERS:
+            self._note_provider(node)
+            return
         top, _, last = qualname.partition(".")
         if last.rsplit(".", 1)[-1] in _STATEMENTS and top in ("sqlalchemy", "sqlmodel"):
             arguments = node.args
@@ -184,3 +226,28 @@ class ModuleUseCollector:
             type(ancestor) is cst.Call and self.table.qualified_name(ancestor.func) in DEPENDENCY_MARKERS  # type: ignore[attr-defined]
             for ancestor in self.ancestors
         )
+
+
+def _only_built_into(body: cst.CSTNode, name: str) -> bool:
+    """Every read of `name` in `body` is an argument of a class's constructor
+    (`UserService(user_repository=user_repository)`) or returned: handed to what uses it, not
+    to a helper that queries it (`_authenticate(api_key_repository=repo)`)."""
+    reads = built = 0
+    pending: list[cst.CSTNode] = [body]
+    while pending:
+        node = pending.pop()
+        if type(node) is cst.Name:
+            reads += node.value == name
+            continue
+        if type(node) is cst.Call:
+            func = node.func
+            callee = func.attr.value if type(func) is cst.Attribute else getattr(func, "value", "")
+            if callee[:1].isupper():
+                built += sum(1 for arg in node.args if type(arg.value) is cst.Name and arg.value.value == name)
+        elif type(node) is cst.Return and type(node.value) is cst.Name and node.value.value == name:
+            built += 1
+        elif type(node) is cst.Arg:
+            pending.append(node.value)  # (not the keyword: `user_repository=user_repository`)
+            continue
+        pending.extend(iter_children(node))
+    return reads == built

@@ -206,6 +206,7 @@ class NameTable:
         self.star_sources: list[str] = []
         # The module's top-level functions and classes, by name (see `note_definitions`).
         self.module_definitions: dict[str, Binding] = {}
+        self.type_parameters: dict[str, Binding] = {}
 
     def note_definitions(self, module: cst.Module) -> None:
         """Record the module's top-level functions and classes before the walk: a function
@@ -215,6 +216,15 @@ class NameTable:
             statement.name.value: Binding(qualname=f"{self.module}.{statement.name.value}")
             for statement in module.body
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef))
+        }
+        # `class BaseService[Model: Base]:` (PEP 695): `Model` names the type parameter in
+        # the class's signatures; the module's `type_bounds` say what bounds it.
+        self.type_parameters = {
+            parameter.param.name.value: Binding(qualname=f"{self.module}.{parameter.param.name.value}")
+            for statement in module.body
+            if isinstance(statement, cst.ClassDef) and statement.type_parameters is not None
+            for parameter in statement.type_parameters.params
+            if isinstance(parameter.param, cst.TypeVar)
         }
 
     # ----- lookups used by rules -------------------------------------------------------
@@ -234,7 +244,11 @@ class NameTable:
             if binding is not None:
                 return binding
         if self.function_depth:
-            return self.module_definitions.get(name)
+            found = self.module_definitions.get(name)
+            if found is not None:
+                return found
+        if self.type_parameters and innermost:
+            return self.type_parameters.get(name)
         return None
 
     def qualified_name(self, node: cst.BaseExpression) -> str | None:
@@ -288,6 +302,9 @@ class NameTable:
                     attributes = self.class_attributes.get(owner, {})
                     if node.attr.value in attributes:
                         return attributes[node.attr.value]
+                    held = self._class_level(owner, node.attr.value)
+                    if held is not None and (held.logger or held.qualname in LOGGER_OBJECTS):
+                        return held  # `__logger = loguru_logger` in the class body, `cls.__logger`
             qualname = self.qualified_name(node)
             return Binding(qualname=qualname) if qualname else None
         if isinstance(node, cst.Call):
@@ -423,6 +440,13 @@ class NameTable:
         """`module.Class` of the module-level class whose method the walk is in."""
         if len(self.scopes) >= 2 and self.scopes[1].is_class and self.scopes[1].class_name:
             return f"{self.module}.{self.scopes[1].class_name}"
+        return None
+
+    def _class_level(self, owner: str, name: str) -> Binding | None:
+        """The binding of a name assigned in the body of the enclosing class `owner`."""
+        for scope in reversed(self.scopes):
+            if scope.is_class and scope.class_name == owner:
+                return scope.names.get(name)
         return None
 
     def _enclosing_class(self) -> str | None:

@@ -77,6 +77,9 @@ _KEPT = frozenset({"tests", "migrations", "main", "middleware"})
 # clients), which a `contexts/` folder does not make services.
 _OUTER_RINGS = frozenset({"infrastructure", "adapters"})
 
+# Modules named for authentication: the login form they read (`Form()`) serves the endpoints.
+_AUTH_MODULE_NAMES = frozenset({"auth", "security", "authentication"})
+
 
 def _below(module: str, folder: str, is_package: bool) -> list[str]:
     """The folders of a module below the last `folder` among them."""
@@ -214,12 +217,15 @@ def role_layer(
         and name_layer is None
         and not evidence.script
         and not DEPENDENCY_WORDS.intersection(module.split("."))
+        and module.rpartition(".")[2] not in _AUTH_MODULE_NAMES
     ):
         # `chat/chat.py` of `async def chat(query: str = Body(...))` handlers that
         # `api_server/chat_routes.py` registers (`chat_router.post("/chat")(chat)`): the
         # endpoints are these functions, wherever the routes are declared. (A module of
         # dependencies reads form fields too: `dependencies/token.py` and its
-        # `get_grant_type(grant_type: str = Form(None))` serve the endpoints.)
+        # `get_grant_type(grant_type: str = Form(None))` serve the endpoints, and so does an
+        # `auth.py` or `security.py` reading the login form, `username: str = Form()`, beside
+        # the functions that authenticate users.)
         return ("api", f"defines {counted(evidence.body_handlers, 'endpoint handler')} reading the request body")
     if evidence.jobs:
         return ("task", f"defines {counted(evidence.jobs, 'background job')}")

@@ -9,8 +9,9 @@ Only a module's own code is read here; what needs the whole project (ORM classes
 
 from __future__ import annotations
 
+import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -85,6 +86,8 @@ _QUERY_CALLS = frozenset(
      "stream", "stream_scalars", "flush", "refresh", "fetch_one", "fetch_all", "fetch_val", "execute_many",
      "iterate"}
 )
+# `SELECT 1`: the statement a connection check runs, reading no table.
+_PROBE_SQL = re.compile(r"\s*select\s+1\s*;?\s*", re.IGNORECASE)
 # Test frameworks: a module importing one is test code, whatever else it defines.
 _TEST_FRAMEWORKS = frozenset({"pytest", "unittest", "hypothesis"})
 # Pydantic's model base, and the names of the settings' sections built on it.
@@ -112,6 +115,13 @@ GRAPHQL_TYPE_DECORATORS = frozenset({"strawberry.type", "strawberry.federation.t
 GRAPHQL_TYPE_BASES = frozenset({"graphene.ObjectType", "graphene.Mutation", "graphene.types.objecttype.ObjectType"})
 # Logging methods a class defines to be a logger wrapper (three: not a `Reporter.error()`).
 _LOGGER_METHODS = 3
+# What builds a callable it is handed, later (dependency_injector's providers, `partial`).
+_DEFERRED_BUILDS = frozenset(
+    {"Singleton", "ThreadSafeSingleton", "ThreadLocalSingleton", "ContextLocalSingleton", "Factory", "Resource",
+     "Callable", "Coroutine", "partial"}
+)
+# Calls that write to the terminal (`print`, rich's `console.print`, click's `echo`).
+_CONSOLE_WRITES = frozenset({"print", "echo", "secho", "rule"})
 # Querying methods that make a class a library of data work (not a script's helper).
 _QUERYING_CLASS_METHODS = 3
 # (GraphQL servers too: a strawberry mutation or type module under `api/` is the API's.)
@@ -316,8 +326,15 @@ class RoleEvidence:
 class RoleCollector:
     """The walk participant that gathers `RoleEvidence` (registered beside the facts collector)."""
 
-    def __init__(self, table: NameTable, aliases: tuple[str, ...] = (), libraries: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        table: NameTable,
+        aliases: tuple[str, ...] = (),
+        libraries: Iterable[str] = (),
+        ancestors: Sequence[cst.CSTNode] = (),
+    ) -> None:
         self.table = table
+        self.ancestors = ancestors
         self.evidence = RoleEvidence()
         # The packages above the module: an import from any of them is the project's (in a
         # checkout named `backend.onyx.evals.eval`, `from onyx.db import models` too).
@@ -347,6 +364,10 @@ class RoleCollector:
         self._builders: dict[str, set[str]] = {}
         # The names the current module-level function assigned a new statement to.
         self._statements: set[str] = set()
+        # Module-level functions that run a connection check (`SELECT 1`, see `finish`).
+        self._probes: set[str] = set()
+        # (class, method) of the methods of module-level classes that print to the terminal.
+        self._printing: set[tuple[str, str]] = set()
 
     def _enter(self, is_class: bool, name: str) -> None:
         # [is_class, name, queries, yields, helper, methods, querying, the `self.x()` names
@@ -377,7 +398,14 @@ class RoleCollector:
                 built = self._builders.get(name, set()) - found
                 building = len(built)
                 public_querying += sum(1 for method in built if not method.startswith("_"))
-            if not self._scopes and len(STDLIB_MODULE_LOG_FUNCTIONS.intersection(members)) >= _LOGGER_METHODS:
+            log_methods = STDLIB_MODULE_LOG_FUNCTIONS.intersection(members)
+            if (
+                not self._scopes
+                and len(log_methods) >= _LOGGER_METHODS
+                and not any((name, method) in self._printing for method in log_methods)
+            ):
+                # (`Display.error(msg)` printing to a rich console is no logger: its message
+                # is the text shown, with no lazy arguments to take instead)
                 self.evidence.logger_classes.add(name)
         if is_class and methods:
             # A class is data access when most of its methods query (a repository),
@@ -421,6 +449,11 @@ class RoleCollector:
         """A module-level function that calls the module's data-access functions is data
         access too (`get_user_and_app` calling `get_or_create_user`), to a fixpoint."""
         found = self.evidence.data_access
+        if not self.evidence.engine_builders:
+            # A connection check (`SELECT 1`) is the database module's own beside the engine
+            # it builds; elsewhere (`health/checks.py` probing the session it is handed) a
+            # function running it is data access as any other.
+            found.update(self._probes & self._plain_definitions)
         changed = bool(found)
         while changed:
             changed = False
@@ -729,6 +762,17 @@ class RoleCollector:
         kind = type(func)
         if not self._scopes:
             self._declarative_mixins(node)
+        if node.args:
+            # (a builder handed on uncalled: `providers.Singleton(create_async_engine, url)`)
+            value = node.args[0].value
+            if type(value) is cst.Name:
+                handed = cast(cst.Name, value).value
+            elif type(value) is cst.Attribute:
+                handed = cast(cst.Attribute, value).attr.value
+            else:
+                handed = ""
+            if handed in ENGINE_BUILDERS:
+                self._deferred_build(node, value)
         if self._session_names and self._session_names[-1]:
             taken = self._session_names[-1]
             if any(type(arg.value) is cst.Name and arg.value.value in taken for arg in node.args):  # type: ignore[attr-defined]
@@ -754,6 +798,12 @@ class RoleCollector:
                 # `router.post("/login", response_model=...)(views.login_view)`: a route
                 # registered by calling the decorator.
                 self.evidence.routes += 1
+        if len(self._scopes) == 2 and self._scopes[0][0]:
+            written = cast(cst.Name, func).value if kind is cst.Name else ""
+            if kind is cst.Attribute:
+                written = cast(cst.Attribute, func).attr.value
+            if written in _CONSOLE_WRITES:
+                self._printing.add((self._scopes[0][1], self._scopes[1][1]))
         if kind is not cst.Attribute:
             self._record_call(func)
             return
@@ -772,7 +822,10 @@ class RoleCollector:
         ):
             self.evidence.session_calls += 1
             if func.attr.value in _QUERY_CALLS and self._scopes:
-                self._scopes[-1][2] = True
+                if len(self._scopes) == 1 and not self._scopes[0][0] and self._connection_probe(node):
+                    self._probes.add(self._scopes[0][1])  # (judged in `finish`)
+                else:
+                    self._scopes[-1][2] = True
         elif func.attr.value == "include_router" and self._router(func.value):
             self.evidence.router_includes += 1
         elif func.attr.value.startswith("add_") and func.attr.value.endswith("route") and self._router(func.value):
@@ -789,6 +842,15 @@ class RoleCollector:
             if binding is not None and binding.qualname and not (binding.instance_of or binding.logger):
                 self.evidence.handle_calls.setdefault(self._scopes[0][1], set()).add(binding.qualname)
         self._record_call(func)
+
+    def _connection_probe(self, call: cst.Call) -> bool:
+        """`await session.execute(text("SELECT 1"))` as a statement of its own, its result
+        unread: a check that the database answers (a health probe beside the engine), which
+        reads no row of the app's."""
+        parent = self.ancestors[-1] if self.ancestors else None
+        if type(parent) is cst.Await and len(self.ancestors) > 1:
+            parent = self.ancestors[-2]
+        return type(parent) is cst.Expr and _probe_statement(call)
 
     def _record_call(self, func: cst.BaseExpression) -> None:
         """What a call says of the module by what it calls: the app, a command line, a
@@ -826,6 +888,19 @@ class RoleCollector:
         elif qualname in ENV_READS:
             self.evidence.env_reads += 1
             self.evidence.module_env_reads += not self._scopes
+
+    def _deferred_build(self, call: cst.Call, builder: cst.BaseExpression) -> None:
+        """`providers.Singleton(create_async_engine, url)`, `partial(sessionmaker, bind=e)`:
+        an engine or a session factory built by what the call hands the builder to (a
+        dependency-injection container's provider, a partial): the module builds it all the
+        same. (`Instance(sessionmaker, ...)`, a traitlet typed with it, builds nothing.)"""
+        func = call.func
+        callee = func.value if type(func) is cst.Name else func.attr.value if type(func) is cst.Attribute else ""
+        if callee not in _DEFERRED_BUILDS:
+            return
+        qualname = self.table.qualified_name(builder) or ""
+        if qualname.split(".", 1)[0] in ("sqlalchemy", "sqlmodel"):
+            self.evidence.engine_builders += 1
 
     def _session_like(self, receiver: cst.BaseExpression) -> bool:
         """A receiver annotated as a session, or named like one (`session`, `self.db`)."""
@@ -987,3 +1062,19 @@ def _calls_transaction_method(method: cst.FunctionDef) -> bool:
                 return True
         pending.extend(iter_children(node))
     return False
+
+
+def _probe_statement(call: cst.Call) -> bool:
+    """`session.execute(text("SELECT 1"))`, `conn.execute(select(1))`: the statement of a
+    connection check."""
+    if not call.args:
+        return False
+    statement = call.args[0].value
+    if type(statement) is not cst.Call or not statement.args:
+        return False
+    func = statement.func
+    builder = func.attr.value if type(func) is cst.Attribute else getattr(func, "value", "")
+    inner = statement.args[0].value
+    if builder == "text" and isinstance(inner, cst.SimpleString):
+        return _PROBE_SQL.fullmatch(inner.raw_value) is not None
+    return builder == "select" and type(inner) is cst.Integer and inner.value == "1"

@@ -38,6 +38,10 @@ _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 _NAMES_CHECKED = frozenset({"config", "database", "repository", "task", "schema", "service"})
 
 
+# How many folders down a top package is searched for the layers of a whole app.
+_APP_DEPTH = 3
+
+
 def _cut_off(folder: str, chain_parent: str) -> bool:
     """Whether `folder` lies above the file's package chain across a folder whose name is
     no Python identifier (`ocd-backend`): no import path reaches the code through it."""
@@ -115,8 +119,40 @@ class ModuleNamer:
         # in `server/api/`, its routers in `server/api/api/`, its managers in
         # `server/api/crud/`): the package, not a layer. ("api" alone names a whole server
         # as well as its routers; `services/services/` is a feature among the services.)
-        self._holders[folder] = holds = len(others) >= 2 or (itself and len(others) >= 1)
+        holds = len(others) >= 2 or (itself and len(others) >= 1)
+        if not holds and layer != "api" and self._package_of(folder) == os.path.basename(folder):
+            holds = self._holds_whole_app(folder)
+        self._holders[folder] = holds
         return holds
+
+    def _holds_whole_app(self, folder: str) -> bool:
+        """Whether the top package of the code, named for a layer other than the API
+        (`src/application/` holding `core/` and `domain/user/{views,service,repository,
+        models}.py`), holds routers and the data layer's modules a few folders down: it is
+        the app itself, not the layer its name says (an `application/` layer of ports and
+        adapters holds its use cases and ports, never the routers and the ORM models)."""
+        found: set[str] = set()
+        layer_map = self.layer_map
+        pending = [(folder, 0)]
+        while pending:
+            current, depth = pending.pop()
+            try:
+                entries = list(os.scandir(current))
+            except OSError:
+                continue
+            for entry in entries:
+                try:
+                    is_folder = entry.is_dir()
+                except OSError:
+                    continue
+                if not is_folder and not entry.name.endswith(".py"):
+                    continue
+                named = layer_map.names_layer(entry.name, is_folder)
+                if named is not None:
+                    found.add(named)
+                if is_folder and depth < _APP_DEPTH and entry.name.isidentifier():
+                    pending.append((entry.path, depth + 1))
+        return "api" in found and bool(found & {"model", "repository"})
 
     def _outer_prefixes(self, text: str) -> list[str]:
         """For a file outside the project root (`layercheck shared order_service` with the

@@ -27,6 +27,8 @@ class ImportLookup(DataAccessLookup, Protocol):
 
     def pure_pydantic(self, module: ModuleFacts, name: str) -> bool: ...
 
+    def sqlmodel_schema(self, module: ModuleFacts, name: str) -> bool: ...
+
     def is_core_table(self, qualname: str) -> bool: ...
 
     def logger_flavour(self, qualname: str) -> str | None: ...
@@ -69,6 +71,8 @@ class ImportedLayers:
             return "repository"  # its functions run queries: data access, whatever its name
         if any(self.index.pure_pydantic(module, name) for name in module.classes):
             return "schema"
+        if any(self.index.sqlmodel_schema(module, name) for name in module.classes):
+            return "schema"  # (`base/model.py` of table-less SQLModel classes the tables do not extend)
         reexported = self._reexported_role(module)
         if reexported is not None:
             return reexported
@@ -220,7 +224,7 @@ class ImportedLayers:
         found = self.index.class_fact(target)
         if found is not None and lineage.is_settings_model(self.index, target):
             return "config"  # `Settings(BaseSettings)` is configuration, not a schema
-        if found is not None and self.index.pure_pydantic(found[0], found[1].name) and module.layer != "model":
+        if found is not None and module.layer != "model" and self._schema_class(found[0], found[1].name):
             return "schema"  # a schema is a schema import, whatever file name its module has
         aliased = module.extra.get("annotated", {}).get(name)
         if aliased is not None and aliased != target and self.imported_layer(aliased) == "repository":
@@ -291,8 +295,12 @@ class ImportedLayers:
             # A Pydantic class beside the ORM classes is a schema import; an enum, a mixin, a
             # helper function or a SQLModel base (`table=True` models inherit it) is neither.
             found = self.index.class_fact(target)
-            return "schema" if found is not None and self.index.pure_pydantic(found[0], found[1].name) else None
+            return "schema" if found is not None and self._schema_class(found[0], found[1].name) else None
         return layer
+
+    def _schema_class(self, module: ModuleFacts, name: str) -> bool:
+        """A Pydantic class, or a SQLModel class no table extends (a schema all the same)."""
+        return self.index.pure_pydantic(module, name) or self.index.sqlmodel_schema(module, name)
 
     def _makes_settings(self, callee: str) -> bool:
         """Whether calling `callee` makes the settings: the settings class itself, or a

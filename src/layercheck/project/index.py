@@ -595,6 +595,29 @@ class ProjectIndex:
         fact = module.classes.get(name)
         return fact is not None and self._base_kind(module, fact, frozenset()) == "pydantic"
 
+    def sqlmodel_schema(self, module: ModuleFacts, name: str) -> bool:
+        """A SQLModel class without `table=True` that no table class of the project
+        extends (`class BaseRead[T](SQLModel)`, `class UserCreate(UserBase)`): a Pydantic
+        schema, where `class UserBase(SQLModel)` under `class User(UserBase, table=True)` is
+        the table's base."""
+        fact = module.classes.get(name)
+        if fact is None or "table" in fact.true_keywords:
+            return False
+        if self._base_kind(module, fact, frozenset()) != "sqlmodel":
+            return False
+        pending = [f"{module.module}.{name}"]
+        seen: set[str] = set()
+        while pending:
+            current = pending.pop()
+            for subclass in self.subclasses.get(current, ()):
+                if subclass in seen:
+                    continue
+                seen.add(subclass)
+                if self.is_orm_model(subclass):
+                    return False
+                pending.append(subclass)
+        return True
+
     def pure_beside_queries(self, qualname: str) -> bool:
         """`can_revoke_user_api_key(owner, user)` beside the queries of a module that is data
         access by what it does, not by its name: a pure rule (it takes no session, runs no
@@ -756,6 +779,16 @@ class ProjectIndex:
             # that place, or whose class does not show where (the usual first place).
             kind, _, placed = kind.partition("@")
             method, _, place = placed.partition(":")
+            modules = [self.resolve(name) for name in names]
+            if names and all(found.module is not None and found.name is None for found in modules):
+                # `import logger`, then `logger.log(msg=f"...")`: the project module's own
+                # logging function, a log call when it hands its message to a logger.
+                result = any(loggers.is_log_wrapper(self, f"{found.qualname}.{method}") for found in modules)
+                flavour = kind.split("_", 1)[0]
+                if flavour in ("structlog", "stdlib", "loguru"):
+                    # (one reading of the call: the project's own logging library's)
+                    result = result and flavour == ("structlog" if self.uses_structlog() else "stdlib")
+                return not result if condition.negate else result
             result = self.holds(Condition(kind, names)) and all(
                 loggers.takes_message_at(self, name, method, place) is not False for name in names
             )

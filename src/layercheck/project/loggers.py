@@ -49,9 +49,12 @@ def logger_kind(index: ProjectLookup, qualname: str, depth: int = 0) -> str | No
         if name in module.logger_factories:
             return module.logger_factories[name]
         key = name
-        method = final[len(module.module) + 1 :].split(".")
-        if name in module.classes and len(method) == 2:
-            key = ".".join(method)  # `LoggerConfigurator.configure_logger(__name__)`
+        if name in module.classes and not final.endswith(f".{name}"):
+            # `LoggerConfigurator.configure_logger(__name__)` (the module may go by another
+            # name than `final` spells: `utils.logging` below `src/` is `src.utils.logging`)
+            key = f"{name}.{final.rpartition('.')[2]}"
+            if key in module.logger_factories:
+                return module.logger_factories[key]
         returns = module.extra.get("returns", {}).get(key)
         if returns is not None and any(is_type_variable(index, item) for item in returns):
             # `logger = lazy_proxy(_get_logger)` with `def lazy_proxy[T](getter: Callable[[],
@@ -115,16 +118,27 @@ def _type_flavour(index: ProjectLookup, typed: str) -> str:
     return flavour
 
 
-def _wrapper(index: ProjectLookup, qualname: str) -> str:
+def _wrapper(index: ProjectLookup, qualname: str, depth: int = 0) -> str:
     """The flavour of a project class that wraps loggers (it defines their methods:
-    `MultiLogger.info()` fanning out to structlog loggers): structlog when its module
-    uses structlog, else stdlib; "" for any other class."""
+    `MultiLogger.info()` fanning out to structlog loggers, or a `log(self, level, message)`
+    handing its message to one), or extends such a class (`ActivityLog(Logging)` calling
+    `self.log(...)`): structlog or loguru when its module uses them, else stdlib; "" for any
+    other class."""
     resolved = index.resolve(qualname)
     module, name = resolved.module, resolved.name
-    if module is None or name not in module.extra.get("logger_classes", ()):
+    if module is None or name is None:
         return ""
-    uses_structlog = any(item.target.split(".", 1)[0] == "structlog" for item in module.imports)
-    return "structlog" if uses_structlog else "stdlib"
+    if name not in module.extra.get("logger_classes", ()) and not any(
+        key.partition(".")[0] == name for key in module.extra.get("log_method_messages", {})
+    ):
+        fact = module.classes.get(name)
+        if fact is None or depth > 4:
+            return ""
+        return next((found for base in fact.bases if (found := _wrapper(index, base, depth + 1))), "")
+    libraries = {item.target.split(".", 1)[0] for item in module.imports}
+    if "structlog" in libraries:
+        return "structlog"
+    return "loguru" if "loguru" in libraries else "stdlib"
 
 
 def is_log_wrapper(index: ProjectLookup, qualname: str) -> bool:

@@ -126,6 +126,8 @@ class SessionKinds:
         if self.is_session_factory_alias(resolved.qualname):
             return called  # `SessionProvider = Callable[..., AsyncContextManager[AsyncSession]]`
         callee = module.instances.get(name)
+        if callee is None and name in module.extra.get("unpacked", {}):
+            callee = self._unpacked_maker(*module.extra["unpacked"][name])
         if callee is not None:
             final = self.index.resolve(callee).qualname
             library = final.split(".", 1)[0] in ("sqlalchemy", "sqlmodel")
@@ -155,6 +157,19 @@ class SessionKinds:
             # were made by.
             return any(self.session_kind(item, depth + 1) is True for item in inferred) or None
         return None
+
+    def _unpacked_maker(self, function: str, position: int) -> str | None:
+        """What made the item at `position` of what a project function returns (`engine,
+        db_session = create_engine_and_session(url)`, whose `return engine, db_session`
+        hands back an `async_sessionmaker(...)` second): the session factory, so
+        `db_session.begin()` opens a session rather than runs one."""
+        resolved = self.index.resolve(function)
+        if resolved.module is None or resolved.name is None:
+            return None
+        items = resolved.module.extra.get("tuple_returns", {}).get(resolved.name)
+        if not items or position >= len(items):
+            return None
+        return items[position]
 
     def _other_session_kind(self, target: str) -> bool | None:
         """What an unannotated method of a project class named for another kind of session

@@ -84,6 +84,12 @@ def as_log_call(call: cst.Call, names: NameTable) -> LogCall | None:
         return None
     receiver = func.value
     binding = names.value_binding(receiver)
+    if type(receiver) is cst.Name and receiver.value == "self" and (binding is None or _unknown(binding)):
+        # `self.log("debug", f"...")` in `class ActivityLog(Logging)`: an instance of its class,
+        # a logger when the class (or a base of the project's) wraps one (the index knows).
+        owner = names.enclosing_class_qualname()
+        if owner is not None:
+            binding = Binding(instance_of=owner)
     if message is None:
         # Only a project's logging class may take its message by a keyword of its own
         # (`self.logger.info(tag=self.tag, message=f"...")`).
@@ -104,6 +110,11 @@ def as_log_call(call: cst.Call, names: NameTable) -> LogCall | None:
         by_name = named is not None and named_like_logger(named)
         return LogCall(call, method, message, None, Condition("logger_named", ())) if by_name else None
     return _project_logger_call(call, method, message, binding, receiver, names)
+
+
+def _unknown(binding: Binding) -> bool:
+    """A name bound with nothing known of its value (a parameter without annotation)."""
+    return not (binding.qualname or binding.instance_of or binding.logger or binding.factory_call)
 
 
 def _project_logger_call(

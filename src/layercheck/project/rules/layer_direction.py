@@ -29,6 +29,14 @@ _QUERY_MODULE_MIN = 3
 _PERSISTENCE_PACKAGES = frozenset({"db", "database", "orm", "models", "persistence", "storage"})
 
 
+# File names of table modules that the preset's names miss (`model.py`, `orm.py`).
+_TABLE_MODULE_NAMES = frozenset({"model", "orm", "table", "tables"})
+
+
+def _named_for_tables(module: ModuleFacts) -> bool:
+    return module.module.rpartition(".")[2] in _TABLE_MODULE_NAMES
+
+
 def _name_layer(module: ModuleFacts) -> str | None:
     """The layer a module's name gives it (before what its code does moved it)."""
     if "layer_evidence" in module.extra:
@@ -72,6 +80,13 @@ class ImportAgainstLayerDirection(ProjectRule):
                 source is not None
                 and source.layer == module.layer
                 and _name_layer(source) == _name_layer(module)
+                # (two modules of no layer by name: alike, unless a feature's `model.py` of
+                # tables imports a module of another role, its schemas' `base/model.py`)
+                and (
+                    source.layer is not None
+                    or self.index.module_role(source) == importer
+                    or not _named_for_tables(module)
+                )
                 and imported != "database"
             ):
                 # Within one layer by name (`models/` importing `models/_utils`); what hands

@@ -64,9 +64,12 @@ class EntrypointImportsRepository(ProjectRule):
         that serves no route and runs no job (the API's dependency wiring), only that or named
         in annotations: the entry point still goes through the service."""
         target = item.target
-        if not self._names_a_class(target):
-            return False  # (a repository function imported runs queries wherever it is called)
         local = [name for name, bound in module.bindings.items() if bound == target]
+        if not self._names_a_class(target):
+            # A repository function imported runs queries wherever it is called; a provider
+            # only named in `Depends(...)` for a parameter handed on to a service runs none here.
+            depends_only = module.extra.get("depends_only", ())
+            return bool(local) and all(name in depends_only for name in local)
         if not local and item.in_function:
             local = [target.rpartition(".")[2]]  # (imported in the function that builds it)
         if not local or any(name in module.extra.get("module_uses", {}) for name in local):
