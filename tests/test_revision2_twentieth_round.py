@@ -546,3 +546,41 @@ def test_a_login_form_dependency_in_auth_py_makes_no_module_of_endpoints(tmp_pat
     layers = placed(root)
     assert layers["app/core/auth.py"]["layer"] is None
     assert layers["app/chat/chat.py"]["layer"] == "api"
+
+
+# sqlalchemy's `select` re-exported by the project's database package is still a query
+# builder for a router importing it from there; a project function named `select` is not.
+REEXPORTED_BUILDER = {
+    "app/__init__.py": "",
+    "app/db/__init__.py": """
+        from sqlalchemy import select
+        from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+        SessionLocal = async_sessionmaker(create_async_engine("sqlite+aiosqlite://"))
+
+        __all__ = ["SessionLocal", "select"]
+    """,
+    "app/picker.py": """
+        def select(options: list[str]) -> str:
+            return options[0]
+    """,
+    "app/api/__init__.py": "",
+    "app/api/users.py": """
+        from fastapi import APIRouter
+
+        from app.db import select
+        from app.picker import select as pick
+
+        router = APIRouter()
+
+
+        @router.get("/first")
+        async def first() -> str:
+            return pick(["a", str(select)])
+    """,
+}
+
+
+def test_a_query_builder_re_exported_by_the_project_is_still_one(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj", REEXPORTED_BUILDER)
+    assert findings(root, "LC104") == [("app/api/users.py", 3, "LC104")]

@@ -25,7 +25,11 @@ class RouterImportsOrmOrQueryBuilder(ProjectRule):
         builders = self.options["query-builders"]
         for item in self.contract_imports(module):
             target = item.target
-            if not item.is_module and is_query_builder(target, builders):
+            if not item.is_module and (
+                is_query_builder(target, builders)
+                # (`from app.db import select`: sqlalchemy's builder re-exported by the project)
+                or is_query_builder(self.index.resolve(target).qualname, builders)
+            ):
                 message = f"`{short(target)}` (a sqlalchemy query builder) imported in a router"
             elif item.is_module and target in module.extra.get("builder_libraries", ()):
                 # `import sqlalchemy as sa` then `sa.select(...)`: the builders come with it
