@@ -28,7 +28,7 @@ from layercheck.domain.vocabulary import (
     WELL_KNOWN_LIBRARIES,
     named_like_session,
 )
-from layercheck.engine.names import NameTable
+from layercheck.engine.names import NameTable, last_name
 from layercheck.engine.walk import iter_children
 from layercheck.engine.wiring import handed_on, passed_on, uses_of
 
@@ -240,9 +240,7 @@ def _only_built_into(body: cst.CSTNode, name: str) -> bool:
             reads += node.value == name
             continue
         if type(node) is cst.Call:
-            func = node.func
-            callee = func.attr.value if type(func) is cst.Attribute else getattr(func, "value", "")
-            if callee[:1].isupper():
+            if last_name(node.func)[:1].isupper():
                 built += sum(1 for arg in node.args if type(arg.value) is cst.Name and arg.value.value == name)
         elif type(node) is cst.Return and type(node.value) is cst.Name and node.value.value == name:
             built += 1

@@ -137,6 +137,17 @@ def chain_root(call: cst.Call) -> cst.Call:
     return root
 
 
+def last_name(node: cst.BaseExpression) -> str:
+    """The last name of `name` or `a.b.name` (a callee, a decorator, an argument); "" for any
+    other expression."""
+    kind = type(node)
+    if kind is cst.Name:
+        return node.value  # type: ignore[attr-defined,no-any-return]
+    if kind is cst.Attribute:
+        return node.attr.value  # type: ignore[attr-defined,no-any-return]
+    return ""
+
+
 def dotted_name(node: cst.BaseExpression | cst.Attribute | cst.Name) -> str | None:
     """`a.b.c` as a string, or None when the expression is not a plain dotted name."""
     parts: list[str] = []
@@ -355,7 +366,7 @@ class NameTable:
         class, hands out an instance of it (`self.repositories[repo_class]`, made on first
         use), whatever its own annotation can say."""
         func = call.func
-        name = func.attr.value if type(func) is cst.Attribute else func.value if type(func) is cst.Name else ""
+        name = last_name(func)
         if not _REPOSITORY_GETTER.search(name) or len(call.args) != 1 or call.args[0].keyword is not None:
             return None
         given = call.args[0].value

@@ -33,7 +33,14 @@ from layercheck.domain.vocabulary import (
     library_session,
     named_like_session,
 )
-from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, NameTable, chain_root, dotted_name, http_style_call
+from layercheck.engine.names import (
+    STDLIB_MODULE_LOG_FUNCTIONS,
+    NameTable,
+    chain_root,
+    dotted_name,
+    http_style_call,
+    last_name,
+)
 from layercheck.engine.walk import iter_children
 
 ROUTER_TYPES = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
@@ -762,17 +769,9 @@ class RoleCollector:
         kind = type(func)
         if not self._scopes:
             self._declarative_mixins(node)
-        if node.args:
+        if node.args and last_name(node.args[0].value) in ENGINE_BUILDERS:
             # (a builder handed on uncalled: `providers.Singleton(create_async_engine, url)`)
-            value = node.args[0].value
-            if type(value) is cst.Name:
-                handed = cast(cst.Name, value).value
-            elif type(value) is cst.Attribute:
-                handed = cast(cst.Attribute, value).attr.value
-            else:
-                handed = ""
-            if handed in ENGINE_BUILDERS:
-                self._deferred_build(node, value)
+            self._deferred_build(node, node.args[0].value)
         if self._session_names and self._session_names[-1]:
             taken = self._session_names[-1]
             if any(type(arg.value) is cst.Name and arg.value.value in taken for arg in node.args):  # type: ignore[attr-defined]
@@ -798,12 +797,8 @@ class RoleCollector:
                 # `router.post("/login", response_model=...)(views.login_view)`: a route
                 # registered by calling the decorator.
                 self.evidence.routes += 1
-        if len(self._scopes) == 2 and self._scopes[0][0]:
-            written = cast(cst.Name, func).value if kind is cst.Name else ""
-            if kind is cst.Attribute:
-                written = cast(cst.Attribute, func).attr.value
-            if written in _CONSOLE_WRITES:
-                self._printing.add((self._scopes[0][1], self._scopes[1][1]))
+        if len(self._scopes) == 2 and self._scopes[0][0] and last_name(func) in _CONSOLE_WRITES:
+            self._printing.add((self._scopes[0][1], self._scopes[1][1]))
         if kind is not cst.Attribute:
             self._record_call(func)
             return
@@ -894,9 +889,7 @@ class RoleCollector:
         an engine or a session factory built by what the call hands the builder to (a
         dependency-injection container's provider, a partial): the module builds it all the
         same. (`Instance(sessionmaker, ...)`, a traitlet typed with it, builds nothing.)"""
-        func = call.func
-        callee = func.value if type(func) is cst.Name else func.attr.value if type(func) is cst.Attribute else ""
-        if callee not in _DEFERRED_BUILDS:
+        if last_name(call.func) not in _DEFERRED_BUILDS:
             return
         qualname = self.table.qualified_name(builder) or ""
         if qualname.split(".", 1)[0] in ("sqlalchemy", "sqlmodel"):
@@ -1042,9 +1035,7 @@ def _unit_of_work(node: cst.ClassDef) -> bool:
 def _context_manager(method: cst.FunctionDef) -> bool:
     """Decorated `@contextmanager` or `@asynccontextmanager` (bare or `contextlib.`)."""
     for decorator in method.decorators:
-        func = decorator.decorator
-        name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else ""
-        if name in _CONTEXT_DECORATORS:
+        if last_name(decorator.decorator) in _CONTEXT_DECORATORS:
             return True
     return False
 
@@ -1072,8 +1063,7 @@ def _probe_statement(call: cst.Call) -> bool:
     statement = call.args[0].value
     if type(statement) is not cst.Call or not statement.args:
         return False
-    func = statement.func
-    builder = func.attr.value if type(func) is cst.Attribute else getattr(func, "value", "")
+    builder = last_name(statement.func)
     inner = statement.args[0].value
     if builder == "text" and isinstance(inner, cst.SimpleString):
         return _PROBE_SQL.fullmatch(inner.raw_value) is not None

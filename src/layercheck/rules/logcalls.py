@@ -9,7 +9,7 @@ import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
 from layercheck.domain.vocabulary import LOGGER_OBJECTS, named_like_logger
-from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, Binding, NameTable
+from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, Binding, NameTable, last_name
 from layercheck.engine.rule import innermost_function
 from layercheck.engine.walk import iter_children
 
@@ -190,7 +190,7 @@ def _wrapper_call(call: cst.Call, names: NameTable) -> LogCall | None:
     """`log_info(f"...")` calling a project function named like a logging wrapper: a log call
     if the index confirms the function logs its first parameter (`log_wrapper`)."""
     func = call.func
-    name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else ""
+    name = last_name(func)
     if not named_like_log_wrapper(name):
         return None
     if isinstance(func, cst.Attribute):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
+from layercheck.engine.names import last_name
 from layercheck.engine.rule import Rule
 from layercheck.rules.endpoints import path_parameters, route_decorator
 
@@ -313,8 +314,7 @@ def _validates_by_hand(function: cst.FunctionDef) -> bool:
 def _constructs_from_mapping(call: cst.Call) -> bool:
     """`Model(**raw)`: a class (capitalised, by convention) built from a mapping's items,
     which a Pydantic model validates as `Model.model_validate(raw)` does."""
-    func = call.func
-    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    name = last_name(call.func)
     return name[:1].isupper() and any(arg.star == "**" for arg in call.args)
 
 
