@@ -447,6 +447,20 @@ def test_secret_values_and_url_passwords_are_reported_on_the_value(project) -> N
     ]
 
 
+def test_a_value_that_only_names_its_slot_is_a_placeholder(project) -> None:
+    # `redis://user:password@host` and `db_password` say where the password goes; an
+    # invented one (`super_password`) is a value all the same.
+    example = (
+        "SHOP_DATABASE_URL=postgresql://shop:db_password@db:5432/shop\n"
+        "REDIS_DSN=redis://user:password@localhost:6379/0\n"
+        "SHOP_SECRET_KEY=secret\n"
+        "ADMIN_PASSWORD=super_password\n"
+        "SHOP_DEBUG=false\n"
+    )
+    root = project({**SETTINGS, ".env.example": example})
+    assert findings(root, "--select", "LC802") == [("LC802", ".env.example", 4, 16)]
+
+
 def test_flag_all_values_option(project) -> None:
     root = project(
         {**SETTINGS, ".env.example": COMPLETE_EXAMPLE},

@@ -9,7 +9,7 @@ from layercheck.domain.vocabulary import named_like_logger
 from layercheck.engine import app_facts
 from layercheck.engine.annotations import annotation_names, type_var_bound
 from layercheck.engine.declarations import declares_only
-from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, NameTable, NameTableBuilder, dotted_name
+from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, NameTable, NameTableBuilder, dotted_name, last_name
 from layercheck.engine.pydantic_config import config_keys
 from layercheck.engine.statement_lines import Anchors, line_anchors
 
@@ -17,7 +17,6 @@ from layercheck.engine.statement_lines import Anchors, line_anchors
 _SCOPED_SESSIONS = frozenset({"scoped_session", "async_scoped_session"})
 
 
-# The levels a logging wrapper may hand its message to (loguru's `trace`/`success` too).
 # Class decorators that make a class a record of values.
 _RECORD_DECORATORS = frozenset(
     {
@@ -31,6 +30,9 @@ _RECORD_DECORATORS = frozenset(
         "attrs.frozen",
     }
 )
+# Decorators of a method that reads or converts a value rather than works on it.
+_VALUE_DECORATORS = frozenset({"property", "cached_property", "classmethod", "staticmethod", "setter", "getter"})
+# The levels a logging wrapper may hand its message to (loguru's `trace`/`success` too).
 _WRAPPED_LOG_METHODS = STDLIB_MODULE_LOG_FUNCTIONS | {"trace", "success"}
 
 
@@ -275,12 +277,18 @@ class FactsCollector:
             return
         if node.type_parameters is not None:
             self._type_parameter_bounds(node.type_parameters)
-        if any(self._record_decorator(decorator) for decorator in node.decorators):
-            # `@dataclass class SpoolMatch:` beside query functions: a record, no code.
+        if any(self._record_decorator(decorator) for decorator in node.decorators) and not _has_behaviour(node):
+            # `@dataclass class SpoolMatch:` beside query functions: a record, no code. (An
+            # `@attr.s class PasswordService:` whose public methods hash and verify is code
+            # that the decorator only gives an `__init__`.)
             self.facts.extra.setdefault("record_classes", []).append(node.name.value)
         bases = []
         for arg in node.bases:
             qualname = self.table.qualified_name(arg.value)
+            if qualname is None and isinstance(arg.value, cst.Name) and arg.value.value in self.table.scopes[0].names:
+                # `BaseClass = declarative_base()` above `class Base(BaseClass)`: a value of
+                # this module, named by its module for the index to look it up.
+                qualname = f"{self.table.module}.{arg.value.value}"
             if qualname is None:
                 qualname = dotted_name(arg.value) if isinstance(arg.value, (cst.Name, cst.Attribute)) else None
             if qualname is None and isinstance(arg.value, cst.Subscript):
@@ -644,3 +652,28 @@ def _column_query(value: cst.BaseExpression) -> bool:
             return True
         node = func.value
     return False
+
+
+def _has_behaviour(node: cst.ClassDef) -> bool:
+    """Whether a record-decorated class holds no fields and defines a public instance
+    method (properties, class and static methods aside): code the decorator only gives an
+    `__init__` (`@attr.s class PasswordService:` hashing and verifying), where an entity's
+    methods work on the fields it holds (`@dataclass class User:` with `deactivate()`)."""
+    if not isinstance(node.body, cst.IndentedBlock):
+        return False
+    methods = 0
+    for statement in node.body.body:
+        if isinstance(statement, cst.SimpleStatementLine) and any(
+            isinstance(item, (cst.AnnAssign, cst.Assign)) for item in statement.body
+        ):
+            return False  # a field (`email: str = ""`, `name = attr.ib()`)
+        if not isinstance(statement, cst.FunctionDef) or statement.name.value.startswith("_"):
+            continue
+        if any(
+            isinstance(decorator.decorator, (cst.Name, cst.Attribute))
+            and last_name(decorator.decorator) in _VALUE_DECORATORS
+            for decorator in statement.decorators
+        ):
+            continue
+        methods += 1
+    return methods > 0

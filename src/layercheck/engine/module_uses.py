@@ -178,6 +178,14 @@ class ModuleUseCollector:
         if qualname in DEPENDENCY_MARKERS:
             self._note_provider(node)
             return
+        if self._in_dependency_marker():
+            # `Depends(get_redis_repo(UserRedisRepository, UserRepository))`: the classes a
+            # provider factory is given inside the marker are wired, as an annotation names them.
+            self.annotating.update(
+                arg.value.value
+                for arg in node.args
+                if type(arg.value) is cst.Name and self._project_class(arg.value.value)
+            )
         top, _, last = qualname.partition(".")
         if last.rsplit(".", 1)[-1] in _STATEMENTS and top in ("sqlalchemy", "sqlmodel"):
             arguments = node.args

@@ -25,6 +25,7 @@ from layercheck.domain.vocabulary import (
     DATA_ACCESS_NAME,
     DATABASE_HANDLES,
     DATAFRAME_QUERIES,
+    DEPENDENCY_MARKERS,
     ORM_BASE_FACTORIES,
     SESSION_TYPES,
     SETTINGS_BASES,
@@ -364,6 +365,9 @@ class RoleCollector:
         self._scopes: list[list[Any]] = []
         # Module-level definitions that are no generators, and the bare names each calls.
         self._plain_definitions: set[str] = set()
+        # Module-level functions FastAPI calls for a request (they take a dependency other
+        # than the session): what they query is no data access for importers.
+        self._request_dependencies: set[str] = set()
         self._local_calls: dict[str, set[str]] = {}
         # The session parameters of each function around the walk, innermost last.
         self._session_names: list[set[str]] = []
@@ -449,7 +453,7 @@ class RoleCollector:
             return  # a method: its class counts it (above)
         if self._scopes:
             self._scopes[-1][2] = True
-        else:
+        elif name not in self._request_dependencies:
             self.evidence.data_access.add(name)
 
     def finish(self) -> None:
@@ -465,7 +469,12 @@ class RoleCollector:
         while changed:
             changed = False
             for name, called in self._local_calls.items():
-                if name not in found and name in self._plain_definitions and called & found:
+                if (
+                    name not in found
+                    and name in self._plain_definitions
+                    and name not in self._request_dependencies
+                    and called & found
+                ):
                     found.add(name)
                     changed = True
 
@@ -507,6 +516,11 @@ class RoleCollector:
                 self.evidence.session_takers.add(node.name.value)
             if any(self._body_parameter(param) for param in node.params.params):
                 self.evidence.body_handlers += 1
+            if any(self._injected(param) and not self._session_parameter(param) for param in _all_params(node)):
+                # `get_current_user(token = Depends(oauth2_scheme), db = Depends(get_db))`:
+                # FastAPI calls it for a request (it looks the user up to authenticate);
+                # what it queries serves the request, it is no data access to import.
+                self._request_dependencies.add(node.name.value)
         if len(self._scopes) == 1 and self._scopes[0][0] and self._builds_query(node, self._scopes[0][1]):
             self._builders.setdefault(self._scopes[0][1], set()).add(node.name.value)
         self._enter(False, node.name.value)
@@ -570,6 +584,24 @@ class RoleCollector:
             if qualname in SESSION_TYPES:
                 return True
         return named_like_session(param.name.value)
+
+    def _injected(self, param: cst.Param) -> bool:
+        """A parameter FastAPI fills with a dependency: `= Depends(...)`/`Security(...)`, or
+        `Annotated[str, Depends(oauth2_scheme)]`."""
+        if isinstance(param.default, cst.Call) and self._dependency_marker(param.default):
+            return True
+        annotation = param.annotation.annotation if param.annotation is not None else None
+        if not isinstance(annotation, cst.Subscript):
+            return False
+        return any(
+            isinstance(element.slice, cst.Index)
+            and isinstance(element.slice.value, cst.Call)
+            and self._dependency_marker(element.slice.value)
+            for element in annotation.slice
+        )
+
+    def _dependency_marker(self, call: cst.Call) -> bool:
+        return (self.table.qualified_name(call.func) or "") in DEPENDENCY_MARKERS
 
     def _body_parameter(self, param: cst.Param) -> bool:
         """`query: str = Body(...)`, `file: UploadFile = File(...)`, `name: str = Form("")`:
@@ -1068,3 +1100,9 @@ def _probe_statement(call: cst.Call) -> bool:
     if builder == "text" and isinstance(inner, cst.SimpleString):
         return _PROBE_SQL.fullmatch(inner.raw_value) is not None
     return builder == "select" and type(inner) is cst.Integer and inner.value == "1"
+
+
+def _all_params(node: cst.FunctionDef) -> list[cst.Param]:
+    """Every parameter of a function, positional-only and keyword-only ones included."""
+    params = node.params
+    return [*params.posonly_params, *params.params, *params.kwonly_params]

@@ -329,10 +329,16 @@ class ImportedLayers:
 
     def _orm_base_value(self, resolved: Resolved) -> bool:
         """`Model = create_model(db)` (a declarative base a project factory makes) that the
-        ORM models derive from: importing it is a model import."""
+        ORM models of other modules derive from: importing it is a model import. (`Base =
+        declarative_base()` atop the `models.py` whose classes derive from it is that
+        module's own base, which the engine's module imports for `create_all`.)"""
         if resolved.module is None or resolved.name not in resolved.module.instances:
             return False
-        return any(self.index.is_orm_model(sub) for sub in self.index.subclasses_of(resolved.qualname))
+        own = f"{resolved.module.module}."
+        return any(
+            self.index.is_orm_model(sub) and not sub.startswith(own)
+            for sub in self.index.subclasses_of(resolved.qualname)
+        )
 
     def _type_variable(self, qualname: str) -> bool:
         """`TModel = TypeVar("TModel", bound=BaseModel)`: a generic helper's type, no layer's."""

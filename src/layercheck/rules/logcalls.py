@@ -108,6 +108,10 @@ def as_log_call(call: cst.Call, names: NameTable) -> LogCall | None:
         # call): the name convention decides, as ruff's logging rules do.
         named = _receiver_name(receiver)
         by_name = named is not None and named_like_logger(named)
+        if by_name and type(receiver) is cst.Name and names.star_sources and qualname is not None:
+            # `from app.core.logger import *` bringing loguru's `logger`: the index follows the
+            # star import to what the module made (its flavour decides the advice).
+            return _placed_message(call, method, message, Condition("logger_named", (qualname,)))
         return LogCall(call, method, message, None, Condition("logger_named", ())) if by_name else None
     return _project_logger_call(call, method, message, binding, receiver, names)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from layercheck.domain.vocabulary import TYPE_VAR_FACTORIES
+from layercheck.domain.vocabulary import DATA_ACCESS_NAME, TYPE_VAR_FACTORIES
 from layercheck.engine.annotations import type_var_bound
 from layercheck.engine.names import NameTable
 from layercheck.rules.externals import is_external
@@ -145,6 +145,24 @@ class ServiceClasses:
             return ()
         bound = self._held(owner, receiver.attr.value, 0)
         return (f"call:{bound}.{func.attr.value}",) if bound is not None else ()
+
+    def given_call(self, func: cst.Attribute) -> tuple[str, ...]:
+        """`call:` tags of `self.repository.get_by_username(...)` in `class UserService(
+        BaseService[UserRepository])`, where nothing here types the attribute (the base holds
+        what its type variable is given): the method of a class the base is given, for an
+        attribute named for data access (the index finds which class has the method)."""
+        receiver = func.value
+        owner = self.current
+        if not (
+            owner is not None
+            and owner.arguments
+            and isinstance(receiver, cst.Attribute)
+            and isinstance(receiver.value, cst.Name)
+            and receiver.value.value == "self"
+            and DATA_ACCESS_NAME.search(receiver.attr.value)
+        ):
+            return ()
+        return tuple(f"call:{argument}.{func.attr.value}" for argument in owner.arguments)
 
     def _bound_of(self, owner: ServiceClass, annotation: cst.BaseExpression) -> str | None:
         """The project class bounding a type variable an annotation names (`RepoT`)."""

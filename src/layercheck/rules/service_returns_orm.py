@@ -241,8 +241,22 @@ class ServiceReturnsOrm(Rule):
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._classes.hold(node.target, node.annotation.annotation, bool(self._functions))
         if node.value is not None:
-            self._bind(node.target, self._origin(node.value))
+            self._bind(node.target, self._origin(node.value) or self._declared(node))
         self._hold_rows(node.target, node.value)
+
+    def _declared(self, node: cst.AnnAssign) -> _Origin | None:
+        """`user: User = await self.users.get_by_id(user_id)`: a local the function declares
+        an instance of a project class, whatever the call's own annotation says (the
+        repository is a port typed elsewhere): the index decides the class is ORM."""
+        annotation = node.annotation.annotation
+        if not self._functions or not isinstance(annotation, (cst.Name, cst.Attribute)):
+            return None
+        qualname = self.names.qualified_name(annotation)
+        if qualname is None or is_external(qualname) or qualname.startswith("builtins."):
+            return None
+        value = node.value.expression if isinstance(node.value, cst.Await) else node.value
+        shown = self._shown(value.func) if isinstance(value, cst.Call) else self._shown(annotation)
+        return _Origin((f"orm:{qualname}",), shown)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._bind(node.target, None)
@@ -299,6 +313,9 @@ class ServiceReturnsOrm(Rule):
             if binding is not None and binding.qualname is None and binding.instance_of:
                 if not is_external(binding.instance_of):
                     return _Origin((f"call:{binding.instance_of}.{func.attr.value}",), self._shown(func))
+            given = self._classes.given_call(func) if self._functions else ()
+            if given:
+                return _Origin(given, self._shown(func))
         return None
 
     def _queried_model(self, expression: cst.BaseExpression) -> tuple[_Queried, str] | None:
@@ -371,6 +388,17 @@ class ServiceReturnsOrm(Rule):
                 )
                 continue
             origin = self._origin(element)
+            if origin is None and isinstance(element, cst.Dict):
+                # `return {"user": user, "token": token}`: the ORM instance handed out inside a
+                # dict of the service's making (reported on the dict, where the return starts).
+                origin = next(
+                    (
+                        found
+                        for item in element.elements
+                        if isinstance(item, cst.DictElement) and (found := self._origin(item.value)) is not None
+                    ),
+                    None,
+                )
             if origin is None or function.scalar:
                 continue
             self.report(

@@ -29,7 +29,9 @@ _FLAG = re.compile(r"^(true|false|yes|no|on|off|\d+)$", re.IGNORECASE)
 # Values that say "put yours here" rather than being one.
 _PLACEHOLDER = re.compile(
     r"^$|^<.*>$|^\{.*\}$|^\$\{?\w+\}?$|^[*x.\-_#?]+$|(?<!ex)change|replace|\byour|unset|example"
-    r"|placeholder|todo|fixme|dummy|\bfill|here\b|^(none|null|empty|test)$",
+    r"|placeholder|todo|fixme|dummy|\bfill|here\b|^(none|null|empty|test)$"
+    # (a value that only names its slot: `redis://user:password@host`, `db_password`)
+    r"|^(db[_-]?)?(password|passwd|pass|pwd|secret)$",
     re.IGNORECASE,
 )
 
