@@ -472,3 +472,202 @@ def test_a_service_handing_an_orm_instance_out_inside_a_dict(tmp_path: Path) -> 
         },
     )
     assert findings(root, "LC301") == [("app/services/auth.py", 10, "LC301")]
+
+
+def test_a_session_reached_through_a_class_level_context(tmp_path: Path) -> None:
+    # `Context.current.db.session.add(user)` in a route: the class annotates `current:
+    # Context` and `db: DbConn`, whose `session` property returns an `AsyncSession`. The
+    # session's `delete` is its method, not a project re-export of sqlalchemy's `delete`; the
+    # builders read off `from sqlalchemy.sql import expression` are imported to build queries;
+    # a SQL text standing alone as a statement (a comment) runs nothing.
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("User"),
+            "app/ctx.py": """
+                from __future__ import annotations
+
+                from typing import TYPE_CHECKING, NamedTuple
+
+                if TYPE_CHECKING:
+                    from app.db import DbConn
+
+
+                class Context(NamedTuple):
+                    if TYPE_CHECKING:
+                        current: Context
+
+                    db: DbConn
+            """,
+            "app/db.py": """
+                from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+
+                class DbConn:
+                    def __init__(self, url: str) -> None:
+                        self._factory = async_sessionmaker(create_async_engine(url))
+
+                    @property
+                    def session(self) -> AsyncSession:
+                        return self._factory()
+            """,
+            "app/api/__init__.py": "",
+            "app/api/users.py": '''
+                from fastapi import APIRouter
+                from sqlalchemy.sql import expression as sql_exp
+
+                from app.ctx import Context
+                from app.models import User
+
+                router = APIRouter()
+
+
+                @router.post("/users")
+                async def create(name: str) -> None:
+                    user = User(name=name)
+                    Context.current.db.session.add(user)
+                    await Context.current.db.session.commit()
+
+
+                @router.delete("/users/{user_id}")
+                async def remove(user_id: int) -> None:
+                    user = await Context.current.db.session.scalar(sql_exp.select(User).where(User.id == user_id))
+                    """
+                    DELETE FROM users WHERE id = :user_id
+                    """
+                    await Context.current.db.session.delete(user)
+            ''',
+        },
+    )
+    found = findings(root, "LC201", "LC104")
+    assert ("app/api/users.py", 2, "LC104") in found
+    assert ("app/api/users.py", 13, "LC201") in found
+    assert ("app/api/users.py", 14, "LC201") in found
+    assert ("app/api/users.py", 19, "LC201") in found
+    assert ("app/api/users.py", 23, "LC201") in found
+    assert not [item for item in found if item[1] in (20, 21, 22) and item[2] == "LC201"]
+
+
+def test_a_module_named_for_routes_that_only_queries_is_data_access(tmp_path: Path) -> None:
+    # `utils/routes.py` holds the routers' query helpers (taking the session through the
+    # project's `AsyncDatabaseDep` alias, raising `HTTPException` when a row is missing) and
+    # registers no route: the routers' data access. Its own queries are no router's SQL;
+    # routers importing and calling its helpers reach the repository layer.
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("Product"),
+            "app/dependencies.py": """
+                from typing import Annotated
+
+                from fastapi import Depends
+                from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+                factory = async_sessionmaker(create_async_engine("sqlite+aiosqlite://"))
+
+
+                async def get_session():
+                    async with factory() as session:
+                        yield session
+
+
+                AsyncDatabaseDep = Annotated[AsyncSession, Depends(get_session)]
+            """,
+            "app/utils/__init__.py": "",
+            "app/utils/routes.py": """
+                from fastapi import HTTPException
+                from sqlalchemy import select
+
+                from app.dependencies import AsyncDatabaseDep
+                from app.models import Product
+
+
+                async def get_product(product_id: int, database: AsyncDatabaseDep) -> Product:
+                    product = await database.scalar(select(Product).where(Product.id == product_id))
+                    if product is None:
+                        raise HTTPException(status_code=404)
+                    return product
+
+
+                async def list_products(database: AsyncDatabaseDep) -> list[Product]:
+                    return list(await database.scalars(select(Product)))
+            """,
+            "app/routes/__init__.py": "",
+            "app/routes/products.py": """
+                from fastapi import APIRouter
+
+                from app.dependencies import AsyncDatabaseDep
+                from app.utils.routes import get_product
+
+                router = APIRouter()
+
+
+                @router.get("/products/{product_id}")
+                async def one(product_id: int, database: AsyncDatabaseDep):
+                    return await get_product(product_id, database)
+            """,
+        },
+    )
+    assert findings(root, "LC102", "LC201", "LC202") == [
+        ("app/routes/products.py", 4, "LC102"),
+        ("app/routes/products.py", 11, "LC202"),
+    ]
+
+
+def test_an_unannotated_session_dependency_beside_the_settings_is_a_database_import(tmp_path: Path) -> None:
+    # `database/connection.py` defines the settings and, below them, the session factory and
+    # `async def get_db(): ... yield session` (unannotated): a repository importing `get_db`
+    # imports the database's session dependency, no configuration; a service importing it
+    # reaches the database layer.
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("Post"),
+            "app/database/__init__.py": "",
+            "app/database/connection.py": """
+                from pydantic_settings import BaseSettings
+                from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+
+                class Settings(BaseSettings):
+                    database_url: str = "sqlite+aiosqlite://"
+
+
+                settings = Settings()
+                SessionFactory = async_sessionmaker(create_async_engine(settings.database_url))
+
+
+                async def get_db():
+                    async with SessionFactory() as session:
+                        yield session
+            """,
+            "app/repositories/__init__.py": "",
+            "app/repositories/posts.py": """
+                from fastapi import Depends
+                from sqlalchemy.ext.asyncio import AsyncSession
+
+                from app.database.connection import get_db
+                from app.models import Post
+
+
+                class PostRepository:
+                    def __init__(self, session: AsyncSession = Depends(get_db)) -> None:
+                        self.session = session
+
+                    async def get(self, post_id: int) -> Post | None:
+                        return await self.session.get(Post, post_id)
+            """,
+            "app/services/__init__.py": "",
+            "app/services/posts.py": """
+                from app.database.connection import get_db, settings
+
+
+                def describe() -> str:
+                    return f"{settings.database_url} {get_db.__name__}"
+            """,
+        },
+    )
+    assert findings(root, "LC103") == [("app/services/posts.py", 1, "LC103")]

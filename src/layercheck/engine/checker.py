@@ -276,6 +276,7 @@ def check_source(
         facts.extra["provides_sessions"] = True  # the request's session dependency lives here
     if roles.evidence.session_yields:
         facts.extra["yields_sessions"] = True  # (`yield session`: no other generator)
+        facts.extra["session_yielders"] = sorted(roles.evidence.session_yielders)
     if task.layer_configured:
         facts.extra["configured"] = True  # the user's word: the index re-reads no role
     if roles.evidence.app_factory or roles.evidence.routes or roles.evidence.jobs or roles.evidence.temporal_jobs:

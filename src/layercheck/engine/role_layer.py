@@ -69,6 +69,9 @@ _ROUTER_FILE_GLOBS = frozenset({"**/router.py", "**/routes.py", "**/routers.py"}
 # Service folders whose name also means other things: their modules are services by what
 # they do (see `role_layer`).
 _WORDY_SERVICE_FOLDERS = frozenset({"**/logic/**", "**/application/**"})
+# Query functions that make a module named for routes, registering none, data access (its
+# name is all that says router; two helpers the routers call are already a data layer).
+_ROUTER_NAMED_QUERIES = 2
 # Layers a module keeps whatever its code does: they wire or test the app.
 _KEPT = frozenset({"tests", "migrations", "main", "middleware"})
 
@@ -572,4 +575,21 @@ def role_layer(
         # the primary, with the session factory that routes them: a database router, the
         # database module's work, not the web's.
         return ("database", f"named `{last}`, but routes database sessions and registers no routes")
+    if (
+        glob in _ROUTER_FILE_GLOBS
+        and name_layer == "api"
+        and mostly_queries(evidence, _ROUTER_NAMED_QUERIES)
+        and not (
+            evidence.body_handlers
+            or evidence.socket_handlers
+            or evidence.graphql_types
+            or evidence.router_includes
+            or evidence.app_routes
+            or evidence.script
+        )
+    ):
+        # `utils/routes.py` of the query helpers the routers call (`_get_cart_item(session,
+        # ...)`, raising `HTTPException` when a row is missing), no route of its own: the
+        # routers' data access, as a `dao.py` would be.
+        return ("repository", f"named `{last}`, but registers no routes and most of it runs queries")
     return checked_name(module, is_package, name_layer, evidence, folder_layer, glob)

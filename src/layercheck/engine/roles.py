@@ -128,6 +128,8 @@ _DEFERRED_BUILDS = frozenset(
     {"Singleton", "ThreadSafeSingleton", "ThreadLocalSingleton", "ContextLocalSingleton", "Factory", "Resource",
      "Callable", "Coroutine", "partial"}
 )
+# The project's aliases of a session type, by name (`SessionDep`, `AsyncDatabaseDep`, `DbSession`).
+_SESSION_ALIAS_NAME = re.compile(r"(?i)session|(db|database)(dep|dependency)?$")
 # Calls that write to the terminal (`print`, rich's `console.print`, click's `echo`).
 _CONSOLE_WRITES = frozenset({"print", "echo", "secho", "rule"})
 # Querying methods that make a class a library of data work (not a script's helper).
@@ -235,6 +237,9 @@ class RoleEvidence:
     # Those of them that yield a value named like a session (`yield session`, a transaction
     # helper handing back the session it began): the session's own providers.
     session_yields: int = 0
+    # The names of those functions (`get_db`): a session dependency, the database's
+    # whatever module holds it (a settings module beside the session factory).
+    session_yielders: set[str] = field(default_factory=set)
     # Generator methods of module-level classes (`PrefectDBInterface.session_context()`),
     # and those classes.
     provider_methods: int = 0
@@ -434,6 +439,8 @@ class RoleCollector:
         elif not self._scopes and yields and not is_class:
             self.evidence.session_providers += 1
             self.evidence.session_yields += hands_session
+            if hands_session:
+                self.evidence.session_yielders.add(name)
         elif hands_session and not is_class and len(self._scopes) == 1 and self._scopes[0][0]:
             # `@asynccontextmanager def session(self)` yielding the session (a method that
             # yields pods or rows page by page hands out no session)
@@ -901,8 +908,10 @@ class RoleCollector:
         if is_query_builder(qualname, SQL_BUILDERS):
             self.evidence.sql_builders += 1
             if type(func) is cst.Attribute:
-                # `sa.select(...)` through the imported library: LC104 judges `import sqlalchemy as sa`.
+                # `sa.select(...)` through the imported library: LC104 judges `import sqlalchemy as
+                # sa`, and `from sqlalchemy.sql import expression` read off as `expression.select`.
                 self.evidence.builder_libraries.add(qualname.split(".", 1)[0])
+                self.evidence.builder_libraries.add(qualname.rpartition(".")[0])
         if qualname.rsplit(".", 1)[-1] in ENGINE_BUILDERS:
             if qualname.split(".", 1)[0] in ("sqlalchemy", "sqlmodel"):
                 self.evidence.engine_builders += 1
@@ -941,6 +950,11 @@ class RoleCollector:
             top = binding.instance_of.split(".", 1)[0]
             if top not in self._tops and (top in _KNOWN_LIBRARIES or top in self._declared):
                 return False
+            if top in self._tops and _SESSION_ALIAS_NAME.search(binding.instance_of.rsplit(".", 1)[-1]):
+                # `database: AsyncDatabaseDep` (`Annotated[AsyncSession, Depends(...)]` in
+                # another module): the project's alias, named for the session it stands for
+                # (the index settles it for the rules; here it says what the module does).
+                return True
         if isinstance(receiver, cst.Name):
             return named_like_session(receiver.value)
         if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name):

@@ -237,6 +237,11 @@ class ImportedLayers:
             # the settings class: a settings object is a config import.
             return "config"
         returned = module.extra.get("returns", {}).get(name) if name in module.functions else None
+        if name in module.extra.get("session_yielders", ()):
+            # `async def get_db(): async with SessionFactory() as session: yield session`,
+            # unannotated, in a settings module that also builds the session factory: the
+            # session dependency is a database import, whichever module holds it.
+            return "database"
         if returned and any(self._database_handout(item) for item in returned):
             # `session_scope() -> AsyncGenerator[AsyncSession, None]` or `get_db_service() ->
             # DatabaseService` in a `deps.py`: what it hands out is the database's.

@@ -499,7 +499,7 @@ class ProjectIndex:
         annotations, assignments in methods, properties (annotated or returning other
         attributes) and base classes; None where a link is out of sight. With `external`,
         the last link may name a class outside the project (`sqlalchemy.orm.Session`)."""
-        current: str | None = self.value_type(owner[len(_VALUE) :]) if owner.startswith(_VALUE) else owner
+        current: str | None = self._value_owner(owner[len(_VALUE) :]) if owner.startswith(_VALUE) else owner
         links = chain.split(".")
         for position, attribute in enumerate(links):
             if current is None or depth > _MAX_MEMBER_DEPTH:
@@ -520,6 +520,15 @@ class ProjectIndex:
             return False
         held = self.member_type(f"{_VALUE}{module.module}.{name}", ".".join(rest[:-1]))
         return held is not None and callees.is_repository_call(self, held)
+
+    def _value_owner(self, qualname: str) -> str | None:
+        """What the attributes of a module-level name are read off: the class of the object
+        it holds, or a project class itself (`Context.current.db`, its class-level
+        annotations: `current: Context`)."""
+        held = self.value_type(qualname)
+        if held is None and self.class_fact(qualname) is not None:
+            return self.resolve(qualname).qualname
+        return held
 
     def value_type(self, qualname: str) -> str | None:
         """The project class a module-level name holds: its annotation (`app: ForgeApp`,
@@ -551,7 +560,11 @@ class ProjectIndex:
         if held is None:
             returned = callees.return_names(self, callees.Callee(module, f"{fact.name}.{attribute}"))
             if returned:
-                return self._first_class(returned)
+                made = self._first_class(returned)
+                if made is None and external:
+                    # `@property def session(self) -> AsyncSession`: a library's class.
+                    made = next((name for name in returned if _library_class(self.resolve(name))), None)
+                return made
             for base in fact.bases:
                 inherited = self._attribute_type(base, attribute, depth + 1, external)
                 if inherited is not None:
@@ -885,3 +898,8 @@ class ProjectIndex:
             raise ValueError(f"unknown condition kind {kind!r}")
         return not result if condition.negate else result
 
+
+def _library_class(resolved: Resolved) -> bool:
+    """A class outside the project that a return annotation names (`AsyncSession`), not a
+    builtin or a typing construct."""
+    return resolved.module is None and not resolved.qualname.startswith(("builtins.", "typing.", "collections."))

@@ -98,8 +98,19 @@ class SqlInRouter(Rule):
             return
         if not isinstance(text, str) or not is_raw_sql(text) or self._outside_endpoints():
             return
+        if self._bare_statement():
+            return  # a string standing alone in the body, as a comment would: nothing runs it
         if not self._reported_with_its_call():
             self.report(node, "raw SQL string in a router; move the query to a repository")
+
+    def _bare_statement(self) -> bool:
+        """Whether the string is a statement of its own (an `INSERT INTO ...` kept in a
+        triple-quoted string under the query that replaced it), not a value anything is given."""
+        ancestors = self.context.ancestors
+        position = len(ancestors) - 1
+        while position > 0 and isinstance(ancestors[position], cst.ConcatenatedString):
+            position -= 1
+        return position >= 0 and type(ancestors[position]) is cst.Expr
 
     def _reported_with_its_call(self) -> bool:
         """Whether the string is the argument of a call reported on its own, whatever the

@@ -31,8 +31,11 @@ class RouterImportsOrmOrQueryBuilder(ProjectRule):
                 or is_query_builder(self.index.resolve(target).qualname, builders)
             ):
                 message = f"`{short(target)}` (a sqlalchemy query builder) imported in a router"
-            elif item.is_module and target in module.extra.get("builder_libraries", ()):
-                # `import sqlalchemy as sa` then `sa.select(...)`: the builders come with it
+            elif target in module.extra.get("builder_libraries", ()) and (
+                item.is_module or self.index.find_module(target) is None
+            ):
+                # `import sqlalchemy as sa` then `sa.select(...)`, or `from sqlalchemy.sql import
+                # expression as sql_exp` then `sql_exp.select(...)`: the builders come with it
                 # (an import used for `sa.exc.IntegrityError` alone is not reported).
                 message = f"`{target}` imported in a router to build queries; use a repository"
             elif self.index.is_orm_model(target):
