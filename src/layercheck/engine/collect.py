@@ -661,7 +661,7 @@ def _has_behaviour(node: cst.ClassDef) -> bool:
     methods work on the fields it holds (`@dataclass class User:` with `deactivate()`)."""
     if not isinstance(node.body, cst.IndentedBlock):
         return False
-    methods = 0
+    works = False
     for statement in node.body.body:
         if isinstance(statement, cst.SimpleStatementLine) and any(
             isinstance(item, (cst.AnnAssign, cst.Assign)) for item in statement.body
@@ -675,5 +675,5 @@ def _has_behaviour(node: cst.ClassDef) -> bool:
             for decorator in statement.decorators
         ):
             continue
-        methods += 1
-    return methods > 0
+        works = True
+    return works

@@ -23,7 +23,6 @@ from collections.abc import Sequence
 import libcst as cst
 
 from layercheck.domain.vocabulary import (
-    DEPENDENCY_MARKERS,
     SESSION_TYPES,
     WELL_KNOWN_LIBRARIES,
     named_like_session,
@@ -175,10 +174,10 @@ class ModuleUseCollector:
             if not handed_on(node, self.ancestors):
                 self.called_to_use.add(func.value)
         qualname = self.table.qualified_name(func) or ""
-        if qualname in DEPENDENCY_MARKERS:
+        if self.table.dependency_marker(node):
             self._note_provider(node)
             return
-        if self._in_dependency_marker():
+        if self.table.inside_dependency_marker(self.ancestors):
             # `Depends(get_redis_repo(UserRedisRepository, UserRepository))`: the classes a
             # provider factory is given inside the marker are wired, as an annotation names them.
             self.annotating.update(
@@ -223,17 +222,11 @@ class ModuleUseCollector:
             return
         binding = self.table.lookup(value.value)
         if binding is not None and binding.qualname is not None and not binding.instance_of:
-            if value.value[:1].isupper() and self._in_dependency_marker():
+            if value.value[:1].isupper() and self.table.inside_dependency_marker(self.ancestors):
                 # `Depends(OAuthCrud.inject)`: dependency wiring, as an annotation names it
                 self.annotating.add(value.value)
                 return
             self.uses.setdefault(value.value, set()).add(node.attr.value)
-
-    def _in_dependency_marker(self) -> bool:
-        return any(
-            type(ancestor) is cst.Call and self.table.qualified_name(ancestor.func) in DEPENDENCY_MARKERS  # type: ignore[attr-defined]
-            for ancestor in self.ancestors
-        )
 
 
 def _only_built_into(body: cst.CSTNode, name: str) -> bool:

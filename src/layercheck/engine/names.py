@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -135,6 +136,11 @@ def chain_root(call: cst.Call) -> cst.Call:
     while isinstance(root.func, cst.Attribute) and isinstance(root.func.value, cst.Call):
         root = root.func.value
     return root
+
+
+def all_params(params: cst.Parameters) -> list[cst.Param]:
+    """Every named parameter: positional-only, positional and keyword-only."""
+    return [*params.posonly_params, *params.params, *params.kwonly_params]
 
 
 def last_name(node: cst.BaseExpression) -> str:
@@ -514,6 +520,15 @@ class NameTable:
             return Binding(logger=flavour)
         return Binding(instance_of=qualname)
 
+    def dependency_marker(self, call: cst.Call) -> bool:
+        """`Depends(...)`, `Security(...)`: FastAPI's markers of a dependency."""
+        return (self.qualified_name(call.func) or "") in DEPENDENCY_MARKERS
+
+    def inside_dependency_marker(self, ancestors: Sequence[cst.CSTNode]) -> bool:
+        """Whether a node under `ancestors` is part of a dependency marker's arguments."""
+        # (`type(...) is`: asked of every call of a router, and `Call` has no subclasses)
+        return any(type(ancestor) is cst.Call and self.dependency_marker(ancestor) for ancestor in ancestors)  # type: ignore[arg-type]
+
     def dependency_binding(self, default: cst.BaseExpression) -> Binding | None:
         """What an unannotated parameter `db=Depends(get_db)` holds: what the project's
         provider returns, for the index to decide (`get_db() -> DatabaseManager` hands out
@@ -521,7 +536,7 @@ class NameTable:
         if not isinstance(default, cst.Call) or not default.args:
             return None
         # (with FastAPI's dependency markers, the parameter holds what the provider returns)
-        if (self.qualified_name(default.func) or "") not in DEPENDENCY_MARKERS:
+        if not self.dependency_marker(default):
             return None
         provider = self.qualified_name(default.args[0].value)
         if provider is None or provider.startswith("builtins."):
@@ -650,7 +665,7 @@ class NameTableBuilder:
         table = self.table
         table.open_scope(_Scope())
         table.function_depth += 1
-        for param in (*node.posonly_params, *node.params, *node.kwonly_params):
+        for param in all_params(node):
             annotation = param.annotation.annotation if param.annotation else None
             binding = table.annotation_binding(annotation)
             if binding is LOCAL and param.default is not None:

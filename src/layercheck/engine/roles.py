@@ -25,7 +25,6 @@ from layercheck.domain.vocabulary import (
     DATA_ACCESS_NAME,
     DATABASE_HANDLES,
     DATAFRAME_QUERIES,
-    DEPENDENCY_MARKERS,
     ORM_BASE_FACTORIES,
     SESSION_TYPES,
     SETTINGS_BASES,
@@ -37,6 +36,7 @@ from layercheck.domain.vocabulary import (
 from layercheck.engine.names import (
     STDLIB_MODULE_LOG_FUNCTIONS,
     NameTable,
+    all_params,
     chain_root,
     dotted_name,
     http_style_call,
@@ -523,7 +523,7 @@ class RoleCollector:
                 self.evidence.session_takers.add(node.name.value)
             if any(self._body_parameter(param) for param in node.params.params):
                 self.evidence.body_handlers += 1
-            if any(self._injected(param) and not self._session_parameter(param) for param in _all_params(node)):
+            if any(self._injected(param) and not self._session_parameter(param) for param in all_params(node.params)):
                 # `get_current_user(token = Depends(oauth2_scheme), db = Depends(get_db))`:
                 # FastAPI calls it for a request (it looks the user up to authenticate);
                 # what it queries serves the request, it is no data access to import.
@@ -595,7 +595,7 @@ class RoleCollector:
     def _injected(self, param: cst.Param) -> bool:
         """A parameter FastAPI fills with a dependency: `= Depends(...)`/`Security(...)`, or
         `Annotated[str, Depends(oauth2_scheme)]`."""
-        if isinstance(param.default, cst.Call) and self._dependency_marker(param.default):
+        if isinstance(param.default, cst.Call) and self.table.dependency_marker(param.default):
             return True
         annotation = param.annotation.annotation if param.annotation is not None else None
         if not isinstance(annotation, cst.Subscript):
@@ -603,12 +603,9 @@ class RoleCollector:
         return any(
             isinstance(element.slice, cst.Index)
             and isinstance(element.slice.value, cst.Call)
-            and self._dependency_marker(element.slice.value)
+            and self.table.dependency_marker(element.slice.value)
             for element in annotation.slice
         )
-
-    def _dependency_marker(self, call: cst.Call) -> bool:
-        return (self.table.qualified_name(call.func) or "") in DEPENDENCY_MARKERS
 
     def _body_parameter(self, param: cst.Param) -> bool:
         """`query: str = Body(...)`, `file: UploadFile = File(...)`, `name: str = Form("")`:
@@ -1115,8 +1112,3 @@ def _probe_statement(call: cst.Call) -> bool:
         return _PROBE_SQL.fullmatch(inner.raw_value) is not None
     return builder == "select" and type(inner) is cst.Integer and inner.value == "1"
 
-
-def _all_params(node: cst.FunctionDef) -> list[cst.Param]:
-    """Every parameter of a function, positional-only and keyword-only ones included."""
-    params = node.params
-    return [*params.posonly_params, *params.params, *params.kwonly_params]

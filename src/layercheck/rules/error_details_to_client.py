@@ -6,6 +6,7 @@ import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
 from layercheck.engine.context import FileContext
+from layercheck.engine.names import all_params
 from layercheck.engine.rule import Rule
 from layercheck.rules.http_in_repository import HTTP_EXCEPTIONS
 
@@ -102,7 +103,7 @@ class ErrorDetailsToClient(Rule):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         frame: _Frame = {}
-        for param in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params):
+        for param in all_params(node.params):
             if param.annotation is None:
                 continue
             qualname = self.names.qualified_name(param.annotation.annotation) or ""

@@ -125,18 +125,17 @@ def database_work(
     # A project re-export of a builder (`sql.select(...)`), unless a session's method named
     # like one is called on what holds a session (`Context.current.db.session.delete(board)`).
     reexported = reexported_query_builder(node, names, builders)
+    as_builder = (
+        DatabaseWork("builder", reexported.names[0].rsplit(".", 1)[-1], reexported) if reexported is not None else None
+    )
     func = node.func
     if not isinstance(func, cst.Attribute) or func.attr.value not in options["session-methods"]:
-        if reexported is not None:
-            return DatabaseWork("builder", reexported.names[0].rsplit(".", 1)[-1], reexported)
-        return None
+        return as_builder
     if http_style_call(node):
         return None  # `session.get(f"{url}/health")`: an HTTP client's request
     session = session_receiver(names, func.value)
     if session is False:
-        if reexported is not None:
-            return DatabaseWork("builder", reexported.names[0].rsplit(".", 1)[-1], reexported)
-        return None
+        return as_builder
     held = names.value_binding(func.value)
     # (`conn.execute(...)` on `self._engine.connect()`: named for what it is in the message)
     kind = "connection" if held is not None and held.instance_of == CONNECTION else "session"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
-from layercheck.domain.vocabulary import DEPENDENCY_MARKERS
 from layercheck.engine.names import dotted_name
 from layercheck.engine.rule import Rule
 from layercheck.engine.wiring import handed_on
@@ -44,7 +43,7 @@ class RouterCallsRepository(Rule):
             # data layer hands the router a session; the SQL run on it is LC201's finding.
             # (`db.get_session(session_id)` reads a stored chat session: a query.)
             return
-        if self._inside_dependency_marker():
+        if self.names.inside_dependency_marker(self.context.ancestors):
             # `Depends(get_repository(UserRepository))` wires a dependency; the calls on the
             # injected repository are the ones reported.
             return
@@ -120,13 +119,6 @@ class RouterCallsRepository(Rule):
             ):
                 return self.names.qualified_name(test.args[1].value)
         return None
-
-    def _inside_dependency_marker(self) -> bool:
-        for ancestor in self.context.ancestors:
-            # (`type(...) is`: every call of a router asks, and `Call` has no subclasses)
-            if type(ancestor) is cst.Call and self.names.qualified_name(ancestor.func) in DEPENDENCY_MARKERS:  # type: ignore[attr-defined]
-                return True
-        return False
 
     def _message(self, func: cst.BaseExpression) -> str:
         shown = dotted_name(func) or self.context.code_for(func)

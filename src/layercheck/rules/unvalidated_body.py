@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
-from layercheck.engine.names import last_name
+from layercheck.engine.names import all_params, last_name
 from layercheck.engine.rule import Rule
 from layercheck.rules.endpoints import path_parameters, route_decorator
 
@@ -121,7 +121,7 @@ class UnvalidatedBody(Rule):
         self._endpoints[-1] = node
         in_path = path_parameters(route)
         params = node.params
-        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        for param in all_params(params):
             if param.annotation is None or param.name.value in in_path:
                 continue
             model = self._body_model(param)
