@@ -37,6 +37,8 @@ SETTINGS_BASES = frozenset(
 )
 # In a class's `config_keys` fact: its Pydantic config cannot be read statically.
 UNKNOWN_CONFIG = "*"
+# The annotation of a mapped column (`name: Mapped[str] = mapped_column(...)`).
+MAPPED_ANNOTATIONS = frozenset({"sqlalchemy.orm.Mapped", "sqlalchemy.orm.base.Mapped"})
 # Parameter names that hold a session by convention, when no annotation says otherwise.
 SESSION_PARAMETER_NAMES = frozenset({"db", "session", "db_session", "async_session", "dbsession", "sess"})
 # The bases that make a class a structural interface (`class SupportsExecute(Protocol)`).
@@ -53,6 +55,13 @@ LOGGER_FACTORIES: dict[str, str] = {
     "structlog.get_context": "",
     "aiologger.Logger.with_default_handlers": "stdlib",
     "aiologger.logger.Logger.with_default_handlers": "stdlib",
+    # Job libraries' factories hand out the standard library's loggers (or adapters of them).
+    "celery.utils.log.get_task_logger": "stdlib",
+    "celery.utils.log.get_logger": "stdlib",
+    "prefect.get_run_logger": "stdlib",
+    "prefect.logging.get_run_logger": "stdlib",
+    "prefect.logging.get_logger": "stdlib",
+    "dagster.get_dagster_logger": "stdlib",
 }
 # Module-level logger objects of logging libraries (loguru formats with `{}`, not `%s`).
 LOGGER_OBJECTS: dict[str, str] = {"loguru.logger": "loguru", "loguru._logger.logger": "loguru"}

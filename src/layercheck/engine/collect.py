@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.domain.facts import ClassFact, ImportFact, ModuleFacts
-from layercheck.domain.vocabulary import named_like_logger
+from layercheck.domain.vocabulary import MAPPED_ANNOTATIONS, named_like_logger
 from layercheck.engine import app_facts
 from layercheck.engine.annotations import annotation_names, type_var_bound
 from layercheck.engine.declarations import declares_only
@@ -124,6 +124,13 @@ class FactsCollector:
             self._message_parameter = (node.name.value, params[0].name.value) if params else None
         self._record_return_annotation(node)
         scopes = self.table.scopes
+        method = node.name.value
+        if len(scopes) == 2 and scopes[1].is_class and (method.startswith("log_") or method.endswith("_log")):
+            # `TaskContext.log_info(self, message)` handing `message` to `self.logger.info`: a
+            # logging wrapper method (keyed `Class.method`).
+            params = node.params.params
+            if len(params) > 1:
+                self._message_parameter = (f"{scopes[1].class_name}.{method}", params[1].name.value)
         if len(scopes) == 2 and scopes[1].is_class and node.name.value in _WRAPPED_LOG_METHODS:
             static = any(
                 isinstance(decorator.decorator, cst.Name) and decorator.decorator.value == "staticmethod"
@@ -202,7 +209,9 @@ class FactsCollector:
         if frame is not None and node.value is not None:
             value = node.value
             frame[2].append(
-                _column_query(value) or (type(value) is cst.Name and frame[1].get(value.value, False))
+                _column_query(value)
+                or (type(value) is cst.Name and frame[1].get(value.value, False))
+                or _own_state_display(value)
             )
         if (
             len(self._function_stack) == 1
@@ -313,6 +322,7 @@ class FactsCollector:
         )
         has_tablename = False
         is_abstract = False
+        maps_columns = False
         attributes: list[str] = []
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else node.body.body
         for statement in body:
@@ -334,6 +344,7 @@ class FactsCollector:
                             is_abstract = small.value.value == "True"
                     elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
                         names = [small.target.value]
+                        maps_columns = maps_columns or self._mapped_column(small)
                     attributes.extend(names)
                     if "__tablename__" in names:
                         has_tablename = True
@@ -345,6 +356,10 @@ class FactsCollector:
             is_abstract=is_abstract,
             attributes=tuple(attributes),
         )
+        if maps_columns:
+            # `name: Mapped[str] = mapped_column(...)`: the columns of a mapped class, whatever
+            # its bases are (one out of sight, a library's base, is still the ORM's).
+            self.facts.extra.setdefault("column_classes", []).append(node.name.value)
         if any(_maps_declaratively(decorator) for decorator in node.decorators):
             # `@mapper_registry.mapped class User:` with a `__table__` or `__tablename__`: a
             # mapped class with no declarative base among its bases.
@@ -361,6 +376,13 @@ class FactsCollector:
         settings = app_facts.settings_class(node)
         if settings is not None:
             self.facts.extra.setdefault("settings_classes", {})[node.name.value] = settings
+
+    def _mapped_column(self, field: cst.AnnAssign) -> bool:
+        """`name: Mapped[str] = mapped_column(...)` (or `relationship(...)`, `Column(...)`)."""
+        annotation = field.annotation.annotation
+        if not isinstance(annotation, cst.Subscript) or not isinstance(field.value, cst.Call):
+            return False
+        return self.table.qualified_name(annotation.value) in MAPPED_ANNOTATIONS
 
     # A handler for `Exception` registered on an app, anywhere in the module (LC803).
     def visit_Call(self, node: cst.Call) -> None:
@@ -454,6 +476,9 @@ class FactsCollector:
             return True
         if self.table.qualified_name(receiver) in ("logging", "loguru.logger"):
             return True
+        if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name):
+            # `self.logger.info(message)` in a wrapper method
+            return receiver.value.value == "self" and named_like_logger(receiver.attr.value)
         return isinstance(receiver, cst.Name) and named_like_logger(receiver.value)
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
@@ -652,6 +677,24 @@ def _column_query(value: cst.BaseExpression) -> bool:
             return True
         node = func.value
     return False
+
+
+def _own_state_display(value: cst.BaseExpression) -> bool:
+    """`{"total": await self.total, "page": self.page, "size": 20}`: a dict of the object's
+    own attributes and constants (a paginator's page info), no rows handed on."""
+    if type(value) is not cst.Dict:
+        return False
+    for element in value.elements:  # type: ignore[attr-defined]
+        if not isinstance(element, cst.DictElement):
+            return False
+        item = element.value.expression if type(element.value) is cst.Await else element.value
+        if isinstance(item, (cst.Integer, cst.Float, cst.SimpleString, cst.Name)):
+            if type(item) is cst.Name and item.value not in ("None", "True", "False"):
+                return False
+            continue
+        if not (type(item) is cst.Attribute and type(item.value) is cst.Name and item.value.value == "self"):
+            return False
+    return bool(value.elements)  # type: ignore[attr-defined]
 
 
 def _has_behaviour(node: cst.ClassDef) -> bool:

@@ -60,6 +60,8 @@ class ModuleUseCollector:
         # class's attributes (`store: SettingsStore`, what a context hands the routes), or
         # inside a dependency marker (`Depends(OAuthCrud.inject)`).
         self.annotating: set[str] = set()
+        # Imported names given as arguments to a project class's constructor.
+        self.handed: set[str] = set()
         # The parameters so annotated, with their functions: whether the function queries
         # what it is given (`user_repo.get(...)`) is asked after the walk (`typed_to_use`).
         self._typed_params: list[tuple[str, str, cst.FunctionDef]] = []
@@ -73,16 +75,26 @@ class ModuleUseCollector:
 
     def visit_Annotation(self, node: cst.Annotation) -> None:
         owner = self.ancestors[-1] if self.ancestors else None
-        if type(owner) is not cst.Param and type(owner) is not cst.FunctionDef:
+        local = isinstance(owner, cst.AnnAssign) and type(owner.target) is cst.Name
+        if type(owner) is not cst.Param and type(owner) is not cst.FunctionDef and not local:
             return
+        function = self._function() if type(owner) is not cst.FunctionDef else None
+        if local and function is None:
+            return  # (a module-level or class-level annotation types no use here)
         names = self._imported_names(node.annotation)
         if not names:
             return
         self.annotating.update(names)
-        if type(owner) is cst.Param:
-            function = self._function()
-            if function is not None:
-                self._typed_params.extend((name, owner.name.value, function) for name in names)  # type: ignore[attr-defined]
+        if function is not None:
+            # `user_repo: UsersRepository` as a parameter, or `db: MyDb = info.context["db"]`
+            # in a resolver: whether the function does more with it than hand it on.
+            if isinstance(owner, cst.Param):
+                held = owner.name.value
+            elif isinstance(owner, cst.AnnAssign) and isinstance(owner.target, cst.Name):
+                held = owner.target.value
+            else:
+                return
+            self._typed_params.extend((name, held, function) for name in names)
 
     def _imported_names(self, expression: cst.CSTNode) -> list[str]:
         """The imported names of classes an annotation or a type bound reads (not the
@@ -97,6 +109,15 @@ class ModuleUseCollector:
             elif type(item) is not cst.SimpleString:
                 pending.extend(iter_children(item))
         return found
+
+    def _imported(self, name: str) -> bool:
+        """A name bound by an import of the project (not a local, not a library's)."""
+        binding = self.table.lookup(name)
+        return (
+            binding is not None
+            and binding.qualname is not None
+            and binding.qualname.split(".", 1)[0] == self.table.module.split(".", 1)[0]
+        )
 
     def _project_class(self, name: str) -> bool:
         """An imported name that may be a class of the project's: capitalised, bound by an
@@ -173,6 +194,13 @@ class ModuleUseCollector:
             self.called.add(func.value)
             if not handed_on(node, self.ancestors):
                 self.called_to_use.add(func.value)
+            # `ActivityLogService(crud=activity_log_crud)`: imported objects handed to a
+            # project class to build it (wiring, when nothing else here uses them).
+            self.handed.update(
+                arg.value.value
+                for arg in node.args
+                if type(arg.value) is cst.Name and self._imported(arg.value.value)
+            )
         qualname = self.table.qualified_name(func) or ""
         if self.table.dependency_marker(node):
             self._note_provider(node)

@@ -322,6 +322,8 @@ class NameTable:
                     held = self._class_level(owner, node.attr.value)
                     if held is not None and (held.logger or held.qualname in LOGGER_OBJECTS):
                         return held  # `__logger = loguru_logger` in the class body, `cls.__logger`
+                    if held is not None and held.instance_of and held.qualname is None and not held.factory_call:
+                        return held  # `api: FastAPI` declared in the class body (a model's field)
             qualname = self.qualified_name(node)
             return Binding(qualname=qualname) if qualname else None
         if isinstance(node, cst.Call):
@@ -586,8 +588,15 @@ class NameTable:
             ):
                 # `session = request.session`: a value read off another object, whose kind
                 # the name it is stored under does not tell (no session, no logger by name);
-                # unless the attribute says it by its own name (`manager().logger`).
-                return _LOGGER_NAMED if named_like_logger(value.attr.value) else OPAQUE
+                # unless the attribute says it by its own name (`manager().logger`), or the
+                # object is of a project class whose field says what it holds (`sql_session =
+                # params.sql_session` on `params: CreateUserParams`, followed by the index).
+                if named_like_logger(value.attr.value):
+                    return _LOGGER_NAMED
+                member = self.member_chain(value) if isinstance(value.value, cst.Name) else None
+                if member is not None and member[0].split(".", 1)[0] == self.module.split(".", 1)[0]:
+                    return Binding(member=member)
+                return OPAQUE
             return LOCAL
         if isinstance(value, cst.Await):  # `session = await self._get_session()`
             value = value.expression

@@ -220,7 +220,8 @@ def role_layer(
         and name_layer is None
         and not evidence.script
         and not DEPENDENCY_WORDS.intersection(module.split("."))
-        and module.rpartition(".")[2] not in _AUTH_MODULE_NAMES
+        # (`auth.py`, `security.py`, also a module of an `auth/` package, `auth/utils.py`)
+        and not _AUTH_MODULE_NAMES.intersection(module.split(".")[-2:])
     ):
         # `chat/chat.py` of `async def chat(query: str = Body(...))` handlers that
         # `api_server/chat_routes.py` registers (`chat_router.post("/chat")(chat)`): the
@@ -336,9 +337,12 @@ def role_layer(
         return ("config", f"module-level constants from {counted(evidence.module_env_reads, 'environment read')}")
     folders = module.split(".")[:-1]
     holder = next((name for name in reversed(folders) if name in CONFIG_MODULE_NAMES), None)
-    if evidence.env_reads and holder is not None and name_layer is None:
+    if evidence.env_reads and holder is not None and (
+        name_layer is None or (name_layer == "database" and not (evidence.database_work or evidence.engine_builders))
+    ):
         # `configs/app_configs.py`, `settings/database.py`: the modules of a configuration
-        # package centralise the environment reads, each for its part of the app.
+        # package centralise the environment reads, each for its part of the app (a
+        # `config/database.py` holding the database's settings, not its engine, among them).
         return ("config", f"reads the environment in the `{holder}` package")
     if (
         name_layer is None
@@ -564,6 +568,49 @@ def role_layer(
         # `admin/views.py` registering the models' pages with an admin package
         # (`admin.add_view(User, ...)`): views of another framework, no router of this app.
         return (None, "named `views`, but registers no routes and uses nothing of FastAPI")
+    abstract = evidence.abstract_models
+    if (
+        name_layer in ("repository", "service")
+        and abstract
+        and set(evidence.querying_methods) <= abstract
+        and evidence.data_access <= abstract
+        # (a `db_manager.py` that also builds the engine and hands out the sessions is the
+        # database's, with the models' CRUD mixin beside it)
+        and not (evidence.routes or evidence.jobs or evidence.script or evidence.engine_builders)
+        and not (evidence.provider_classes or evidence.session_providers)
+    ):
+        # `services/database/controllers/crud_controllers.py`'s `CRUDModel` declaring
+        # `__abstract__ = True`, mixed into the declarative base with `find(db)` and `save(db)`:
+        # the models' active-record methods, the model layer wherever it is filed.
+        return ("model", f"abstract ORM base `{sorted(abstract)[0]}` (`__abstract__ = True`)")
+    if (
+        name_layer in ("repository", "service")
+        and evidence.provider_containers
+        and len(evidence.provider_containers) == evidence.classes
+        and not (evidence.querying_methods or evidence.data_access or evidence.session_calls or evidence.routes)
+    ):
+        # `containers/repositories/sql.py`'s dishka container providing the session maker it
+        # builds to the repositories: the app's wiring (the database's, when it builds the
+        # engine), filed under the layer it provides for.
+        containers = counted(len(evidence.provider_containers), "dependency-injection container")
+        if evidence.engine_builders:
+            return ("database", f"{containers} building the engine or the session factory")
+        return (None, f"{containers}, no queries")
+    if (
+        name_layer == "api"
+        and evidence.admin_views
+        and not (
+            evidence.routes
+            or evidence.app_routes
+            or evidence.body_handlers
+            or evidence.router_includes
+            or evidence.session_calls
+            or evidence.data_access
+        )
+    ):
+        # `routers/blog/blog_admin.py`'s `class PostAdmin(ModelView, model=Post)`: the admin
+        # package's pages, bound to the ORM classes by design, no router of this app.
+        return (None, f"defines {counted(evidence.admin_views, 'admin view')} of an admin package, registers no routes")
     if (
         glob in _ROUTER_FILE_GLOBS
         and name_layer == "api"

@@ -239,8 +239,11 @@ def checked_name(
             or evidence.repository_bases
             or evidence.repository_classes
             or evidence.handle_calls
+            or evidence.store_client
         )
     ):
+        # (`repositories/token_blacklist.py` keeping revoked tokens in Redis is data access
+        # of another store, a repository where the folder keeps it.)
         # `crud/secrets.py` keeping secrets in Kubernetes beside the managers of the data
         # layer, `crud/types_crud.py` of the response envelope the routers return: no
         # database, session, model or repository base, so no data access.

@@ -25,6 +25,7 @@ from layercheck.domain.vocabulary import (
     DATA_ACCESS_NAME,
     DATABASE_HANDLES,
     DATAFRAME_QUERIES,
+    MAPPED_ANNOTATIONS,
     ORM_BASE_FACTORIES,
     SESSION_TYPES,
     SETTINGS_BASES,
@@ -245,8 +246,21 @@ class RoleEvidence:
     provider_methods: int = 0
     provider_classes: set[str] = field(default_factory=set)
     # Module-level classes entered as a context (`async with UnitOfWork() as uow:`) that
-    # commit and roll back: units of work, the transaction helper of the database layer.
+    # commit and roll back, or that do nothing else (a transaction manager): units of work,
+    # the transaction helper of the database layer.
     units_of_work: set[str] = field(default_factory=set)
+    # Module-level classes extending an admin package's views (`class PostAdmin(ModelView,
+    # model=Post)` of sqladmin): pages of another framework, bound to the ORM classes.
+    admin_views: int = 0
+    # Imports a key-value or document store's client (`redis`, `motor`, a project's
+    # `core/redis.py`): data access of another store, where a repository folder keeps it.
+    store_client: bool = False
+    # Module-level classes declaring SQLAlchemy's `__abstract__ = True`: bases and mixins of
+    # the ORM classes (an active-record `CRUDModel` with `find(db)` the models inherit).
+    abstract_models: set[str] = field(default_factory=set)
+    # Module-level classes of a dependency-injection library's making: a container or a
+    # provider (`class SQLContainer: @provide def session_maker(...)` of dishka): wiring.
+    provider_containers: set[str] = field(default_factory=set)
     # Imports from the web framework (`fastapi`, `starlette`): router helpers (dependencies,
     # error handlers, responses) use it; an API client or an engine kept under `api/` does not.
     web_framework: bool = False
@@ -480,7 +494,8 @@ class RoleCollector:
                     name not in found
                     and name in self._plain_definitions
                     and name not in self._request_dependencies
-                    and called & found
+                    # (`get_uow()` making the unit of work queries nothing itself)
+                    and (called & found) - self.evidence.units_of_work
                 ):
                     found.add(name)
                     changed = True
@@ -556,6 +571,8 @@ class RoleCollector:
                 self.evidence.jobs += 1
             elif qualname in TEMPORAL_ACTIVITIES:
                 self.evidence.temporal_jobs += 1
+            elif qualname in _PROVIDING_DECORATORS and len(self._scopes) == 2 and self._scopes[0][0]:
+                self.evidence.provider_containers.add(self._scopes[0][1])  # `@provide(scope=Scope.APP)`
         routed = self.evidence.routes + self.evidence.app_routes > routes
         if len(self._scopes) == 1 and node.name.value.startswith("test") and not routed:
             self.evidence.test_code = True  # (`@router.post(...) async def test_checkout()` is a route)
@@ -668,6 +685,8 @@ class RoleCollector:
             self.evidence.web_framework = True
         elif parts[0] in ("sqlalchemy", "sqlmodel"):
             self.evidence.database_library = True
+        if parts[0] in _STORE_LIBRARIES or _STORE_LIBRARIES.intersection(parts[1:]):
+            self.evidence.store_client = True  # `redis.asyncio`, `app.core.redis`'s client
         if self.table.type_checking_depth:
             return  # an annotation's import (`if TYPE_CHECKING:`) uses nothing at run time
         if _REPOSITORY_NAMES.intersection(parts) or parts[-1].endswith(("_repository", "_repo")):
@@ -749,15 +768,35 @@ class RoleCollector:
         name = func.value.value if isinstance(func.value, cst.Name) else ""
         return any(word in name.lower() for word in _JOB_APP_WORDS)
 
+    def _maps_columns(self, node: cst.ClassDef) -> bool:
+        """`name: Mapped[str] = mapped_column(...)` in a class with bases: the columns of a
+        mapped class (its table named by a base's `declared_attr`). A mixin of columns with
+        no base is no table of its own."""
+        if not node.bases or not isinstance(node.body, cst.IndentedBlock):
+            return False
+        for statement in node.body.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if (
+                        isinstance(small, cst.AnnAssign)
+                        and isinstance(small.value, cst.Call)
+                        and isinstance(small.annotation.annotation, cst.Subscript)
+                        and self.table.qualified_name(small.annotation.annotation.value) in MAPPED_ANNOTATIONS
+                    ):
+                        return True
+        return False
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if not self._scopes:
             self.evidence.classes += 1
             if node.name.value.startswith("Test"):
                 self.evidence.test_code = True
-            if _maps_a_table(node):
+            if _maps_a_table(node) or self._maps_columns(node):
                 self.evidence.tables += 1
             if _unit_of_work(node):
                 self.evidence.units_of_work.add(node.name.value)
+            if _declared_abstract(node):
+                self.evidence.abstract_models.add(node.name.value)
         self._enter(True, node.name.value)
         for decorator in node.decorators:
             func = _decorator_callee(decorator)
@@ -797,6 +836,23 @@ class RoleCollector:
                 self._scopes[-1][4] = True
             elif qualname in GRAPHQL_TYPE_BASES:
                 self.evidence.graphql_types += 1
+            elif qualname.split(".", 1)[0] in _ADMIN_LIBRARIES and len(self._scopes) == 1:
+                self.evidence.admin_views += 1
+            elif qualname in _CONTAINER_BASES and len(self._scopes) == 1:
+                self.evidence.provider_containers.add(node.name.value)  # `(containers.DeclarativeContainer)`
+
+    def visit_Await(self, node: cst.Await) -> None:
+        # `await self.total` reading an async property of the class (a paginator's count
+        # query): the method uses what that member does, as a call of it would.
+        held = node.expression
+        if (
+            isinstance(held, cst.Attribute)
+            and isinstance(held.value, cst.Name)
+            and held.value.value == "self"
+            and self._scopes
+            and not self._scopes[-1][0]
+        ):
+            self._scopes[-1][7].add(held.attr.value)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -1047,12 +1103,51 @@ def _maps_a_table(node: cst.ClassDef) -> bool:
     return False
 
 
+def _declared_abstract(node: cst.ClassDef) -> bool:
+    """`__abstract__ = True` in the class's body: SQLAlchemy's abstract declarative class."""
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if (
+                    isinstance(small, cst.Assign)
+                    and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Name)
+                    and small.targets[0].target.value == "__abstract__"
+                    and _is_true(small.value)
+                ):
+                    return True
+    return False
+
+
 def _is_true(value: cst.BaseExpression) -> bool:
     return isinstance(value, cst.Name) and value.value == "True"
 
 
+# Clients of the stores a repository may wrap besides the SQL database (also the names of a
+# project's modules holding one).
+_STORE_LIBRARIES = frozenset(
+    {"redis", "aioredis", "motor", "pymongo", "mongo", "mongodb", "elasticsearch", "opensearchpy", "beanie", "odmantic"}
+)
+# What makes a class a dependency-injection container (its bases, its methods' decorators);
+# `@inject` on a service's method only asks to be given its dependencies.
+_CONTAINER_BASES = frozenset(
+    {
+        "dependency_injector.containers.DeclarativeContainer",
+        "dependency_injector.containers.DynamicContainer",
+        "dishka.Provider",
+        "dishka.provider.Provider",
+        "injector.Module",
+        "that_depends.BaseContainer",
+    }
+)
+_PROVIDING_DECORATORS = frozenset({"dishka.provide", "dishka.provider.provide", "injector.provider"})
+# Admin packages whose views are bound to ORM classes by design.
+_ADMIN_LIBRARIES = frozenset({"sqladmin", "starlette_admin", "fastapi_admin", "fastapi_amis_admin", "flask_admin"})
 _CONTEXT_METHODS = frozenset({"__enter__", "__aenter__"})
 _TRANSACTION_METHODS = frozenset({"commit", "rollback"})
+# What a transaction manager's methods may be besides: it ends what the session began.
+_FINISHING_METHODS = frozenset({"commit", "rollback", "flush", "close"})
 
 
 _CONTEXT_DECORATORS = frozenset({"contextmanager", "asynccontextmanager"})
@@ -1060,16 +1155,23 @@ _CONTEXT_DECORATORS = frozenset({"contextmanager", "asynccontextmanager"})
 
 def _unit_of_work(node: cst.ClassDef) -> bool:
     """A context manager class that commits or rolls back: `commit` and `rollback` methods
-    of its own, or an `__aexit__` that calls them (on the session it holds); or a class
+    of its own, or an `__aexit__` that calls them (on the session it holds); a class
     whose context-manager method commits or rolls back around its `yield`
-    (`@asynccontextmanager async def transaction(self)`, a transaction manager)."""
+    (`@asynccontextmanager async def transaction(self)`, a transaction manager); or one
+    whose public methods only commit, roll back, flush or close the session it holds."""
     body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
     methods = {statement.name.value: statement for statement in body if isinstance(statement, cst.FunctionDef)}
     if any(_context_manager(method) and _calls_transaction_method(method) for method in methods.values()):
         return True
+    public = {name for name in methods if not name.startswith("_")}
+    if public & _TRANSACTION_METHODS and public <= _FINISHING_METHODS:
+        # `SqlaTransactionManager.commit()` committing the session it was given, and nothing
+        # else: the transaction manager a use case commits through (a port's adapter).
+        return any(_calls_transaction_method(methods[name]) for name in public)
     if not methods.keys() & _CONTEXT_METHODS:
         return False
-    if _TRANSACTION_METHODS <= methods.keys():
+    # (`_commit` and `_rollback` behind the context's `__aexit__` are its own all the same)
+    if _TRANSACTION_METHODS <= {name.lstrip("_") for name in methods}:
         return True
     finishing = [methods[name] for name in ("__exit__", "__aexit__") if name in methods]
     return any(_calls_transaction_method(method) for method in finishing)
@@ -1092,8 +1194,8 @@ def _calls_transaction_method(method: cst.FunctionDef) -> bool:
         node = pending.pop()
         if type(node) is cst.Call:
             func = node.func
-            if isinstance(func, cst.Attribute) and func.attr.value in _TRANSACTION_METHODS:
-                return True
+            if isinstance(func, cst.Attribute) and func.attr.value.lstrip("_") in _TRANSACTION_METHODS:
+                return True  # (`self._rollback()` too)
         pending.extend(iter_children(node))
     return False
 

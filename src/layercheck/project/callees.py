@@ -245,6 +245,22 @@ def _rest(index: ProjectLookup, qualname: str, module: ModuleFacts) -> list[str]
     return None
 
 
+def _plain_envelope(index: ProjectLookup, qualname: str, depth: int = 0) -> bool:
+    """A project class that holds what it is given as is (`class ServiceResult(Generic[T])`
+    with `self.data = data`): no Pydantic class, no ORM class; or a project function whose
+    result is one (`def success_service_result(data): return ServiceResult(data=data, ...)`)."""
+    if index.class_fact(qualname) is not None:
+        return not (index.is_pydantic_model(qualname) or index.is_orm_class(qualname))
+    resolved = index.resolve(qualname)
+    module, name = resolved.module, resolved.name
+    if module is None or name not in module.functions or depth > 2:
+        return False
+    # (what it builds and returns unannotated; one annotated to return a class may make it
+    # out of what it is given, `create_token(user) -> TokenPair`)
+    made = module.extra.get("inferred_returns", {}).get(name, ())
+    return bool(made) and all(_plain_envelope(index, item.removesuffix("()"), depth + 1) for item in made)
+
+
 def returns_unmapped_orm(index: ProjectLookup, tags: tuple[str, ...]) -> bool:
     """The `unmapped_orm_return` condition of LC301: a returned value is an ORM instance.
 
@@ -259,6 +275,9 @@ def returns_unmapped_orm(index: ProjectLookup, tags: tuple[str, ...]) -> bool:
         if kind == "annotation":
             if index.is_orm_model(qualname) or index.is_orm_bound_type(qualname):
                 return False
+        elif kind == "envelope":
+            if not _plain_envelope(index, qualname):
+                return False  # `UserOut.model_validate(user)` maps what it is given
         else:
             values.append((kind, qualname))
     return any(

@@ -202,6 +202,16 @@ def _value_base(origin: str) -> bool:
     return module == "builtins" and name.endswith(("Error", "Exception"))
 
 
+def is_exception(index: ProjectLookup, qualname: str) -> bool:
+    """A project exception class: one deriving from a builtin or a library's exception
+    (`class NotFound(HTTPException)`, `class DomainError(Exception)`)."""
+
+    def outside_exception(origin: str) -> bool:
+        return origin.rpartition(".")[2].endswith(("Error", "Exception")) and index.class_fact(origin) is None
+
+    return index.derives(qualname, outside_exception)
+
+
 def is_enum(index: ProjectLookup, qualname: str) -> bool:
     """An `Enum` subclass, also through project bases (`class StrEnum(str, Enum)`)."""
     return index.derives(qualname, lambda origin: origin.startswith("enum."))
@@ -266,16 +276,27 @@ def is_port(index: ProjectLookup, qualname: str) -> bool:
 
 
 def _data_access_port(index: DataAccessLookup, qualname: str) -> bool:
-    """An abstract class (an `ABC`, a `Protocol`) whose project subclass
-    is data access: the interface the app reaches its data layer through
+    """An abstract class (an `ABC`, a `Protocol`) that a concrete project class implements
+    by running queries: the interface the app reaches its data layer through
     (`BaseDataLayer`, implemented by a `SQLAlchemyDataLayer` that runs the queries)."""
+    if not _abstract(index, qualname):
+        return False
+    # A concrete class that implements it runs the queries: a port of the data layer. (An
+    # abstract subclass, `RepositoryBase(InfrastructureBase)`, is a port of its own: the
+    # `InfrastructureBase` every adapter shares, authenticators and socket managers alike,
+    # is none.)
+    return any(
+        (index.layer_of(sub) == "repository" or is_data_access(index, sub)) and not _abstract(index, sub)
+        for sub in index.subclasses_of(qualname)
+    )
+
+
+def _abstract(index: DataAccessLookup, qualname: str) -> bool:
+    """A project class declared abstract, or an `ABC` or `Protocol` subclass."""
     found = index.class_fact(qualname)
     if found is None:
         return False
-    bases = (index.resolve(base).qualname for base in found[1].bases)
-    abstract = found[1].is_abstract or any(origin in _ABSTRACT_BASES for origin in bases)
-    subclasses = index.subclasses_of(qualname)
-    return abstract and any(index.layer_of(sub) == "repository" or is_data_access(index, sub) for sub in subclasses)
+    return found[1].is_abstract or any(index.resolve(base).qualname in _ABSTRACT_BASES for base in found[1].bases)
 
 
 def _background_worker(index: ProjectLookup, qualname: str) -> bool:

@@ -224,7 +224,13 @@ class ImportedLayers:
         found = self.index.class_fact(target)
         if found is not None and lineage.is_settings_model(self.index, target):
             return "config"  # `Settings(BaseSettings)` is configuration, not a schema
-        if found is not None and module.layer != "model" and self._schema_class(found[0], found[1].name):
+        if (
+            found is not None
+            and module.layer != "model"
+            and self._schema_class(found[0], found[1].name)
+            # (a Pydantic class whose methods run the queries is a store: `MyDb(BaseModel)`)
+            and not (self.index.is_data_access(target) or found[0].extra.get("querying_methods", {}).get(name, 0) >= 2)
+        ):
             return "schema"  # a schema is a schema import, whatever file name its module has
         aliased = module.extra.get("annotated", {}).get(name)
         if aliased is not None and aliased != target and self.imported_layer(aliased) == "repository":
@@ -248,12 +254,21 @@ class ImportedLayers:
             return "database"
         if self.index.is_data_access(target):
             return "repository"  # a function or class that runs queries, wherever it lives
-        if name in module.loggers or (name in module.instances and self.index.logger_flavour(target)):
-            return None  # `from app.env import LOG`: a logger serves every layer
+        if (
+            name in module.loggers
+            or name in module.logger_factories
+            or (name in module.instances and self.index.logger_flavour(target))
+        ):
+            return None  # `from app.env import LOG`, `setup_logger()`: a logger serves every layer
         if constant_name(module, name):
             # `NOT_SET`, `DEFAULT_LIMIT`, `INNER_THOUGHTS_KWARG`: a constant, no layer's code;
             # one of the config module (`from app.env import SECRET_KEY`) is configuration.
             return "config" if module.layer == "config" else None
+        if name in module.classes and _errors_module(module) and data_access.is_exception(self.index, target):
+            # `AccountAlreadyExists` of `api/auth/auth_exceptions.py`, `services/exceptions/
+            # profile.py`: a module of the errors the layers raise and catch, no code of the
+            # layer its folder names. (One defined beside a service's code is the service's.)
+            return None
         layer = module.layer  # a name is judged by what it is, not by its module's other names
         if self.index.pure_beside_queries(target):
             return None
@@ -351,6 +366,16 @@ class ImportedLayers:
         if resolved.module is None or resolved.name not in resolved.module.instances:
             return False
         return self.index.resolve(resolved.module.instances[resolved.name]).qualname.rsplit(".", 1)[-1] == "TypeVar"
+
+
+_ERROR_WORDS = frozenset({"exceptions", "exception", "errors", "error"})
+
+
+def _errors_module(module: ModuleFacts) -> bool:
+    """A module (or a package above it) named for errors: `exceptions.py`,
+    `auth_exceptions.py`, `errors/http.py`."""
+    parts = module.module.split(".")
+    return any(part in _ERROR_WORDS or part.endswith(("_exceptions", "_errors")) for part in parts[-2:])
 
 
 def majority(layers: Sequence[str | None]) -> str | None:

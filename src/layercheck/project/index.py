@@ -284,6 +284,16 @@ class ProjectIndex:
             # `class Base(DeclarativeBase)` is the declarative base, not a mapped model.
             declares_base = any(self.resolve(b).qualname in ORM_ROOT_BASES for b in fact.bases)
             return fact.has_tablename or not declares_base
+        if (
+            kind is None
+            and fact.name in module.extra.get("column_classes", ())
+            and any(self.class_fact(base) is None for base in fact.bases)
+        ):
+            # `class User(Base)` with `Mapped[...] = mapped_column()` fields where `Base` is
+            # out of sight (a library's base, an import that names no module here): the
+            # fields say mapped class. (A mixin of columns whose bases are all in sight is
+            # told by them.)
+            return True
         return fact.has_tablename and kind is None and bool(fact.bases)
 
     def _classically_mapped(self) -> frozenset[str]:
@@ -324,6 +334,11 @@ class ProjectIndex:
         if found is None:
             return False
         module, fact = found
+        if fact.is_abstract and not fact.bases:
+            # `class CRUDModel: __abstract__ = True`: a mixin the declarative base is combined
+            # with (`class BasicMixin(Base, CRUDModel)`), SQLAlchemy's abstract class by its
+            # marker. (One with bases is judged by them.)
+            return True
         kind = self._base_kind(module, fact, frozenset())
         return kind == "orm" or (kind == "sqlmodel" and "table" in fact.true_keywords) or self.is_orm_model(qualname)
 

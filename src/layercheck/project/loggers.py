@@ -146,7 +146,12 @@ def is_log_wrapper(index: ProjectLookup, qualname: str) -> bool:
     (`def log_info(msg, *args): logger.info(msg, *args)`)."""
     resolved = index.resolve(qualname)
     module, name = resolved.module, resolved.name
-    return module is not None and name in module.extra.get("log_wrappers", ())
+    if module is not None and name in module.extra.get("log_wrappers", ()):
+        return True
+    # `TaskContext.log_info`: a method of a project class, keyed `Class.method` in its module.
+    owner, _, method = qualname.rpartition(".")
+    found = index.class_fact(owner)
+    return found is not None and f"{found[1].name}.{method}" in found[0].extra.get("log_wrappers", ())
 
 
 def message_place(index: ProjectLookup, qualname: str, method: str, depth: int = 0) -> tuple[int, str] | None:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
 from layercheck.engine.rule import Rule, callee_names
 from layercheck.rules.logcalls import (
     ASYNC_LOG_METHODS,
+    DEFERRING_CALLS,
     FLAVOUR_KINDS,
     LOG_METHODS,
     LOG_WORDS,
     LOG_WRAPPER_NAMES,
     LogCall,
     as_log_call,
+    deferred_log_call,
     flavoured,
     held_message,
     is_fstring,
@@ -113,11 +117,11 @@ class FormattedLogMessage(Rule):
 
     code = "LC702"
     checks_tests = True
-    calls = callee_names(LOG_METHODS, ASYNC_LOG_METHODS, LOG_WRAPPER_NAMES)
+    calls = callee_names(LOG_METHODS, ASYNC_LOG_METHODS, LOG_WRAPPER_NAMES, DEFERRING_CALLS)
     call_words = LOG_WORDS  # a project's wrapper by any name with `log` in it (`print_to_log`)
 
     def visit_Call(self, node: cst.Call) -> None:
-        log = as_log_call(node, self.names)
+        log = as_log_call(node, self.names) or deferred_log_call(node, self.names)
         for reading in log.placements() if log is not None else ():
             self._check(reading)
 
@@ -158,6 +162,6 @@ class FormattedLogMessage(Rule):
             return
         # The logger comes from another module: report once per flavour the index may confirm.
         for flavour, kind_of_logger in FLAVOUR_KINDS:
-            typed = LogCall(log.call, log.method, log.message, flavour, None)
+            typed = replace(log, flavour=flavour, condition=None, elsewhere=())
             condition = Condition(flavoured(kind_of_logger, log.condition), log.condition.names)
             self.report(log.message.value, messages[flavour], fix=message_fix(typed), condition=condition)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
 import libcst as cst
 
 from layercheck.engine.rule import Rule, callee_names
 from layercheck.rules.logcalls import (
     ASYNC_LOG_METHODS,
+    DEFERRING_CALLS,
     FLAVOUR_KINDS,
     LOG_METHODS,
     LOG_WORDS,
     LOG_WRAPPER_NAMES,
     LogCall,
     as_log_call,
+    deferred_log_call,
     flavoured,
     held_message,
     is_fstring,
@@ -38,18 +43,18 @@ class FStringLogMessage(Rule):
 
     code = "LC701"
     checks_tests = True
-    calls = callee_names(LOG_METHODS, ASYNC_LOG_METHODS, LOG_WRAPPER_NAMES)
+    calls = callee_names(LOG_METHODS, ASYNC_LOG_METHODS, LOG_WRAPPER_NAMES, DEFERRING_CALLS)
     call_words = LOG_WORDS  # a project's wrapper by any name with `log` in it (`print_to_log`)
 
     def visit_Call(self, node: cst.Call) -> None:
-        log = as_log_call(node, self.names)
+        log = as_log_call(node, self.names) or deferred_log_call(node, self.names)
         for reading in log.placements() if log is not None else ():
             self._check(reading)
 
     def _check(self, log: LogCall) -> None:
         value = log.message.value
         held = held_message(value, self.context.ancestors)
-        if held is not None and (is_fstring(held) or _joins_fstrings(held)):
+        if held is not None and (is_fstring(held) or _joins_fstrings(held, self.context.ancestors)):
             # `error = f"..."` on the line above `logger.warning(error)`: the message is that
             # f-string, formatted before the call (no fix: the local may serve other uses).
             shown = cst.ensure_type(value, cst.Name).value
@@ -63,7 +68,7 @@ class FStringLogMessage(Rule):
             self.report(value, message, condition=log.condition)
             return
         if not is_fstring(log.message.value):
-            if _joins_fstrings(log.message.value):
+            if _joins_fstrings(log.message.value, self.context.ancestors):
                 # `" | ".join([f"wallet {w}", f"pnl {p}"])`: f-strings formatted eagerly all
                 # the same, joined into the message (no fix: the pieces are the project's).
                 message = f"f-strings joined into the log message; {_advice(log)}"
@@ -80,7 +85,7 @@ class FStringLogMessage(Rule):
             return
         # The logger comes from another module: report once per flavour the index may confirm.
         for flavour, kind in FLAVOUR_KINDS:
-            typed = LogCall(log.call, log.method, log.message, flavour, None)
+            typed = replace(log, flavour=flavour, condition=None, elsewhere=())
             condition = type(log.condition)(flavoured(kind, log.condition), log.condition.names)
             self.report(log.message.value, _MESSAGES[flavour], fix=message_fix(typed), condition=condition)
 
@@ -90,8 +95,10 @@ def _advice(log: LogCall) -> str:
     return _MESSAGES.get(log.flavour or "", _MESSAGES["stdlib"]).split("; ", 1)[1]
 
 
-def _joins_fstrings(node: cst.BaseExpression) -> bool:
-    """`"sep".join([...])` (or of a tuple, a comprehension) with an f-string among the parts."""
+def _joins_fstrings(node: cst.BaseExpression, ancestors: Sequence[cst.CSTNode] = ()) -> bool:
+    """`"sep".join([...])` (or of a tuple, a comprehension) with an f-string among the parts,
+    also of a list the statement just before the log call assigns (`parts = [f"...", ...]`
+    then `logger.warning(" | ".join(parts))`)."""
     if not (
         isinstance(node, cst.Call)
         and isinstance(node.func, cst.Attribute)
@@ -101,6 +108,8 @@ def _joins_fstrings(node: cst.BaseExpression) -> bool:
     ):
         return False
     parts = node.args[0].value
+    if isinstance(parts, cst.Name) and ancestors:
+        parts = held_message(parts, ancestors) or parts
     if isinstance(parts, (cst.List, cst.Tuple)):
         return any(is_fstring(element.value) for element in parts.elements)
     if isinstance(parts, (cst.ListComp, cst.GeneratorExp)):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
@@ -48,6 +48,10 @@ class LogCall:
     # The other arguments that are the message if the project's logging class takes it
     # there (`LoggerManager.info(tag, message)`), each with the condition that says so.
     elsewhere: tuple[LogCall, ...] = ()
+    # The log method handed to another call that calls it later with the arguments that
+    # follow it (`add_task(logger.info, f"...")`): `call` is then a reading built for the
+    # purpose, not a node of the tree, so no fix may rewrite it.
+    deferred: bool = False
 
     def placements(self) -> tuple[LogCall, ...]:
         """This reading of the call and the others the index may confirm instead."""
@@ -114,6 +118,49 @@ def as_log_call(call: cst.Call, names: NameTable) -> LogCall | None:
             return _placed_message(call, method, message, Condition("logger_named", (qualname,)))
         return LogCall(call, method, message, None, Condition("logger_named", ())) if by_name else None
     return _project_logger_call(call, method, message, binding, receiver, names)
+
+
+# Calls that take a function and the arguments to call it with later, with the place of
+# the function among their positional arguments (Starlette's `add_task`/`BackgroundTask`,
+# `functools.partial`, asyncio's `to_thread`, `run_in_executor(executor, fn, ...)`,
+# `call_soon`, `call_later(delay, fn, ...)`, an executor's `submit`, anyio's `run_sync` and
+# `start_soon`, `run_in_threadpool`): a log method handed there logs what follows it.
+DEFERRING_CALLS = {
+    "add_task": 0,
+    "BackgroundTask": 0,
+    "partial": 0,
+    "to_thread": 0,
+    "run_in_executor": 1,
+    "call_soon": 0,
+    "call_soon_threadsafe": 0,
+    "call_later": 1,
+    "call_at": 1,
+    "submit": 0,
+    "run_sync": 0,
+    "start_soon": 0,
+    "run_in_threadpool": 0,
+}
+
+
+def deferred_log_call(call: cst.Call, names: NameTable) -> LogCall | None:
+    """`tasks.add_task(logger.info, f"sent {n}")`: the log call the deferring call makes
+    later, read as if written `logger.info(f"sent {n}")`; None when no log method is handed."""
+    place = DEFERRING_CALLS.get(last_name(call.func))
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    if place is None or len(positional) <= place:
+        return None
+    handed = positional[place].value
+    if not (
+        isinstance(handed, cst.Attribute)
+        and (handed.attr.value in LOG_METHODS or handed.attr.value in ASYNC_LOG_METHODS)
+    ):
+        return None
+    handed_so_far = {id(arg) for arg in positional[: place + 1]}
+    later = [arg for arg in call.args if id(arg) not in handed_so_far]
+    log = as_log_call(cst.Call(func=handed, args=later), names)
+    if log is None:
+        return None
+    return replace(log, deferred=True, elsewhere=tuple(replace(other, deferred=True) for other in log.elsewhere))
 
 
 def _unknown(binding: Binding) -> bool:
@@ -210,6 +257,14 @@ def _wrapper_call(call: cst.Call, names: NameTable) -> LogCall | None:
             return None
         if names.qualified_name(receiver) in (*LOGGER_OBJECTS, "logging", "structlog"):
             return None
+        method_of = _project_instance(receiver, owner, names)
+        if method_of is not None:
+            # `ctx.log_info(f"...")` on `ctx: TaskContext`, `self.log_debug(...)` in it: the
+            # class's method, a log call if it hands its first parameter to a logger.
+            message = message_argument(call, name)
+            if message is None:
+                return None
+            return LogCall(call, name, message, None, Condition("log_wrapper", (f"{method_of}.{name}",)))
     binding = names.value_binding(func)
     qualname = binding.qualname if binding is not None else None
     if not qualname or qualname.startswith(("logging.", "builtins.")) or binding is None or binding.logger:
@@ -218,6 +273,16 @@ def _wrapper_call(call: cst.Call, names: NameTable) -> LogCall | None:
     if message is None:
         return None
     return LogCall(call, name, message, None, Condition("log_wrapper", (qualname,)))
+
+
+def _project_instance(receiver: cst.BaseExpression, owner: Binding | None, names: NameTable) -> str | None:
+    """The project class `receiver` is an instance of (`self` in a method of it), or None."""
+    if isinstance(receiver, cst.Name) and receiver.value == "self" and (owner is None or _unknown(owner)):
+        return names.enclosing_class_qualname()
+    if owner is None or owner.qualname or not owner.instance_of:
+        return None
+    project = names.module.split(".", 1)[0]
+    return owner.instance_of if owner.instance_of.split(".", 1)[0] == project else None
 
 
 def named_like_log_wrapper(name: str) -> bool:

@@ -403,7 +403,7 @@ def _lazy_percent(log: LogCall) -> cst.Call | None:
 
 def message_fix(log: LogCall) -> NodeFix | None:
     """The unsafe fix of an eagerly built message, for a logger of known flavour."""
-    if log.flavour not in ("structlog", "stdlib") or log.message.keyword is not None:
+    if log.flavour not in ("structlog", "stdlib") or log.message.keyword is not None or log.deferred:
         return None
     positional = [arg for arg in log.call.args if arg.keyword is None]
     if any(arg.star for arg in log.call.args):

@@ -12,6 +12,8 @@ from layercheck.rules.externals import is_external
 
 # Methods of a data-access object that open a database session (not `get_user_session()`,
 # which looks up a row of a login-session table).
+# A store's lifecycle, called with the app's start and stop: no query.
+_LIFECYCLE_METHODS = frozenset({"connect", "disconnect", "close", "dispose", "startup", "shutdown"})
 _SESSION_OPENERS = frozenset(
     {
         "session", "get_session", "async_session", "get_async_session", "sync_session", "get_sync_session",
@@ -42,6 +44,10 @@ class RouterCallsRepository(Rule):
             # `db_engine.get_async_session()`, `document_service.db.async_session()`: the
             # data layer hands the router a session; the SQL run on it is LC201's finding.
             # (`db.get_session(session_id)` reads a stored chat session: a query.)
+            return
+        if isinstance(func, cst.Attribute) and func.attr.value in _LIFECYCLE_METHODS and not node.args:
+            # `await self.db.connect()` in a startup handler, `.close()` at shutdown: the
+            # store's connection opened and closed with the app, no query.
             return
         if self.names.inside_dependency_marker(self.context.ancestors):
             # `Depends(get_repository(UserRepository))` wires a dependency; the calls on the

@@ -318,6 +318,20 @@ class ServiceReturnsOrm(Rule):
                 return _Origin(given, self._shown(func))
         return None
 
+    def _enveloped(self, call: cst.Call) -> _Origin | None:
+        """The origin of an ORM value given to a project callable whose result is returned,
+        tagged with the callable (`envelope:<qualname>`); None when no argument may be one."""
+        callee = self.names.qualified_name(call.func)
+        if callee is None or is_external(callee):
+            return None
+        for arg in call.args:
+            if arg.star:
+                continue
+            inner = self._origin(arg.value)
+            if inner is not None:
+                return _Origin((*inner.tags, f"envelope:{callee}"), inner.source)
+        return None
+
     def _queried_model(self, expression: cst.BaseExpression) -> tuple[_Queried, str] | None:
         """What a service returns straight from its session: `db.query(Tag)...first()`,
         `session.get(User, id)`: the model queried (the index decides it is an ORM class)
@@ -399,7 +413,20 @@ class ServiceReturnsOrm(Rule):
                     ),
                     None,
                 )
-            if origin is None or function.scalar:
+            if function.scalar:
+                continue
+            enveloped = self._enveloped(element) if isinstance(element, cst.Call) else None
+            if enveloped is not None:
+                # `return success_service_result(user)`, `ServiceResult(data=user)`: the ORM
+                # instance handed out inside an envelope of the project's making (the index
+                # tells a plain holder from a schema that maps what it is given).
+                self.report(
+                    element,
+                    f"service `{function.name}` returns ORM data from `{enveloped.source}()` inside "
+                    f"`{self._shown(element.func)}(...)` unmapped; return a Pydantic schema",  # type: ignore[attr-defined]
+                    condition=Condition("unmapped_orm_return", enveloped.tags + function.annotation_tags),
+                )
+            if origin is None:
                 continue
             self.report(
                 element,

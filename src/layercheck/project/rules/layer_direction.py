@@ -116,10 +116,14 @@ class ImportAgainstLayerDirection(ProjectRule):
                 importer == "service"
                 and imported == "database"
                 and source is not None
-                and _transaction_helper(source, item.target.rpartition(".")[2])
+                and (
+                    _transaction_helper(source, item.target.rpartition(".")[2])
+                    or (self.index.resolve(item.target).name is None and _units_of_work_only(source))
+                )
             ):
                 # `from app.db.unit_of_work import unit_of_work`: the transaction helper the
-                # database module offers the services (LC302's advice), no session of theirs.
+                # database module offers the services (LC302's advice), no session of theirs;
+                # also the module of units of work imported whole (`from app import unit_of_work`).
                 continue
             if importer == "database" and imported == "repository" and source is not None and (
                 source.extra.get("builds_engine") or source.extra.get("provides_sessions")
@@ -198,6 +202,12 @@ def _transaction_helper(source: ModuleFacts, name: str) -> bool:
         return True
     returned = source.extra.get("returns", {}).get(name) or ()
     return any(item.startswith(f"{source.module}.") and item.rpartition(".")[2] in units for item in returned)
+
+
+def _units_of_work_only(source: ModuleFacts) -> bool:
+    """A module whose code that queries is its units of work, and that has some."""
+    units = set(source.extra.get("units_of_work", ()))
+    return bool(units) and set(source.extra.get("data_access", ())) <= units
 
 
 def _below_config_folder(source: ModuleFacts) -> bool:

@@ -69,7 +69,21 @@ class EntrypointImportsRepository(ProjectRule):
             # A repository function imported runs queries wherever it is called; a provider
             # only named in `Depends(...)` for a parameter handed on to a service runs none here.
             depends_only = module.extra.get("depends_only", ())
-            return bool(local) and all(name in depends_only for name in local)
+            if bool(local) and all(name in depends_only for name in local):
+                return True
+            # A repository object only handed to a service (`ActivityLogService(crud=
+            # activity_log_crud)`): none of its methods is called here.
+            resolved = self.index.resolve(target)
+            return (
+                bool(local)
+                and resolved.module is not None
+                and resolved.name in resolved.module.instances
+                and all(name in module.extra.get("handed_imports", ()) for name in local)
+                and not any(
+                    name in module.extra.get("module_uses", {}) or name in module.extra.get("called_imports", ())
+                    for name in local
+                )
+            )
         if not local and item.in_function:
             local = [target.rpartition(".")[2]]  # (imported in the function that builds it)
         if not local or any(name in module.extra.get("module_uses", {}) for name in local):

@@ -25,6 +25,10 @@ class RouterImportsOrmOrQueryBuilder(ProjectRule):
         builders = self.options["query-builders"]
         for item in self.contract_imports(module):
             target = item.target
+            if not module.functions and self.own_module(module, item) is not None:
+                # `api/user/__init__.py` gathering `User` from its own `user_model.py`: the
+                # package is its modules, and this one routes nothing.
+                continue
             if not item.is_module and (
                 is_query_builder(target, builders)
                 # (`from app.db import select`: sqlalchemy's builder re-exported by the project)

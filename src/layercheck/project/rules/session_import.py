@@ -14,7 +14,9 @@ _EXEMPT_LAYERS = frozenset({"tests", "migrations"})
 _HELD_HERE = frozenset({"main", "middleware"})
 _SCRIPTS = "/scripts/"
 _WEB_FRAMEWORKS = frozenset({"fastapi", "starlette"})
-_WIRING_NAMES = frozenset({"Depends", "Security"})
+# What wires a function's parameters rather than handling a request: the dependency markers
+# and the parameter declarations (`page: int = Query(1, ge=1)` in a paginator's class body).
+_WIRING_NAMES = frozenset({"Depends", "Security", "Query", "Path", "Body", "Header", "Cookie", "Form", "File"})
 _ENGINE_FACTORIES = frozenset(
     {"create_engine", "create_async_engine", "engine_from_config", "async_engine_from_config"}
 )
@@ -104,7 +106,7 @@ class SessionImportOutsideRepository(ProjectRule):
     @staticmethod
     def _does_http_work(module: ModuleFacts) -> bool:
         """It imports what handles requests from FastAPI or Starlette (`HTTPException`,
-        `Request`, a middleware base); `Depends` alone only wires its own dependencies."""
+        `Request`, a middleware base); `Depends` or `Query` alone only wire parameters."""
         return any(
             item.target.split(".", 1)[0] in _WEB_FRAMEWORKS and item.target.rsplit(".", 1)[-1] not in _WIRING_NAMES
             for item in module.imports
@@ -157,13 +159,19 @@ class SessionImportOutsideRepository(ProjectRule):
 
     def _extends_data_access(self, module: ModuleFacts) -> bool:
         """A module in no layer defining a subclass of a data-access class (`class
-        RBACSqlZenStore(SqlZenStore)` adding permission checks around the store's queries):
-        the store, extended, with the store's sessions."""
+        RBACSqlZenStore(SqlZenStore)` adding permission checks around the store's queries)
+        or of a unit of work (`SessionByUOW(DefaultSessionPackMixin)` handing the session
+        to the repositories it gathers): the store or the unit of work, extended, with its
+        sessions."""
         return any(
-            self.index.is_data_access(base) or self.index.layer_of(base) == "repository"
+            self.index.is_data_access(base) or self.index.layer_of(base) == "repository" or self._unit_of_work(base)
             for fact in module.classes.values()
             for base in fact.bases
         )
+
+    def _unit_of_work(self, qualname: str) -> bool:
+        resolved = self.index.resolve(qualname)
+        return resolved.module is not None and resolved.name in resolved.module.extra.get("units_of_work", ())
 
     def _repository_beside_models(self, module: ModuleFacts) -> bool:
         """A model module that also defines a data-access class: one whose methods query
@@ -212,7 +220,12 @@ class SessionImportOutsideRepository(ProjectRule):
             # routers depend on, or a `settings.py` building the session factory: it hands the
             # sessions out, as the database module would.
             return
-        if module.layer is None and (self._serves_the_data_layer(module) or self._extends_data_access(module)):
+        if module.layer is None and (
+            (self._serves_the_data_layer(module) and not self._drives_services(module))
+            or self._extends_data_access(module)
+        ):
+            # (`db/init_superuser.py` building `UserService(UserRepository(db))` for the
+            # start-up code works above the services, whoever imports it)
             return
         if layer == "model" and self._repository_beside_models(module):
             # `models/notes.py` holding the `Note` table and a `NoteTable` class whose methods
