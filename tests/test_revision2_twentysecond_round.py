@@ -3,11 +3,10 @@ checked through the CLI."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from conftest import run_layercheck, write_project
-from test_revision2 import findings, orm_module
+from test_revision2 import findings, orm_module, placed
 
 
 def test_a_log_method_handed_to_a_call_that_runs_it_later(tmp_path: Path) -> None:
@@ -206,11 +205,10 @@ def test_a_transaction_manager_and_the_database_settings_of_a_config_package(tmp
     assert ("app/adapters/transaction_manager_sqla.py", 3, "LC101") not in found
     assert ("app/adapters/notifier.py", 1, "LC101") in found
     assert ("app/setup/config/database.py", 10, "LC602") not in found
-    layers = run_layercheck(["layers", "app", "--output-format", "json"], cwd=root)
-    placed = {item["path"]: item["layer"] for item in json.loads(layers.output)}
-    assert placed["app/adapters/transaction_manager_sqla.py"] == "database"
-    assert placed["app/setup/config/database.py"] == "config"
-    assert placed["app/settings/database.py"] == "database"
+    layers = {path: item["layer"] for path, item in placed(root).items()}
+    assert layers["app/adapters/transaction_manager_sqla.py"] == "database"
+    assert layers["app/setup/config/database.py"] == "config"
+    assert layers["app/settings/database.py"] == "database"
 
 
 def test_admin_views_and_injection_containers_filed_under_a_layer_folder(tmp_path: Path) -> None:
@@ -280,11 +278,10 @@ def test_admin_views_and_injection_containers_filed_under_a_layer_folder(tmp_pat
     )
     found = findings(root, "LC103", "LC104")
     assert found == [("app/routers/posts.py", 3, "LC104")]
-    layers = run_layercheck(["layers", "app", "--output-format", "json"], cwd=root)
-    placed = {item["path"]: item["layer"] for item in json.loads(layers.output)}
-    assert placed["app/routers/blog_admin.py"] is None
-    assert placed["app/containers/repositories/mongo.py"] is None
-    assert placed["app/containers/repositories/sql.py"] == "database"
+    layers = {path: item["layer"] for path, item in placed(root).items()}
+    assert layers["app/routers/blog_admin.py"] is None
+    assert layers["app/containers/repositories/mongo.py"] is None
+    assert layers["app/containers/repositories/sql.py"] == "database"
 
 
 def test_an_abstract_base_shared_by_every_adapter_is_no_data_access_port(tmp_path: Path) -> None:
@@ -487,10 +484,9 @@ def test_active_record_mixins_filed_under_services_are_the_model_layer(tmp_path:
         ("app/services/notes.py", 1, "LC101"),
         ("app/services/notes.py", 6, "LC302"),
     ]
-    layers = run_layercheck(["layers", "app", "--output-format", "json"], cwd=root)
-    placed = {item["path"]: item["layer"] for item in json.loads(layers.output)}
-    assert placed["app/services/database/controllers/crud_controllers.py"] == "model"
-    assert placed["app/services/database/controllers/mixin_controllers.py"] == "model"
+    layers = {path: item["layer"] for path, item in placed(root).items()}
+    assert layers["app/services/database/controllers/crud_controllers.py"] == "model"
+    assert layers["app/services/database/controllers/mixin_controllers.py"] == "model"
 
 
 def test_units_of_work_with_private_transaction_methods_and_their_subclasses(tmp_path: Path) -> None:
@@ -571,9 +567,8 @@ def test_units_of_work_with_private_transaction_methods_and_their_subclasses(tmp
         },
     )
     assert findings(root, "LC101", "LC103", "LC302") == []
-    layers = run_layercheck(["layers", "app", "--output-format", "json"], cwd=root)
-    placed = {item["path"]: item["layer"] for item in json.loads(layers.output)}
-    assert placed["app/service_layer/unit_of_work.py"] == "database"
+    layers = {path: item["layer"] for path, item in placed(root).items()}
+    assert layers["app/service_layer/unit_of_work.py"] == "database"
 
 
 def test_a_session_read_off_a_parameter_of_a_project_class_into_a_local(tmp_path: Path) -> None:
