@@ -5,10 +5,10 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.domain.facts import ClassFact, ImportFact, ModuleFacts
-from layercheck.domain.vocabulary import MAPPED_ANNOTATIONS, named_like_logger
+from layercheck.domain.vocabulary import named_like_logger
 from layercheck.engine import app_facts
 from layercheck.engine.annotations import annotation_names, type_var_bound
-from layercheck.engine.declarations import declares_only
+from layercheck.engine.declarations import declares_only, maps_columns
 from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, NameTable, NameTableBuilder, dotted_name, last_name
 from layercheck.engine.pydantic_config import config_keys
 from layercheck.engine.statement_lines import Anchors, line_anchors
@@ -322,7 +322,6 @@ class FactsCollector:
         )
         has_tablename = False
         is_abstract = False
-        maps_columns = False
         attributes: list[str] = []
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else node.body.body
         for statement in body:
@@ -344,7 +343,6 @@ class FactsCollector:
                             is_abstract = small.value.value == "True"
                     elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
                         names = [small.target.value]
-                        maps_columns = maps_columns or self._mapped_column(small)
                     attributes.extend(names)
                     if "__tablename__" in names:
                         has_tablename = True
@@ -356,7 +354,7 @@ class FactsCollector:
             is_abstract=is_abstract,
             attributes=tuple(attributes),
         )
-        if maps_columns:
+        if maps_columns(node, self.table):
             # `name: Mapped[str] = mapped_column(...)`: the columns of a mapped class, whatever
             # its bases are (one out of sight, a library's base, is still the ORM's).
             self.facts.extra.setdefault("column_classes", []).append(node.name.value)
@@ -376,13 +374,6 @@ class FactsCollector:
         settings = app_facts.settings_class(node)
         if settings is not None:
             self.facts.extra.setdefault("settings_classes", {})[node.name.value] = settings
-
-    def _mapped_column(self, field: cst.AnnAssign) -> bool:
-        """`name: Mapped[str] = mapped_column(...)` (or `relationship(...)`, `Column(...)`)."""
-        annotation = field.annotation.annotation
-        if not isinstance(annotation, cst.Subscript) or not isinstance(field.value, cst.Call):
-            return False
-        return self.table.qualified_name(annotation.value) in MAPPED_ANNOTATIONS
 
     # A handler for `Exception` registered on an app, anywhere in the module (LC803).
     def visit_Call(self, node: cst.Call) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from layercheck.engine.names import dotted_name
+from layercheck.domain.vocabulary import MAPPED_ANNOTATIONS
+from layercheck.engine.names import NameTable, dotted_name
 
 
 def declares_only(node: cst.ClassDef) -> bool:
@@ -48,3 +49,19 @@ def _raises_not_implemented(statement: cst.Raise) -> bool:
     """`raise NotImplementedError` or `raise NotImplementedError(...)`."""
     exc = statement.exc.func if isinstance(statement.exc, cst.Call) else statement.exc
     return exc is not None and (dotted_name(exc) or "").endswith("NotImplementedError")
+
+
+def maps_columns(node: cst.ClassDef, table: NameTable) -> bool:
+    """Whether the class body declares a mapped column (`name: Mapped[str] =
+    mapped_column(...)`, also `relationship(...)` or `Column(...)` so annotated)."""
+    if not isinstance(node.body, cst.IndentedBlock):
+        return False
+    return any(
+        isinstance(small, cst.AnnAssign)
+        and isinstance(small.value, cst.Call)
+        and isinstance(small.annotation.annotation, cst.Subscript)
+        and table.qualified_name(small.annotation.annotation.value) in MAPPED_ANNOTATIONS
+        for statement in node.body.body
+        if isinstance(statement, cst.SimpleStatementLine)
+        for small in statement.body
+    )

@@ -25,7 +25,6 @@ from layercheck.domain.vocabulary import (
     DATA_ACCESS_NAME,
     DATABASE_HANDLES,
     DATAFRAME_QUERIES,
-    MAPPED_ANNOTATIONS,
     ORM_BASE_FACTORIES,
     SESSION_TYPES,
     SETTINGS_BASES,
@@ -34,6 +33,7 @@ from layercheck.domain.vocabulary import (
     library_session,
     named_like_session,
 )
+from layercheck.engine.declarations import maps_columns
 from layercheck.engine.names import (
     STDLIB_MODULE_LOG_FUNCTIONS,
     NameTable,
@@ -768,30 +768,14 @@ class RoleCollector:
         name = func.value.value if isinstance(func.value, cst.Name) else ""
         return any(word in name.lower() for word in _JOB_APP_WORDS)
 
-    def _maps_columns(self, node: cst.ClassDef) -> bool:
-        """`name: Mapped[str] = mapped_column(...)` in a class with bases: the columns of a
-        mapped class (its table named by a base's `declared_attr`). A mixin of columns with
-        no base is no table of its own."""
-        if not node.bases or not isinstance(node.body, cst.IndentedBlock):
-            return False
-        for statement in node.body.body:
-            if isinstance(statement, cst.SimpleStatementLine):
-                for small in statement.body:
-                    if (
-                        isinstance(small, cst.AnnAssign)
-                        and isinstance(small.value, cst.Call)
-                        and isinstance(small.annotation.annotation, cst.Subscript)
-                        and self.table.qualified_name(small.annotation.annotation.value) in MAPPED_ANNOTATIONS
-                    ):
-                        return True
-        return False
-
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if not self._scopes:
             self.evidence.classes += 1
             if node.name.value.startswith("Test"):
                 self.evidence.test_code = True
-            if _maps_a_table(node) or self._maps_columns(node):
+            # (mapped columns in a class with bases: its table named by a base's
+            # `declared_attr`; a mixin of columns with no base is no table of its own)
+            if _maps_a_table(node) or (bool(node.bases) and maps_columns(node, self.table)):
                 self.evidence.tables += 1
             if _unit_of_work(node):
                 self.evidence.units_of_work.add(node.name.value)
