@@ -446,6 +446,7 @@ RULES: tuple[RuleInfo, ...] = (
                     ".env.example", ".env.sample", ".env.template", ".env.dist",
                     # (the same without the leading dot, or the other way round)
                     "env.example", "example.env", ".env-example", ".env_example", "env.sample",
+                    ".env-template", ".env_template", ".env-sample", ".env_sample",
                 ],
                 "Names of the example file, in order of preference",
             ),

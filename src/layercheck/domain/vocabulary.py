@@ -262,3 +262,15 @@ ORM_BASE_FACTORIES = frozenset(
         "sqlalchemy.orm.registry.generate_base",
     }
 )
+
+
+# Libraries' generic CRUD classes, each with the methods that return an instance of the model
+# it was constructed over (FastCRUD's `create` adds and returns the ORM object; its `get` and
+# `get_multi` return dicts, its `update` nothing).
+LIBRARY_CRUD_CREATORS: dict[str, frozenset[str]] = {
+    "fastcrud.FastCRUD": frozenset({"create"}),
+    "fastcrud.crud.fast_crud.FastCRUD": frozenset({"create"}),
+}
+# The keyword that makes those methods return the columns of a schema instead (a dict, or the
+# schema with FastCRUD's `return_as_model=True`).
+LIBRARY_CRUD_SCHEMA_KEYWORDS = frozenset({"schema_to_select"})

@@ -5,11 +5,18 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.domain.facts import ClassFact, ImportFact, ModuleFacts
-from layercheck.domain.vocabulary import named_like_logger
+from layercheck.domain.vocabulary import LIBRARY_CRUD_CREATORS, named_like_logger
 from layercheck.engine import app_facts
 from layercheck.engine.annotations import annotation_names, type_var_bound
 from layercheck.engine.declarations import declares_only, maps_columns
-from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, NameTable, NameTableBuilder, dotted_name, last_name
+from layercheck.engine.names import (
+    CONNECTION,
+    STDLIB_MODULE_LOG_FUNCTIONS,
+    NameTable,
+    NameTableBuilder,
+    dotted_name,
+    last_name,
+)
 from layercheck.engine.pydantic_config import config_keys
 from layercheck.engine.statement_lines import Anchors, line_anchors
 
@@ -70,9 +77,10 @@ class FactsCollector:
         self._annotated: set[str] = set()
         # `AsyncSession = NewType("AsyncSession", _AsyncSession)`: the new name is the old type.
         self._type_aliases: dict[str, str] = {}
-        # The module-level function being walked and its first parameter, which a logging
-        # wrapper (`def log_info(msg, *args): logger.info(msg, *args)`) logs as the message.
-        self._message_parameter: tuple[str, str] | None = None
+        # The module-level function being walked and its parameters in order, one of which a
+        # logging wrapper (`def log_info(msg, *args): logger.info(msg, *args)`, `def
+        # dynamic_log(self, level, message)`) logs as the message.
+        self._message_parameter: tuple[str, tuple[str, ...]] | None = None
         # A module-level class's method named for a log level and its parameters by position
         # (after `self`): a logging wrapper class (`TRACE_LOG.error(project_id, user_id,
         # message)`) may take the message in any place, which its body shows.
@@ -121,16 +129,15 @@ class FactsCollector:
         if self.table.at_module_level:
             self.facts.functions.append(node.name.value)
             params = node.params.params
-            self._message_parameter = (node.name.value, params[0].name.value) if params else None
+            self._message_parameter = (node.name.value, tuple(param.name.value for param in params))
         self._record_return_annotation(node)
         scopes = self.table.scopes
         method = node.name.value
         if len(scopes) == 2 and scopes[1].is_class and (method.startswith("log_") or method.endswith("_log")):
             # `TaskContext.log_info(self, message)` handing `message` to `self.logger.info`: a
             # logging wrapper method (keyed `Class.method`).
-            params = node.params.params
-            if len(params) > 1:
-                self._message_parameter = (f"{scopes[1].class_name}.{method}", params[1].name.value)
+            logged_after_self = tuple(param.name.value for param in node.params.params[1:])
+            self._message_parameter = (f"{scopes[1].class_name}.{method}", logged_after_self)
         if len(scopes) == 2 and scopes[1].is_class and node.name.value in _WRAPPED_LOG_METHODS:
             static = any(
                 isinstance(decorator.decorator, cst.Name) and decorator.decorator.value == "staticmethod"
@@ -316,9 +323,7 @@ class FactsCollector:
         true_keywords = tuple(
             kw.keyword.value
             for kw in node.keywords
-            if kw.keyword is not None
-            and isinstance(kw.value, cst.Name)
-            and kw.value.value == "True"
+            if kw.keyword is not None and isinstance(kw.value, cst.Name) and kw.value.value == "True"
         )
         has_tablename = False
         is_abstract = False
@@ -328,11 +333,14 @@ class FactsCollector:
             if isinstance(statement, cst.ClassDef):
                 attributes.append(statement.name.value)
             elif isinstance(statement, cst.FunctionDef):
-                if any(
-                    isinstance(d.decorator, (cst.Name, cst.Attribute))
-                    and (dotted_name(d.decorator) or "").endswith("declared_attr")
-                    for d in statement.decorators
-                ) and statement.name.value == "__tablename__":
+                if (
+                    any(
+                        isinstance(d.decorator, (cst.Name, cst.Attribute))
+                        and (dotted_name(d.decorator) or "").endswith("declared_attr")
+                        for d in statement.decorators
+                    )
+                    and statement.name.value == "__tablename__"
+                ):
                     has_tablename = True
             elif isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
@@ -382,10 +390,16 @@ class FactsCollector:
         mapped = self._imperatively_mapped(node)
         if mapped is not None:
             self.facts.extra.setdefault("mapped_classes", []).append(mapped)
-        if self._message_parameter is not None and self._logs_parameter(node, self._message_parameter[1]):
-            wrappers = self.facts.extra.setdefault("log_wrappers", [])
-            if self._message_parameter[0] not in wrappers:
-                wrappers.append(self._message_parameter[0])
+        logged = self._logged_parameter(node, self._message_parameter[1]) if self._message_parameter else None
+        if self._message_parameter is not None and logged is not None:
+            key = self._message_parameter[0]
+            if logged > 0:
+                # `def dynamic_log(self, level, message)`: the message comes later (by place).
+                self.facts.extra.setdefault("log_wrapper_places", {}).setdefault(key, logged)
+            else:
+                wrappers = self.facts.extra.setdefault("log_wrappers", [])
+                if key not in wrappers:
+                    wrappers.append(key)
         if self._log_method is not None:
             position = self._logged_position(node, self._log_method[1])
             if position is not None:
@@ -442,9 +456,9 @@ class FactsCollector:
             found &= _MESSAGE_PARAMETERS
         return parameters[found.pop()] if len(found) == 1 else None
 
-    def _logs_parameter(self, node: cst.Call, parameter: str) -> bool:
-        """`logger.info(msg, ...)` inside `def log_info(msg, ...)`: the function's first
-        parameter goes to a logger as the message."""
+    def _logged_parameter(self, node: cst.Call, parameters: tuple[str, ...]) -> int | None:
+        """The place of the function's parameter that `node` hands to a logger as the message
+        (0 for `logger.info(msg, ...)` inside `def log_info(msg, ...)`), or None."""
         func = node.func
         positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
         # (`logging.log(level, msg)` takes the message second; `logger.info(msg=msg)` by name)
@@ -453,8 +467,12 @@ class FactsCollector:
         if message is None:
             keyed = (arg.value for arg in node.args if arg.keyword is not None and arg.keyword.value == "msg")
             message = next(keyed, None)
-        if not (isinstance(message, cst.Name) and message.value == parameter):
-            return False
+        if not (isinstance(message, cst.Name) and message.value in parameters):
+            return None
+        return parameters.index(message.value) if self._hands_to_logger(func) else None
+
+    def _hands_to_logger(self, func: cst.BaseExpression) -> bool:
+        """Whether the callee `func` is a logger's method or a logging wrapper above."""
         if isinstance(func, cst.Name) and func.value in self.facts.extra.get("log_wrappers", ()):
             # `print_to_log(message, level)` inside `def print_to_log_and_console(message, ...)`:
             # a wrapper of a wrapper defined above it in the module.
@@ -535,6 +553,11 @@ class FactsCollector:
                 # `logger = lazy_proxy(_get_logger)`: what a generic factory returns is what
                 # the callable it is handed returns (`project/loggers.py`).
                 self.facts.extra.setdefault("handed", {})[target.value] = handed
+                library = self._library_crud(value.func)
+                if library is not None:
+                    # `crud_users = CRUDUser(User)` with `CRUDUser = FastCRUD[User, ...]`: a
+                    # library's generic CRUD over the model it is handed (`callees.py`).
+                    self.facts.extra.setdefault("library_cruds", {})[target.value] = [library, handed]
         if callee.rsplit(".", 1)[-1] == "TypeVar":
             bound = self._type_bound(value)
             if bound is not None:
@@ -549,6 +572,16 @@ class FactsCollector:
                 aliased = self._type_aliases.get(argument.value)
             if aliased is not None:
                 self._type_aliases[target.value] = aliased
+
+    def _library_crud(self, func: cst.BaseExpression) -> str | None:
+        """The library CRUD class a constructor call makes an instance of (`FastCRUD(User)`,
+        `FastCRUD[User, ...](User)`, or a module-level alias of its parametrisation)."""
+        if isinstance(func, cst.Subscript):
+            func = func.value
+        callee = self.table.qualified_name(func) or ""
+        if isinstance(func, cst.Name):
+            callee = self.facts.extra.get("generic_aliases", {}).get(func.value, callee)
+        return callee if callee in LIBRARY_CRUD_CREATORS else None
 
     def _record_decorator(self, decorator: cst.Decorator) -> bool:
         """`@dataclass`, `@dataclass(frozen=True)`, attrs' `@define`/`@attr.s`."""
@@ -570,6 +603,10 @@ class FactsCollector:
                 self.facts.loggers[name] = binding.logger
             elif binding.factory_call is not None:
                 self.facts.instances[name] = binding.factory_call
+            elif binding.instance_of == CONNECTION and binding.qualname is None:
+                # `conn = engine.connect()` at module level: a connection the others import
+                # and run SQL on, as on a session.
+                self.facts.instances[name] = CONNECTION
             elif binding.convention == "logger":
                 # `logger = manager().logger`: a logger by its attribute's name (see `loggers.py`)
                 self.facts.extra.setdefault("logger_named", []).append(name)

@@ -106,11 +106,18 @@ def _serves_the_web(evidence: RoleEvidence) -> bool:
 
 
 def _named_for_config(last: str) -> bool:
-    """`config`, `settings`, `env`..., also `config_file`, `app_config`, `settings_loader`."""
+    """`config`, `settings`, `env`..., also `config_file`, `app_config`, `settings_loader`;
+    not `log_config` or `logging_config`, the logging setup (its `LOG_LEVEL` read is one more
+    setting the settings module should hold)."""
     if last in CONFIG_MODULE_NAMES:
         return True
     words = last.lower().split("_")
+    if _LOGGING_WORDS.intersection(words):
+        return False
     return words[0] in ("config", "settings") or words[-1] in ("config", "settings", "env")
+
+
+_LOGGING_WORDS = frozenset({"log", "logs", "logging", "logger"})
 
 
 # Functions taking socket.io's `sid` that make a module the handlers of a namespace's events.
@@ -165,6 +172,15 @@ def role_layer(
         # `exams/tests.py` of an app whose product is tests: Django's habit names a module
         # of test functions so, this one holds none.
         return (folder_layer, "named `tests`, but defines no test")
+    if (
+        name_layer == "main"
+        and evidence.engine_builders
+        and evidence.session_providers
+        and not (evidence.app_factory or evidence.script or evidence.routes or evidence.app_routes)
+    ):
+        # `db/main.py` building the engine and yielding the request's session, with no app
+        # created or served: the database module, named `main` for its package.
+        return ("database", "named main, but builds the engine and hands out sessions, and creates no app")
     if name_layer in _KEPT:
         return None
     if evidence.alembic and evidence.revision:
@@ -441,7 +457,9 @@ def role_layer(
             # module's engine, running queries and calling the crud functions: a service
             # that touches the database (its session factory is LC601's finding).
             return ("service", "builds a session factory, runs queries and calls repositories")
-        if evidence.imports_repositories:
+        if evidence.imports_repositories and not (
+            evidence.units_of_work and evidence.classes == len(evidence.units_of_work)
+        ):
             return ("repository", "builds the engine and composes the repositories")
         if (evidence.querying_class or mostly_queries(evidence)) and not (
             evidence.provider_methods or evidence.session_providers
@@ -469,7 +487,28 @@ def role_layer(
         return ("service", "hands out sessions, but passes them to other modules' queries and commits")
     if (
         name_layer is None
-        and evidence.provider_methods
+        and evidence.provider_containers
+        and evidence.imports_jobs_or_services
+        and not (evidence.data_access or evidence.querying_methods or evidence.script or evidence.routes)
+    ):
+        # `ioc/app.py`'s dishka `Provider` yielding the request's session and providing the
+        # gateways and the interactors over it: the app's composition root, in no layer.
+        containers = counted(len(evidence.provider_containers), "dependency-injection container")
+        return (None, f"{containers} wiring the services")
+    if (
+        name_layer is None
+        and evidence.session_yields
+        and not (evidence.data_access or evidence.querying_methods or evidence.classes or evidence.session_calls)
+        and not (evidence.routes or evidence.jobs or evidence.script or evidence.imports_jobs_or_services)
+    ):
+        # `database/functions.py`'s `get_async_session()` yielding a session of the database
+        # module's factory, beside the `create_all()` helpers: the session dependency, the
+        # database's own (a dependencies module whose `get_current_user` calls the session
+        # is not).
+        return ("database", "yields the request's session and runs no query")
+    if (
+        name_layer is None
+        and (evidence.provider_methods or evidence.returned_sessions)
         and evidence.sessions
         and not (evidence.data_access or evidence.script or evidence.routes)
         and len(evidence.project_imports) < APPLICATION_IMPORTS

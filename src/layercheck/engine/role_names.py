@@ -263,6 +263,9 @@ def checked_name(
         and evidence.engine_builders
         and evidence.querying_class
         and not (evidence.session_providers or evidence.provider_methods or evidence.tables)
+        # (a `database.py` building the engine and `SessionLocal` at module level, for the
+        # others to import, is the database module, with the models' CRUD mixin beside it)
+        and not evidence.module_factories
     ):
         # `services/database.py` whose `DatabaseService` builds its own engine and runs
         # every query of the app (`get_user`, `create_session`): a store class, the data

@@ -110,7 +110,10 @@ _STATEMENTS = frozenset({"select", "insert", "update", "delete", "union", "union
 _REPOSITORY_NAMES = frozenset({"repositories", "repository", "repos", "repo", "crud", "dal", "dao", "daos"})
 # (with the use cases of clean architecture)
 _ORCHESTRATED_NAMES = frozenset(
-    {"jobs", "tasks", "workers", "services", "service", "usecases", "use_cases", "usecase", "use_case"}
+    {
+        *("jobs", "tasks", "workers", "services", "service"),
+        *("usecases", "use_cases", "usecase", "use_case", "interactors", "interactor"),
+    }
 )
 # Folders of the interfaces the use cases declare for the adapters (`use_cases/ports/`): a
 # module importing one implements or holds the port, it calls no service.
@@ -235,6 +238,8 @@ class RoleEvidence:
     # Module-level generator functions (`def get_db(): ... yield session`): what a database
     # module provides its importers.
     session_providers: int = 0
+    # Methods of module-level classes returning a session they build (`return Session(engine)`).
+    returned_sessions: int = 0
     # Those of them that yield a value named like a session (`yield session`, a transaction
     # helper handing back the session it began): the session's own providers.
     session_yields: int = 0
@@ -394,6 +399,10 @@ class RoleCollector:
         self._builders: dict[str, set[str]] = {}
         # The names the current module-level function assigned a new statement to.
         self._statements: set[str] = set()
+        # The module's `if __name__ == "__main__":` block while it is walked.
+        self._main_block: cst.If | None = None
+        # Locals of the function being walked assigned a session it builds (`Session(engine)`).
+        self._sessions_built: set[str] = set()
         # Module-level functions that run a connection check (`SELECT 1`, see `finish`).
         self._probes: set[str] = set()
         # (class, method) of the methods of module-level classes that print to the terminal.
@@ -529,6 +538,7 @@ class RoleCollector:
         takes_session = bool(taken)
         self.evidence.session_parameters += takes_session
         self._session_names.append(taken)
+        self._sessions_built = set()
         if not self._scopes:
             self.evidence.functions += 1
             self._statements = set()
@@ -734,13 +744,31 @@ class RoleCollector:
         return qualname.rsplit(".", 1)[-1] in _STATEMENTS and is_query_builder(qualname, SQL_BUILDERS)
 
     def visit_Return(self, node: cst.Return) -> None:
+        if self._scopes and not self._scopes[-1][0] and self._built_session(node.value):
+            if len(self._scopes) == 2 and self._scopes[0][0]:
+                # `session = Session(db.get_engine()); return session` in `DBSession.get()`:
+                # a class that builds the sessions it hands out (a store that also lends its
+                # session out stays a store: no provider method of a session manager).
+                self.evidence.returned_sessions += 1
+            else:
+                self._scopes[-1][9] = True  # `def get_db(): return Session(engine)`
         if len(self._scopes) != 1 or self._scopes[0][0]:
             return
         value = node.value
         if (isinstance(value, cst.Name) and value.value in self._statements) or self._new_statement(value):
             self.evidence.statement_builders.add(self._scopes[0][1])
 
+    def _built_session(self, value: cst.BaseExpression | None) -> bool:
+        """`Session(engine)` (a session type called), or a local assigned one just before."""
+        if isinstance(value, cst.Name):
+            return value.value in self._sessions_built
+        return isinstance(value, cst.Call) and self.table.qualified_name(value.func) in SESSION_TYPES
+
     def visit_Assign(self, node: cst.Assign) -> None:
+        if self._scopes and self._built_session(node.value) and not isinstance(node.value, cst.Name):
+            self._sessions_built.update(
+                target.target.value for target in node.targets if isinstance(target.target, cst.Name)
+            )
         if len(self._scopes) == 1 and not self._scopes[0][0] and self._new_statement(node.value):
             self._statements.update(
                 target.target.value for target in node.targets if isinstance(target.target, cst.Name)
@@ -949,7 +977,9 @@ class RoleCollector:
                 # sa`, and `from sqlalchemy.sql import expression` read off as `expression.select`.
                 self.evidence.builder_libraries.add(qualname.split(".", 1)[0])
                 self.evidence.builder_libraries.add(qualname.rpartition(".")[0])
-        if qualname.rsplit(".", 1)[-1] in ENGINE_BUILDERS:
+        if qualname.rsplit(".", 1)[-1] in ENGINE_BUILDERS and self._main_block is None:
+            # (an engine the `__main__` block builds to try the module out is the demo's own:
+            # the models of `indication_orm.py` stay models)
             if qualname.split(".", 1)[0] in ("sqlalchemy", "sqlmodel"):
                 self.evidence.engine_builders += 1
                 if "engine" in qualname.rsplit(".", 1)[-1]:
@@ -1011,6 +1041,11 @@ class RoleCollector:
                 for target in test.comparisons
             ):
                 self.evidence.script = True
+                self._main_block = node
+
+    def leave_If(self, original_node: cst.If) -> None:
+        if original_node is self._main_block:
+            self._main_block = None
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         if self.table.qualified_name(node.value) == "os.environ":
@@ -1130,8 +1165,9 @@ _PROVIDING_DECORATORS = frozenset({"dishka.provide", "dishka.provider.provide", 
 _ADMIN_LIBRARIES = frozenset({"sqladmin", "starlette_admin", "fastapi_admin", "fastapi_amis_admin", "flask_admin"})
 _CONTEXT_METHODS = frozenset({"__enter__", "__aenter__"})
 _TRANSACTION_METHODS = frozenset({"commit", "rollback"})
-# What a transaction manager's methods may be besides: it ends what the session began.
-_FINISHING_METHODS = frozenset({"commit", "rollback", "flush", "close"})
+# What a transaction manager's methods may be besides: it begins the session's transaction
+# and ends what the session began.
+_FINISHING_METHODS = frozenset({"begin", "commit", "rollback", "flush", "close"})
 
 
 _CONTEXT_DECORATORS = frozenset({"contextmanager", "asynccontextmanager"})
@@ -1142,7 +1178,7 @@ def _unit_of_work(node: cst.ClassDef) -> bool:
     of its own, or an `__aexit__` that calls them (on the session it holds); a class
     whose context-manager method commits or rolls back around its `yield`
     (`@asynccontextmanager async def transaction(self)`, a transaction manager); or one
-    whose public methods only commit, roll back, flush or close the session it holds."""
+    whose public methods only begin, commit, roll back, flush or close the session it holds."""
     body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
     methods = {statement.name.value: statement for statement in body if isinstance(statement, cst.FunctionDef)}
     if any(_context_manager(method) and _calls_transaction_method(method) for method in methods.values()):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from layercheck.domain.facts import ModuleFacts
+from layercheck.domain.vocabulary import LIBRARY_CRUD_CREATORS
 from layercheck.project import data_access
 from layercheck.project.lookup import ProjectLookup, is_type_variable
 
@@ -185,6 +186,8 @@ def returns_orm_from_repository(index: ProjectLookup, qualname: str, layer: str 
     functions named for a number or a flag (`count_*`, `exists*`, `is_*`, `has_*`,
     `delete*`, `remove*`).
     """
+    if _library_crud_creates(index, qualname):
+        return True
     callee = find_callee(index, qualname)
     if callee is None or callee.is_constructor:
         return False
@@ -221,6 +224,21 @@ def returns_orm_from_repository(index: ProjectLookup, qualname: str, layer: str 
         or (in_layer and is_type_variable(index, name) and not index.is_project_bound_type(name))
         for name in names
     )
+
+
+def _library_crud_creates(index: ProjectLookup, qualname: str) -> bool:
+    """`crud_users.create(db, object=...)` on `crud_users = FastCRUD(User)` (however
+    parametrised): the library's method returns an instance of the ORM model it was built
+    over."""
+    owner, _, method = qualname.rpartition(".")
+    resolved = index.resolve(owner)
+    if resolved.module is None or resolved.name is None:
+        return False
+    found = resolved.module.extra.get("library_cruds", {}).get(resolved.name)
+    if found is None:
+        return False
+    library, model = found
+    return method in LIBRARY_CRUD_CREATORS.get(library, ()) and index.is_orm_model(model)
 
 
 def _named_for_scalar(name: str) -> bool:

@@ -354,6 +354,10 @@ class ImportedLayers:
         module's own base, which the engine's module imports for `create_all`.)"""
         if resolved.module is None or resolved.name not in resolved.module.instances:
             return False
+        if self.index.class_fact(resolved.module.instances[resolved.name]) is not None:
+            # `settings = Settings()` whose class holds `Base = declarative_base()` (the models
+            # derive from `settings.Base`): an instance of a project class is no base itself.
+            return False
         own = f"{resolved.module.module}."
         return any(
             self.index.is_orm_model(sub) and not sub.startswith(own)

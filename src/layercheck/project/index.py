@@ -37,6 +37,9 @@ ORM_ROOT_BASES = frozenset(
     }
 )
 SQLMODEL_BASE = "sqlmodel.SQLModel"
+# The model bases of other ORMs a FastAPI app may map its tables with: a class deriving from
+# one is a mapped model (ormar's and Tortoise's `Model`).
+OTHER_ORM_MODEL_BASES = frozenset({"ormar.Model", "ormar.models.Model", "tortoise.models.Model", "tortoise.Model"})
 # Type variables named for what crosses the API (`CreateSchemaType`, `ReadT`, `PayloadT`).
 _SCHEMA_TYPE_NAME = re.compile(r"(?i)schema|create|update|delete|read|dto|filter|response|request|payload")
 PYDANTIC_BASES = frozenset(
@@ -243,7 +246,7 @@ class ProjectIndex:
         for base in fact.bases:
             resolved = self.resolve(base)
             final = resolved.qualname
-            if final in ORM_ROOT_BASES:
+            if final in ORM_ROOT_BASES or final in OTHER_ORM_MODEL_BASES:
                 kind = "orm"
             elif final == SQLMODEL_BASE:
                 kind = kind or "sqlmodel"
@@ -277,6 +280,10 @@ class ProjectIndex:
             return True
         if fact.is_abstract:
             return False
+        if "table" in fact.true_keywords and not fact.bases and self._imports_sqlmodel(module):
+            # `class CourseEntity(table=True):` with its `SQLModel` base left out: the class
+            # statement says what it is meant to be, a SQLModel table.
+            return True
         kind = self._base_kind(module, fact, frozenset())
         if kind == "sqlmodel":
             return "table" in fact.true_keywords
@@ -339,8 +346,21 @@ class ProjectIndex:
             # with (`class BasicMixin(Base, CRUDModel)`), SQLAlchemy's abstract class by its
             # marker. (One with bases is judged by them.)
             return True
+        if not fact.bases and self._mixed_into_models(qualname):
+            return True
         kind = self._base_kind(module, fact, frozenset())
         return kind == "orm" or (kind == "sqlmodel" and "table" in fact.true_keywords) or self.is_orm_model(qualname)
+
+    def _mixed_into_models(self, qualname: str) -> bool:
+        """`class CRUD:` with `find(cls)` and `save(self)` that every class deriving from it is a
+        mapped model (`class Role(Base, CRUD)`): the models' active-record mixin, of the ORM
+        hierarchy wherever it is defined."""
+        subclasses = self.subclasses_of(qualname)
+        return bool(subclasses) and all(self.is_orm_model(sub) for sub in subclasses)
+
+    @staticmethod
+    def _imports_sqlmodel(module: ModuleFacts) -> bool:
+        return any(item.target.split(".", 1)[0] == "sqlmodel" for item in module.imports)
 
     def is_orm_bound_type(self, qualname: str) -> bool:
         """A type variable bound to the ORM (`ModelType = TypeVar("ModelType", bound=Base)`):
@@ -764,6 +784,21 @@ class ProjectIndex:
         return frozenset(reached)
 
     @cached_property
+    def _config_helpers(self) -> frozenset[str]:
+        """The project modules in no layer that a config module imports (the helpers that
+        load the settings: a Vault loader, a secrets reader), by dotted name."""
+        found: set[str] = set()
+        for facts in self.by_path.values():
+            if facts.layer != "config":
+                continue
+            for item in facts.imports:
+                resolved = self.resolve(item.target)
+                module = resolved.module if resolved.module is not None else self.find_module(item.target)
+                if module is not None and module.layer is None and module is not facts:
+                    found.add(module.module)
+        return frozenset(found)
+
+    @cached_property
     def _has_global_exception_handler(self) -> bool:
         return any(
             facts.extra.get("global_exception_handler") and facts.layer not in HANDLER_IGNORED_LAYERS
@@ -836,6 +871,9 @@ class ProjectIndex:
             result = any(self.is_session_type(name) for name in names)
         elif kind == "log_wrapper":
             result = any(loggers.is_log_wrapper(self, name) for name in names)
+        elif kind.startswith("log_wrapper_at:"):
+            at = int(kind.partition(":")[2])
+            result = any(loggers.is_log_wrapper(self, name, at) for name in names)
         elif kind.startswith("wrapper_message:"):
             _, method, place = kind.split(":")
             result = any(loggers.takes_message_at(self, name, method, place) for name in names)
@@ -871,6 +909,8 @@ class ProjectIndex:
             result = any(self.is_pydantic_model(n) and lineage.config_unset(self, n, key) for n in names)
         elif kind == "served":
             result = any(self.served(name) for name in names)
+        elif kind == "config_helper":
+            result = any(name in self._config_helpers for name in names)
         elif kind == "project_class":
             result = any(lineage.is_project_class(self, name) for name in names)
         elif kind.startswith("accessor_layer:"):

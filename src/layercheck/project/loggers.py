@@ -5,6 +5,7 @@ conditions."""
 
 from __future__ import annotations
 
+from layercheck.domain.facts import ModuleFacts
 from layercheck.domain.vocabulary import LOGGER_DERIVING_METHODS, LOGGER_FACTORIES, LOGGER_OBJECTS, LOGGER_TYPES
 from layercheck.project.lookup import ProjectLookup, is_type_variable, out_of_sight, says_nothing
 
@@ -141,17 +142,23 @@ def _wrapper(index: ProjectLookup, qualname: str, depth: int = 0) -> str:
     return "loguru" if "loguru" in libraries else "stdlib"
 
 
-def is_log_wrapper(index: ProjectLookup, qualname: str) -> bool:
-    """A project function that hands its first parameter to a logger as the message
-    (`def log_info(msg, *args): logger.info(msg, *args)`)."""
+def is_log_wrapper(index: ProjectLookup, qualname: str, place: int = 0) -> bool:
+    """A project function that hands its first parameter (or the one at `place`) to a logger
+    as the message (`def log_info(msg, *args): logger.info(msg, *args)`)."""
     resolved = index.resolve(qualname)
-    module, name = resolved.module, resolved.name
-    if module is not None and name in module.extra.get("log_wrappers", ()):
-        return True
+    if resolved.module is not None and resolved.name is not None:
+        if _wraps_at(resolved.module, resolved.name, place):
+            return True
     # `TaskContext.log_info`: a method of a project class, keyed `Class.method` in its module.
     owner, _, method = qualname.rpartition(".")
     found = index.class_fact(owner)
-    return found is not None and f"{found[1].name}.{method}" in found[0].extra.get("log_wrappers", ())
+    return found is not None and _wraps_at(found[0], f"{found[1].name}.{method}", place)
+
+
+def _wraps_at(module: ModuleFacts, key: str, place: int) -> bool:
+    if place:
+        return bool(module.extra.get("log_wrapper_places", {}).get(key) == place)
+    return key in module.extra.get("log_wrappers", ())
 
 
 def message_place(index: ProjectLookup, qualname: str, method: str, depth: int = 0) -> tuple[int, str] | None:

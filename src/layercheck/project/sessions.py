@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from layercheck.domain.facts import ClassFact, ModuleFacts
-from layercheck.domain.vocabulary import DATABASE_HANDLES, PROTOCOL_BASES, SESSION_TYPES
+from layercheck.domain.vocabulary import CONNECTION_TYPES, DATABASE_HANDLES, PROTOCOL_BASES, SESSION_TYPES
 from layercheck.project import callees
 from layercheck.project.lookup import ProjectLookup, out_of_sight, says_nothing
 
@@ -136,6 +136,8 @@ class SessionKinds:
                 return called
             if final in SESSION_TYPES or final in self.index.extra_session_types or final in DATABASE_HANDLES:
                 return not called  # a scoped session, `NewType(..., Session)`, `Database(url)`
+            if final in CONNECTION_TYPES:
+                return not called  # `conn = engine.connect()` at module level runs SQL too
             if self._returns_session_factory(callee):
                 return called  # `SessionLocal = make_session_factory(engine)`
             return self.session_kind(callee + "()", depth + 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from layercheck.domain.diagnostics import Condition
 from layercheck.domain.vocabulary import CONFIG_MODULE_NAMES
 from layercheck.engine.context import FileContext
 from layercheck.engine.rule import ServerCodeRule, callee_names, innermost_function
@@ -75,6 +76,9 @@ class EnvReadOutsideConfig(ServerCodeRule):
         # but its environment reads are still the configuration's (`slack/config.py`).
         config_named = parts[-1] in CONFIG_MODULE_NAMES and "config" in self.options["allowed-layers"]
         self._active = context.layer not in self.options["allowed-layers"] and not (in_scripts or config_named)
+        # Whether the module loads the environment (`os.environ[key] = value` for keys it
+        # reads from a source), found on the first read reported (see `_unless_config_helper`).
+        self._loads_environment: bool | None = None
         # Functions found to write the environment (or not), by id, looked at only when a
         # read keyed by a variable is about to be reported; and found to name a variable of
         # the terminal's (or not).
@@ -108,7 +112,8 @@ class EnvReadOutsideConfig(ServerCodeRule):
             or self._unset_guard(node)
         ):
             spelled = "os." + qualname.split(".", 1)[1]
-            self.report(node, f"environment read with `{spelled}()` {_ADVICE}")
+            condition = self._unless_config_helper()
+            self.report(node, f"environment read with `{spelled}()` {_ADVICE}", condition=condition)
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         if not self._active or self.names.qualified_name(node.value) not in ENVIRONS:
@@ -120,7 +125,25 @@ class EnvReadOutsideConfig(ServerCodeRule):
             return
         if self._not_a_setting(_read_key(node)) or self._forwarded(node) or self._bookkeeping(node):
             return
-        self.report(node, f"environment read with `os.environ[...]` {_ADVICE}")
+        condition = self._unless_config_helper()
+        self.report(node, f"environment read with `os.environ[...]` {_ADVICE}", condition=condition)
+
+    def _unless_config_helper(self) -> Condition | None:
+        """A module in no layer that loads the environment and that the config module imports
+        (`core/vault_loader.py` putting the Vault secrets in the environment before
+        `Settings()` reads them) is the configuration's own loader: its reads are part of
+        loading the settings, which the index decides (`config_helper`)."""
+        if self.context.layer is not None:
+            return None
+        if self._loads_environment is None:
+            module = self.context.ancestors[0] if self.context.ancestors else None
+            loads = _EnvironLoads(self)
+            if isinstance(module, cst.Module):
+                module.visit(loads)
+            self._loads_environment = loads.found
+        if not self._loads_environment:
+            return None
+        return Condition("config_helper", (self.context.task.module,), negate=True)
 
     def _not_a_setting(self, key: str | None) -> bool:
         """A read that no settings field could replace: a variable of the terminal's or the
@@ -167,7 +190,8 @@ class EnvReadOutsideConfig(ServerCodeRule):
         key = left.evaluated_value if isinstance(left, cst.SimpleString) else None
         if self._not_a_setting(key if isinstance(key, str) else None):
             return
-        self.report(node.comparator, f"environment read with `in os.environ` {_ADVICE}")
+        condition = self._unless_config_helper()
+        self.report(node.comparator, f"environment read with `in os.environ` {_ADVICE}", condition=condition)
 
     def _guards_write(self, node: cst.ComparisonTarget) -> bool:
         """`if key not in os.environ: os.environ[key] = value`: `setdefault` spelled out (a
@@ -277,6 +301,37 @@ class _EnvironWrites(cst.CSTVisitor):
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in self._WRITERS and self._environ(func.value):
             self.found = True
+
+
+class _EnvironLoads(cst.CSTVisitor):
+    """Finds the environment loaded from a source in a module: `os.environ[key] = value` for a
+    key read from one (the keys of a file or a secret store), `os.environ.update(...)`. (A
+    module that sets one named variable, `os.environ["LOG_FILE"] = path`, loads nothing; one
+    that calls `load_dotenv()` and reads its own keys is what LC602 is about.)"""
+
+    def __init__(self, rule: EnvReadOutsideConfig) -> None:
+        self.rule = rule
+        self.found = False
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        target = node.target
+        if isinstance(target, cst.Subscript) and self.rule.names.qualified_name(target.value) in ENVIRONS:
+            key = target.slice[0].slice if len(target.slice) == 1 else None
+            if isinstance(key, cst.Index) and _sourced_key(key.value):
+                self.found = True
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "update":
+            self.found = self.found or self.rule.names.qualified_name(func.value) in ENVIRONS
+
+
+def _sourced_key(key: cst.BaseExpression) -> bool:
+    """A key read from a source (`key` of `for key, value in secrets.items()`, `f"APP_{name}"`),
+    not one named variable (`"LOG_FILE"`, `LOG_FILE_KEY`, `Options.DEBUG.env_key`)."""
+    if isinstance(key, cst.Name):
+        return not key.value.isupper()
+    return isinstance(key, (cst.FormattedString, cst.Subscript, cst.Call))
 
 
 class _KeyWrites(cst.CSTVisitor):

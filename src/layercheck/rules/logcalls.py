@@ -261,18 +261,32 @@ def _wrapper_call(call: cst.Call, names: NameTable) -> LogCall | None:
         if method_of is not None:
             # `ctx.log_info(f"...")` on `ctx: TaskContext`, `self.log_debug(...)` in it: the
             # class's method, a log call if it hands its first parameter to a logger.
-            message = message_argument(call, name)
-            if message is None:
-                return None
-            return LogCall(call, name, message, None, Condition("log_wrapper", (f"{method_of}.{name}",)))
+            return _wrapper_log_call(call, name, f"{method_of}.{name}")
     binding = names.value_binding(func)
     qualname = binding.qualname if binding is not None else None
     if not qualname or qualname.startswith(("logging.", "builtins.")) or binding is None or binding.logger:
         return None
-    message = message_argument(call, name)
+    return _wrapper_log_call(call, name, qualname)
+
+
+def _wrapper_log_call(call: cst.Call, name: str, qualname: str) -> LogCall | None:
+    """The call of the project's logging wrapper `qualname` read as a log call: its message is
+    the first argument built eagerly (an f-string...), or else its first; a message after other
+    values (`ctx.dynamic_log(status, f"...")`) counts if the wrapper logs that parameter
+    (`log_wrapper_at:1`)."""
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    built = next((place for place, arg in enumerate(positional) if isinstance(arg.value, _BUILT_MESSAGES)), None)
+    if built:
+        condition = Condition(f"{LOG_WRAPPER_AT}:{built}", (qualname,))
+        return LogCall(call, name, positional[built], None, condition)
+    message = positional[0] if positional else message_argument(call, name)
     if message is None:
         return None
     return LogCall(call, name, message, None, Condition("log_wrapper", (qualname,)))
+
+
+# The condition of a wrapper's message read after other values: `log_wrapper_at:<place>`.
+LOG_WRAPPER_AT = "log_wrapper_at"
 
 
 def _project_instance(receiver: cst.BaseExpression, owner: Binding | None, names: NameTable) -> str | None:
@@ -298,9 +312,8 @@ LOG_WORDS = frozenset({"log"})
 def is_wrapper_call(log: LogCall) -> bool:
     """A call to a project's logging wrapper function, or to a logging class's method that
     takes the message after other values, confirmed by the index."""
-    return log.condition is not None and (
-        log.condition.kind == "log_wrapper" or log.condition.kind.startswith(f"{WRAPPER_MESSAGE}:")
-    )
+    placed = (f"{WRAPPER_MESSAGE}:", f"{LOG_WRAPPER_AT}:")
+    return log.condition is not None and (log.condition.kind == "log_wrapper" or log.condition.kind.startswith(placed))
 
 
 # Each flavour a logger from another module may turn out to be, with its condition kind.

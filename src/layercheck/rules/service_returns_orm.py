@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
+from layercheck.domain.vocabulary import LIBRARY_CRUD_SCHEMA_KEYWORDS
 from layercheck.engine.annotations import project_class_names
 from layercheck.engine.declarations import declares_only
 from layercheck.engine.rule import Rule
@@ -297,6 +298,9 @@ class ServiceReturnsOrm(Rule):
             return self._functions[-1].origins.get(expression.value) if self._functions else None
         if not isinstance(expression, cst.Call):
             return None
+        keywords = {arg.keyword.value for arg in expression.args if arg.keyword is not None}
+        if keywords & LIBRARY_CRUD_SCHEMA_KEYWORDS:
+            return None  # `crud.create(db, object=..., schema_to_select=Read)`: a dict or a schema
         func = expression.func
         if isinstance(func, cst.Attribute):
             inherited = (self._classes.inherited_call(func) if self._functions else ()) or self._classes.held_call(func)
@@ -338,6 +342,12 @@ class ServiceReturnsOrm(Rule):
         and the call as written; None for anything else, or a count or a flag."""
         if isinstance(expression, cst.Await):
             expression = expression.expression
+        if isinstance(expression, cst.IfExp):
+            # `row[0] if row else None`: what the branch that has a value gives.
+            return self._queried_model(expression.body) or self._queried_model(expression.orelse)
+        if isinstance(expression, cst.Subscript) and _first_item(expression):
+            # `row[0]` of `row = (await db.execute(select(User))).first()`: the entity itself.
+            return self._queried_model(expression.value)
         held = self._functions[-1].rows if self._functions else {}
         if isinstance(expression, cst.Name):
             return held.get(expression.value)  # `result = db.query(Tag).first()` above
@@ -434,3 +444,11 @@ class ServiceReturnsOrm(Rule):
                 "return a Pydantic schema (`Schema.model_validate(...)`)",
                 condition=Condition("unmapped_orm_return", origin.tags + function.annotation_tags),
             )
+
+
+def _first_item(subscript: cst.Subscript) -> bool:
+    """`row[0]`: the first item of a row (the entity a one-entity `select` gives)."""
+    if len(subscript.slice) != 1:
+        return False
+    index = subscript.slice[0].slice
+    return isinstance(index, cst.Index) and isinstance(index.value, cst.Integer) and index.value.value == "0"
