@@ -61,7 +61,11 @@ def test_logging_wrappers_that_take_the_message_after_other_values(tmp_path: Pat
             """,
         },
     )
-    assert findings(root, "LC701") == [("app/tasks.py", 7, "LC701"), ("app/tasks.py", 10, "LC701"), ("app/tasks.py", 11, "LC701")]
+    assert findings(root, "LC701") == [
+        ("app/tasks.py", 7, "LC701"),
+        ("app/tasks.py", 10, "LC701"),
+        ("app/tasks.py", 11, "LC701"),
+    ]
 
 
 def test_a_sqlmodel_table_whose_class_statement_leaves_out_its_base(tmp_path: Path) -> None:
@@ -106,6 +110,30 @@ def test_a_sqlmodel_table_whose_class_statement_leaves_out_its_base(tmp_path: Pa
     assert findings(root, "LC104") == [("app/api/courses.py", 3, "LC104")]
 
 
+def _dishka_provider(name: str, imports: str = "", provides: str = "") -> str:
+    """A dishka `Provider` module building the session factory and yielding the request's
+    session, with more imports and provisions where given."""
+    return f"""
+from collections.abc import AsyncIterator
+
+from dishka import Provider, Scope, provide
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+{imports}from app.infra.db import new_session_maker
+
+
+class {name}(Provider):
+    @provide(scope=Scope.APP)
+    def session_maker(self) -> async_sessionmaker[AsyncSession]:
+        return new_session_maker("sqlite+aiosqlite://")
+
+    @provide(scope=Scope.REQUEST)
+    async def session(self, maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+        async with maker() as session:
+            yield session
+{provides}"""
+
+
 def test_a_dependency_injection_container_wiring_the_interactors(tmp_path: Path) -> None:
     # `ioc/app.py`'s dishka `Provider` yields the request's session and provides the gateway
     # and the use-case interactors over it: the app's composition root, in no layer (its
@@ -148,49 +176,18 @@ def test_a_dependency_injection_container_wiring_the_interactors(tmp_path: Path)
             "app/application/interactors/__init__.py": "",
             "app/application/interactors/get_user.py": interactor.format(name="GetUserInteractor"),
             "app/ioc/__init__.py": "",
-            "app/ioc/app.py": """
-                from collections.abc import AsyncIterator
-
-                from dishka import Provider, Scope, provide
-                from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-                from app.application.interactors.get_user import GetUserInteractor
-                from app.infra.db import new_session_maker
-                from app.infra.repositories.users import UserGateway
-
-
-                class AppProvider(Provider):
-                    @provide(scope=Scope.APP)
-                    def session_maker(self) -> async_sessionmaker[AsyncSession]:
-                        return new_session_maker("sqlite+aiosqlite://")
-
-                    @provide(scope=Scope.REQUEST)
-                    async def session(self, maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-                        async with maker() as session:
-                            yield session
-
-                    gateway = provide(UserGateway, scope=Scope.REQUEST)
-                    get_user = provide(GetUserInteractor, scope=Scope.REQUEST)
-            """,
-            "app/ioc/database.py": """
-                from collections.abc import AsyncIterator
-
-                from dishka import Provider, Scope, provide
-                from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-                from app.infra.db import new_session_maker
-
-
-                class DatabaseProvider(Provider):
-                    @provide(scope=Scope.APP)
-                    def session_maker(self) -> async_sessionmaker[AsyncSession]:
-                        return new_session_maker("sqlite+aiosqlite://")
-
-                    @provide(scope=Scope.REQUEST)
-                    async def session(self, maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-                        async with maker() as session:
-                            yield session
-            """,
+            "app/ioc/app.py": _dishka_provider(
+                "AppProvider",
+                imports=(
+                    "from app.application.interactors.get_user import GetUserInteractor\n"
+                    "from app.infra.repositories.users import UserGateway\n"
+                ),
+                provides=(
+                    "\n    gateway = provide(UserGateway, scope=Scope.REQUEST)\n"
+                    "    get_user = provide(GetUserInteractor, scope=Scope.REQUEST)\n"
+                ),
+            ),
+            "app/ioc/database.py": _dishka_provider("DatabaseProvider"),
         },
     )
     layers = {path: item["layer"] for path, item in placed(root).items()}
@@ -548,7 +545,8 @@ def test_an_engine_built_to_try_the_models_out_and_a_unit_of_work_building_repos
                         self.session = session
 
                     def find(self, indication_id: int):
-                        return self.session.scalars(select(IndicationOrm).where(IndicationOrm.id == indication_id)).first()
+                        statement = select(IndicationOrm).where(IndicationOrm.id == indication_id)
+                        return self.session.scalars(statement).first()
             """,
             "app/infra/indication_unit_of_work.py": """
                 from sqlalchemy import create_engine
