@@ -498,13 +498,12 @@ def role_layer(
     if (
         name_layer is None
         and evidence.session_yields
-        and not (evidence.data_access or evidence.querying_methods or evidence.classes or evidence.session_calls)
+        and not (evidence.data_access or evidence.querying_methods or evidence.classes)
         and not (evidence.routes or evidence.jobs or evidence.script or evidence.imports_jobs_or_services)
     ):
         # `database/functions.py`'s `get_async_session()` yielding a session of the database
         # module's factory, beside the `create_all()` helpers: the session dependency, the
-        # database's own (a dependencies module whose `get_current_user` calls the session
-        # is not).
+        # database's own, with what it imports (a module whose functions query is not).
         return ("database", "yields the request's session and runs no query")
     if (
         name_layer is None
