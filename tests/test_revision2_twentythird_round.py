@@ -800,3 +800,82 @@ def test_an_example_env_file_spelled_with_a_dash(tmp_path: Path) -> None:
         },
     )
     assert findings(root, "LC802") == [(".env-template", 1, "LC802")]
+
+
+def test_a_session_context_of_a_repository_module(tmp_path: Path) -> None:
+    # `repositories/base.py` holds the repositories' base beside `managed_session()`, the
+    # context manager yielding the request's session: a router opening it calls no repository
+    # (LC202 reports the repository's own call).
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("User"),
+            "app/repositories/__init__.py": "",
+            "app/repositories/base.py": """
+                from collections.abc import AsyncIterator
+                from contextlib import asynccontextmanager
+
+                from sqlalchemy import select
+                from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+                from app.models import User
+
+                factory = async_sessionmaker(create_async_engine("sqlite+aiosqlite://"))
+
+
+                @asynccontextmanager
+                async def managed_session() -> AsyncIterator[AsyncSession]:
+                    async with factory() as session:
+                        yield session
+
+
+                class UserRepository:
+                    @classmethod
+                    async def get(cls, session: AsyncSession, user_id: int):
+                        return await session.scalar(select(User).where(User.id == user_id))
+            """,
+            "app/api/__init__.py": "",
+            "app/api/users.py": """
+                from fastapi import APIRouter
+
+                from app.repositories.base import UserRepository, managed_session
+
+                router = APIRouter()
+
+
+                @router.get("/users/{user_id}")
+                async def read(user_id: int) -> dict:
+                    async with managed_session() as session:
+                        user = await UserRepository.get(session, user_id)
+                    return {"id": user.id}
+            """,
+        },
+    )
+    assert findings(root, "LC202") == [("app/api/users.py", 11, "LC202")]
+
+
+def test_a_service_returning_a_column_ordering_returns_no_row(tmp_path: Path) -> None:
+    # `get_default_order_by()` of a service returns `User.created_at.desc()`: an ordering on a
+    # column, no ORM row (LC301 holds `User(...)` built and returned).
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("User"),
+            "app/services/__init__.py": "",
+            "app/services/users.py": """
+                from app.models import User
+
+
+                def get_default_order_by():
+                    return User.id.desc()
+
+
+                def new_user():
+                    user = User(id=1)
+                    return user
+            """,
+        },
+    )
+    assert findings(root, "LC301") == [("app/services/users.py", 10, "LC301")]

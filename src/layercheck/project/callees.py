@@ -129,6 +129,10 @@ def is_repository_call(index: data_access.DataAccessLookup, qualname: str, layer
             return False
     if index.pure_beside_queries(qualname):
         return False
+    if resolved.module is not None and resolved.name in resolved.module.extra.get("session_yielders", ()):
+        # `async with managed_session() as session:` from a repository module's session
+        # context manager: the router opens a session (LC201 judges what it runs on it).
+        return False
     found = index.class_fact(qualname)
     if found is None:
         return True

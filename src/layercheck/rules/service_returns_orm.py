@@ -310,6 +310,9 @@ class ServiceReturnsOrm(Rule):
         if qualname is not None:
             if is_external(qualname):
                 return None
+            if _method_of_class_attribute(qualname):
+                # `User.created_at.desc()`: an ordering on a column of the class, no row.
+                return None
             return _Origin((f"call:{qualname}", f"orm:{qualname}"), self._shown(func))
         if isinstance(func, cst.Attribute):
             # A method of an annotated or constructed instance: `repo.get()`, `Repo(db).get()`.
@@ -452,3 +455,18 @@ def _first_item(subscript: cst.Subscript) -> bool:
         return False
     index = subscript.slice[0].slice
     return isinstance(index, cst.Index) and isinstance(index.value, cst.Integer) and index.value.value == "0"
+
+
+def _method_of_class_attribute(qualname: str) -> bool:
+    """`app.models.User.created_at.desc`: a column expression's method called on an attribute
+    of a class (`desc`, `asc`, `label`...), not the class, its own method or its query manager
+    (`User.query.get`)."""
+    parts = qualname.split(".")
+    last_class = max((place for place, part in enumerate(parts) if part[:1].isupper()), default=None)
+    return last_class is not None and len(parts) - last_class == 3 and parts[-1] in _COLUMN_METHODS
+
+
+# Methods of a mapped column that build an expression (an ordering, a label, a condition).
+_COLUMN_METHODS = frozenset(
+    {"desc", "asc", "label", "nulls_first", "nulls_last", "like", "ilike", "in_", "not_in", "is_", "isnot", "between"}
+)
