@@ -193,7 +193,8 @@ def is_query_builder(qualname: str, builders: list[str]) -> bool:
 # decide or inject, which makes them neither the data-access layer nor services.
 CONCERN_WORDS = frozenset(
     {"security", "auth", "authz", "authn", "authorization", "authentication", "permissions", "permission",
-     "access", "acl", "rbac", "policies", "policy", "guards", "deps", "dependencies"}
+     "access", "acl", "rbac", "policies", "policy", "guards", "deps", "dependencies", "oauth", "oauth2", "jwt",
+     "login"}
 )
 # Module (or package) names of background work: jobs whatever their decorators.
 BACKGROUND_WORDS = frozenset(
@@ -249,8 +250,22 @@ CONFIG_MODULE_NAMES = frozenset(
     {"config", "configs", "settings", "setting", "env", "environment", "conf", "configuration"}
 )
 
+# Session methods that run a statement and give its rows back.
+STATEMENT_RUNNERS = frozenset({"execute", "exec", "scalars", "scalar"})
+
 # FastAPI's dependency markers: what is written inside them wires a dependency.
 DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends"})
+# Dependency injectors' parameter markers that wrap the type injected (dishka's
+# `FromDishka[Repositories]`, wireup's and aioinject's `Injected[UserService]`): the parameter
+# holds an instance of that type, as `Annotated[X, Depends(...)]` does.
+INJECTION_LIBRARIES = frozenset({"dishka", "wireup", "aioinject"})
+INJECTED_TYPE_MARKERS = frozenset({"FromDishka", "Injected"})
+
+
+def wraps_injected_type(qualname: str) -> bool:
+    """Whether a subscripted name is an injector's marker whose first argument is the type."""
+    root, _, rest = qualname.partition(".")
+    return root in INJECTION_LIBRARIES and rest.rpartition(".")[2] in INJECTED_TYPE_MARKERS
 
 
 # The calls that make a declarative base (`Base = declarative_base(cls=ActiveRecord)`).

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from layercheck.domain.vocabulary import wraps_injected_type
 from layercheck.engine.names import NameTable
 
 # Subscripts whose arguments are not types (`Literal["a"]`) or only partly (`Annotated[X, meta]`).
@@ -57,6 +58,10 @@ def annotation_names(
         if short in _VALUE_SUBSCRIPTS:
             return
         if held and short in _NOT_HOLDING and outer.split(".", 1)[0] in _LOOKED_THROUGH_ROOTS:
+            return
+        if wraps_injected_type(outer) and node.slice and isinstance(node.slice[0].slice, cst.Index):
+            # `FromDishka[Repositories]`: the injector hands the parameter an instance of its type.
+            yield from annotation_names(node.slice[0].slice.value, names, report_node, held)
             return
         if "." in outer and outer.split(".", 1)[0] not in _LOOKED_THROUGH_ROOTS:
             # `BaseDao[ServeEntity, Request, Response]`: an instance of a generic class of the

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.domain.facts import ClassFact, ImportFact, ModuleFacts
-from layercheck.domain.vocabulary import LIBRARY_CRUD_CREATORS, named_like_logger
+from layercheck.domain.vocabulary import LIBRARY_CRUD_CREATORS, STATEMENT_RUNNERS, named_like_logger
 from layercheck.engine import app_facts
 from layercheck.engine.annotations import annotation_names, type_var_bound
 from layercheck.engine.declarations import declares_only, maps_columns
@@ -68,10 +68,11 @@ class FactsCollector:
         # Import records still waiting for a position: the node to locate, its line anchors.
         self.import_nodes: list[tuple[int, cst.CSTNode, Anchors]] = []
         self._function_stack: list[str] = []
-        # Per unannotated function or method around the walk: its key (`f`, `Class.f`), the
-        # locals holding a column query, and whether each of its returns gives one (None for
-        # a function not followed).
-        self._column_frames: list[tuple[str, dict[str, bool], list[bool]] | None] = []
+        # Per unannotated function or method around the walk (None for a function not
+        # followed): its key (`f`, `Class.f`), the locals holding column rows, and per
+        # `return` True (no ORM row: columns, a converted row), the name of the own method it
+        # hands on (`return await self.add(data)`), or False.
+        self._column_frames: list[tuple[str, dict[str, bool], list[bool | str]] | None] = []
         # Module-level globals annotated with classes, and functions annotated to return.
         self._global_types: dict[str, list[str]] = {}
         self._annotated: set[str] = set()
@@ -151,10 +152,13 @@ class FactsCollector:
         self._function_stack.append(node.name.value)
         self._column_frames.append(self._column_frame(node))
 
-    def _column_frame(self, node: cst.FunctionDef) -> tuple[str, dict[str, bool], list[bool]] | None:
+    def _column_frame(self, node: cst.FunctionDef) -> tuple[str, dict[str, bool], list[bool | str]] | None:
         """A frame for an unannotated module-level function or method of a module-level
         class, whose returns are followed to see whether they give column tuples."""
         key = self._definition_key(node) if node.returns is None else None
+        if key is not None and "." in key:
+            # (the methods a class defines unannotated: an inherited one is its base's)
+            self.facts.extra.setdefault("unannotated_methods", []).append(key)
         return (key, {}, []) if key is not None else None
 
     def _definition_key(self, node: cst.FunctionDef) -> str | None:
@@ -190,10 +194,16 @@ class FactsCollector:
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._function_stack.pop()
         frame = self._column_frames.pop()
-        if frame is not None and frame[2] and all(frame[2]):
+        if frame is not None and frame[2] and all(flag is True for flag in frame[2]):
             # `return session.query(Movie).group_by(...).values(Movie.genre, func.count(...))`:
-            # rows of columns and aggregates, no ORM instances (LC301).
+            # rows of columns and aggregates, no ORM instances (LC301); so is a row converted
+            # on the way out (`return row.to_entity()`).
             self.facts.extra.setdefault("column_returns", []).append(frame[0])
+        elif frame is not None and frame[2] and all(flag is True or isinstance(flag, str) for flag in frame[2]):
+            # `return await self.add(data)`: what the own methods handed on return (the index
+            # follows them from the caller's class).
+            handed = sorted({flag for flag in frame[2] if isinstance(flag, str)})
+            self.facts.extra.setdefault("delegated_returns", {})[frame[0]] = handed
         if not self._function_stack:
             self._message_parameter = None
         if node is self._log_method_node:
@@ -215,11 +225,10 @@ class FactsCollector:
         frame = self._column_frames[-1] if self._column_frames else None
         if frame is not None and node.value is not None:
             value = node.value
-            frame[2].append(
-                _column_query(value)
-                or (type(value) is cst.Name and frame[1].get(value.value, False))
-                or _own_state_display(value)
-            )
+            if _column_query(value, frame[1]) or _own_state_display(value) or _converted(value):
+                frame[2].append(True)
+            else:
+                frame[2].append(_own_method_handed_on(value) or False)
         if (
             len(self._function_stack) == 1
             and isinstance(node.value, cst.Name)
@@ -497,7 +506,7 @@ class FactsCollector:
     def visit_Assign(self, node: cst.Assign) -> None:
         frame = self._column_frames[-1] if self._column_frames else None
         if frame is not None and len(node.targets) == 1 and type(node.targets[0].target) is cst.Name:
-            frame[1][node.targets[0].target.value] = _column_query(node.value)  # type: ignore[attr-defined]
+            frame[1][node.targets[0].target.value] = _column_query(node.value, frame[1])  # type: ignore[attr-defined]
         if app_facts.registers_catch_all_assignment(node, self.table):
             self.facts.extra["global_exception_handler"] = True
         if self._log_method is not None and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
@@ -691,20 +700,94 @@ def _subscript_names(subscript: cst.Subscript) -> list[cst.BaseExpression]:
 # Query methods that make a query give columns rather than entities (SQLAlchemy 1.x's
 # `Query.values(...)`, `with_entities(...)`, `add_columns(...)`).
 _COLUMN_QUERY_METHODS = frozenset({"values", "with_entities", "add_columns"})
+_WRITE_STATEMENTS = frozenset({"insert", "update", "delete"})
+# Methods that convert a row into another type (a domain entity, a dict, a Pydantic schema).
+_CONVERSIONS = frozenset(
+    {"to_entity", "to_domain", "to_dto", "to_dict", "as_dict", "to_schema", "to_pydantic", "to_read_model",
+     "model_dump", "model_validate", "from_orm"}
+)
 
 
-def _column_query(value: cst.BaseExpression) -> bool:
+def _column_query(value: cst.BaseExpression, columns: dict[str, bool] | None = None) -> bool:
     """A call chain through one of `_COLUMN_QUERY_METHODS`
-    (`db.query(Movie).group_by(...).values(Movie.genre, func.count(Movie.id))`)."""
+    (`db.query(Movie).group_by(...).values(Movie.genre, func.count(Movie.id))`), a select of
+    a table's columns (`select(self.model.__table__.columns).filter_by(...)`) or a statement
+    returning them (`.returning(User.__table__.columns)`), a session
+    running such a statement, or a chain on a local that holds one (`columns`: `result =
+    await session.execute(query)`, then `return result.mappings().all()`)."""
+    node = value
+    while True:
+        if type(node) is cst.Await:
+            node = node.expression  # type: ignore[attr-defined]
+            continue
+        if type(node) is cst.Name:
+            return bool(columns and columns.get(node.value))  # type: ignore[attr-defined]
+        if type(node) is not cst.Call:
+            return False
+        func = node.func  # type: ignore[attr-defined]
+        called = func.value if type(func) is cst.Name else func.attr.value if type(func) is cst.Attribute else None
+        if called == "select" and any(_table_columns(arg.value) for arg in node.args):  # type: ignore[attr-defined]
+            return True
+        if type(func) is not cst.Attribute:
+            return False
+        if called == "returning":
+            # `update(User).values(...).returning(User.__table__.columns)`: the written rows'
+            # columns; `.returning(User)` gives their entities.
+            return bool(node.args) and all(_table_columns(arg.value) for arg in node.args)  # type: ignore[attr-defined]
+        if called in _COLUMN_QUERY_METHODS:
+            # (`insert(User).values(...)`: the values written, not a query's columns)
+            return not _writes_rows(node)
+        if called in STATEMENT_RUNNERS and node.args and _column_query(node.args[0].value, columns):  # type: ignore[attr-defined]
+            return True  # `session.execute(query)` of a column select held by `query`
+        node = func.value
+
+
+def _converted(value: cst.BaseExpression) -> bool:
+    """`row.to_entity()`, `UserOut.model_validate(row)`, `[r.to_dict() for r in rows]`: rows
+    converted to another type on the way out, no ORM instance handed on."""
+    if type(value) is cst.Await:
+        value = value.expression  # type: ignore[attr-defined]
+    if type(value) in (cst.ListComp, cst.SetComp, cst.GeneratorExp):
+        value = value.elt  # type: ignore[attr-defined]
+    if type(value) is not cst.Call or type(value.func) is not cst.Attribute:  # type: ignore[attr-defined]
+        return False
+    return value.func.attr.value in _CONVERSIONS  # type: ignore[attr-defined]
+
+
+def _own_method_handed_on(value: cst.BaseExpression) -> str | None:
+    """`add` in `return await self.add(data)`: the own method whose result is returned."""
+    if type(value) is cst.Await:
+        value = value.expression  # type: ignore[attr-defined]
+    if type(value) is not cst.Call or type(value.func) is not cst.Attribute:  # type: ignore[attr-defined]
+        return None
+    owner = value.func.value  # type: ignore[attr-defined]
+    return value.func.attr.value if type(owner) is cst.Name and owner.value == "self" else None  # type: ignore[attr-defined]
+
+
+def _writes_rows(value: cst.BaseExpression) -> bool:
+    """Whether a call chain starts from `insert(...)`, `update(...)` or `delete(...)`, whose
+    `.values(...)` are the values written, not a query's columns."""
     node = value
     while type(node) is cst.Call:
         func = node.func  # type: ignore[attr-defined]
+        if type(func) is cst.Name:
+            return func.value in _WRITE_STATEMENTS
         if type(func) is not cst.Attribute:
             return False
-        if func.attr.value in _COLUMN_QUERY_METHODS:
-            return True
+        if type(func.value) is not cst.Call:
+            return func.attr.value in _WRITE_STATEMENTS  # `sa.insert(User)`
         node = func.value
     return False
+
+
+def _table_columns(expression: cst.BaseExpression) -> bool:
+    """`User.__table__.columns`, `self.model.__table__.c`: a table's columns, not its entity."""
+    return (
+        type(expression) is cst.Attribute
+        and expression.attr.value in ("columns", "c")  # type: ignore[attr-defined]
+        and type(expression.value) is cst.Attribute  # type: ignore[attr-defined]
+        and expression.value.attr.value == "__table__"  # type: ignore[attr-defined]
+    )
 
 
 def _own_state_display(value: cst.BaseExpression) -> bool:

@@ -27,6 +27,7 @@ from layercheck.domain.vocabulary import (
     named_like_engine,
     named_like_logger,
     named_like_session,
+    wraps_injected_type,
 )
 
 # What `engine.connect()` and `engine.begin()` open.
@@ -504,7 +505,7 @@ class NameTable:
                 inner = target.slice[0].slice
                 named = self.qualified_name(inner.value) if isinstance(inner, cst.Index) else None
                 return Binding(qualname=named) if named and not named.startswith("builtins.") else LOCAL
-            if outer.rsplit(".", 1)[-1] in ("Annotated", "Optional") and target.slice:
+            if (outer.rsplit(".", 1)[-1] in ("Annotated", "Optional") or wraps_injected_type(outer)) and target.slice:
                 first = target.slice[0].slice
                 if isinstance(first, cst.Index):
                     target = first.value

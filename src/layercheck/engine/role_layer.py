@@ -34,6 +34,7 @@ defining no job, a `config.py` reading no environment, a `database.py` of querie
 
 from __future__ import annotations
 
+from layercheck.domain.layers import DATA_ACCESS_FILE_GLOBS
 from layercheck.domain.vocabulary import BACKGROUND_WORDS, CONCERN_WORDS, CONFIG_MODULE_NAMES, named_for
 from layercheck.engine.role_names import (
     APPLICATION_IMPORTS,
@@ -247,6 +248,17 @@ def role_layer(
         # `auth.py` or `security.py` reading the login form, `username: str = Form()`, beside
         # the functions that authenticate users.)
         return ("api", f"defines {counted(evidence.body_handlers, 'endpoint handler')} reading the request body")
+    if (
+        evidence.graphql_resolvers
+        and evidence.graphql_types
+        and name_layer in (None, "schema")
+        and not evidence.dataloaders
+    ):
+        # `graphql/resolvers/books.py`'s `@strawberry.type class BookQuery` whose
+        # `@strawberry.field` methods answer the queries: GraphQL's endpoints, as routes are;
+        # so is `graphql/schema.py`'s root `Query` resolving fields of its own ("schema" is
+        # GraphQL's word there). (A module of output types declares fields, resolves nothing.)
+        return ("api", f"defines {counted(evidence.graphql_resolvers, 'GraphQL resolver')}")
     if evidence.jobs:
         return ("task", f"defines {counted(evidence.jobs, 'background job')}")
     if evidence.temporal_jobs and name_layer is None:
@@ -524,6 +536,10 @@ def role_layer(
             # (`infrastructure/services/sqlalchemy_transaction_manager.py`: a folder of the
             # adapters' services places it, its own name does not say service)
             or (name_layer == "service" and glob not in SERVICE_FILE_GLOBS and not _named_for_services(module))
+            # (`utils/db_manager.py` whose `DBManager` opens the session, builds the
+            # repositories over it and commits, no query beside it: a unit of work, named for
+            # the database's manager, not a query module)
+            or glob in DATA_ACCESS_FILE_GLOBS
         )
         and not (evidence.routes or evidence.script or evidence.imports_jobs_or_services)
         and set(evidence.querying_methods) <= evidence.units_of_work
@@ -677,4 +693,29 @@ def role_layer(
         # ...)`, raising `HTTPException` when a row is missing), no route of its own: the
         # routers' data access, as a `dao.py` would be.
         return ("repository", f"named `{last}`, but registers no routes and most of it runs queries")
+    if (
+        name_layer == "api"
+        and glob not in _ROUTER_FILE_GLOBS
+        and evidence.classes
+        and not evidence.functions
+        and evidence.session_calls >= _ROUTER_NAMED_QUERIES
+        and evidence.sql_builders >= _ROUTER_NAMED_QUERIES
+        and not (
+            evidence.routes
+            or evidence.app_routes
+            or evidence.body_handlers
+            or evidence.socket_handlers
+            or evidence.graphql_types
+            or evidence.router_includes
+            or evidence.dataloaders
+            or evidence.middleware_classes
+            or evidence.admin_views
+            or evidence.script
+        )
+    ):
+        # `api/search_modules.py` of search strategy classes, each building its statement and
+        # running it on the session it is handed, no route and no function of its own: the
+        # data access the routers call, kept in the API's folder. (The API's dependencies,
+        # `get_current_user(db=Depends(get_db))`, are functions.)
+        return ("repository", "in the API's folder, but registers no routes; its classes build and run the queries")
     return checked_name(module, is_package, name_layer, evidence, folder_layer, glob)

@@ -35,6 +35,9 @@ MODULE_OF_QUERIES = 5
 # Session calls that make a module named for the database, which builds no engine and
 # hands out no session, the data access itself.
 _DATABASE_CLASS_QUERIES = 20
+# Functions a worker's entry point defines beside its `__main__` block (`main()` and a
+# signal handler), starting code that lives elsewhere.
+_LAUNCHER_FUNCTIONS = 2
 
 # File names of repositories (a folder `repositories/` is trusted as it is).
 _REPOSITORY_FILE_GLOBS = frozenset(
@@ -115,6 +118,19 @@ def checked_name(
         # `core/dependencies/tasks.py` handing the routes the task tracker and the queue:
         # dependency wiring named for what it hands out, no background job.
         return (folder_layer, "named for tasks, but a dependency module that hands them out")
+    if (
+        name_layer == "task"
+        and glob in ("**/worker.py", "**/workers.py")
+        and evidence.script
+        and not (evidence.jobs or evidence.temporal_jobs or evidence.job_library or evidence.database_work)
+        # (a thin launcher: a worker that holds its queue and scheduler classes is the job's code)
+        and not evidence.classes
+        and evidence.functions <= _LAUNCHER_FUNCTIONS
+    ):
+        # `app/worker.py` whose `__main__` block starts the polling loop a service defines,
+        # importing the models for their tables: the worker process's entry point, as
+        # `main.py` is the server's, with no job and no database work of its own.
+        return ("main", "named for a worker, but the process's entry point: defines no job, starts the app's code")
     if name_layer == "task" and folder_layer not in (None, "task") and not evidence.jobs:
         # `repositories/tasks.py`, `schemas/tasks.py`: "tasks" is the domain's noun there.
         return (folder_layer, "named `tasks`, but defines no background job, in a folder of another layer")

@@ -125,6 +125,8 @@ TEMPORAL_WORKFLOWS = frozenset({"temporalio.workflow.defn"})
 # Class decorators and bases of GraphQL object types (their fields resolve requests).
 GRAPHQL_TYPE_DECORATORS = frozenset({"strawberry.type", "strawberry.federation.type", "strawberry.interface"})
 GRAPHQL_TYPE_BASES = frozenset({"graphene.ObjectType", "graphene.Mutation", "graphene.types.objecttype.ObjectType"})
+# Strawberry's decorators of a resolver: a function that answers a query or a mutation.
+GRAPHQL_RESOLVER_DECORATORS = frozenset({"strawberry.field", "strawberry.mutation", "strawberry.subscription"})
 # Logging methods a class defines to be a logger wrapper (three: not a `Reporter.error()`).
 _LOGGER_METHODS = 3
 # What builds a callable it is handed, later (dependency_injector's providers, `partial`).
@@ -276,6 +278,9 @@ class RoleEvidence:
     # GraphQL object types (`@strawberry.type class Query`, `graphene.ObjectType`): their
     # fields answer requests, as a router's endpoints do.
     graphql_types: int = 0
+    # Resolvers (`@strawberry.field` / `@strawberry.mutation` on a function): the code that
+    # answers a GraphQL request, as an endpoint answers a route.
+    graphql_resolvers: int = 0
     # python-socketio event handlers (`@sio.on("message")`).
     socket_handlers: int = 0
     # Test code: a `test*` function that is no route or a `Test*` class at module level, or
@@ -581,6 +586,8 @@ class RoleCollector:
                 self.evidence.jobs += 1
             elif qualname in TEMPORAL_ACTIVITIES:
                 self.evidence.temporal_jobs += 1
+            elif qualname in GRAPHQL_RESOLVER_DECORATORS:
+                self.evidence.graphql_resolvers += 1  # `@strawberry.field async def books(self, info)`
             elif qualname in _PROVIDING_DECORATORS and len(self._scopes) == 2 and self._scopes[0][0]:
                 self.evidence.provider_containers.add(self._scopes[0][1])  # `@provide(scope=Scope.APP)`
         routed = self.evidence.routes + self.evidence.app_routes > routes

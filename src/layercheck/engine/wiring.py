@@ -15,12 +15,16 @@ import libcst as cst
 from layercheck.engine.walk import iter_children
 
 
-def handed_on(call: cst.Call, ancestors: Sequence[cst.CSTNode]) -> bool:
+def handed_on(call: cst.BaseExpression, ancestors: Sequence[cst.CSTNode]) -> bool:
     """The value `call` makes is passed to another call, returned or yielded (alone or in a
-    tuple), or held in a local name that is only ever passed on so in its function."""
+    tuple), or held in a local name that is only ever passed on so in its function; also a
+    value of a dict handed on so (`repos = {"users": UserRepository(session), ...}`, then
+    `CallManager(**repos)`)."""
     parent = ancestors[-1] if ancestors else None
     if parent is not None and passed_on(parent):
         return True
+    if type(parent) is cst.DictElement and parent.value is call and len(ancestors) >= 2:  # type: ignore[attr-defined]
+        return type(ancestors[-2]) is cst.Dict and handed_on(ancestors[-2], ancestors[:-2])  # type: ignore[arg-type]
     if type(parent) is cst.Assign and parent.value is call and len(parent.targets) == 1:  # type: ignore[attr-defined]
         target = parent.targets[0].target  # type: ignore[attr-defined]
     elif type(parent) is cst.AnnAssign and parent.value is call:  # type: ignore[attr-defined]

@@ -9,7 +9,9 @@ annotation from the facts of the module defining it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from layercheck.domain.facts import ModuleFacts
 from layercheck.domain.vocabulary import LIBRARY_CRUD_CREATORS
@@ -164,20 +166,49 @@ def return_names(index: ProjectLookup, callee: Callee) -> list[str] | None:
 
 
 def _method_returns(index: ProjectLookup, module: ModuleFacts, key: str, depth: int) -> list[str] | None:
-    returns = module.extra.get("returns", {})
-    if key in returns:
-        return list(returns[key])
+    def annotated(owner: ModuleFacts, defined: str) -> list[str] | None:
+        returns = owner.extra.get("returns", {})
+        return list(returns[defined]) if defined in returns else None
+
+    return _through_bases(index, module, key, depth, annotated)
+
+
+_Found = TypeVar("_Found")
+
+
+def _through_bases(
+    index: ProjectLookup,
+    module: ModuleFacts,
+    key: str,
+    depth: int,
+    look: Callable[[ModuleFacts, str], _Found | None],
+) -> _Found | None:
+    """What `look` finds for `Class.method` on the class itself, else on the base it
+    inherits the method from (`class UserRepo(BaseRepository[User])`), in base order."""
+    found = look(module, key)
+    if found is not None:
+        return found
     class_name, _, method = key.partition(".")
     fact = module.classes.get(class_name)
     if not method or fact is None or depth >= _MAX_BASE_DEPTH:
         return None
-    for base in fact.bases:  # an inherited method: `class UserRepo(BaseRepository[User])`
-        found = index.class_fact(base)
-        if found is not None:
-            inherited = _method_returns(index, found[0], f"{found[1].name}.{method}", depth + 1)
+    for base in fact.bases:
+        base_fact = index.class_fact(base)
+        if base_fact is not None:
+            inherited = _through_bases(index, base_fact[0], f"{base_fact[1].name}.{method}", depth + 1, look)
             if inherited is not None:
                 return inherited
     return None
+
+
+def _unannotated_definition(index: ProjectLookup, module: ModuleFacts, key: str) -> Callee | None:
+    """Where the unannotated method `Class.method` is defined: the class itself, or the base
+    it inherits the method from."""
+
+    def unannotated(owner: ModuleFacts, defined: str) -> Callee | None:
+        return Callee(owner, defined) if defined in owner.extra.get("unannotated_methods", ()) else None
+
+    return _through_bases(index, module, key, 0, unannotated)
 
 
 def returns_orm_from_repository(index: ProjectLookup, qualname: str, layer: str = "repository") -> bool:
@@ -206,11 +237,29 @@ def returns_orm_from_repository(index: ProjectLookup, qualname: str, layer: str 
         # (a module in no layer whose function or class runs the queries is data access too:
         # `UserDBInterface.get_user(db)` in `database/interface/user.py`)
         return False
-    names = return_names(index, callee)
+    if return_names(index, callee) is None and _named_for_scalar(callee.key.rsplit(".", 1)[-1]):
+        return False
+    return _hands_out_orm(index, callee.module, callee.key, in_layer, 0)
+
+
+def _hands_out_orm(index: ProjectLookup, module: ModuleFacts, key: str, in_layer: bool, depth: int) -> bool:
+    """Whether the repository function or method `key` of `module` returns ORM instances:
+    by its return annotation; unannotated, by what its `return`s give (a column query's
+    rows, a converted row: no ORM; an own method handed on: what that one returns, looked up
+    from the caller's class, so an override counts), else the guide's contract (ORM)."""
+    names = _method_returns(index, module, key, 0)
     if names is None:
-        # (what an unannotated function returns is a column query's rows: tuples, no ORM)
-        columns = callee.key in callee.module.extra.get("column_returns", ())
-        return not (columns or _named_for_scalar(callee.key.rsplit(".", 1)[-1]))
+        # (an inherited method's returns are its base's, `BaseRepository.find_all` selecting
+        # `self.model.__table__.columns`)
+        defined = _unannotated_definition(index, module, key) or Callee(module, key)
+        if defined.key in defined.module.extra.get("column_returns", ()):
+            return False
+        handed = defined.module.extra.get("delegated_returns", {}).get(defined.key)
+        if handed and "." in key and depth < _MAX_BASE_DEPTH:
+            # `return await self.add(data)`: what `add` returns, on the caller's own class.
+            owner = key.partition(".")[0]
+            return any(_hands_out_orm(index, module, f"{owner}.{method}", in_layer, depth + 1) for method in handed)
+        return True
     if any(
         (index.is_pydantic_model(name) or index.is_schema_bound_type(name))
         and not (index.is_orm_model(name) or index.is_orm_bound_type(name))

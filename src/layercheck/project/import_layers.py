@@ -298,10 +298,11 @@ class ImportedLayers:
             and name in module.classes
             and self.index.session_kind(target) is not True
             and name not in module.extra.get("provider_classes", ())
+            and name not in module.extra.get("units_of_work", ())
         ):
             # An enum or a class of constants beside the engine (`DocumentType` in `db.py`);
             # a class that hands out sessions (`PrefectDBInterface`) or types them (a session
-            # `Protocol`) is the database's.
+            # `Protocol`) is the database's, and so is a unit of work (`DBManager`).
             return None
         if (
             layer in ("service", "task")

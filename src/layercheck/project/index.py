@@ -584,8 +584,9 @@ class ProjectIndex:
         found = self.class_fact(owner)
         if found is None:
             # A value a project function made (`db = get_repositories(session)`): the class
-            # its return annotation names.
-            made = self._made_by(owner)
+            # its return annotation names; or a parameter annotated with an alias of a class
+            # (`db: DBDep`, `DBDep = Annotated[DBManager, Depends(get_db)]`): that class.
+            made = self._made_by(owner) or self._aliased_class(owner)
             found = self.class_fact(made) if made is not None else None
             if found is None:
                 return None
@@ -613,6 +614,15 @@ class ProjectIndex:
         if external and self.resolve(text).module is None:
             return text  # a library's class (`sqlalchemy.orm.Session`)
         return self._made_by(text)  # a project function that makes it
+
+    def _aliased_class(self, qualname: str) -> str | None:
+        """The project class a module-level annotation alias names (`DBDep =
+        Annotated[DBManager, Depends(get_db)]`), if any."""
+        resolved = self.resolve(qualname)
+        if resolved.module is None or resolved.name is None:
+            return None
+        target = resolved.module.extra.get("annotated", {}).get(resolved.name)
+        return self._first_class([target]) if target else None
 
     def _made_by(self, qualname: str) -> str | None:
         """The project class a project function returns: by its return annotation, or,

@@ -27,6 +27,8 @@ _TERMINAL_VARIABLES = frozenset(
         "TERM",
         "COLORTERM",
         "TERM_PROGRAM",
+        "TERM_PROGRAM_VERSION",
+        "VSCODE_PID",
         "WT_SESSION",
         "PYCHARM_HOSTED",
         "ANSICON",

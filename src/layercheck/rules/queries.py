@@ -10,7 +10,7 @@ from layercheck.domain.diagnostics import Condition
 from layercheck.domain.vocabulary import CORE_TABLE_STATEMENTS, CORE_TABLE_TYPES, is_query_builder
 from layercheck.engine.names import CONNECTION, NameTable, chain_root, http_style_call
 from layercheck.rules.externals import is_external
-from layercheck.rules.sessions import session_receiver
+from layercheck.rules.sessions import holds_repositories, session_receiver
 
 
 def query_built_here(
@@ -135,6 +135,14 @@ def database_work(
         return None  # `session.get(f"{url}/health")`: an HTTP client's request
     session = session_receiver(names, func.value)
     if session is False:
+        return as_builder
+    if (
+        isinstance(session, Condition)
+        and session.kind in ("session_named", "session_named_member")
+        and holds_repositories(func.value, ancestors)
+    ):
+        # `db.commit()` where the function also calls `db.users.get_one()`: the name says
+        # session, what the code does with it says unit of work.
         return as_builder
     held = names.value_binding(func.value)
     # (`conn.execute(...)` on `self._engine.connect()`: named for what it is in the message)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
-from layercheck.domain.vocabulary import LIBRARY_CRUD_SCHEMA_KEYWORDS
+from layercheck.domain.vocabulary import LIBRARY_CRUD_SCHEMA_KEYWORDS, STATEMENT_RUNNERS
 from layercheck.engine.annotations import project_class_names
 from layercheck.engine.declarations import declares_only
 from layercheck.engine.rule import Rule
@@ -25,7 +25,8 @@ _MAX_SHOWN = 60
 _ROW_METHODS = frozenset(
     {
         "filter", "filter_by", "where", "order_by", "options", "join", "outerjoin", "limit", "offset",
-        "distinct", "group_by", "one", "one_or_none", "first", "all", "scalar_one", "scalar_one_or_none", "scalars",
+        "distinct", "group_by", "one", "one_or_none", "first", "all", "scalar", "scalar_one", "scalar_one_or_none",
+        "scalars",
         "unique", "populate_existing", "with_for_update", "execution_options", "get",
     }
 )
@@ -37,8 +38,6 @@ _SELECTS = frozenset(
     {"sqlalchemy.select", "sqlalchemy.future.select", "sqlalchemy.sql.select", "sqlalchemy.sql.expression.select",
      "sqlmodel.select", "sqlmodel.sql.expression.select"}
 )
-# Session methods that run a statement and give its rows back.
-_STATEMENT_RUNNERS = frozenset({"execute", "exec", "scalars", "scalar"})
 
 
 @dataclass
@@ -367,7 +366,7 @@ class ServiceReturnsOrm(Rule):
             return held[func.value.value] if func.attr.value in _ROW_METHODS else None
         if not isinstance(func, cst.Attribute) or not call.args:
             return None
-        if func.attr.value in _STATEMENT_RUNNERS:
+        if func.attr.value in STATEMENT_RUNNERS:
             # `session.exec(query).all()` with `query = select(Event).where(...)`.
             selected = self._selected_class(call.args[0].value)
             if selected is None or session_receiver(self.names, func.value) is False:

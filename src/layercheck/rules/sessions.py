@@ -179,3 +179,63 @@ class _SessionYields(cst.CSTVisitor):
     def visit_Yield(self, node: cst.Yield) -> None:
         if isinstance(node.value, cst.Name) and named_like_session(node.value.value):
             self.found = True
+
+# Attributes of a SQLAlchemy session that hold objects with methods of their own
+# (`session.bind.dispose()`, `session.info.get(...)`, `session.sync_session.query(...)`), and
+# `func` (Flask-SQLAlchemy's `db.func.count(...)`, written on a session by habit).
+_SESSION_ATTRIBUTES = frozenset(
+    {"bind", "info", "identity_map", "dirty", "new", "deleted", "sync_session", "no_autoflush", "dialect", "func"}
+)
+# The holders found per scope (a function or a class), by the scope node's identity.
+_HOLDERS: dict[int, tuple[cst.CSTNode, frozenset[str]]] = {}
+_HOLDERS_KEPT = 256
+
+
+def holds_repositories(receiver: cst.BaseExpression, ancestors: Sequence[cst.CSTNode]) -> bool:
+    """Whether a value named like a session is used, in the function around the call (for
+    `self.session`, in its class), as an object whose attributes have methods of their own:
+    `db.users.get_one(...)` beside `db.commit()` is a unit of work holding its repositories
+    (a `DBManager` handed in unannotated), no session, which has no `users`."""
+    if isinstance(receiver, cst.Name):
+        scope: cst.CSTNode | None = innermost_function(ancestors)
+        key = receiver.value
+    elif isinstance(receiver, cst.Attribute) and _is_self(receiver.value):
+        scope = next((item for item in reversed(ancestors) if isinstance(item, cst.ClassDef)), None)
+        key = f"self.{receiver.attr.value}"
+    else:
+        return False
+    return scope is not None and key in _holders(scope)
+
+
+def _holders(scope: cst.CSTNode) -> frozenset[str]:
+    """`db` and `self.session` for each `db.<attribute>.<method>(...)` and
+    `self.session.<attribute>.<method>(...)` in the scope (a session's own attributes aside)."""
+    kept = _HOLDERS.get(id(scope))
+    if kept is not None and kept[0] is scope:
+        return kept[1]
+    found: set[str] = set()
+
+    class _Calls(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            func = node.func
+            if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Attribute):
+                return
+            member = func.value
+            if member.attr.value in _SESSION_ATTRIBUTES:
+                return
+            owner = member.value
+            if isinstance(owner, cst.Name):
+                found.add(owner.value)
+            elif isinstance(owner, cst.Attribute) and _is_self(owner.value):
+                found.add(f"self.{owner.attr.value}")
+
+    scope.visit(_Calls())
+    if len(_HOLDERS) >= _HOLDERS_KEPT:
+        _HOLDERS.clear()
+    holders = frozenset(found)
+    _HOLDERS[id(scope)] = (scope, holders)
+    return holders
+
+
+def _is_self(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "self"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import libcst as cst
 
@@ -47,12 +48,14 @@ class SqlInRouter(Rule):
     _routes: bool | None = None
 
     def _registers_routes(self) -> bool:
-        """Whether a module-level function of the module is an endpoint (asked rarely)."""
+        """Whether a module-level function of the module is an endpoint, or a function in a
+        module-level class body (`class FakenamesApis: router = APIRouter()` decorating its
+        endpoints), asked rarely."""
         if self._routes is None:
             self._routes = any(
                 isinstance(statement, cst.FunctionDef)
                 and route_decorator(statement, self.names, ENDPOINT_METHODS) is not None
-                for statement in self.context.module.body
+                for statement in _functions_of_module_and_classes(self.context.module)
             )
         return self._routes
 
@@ -128,3 +131,11 @@ class SqlInRouter(Rule):
             return False
         found = database_work(call, self.names, ancestors[: position - 1], self.options)
         return found is not None and found.condition is None
+
+
+def _functions_of_module_and_classes(module: cst.Module) -> Iterator[cst.BaseStatement]:
+    """The module's statements, with the statements of its module-level class bodies."""
+    for statement in module.body:
+        yield statement
+        if isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
+            yield from statement.body.body

@@ -136,8 +136,10 @@ class ImportAgainstLayerDirection(ProjectRule):
                 # A store that builds its own engine (`SQLAlchemyAdapter(url)`) does the
                 # database module's work too, and the database may read the configuration.
                 continue
-            if importer == "database" and imported == "model" and self.index.defines_orm_classes(module):
-                continue  # a `db.py` holding the models too registers its sibling models
+            if importer == "database" and imported == "model" and self.index.defines_orm_models(module):
+                # A `db.py` holding mapped models too registers its sibling models. (One holding
+                # only the declarative base imports the models up the layers for `create_all()`.)
+                continue
             if (
                 importer == "database"
                 and self.index.mostly_queries(module, _QUERY_MODULE_MIN)
