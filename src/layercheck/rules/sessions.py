@@ -18,6 +18,7 @@ from layercheck.domain.vocabulary import (
 from layercheck.domain.vocabulary import ENGINE_FACTORIES as ENGINE_KINDS
 from layercheck.engine.names import Binding, NameTable, state_slot
 from layercheck.engine.rule import innermost_function
+from layercheck.engine.walk import iter_children
 
 # Calls that build an engine (LC601); session types and factories are in SESSION_TYPES.
 ENGINE_FACTORIES = frozenset(
@@ -214,22 +215,23 @@ def _holders(scope: cst.CSTNode) -> frozenset[str]:
     if kept is not None and kept[0] is scope:
         return kept[1]
     found: set[str] = set()
-
-    class _Calls(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            func = node.func
-            if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Attribute):
-                return
-            member = func.value
-            if member.attr.value in _SESSION_ATTRIBUTES:
-                return
-            owner = member.value
-            if isinstance(owner, cst.Name):
-                found.add(owner.value)
-            elif isinstance(owner, cst.Attribute) and _is_self(owner.value):
-                found.add(f"self.{owner.attr.value}")
-
-    scope.visit(_Calls())
+    pending: list[cst.CSTNode] = [scope]
+    while pending:  # (iterative: a hostile file nests deeply)
+        node = pending.pop()
+        pending.extend(iter_children(node))
+        if type(node) is not cst.Call:
+            continue
+        func = node.func  # type: ignore[attr-defined]
+        if type(func) is not cst.Attribute or type(func.value) is not cst.Attribute:
+            continue
+        member = func.value
+        if member.attr.value in _SESSION_ATTRIBUTES:
+            continue
+        owner = member.value
+        if type(owner) is cst.Name:
+            found.add(owner.value)
+        elif type(owner) is cst.Attribute and _is_self(owner.value):
+            found.add(f"self.{owner.attr.value}")
     if len(_HOLDERS) >= _HOLDERS_KEPT:
         _HOLDERS.clear()
     holders = frozenset(found)
