@@ -181,6 +181,7 @@ class _SessionYields(cst.CSTVisitor):
         if isinstance(node.value, cst.Name) and named_like_session(node.value.value):
             self.found = True
 
+
 # Attributes of a SQLAlchemy session that hold objects with methods of their own
 # (`session.bind.dispose()`, `session.info.get(...)`, `session.sync_session.query(...)`), and
 # `func` (Flask-SQLAlchemy's `db.func.count(...)`, written on a session by habit).
