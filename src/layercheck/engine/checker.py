@@ -258,6 +258,8 @@ def check_source(
         facts.extra["made"] = members.made
     if members.state_slots:
         facts.extra["state_slots"] = members.state_slots
+    if members.class_values:
+        facts.extra["class_values"] = members.class_values
     if module_uses is not None and module_uses.uses:
         facts.extra["module_uses"] = {name: sorted(read) for name, read in module_uses.uses.items()}
     if module_uses is not None and module_uses.queried:

@@ -350,7 +350,8 @@ class FactsCollector:
                     )
                     and statement.name.value == "__tablename__"
                 ):
-                    has_tablename = True
+                    # (on the declarative base itself it names its subclasses' tables)
+                    has_tablename = has_tablename or not _declares_root(bases)
             elif isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
                     names: list[str] = []
@@ -476,6 +477,7 @@ class FactsCollector:
         if message is None:
             keyed = (arg.value for arg in node.args if arg.keyword is not None and arg.keyword.value == "msg")
             message = next(keyed, None)
+        message = _as_text(message) if message is not None else None
         if not (isinstance(message, cst.Name) and message.value in parameters):
             return None
         return parameters.index(message.value) if self._hands_to_logger(func) else None
@@ -629,6 +631,37 @@ class FactsCollector:
 
 
 _TYPING_MODULES = ("typing.", "typing_extensions.", "collections.", "builtins.")
+
+
+def _as_text(message: cst.BaseExpression) -> cst.BaseExpression:
+    """The value itself of `f"{message}"` or `str(message)`: the same text handed on."""
+    if (
+        isinstance(message, cst.FormattedString)
+        and len(message.parts) == 1
+        and isinstance(message.parts[0], cst.FormattedStringExpression)
+        and message.parts[0].conversion is None
+        and message.parts[0].format_spec is None
+    ):
+        return message.parts[0].expression
+    if (
+        isinstance(message, cst.Call)
+        and isinstance(message.func, cst.Name)
+        and message.func.value == "str"
+        and len(message.args) == 1
+        and message.args[0].keyword is None
+        and not message.args[0].star
+    ):
+        return message.args[0].value
+    return message
+
+
+def _declares_root(bases: list[str]) -> bool:
+    """A class deriving from SQLAlchemy's declarative root (`class Base(DeclarativeBase)`, or
+    `@as_declarative() class Base:`): the declarative base, not a mapped model."""
+    return any(
+        base.startswith("sqlalchemy.orm.") and base.rsplit(".", 1)[-1] in ("DeclarativeBase", "DeclarativeBaseNoMeta")
+        for base in bases
+    )
 
 
 def _generic_class(qualname: str) -> bool:

@@ -59,6 +59,10 @@ class MemberCollector:
         self._factory: str | None = None
         # Slot of `request.state` -> what the module stores there (see the module's doc).
         self.state_slots: dict[str, list[str]] = {}
+        # Class-body names bound to another name (`model = Hotel` in `class HotelService(
+        # BaseService)`): {class: {attribute: qualname}}, for what `cls.model` is where a
+        # base class queries it (`select(cls.model)` with `model = None` on the base).
+        self.class_values: dict[str, dict[str, str]] = {}
 
     def _owner(self) -> str | None:
         """The module-level class whose body or method the walk is in."""
@@ -135,6 +139,16 @@ class MemberCollector:
             if known.instance_of:
                 self._record(owner, name, f"T:{known.instance_of}")
 
+    def _record_class_value(self, owner: str, node: cst.Assign) -> None:
+        """`model = Hotel` in a class body: the class attribute names another class."""
+        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+            return
+        if not isinstance(node.value, (cst.Name, cst.Attribute)):
+            return
+        qualname = self.table.qualified_name(node.value)
+        if qualname is not None and not qualname.startswith("builtins."):
+            self.class_values.setdefault(owner, {})[node.targets[0].target.value] = qualname
+
     def _slot_value(self, value: cst.BaseExpression) -> str | None:
         known = self.table.value_binding(value) if isinstance(value, (cst.Name, cst.Attribute)) else None
         if isinstance(value, cst.Call):
@@ -156,7 +170,10 @@ class MemberCollector:
     def visit_Assign(self, node: cst.Assign) -> None:
         self._record_slots(node)
         owner = self._owner()
-        if owner is None or len(self.table.scopes) < 3:
+        if owner is None:
+            return
+        if len(self.table.scopes) == 2:
+            self._record_class_value(owner, node)
             return
         for target in node.targets:
             chain = _self_chain(target.target)

@@ -111,12 +111,14 @@ class ModuleUseCollector:
         return found
 
     def _imported(self, name: str) -> bool:
-        """A name bound by an import of the project (not a local, not a library's)."""
+        """A name bound by an import that may be of the project (not a local, not the standard
+        library's or a well-known package's): in a flat layout the project's packages sit side
+        by side (`from infrastructure import UsersRepository` in `api/dependencies.py`)."""
         binding = self.table.lookup(name)
         return (
             binding is not None
             and binding.qualname is not None
-            and binding.qualname.split(".", 1)[0] == self.table.module.split(".", 1)[0]
+            and binding.qualname.split(".", 1)[0] not in _FOREIGN
         )
 
     def _project_class(self, name: str) -> bool:

@@ -357,7 +357,7 @@ def role_layer(
         return ("config", f"{'package' if is_package else 'module'} `{last}` reads the environment")
     if (
         name_layer is None
-        and evidence.module_env_reads >= _CONFIG_ENV_READS
+        and evidence.module_env_reads - evidence.client_env_reads >= _CONFIG_ENV_READS
         and not (evidence.functions or evidence.classes or is_package)
     ):
         # `constants.py` of `DATABASE_HOST = os.getenv("DATABASE_HOST")` lines and nothing

@@ -12,6 +12,7 @@ steps share live here.
 from __future__ import annotations
 
 from layercheck.domain.layers import DATA_ACCESS_FILE_GLOBS
+from layercheck.domain.vocabulary import DEPENDENCY_MARKERS
 from layercheck.engine.roles import RoleEvidence
 
 # Module names of FastAPI dependencies: they read the body for the endpoints they serve.
@@ -189,6 +190,9 @@ def checked_name(
         glob in DATA_ACCESS_FILE_GLOBS
         and folder_layer != "repository"
         and not (evidence.session_calls or evidence.sessions or evidence.data_access)
+        # (`performers/services/dao.py`'s `ServiceDAO(BaseDAO)` of one `model = Services`
+        # line: its queries are the base's, inherited)
+        and not evidence.repository_bases
     ):
         # (in a folder of data access too, what else it uses decides, below)
         return (folder_layer, "named for data access, but runs no query and uses no session")
@@ -196,6 +200,9 @@ def checked_name(
         glob in _REPOSITORY_FOLDER_GLOBS
         and not is_package
         and evidence.session_handoffs
+        # (`repository/auth.py`'s `AuthRepository`, named a repository in the repositories'
+        # folder, is one by both names, whatever it hands the session to)
+        and not evidence.repository_named
         # (`repositories/items/dependencies.py`'s `valid_item_id(item_id, db)` loading the row
         # through the crud functions for the routes: the FastAPI dependency of the data layer)
         and not DEPENDENCY_WORDS.intersection(module.split("."))
@@ -268,6 +275,13 @@ def checked_name(
         name_layer == "config"
         and not (evidence.env_reads or (evidence.settings_sections and folder_layer in (None, "config")))
         and (evidence.functions or evidence.classes)
+        # (`core/config.py` of `JWT_ALGORITHM: str = "HS256"` lines and a `create_tables()`
+        # helper: the constants are the configuration, the helper rides along)
+        and not (
+            evidence.module_constants >= _CONFIG_CONSTANTS
+            and evidence.module_constants > evidence.functions + evidence.classes
+            and not (evidence.database_work or evidence.routes or evidence.data_access)
+        )
     ):
         # (a `settings.py` of nothing but constants, `DATABASE_URL = "..."`, is the
         # configuration itself, environment or not; so is an `auth/config.py` of the Pydantic
@@ -322,6 +336,27 @@ def checked_name(
     return None
 
 
+# Module-level constants that make a module named for configuration the configuration, with
+# a helper or two beside them.
+_CONFIG_CONSTANTS = 3
+def _provides_stores(evidence: RoleEvidence, stores: list[str]) -> bool:
+    """Whether the module's every function only builds one of its store classes, with
+    FastAPI's `Depends` for the session (`def get_menu_orm(db=Depends(get_db)): return
+    MenuAction(db)`): the stores' providers, its only use of the web framework."""
+    if not evidence.functions or evidence.body_handlers:
+        return False
+    built = {callee.rsplit(".", 1)[-1] for calls in evidence.calls_out.values() for callee in calls}
+    return (
+        len(evidence.calls_out) == evidence.functions
+        and bool(built & set(stores))
+        and all(
+            callee in DEPENDENCY_MARKERS or callee.rsplit(".", 1)[-1] in stores
+            for calls in evidence.calls_out.values()
+            for callee in calls
+        )
+    )
+
+
 def _session_store(name_layer: str | None, evidence: RoleEvidence) -> str | None:
     """The class of a module in no layer by name that is a store over the session: it uses
     a session type or takes a session, each of its classes that does anything runs the queries through it, and
@@ -342,12 +377,13 @@ def _session_store(name_layer: str | None, evidence: RoleEvidence) -> str | None
         or evidence.script
         or evidence.test_code
         or evidence.tables
-        or evidence.web_framework
     ):
         return None
     stores = sorted(set(evidence.querying_methods) - evidence.database_library_classes)
     if not stores:
         return None  # (`class Base(DeclarativeBase)` whose `save(session)` the models share)
+    if evidence.web_framework and not _provides_stores(evidence, stores):
+        return None
     querying_functions = len(evidence.data_access - set(stores))
     if len(stores) < evidence.classes or evidence.functions > querying_functions:
         return None  # a store among other classes (an API client), or functions doing other work

@@ -189,6 +189,11 @@ class RoleEvidence:
     env_reads: int = 0
     # Those at module level, outside any function or class (`DATABASE_HOST = os.getenv(...)`).
     module_env_reads: int = 0
+    # Module-level names in capitals bound to a value (`JWT_ALGORITHM: str = "HS256"`).
+    module_constants: int = 0
+    # Of those, the ones handed straight to a library's constructor or function
+    # (`redis.Redis(host=os.getenv("REDIS_HOST"))`): a client built, no setting kept.
+    client_env_reads: int = 0
     # Session method calls (`session.execute(...)`, `self.db.commit()`): data access.
     session_calls: int = 0
     # Calls named like an engine or session factory through a project name (`make_engine`
@@ -318,6 +323,8 @@ class RoleEvidence:
     repository_bases: int = 0
     # Module-level classes named for data access (`BaseCrud`, `AllRepositories`).
     repository_classes: int = 0
+    # Of those, the ones named a repository or a DAO outright (`AuthRepository`, `UserDao`).
+    repository_named: int = 0
     # Module-level subclasses of Starlette's `BaseHTTPMiddleware`: request middleware.
     middleware_classes: int = 0
     # Module-level classes deriving from a class of SQLAlchemy or SQLModel (a declarative
@@ -786,10 +793,13 @@ class RoleCollector:
             for target in node.targets:
                 if isinstance(target.target, cst.Name) and target.target.value == "down_revision":
                     self.evidence.revision = True
+                self.evidence.module_constants += _constant_name(target.target)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if self.table.at_module_level and isinstance(node.target, cst.Name) and node.target.value == "down_revision":
             self.evidence.revision = True
+        if self.table.at_module_level and node.value is not None:
+            self.evidence.module_constants += _constant_name(node.target)
 
     def _job_receiver(self, func: cst.BaseExpression) -> bool:
         """`@celery_app.task`: the receiver is an instance of a job library's app, or, where
@@ -836,6 +846,7 @@ class RoleCollector:
                 self.evidence.repository_bases += 1
             if DATA_ACCESS_NAME.search(node.name.value):
                 self.evidence.repository_classes += 1
+                self.evidence.repository_named += bool(_REPOSITORY_NAMED.search(node.name.value))
             if node.type_parameters is not None or any(
                 isinstance(base.value, cst.Subscript) and self.table.qualified_name(base.value.value) in _GENERIC_BASES
                 for base in node.bases
@@ -998,6 +1009,7 @@ class RoleCollector:
         elif qualname in ENV_READS:
             self.evidence.env_reads += 1
             self.evidence.module_env_reads += not self._scopes
+            self.evidence.client_env_reads += not self._scopes and self._handed_to_library()
 
     def _deferred_build(self, call: cst.Call, builder: cst.BaseExpression) -> None:
         """`providers.Singleton(create_async_engine, url)`, `partial(sessionmaker, bind=e)`:
@@ -1035,8 +1047,18 @@ class RoleCollector:
             if receiver.value.value in ("self", "cls"):
                 return named_like_session(receiver.attr.value)
             made = self.table.value_binding(receiver.value)
-            return library_session(
+            if library_session(
                 self.table.qualified_name(receiver), made.instance_of if made else None, receiver.attr.value
+            ):
+                return True
+            # `async with self.db as db: await db.session.execute(...)`: the session a wrapper
+            # named like one holds (what the module does, not a finding: rules follow it).
+            library = (made.instance_of or "").split(".", 1)[0] if made is not None else ""
+            return (
+                receiver.attr.value == "session"
+                and named_like_session(receiver.value.value)
+                and not (made is not None and made.logger)
+                and library not in _KNOWN_LIBRARIES
             )
         return False
 
@@ -1058,6 +1080,39 @@ class RoleCollector:
         if self.table.qualified_name(node.value) == "os.environ":
             self.evidence.env_reads += 1
             self.evidence.module_env_reads += not self._scopes
+            self.evidence.client_env_reads += not self._scopes and self._handed_to_library()
+
+    def _handed_to_library(self) -> bool:
+        """Whether the environment read being visited is an argument (through `or`, `int()`
+        and the like) of a call to a library outside the standard one, not to a settings
+        class: `redis.Redis(host=os.getenv("REDIS_HOST"))`."""
+        for ancestor in reversed(self.ancestors):
+            kind = type(ancestor)
+            if kind is cst.Call:
+                qualname = self.table.qualified_name(ancestor.func) or ""  # type: ignore[attr-defined]
+                if not qualname or qualname.startswith("builtins."):
+                    continue
+                last = qualname.rsplit(".", 1)[-1].lower()
+                return (
+                    qualname.split(".", 1)[0] not in sys.stdlib_module_names
+                    and "settings" not in last
+                    and "config" not in last
+                )
+            if kind not in (cst.Arg, cst.BooleanOperation, cst.IfExp, cst.Comparison, cst.ComparisonTarget):
+                return False
+        return False
+
+
+# A class named a repository or a DAO outright (`AuthRepository`, `UserRepo`, `OrderDAO`).
+_REPOSITORY_NAMED = re.compile(r"(Repository|Repo|Dao|DAO)$")
+
+
+def _constant_name(target: cst.BaseExpression) -> bool:
+    """`JWT_ALGORITHM`, `DB_URL`: a name in capitals, as constants are spelled (not `__all__`)."""
+    if not isinstance(target, cst.Name):
+        return False
+    name = target.value
+    return name.isupper() and not name.startswith("__") and any(c.isalpha() for c in name)
 
 
 def _querying_members(members: dict[str, tuple[bool, set[str]]]) -> set[str]:

@@ -120,7 +120,9 @@ class ModuleNamer:
         # `server/api/crud/`): the package, not a layer. ("api" alone names a whole server
         # as well as its routers; `services/services/` is a feature among the services.)
         holds = len(others) >= 2 or (itself and len(others) >= 1)
-        if not holds and layer != "api" and self._package_of(folder) == os.path.basename(folder):
+        if not holds and self._package_of(folder) == os.path.basename(folder):
+            # (also the top package named `api` holding `apps/*/{routers,models,services}/`:
+            # the whole server, named for what it serves)
             holds = self._holds_whole_app(folder)
         self._holders[folder] = holds
         return holds

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from layercheck.domain.facts import ModuleFacts
 from layercheck.domain.vocabulary import LIBRARY_CRUD_CREATORS
-from layercheck.project import data_access
+from layercheck.project import data_access, lineage
 from layercheck.project.lookup import ProjectLookup, is_type_variable
 
 _MAX_BASE_DEPTH = 8
@@ -123,7 +123,8 @@ def is_repository_call(index: data_access.DataAccessLookup, qualname: str, layer
         return False
     resolved = index.resolve(qualname)
     if resolved.module is not None and resolved.name is not None:
-        rest = resolved.qualname.split(".")[len(resolved.module.module.split(".")) + 1 :]
+        # (the parts after the module, however the import named it, and the name)
+        rest = _rest(index, resolved.qualname, resolved.module) or []
         if len(rest) >= 2:
             # `crud.audit_log.model.created_at.desc()`: a method of what the repository
             # object's attributes hold (its ORM class's column), not of the repository; the
@@ -302,6 +303,13 @@ def _named_for_scalar(name: str) -> bool:
     return bool(_SCALAR_WORDS.intersection(name.lower().split("_")[1:]))
 
 
+def rest_of(index: ProjectLookup, qualname: str, module: ModuleFacts) -> list[str]:
+    """The dotted parts after the module and the name (`["users", "get"]` in
+    `pkg.mod.repos.users.get`), however the import named the module (`src.dao.base` of
+    `dao.base`)."""
+    return _rest(index, qualname, module) or []
+
+
 def has_rest(index: ProjectLookup, qualname: str, module: ModuleFacts) -> bool:
     """Whether `qualname` goes past a module-level name of `module` (`pkg.db.registry.open`)."""
     return bool(_rest(index, qualname, module))
@@ -320,10 +328,18 @@ def _plain_envelope(index: ProjectLookup, qualname: str, depth: int = 0) -> bool
     """A project class that holds what it is given as is (`class ServiceResult(Generic[T])`
     with `self.data = data`): no Pydantic class, no ORM class; or a project function whose
     result is one (`def success_service_result(data): return ServiceResult(data=data, ...)`)."""
-    if index.class_fact(qualname) is not None:
-        return not (index.is_pydantic_model(qualname) or index.is_orm_class(qualname))
     resolved = index.resolve(qualname)
     module, name = resolved.module, resolved.name
+    rest = _rest(index, qualname, module) if module is not None else None
+    if module is not None and name in module.classes and rest:
+        # `CategoryMapper.to_detail(saved)`: a method of a class, judged by what it returns
+        # (`-> CategoryReadDetail`, a schema, maps what it is given); unannotated, unknown.
+        returned = return_names(index, Callee(module, f"{name}.{rest[0]}")) if len(rest) == 1 else None
+        if not returned or depth > 2:
+            return False
+        return all(_plain_envelope(index, item, depth + 1) for item in returned)
+    if index.class_fact(qualname) is not None:
+        return not (index.is_pydantic_model(qualname) or index.is_orm_class(qualname))
     if module is None or name not in module.functions or depth > 2:
         return False
     # (what it builds and returns unannotated; one annotated to return a class may make it
@@ -354,5 +370,11 @@ def returns_unmapped_orm(index: ProjectLookup, tags: tuple[str, ...]) -> bool:
     return any(
         (kind == "call" and returns_orm_from_repository(index, qualname))
         or (kind == "orm" and index.is_orm_model(qualname))
+        or (kind == "class_attribute" and orm_class_attribute(index, *qualname.rsplit(".", 1)))
         for kind, qualname in values
     )
+
+
+def orm_class_attribute(index: ProjectLookup, owner: str, attribute: str) -> bool:
+    """`cls.model` of the class `owner`: some class of its lineage binds it to an ORM model."""
+    return any(index.is_orm_model(value) for value in lineage.class_attribute_values(index, owner, attribute))

@@ -550,7 +550,7 @@ class ProjectIndex:
         module, name = resolved.module, resolved.name
         if module is None or name is None or name in module.classes or name in module.functions:
             return False
-        rest = resolved.qualname.split(".")[len(module.module.split(".")) + 1 :]
+        rest = callees.rest_of(self, resolved.qualname, module)
         if len(rest) < 2:  # `value.attribute.method` at least
             return False
         held = self.member_type(f"{_VALUE}{module.module}.{name}", ".".join(rest[:-1]))
@@ -870,6 +870,8 @@ class ProjectIndex:
             result = any(self.is_orm_model(name) for name in names)
         elif kind == "orm_return":
             result = any(self.is_orm_model(name) or self.is_orm_bound_type(name) for name in names)
+        elif kind == "orm_attribute":
+            result = callees.orm_class_attribute(self, names[0], names[1])
         elif kind == "pydantic_model":
             result = any(self.is_pydantic_model(name) for name in names)
         elif kind == "logger":

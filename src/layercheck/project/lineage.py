@@ -105,3 +105,31 @@ def is_project_class(index: ProjectLookup, qualname: str) -> bool:
         # (nor a module answering for names lazily: `def __getattr__(name)`)
         and "__getattr__" not in module.functions
     )
+
+
+def class_attribute_values(index: ProjectLookup, qualname: str, attribute: str) -> set[str]:
+    """What the class attribute `attribute` is bound to along the lineage of the class
+    `qualname`: in its own body, its bases' and its subclasses' at any depth. A base class
+    that runs `select(cls.model)` with `model = None` queries what each subclass sets
+    (`class HotelService(BaseService): model = Hotel`)."""
+    values: set[str] = set()
+    seen: set[tuple[str, bool]] = set()
+    pending = [(qualname, 0, True), (qualname, 0, False)]
+    while pending:
+        current, depth, upward = pending.pop()
+        found = index.class_fact(current)
+        if found is None or depth > _MAX_DEPTH:
+            continue
+        module, fact = found
+        key = f"{module.module}.{fact.name}"
+        if (key, upward) in seen:
+            continue
+        seen.add((key, upward))
+        bound = module.extra.get("class_values", {}).get(fact.name, {}).get(attribute)
+        if bound is not None:
+            values.add(bound)
+        if upward:
+            pending.extend((base, depth + 1, True) for base in fact.bases)
+        else:
+            pending.extend((sub, depth + 1, False) for sub in index.subclasses_of(key))
+    return values

@@ -33,6 +33,8 @@ class ServiceClass:
     # Its attributes annotated with a bounded type variable (`repo: RepoT`, `self.repository:
     # RepositoryType = ...`): the bound, whose methods `self.repo.get(...)` runs.
     held: dict[str, str] = field(default_factory=dict)
+    # Its qualified name (`app.services.base.BaseService`).
+    qualname: str = ""
 
 
 class ServiceClasses:
@@ -74,9 +76,10 @@ class ServiceClasses:
                 bound = self.names.qualified_name(param.param.bound)
                 if bound is not None and not is_external(bound):
                     bounds[param.param.name.value] = bound
-        defined = ServiceClass(tuple(bases), tuple(arguments), methods, bounds)
+        qualname = f"{self.names.module}.{node.name.value}"
+        defined = ServiceClass(tuple(bases), tuple(arguments), methods, bounds, qualname=qualname)
         self._open.append(defined)
-        self._defined[f"{self.names.module}.{node.name.value}"] = defined
+        self._defined[qualname] = defined
 
     def leave(self) -> None:
         if self._open:

@@ -16,6 +16,7 @@ from layercheck.engine.rule import Rule
 from layercheck.rules.externals import is_external
 from layercheck.rules.service_classes import ServiceClasses
 from layercheck.rules.sessions import session_receiver
+from layercheck.rules.unvalidated_body import REQUEST_TYPES
 
 if TYPE_CHECKING:
     from layercheck.engine.context import FileContext
@@ -75,6 +76,9 @@ class _Function:
     # Local names holding rows, or a legacy query, read through the session
     # (`plan = db.query(Plan).get(id)`, `query = db.query(Plan)`): the model and the call.
     rows: dict[str, tuple[_Queried, str]] = field(default_factory=dict)
+    # Its parameters' annotations (`repository: RepositoryType`), for what `self.repository =
+    # repository` holds.
+    parameters: dict[str, cst.BaseExpression] = field(default_factory=dict)
 
 
 # The names of the ports a repository implements (`PostGateway`, `UserRepositoryPort`,
@@ -123,24 +127,35 @@ class ServiceReturnsOrm(Rule):
     def _generic_model(self, entity: cst.BaseExpression) -> _Queried | None:
         """`self.model` queried in a class given its model by a generic base: instances of
         the classes the base is given (one of them is the ORM model), or of the base's own
-        type variable bound to the ORM."""
-        if not (
-            isinstance(entity, cst.Attribute)
-            and isinstance(entity.value, cst.Name)
-            and entity.value.value in ("self", "cls")
-            and not entity.attr.value[:1].isupper()
-            and self._classes.current is not None
-            and self._classes.current.arguments
-        ):
+        type variable bound to the ORM. In a class given none, the classes its lineage binds
+        the attribute to (`model = Hotel` in each subclass of a base that has `model = None`)."""
+        attribute = self._own_attribute(entity)
+        if attribute is None or self._classes.current is None:
             return None
-        return _Queried("orm_return", self._classes.current.arguments)
+        if self._classes.current.arguments:
+            return _Queried("orm_return", self._classes.current.arguments)
+        return _Queried("orm_attribute", (self._classes.current.qualname, attribute))
+
+    def _own_attribute(self, expression: cst.BaseExpression) -> str | None:
+        """`model` of `self.model` or `cls.model` (None for `self.Model`, anything else)."""
+        if (
+            isinstance(expression, cst.Attribute)
+            and isinstance(expression.value, cst.Name)
+            and expression.value.value in ("self", "cls")
+            and not expression.attr.value[:1].isupper()
+        ):
+            return expression.attr.value
+        return None
 
     # ----- functions and their return annotations ---------------------------------------------
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         name = node.name.value
-        dunder = name.startswith("__") and name.endswith("__")
-        private = name.startswith("_") and not dunder
+        # (`__call__` is a use case's one method, what its callers get: checked as any other;
+        # not a FastAPI dependency class's, which the framework calls with the request)
+        called = name == "__call__" and not self._framework_dependency(node)
+        dunder = name.startswith("__") and name.endswith("__") and not called
+        private = name.startswith("_") and not dunder and not called
         checked = (
             self.names.function_depth == 0
             and not dunder
@@ -150,6 +165,11 @@ class ServiceReturnsOrm(Rule):
         # An `@overload` stub is checked like any signature: each one tells callers what the
         # service hands them (`-> List[DataCategory]` for one literal argument); it has no body.
         function = _Function(name, checked)
+        function.parameters = {
+            param.name.value: param.annotation.annotation
+            for param in (*node.params.params, *node.params.kwonly_params)
+            if param.annotation is not None
+        }
         if node.returns is not None:
             function.scalar = self._scalar_annotation(node.returns.annotation)
         if checked and node.returns is not None:
@@ -169,6 +189,17 @@ class ServiceReturnsOrm(Rule):
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._functions.pop()
 
+    def _framework_dependency(self, node: cst.FunctionDef) -> bool:
+        """A method taking the request (`request: Request`) or a dependency (`db =
+        Depends(get_db)`): FastAPI calls it, as a dependency of the routes."""
+        for param in (*node.params.params, *node.params.kwonly_params):
+            annotation = param.annotation.annotation if param.annotation is not None else None
+            if annotation is not None and self.names.qualified_name(annotation) in REQUEST_TYPES:
+                return True
+            if isinstance(param.default, cst.Call) and self.names.dependency_marker(param.default):
+                return True
+        return False
+
     def _scalar_annotation(self, annotation: cst.BaseExpression) -> bool:
         """`int`, `str`, `bool`, `float`, `bytes`, `None`, and those `| None`."""
         if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
@@ -186,6 +217,10 @@ class ServiceReturnsOrm(Rule):
         origin = self._origin(node.value)
         for target in node.targets:
             self._bind(target.target, origin)
+            if isinstance(node.value, cst.Name) and node.value.value in self._functions[-1].parameters:
+                # `self.repository = repository` of `repository: RepositoryType`: held as the
+                # type variable's bound, as `self.repository: RepositoryType = ...` would be.
+                self._classes.hold(target.target, self._functions[-1].parameters[node.value.value], True)
         if self._functions and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
             self._hold_rows(node.targets[0].target, node.value)
             statements = self._functions[-1].statements
@@ -305,6 +340,12 @@ class ServiceReturnsOrm(Rule):
             inherited = (self._classes.inherited_call(func) if self._functions else ()) or self._classes.held_call(func)
             if inherited:
                 return _Origin(inherited, self._shown(func))
+            attribute = self._own_attribute(func)
+            current = self._classes.current
+            if attribute is not None and current is not None and not current.arguments and self._functions:
+                # `cls.model(**data)`: an instance of what the class's lineage binds `model` to
+                # (the index decides it is ORM; a method, `self.get_user()`, binds nothing).
+                return _Origin((f"class_attribute:{current.qualname}.{attribute}",), self._shown(func))
         qualname = self.names.qualified_name(func)
         if qualname is not None:
             if is_external(qualname):

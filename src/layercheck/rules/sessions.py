@@ -35,6 +35,19 @@ ENGINE_FACTORIES = frozenset(
 )
 
 
+# Annotations that say nothing of what a parameter holds.
+_SAYS_NOTHING = frozenset(
+    {
+        "typing.Any",
+        *(
+            f"{module}.{name}"
+            for module in ("typing", "collections.abc")
+            for name in ("Generator", "AsyncGenerator", "Iterator", "AsyncIterator")
+        ),
+    }
+)
+
+
 def annotated_session(binding: Binding | None) -> bool | Condition | None:
     """What a value's annotation says of it: a session (True), no session (False: a builtin
     or `typing` type), a project type the index decides (a condition), or nothing (None)."""
@@ -44,6 +57,10 @@ def annotated_session(binding: Binding | None) -> bool | Condition | None:
         return True
     if binding.instance_of in DATABASE_HANDLES:
         return True
+    if binding.instance_of in _SAYS_NOTHING:
+        # `db: Generator = Depends(get_db)` (the dependency's own return type copied onto the
+        # parameter), `db: Any`: the annotation tells nothing of the value, the name decides.
+        return None
     if binding.instance_of.startswith(("builtins.", "typing.")) or binding.instance_of in ENGINE_KINDS:
         return False
     if binding.factory_call == binding.instance_of:
@@ -57,7 +74,7 @@ def _by_name(binding: Binding | None) -> Condition:
     """A receiver named like a session whose origin is out of sight: the name decides in a
     project that uses SQLAlchemy or SQLModel, unless the index knows better what the value
     is (`requests.Session()`, a Redis client, a project class)."""
-    if binding is not None and binding.instance_of:
+    if binding is not None and binding.instance_of and binding.instance_of not in _SAYS_NOTHING:
         return Condition("session_named", (binding.instance_of + "()",))
     if binding is not None and binding.qualname:
         return Condition("session_named", (binding.qualname,))

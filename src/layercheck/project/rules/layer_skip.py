@@ -92,6 +92,15 @@ class EntrypointImportsRepository(ProjectRule):
             return False
         if any(name in module.extra.get("typed_to_use", ()) for name in local):
             return False  # (`get_current_user(user_repo: UsersRepository)` queries it)
+        if (
+            all(name in module.extra.get("handed_imports", ()) for name in local)
+            and not any(name in module.extra.get("called_imports", ()) for name in local)
+            and not self._serves(module)
+        ):
+            # The class itself handed to a project class that builds it (`SQLAlchemyUnitOfWork(
+            # session_factory, UsersRepository, TasksRepository)` in a provider, a module
+            # that serves no route): wiring.
+            return True
         # (`UserRepo = Annotated[UserRepository, Depends(get_user_repository)]` declares the
         # dependency as an annotation does)
         annotating = module.extra.get("annotating_imports", ())
