@@ -702,3 +702,60 @@ def test_a_use_case_called_through_dunder_call(tmp_path: Path) -> None:
         },
     )
     assert findings(root, "LC301") == [("app/application/commands.py", 10, "LC301")]
+
+
+def test_a_controllers_module_over_the_repositories_is_a_service(tmp_path: Path) -> None:
+    # `comment/controllers.py` beside `router.py` and `repository.py`: its class holds the
+    # repository and hands out what it returns, registering no route; the service layer, so
+    # an ORM return annotation there is LC301. An MVC `controllers.py` registering routes is
+    # a router, by its routes.
+    root = write_project(
+        tmp_path,
+        {
+            "forum/__init__.py": "",
+            "forum/comment/__init__.py": "",
+            "forum/comment/models.py": orm_module("Comment"),
+            "forum/comment/repository.py": """
+                from sqlalchemy import select
+
+                from forum.comment.models import Comment
+
+
+                class CommentRepository:
+                    def __init__(self, session) -> None:
+                        self.session = session
+
+                    async def read(self, comment_id: int) -> Comment | None:
+                        return await self.session.scalar(select(Comment).where(Comment.id == comment_id))
+            """,
+            "forum/comment/controllers.py": """
+                from forum.comment import models
+                from forum.comment.repository import CommentRepository
+
+
+                class CommentController:
+                    def __init__(self, repo: CommentRepository) -> None:
+                        self.repo = repo
+
+                    async def read(self, comment_id: int) -> models.Comment:
+                        return await self.repo.read(comment_id)
+            """,
+            "forum/post/__init__.py": "",
+            "forum/post/controllers.py": """
+                from fastapi import APIRouter
+
+                from forum.comment.repository import CommentRepository
+
+                router = APIRouter()
+
+
+                @router.get("/posts/{post_id}")
+                async def read(post_id: int, session=None):
+                    return await CommentRepository(session).read(post_id)
+            """,
+        },
+    )
+    layers = placed(root)
+    assert layers["forum/comment/controllers.py"]["layer"] == "service"
+    assert layers["forum/post/controllers.py"]["layer"] == "api"
+    assert findings(root, "LC301") == [("forum/comment/controllers.py", 9, "LC301")]

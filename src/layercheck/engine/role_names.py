@@ -327,6 +327,11 @@ def checked_name(
             # `commands/db.py`, a Typer app whose commands seed and reset the database through
             # the session factory it imports: a command-line tool, not the database module.
             return (folder_layer, "named for the database, but a command-line tool that builds no engine")
+    if _controller_over_repositories(module, is_package, name_layer, evidence):
+        # `comment/controllers.py` beside `router.py` and `repository.py`: its classes hold
+        # the repositories and the business rules the router calls, and it registers no
+        # route (an MVC `controllers.py` that does is a router, by its routes).
+        return ("service", "named a controller, registers no routes and calls the repositories")
     store = _session_store(name_layer, evidence)
     if store is not None:
         # `outbound/adapters/sqla_user_storage.py`'s `SqlaUserStorage(UserStorage)` holding
@@ -339,6 +344,32 @@ def checked_name(
 # Module-level constants that make a module named for configuration the configuration, with
 # a helper or two beside them.
 _CONFIG_CONSTANTS = 3
+def _controller_over_repositories(
+    module: str, is_package: bool, name_layer: str | None, evidence: RoleEvidence
+) -> bool:
+    """A `controllers.py`/`controller.py` in no layer by name that imports repositories and
+    does nothing else a layer would claim: no route, no web framework, no query of its own."""
+    return (
+        name_layer is None
+        and not is_package
+        and module.rsplit(".", 1)[-1] in ("controllers", "controller")
+        and evidence.imports_repositories
+        and not (
+            evidence.routes
+            or evidence.app_routes
+            or evidence.web_framework
+            or evidence.session_calls
+            or evidence.data_access
+            or evidence.sql_builders
+            or evidence.jobs
+            or evidence.script
+            or evidence.engine_builders
+            or evidence.tables
+            or evidence.test_code
+        )
+    )
+
+
 def _provides_stores(evidence: RoleEvidence, stores: list[str]) -> bool:
     """Whether the module's every function only builds one of its store classes, with
     FastAPI's `Depends` for the session (`def get_menu_orm(db=Depends(get_db)): return
