@@ -344,6 +344,8 @@ def checked_name(
 # Module-level constants that make a module named for configuration the configuration, with
 # a helper or two beside them.
 _CONFIG_CONSTANTS = 3
+
+
 def _controller_over_repositories(
     module: str, is_package: bool, name_layer: str | None, evidence: RoleEvidence
 ) -> bool:
