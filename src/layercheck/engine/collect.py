@@ -19,6 +19,7 @@ from layercheck.engine.names import (
 )
 from layercheck.engine.pydantic_config import config_keys
 from layercheck.engine.statement_lines import Anchors, line_anchors
+from layercheck.engine.walk import walk_subtree
 
 # Session types a project names by subscripting them (`scoped_session[Session]`).
 _SCOPED_SESSIONS = frozenset({"scoped_session", "async_scoped_session"})
@@ -726,7 +727,7 @@ def _subscript_names(subscript: cst.Subscript) -> list[cst.BaseExpression]:
             return False
 
     for element in subscript.slice[-1:]:
-        element.visit(_Names())
+        walk_subtree(element, _Names())
     return found
 
 

@@ -152,6 +152,42 @@ def _is_node_type(value_type: type) -> bool:
     return known
 
 
+def walk_subtree(root: cst.CSTNode, visitor: object) -> None:
+    """What `root.visit(visitor)` does for a finder's `visit_X`/`leave_X` methods (a `False`
+    from `visit_X` skips the node's children), over the semantic nodes only: libcst's own
+    visit of a function body costs more than the rule asking about it."""
+    visits, leaves = _own_hooks(type(visitor))
+
+    def visit(node: cst.CSTNode) -> None:
+        name = visits.get(type(node))
+        if name is None or getattr(visitor, name)(node) is not False:
+            for child in iter_children(node):
+                visit(child)
+        name = leaves.get(type(node))
+        if name is not None:
+            getattr(visitor, name)(node)
+
+    visit(root)
+
+
+def _own_hooks(visitor_class: type) -> tuple[dict[type, str], dict[type, str]]:
+    """The `visit_X` and `leave_X` methods a finder class defines itself (not the empty
+    ones every `cst.CSTVisitor` inherits), by node type. Read off the class's own
+    dictionaries: finders are often classes made afresh in each call."""
+    visits: dict[type, str] = {}
+    leaves: dict[type, str] = {}
+    for klass in reversed(visitor_class.__mro__):
+        if klass is object or klass.__module__.startswith("libcst"):
+            continue
+        for attr in vars(klass):
+            for prefix, table in (("visit_", visits), ("leave_", leaves)):
+                if attr.startswith(prefix):
+                    node_type = getattr(cst, attr[len(prefix) :], None)
+                    if isinstance(node_type, type) and issubclass(node_type, cst.CSTNode):
+                        table[node_type] = attr
+    return visits, leaves
+
+
 Hook = Callable[[Any], Any]
 # How a walk handles a node type: its visit hooks, its leave hooks, a getter of its child
 # fields (None: no children), whether it has exactly one child field, and (calls only) the

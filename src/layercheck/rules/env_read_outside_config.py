@@ -8,6 +8,7 @@ from layercheck.domain.diagnostics import Condition
 from layercheck.domain.vocabulary import CONFIG_MODULE_NAMES
 from layercheck.engine.context import FileContext
 from layercheck.engine.rule import ServerCodeRule, callee_names, innermost_function
+from layercheck.engine.walk import walk_subtree
 from layercheck.rules.command_line import in_cli_command
 
 ENVIRONS = frozenset({"os.environ", "os.environb"})
@@ -99,7 +100,7 @@ class EnvReadOutsideConfig(ServerCodeRule):
         known = self._writing.get(id(function))
         if known is None:
             finder = _EnvironWrites(self)
-            function.body.visit(finder)
+            walk_subtree(function.body, finder)
             known = self._writing[id(function)] = finder.found
         return known
 
@@ -141,7 +142,7 @@ class EnvReadOutsideConfig(ServerCodeRule):
             module = self.context.ancestors[0] if self.context.ancestors else None
             loads = _EnvironLoads(self)
             if isinstance(module, cst.Module):
-                module.visit(loads)
+                walk_subtree(module, loads)
             self._loads_environment = loads.found
         if not self._loads_environment:
             return None
@@ -166,7 +167,7 @@ class EnvReadOutsideConfig(ServerCodeRule):
         known = self._terminal.get(id(function))
         if known is None:
             finder = _TerminalNames()
-            function.body.visit(finder)
+            walk_subtree(function.body, finder)
             known = self._terminal[id(function)] = finder.found
         return known
 
@@ -230,7 +231,7 @@ class EnvReadOutsideConfig(ServerCodeRule):
         if function is None:
             return False
         finder = _KeyWrites(self, guarded[1].left)
-        function.body.visit(finder)
+        walk_subtree(function.body, finder)
         return finder.found
 
     def _unset_guard(self, read: cst.Call) -> bool:

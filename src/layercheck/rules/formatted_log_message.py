@@ -8,6 +8,7 @@ import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
 from layercheck.engine.rule import Rule, callee_names
+from layercheck.engine.walk import walk_subtree
 from layercheck.rules.logcalls import (
     ASYNC_LOG_METHODS,
     DEFERRING_CALLS,
@@ -90,7 +91,7 @@ def fixed_text_locals(function: cst.FunctionDef) -> frozenset[str]:
             if isinstance(node.target, cst.Name):
                 values.setdefault(node.target.value, []).append(node.target)  # a loop value
 
-    function.body.visit(_Assignments())
+    walk_subtree(function.body, _Assignments())
     parameters = {param.name.value for param in function.params.params}
     return frozenset(
         name

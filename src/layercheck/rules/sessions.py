@@ -18,7 +18,7 @@ from layercheck.domain.vocabulary import (
 from layercheck.domain.vocabulary import ENGINE_FACTORIES as ENGINE_KINDS
 from layercheck.engine.names import Binding, NameTable, state_slot
 from layercheck.engine.rule import innermost_function
-from layercheck.engine.walk import iter_children
+from layercheck.engine.walk import iter_children, walk_subtree
 
 # Calls that build an engine (LC601); session types and factories are in SESSION_TYPES.
 ENGINE_FACTORIES = frozenset(
@@ -181,7 +181,7 @@ def in_session_dependency(ancestors: Sequence[cst.CSTNode]) -> bool:
     if function is None:
         return False
     finder = _SessionYields()
-    function.body.visit(finder)
+    walk_subtree(function.body, finder)
     return finder.found
 
 

@@ -9,6 +9,7 @@ import libcst as cst
 from layercheck.domain.diagnostics import Condition
 from layercheck.engine.names import all_params, last_name
 from layercheck.engine.rule import Rule
+from layercheck.engine.walk import walk_subtree
 from layercheck.rules.endpoints import path_parameters, route_decorator
 
 if TYPE_CHECKING:
@@ -307,7 +308,7 @@ def _validates_by_hand(function: cst.FunctionDef) -> bool:
             elif _constructs_from_mapping(node):
                 validated.append(node)  # `ResetPasswordRequest(**body)`: the model's constructor
 
-    function.body.visit(_Walk())
+    walk_subtree(function.body, _Walk())
     return any(_reads_body(arg.value, raw_names) for call in validated for arg in call.args)
 
 
@@ -333,5 +334,5 @@ def _reads_body(node: cst.CSTNode, raw_names: frozenset[str] | set[str] = frozen
             if name.value in raw_names:
                 found = True
 
-    node.visit(_Reads())
+    walk_subtree(node, _Reads())
     return found
