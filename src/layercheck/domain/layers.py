@@ -84,6 +84,9 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
             "**/service.py",
             "**/services.py",
             "**/*_service.py",
+            # The usual abbreviation, as `repo/` and `*_repo.py` are the repositories'.
+            "**/svc/**",
+            "**/*_svc.py",
             # Clean architecture's use cases; the business-logic layer beside the DAL.
             "**/usecases/**",
             "**/use_cases/**",

@@ -123,12 +123,14 @@ _LOGGER_NAMED = Binding(convention="logger")
 
 
 class _Scope:
-    __slots__ = ("names", "is_class", "class_name")
+    __slots__ = ("names", "is_class", "class_name", "logger")
 
-    def __init__(self, is_class: bool = False, class_name: str | None = None) -> None:
+    def __init__(self, is_class: bool = False, class_name: str | None = None, logger: str | None = None) -> None:
         self.names: dict[str, Binding] = {}
         self.is_class = is_class
         self.class_name = class_name
+        # (a class's: the flavour of the logger type it extends, `class Adapter(LoggerAdapter)`)
+        self.logger = logger
 
 
 def chain_root(call: cst.Call) -> cst.Call:
@@ -673,6 +675,9 @@ class NameTableBuilder:
     def visit_Parameters(self, node: cst.Parameters) -> None:
         # Parameters are walked after decorators and before the body: open the scope here.
         table = self.table
+        # In a method of a logger class (`class ETLAdapter(logging.LoggerAdapter)`), `self`
+        # is the logger: `self.info(f"...")` logs.
+        logger_class = table.scopes[-1].logger if table.scopes[-1].is_class else None
         table.open_scope(_Scope())
         table.function_depth += 1
         for param in all_params(node):
@@ -680,6 +685,8 @@ class NameTableBuilder:
             binding = table.annotation_binding(annotation)
             if binding is LOCAL and param.default is not None:
                 binding = table.dependency_binding(param.default) or LOCAL
+            if logger_class and binding is LOCAL and param.name.value == "self":
+                binding = Binding(logger=logger_class)
             table.bind(param.name.value, binding)
         for star in (node.star_arg, node.star_kwarg):
             if isinstance(star, cst.Param):
@@ -704,7 +711,9 @@ class NameTableBuilder:
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         parent = self._parent()
         if isinstance(parent, cst.ClassDef):
-            self.table.open_scope(_Scope(is_class=True, class_name=parent.name.value))
+            bases = (self.table.qualified_name(base.value) for base in parent.bases)
+            logger = next((LOGGER_TYPES[base] for base in bases if base in LOGGER_TYPES), None)
+            self.table.open_scope(_Scope(is_class=True, class_name=parent.name.value, logger=logger))
 
     def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         parent = self._parent()

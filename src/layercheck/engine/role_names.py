@@ -327,6 +327,18 @@ def checked_name(
             # `commands/db.py`, a Typer app whose commands seed and reset the database through
             # the session factory it imports: a command-line tool, not the database module.
             return (folder_layer, "named for the database, but a command-line tool that builds no engine")
+    if (
+        name_layer == "service"
+        and glob in _CONTROLLER_FOLDER_GLOBS
+        and evidence.imports_services
+        and evidence.web_framework
+        and not (evidence.jobs or evidence.script)
+    ):
+        # `controllers/auth.py` between `routes/` and `services/`: the routes hand it the
+        # request (`Depends(get_auth_controller)`), it raises the HTTP errors and calls the
+        # services. The HTTP side of the app, not its service layer (a `controllers/` that
+        # holds the business rules over the repositories, with no services below, is).
+        return ("api", "in a folder of controllers, speaks HTTP and calls the services")
     if _controller_over_repositories(module, is_package, name_layer, evidence):
         # `comment/controllers.py` beside `router.py` and `repository.py`: its classes hold
         # the repositories and the business rules the router calls, and it registers no
@@ -344,6 +356,10 @@ def checked_name(
 # Module-level constants that make a module named for configuration the configuration, with
 # a helper or two beside them.
 _CONFIG_CONSTANTS = 3
+
+
+# The preset's folder globs of controllers (a service folder glob, see `domain/layers.py`).
+_CONTROLLER_FOLDER_GLOBS = frozenset({"**/controllers/**", "**/controller/**"})
 
 
 def _controller_over_repositories(

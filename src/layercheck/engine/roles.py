@@ -109,6 +109,7 @@ _STATEMENTS = frozenset({"select", "insert", "update", "delete", "union", "union
 # Folder names of repository modules, as imports spell them.
 _REPOSITORY_NAMES = frozenset({"repositories", "repository", "repos", "repo", "crud", "dal", "dao", "daos"})
 # (with the use cases of clean architecture)
+_SERVICE_NAMES = frozenset({"services", "service"})
 _ORCHESTRATED_NAMES = frozenset(
     {
         *("jobs", "tasks", "workers", "services", "service"),
@@ -239,6 +240,8 @@ class RoleEvidence:
     # Imports from job or service modules (`from app.jobs import dataset_jobs`): a module
     # that queries and enqueues jobs or calls services is business logic.
     imports_jobs_or_services: bool = False
+    # (the services among them: a module named like one, or of a `services/` package)
+    imports_services: bool = False
     # Imports from an `application/` package (ports and adapters' use cases and ports): a
     # module building the engine that hands them the repositories is the composition root.
     imports_application: bool = False
@@ -727,6 +730,8 @@ class RoleCollector:
             # where it is enqueued, and counts)
             if not (self._scopes and not BACKGROUND_WORDS.intersection(beyond)):
                 self.evidence.imports_jobs_or_services = True
+                if _SERVICE_NAMES.intersection(beyond) or parts[-1].endswith("_service"):
+                    self.evidence.imports_services = True
         if calls and "application" in parts and parts[-1] not in _PLAIN_DATA_MODULES:
             self.evidence.imports_application = True
 

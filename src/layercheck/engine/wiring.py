@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 
 import libcst as cst
 
+from layercheck.engine.names import last_name
 from layercheck.engine.walk import iter_children
 
 
@@ -37,7 +38,32 @@ def handed_on(call: cst.BaseExpression, ancestors: Sequence[cst.CSTNode]) -> boo
     # handed to a resolver the dependencies build)
     function = next((node for node in reversed(ancestors) if type(node) is cst.FunctionDef), None)
     scope = function.body if function is not None else ancestors[0]
-    return all(passed_on(use) for use in uses_of(scope, target.value, parent))
+    uses = list(uses_of(scope, target.value, parent))
+    if not uses:
+        # A name never used: left over from the wiring around it when the function builds
+        # something from the others (`use_case = CreateSale(orders_repo, lines_repo)` beside
+        # an unused `stock_repo`); else the router holds the repository itself (`repo =
+        # UserRepository(db)` in an endpoint that returns `{}`).
+        return _builds_from_made(scope)
+    return all(passed_on(use) for use in uses)
+
+
+def _builds_from_made(scope: cst.CSTNode) -> bool:
+    """Whether a class (a capitalised callee) is built below `scope` from a name that holds
+    what a call made there (`CreateSale(orders_repo, lines_repo)` after `orders_repo =
+    OrdersRepository(db)`). Iterative: a hostile file nests deeply."""
+    made: set[str] = set()
+    built: list[cst.Call] = []
+    pending: list[cst.CSTNode] = [scope]
+    while pending:
+        node = pending.pop()
+        kind = type(node)
+        if kind is cst.Assign and type(node.value) is cst.Call:  # type: ignore[attr-defined]
+            made.update(t.target.value for t in node.targets if type(t.target) is cst.Name)  # type: ignore[attr-defined]
+        elif kind is cst.Call and last_name(node.func)[:1].isupper():  # type: ignore[attr-defined]
+            built.append(node)  # type: ignore[arg-type]
+        pending.extend(iter_children(node))
+    return any(type(arg.value) is cst.Name and arg.value.value in made for call in built for arg in call.args)
 
 
 def passed_on(parent: cst.CSTNode) -> bool:

@@ -124,6 +124,15 @@ class ModuleNamer:
             # (also the top package named `api` holding `apps/*/{routers,models,services}/`:
             # the whole server, named for what it serves)
             holds = self._holds_whole_app(folder)
+        if not holds and layer != "api":
+            # `internal/services/` of microservices, each a whole app of its own
+            # (`saldo_service/{api,domain/repository,infrastructure/service}/`, `main.py`):
+            # the folder the apps live in, not the service layer.
+            holds = any(
+                self._holds_whole_app(entry.path)
+                for entry in entries
+                if entry.name.isidentifier() and entry.is_dir(follow_symlinks=False)
+            )
         self._holders[folder] = holds
         return holds
 

@@ -108,16 +108,22 @@ def runs_queries(index: DataAccessLookup, module: ModuleFacts) -> bool:
 
 
 def named_for_concern(module: ModuleFacts) -> bool:
-    """A module (or a package above it) named for access control or request
-    dependencies (`security/permissions.py`, `deps.py`, `assets/access_policy.py`): its
-    lookups decide or inject, they do not make it the data-access layer (`data_access.py`
-    ends with "access" and is data access)."""
-    return bool(CONCERN_WORDS.intersection(module.module.split("."))) or named_for(_CONCERN_ENDINGS, module.module)
+    """A module (or a package above it) named for access control, request dependencies or
+    validation (`security/permissions.py`, `deps.py`, `assets/access_policy.py`, a
+    `validation.py` whose business checks count a project's rows): its lookups decide or
+    inject, they do not make it the data-access layer (`data_access.py` ends with "access"
+    and is data access)."""
+    # (checks by their own name only: `utils/db_validators.py`'s `check_model_existence`,
+    # a get-or-404 over any model, is data access)
+    words = CONCERN_WORDS | _CHECK_WORDS
+    return bool(words.intersection(module.module.split("."))) or named_for(_CONCERN_ENDINGS, module.module)
 
 
 # The words that name a concern at the end of a module's name (`access_policy`,
 # `user_permissions`); "access" alone ends `data_access` too.
 _CONCERN_ENDINGS = CONCERN_WORDS - {"access"}
+# Modules of checks: the rules a request must pass (`validation.py`, `validators/`).
+_CHECK_WORDS = frozenset({"validation", "validations", "validator", "validators"})
 
 
 def holds_data_access(index: DataAccessLookup, module: ModuleFacts) -> bool:
