@@ -167,7 +167,16 @@ def walk_subtree(root: cst.CSTNode, visitor: object) -> None:
         if name is not None:
             getattr(visitor, name)(node)
 
-    visit(root)
+    try:
+        visit(root)
+    finally:
+        # (as in `Dispatcher.walk`: the closure refers to itself, and would keep the finder,
+        # the rule it holds and the tree for the cyclic garbage collector)
+        visit = _unvisited
+
+
+def _unvisited(node: cst.CSTNode) -> None:
+    """What a finished `walk_subtree`'s `visit` is replaced by."""
 
 
 def _own_hooks(visitor_class: type) -> tuple[dict[type, str], dict[type, str]]:
