@@ -23,7 +23,7 @@ from libcst._nodes.internal import CodegenState
 from libcst._position import CodePosition, CodeRange
 
 from layercheck.engine.fidelity import realignment
-from layercheck.engine.statement_lines import Anchors, LineElements
+from layercheck.engine.statement_lines import Anchors, LineElements, contains
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 
@@ -336,6 +336,7 @@ def _find_by_text(
         return None
     low = logical_lines[first]
     high = logical_lines[after] if after < len(logical_lines) else len(text)
+    low = _part_start(anchors, elements, node, text, low, high)
     check_before = _is_name_character(code[0])
     check_after = _is_name_character(code[-1])
     found = -1
@@ -350,6 +351,46 @@ def _find_by_text(
             found = start
         start = text.find(code, start + 1, high)
     return None if found == -1 else (found, found + len(code))
+
+
+def _part_start(
+    anchors: Anchors, elements: LineElements, node: cst.CSTNode, text: str, low: int, high: int
+) -> int:
+    """Where to start looking for `node` in its lines, past the part of the statement that
+    cannot hold it: an imported name is after the `import` keyword (`from app.plain import
+    plain`), a return annotation after the arrow (`user: User) -> User:`). A name found
+    twice in its line otherwise falls back to generating the line's code, which costs more
+    than the rest of placing it. `low` itself when neither applies."""
+    element = next((a for a in anchors.elements if id(a) in elements.places), None)
+    element_type = type(element)
+    if element_type is cst.SimpleStatementLine:
+        body = element.body  # type: ignore[union-attr]
+        statement = body[0] if len(body) == 1 else None
+        if not isinstance(statement, cst.ImportFrom) or isinstance(statement.names, cst.ImportStar):
+            return low
+        if not any(
+            alias.name is node or (alias.asname is not None and alias.asname.name is node) for alias in statement.names
+        ):
+            return low
+        # Between `from` and `import` only the module's dotted name can stand, and no
+        # name is called `import`: its first whole word there is the keyword.
+        keyword = _IMPORT_KEYWORD.search(text, low, high)
+        return low if keyword is None else keyword.end()
+    if element_type is cst.FunctionDef:
+        returns = element.returns  # type: ignore[union-attr]
+        if returns is None or type(element.body) is not cst.IndentedBlock or not contains(returns, node):  # type: ignore[union-attr]
+            return low
+        # The arrow is the last `->` right after a closing parenthesis (one in a string
+        # default comes before it; one in a comment after the colon is not after `)`).
+        arrow = text.rfind("->", low, high)
+        while arrow != -1:
+            if text[low:arrow].rstrip(" \t\f\\\r\n").endswith(")"):
+                return arrow + 2
+            arrow = text.rfind("->", low, arrow)
+    return low
+
+
+_IMPORT_KEYWORD = re.compile(r"\bimport\b")
 
 
 def _plain_code(node: cst.CSTNode) -> str | None:
