@@ -420,6 +420,13 @@ class RoleCollector:
         self._sessions_built: set[str] = set()
         # Module-level functions that run a connection check (`SELECT 1`, see `finish`).
         self._probes: set[str] = set()
+        # Module-level functions that build an engine of their own (`create_database()`
+        # connecting to the server's maintenance database), and those that build a query
+        # (`select(table)`): one of the first kind running only raw statements (`CREATE
+        # DATABASE`) is the database's setup, not data access its importers reach the
+        # tables through; a backup reading every table through its own engine is.
+        self._engine_owners: set[str] = set()
+        self._query_builders: set[str] = set()
         # (class, method) of the methods of module-level classes that print to the terminal.
         self._printing: set[tuple[str, str]] = set()
 
@@ -498,7 +505,9 @@ class RoleCollector:
             return  # a method: its class counts it (above)
         if self._scopes:
             self._scopes[-1][2] = True
-        elif name not in self._request_dependencies:
+        elif name not in self._request_dependencies and (
+            name not in self._engine_owners or name in self._query_builders
+        ):
             self.evidence.data_access.add(name)
 
     def finish(self) -> None:
@@ -594,6 +603,8 @@ class RoleCollector:
                 qualname.split(".", 1)[0] in JOB_LIBRARIES or self._job_receiver(func)
             ):
                 self.evidence.jobs += 1
+            elif last == "scheduled_job" and isinstance(func, cst.Attribute) and self._scheduler(func.value):
+                self.evidence.jobs += 1  # `@scheduler.scheduled_job("cron", hour=3)`
             elif qualname in TEMPORAL_ACTIVITIES:
                 self.evidence.temporal_jobs += 1
             elif qualname in GRAPHQL_RESOLVER_DECORATORS:
@@ -806,6 +817,12 @@ class RoleCollector:
         if self.table.at_module_level and node.value is not None:
             self.evidence.module_constants += _constant_name(node.target)
 
+    def _scheduler(self, receiver: cst.BaseExpression) -> bool:
+        """An APScheduler scheduler (`scheduler = AsyncIOScheduler()`), by its origin."""
+        binding = self.table.value_binding(receiver)
+        kind = (binding.instance_of or binding.qualname or "") if binding is not None else ""
+        return kind.split(".", 1)[0] == "apscheduler"
+
     def _job_receiver(self, func: cst.BaseExpression) -> bool:
         """`@celery_app.task`: the receiver is an instance of a job library's app, or, where
         it comes from elsewhere in the project, is named like one (`celery`, `broker`)."""
@@ -955,6 +972,18 @@ class RoleCollector:
             # `add_api_view_route(...)`: a route registered by a call.
             self.evidence.routes += 1
         elif (
+            func.attr.value == "add_job"
+            and not self._scopes
+            and node.args
+            and type(node.args[0].value) is cst.Name
+            and node.args[0].value.value in self._plain_definitions  # type: ignore[attr-defined]
+            and self._scheduler(func.value)
+        ):
+            # `scheduler.add_job(check_expired_auctions, "interval", seconds=60)`: a function
+            # of this module that APScheduler runs in the background, a job as `@app.task`
+            # makes one. (Scheduling a job imported from elsewhere defines none here.)
+            self.evidence.jobs += 1
+        elif (
             func.attr.value in _QUERY_CALLS
             and type(func.value) is cst.Name
             and self._scopes
@@ -995,6 +1024,8 @@ class RoleCollector:
             self._scopes[-1][2] = True
         if is_query_builder(qualname, SQL_BUILDERS):
             self.evidence.sql_builders += 1
+            if self._scopes and not self._scopes[0][0] and not qualname.endswith(".text"):
+                self._query_builders.add(self._scopes[0][1])
             if type(func) is cst.Attribute:
                 # `sa.select(...)` through the imported library: LC104 judges `import sqlalchemy as
                 # sa`, and `from sqlalchemy.sql import expression` read off as `expression.select`.
@@ -1007,6 +1038,8 @@ class RoleCollector:
                 self.evidence.engine_builders += 1
                 if "engine" in qualname.rsplit(".", 1)[-1]:
                     self.evidence.engines += 1
+                    if self._scopes and not self._scopes[0][0]:
+                        self._engine_owners.add(self._scopes[0][1])
                 if not self._scopes:
                     self.evidence.module_factories += 1
             elif not qualname.startswith("builtins."):
