@@ -207,3 +207,53 @@ def test_an_imported_name_that_also_names_its_module_is_placed_on_the_name(tmp_p
     start = header.rindex("User") + 1
     assert spans[("app/services/user.py", "LC301")] == (4, start, start + len("User"))
 
+
+
+def test_a_session_built_by_hand_in_a_job_is_told_to_use_the_factory(tmp_path: Path) -> None:
+    # A background job serves no request, so LC601 does not tell it to inject the request's
+    # session (`get_db`): it points to the database module's factory. In a router it does.
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/database.py": """
+                from sqlalchemy import create_engine
+
+                engine = create_engine("sqlite://")
+            """,
+            "app/tasks/__init__.py": "",
+            "app/tasks/cleanup.py": """
+                from celery import shared_task
+                from sqlalchemy.orm import Session
+
+                from app.database import engine
+
+
+                @shared_task
+                def purge() -> None:
+                    with Session(engine) as session:
+                        session.commit()
+            """,
+            "app/api/__init__.py": "",
+            "app/api/health.py": """
+                from fastapi import APIRouter
+                from sqlalchemy.orm import Session
+
+                from app.database import engine
+
+                router = APIRouter()
+
+
+                @router.get("/health")
+                def health() -> None:
+                    with Session(engine) as session:
+                        session.commit()
+            """,
+        },
+    )
+    run = check_json(root, "--select", "LC601")
+    messages = {Path(item["filename"]).relative_to(root).as_posix(): item["message"] for item in run.json()}
+    assert messages == {
+        "app/tasks/cleanup.py": "`Session()` built outside the database module; a job takes its session from the database module's factory",
+        "app/api/health.py": "`Session()` built outside the database module; inject the request's session (`get_db`)",
+    }

@@ -51,7 +51,14 @@ class SessionBuiltByHand(Rule):
         if qualname in ENGINE_FACTORIES:
             self.report(node, f"engine built with `{name}()` outside the database module; reuse its engine")
             return
-        message = f"`{name}()` built outside the database module; inject the request's session (`get_db`)"
+        if self.context.layer == "task":
+            # A background job serves no request: it opens its session from the factory.
+            message = (
+                f"`{name}()` built outside the database module; "
+                "a job takes its session from the database module's factory"
+            )
+        else:
+            message = f"`{name}()` built outside the database module; inject the request's session (`get_db`)"
         if self._in_event_hook():
             return  # a session bound to the connection an event hands over is SQLAlchemy's idiom
         if in_session_dependency(self.context.ancestors):
