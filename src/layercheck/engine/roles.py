@@ -817,20 +817,23 @@ class RoleCollector:
         if self.table.at_module_level and node.value is not None:
             self.evidence.module_constants += _constant_name(node.target)
 
-    def _scheduler(self, receiver: cst.BaseExpression) -> bool:
-        """An APScheduler scheduler (`scheduler = AsyncIOScheduler()`), by its origin."""
+    def _library_of(self, receiver: cst.BaseExpression) -> str:
+        """The top-level package a value comes from (`apscheduler` for `scheduler =
+        AsyncIOScheduler()`, `celery` for `app = Celery()`), or "" when unknown."""
         binding = self.table.value_binding(receiver)
         kind = (binding.instance_of or binding.qualname or "") if binding is not None else ""
-        return kind.split(".", 1)[0] == "apscheduler"
+        return kind.split(".", 1)[0]
+
+    def _scheduler(self, receiver: cst.BaseExpression) -> bool:
+        """An APScheduler scheduler (`scheduler = AsyncIOScheduler()`), by its origin."""
+        return self._library_of(receiver) == "apscheduler"
 
     def _job_receiver(self, func: cst.BaseExpression) -> bool:
         """`@celery_app.task`: the receiver is an instance of a job library's app, or, where
         it comes from elsewhere in the project, is named like one (`celery`, `broker`)."""
         if not isinstance(func, cst.Attribute):
             return False
-        receiver = self.table.value_binding(func.value)
-        kind = (receiver.instance_of or receiver.qualname or "") if receiver is not None else ""
-        if kind.split(".", 1)[0] in JOB_LIBRARIES:
+        if self._library_of(func.value) in JOB_LIBRARIES:
             return True
         name = func.value.value if isinstance(func.value, cst.Name) else ""
         return any(word in name.lower() for word in _JOB_APP_WORDS)
