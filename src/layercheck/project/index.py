@@ -112,6 +112,8 @@ class ProjectIndex:
         self.extra_session_types = frozenset(extra_session_types)
         self.resolve = lru_cache(maxsize=None)(self._resolve)  # type: ignore[method-assign]
         self.is_orm_model = lru_cache(maxsize=None)(self._is_orm_model)  # type: ignore[method-assign]
+        # (a router's calls into one library ask the same question thousands of times)
+        self.holds = lru_cache(maxsize=None)(self._holds)  # type: ignore[method-assign]
         self._mapped_classes: frozenset[str] | None = None
         self._lineage_cache: dict[str, str | None] = {}
         self.data_access_cache: dict[str, frozenset[str]] = {}
@@ -844,7 +846,11 @@ class ProjectIndex:
         return self.holds(Condition(condition.kind, condition.names))
 
     def holds(self, condition: Condition) -> bool:
-        """Whether a candidate finding's condition is true of this project."""
+        """Whether a candidate finding's condition is true of this project (remembered)."""
+        return self._holds(condition)
+
+    def _holds(self, condition: Condition) -> bool:
+        """`holds`, answered."""
         kind = condition.kind
         names = condition.names
         if "@" in kind:
