@@ -68,6 +68,8 @@ class Settings:
     # The Pydantic major version the project's dependency declarations pin (None: not
     # pinned to one): a v1 project gets no advice to write v2 configuration.
     pydantic_major: int | None = None
+    # The same of SQLAlchemy: a 1.x project gets no advice to write 2.0's `mapped_column()`.
+    sqlalchemy_major: int | None = None
     # Third-party distributions the project declares (`pusher`): a module named so is the
     # library, never a project module reached by the tail of its name.
     third_party: tuple[str, ...] = ()
@@ -113,6 +115,7 @@ class Settings:
             "logger_factories": self.logger_factories,
             "allow_type_checking_imports": self.allow_type_checking_imports,
             "pydantic_major": self.pydantic_major,
+            "sqlalchemy_major": self.sqlalchemy_major,
             "third_party": self.third_party,
         }
         blob = json.dumps(relevant, sort_keys=True, default=str).encode()

@@ -289,3 +289,9 @@ LIBRARY_CRUD_CREATORS: dict[str, frozenset[str]] = {
 # The keyword that makes those methods return the columns of a schema instead (a dict, or the
 # schema with FastCRUD's `return_as_model=True`).
 LIBRARY_CRUD_SCHEMA_KEYWORDS = frozenset({"schema_to_select"})
+
+# The standard library's `logging` module functions that log through the root logger
+# (`logging.info(...)`).
+STDLIB_MODULE_LOG_FUNCTIONS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
+)

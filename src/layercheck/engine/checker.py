@@ -287,6 +287,14 @@ def check_source(
         # Where the server starts running the project's code (LC704's reach): the app,
         # the routes it mounts, the jobs its workers run.
         facts.extra["serves"] = True
+        if module_uses is not None and module_uses.annotating:
+            # (a class built in a provider of the routes and typing only providers is
+            # wiring, unless a provider does more with it than hand it on)
+            facts.extra["route_annotating"] = sorted(module_uses.route_annotating)
+            built = (module_uses.called & module_uses.annotating) - module_uses.route_annotating
+            typed_to_use = module_uses.typed_to_use(built) if built else set()
+            if typed_to_use:
+                facts.extra["typed_to_use"] = sorted(typed_to_use)
     elif module_uses is not None and module_uses.annotating:
         # (asked of the dependency wiring only: a module serving routes is held anyway)
         typed_to_use = module_uses.typed_to_use()

@@ -5,15 +5,20 @@ from __future__ import annotations
 import libcst as cst
 
 from layercheck.domain.facts import ClassFact, ImportFact, ModuleFacts
-from layercheck.domain.vocabulary import LIBRARY_CRUD_CREATORS, STATEMENT_RUNNERS, named_like_logger
+from layercheck.domain.vocabulary import (
+    LIBRARY_CRUD_CREATORS,
+    STATEMENT_RUNNERS,
+    STDLIB_MODULE_LOG_FUNCTIONS,
+    named_like_logger,
+)
 from layercheck.engine import app_facts
 from layercheck.engine.annotations import annotation_names, type_var_bound
 from layercheck.engine.declarations import declares_only, maps_columns
 from layercheck.engine.names import (
     CONNECTION,
-    STDLIB_MODULE_LOG_FUNCTIONS,
     NameTable,
     NameTableBuilder,
+    as_assignment,
     dotted_name,
     last_name,
 )
@@ -154,10 +159,11 @@ class FactsCollector:
         self._column_frames.append(self._column_frame(node))
 
     def _column_frame(self, node: cst.FunctionDef) -> tuple[str, dict[str, bool], list[bool | str]] | None:
-        """A frame for an unannotated module-level function or method of a module-level
-        class, whose returns are followed to see whether they give column tuples."""
-        key = self._definition_key(node) if node.returns is None else None
-        if key is not None and "." in key:
+        """A frame for a module-level function or method of a module-level class, whose
+        returns are followed to see whether they give column tuples or converted rows (an
+        annotation may say ORM where every `return` converts: what the code returns wins)."""
+        key = self._definition_key(node)
+        if key is not None and "." in key and node.returns is None:
             # (the methods a class defines unannotated: an inherited one is its base's)
             self.facts.extra.setdefault("unannotated_methods", []).append(key)
         return (key, {}, []) if key is not None else None
@@ -171,6 +177,20 @@ class FactsCollector:
         if len(scopes) == 2 and scopes[1].is_class:
             return f"{scopes[1].class_name}.{node.name.value}"
         return None
+
+    def _made_here(self, value: cst.BaseExpression) -> str | None:
+        """The project class a returned value was built from in place (`return RoomOut(...)`,
+        or `result = RoomOut(...)` then `return result`), by its qualified name; None for
+        anything else."""
+        if type(value) is cst.Await:
+            return None
+        if type(value) is not cst.Call and type(value) is not cst.Name:
+            return None
+        binding = self.table.value_binding(value)
+        if binding is None or not binding.instance_of or binding.factory_call != binding.instance_of:
+            return None
+        made = binding.instance_of
+        return made if made.rsplit(".", 1)[-1][:1].isupper() and not made.startswith("builtins.") else None
 
     def _record_return_annotation(self, node: cst.FunctionDef) -> None:
         """What the return annotation of a function or method names, keyed `f` or `Class.f`
@@ -202,9 +222,14 @@ class FactsCollector:
             self.facts.extra.setdefault("column_returns", []).append(frame[0])
         elif frame is not None and frame[2] and all(flag is True or isinstance(flag, str) for flag in frame[2]):
             # `return await self.add(data)`: what the own methods handed on return (the index
-            # follows them from the caller's class).
-            handed = sorted({flag for flag in frame[2] if isinstance(flag, str)})
-            self.facts.extra.setdefault("delegated_returns", {})[frame[0]] = handed
+            # follows them from the caller's class); `return result` of `result = RoomOut(
+            # ...)`: the class made (the index decides it is no ORM class).
+            made = sorted({flag[5:] for flag in frame[2] if isinstance(flag, str) and flag.startswith("made:")})
+            handed = sorted({flag for flag in frame[2] if isinstance(flag, str) and not flag.startswith("made:")})
+            if handed:
+                self.facts.extra.setdefault("delegated_returns", {})[frame[0]] = handed
+            if made and not handed:
+                self.facts.extra.setdefault("made_returns", {})[frame[0]] = made
         if not self._function_stack:
             self._message_parameter = None
         if node is self._log_method_node:
@@ -228,6 +253,8 @@ class FactsCollector:
             value = node.value
             if _column_query(value, frame[1]) or _own_state_display(value) or _converted(value):
                 frame[2].append(True)
+            elif (made := self._made_here(value)) is not None:
+                frame[2].append(f"made:{made}")  # `return RoomOut(...)`: the index asks what it is
             else:
                 frame[2].append(_own_method_handed_on(value) or False)
         if (
@@ -505,6 +532,9 @@ class FactsCollector:
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if app_facts.is_catching_middleware(node, self.builder.stack, self.table):
             self.facts.extra["global_exception_handler"] = True
+
+    def visit_TypeAlias(self, node: cst.TypeAlias) -> None:
+        self.visit_Assign(as_assignment(node))  # `type SessionDep = Annotated[...]`
 
     def visit_Assign(self, node: cst.Assign) -> None:
         frame = self._column_frames[-1] if self._column_frames else None
@@ -785,7 +815,16 @@ def _converted(value: cst.BaseExpression) -> bool:
         value = value.elt  # type: ignore[attr-defined]
     if type(value) is not cst.Call or type(value.func) is not cst.Attribute:  # type: ignore[attr-defined]
         return False
-    return value.func.attr.value in _CONVERSIONS  # type: ignore[attr-defined]
+    method = value.func.attr.value  # type: ignore[attr-defined]
+    if method in _CONVERSIONS or method.startswith("map_to_"):
+        return True
+    # `self.mapper.map(row)`, `UserDataMapper.map_to_domain_entity(row)`: a data mapper's work
+    receiver = value.func.value  # type: ignore[attr-defined]
+    if type(receiver) is cst.Attribute:
+        held = receiver.attr.value  # type: ignore[attr-defined]
+    else:
+        held = receiver.value if type(receiver) is cst.Name else ""  # type: ignore[attr-defined]
+    return "mapper" in held.lower()
 
 
 def _own_method_handed_on(value: cst.BaseExpression) -> str | None:

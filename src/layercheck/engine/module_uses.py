@@ -60,6 +60,10 @@ class ModuleUseCollector:
         # class's attributes (`store: SettingsStore`, what a context hands the routes), or
         # inside a dependency marker (`Depends(OAuthCrud.inject)`).
         self.annotating: set[str] = set()
+        # Those of them read in the annotations of decorated functions: the routes and jobs
+        # (`@router.get(...) def list_users(repo: UserRepository)`), not the providers that
+        # build what the routes are given (`def get_service(dao: UserDAO = Depends(...))`).
+        self.route_annotating: set[str] = set()
         # Imported names given as arguments to a project class's constructor.
         self.handed: set[str] = set()
         # The parameters so annotated, with their functions: whether the function queries
@@ -85,6 +89,9 @@ class ModuleUseCollector:
         if not names:
             return
         self.annotating.update(names)
+        decorated = function if function is not None else owner
+        if isinstance(decorated, cst.FunctionDef) and decorated.decorators:
+            self.route_annotating.update(names)
         if function is not None:
             # `user_repo: UsersRepository` as a parameter, or `db: MyDb = info.context["db"]`
             # in a resolver: whether the function does more with it than hand it on.
@@ -140,14 +147,15 @@ class ModuleUseCollector:
                 return ancestor  # type: ignore[return-value]
         return None
 
-    def typed_to_use(self) -> set[str]:
+    def typed_to_use(self, among: set[str] | None = None) -> set[str]:
         """The imported names typing a parameter that its function does more with than
         hand on (`async def get_current_user(user_repo: UsersRepository)` calling
-        `user_repo.get_user_by_email(...)`: a dependency that queries, no wiring)."""
+        `user_repo.get_user_by_email(...)`: a dependency that queries, no wiring); only
+        those `among`, when given."""
         return {
             name
             for name, param, function in self._typed_params
-            if not all(passed_on(use) for use in uses_of(function.body, param))
+            if (among is None or name in among) and not all(passed_on(use) for use in uses_of(function.body, param))
         }
 
     def depends_only(self) -> set[str]:

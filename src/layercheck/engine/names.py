@@ -43,10 +43,6 @@ _OPENED_SESSIONS = {
     "async_sessionmaker": "sqlalchemy.ext.asyncio.AsyncSession",
     "async_scoped_session": "sqlalchemy.ext.asyncio.AsyncSession",
 }
-# Module-level functions of `logging` that log through the root logger.
-STDLIB_MODULE_LOG_FUNCTIONS = frozenset(
-    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
-)
 
 
 @dataclass(frozen=True)
@@ -612,6 +608,11 @@ class NameTable:
         return LOCAL
 
 
+def as_assignment(node: cst.TypeAlias) -> cst.Assign:
+    """`X = value` for `type X = value`: what collectors read off an alias's assignment."""
+    return cst.Assign(targets=[cst.AssignTarget(target=node.name)], value=node.value)
+
+
 class NameTableBuilder:
     """The visitor that keeps a `NameTable` current; the dispatcher runs it before any rule."""
 
@@ -746,6 +747,11 @@ class NameTableBuilder:
             binding = Binding(qualname=f"{self.table.module}.{name}")
         for target in node.targets:
             self.table.bind_target(target.target, binding)
+
+    def leave_TypeAlias(self, node: cst.TypeAlias) -> None:
+        # `type SessionDep = Annotated[AsyncSession, Depends(get_db)]` (Python 3.12): the
+        # alias is bound as the assignment it replaces would bind it.
+        self.leave_Assign(as_assignment(node))
 
     def leave_AnnAssign(self, node: cst.AnnAssign) -> None:
         binding = self.table.annotation_binding(node.annotation.annotation)

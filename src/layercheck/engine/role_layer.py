@@ -106,6 +106,11 @@ def _serves_the_web(evidence: RoleEvidence) -> bool:
     return bool(evidence.web_framework or evidence.body_handlers or evidence.graphql_types or evidence.socket_handlers)
 
 
+def _named_for_mapping(module: str) -> bool:
+    """`mappers.py`, `user_mapper.py`, a module of a `mappers/` package."""
+    return any(part in ("mapper", "mappers") or part.endswith(("_mapper", "_mappers")) for part in module.split("."))
+
+
 def _named_for_config(last: str) -> bool:
     """`config`, `settings`, `env`..., also `config_file`, `app_config`, `settings_loader`;
     not `log_config` or `logging_config`, the logging setup (its `LOG_LEVEL` read is one more
@@ -282,7 +287,10 @@ def role_layer(
         # a `settings.py` that reads the environment throughout and builds the engine is
         # the configuration, and the database, at once).
         count = len(evidence.data_access)
-        if mostly_queries(evidence, _SERVICE_MIN_QUERIES):
+        # (`api/routers/users/config.py` of helpers that query and raise the routes'
+        # `HTTPException`s: the routers' own code, in their folder)
+        routers_own = folder_layer == "api" and _serves_the_web(evidence)
+        if mostly_queries(evidence, _SERVICE_MIN_QUERIES) and not routers_own:
             return ("repository", f"named for configuration, but defines no settings; {count} definitions query")
         return (folder_layer, "named for configuration, but defines no settings and works with database sessions")
     package = module.split(".")[-1 if is_package else -2] if "." in module else ""
@@ -512,6 +520,9 @@ def role_layer(
         and evidence.session_yields
         and not (evidence.data_access or evidence.querying_methods or evidence.classes)
         and not (evidence.routes or evidence.jobs or evidence.script or evidence.imports_jobs_or_services)
+        # (a job module opening its own sessions, `with get_db_session() as db:`, to hand them
+        # to the repository's functions is their caller, not where the others get sessions)
+        and not (evidence.imports_repositories and evidence.handoffs_out >= _ORCHESTRATOR_HANDOFFS)
     ):
         # `database/functions.py`'s `get_async_session()` yielding a session of the database
         # module's factory, beside the `create_all()` helpers: the session dependency, the
@@ -570,6 +581,24 @@ def role_layer(
         # database or model and calls no repository or service is no service.
         folder = glob.split("/")[1]
         return (None, f"in the `{folder}/` folder, but uses no database, model, repository or service")
+    if (
+        name_layer == "service"
+        and _named_for_mapping(module)
+        and not (
+            evidence.database_work
+            or evidence.session_calls
+            or evidence.data_access
+            or evidence.querying_methods
+            or evidence.imports_repositories
+            or evidence.imports_jobs_or_services
+            or evidence.routes
+            or evidence.jobs
+        )
+    ):
+        # `logic/dto/mappers/order_mappers.py` turning ORM rows into the use cases' DTOs for
+        # the repositories: a data mapper between two layers' types, which runs nothing of
+        # the business logic whatever folder it sits in.
+        return (None, "a data mapper between layers' types, in a service folder, running no query or service")
     outer = _outer_service_folder(module, is_package) if glob in _API_FOLDER_GLOBS else None
     if outer is not None and not _serves_the_web(evidence):
         # `services/api/users.py` of functions taking the session that the routers call:

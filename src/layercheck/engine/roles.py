@@ -28,6 +28,7 @@ from layercheck.domain.vocabulary import (
     ORM_BASE_FACTORIES,
     SESSION_TYPES,
     SETTINGS_BASES,
+    STDLIB_MODULE_LOG_FUNCTIONS,
     WELL_KNOWN_LIBRARIES,
     is_query_builder,
     library_session,
@@ -35,7 +36,6 @@ from layercheck.domain.vocabulary import (
 )
 from layercheck.engine.declarations import maps_columns
 from layercheck.engine.names import (
-    STDLIB_MODULE_LOG_FUNCTIONS,
     NameTable,
     all_params,
     chain_root,
@@ -82,6 +82,12 @@ ENGINE_BUILDERS = frozenset(
 # The standard library and the well-known packages: libraries in every project (built once).
 _KNOWN_LIBRARIES = frozenset(sys.stdlib_module_names) | WELL_KNOWN_LIBRARIES
 ENV_READS = frozenset({"os.getenv", "os.environ.get", "os.environ", "os.getenvb"})
+# Libraries' readers of the environment and `.env` files: a module building one (`Config(
+# env_file=".env")` of Starlette) or calling it (`config("DEBUG")` of python-decouple) reads
+# the settings as `os.getenv` does.
+SETTINGS_READERS = frozenset(
+    {"starlette.config.Config", "decouple.config", "decouple.AutoConfig", "environs.Env", "dotenv.dotenv_values"}
+)
 # Names of session types and factories, as imported (the index knows a project's aliases).
 _SESSION_WORDS = frozenset(
     {"Session", "AsyncSession", "sessionmaker", "async_sessionmaker", "scoped_session", "async_scoped_session"}
@@ -229,6 +235,9 @@ class RoleEvidence:
     session_parameters: int = 0
     # Calls that pass such a session parameter on (`get_db().store_run(db_session, ...)`).
     session_handoffs: int = 0
+    # A function's sessions, taken or opened itself (`with get_db_session() as db:`), handed
+    # to another module's function (`crud.get_signal(db, pair)`).
+    handoffs_out: int = 0
     # Those that pass it to a function of another project module (`get_user_by_id_(user_id,
     # session)` imported from `database/helpers.py`): the module works over a data layer.
     project_handoffs: int = 0
@@ -410,6 +419,7 @@ class RoleCollector:
         self._local_calls: dict[str, set[str]] = {}
         # The session parameters of each function around the walk, innermost last.
         self._session_names: list[set[str]] = []
+        self._opened_sessions: list[set[str]] = []
         # Methods of module-level classes that build a query for another to run, by class.
         self._builders: dict[str, set[str]] = {}
         # The names the current module-level function assigned a new statement to.
@@ -538,7 +548,13 @@ class RoleCollector:
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._session_names.pop()
+        self._opened_sessions.pop()
         self._leave()
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        target = node.asname.name if node.asname is not None else None
+        if self._opened_sessions and type(target) is cst.Name and named_like_session(target.value):  # type: ignore[attr-defined]
+            self._opened_sessions[-1].add(target.value)  # type: ignore[attr-defined]
 
     def visit_Yield(self, node: cst.Yield) -> None:
         if self._scopes:
@@ -562,6 +578,7 @@ class RoleCollector:
         takes_session = bool(taken)
         self.evidence.session_parameters += takes_session
         self._session_names.append(taken)
+        self._opened_sessions.append(set())
         self._sessions_built = set()
         if not self._scopes:
             self.evidence.functions += 1
@@ -727,7 +744,7 @@ class RoleCollector:
             self.evidence.store_client = True  # `redis.asyncio`, `app.core.redis`'s client
         if self.table.type_checking_depth:
             return  # an annotation's import (`if TYPE_CHECKING:`) uses nothing at run time
-        if _REPOSITORY_NAMES.intersection(parts) or parts[-1].endswith(("_repository", "_repo")):
+        if _REPOSITORY_NAMES.intersection(parts) or parts[-1].endswith(("_repository", "_repo", "_crud", "_dao")):
             self.evidence.imports_repositories = True
         if PERSISTENCE_NAMES.intersection(parts):
             self.evidence.imports_persistence = True
@@ -930,6 +947,12 @@ class RoleCollector:
                     and not callee.startswith(f"{self.table.module}.")
                 ):
                     self.evidence.project_handoffs += 1
+        if self._opened_sessions and (self._opened_sessions[-1] or self._session_names[-1]):
+            held = self._opened_sessions[-1] | self._session_names[-1]
+            if any(type(arg.value) is cst.Name and arg.value.value in held for arg in node.args):  # type: ignore[attr-defined]
+                callee = self.table.qualified_name(func) if kind is cst.Name or kind is cst.Attribute else None
+                if callee is not None and not callee.startswith((f"{self.table.module}.", "builtins.")):
+                    self.evidence.handoffs_out += 1
         if kind is cst.Name and self._scopes and not any(scope[4] for scope in self._scopes):
             # (a decorator's wrapper calling the module's queries, `@require_permissions(...)`
             # checking a row before the endpoint runs, makes the decorator no data access)
@@ -1047,7 +1070,7 @@ class RoleCollector:
                     self.evidence.module_factories += 1
             elif not qualname.startswith("builtins."):
                 self.evidence.builder_calls.append(qualname)
-        elif qualname in ENV_READS:
+        elif qualname in ENV_READS or qualname in SETTINGS_READERS:
             self.evidence.env_reads += 1
             self.evidence.module_env_reads += not self._scopes
             self.evidence.client_env_reads += not self._scopes and self._handed_to_library()

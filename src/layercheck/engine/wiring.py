@@ -83,6 +83,8 @@ def uses_of(node: cst.CSTNode, name: str, assignment: cst.CSTNode | None = None)
     while pending:
         parent, grandparent = pending.pop()
         for child in iter_children(parent):
+            if type(child) is cst.ImportFrom or type(child) is cst.Import:
+                continue  # (`from app.repos.audit_dao import AuditDAO` names a module, no value)
             if child is assignment:
                 pending.append((child.value, child))  # type: ignore[attr-defined]
             elif type(child) is cst.Name:

@@ -25,7 +25,11 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 from layercheck.domain.layers import PRESETS, LayerSpec
 from layercheck.domain.registry import BY_CODE, BY_NAME, RULES, expand_selector
 from layercheck.domain.settings import Settings
-from layercheck.infrastructure.dependencies import declared_distributions, declared_pydantic_major
+from layercheck.infrastructure.dependencies import (
+    declared_distributions,
+    declared_pydantic_major,
+    declared_sqlalchemy_major,
+)
 
 CONFIG_FILES = ("layercheck.toml", "pyproject.toml")
 OUTPUT_FORMATS = ("full", "concise", "json", "github", "sarif", "junit", "gitlab")
@@ -295,6 +299,7 @@ def settings_from_table(
         layers=layers,
         origins=origins,
         pydantic_major=declared_pydantic_major(project_root),
+        sqlalchemy_major=declared_sqlalchemy_major(project_root),
         third_party=declared_distributions(project_root),
         **values,
     )

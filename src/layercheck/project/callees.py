@@ -248,6 +248,10 @@ def _hands_out_orm(index: ProjectLookup, module: ModuleFacts, key: str, in_layer
     by its return annotation; unannotated, by what its `return`s give (a column query's
     rows, a converted row: no ORM; an own method handed on: what that one returns, looked up
     from the caller's class, so an override counts), else the guide's contract (ORM)."""
+    if key in module.extra.get("column_returns", ()):
+        # Every `return` converts the rows (`[self.mapper.map_to_domain_entity(row) for row
+        # in rows]`) or reads columns, whatever the annotation says (`-> list[BookingModel]`).
+        return False
     names = _method_returns(index, module, key, 0)
     if names is None:
         # (an inherited method's returns are its base's, `BaseRepository.find_all` selecting
@@ -255,6 +259,9 @@ def _hands_out_orm(index: ProjectLookup, module: ModuleFacts, key: str, in_layer
         defined = _unannotated_definition(index, module, key) or Callee(module, key)
         if defined.key in defined.module.extra.get("column_returns", ()):
             return False
+        made = defined.module.extra.get("made_returns", {}).get(defined.key)
+        if made and all(index.is_pydantic_model(name) for name in made):
+            return False  # `return RoomExtendedResponse(...)` built in the repository
         handed = defined.module.extra.get("delegated_returns", {}).get(defined.key)
         if handed and "." in key and depth < _MAX_BASE_DEPTH:
             # `return await self.add(data)`: what `add` returns, on the caller's own class.
@@ -271,13 +278,18 @@ def _hands_out_orm(index: ProjectLookup, module: ModuleFacts, key: str, in_layer
         return False
     # (an unbound type variable is a generic repository's model in the repository layer; a
     # generic data-access base elsewhere may hand out anything, `BaseDao.get_one() -> RES`;
-    # one bound to a domain class hands out the domain's entities)
+    # one bound to a domain class hands out the domain's entities; so does SQLModel's base
+    # class, `create(table, data) -> SQLModel`, in the repository layer: a table's row)
     return any(
         index.is_orm_model(name)
         or index.is_orm_bound_type(name)
         or (in_layer and is_type_variable(index, name) and not index.is_project_bound_type(name))
+        or (in_layer and name == _SQLMODEL_BASE)
         for name in names
     )
+
+
+_SQLMODEL_BASE = "sqlmodel.SQLModel"
 
 
 def _library_crud_creates(index: ProjectLookup, qualname: str) -> bool:
@@ -351,8 +363,10 @@ def _plain_envelope(index: ProjectLookup, qualname: str, depth: int = 0) -> bool
 def returns_unmapped_orm(index: ProjectLookup, tags: tuple[str, ...]) -> bool:
     """The `unmapped_orm_return` condition of LC301: a returned value is an ORM instance.
 
-    Tags are `call:<callee>` (the value came from that call), `orm:<class>` (from that
-    constructor) and `annotation:<class>` (a class the function's return annotation names).
+    Tags are `call:<callee>` (the value came from that call), `member_call:<owner>#<chain>.<method>`
+    (from a method of what an attribute chain holds: `self.uow.posts.get()`), `orm:<class>`
+    (from that constructor) and `annotation:<class>` (a class the function's return
+    annotation names).
     It holds when some value is ORM and the annotation names no ORM class: an ORM return
     annotation is reported on its own, once.
     """
@@ -369,10 +383,21 @@ def returns_unmapped_orm(index: ProjectLookup, tags: tuple[str, ...]) -> bool:
             values.append((kind, qualname))
     return any(
         (kind == "call" and returns_orm_from_repository(index, qualname))
+        or (kind == "member_call" and _member_returns_orm(index, qualname))
         or (kind == "orm" and index.is_orm_model(qualname))
         or (kind == "class_attribute" and orm_class_attribute(index, *qualname.rsplit(".", 1)))
         for kind, qualname in values
     )
+
+
+def _member_returns_orm(index: ProjectLookup, tag: str) -> bool:
+    """`<owner>#<chain>.<method>`: the class the attribute chain of an `owner` instance holds
+    (`uow.posts` of a service, through the unit of work's annotations) has a repository
+    method that returns ORM instances."""
+    owner, _, reached = tag.partition("#")
+    chain, _, method = reached.rpartition(".")
+    held = index.member_type(owner, chain) if chain else None
+    return held is not None and returns_orm_from_repository(index, f"{held}.{method}")
 
 
 def orm_class_attribute(index: ProjectLookup, owner: str, attribute: str) -> bool:

@@ -19,6 +19,7 @@ from layercheck.domain.vocabulary import (
     CORE_TABLE_TYPES,
     ORM_BASE_FACTORIES,
     SETTINGS_BASES,
+    STDLIB_MODULE_LOG_FUNCTIONS,
     is_query_builder,
 )
 from layercheck.project import callees, data_access, lineage, loggers
@@ -859,6 +860,11 @@ class ProjectIndex:
             kind, _, placed = kind.partition("@")
             method, _, place = placed.partition(":")
             modules = [self.resolve(name) for name in names]
+            if names and all(found.qualname == "logging" for found in modules):
+                # `from app.logging import logging` (a project module re-exporting the
+                # standard library's), then `logging.info(f"...")`: the root logger's function.
+                result = kind == "stdlib_logger" and method in STDLIB_MODULE_LOG_FUNCTIONS
+                return not result if condition.negate else result
             if names and all(found.module is not None and found.name is None for found in modules):
                 # `import logger`, then `logger.log(msg=f"...")`: the project module's own
                 # logging function, a log call when it hands its message to a logger.

@@ -62,6 +62,8 @@ class ProjectLookup(Protocol):
 
     def is_pydantic_model(self, qualname: str) -> bool: ...
 
+    def member_type(self, owner: str, chain: str, depth: int = 0, external: bool = False) -> str | None: ...
+
     # Logger factories named in the configuration (`logger-factories`).
     logger_factories: frozenset[str]
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
-from layercheck.domain.vocabulary import LOGGER_OBJECTS, named_like_logger
-from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS, Binding, NameTable, last_name
+from layercheck.domain.vocabulary import LOGGER_OBJECTS, STDLIB_MODULE_LOG_FUNCTIONS, named_like_logger
+from layercheck.engine.names import Binding, NameTable, last_name
 from layercheck.engine.rule import innermost_function
 from layercheck.engine.walk import iter_children
 

@@ -26,6 +26,8 @@ class OrmColumnStyle(Rule):
     requires = tuple(sorted(calls))
 
     def visit_Call(self, node: cst.Call) -> None:
+        if self.context.settings.sqlalchemy_major == 1:
+            return  # the project pins SQLAlchemy 1.x: `mapped_column()` is not there to use
         ancestors = self.context.ancestors
         # Module > ClassDef > IndentedBlock > SimpleStatementLine > Assign|AnnAssign > Call
         if len(ancestors) != 5 or not isinstance(ancestors[1], cst.ClassDef):

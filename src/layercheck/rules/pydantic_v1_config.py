@@ -83,11 +83,14 @@ class PydanticV1Config(Rule):
             self.report(old, f"Pydantic v1 config key renamed in v2; use `{new_name}`", fix=fix, condition=condition)
         if config is not None:
             keys = v1_config_keys(config)
-            message = "Pydantic v1 `class Config:`; use `model_config = ConfigDict(...)`"
+            # (a settings class takes pydantic-settings' `SettingsConfigDict`)
+            settings = any(base in SETTINGS_BASES for base in bases) or bool(set(keys) & SETTINGS_KEYS)
+            config_dict = "SettingsConfigDict" if settings else "ConfigDict"
+            message = f"Pydantic v1 `class Config:`; use `model_config = {config_dict}(...)`"
             if "orm_mode" in keys:
                 message = (
                     "Pydantic v1 `class Config:` with `orm_mode`; "
-                    "use `model_config = ConfigDict(from_attributes=True)`"
+                    f"use `model_config = {config_dict}(from_attributes=True)`"
                 )
             self.report(config.name, message, fix=self._fix(node, config, bases), condition=condition)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -149,6 +150,23 @@ def _value_read(node: cst.BaseExpression) -> bool:
     return False
 
 
+def _entity_read(ancestors: Sequence[cst.CSTNode]) -> bool:
+    """Whether the one row a `.mappings().one()` gives is read by a key written out
+    (`.mappings().one()["Address"]`, selecting `Address`): what is kept is that value, an ORM
+    instance or a column, not the row's mapping."""
+    if len(ancestors) < 3:
+        return False
+    row, read = ancestors[-2], ancestors[-3]
+    return (
+        isinstance(row, cst.Call)
+        and isinstance(read, cst.Subscript)
+        and read.value is row
+        and len(read.slice) == 1
+        and isinstance(read.slice[0].slice, cst.Index)
+        and isinstance(read.slice[0].slice.value, cst.SimpleString)
+    )
+
+
 def _scalar(node: cst.BaseExpression) -> bool:
     """`int`, `float | None`, `Optional[Decimal]`: one value, no record."""
     members = _members(node, "Optional") or [node]
@@ -284,6 +302,8 @@ class RepositoryReturnsDict(Rule):
         if isinstance(func, cst.Attribute) and not node.args and func.attr.value in ("mappings", "_asdict"):
             parent = self.context.ancestors[-1] if self.context.ancestors else None
             if func.attr.value == "mappings" and isinstance(parent, cst.Attribute) and parent.attr.value in _ONE_ROW:
+                if _entity_read(self.context.ancestors):
+                    return  # `result.mappings().one()["Address"]`: the entity of the row, by its key
                 function.single_rows.append(node)
                 return
             self.report(node, f"`.{func.attr.value}()` turns rows into dicts in a repository; return ORM instances")

@@ -276,7 +276,13 @@ class ServiceReturnsOrm(Rule):
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._classes.hold(node.target, node.annotation.annotation, bool(self._functions))
         if node.value is not None:
-            self._bind(node.target, self._origin(node.value) or self._declared(node))
+            origin = self._origin(node.value)
+            declared = self._declared(node)
+            if origin is not None and declared is not None and all(t.startswith("member_call:") for t in origin.tags):
+                # (an attribute chain the index may not follow: what the local is declared
+                # to hold decides too)
+                origin = _Origin(origin.tags + declared.tags, origin.source)
+            self._bind(node.target, origin or declared)
         self._hold_rows(node.target, node.value)
 
     def _declared(self, node: cst.AnnAssign) -> _Origin | None:
@@ -330,6 +336,17 @@ class ServiceReturnsOrm(Rule):
             expression = expression.expression
         if isinstance(expression, cst.Name):
             return self._functions[-1].origins.get(expression.value) if self._functions else None
+        if isinstance(expression, (cst.ListComp, cst.GeneratorExp)):
+            # `[user for user in users if user.active]`: the rows themselves, some of them.
+            loop = expression.for_in
+            if (
+                loop.inner_for_in is None
+                and isinstance(expression.elt, cst.Name)
+                and isinstance(loop.target, cst.Name)
+                and loop.target.value == expression.elt.value
+            ):
+                return self._origin(loop.iter)
+            return None
         if not isinstance(expression, cst.Call):
             return None
         keywords = {arg.keyword.value for arg in expression.args if arg.keyword is not None}
@@ -363,6 +380,11 @@ class ServiceReturnsOrm(Rule):
             given = self._classes.given_call(func) if self._functions else ()
             if given:
                 return _Origin(given, self._shown(func))
+            member = self.names.member_chain(func.value)
+            if member is not None and not is_external(member[0].removeprefix("value:")):
+                # `self.uow.posts.create(...)`: the index follows what each attribute holds
+                # (the unit of work's annotations) to the repository's method.
+                return _Origin((f"member_call:{member[0]}#{member[1]}.{func.attr.value}",), self._shown(func))
         return None
 
     def _enveloped(self, call: cst.Call) -> _Origin | None:

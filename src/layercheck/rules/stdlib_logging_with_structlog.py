@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
+from layercheck.domain.vocabulary import STDLIB_MODULE_LOG_FUNCTIONS
 from layercheck.engine.context import FileContext
-from layercheck.engine.names import STDLIB_MODULE_LOG_FUNCTIONS
 from layercheck.engine.rule import Rule
 from layercheck.rules.logcalls import ASYNC_LOG_METHODS, LOG_METHODS
 

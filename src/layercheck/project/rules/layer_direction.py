@@ -132,9 +132,10 @@ class ImportAgainstLayerDirection(ProjectRule):
                 # database module too, and its subclass extends it; so is a tenant router that
                 # looks a tenant's database up and hands out its sessions.
                 continue
-            if importer == "repository" and imported == "config" and module.extra.get("builds_engine"):
-                # A store that builds its own engine (`SQLAlchemyAdapter(url)`) does the
-                # database module's work too, and the database may read the configuration.
+            if importer in ("repository", "model") and imported == "config" and module.extra.get("builds_engine"):
+                # A store that builds its own engine (`SQLAlchemyAdapter(url)`), or a
+                # `models.py` building it beside the tables, does the database module's work
+                # too, and the database may read the configuration.
                 continue
             if importer == "database" and imported == "model" and self.index.defines_orm_models(module):
                 # A `db.py` holding mapped models too registers its sibling models. (One holding

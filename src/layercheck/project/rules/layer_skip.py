@@ -50,11 +50,20 @@ class EntrypointImportsRepository(ProjectRule):
         """A repository module the entry point reaches through a package it imports whole
         (`from app import users`, then `users.crud.get_user_by_email(db, email)`)."""
         resolved = self.index.resolve(target)
-        if resolved.module is None or resolved.name is not None or not resolved.module.is_package:
+        if resolved.module is None or resolved.name is not None:
             return None
         for attr in self.names_read_off(module, target):
             inner = f"{resolved.module.module}.{attr}"
-            if self.index.find_module(inner) is not None and self.index.imported_layer(inner, True) == "repository":
+            if self.index.find_module(inner) is not None:
+                if resolved.module.is_package and self.index.imported_layer(inner, True) == "repository":
+                    return inner
+            elif (
+                self._serves(module)
+                and self._names_a_class(inner)
+                and self.index.imported_layer(inner, False) == "repository"
+            ):
+                # `from app import deps`, then a route typed `repo: deps.UserRepo` (an
+                # `Annotated` alias of the repository class): as importing the alias itself.
                 return inner
         return None
 
@@ -109,7 +118,11 @@ class EntrypointImportsRepository(ProjectRule):
             # A route or a job typed with the repository queries it (`repo: UserRepository =
             # Depends(...)`, then `repo.list()`: LC202 there); a module of the task layer holds
             # its jobs, whatever queue runs them (an arq worker's `process_job(ctx, ...)`). A
-            # `factory.py` among the tasks that builds their tracker is wiring.
+            # `factory.py` among the tasks that builds their tracker is wiring; so is a class
+            # built and typed only in the providers that hand it to a service.
+            if "route_annotating" in module.extra:
+                routed = module.extra["route_annotating"]
+                named = target in module.extra.get("annotated", {}).values() or any(name in routed for name in local)
             return not named and any(name in module.extra.get("called_imports", ()) for name in local)
         return named or any(name in module.extra.get("called_imports", ()) for name in local)
 

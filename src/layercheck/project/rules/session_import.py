@@ -227,6 +227,10 @@ class SessionImportOutsideRepository(ProjectRule):
             # (`db/init_superuser.py` building `UserService(UserRepository(db))` for the
             # start-up code works above the services, whoever imports it)
             return
+        if layer == "model" and module.extra.get("builds_engine"):
+            # `models.py` building the engine and `SessionLocal` beside its tables: the
+            # database module's work is done there too, where the session factory is made.
+            return
         if layer == "model" and self._repository_beside_models(module):
             # `models/notes.py` holding the `Note` table and a `NoteTable` class whose methods
             # query (`Notes = NoteTable()`): the data-access layer beside its models, where
