@@ -463,9 +463,13 @@ def test_rows_a_repository_hands_to_a_data_mapper_leave_it_converted(tmp_path: P
 
                     async def get_row(self, house_id: int):
                         return await self.db.houses.get_row(house_id)
+
+                    async def get_missing(self, house_id: int):
+                        return await self.db.houses.get_by_owner(house_id)
             """,
         },
     )
+    # (`get_by_owner` is defined by no class of the repository's lineage: nothing is known)
     assert findings(root, "LC301") == [("app/services/houses.py", 15, "LC301")]
 
 

@@ -202,6 +202,31 @@ def _through_bases(
     return None
 
 
+# Bases that define no method a repository is called for.
+_PLAIN_BASES = frozenset({"builtins.object", "abc.ABC", "typing.Generic", "typing.Protocol"})
+
+
+def _defined_nowhere(index: ProjectLookup, module: ModuleFacts, key: str, depth: int) -> bool:
+    """Whether the method `Class.method` is defined by neither the class nor any base, every
+    base being a class of the project (`self.db.bookings.get_user_bookings()` on a repository
+    that has no such method). A base from a library may define it: not nowhere."""
+    class_name, _, method = key.partition(".")
+    fact = module.classes.get(class_name)
+    if not method or fact is None or depth >= _MAX_BASE_DEPTH:
+        return False
+    if key in module.extra.get("unannotated_methods", ()) or key in module.extra.get("returns", {}):
+        return False
+    for base in fact.bases:
+        base_fact = index.class_fact(base)
+        if base_fact is None:
+            if index.resolve(base).qualname.split("[", 1)[0] in _PLAIN_BASES:
+                continue
+            return False
+        if not _defined_nowhere(index, base_fact[0], f"{base_fact[1].name}.{method}", depth + 1):
+            return False
+    return True
+
+
 def _unannotated_definition(index: ProjectLookup, module: ModuleFacts, key: str) -> Callee | None:
     """Where the unannotated method `Class.method` is defined: the class itself, or the base
     it inherits the method from."""
@@ -254,6 +279,8 @@ def _hands_out_orm(index: ProjectLookup, module: ModuleFacts, key: str, in_layer
         return False
     names = _method_returns(index, module, key, 0)
     if names is None:
+        if _defined_nowhere(index, module, key, 0):
+            return False  # (a method no class of the lineage has: nothing is known it returns)
         # (an inherited method's returns are its base's, `BaseRepository.find_all` selecting
         # `self.model.__table__.columns`)
         defined = _unannotated_definition(index, module, key) or Callee(module, key)
