@@ -166,7 +166,8 @@ class FactsCollector:
         if key is not None and "." in key and node.returns is None:
             # (the methods a class defines unannotated: an inherited one is its base's)
             self.facts.extra.setdefault("unannotated_methods", []).append(key)
-        return (key, {}, []) if key is not None else None
+        # (an annotated one's returns are only asked whether they convert: no locals kept)
+        return (key, {} if node.returns is None else _NO_LOCALS, []) if key is not None else None
 
     def _definition_key(self, node: cst.FunctionDef) -> str | None:
         """`f` for a module-level function, `Class.f` for a method of a module-level class,
@@ -249,7 +250,9 @@ class FactsCollector:
 
     def visit_Return(self, node: cst.Return) -> None:
         frame = self._column_frames[-1] if self._column_frames else None
-        if frame is not None and node.value is not None:
+        if frame is not None and node.value is not None and frame[1] is _NO_LOCALS:
+            frame[2].append(_converted(node.value))  # (annotated: only a conversion beats it)
+        elif frame is not None and node.value is not None:
             value = node.value
             if _column_query(value, frame[1]) or _own_state_display(value) or _converted(value):
                 frame[2].append(True)
@@ -538,8 +541,9 @@ class FactsCollector:
 
     def visit_Assign(self, node: cst.Assign) -> None:
         frame = self._column_frames[-1] if self._column_frames else None
-        if frame is not None and len(node.targets) == 1 and type(node.targets[0].target) is cst.Name:
-            frame[1][node.targets[0].target.value] = _column_query(node.value, frame[1])  # type: ignore[attr-defined]
+        followed = frame is not None and frame[1] is not _NO_LOCALS
+        if followed and len(node.targets) == 1 and type(node.targets[0].target) is cst.Name:
+            frame[1][node.targets[0].target.value] = _column_query(node.value, frame[1])  # type: ignore[attr-defined,index]
         if app_facts.registers_catch_all_assignment(node, self.table):
             self.facts.extra["global_exception_handler"] = True
         if self._log_method is not None and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
@@ -804,6 +808,10 @@ def _column_query(value: cst.BaseExpression, columns: dict[str, bool] | None = N
         if called in STATEMENT_RUNNERS and node.args and _column_query(node.args[0].value, columns):  # type: ignore[attr-defined]
             return True  # `session.execute(query)` of a column select held by `query`
         node = func.value
+
+
+# The column frame of an annotated definition: its locals are not followed.
+_NO_LOCALS: dict[str, bool] = {}
 
 
 def _converted(value: cst.BaseExpression) -> bool:

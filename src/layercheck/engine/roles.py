@@ -936,22 +936,18 @@ class RoleCollector:
         if node.args and last_name(node.args[0].value) in ENGINE_BUILDERS:
             # (a builder handed on uncalled: `providers.Singleton(create_async_engine, url)`)
             self._deferred_build(node, node.args[0].value)
-        if self._session_names and self._session_names[-1]:
-            taken = self._session_names[-1]
-            if any(type(arg.value) is cst.Name and arg.value.value in taken for arg in node.args):  # type: ignore[attr-defined]
-                self.evidence.session_handoffs += 1
+        if self._session_names and node.args and (self._session_names[-1] or self._opened_sessions[-1]):
+            taken, opened = self._session_names[-1], self._opened_sessions[-1]
+            handed = [arg.value.value for arg in node.args if type(arg.value) is cst.Name]  # type: ignore[attr-defined]
+            by_parameter = any(name in taken for name in handed)
+            if by_parameter or any(name in opened for name in handed):
                 callee = self.table.qualified_name(func) if kind is cst.Name or kind is cst.Attribute else None
-                if (
-                    callee is not None
-                    and callee.split(".", 1)[0] in self._tops
-                    and not callee.startswith(f"{self.table.module}.")
-                ):
-                    self.evidence.project_handoffs += 1
-        if self._opened_sessions and (self._opened_sessions[-1] or self._session_names[-1]):
-            held = self._opened_sessions[-1] | self._session_names[-1]
-            if any(type(arg.value) is cst.Name and arg.value.value in held for arg in node.args):  # type: ignore[attr-defined]
-                callee = self.table.qualified_name(func) if kind is cst.Name or kind is cst.Attribute else None
-                if callee is not None and not callee.startswith((f"{self.table.module}.", "builtins.")):
+                elsewhere = callee is not None and not callee.startswith(f"{self.table.module}.")
+                if by_parameter:
+                    self.evidence.session_handoffs += 1
+                    if elsewhere and callee.split(".", 1)[0] in self._tops:  # type: ignore[union-attr]
+                        self.evidence.project_handoffs += 1
+                if elsewhere and not callee.startswith("builtins."):  # type: ignore[union-attr]
                     self.evidence.handoffs_out += 1
         if kind is cst.Name and self._scopes and not any(scope[4] for scope in self._scopes):
             # (a decorator's wrapper calling the module's queries, `@require_permissions(...)`
