@@ -25,11 +25,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 from layercheck.domain.layers import PRESETS, LayerSpec
 from layercheck.domain.registry import BY_CODE, BY_NAME, RULES, expand_selector
 from layercheck.domain.settings import Settings
-from layercheck.infrastructure.dependencies import (
-    declared_distributions,
-    declared_pydantic_major,
-    declared_sqlalchemy_major,
-)
+from layercheck.infrastructure.dependencies import read_declarations
 
 CONFIG_FILES = ("layercheck.toml", "pyproject.toml")
 OUTPUT_FORMATS = ("full", "concise", "json", "github", "sarif", "junit", "gitlab")
@@ -293,14 +289,15 @@ def settings_from_table(
         raise reader.fail(
             "output-format", f"unknown format (known: {', '.join(OUTPUT_FORMATS)})"
         )
+    declarations = read_declarations(project_root)
     return Settings(
         project_root=project_root,
         config_file=config_file,
         layers=layers,
         origins=origins,
-        pydantic_major=declared_pydantic_major(project_root),
-        sqlalchemy_major=declared_sqlalchemy_major(project_root),
-        third_party=declared_distributions(project_root),
+        pydantic_major=declarations.major("pydantic"),
+        sqlalchemy_major=declarations.major("sqlalchemy"),
+        third_party=declarations.distributions(),
         **values,
     )
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -123,51 +124,65 @@ def _requirement_files(root: Path) -> list[Path]:
     return files
 
 
-def declared_pydantic_major(root: Path) -> int | None:
-    """The Pydantic major version the project at `root` pins (1 or 2), or None when it
-    declares none (or a range spanning both)."""
-    return declared_major(root, "pydantic")
+@dataclass(frozen=True)
+class Declarations:
+    """A project's dependency declarations, read once (every run reads the settings, and
+    three questions are asked of them): `pyproject.toml`'s data, the lines of its
+    requirement files, its Pipfile's packages by name."""
 
+    root: Path
+    pyproject: dict[str, Any]
+    requirement_lines: tuple[str, ...]
+    pipfile_packages: dict[str, Any]
 
-def declared_sqlalchemy_major(root: Path) -> int | None:
-    """The SQLAlchemy major version the project at `root` pins (1 or 2), or None."""
-    return declared_major(root, "sqlalchemy")
-
-
-def declared_major(root: Path, distribution: str) -> int | None:
-    """The major version (1 or 2) of `distribution` the project at `root` pins: its
-    declarations first, else its lock files; None when they say nothing or span both."""
-    requirement = _requirement(distribution)
-    found: set[int] = set()
-    pyproject = root / "pyproject.toml"
-    try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8-sig")) if pyproject.is_file() else {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        data = {}  # a broken pyproject is reported where it is read as configuration
-    for spec in _pyproject_specs(data, distribution):
-        major = _major_of(spec)
-        if major is not None:
-            found.add(major)
-    for path in _requirement_files(root):
-        try:
-            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            continue
-        for line in lines:
+    def major(self, distribution: str) -> int | None:
+        """The major version (1 or 2) of `distribution` the project pins: its
+        declarations first, else its lock files; None when they say nothing or span both."""
+        requirement = _requirement(distribution)
+        found: set[int] = set()
+        for spec in _pyproject_specs(self.pyproject, distribution):
+            major = _major_of(spec)
+            if major is not None:
+                found.add(major)
+        for line in self.requirement_lines:
             match = requirement.match(line)
             major = _major_of(match.group("spec")) if match else None
             if major is not None:
                 found.add(major)
-    pinned = _by_name(_pipfile_packages(_pipfile(root)), distribution)
-    if isinstance(pinned, dict):
-        pinned = pinned.get("version")
-    if isinstance(pinned, str):
-        major = _major_of(pinned)
-        if major is not None:
-            found.add(major)
-    if not found:
-        return _locked_major(root, distribution)
-    return found.pop() if len(found) == 1 else None
+        pinned = _by_name(self.pipfile_packages, distribution)
+        if isinstance(pinned, dict):
+            pinned = pinned.get("version")
+        if isinstance(pinned, str):
+            major = _major_of(pinned)
+            if major is not None:
+                found.add(major)
+        if not found:
+            return _locked_major(self.root, distribution)
+        return found.pop() if len(found) == 1 else None
+
+    def distributions(self) -> tuple[str, ...]:
+        """The third-party distributions declared, spelled as their import names usually
+        are (`python-jose` -> `python_jose`, `PyYAML` -> `pyyaml`)."""
+        declared = [*_distribution_names(self.pyproject, list(self.requirement_lines)), *self.pipfile_packages]
+        names = {name.lower().replace("-", "_").replace(".", "_") for name in declared}
+        return tuple(sorted(names))
+
+
+def read_declarations(root: Path) -> Declarations:
+    """The declarations at `root`; what cannot be read counts as declaring nothing (a broken
+    pyproject is reported where it is read as configuration)."""
+    pyproject = root / "pyproject.toml"
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8-sig")) if pyproject.is_file() else {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = {}
+    lines: list[str] = []
+    for path in _requirement_files(root):
+        try:
+            lines.extend(path.read_text(encoding="utf-8", errors="replace").splitlines())
+        except OSError:
+            continue
+    return Declarations(root, data, tuple(lines), _pipfile_packages(_pipfile(root)))
 
 
 def _distribution_names(data: dict[str, Any], requirement_lines: list[str]) -> Iterator[str]:
@@ -186,22 +201,3 @@ def _distribution_names(data: dict[str, Any], requirement_lines: list[str]) -> I
     tables.extend(group.get("dependencies", {}) for group in (poetry.get("group") or {}).values())
     for table in tables:
         yield from (name for name in (table if isinstance(table, dict) else {}) if name != "python")
-
-
-def declared_distributions(root: Path) -> tuple[str, ...]:
-    """The third-party distributions the project at `root` declares, spelled as their
-    import names usually are (`python-jose` -> `python_jose`, `PyYAML` -> `pyyaml`)."""
-    pyproject = root / "pyproject.toml"
-    try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8-sig")) if pyproject.is_file() else {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        data = {}
-    lines: list[str] = []
-    for path in _requirement_files(root):
-        try:
-            lines.extend(path.read_text(encoding="utf-8", errors="replace").splitlines())
-        except OSError:
-            continue
-    declared = [*_distribution_names(data, lines), *_pipfile_packages(_pipfile(root))]
-    names = {name.lower().replace("-", "_").replace(".", "_") for name in declared}
-    return tuple(sorted(names))
