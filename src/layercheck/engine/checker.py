@@ -274,6 +274,8 @@ def check_source(
         facts.extra["annotating_imports"] = sorted(module_uses.annotating)
     if roles.evidence.script:
         facts.extra["script"] = True
+    if roles.evidence.env_classes:
+        facts.extra["env_classes"] = sorted(roles.evidence.env_classes)
     if roles.evidence.engine_builders:
         facts.extra["builds_engine"] = True  # its config imports are the engine's (LC103)
     if roles.evidence.session_providers:

@@ -78,7 +78,7 @@ class FactsCollector:
         # followed): its key (`f`, `Class.f`), the locals holding column rows, and per
         # `return` True (no ORM row: columns, a converted row), the name of the own method it
         # hands on (`return await self.add(data)`), or False.
-        self._column_frames: list[tuple[str, dict[str, bool], list[bool | str]] | None] = []
+        self._column_frames: list[_ColumnFrame | None] = []
         # Module-level globals annotated with classes, and functions annotated to return.
         self._global_types: dict[str, list[str]] = {}
         self._annotated: set[str] = set()
@@ -158,7 +158,7 @@ class FactsCollector:
         self._function_stack.append(node.name.value)
         self._column_frames.append(self._column_frame(node))
 
-    def _column_frame(self, node: cst.FunctionDef) -> tuple[str, dict[str, bool], list[bool | str]] | None:
+    def _column_frame(self, node: cst.FunctionDef) -> _ColumnFrame | None:
         """A frame for a module-level function or method of a module-level class, whose
         returns are followed to see whether they give column tuples or converted rows (an
         annotation may say ORM where every `return` converts: what the code returns wins)."""
@@ -167,7 +167,7 @@ class FactsCollector:
             # (the methods a class defines unannotated: an inherited one is its base's)
             self.facts.extra.setdefault("unannotated_methods", []).append(key)
         # (an annotated one's returns are only asked whether they convert: no locals kept)
-        return (key, {} if node.returns is None else _NO_LOCALS, []) if key is not None else None
+        return (key, {} if node.returns is None else _NO_LOCALS, [], {}) if key is not None else None
 
     def _definition_key(self, node: cst.FunctionDef) -> str | None:
         """`f` for a module-level function, `Class.f` for a method of a module-level class,
@@ -250,11 +250,19 @@ class FactsCollector:
 
     def visit_Return(self, node: cst.Return) -> None:
         frame = self._column_frames[-1] if self._column_frames else None
+        if node.value is not None and type(node.value) is cst.Name and node.value.value == "None":
+            frame = None  # (`return None` beside the other returns: it says nothing either way)
         if frame is not None and node.value is not None and frame[1] is _NO_LOCALS:
             frame[2].append(_converted(node.value))  # (annotated: only a conversion beats it)
         elif frame is not None and node.value is not None:
             value = node.value
-            if _column_query(value, frame[1]) or _own_state_display(value) or _converted(value):
+            if (
+                (type(value) is cst.Dict and _plain_value(value))  # `return {"id": str(row.id), ...}`
+                or _column_query(value, frame[1])
+                or _own_state_display(value)
+                or _converted(value)
+                or (type(value) is cst.Name and frame[3].get(value.value) is True)
+            ):
                 frame[2].append(True)
             elif (made := self._made_here(value)) is not None:
                 frame[2].append(f"made:{made}")  # `return RoomOut(...)`: the index asks what it is
@@ -426,6 +434,9 @@ class FactsCollector:
 
     # A handler for `Exception` registered on an app, anywhere in the module (LC803).
     def visit_Call(self, node: cst.Call) -> None:
+        frame = self._column_frames[-1] if self._column_frames else None
+        if frame is not None and frame[3]:
+            self._note_appended(frame[3], node)
         if app_facts.registers_catch_all_call(node, self.table):
             self.facts.extra["global_exception_handler"] = True
         mapped = self._imperatively_mapped(node)
@@ -448,6 +459,20 @@ class FactsCollector:
                 self.facts.extra.setdefault("log_method_messages", {}).setdefault(key, position)
                 parameter = next(name for name, place in self._log_method[1].items() if place == position)
                 self.facts.extra.setdefault("log_method_message_names", {}).setdefault(key, parameter)
+
+    @staticmethod
+    def _note_appended(built: dict[str, bool | None], node: cst.Call) -> None:
+        """`data.append({"id": str(item.id), "name": item.name})` onto a list a function
+        started empty: the list stays one of plain values while every item appended is one."""
+        func = node.func
+        if type(func) is not cst.Attribute or type(func.value) is not cst.Name:  # type: ignore[attr-defined]
+            return
+        name = func.value.value  # type: ignore[attr-defined]
+        if name not in built or func.attr.value != "append" or len(node.args) != 1:  # type: ignore[attr-defined]
+            if name in built and func.attr.value in ("extend", "insert", "__setitem__"):  # type: ignore[attr-defined]
+                built[name] = False  # (items of unknown kind)
+            return
+        built[name] = built[name] is not False and (_plain_value(node.args[0].value) or _converted(node.args[0].value))
 
     def _declares_base(self, decorator: cst.Decorator) -> bool:
         """`@as_declarative()` (SQLAlchemy's, however imported) or a registry's
@@ -543,7 +568,12 @@ class FactsCollector:
         frame = self._column_frames[-1] if self._column_frames else None
         followed = frame is not None and frame[1] is not _NO_LOCALS
         if followed and len(node.targets) == 1 and type(node.targets[0].target) is cst.Name:
-            frame[1][node.targets[0].target.value] = _column_query(node.value, frame[1])  # type: ignore[attr-defined,index]
+            name = node.targets[0].target.value  # type: ignore[attr-defined]
+            frame[1][name] = _column_query(node.value, frame[1])  # type: ignore[index]
+            if _empty_list(node.value):
+                frame[3][name] = None  # type: ignore[index]  # (judged by what is appended)
+            else:
+                frame[3].pop(name, None)  # type: ignore[index]
         if app_facts.registers_catch_all_assignment(node, self.table):
             self.facts.extra["global_exception_handler"] = True
         if self._log_method is not None and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
@@ -784,6 +814,10 @@ def _column_query(value: cst.BaseExpression, columns: dict[str, bool] | None = N
     running such a statement, or a chain on a local that holds one (`columns`: `result =
     await session.execute(query)`, then `return result.mappings().all()`)."""
     node = value
+    if type(node) in (cst.ListComp, cst.SetComp, cst.GeneratorExp):
+        # `[state for state in result.scalars().all() if state]`: whatever a comprehension
+        # over columns makes of them, no row comes out.
+        return _column_query(node.for_in.iter, columns)  # type: ignore[attr-defined]
     while True:
         if type(node) is cst.Await:
             node = node.expression  # type: ignore[attr-defined]
@@ -796,6 +830,8 @@ def _column_query(value: cst.BaseExpression, columns: dict[str, bool] | None = N
         called = func.value if type(func) is cst.Name else func.attr.value if type(func) is cst.Attribute else None
         if called == "select" and any(_table_columns(arg.value) for arg in node.args):  # type: ignore[attr-defined]
             return True
+        if called == "select" and node.args and all(_model_column(arg.value) for arg in node.args):  # type: ignore[attr-defined]
+            return True  # `select(School.state).distinct()`: one column's values
         if type(func) is not cst.Attribute:
             return False
         if called == "returning":
@@ -812,6 +848,57 @@ def _column_query(value: cst.BaseExpression, columns: dict[str, bool] | None = N
 
 # The column frame of an annotated definition: its locals are not followed.
 _NO_LOCALS: dict[str, bool] = {}
+# What the returns of a definition are followed with: its key, its locals holding column
+# queries, what each `return` gives (True: no ORM instance; a string: an own method handed
+# on, or `made:<class>`), and its locals started as empty lists (True while every item
+# appended is a plain value, None before any).
+_ColumnFrame = tuple[str, dict[str, bool], list[bool | str], dict[str, bool | None]]
+
+
+def _empty_list(value: cst.BaseExpression) -> bool:
+    """`[]` or `list()`."""
+    if type(value) is cst.List:
+        return not value.elements  # type: ignore[attr-defined]
+    return (
+        type(value) is cst.Call
+        and type(value.func) is cst.Name  # type: ignore[attr-defined]
+        and value.func.value == "list"  # type: ignore[attr-defined]
+        and not value.args  # type: ignore[attr-defined]
+    )
+
+
+def _plain_value(value: cst.BaseExpression) -> bool:
+    """A literal, or a dict or tuple of literals, columns read off a row (`item.name`) and
+    conversions (`str(item.id)`): no ORM instance itself (a bare name inside may be one)."""
+    if isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Integer, cst.Float)):
+        return True
+    if type(value) is cst.Name:
+        return value.value in ("None", "True", "False")  # type: ignore[attr-defined]
+    if type(value) is cst.Attribute:
+        return type(value.value) is cst.Name  # type: ignore[attr-defined]  # `item.name`
+    if type(value) is cst.Call:
+        func = value.func  # type: ignore[attr-defined]
+        if type(func) is cst.Attribute:
+            return func.attr.value in ("isoformat", "strftime")  # type: ignore[attr-defined]  # `row.at.isoformat()`
+        return type(func) is cst.Name and func.value in ("str", "int", "float", "bool", "getattr")  # type: ignore[attr-defined]
+    if type(value) is cst.Dict:
+        return all(
+            isinstance(element, cst.DictElement) and _plain_or_nested(element.value)
+            for element in value.elements  # type: ignore[attr-defined]
+        ) and bool(value.elements)  # type: ignore[attr-defined]
+    if type(value) is cst.Tuple:
+        return all(_plain_value(element.value) for element in value.elements)  # type: ignore[attr-defined]
+    return False
+
+
+def _plain_or_nested(value: cst.BaseExpression) -> bool:
+    """A dict's value: plain, or a conditional between plain values (`admin.id if admin else
+    None`), or a nested dict of them."""
+    if type(value) is cst.IfExp:
+        return _plain_or_nested(value.body) and _plain_or_nested(value.orelse)  # type: ignore[attr-defined]
+    if type(value) is cst.BooleanOperation and isinstance(value.right, (cst.Integer, cst.Float, cst.SimpleString)):  # type: ignore[attr-defined]
+        return True  # `students_count or 0`: a count with its default
+    return _plain_value(value)
 
 
 def _converted(value: cst.BaseExpression) -> bool:
@@ -821,11 +908,15 @@ def _converted(value: cst.BaseExpression) -> bool:
         value = value.expression  # type: ignore[attr-defined]
     if type(value) in (cst.ListComp, cst.SetComp, cst.GeneratorExp):
         value = value.elt  # type: ignore[attr-defined]
+        if _plain_value(value):
+            return True  # `[{"id": str(item.id), "name": item.name} for item in rows]`
     if type(value) is not cst.Call or type(value.func) is not cst.Attribute:  # type: ignore[attr-defined]
         return False
-    method = value.func.attr.value  # type: ignore[attr-defined]
+    method = value.func.attr.value.lstrip("_")  # type: ignore[attr-defined]
     if method in _CONVERSIONS or method.startswith("map_to_"):
         return True
+    if any(method.endswith(f"_{conversion}") for conversion in _CONVERSIONS if conversion.startswith("to_")):
+        return True  # `self._lesson_to_dict(lesson, ...)`
     # `self.mapper.map(row)`, `UserDataMapper.map_to_domain_entity(row)`: a data mapper's work
     receiver = value.func.value  # type: ignore[attr-defined]
     if type(receiver) is cst.Attribute:
@@ -859,6 +950,24 @@ def _writes_rows(value: cst.BaseExpression) -> bool:
             return func.attr.value in _WRITE_STATEMENTS  # `sa.insert(User)`
         node = func.value
     return False
+
+
+def _model_column(expression: cst.BaseExpression) -> bool:
+    """`School.state`, `models.School.state`, `School.state.label("s")`: a column of a class
+    (capitalised) read as its attribute (lowercase); `select(User)` and `select(self.model)`
+    select entities."""
+    if (
+        type(expression) is cst.Call
+        and type(expression.func) is cst.Attribute  # type: ignore[attr-defined]
+        and expression.func.attr.value in ("label", "distinct")  # type: ignore[attr-defined]
+    ):
+        expression = expression.func.value  # type: ignore[attr-defined]
+    if type(expression) is not cst.Attribute:
+        return False
+    attribute = expression.attr.value  # type: ignore[attr-defined]
+    owner = expression.value  # type: ignore[attr-defined]
+    owner_name = owner.value if type(owner) is cst.Name else owner.attr.value if type(owner) is cst.Attribute else ""
+    return attribute[:1].islower() and not attribute.startswith("__") and owner_name[:1].isupper()
 
 
 def _table_columns(expression: cst.BaseExpression) -> bool:

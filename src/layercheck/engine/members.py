@@ -10,7 +10,9 @@ of work. This walk participant records, per class, what each attribute holds:
   an assignment in a method (`self.repo = UserRepository(db)`, `self.db = db` with `db`
   annotated), or an unannotated property that returns a constructor call;
 - `S:<a.b>`: the value of other attributes of the same object (a property returning
-  `self.repos.households`).
+  `self.repos.households`);
+- `V:<qualname>`: a module-level object of another module (`self.repo = subject_repository`),
+  whose class the index reads where it is built.
 
 It also records what the project keeps in the slots of Starlette's `state` object
 (`request.state.db = session` in a middleware or a dependency), for the index to tell a
@@ -78,7 +80,13 @@ class MemberCollector:
         if chain is not None:
             return f"S:{chain}" if chain != name else None
         known = self.table.value_binding(value)
-        return f"T:{known.instance_of}" if known is not None and known.instance_of else None
+        if known is not None and known.instance_of:
+            return f"T:{known.instance_of}"
+        if type(value) is cst.Name and known is not None and known.qualname and known.qualname != value.value:
+            # `self.repo = subject_repository`, an object a module of the project builds
+            # (`subject_repository = SubjectRepository()`): the index reads what it holds.
+            return f"V:{known.qualname}"
+        return None
 
     def _record(self, owner: str, name: str, value: str) -> None:
         self.members.setdefault(owner, {}).setdefault(name, value)

@@ -187,6 +187,15 @@ def role_layer(
         # `db/main.py` building the engine and yielding the request's session, with no app
         # created or served: the database module, named `main` for its package.
         return ("database", "named main, but builds the engine and hands out sessions, and creates no app")
+    if (
+        name_layer == "main"
+        and evidence.routes
+        and folder_layer == "api"
+        and not (evidence.app_factory or evidence.script or evidence.app_routes)
+    ):
+        # `routes/main.py` registering a feature's endpoints on its `APIRouter`, creating no
+        # app: a router named for its package, in the routers' folder.
+        return ("api", f"named main, but registers {counted(evidence.routes, 'route')} on a router and creates no app")
     if name_layer in _KEPT:
         return None
     if evidence.alembic and evidence.revision:
@@ -268,6 +277,9 @@ def role_layer(
         return ("task", f"defines {counted(evidence.jobs, 'background job')}")
     if evidence.temporal_jobs and name_layer is None:
         return ("task", f"defines {counted(evidence.temporal_jobs, 'Temporal activity or workflow')}")
+    if evidence.scheduled_jobs and name_layer is None and folder_layer is None:
+        # (`services/job_scheduler.py` scheduling the jobs its service runs stays a service)
+        return ("task", f"schedules {counted(evidence.scheduled_jobs, 'background job')} of its own")
     if evidence.settings_classes and not evidence.data_access:
         # (`create_api_key.py` with a small `ApiKeySettings` beside the functions that
         # insert the keys is data access with a setting, not the config module.)
@@ -287,10 +299,10 @@ def role_layer(
         # a `settings.py` that reads the environment throughout and builds the engine is
         # the configuration, and the database, at once).
         count = len(evidence.data_access)
-        # (`api/routers/users/config.py` of helpers that query and raise the routes'
-        # `HTTPException`s: the routers' own code, in their folder)
-        routers_own = folder_layer == "api" and _serves_the_web(evidence)
-        if mostly_queries(evidence, _SERVICE_MIN_QUERIES) and not routers_own:
+        # (`api/routers/users/config.py` of helpers that query for the routes beside it: the
+        # routers' own code, in their folder, whether or not it raises their `HTTPException`s;
+        # a name that misleads leaves the folder to decide)
+        if mostly_queries(evidence, _SERVICE_MIN_QUERIES) and folder_layer != "api":
             return ("repository", f"named for configuration, but defines no settings; {count} definitions query")
         return (folder_layer, "named for configuration, but defines no settings and works with database sessions")
     package = module.split(".")[-1 if is_package else -2] if "." in module else ""

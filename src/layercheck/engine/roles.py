@@ -174,6 +174,9 @@ class RoleEvidence:
     # Module-level classes whose methods are a logger's (`debug`, `info`, `error`, ...): a
     # project's logger wrapper (`MultiLogger` fanning out to structlog loggers).
     logger_classes: set[str] = field(default_factory=set)
+    # Background jobs scheduled inside functions and methods (`self.scheduler.add_job(
+    # self._cleanup_job, ...)`): the task layer where no name places the module.
+    scheduled_jobs: int = 0
     # Imports from a job queue or a scheduler (`celery`, `apscheduler`): the module runs or
     # schedules background work, whatever else it does.
     job_library: bool = False
@@ -196,6 +199,9 @@ class RoleEvidence:
     env_reads: int = 0
     # Those at module level, outside any function or class (`DATABASE_HOST = os.getenv(...)`).
     module_env_reads: int = 0
+    # The module-level classes whose code reads the environment (`class EnvConfig:` reading
+    # `os.getenv(...)` in its `__init__`): the settings, whatever base they have.
+    env_classes: set[str] = field(default_factory=set)
     # Module-level names in capitals bound to a value (`JWT_ALGORITHM: str = "HS256"`).
     module_constants: int = 0
     # Of those, the ones handed straight to a library's constructor or function
@@ -841,6 +847,28 @@ class RoleCollector:
         kind = (binding.instance_of or binding.qualname or "") if binding is not None else ""
         return kind.split(".", 1)[0]
 
+    def _own_method_scheduled(self, call: cst.Call, receiver: cst.BaseExpression) -> bool:
+        """`self.scheduler.add_job(self._cleanup_job, ...)` (or `func=self._cleanup_job`) in a
+        method of a module-level class, the module importing APScheduler."""
+        if not (self.evidence.job_library and self._scopes and self._scopes[0][0]):
+            return False
+        if type(receiver) is not cst.Attribute or type(receiver.value) is not cst.Name:
+            return False
+        if receiver.value.value != "self":
+            return False
+        job = next((arg.value for arg in call.args if arg.keyword is not None and arg.keyword.value == "func"), None)
+        if job is None and call.args and call.args[0].keyword is None:
+            job = call.args[0].value
+        return type(job) is cst.Attribute and type(job.value) is cst.Name and job.value.value == "self"
+
+    def _function_scheduled(self, call: cst.Call, receiver: cst.BaseExpression) -> bool:
+        """`scheduler.add_job(cleanup, ...)` inside a module-level function, `cleanup` a
+        function of this module and `scheduler` an APScheduler scheduler."""
+        if not self._scopes or self._scopes[0][0] or not call.args:
+            return False
+        job = call.args[0].value
+        return type(job) is cst.Name and job.value in self._plain_definitions and self._scheduler(receiver)
+
     def _scheduler(self, receiver: cst.BaseExpression) -> bool:
         """An APScheduler scheduler (`scheduler = AsyncIOScheduler()`), by its origin."""
         return self._library_of(receiver) == "apscheduler"
@@ -1005,6 +1033,14 @@ class RoleCollector:
             # of this module that APScheduler runs in the background, a job as `@app.task`
             # makes one. (Scheduling a job imported from elsewhere defines none here.)
             self.evidence.jobs += 1
+        elif func.attr.value == "add_job" and (
+            self._own_method_scheduled(node, func.value) or self._function_scheduled(node, func.value)
+        ):
+            # `self.scheduler.add_job(func=self._weekly_cleanup_job, trigger=CronTrigger(...))`
+            # in a scheduler class of a module importing APScheduler (the class's own method
+            # is the job), or `scheduler.add_job(cleanup, "cron")` in a `start_scheduler()`
+            # function: jobs scheduled where the app starts them (a module no name places).
+            self.evidence.scheduled_jobs += 1
         elif (
             func.attr.value in _QUERY_CALLS
             and type(func.value) is cst.Name
@@ -1067,9 +1103,7 @@ class RoleCollector:
             elif not qualname.startswith("builtins."):
                 self.evidence.builder_calls.append(qualname)
         elif qualname in ENV_READS or qualname in SETTINGS_READERS:
-            self.evidence.env_reads += 1
-            self.evidence.module_env_reads += not self._scopes
-            self.evidence.client_env_reads += not self._scopes and self._handed_to_library()
+            self._env_read()
 
     def _deferred_build(self, call: cst.Call, builder: cst.BaseExpression) -> None:
         """`providers.Singleton(create_async_engine, url)`, `partial(sessionmaker, bind=e)`:
@@ -1138,9 +1172,14 @@ class RoleCollector:
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         if self.table.qualified_name(node.value) == "os.environ":
-            self.evidence.env_reads += 1
-            self.evidence.module_env_reads += not self._scopes
-            self.evidence.client_env_reads += not self._scopes and self._handed_to_library()
+            self._env_read()
+
+    def _env_read(self) -> None:
+        self.evidence.env_reads += 1
+        self.evidence.module_env_reads += not self._scopes
+        self.evidence.client_env_reads += not self._scopes and self._handed_to_library()
+        if self._scopes and self._scopes[0][0]:
+            self.evidence.env_classes.add(self._scopes[0][1])
 
     def _handed_to_library(self) -> bool:
         """Whether the environment read being visited is an argument (through `or`, `int()`

@@ -35,7 +35,7 @@ def _dotted_posix(relative: str) -> str:
 # Files that mark a Python project's folder.
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 # Layers whose file names are checked against what the module does (engine/role_layer.py).
-_NAMES_CHECKED = frozenset({"config", "database", "repository", "task", "schema", "service"})
+_NAMES_CHECKED = frozenset({"config", "database", "repository", "task", "schema", "service", "main"})
 
 
 # How many folders down a top package is searched for the layers of a whole app.

@@ -409,12 +409,25 @@ def returns_unmapped_orm(index: ProjectLookup, tags: tuple[str, ...]) -> bool:
         else:
             values.append((kind, qualname))
     return any(
-        (kind == "call" and returns_orm_from_repository(index, qualname))
+        (kind == "call" and (returns_orm_from_repository(index, qualname) or _service_annotated_orm(index, qualname)))
         or (kind == "member_call" and _member_returns_orm(index, qualname))
         or (kind == "orm" and index.is_orm_model(qualname))
         or (kind == "class_attribute" and orm_class_attribute(index, *qualname.rsplit(".", 1)))
         for kind, qualname in values
     )
+
+
+def _service_annotated_orm(index: ProjectLookup, qualname: str) -> bool:
+    """A public service function or method annotated to return an ORM class (`def
+    create(...) -> Notification`, reported on its annotation): whatever returns its result
+    unmapped hands the row on too (`return self.create(...)`)."""
+    callee = find_callee(index, qualname)
+    if callee is None or callee.is_constructor or index.module_role(callee.module) != "service":
+        return False
+    if callee.key.rsplit(".", 1)[-1].startswith("_"):
+        return False
+    names = return_names(index, callee) or []
+    return any(index.is_orm_model(name) for name in names)
 
 
 def _member_returns_orm(index: ProjectLookup, tag: str) -> bool:

@@ -280,8 +280,16 @@ class ImportedLayers:
             and not data_access.repository_class(self.index, module, name)
         ):
             return None  # a sentinel, an exception or a helper class beside the repositories
-        if layer == "config" and name in module.classes and not lineage.is_settings_model(self.index, target):
-            return None  # an enum or a plain class beside the settings (`DocumentSource`)
+        if (
+            layer == "config"
+            and name in module.classes
+            and not lineage.is_settings_model(self.index, target)
+            and name not in module.extra.get("env_classes", ())
+        ):
+            # An enum or a plain class beside the settings (`DocumentSource`); a plain class
+            # reading the environment itself (`class EnvConfig:` of `os.getenv` reads) is
+            # the settings.
+            return None
         helper = name in module.functions and returned is not None and not self.index.is_data_access(target)
         if layer == "database" and helper:
             # `dict_to_model(row, Model) -> TModel` beside the engine: a helper whose result

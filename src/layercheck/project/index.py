@@ -596,6 +596,12 @@ class ProjectIndex:
             owner = made  # type: ignore[assignment]
         module, fact = found
         held = module.extra.get("members", {}).get(fact.name, {}).get(attribute)
+        if held is not None and held.startswith("V:"):
+            # (the object another module builds: the class that built it, else as unknown)
+            built = self.value_type(held[2:])
+            if built is not None:
+                return built
+            held = None
         if held is None:
             returned = callees.return_names(self, callees.Callee(module, f"{fact.name}.{attribute}"))
             if returned:

@@ -104,6 +104,11 @@ def logger_kind(index: ProjectLookup, qualname: str, depth: int = 0) -> str | No
         # `logger = _manager().logger`: read off a project object, out of sight; the
         # attribute's name says logger, so the name convention decides.
         return None
+    typed = module.extra.get("typed_loggers", {})
+    if name not in module.functions and name not in module.bindings and name not in typed:
+        # `from src.utils import log` where the package binds no `log` (a re-export
+        # forgotten): nothing known says what it is, so the name convention decides.
+        return None
     return ""
 
 

@@ -9,6 +9,7 @@ import libcst as cst
 from layercheck.domain.diagnostics import Condition
 from layercheck.domain.vocabulary import CORE_TABLE_STATEMENTS, CORE_TABLE_TYPES, is_query_builder
 from layercheck.engine.names import CONNECTION, NameTable, chain_root, http_style_call
+from layercheck.engine.walk import iter_children
 from layercheck.rules.externals import is_external
 from layercheck.rules.sessions import holds_repositories, session_receiver
 
@@ -38,8 +39,55 @@ def query_built_here(
             # `session.query(Event).filter(Event.at < func.now())`: the legacy Query API,
             # where the session call is the query the builder belongs to.
             return None
+        if qualname.rpartition(".")[0].endswith(".func") and _refines_held_query(root, names, ancestors, builders):
+            # (a SQL function only: a subquery, `stmt.where(exists(...))`, is a query built)
+            return None
     module, _, name = qualname.rpartition(".")
     return f"func.{name}" if module.endswith(".func") else name
+
+
+def _refines_held_query(root: cst.Call, names: NameTable, ancestors: list[cst.CSTNode], builders: list[str]) -> bool:
+    """`orders.filter(func.date(Order.at) == today)`, `stmt.order_by(func.random())`: a chain
+    on a local the function assigned a query (`orders = db.query(Order).join(...)`, `stmt =
+    select(Order)`), reported where it was built; a builder inside refines that query."""
+    func = root.func
+    if type(func) is not cst.Attribute or type(func.value) is not cst.Name:
+        return False
+    held = func.value.value
+    function = next((item for item in reversed(ancestors) if type(item) is cst.FunctionDef), None)
+    if function is None:
+        return False
+    for value in _assigned_values(function.body, held):
+        if type(value) is cst.Await:
+            value = value.expression
+        if type(value) is not cst.Call:
+            continue
+        first = chain_root(value)
+        first_name = names.qualified_name(first.func)
+        if (first_name is not None and is_query_builder(first_name, builders)) or _session_query(first, names):
+            return True
+    return False
+
+
+def _assigned_values(block: cst.CSTNode, name: str) -> list[cst.BaseExpression]:
+    """The values a function's body assigns the local `name` (`name = ...`), nested
+    functions and classes aside."""
+    found: list[cst.BaseExpression] = []
+    pending: list[cst.CSTNode] = [block]
+    while pending:
+        node = pending.pop()
+        if type(node) is cst.Assign:
+            if any(type(target.target) is cst.Name and target.target.value == name for target in node.targets):
+                found.append(node.value)
+            continue
+        if type(node) is cst.AnnAssign:
+            if type(node.target) is cst.Name and node.target.value == name and node.value is not None:
+                found.append(node.value)
+            continue
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.BaseExpression)):
+            continue
+        pending.extend(iter_children(node))
+    return found
 
 
 def _session_query(call: cst.Call, names: NameTable) -> bool:

@@ -359,6 +359,18 @@ class ServiceReturnsOrm(Rule):
                 return _Origin(inherited, self._shown(func))
             attribute = self._own_attribute(func)
             current = self._classes.current
+            if (
+                attribute is not None
+                and current is not None
+                and self._functions
+                and type(func.value) is cst.Name
+                and func.value.value == "self"
+                and not attribute.startswith("_")
+                and attribute in current.methods
+            ):
+                # `return self.create(...)`: what the class's own public method returns (the
+                # index reads its annotation).
+                return _Origin((f"call:{current.qualname}.{attribute}",), self._shown(func))
             if attribute is not None and current is not None and not current.arguments and self._functions:
                 # `cls.model(**data)`: an instance of what the class's lineage binds `model` to
                 # (the index decides it is ORM; a method, `self.get_user()`, binds nothing).
