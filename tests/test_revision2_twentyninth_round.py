@@ -554,32 +554,3 @@ def test_a_repository_object_another_module_builds_held_by_a_service(tmp_path: P
         },
     )
     assert findings(root, "LC301") == [("app/services/subjects.py", 10, "LC301"), ("app/services/subjects.py", 16, "LC301")]
-
-
-def test_the_sessions_connection_in_a_router_is_database_work(tmp_path: Path) -> None:
-    # `session.connection()` in a router reaches the database's connection (the pool's
-    # state, raw SQL): database work (LC201).
-    root = write_project(
-        tmp_path,
-        {
-            "app/__init__.py": "",
-            "app/routers/__init__.py": "",
-            "app/routers/health.py": """
-                from fastapi import APIRouter, Depends
-                from sqlalchemy.orm import Session
-
-                router = APIRouter()
-
-
-                def get_session():
-                    yield None
-
-
-                @router.get("/pool")
-                def pool(session: Session = Depends(get_session)) -> dict:
-                    connection = session.connection()
-                    return {"closed": connection.closed}
-            """,
-        },
-    )
-    assert findings(root, "LC201") == [("app/routers/health.py", 13, "LC201")]

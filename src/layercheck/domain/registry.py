@@ -86,8 +86,6 @@ SESSION_METHODS = [
     "close",
     # An engine connection's raw-SQL call.
     "exec_driver_sql",
-    # The connection under the session (`session.connection()`, for the pool or raw SQL).
-    "connection",
     # The identity map and bulk writes: database work too.
     "expire",
     "expire_all",
