@@ -861,10 +861,10 @@ class RoleCollector:
             job = call.args[0].value
         return type(job) is cst.Attribute and type(job.value) is cst.Name and job.value.value == "self"
 
-    def _function_scheduled(self, call: cst.Call, receiver: cst.BaseExpression) -> bool:
-        """`scheduler.add_job(cleanup, ...)` inside a module-level function, `cleanup` a
-        function of this module and `scheduler` an APScheduler scheduler."""
-        if not self._scopes or self._scopes[0][0] or not call.args:
+    def _own_function_scheduled(self, call: cst.Call, receiver: cst.BaseExpression) -> bool:
+        """`scheduler.add_job(cleanup, ...)`, `cleanup` a function of this module and
+        `scheduler` an APScheduler scheduler."""
+        if not call.args:
             return False
         job = call.args[0].value
         return type(job) is cst.Name and job.value in self._plain_definitions and self._scheduler(receiver)
@@ -1021,20 +1021,14 @@ class RoleCollector:
             # `router.add_api_route("/users", list_users)`, a project router's
             # `add_api_view_route(...)`: a route registered by a call.
             self.evidence.routes += 1
-        elif (
-            func.attr.value == "add_job"
-            and not self._scopes
-            and node.args
-            and type(node.args[0].value) is cst.Name
-            and node.args[0].value.value in self._plain_definitions  # type: ignore[attr-defined]
-            and self._scheduler(func.value)
-        ):
+        elif func.attr.value == "add_job" and not self._scopes and self._own_function_scheduled(node, func.value):
             # `scheduler.add_job(check_expired_auctions, "interval", seconds=60)`: a function
             # of this module that APScheduler runs in the background, a job as `@app.task`
             # makes one. (Scheduling a job imported from elsewhere defines none here.)
             self.evidence.jobs += 1
         elif func.attr.value == "add_job" and (
-            self._own_method_scheduled(node, func.value) or self._function_scheduled(node, func.value)
+            self._own_method_scheduled(node, func.value)
+            or (bool(self._scopes) and not self._scopes[0][0] and self._own_function_scheduled(node, func.value))
         ):
             # `self.scheduler.add_job(func=self._weekly_cleanup_job, trigger=CronTrigger(...))`
             # in a scheduler class of a module importing APScheduler (the class's own method
