@@ -33,18 +33,20 @@ MAX_TOKENS = 250_000  # about 1 GB of parser memory at the densest; 80,000 lines
 _BRACKET_WEIGHT = 4
 _KEYWORDS = frozenset({"and", "or", "not", "if", "else", "lambda", "await", "for", "in", "is"})
 
+# A string literal (its prefix is matched as a name), to its end or the file's.
+_STRING = r"""
+      '''[^\\']*(?:(?:\\[\s\S]|'(?!''))[^\\']*)*(?:'''|\Z)
+    | \"\"\"[^\\"]*(?:(?:\\[\s\S]|"(?!""))[^\\"]*)*(?:\"\"\"|\Z)
+    | '[^'\\\r\n]*(?:\\(?:\r\n|[\s\S])[^'\\\r\n]*)*(?:'|(?=[\r\n])|\Z)
+    | "[^"\\\r\n]*(?:\\(?:\r\n|[\s\S])[^"\\\r\n]*)*(?:"|(?=[\r\n])|\Z)
+"""
 # Names come first: most of a file is names, and matching a whole name at once is what keeps
 # the scan cheap. Numbers and `=` are not matched, so `tokens` counts a little low.
 _SCAN = re.compile(
     r"""
     (?P<word>[^\W\d]\w*)
     | (?P<comment>\#[^\r\n]*)
-    | (?P<string>
-          '''[^\\']*(?:(?:\\[\s\S]|'(?!''))[^\\']*)*(?:'''|\Z)
-        | \"\"\"[^\\"]*(?:(?:\\[\s\S]|"(?!""))[^\\"]*)*(?:\"\"\"|\Z)
-        | '[^'\\\r\n]*(?:\\(?:\r\n|[\s\S])[^'\\\r\n]*)*(?:'|(?=[\r\n])|\Z)
-        | "[^"\\\r\n]*(?:\\(?:\r\n|[\s\S])[^"\\\r\n]*)*(?:"|(?=[\r\n])|\Z)
-      )
+    | (?P<string>""" + _STRING + r""")
     | (?P<continuation>\\(?:\r\n|\r|\n))
     | (?P<newline>(?:\r\n|\r|\n)(?P<indent>[ \t\f]*)(?:(?P<blank>(?=[\#\r\n]|\Z))|(?P<lead>elif|else)\b)?)
     | (?P<open>[(\[{])
@@ -98,10 +100,97 @@ def refusal(text: str) -> Refusal | None:
 _FIRST_LINE = re.compile(r"[ \t\f]*(?![#\r\n]|\Z)")
 
 
+# The quick pass's tokens: code between strings, comments, brackets and line breaks is one
+# run (`x = await self.repo.get`), whatever words and operators it holds.
+_QUICK = re.compile(
+    r"""
+    (?P<run>[^'"\#\\\r\n()\[\]{}]+)
+    | (?P<open>[(\[{])
+    | (?P<close>[)\]}])
+    | (?P<string>""" + _STRING + r""")
+    | (?P<comment>\#[^\r\n]*)
+    | (?P<newline>(?:\r\n|\r|\n)(?P<indent>[ \t\f]*)(?:(?P<blank>(?=[\#\r\n]|\Z))|(?P<lead>elif|else)\b)?)
+    | \\(?:\r\n|\r|\n)?
+    """,
+    re.VERBOSE,
+)
+
+
 def scan(text: str, logical_lines: list[int] | None) -> Refusal | None:
     """`refusal(text)`, noting meanwhile in `logical_lines` (when given) where each logical
     line starts: the offset of its first token. `engine/positions.py` places statements by
-    them, checking them against the tree, so a line the scan misreads costs time, not truth."""
+    them, checking them against the tree, so a line the scan misreads costs time, not truth.
+
+    Almost every file is far inside every limit: a quick pass over runs of code, which
+    bounds each logical line's expression depth by what it holds (a character counts at
+    most one level, a bracket five), proves it, finding the same logical lines. Only a
+    file that pass cannot clear (a logical line holding more than the depth limit, a
+    bracket nesting at the limit, more characters than the token limit) is scanned token
+    by token, which measures exactly and places the refusal."""
+    start = len(logical_lines) if logical_lines is not None else 0
+    if len(text) <= MAX_TOKENS and _cleared(text, logical_lines):
+        return None
+    if logical_lines is not None:
+        del logical_lines[start:]
+    return _exact_scan(text, logical_lines)
+
+
+def _cleared(text: str, logical_lines: list[int] | None) -> bool:
+    """Whether `text` is within every limit, by the quick pass (see `scan`); the logical
+    lines found meanwhile go to `logical_lines`. False when this pass cannot tell: the
+    token-by-token scan decides then (a file with an indentation problem, too)."""
+    if logical_lines is not None:
+        first = _FIRST_LINE.match(text)
+        if first is not None:
+            logical_lines.append(first.end())
+    # As in `_exact_scan`, with `depth` now at least the depth that scan would measure: a
+    # run counts a level per character, after its last separator (or the whole run).
+    brackets: list[tuple[int, int]] = []
+    depth = base = 0
+    indents = [0]
+    elif_runs: dict[int, int] = {}
+    for match in _QUICK.finditer(text):
+        kind = match.lastgroup
+        if kind == "run":
+            run = match.group()
+            last = max(run.rfind(","), run.rfind(";"))
+            if last < 0:
+                depth += len(run)
+            else:
+                if depth + last > MAX_EXPRESSION_DEPTH:
+                    return False
+                depth = base + len(run) - last - 1
+        elif kind == "open":
+            if len(brackets) + 1 >= MAX_BRACKETS:
+                return False
+            brackets.append((depth, base))
+            depth += _BRACKET_WEIGHT
+            base = depth
+        elif kind == "close":
+            if brackets:
+                depth, base = brackets.pop()
+                depth += 1
+        elif kind == "string":
+            depth += 1
+        elif kind == "newline":
+            if brackets:
+                continue  # a line break inside brackets
+            depth = base = 0
+            if match.group("blank") is None:
+                if logical_lines is not None:
+                    logical_lines.append(match.end("indent"))
+                if _line_start(match, indents, elif_runs):
+                    return False
+            continue
+        else:  # a comment or a line continuation
+            continue
+        if depth > MAX_EXPRESSION_DEPTH:
+            return False
+    return True
+
+
+def _exact_scan(text: str, logical_lines: list[int] | None) -> Refusal | None:
+    """The token-by-token scan: what `scan` says of a file its quick pass did not clear."""
     if logical_lines is not None:
         first = _FIRST_LINE.match(text)
         if first is not None:
@@ -161,7 +250,8 @@ def scan(text: str, logical_lines: list[int] | None) -> Refusal | None:
 
 def _line_start(match: re.Match[str], indents: list[int], elif_runs: dict[int, int]) -> str | None:
     """Follow indentation and `elif` ladders at the start of a logical line."""
-    width = _width(match.group("indent"))
+    indent = match.group("indent")
+    width = len(indent) if "\t" not in indent and "\f" not in indent else _width(indent)
     if width > indents[-1]:
         indents.append(width)
         if len(indents) > MAX_INDENTS + 1:
