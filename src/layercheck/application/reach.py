@@ -121,10 +121,15 @@ def _unsettled(records: dict[str, FileRecord], checked: list[str], index: Projec
 
 
 def _could_settle(
-    task: FileTask, questions: list[WholeProjectFact], root: str, markers_in: MarkersIn | None = None
+    task: FileTask,
+    questions: list[WholeProjectFact],
+    root: str,
+    markers_in: MarkersIn | None = None,
+    folders: dict[str, str] | None = None,
 ) -> bool:
     """Whether the file could have the fact one of `questions` asks about: its layer
-    counts and its bytes contain the markers (which the cache may already know)."""
+    counts and its bytes contain the markers (which the cache may already know).
+    `folders`: the real paths of folders already resolved (`source.escapes`)."""
     questions = [fact for fact in questions if task.layer not in fact.ignored_layers]
     if not questions:
         return False
@@ -137,7 +142,7 @@ def _could_settle(
 
     else:
         try:
-            data = read_tree_file(task.path, root)  # never a FIFO, a device, or a link out of the tree
+            data = read_tree_file(task.path, root, folders)  # never a FIFO, a device, or a link out of the tree
         except SourceError:
             return True  # unreadable: the runner reads it and reports why
 
@@ -190,7 +195,10 @@ def read_reachable(
     questions = _unsettled(records, checked, index) if unread else []
     if questions:
         root = str(settings.project_root)
-        settling = [tasks[path] for path in unread if _could_settle(tasks[path], questions, root, markers_in)]
+        folders: dict[str, str] = {}
+        settling = [
+            tasks[path] for path in unread if _could_settle(tasks[path], questions, root, markers_in, folders)
+        ]
         if settling:
             read_now = read(settling)
             records.update(read_now)
