@@ -387,6 +387,10 @@ def _pool(jobs: int, settings: Settings, verbose: bool) -> ProcessPoolExecutor:
     # A process running other threads (the language server) must not fork: a child could
     # wait forever on a lock one of them held. It starts fresh workers instead.
     fork = "fork" in methods and threading.active_count() == 1
+    if fork:
+        # Imported here once, before forking, the engine (libcst, the rules) is the workers'
+        # from their start: each would otherwise import it, all at once, while the run waits.
+        worker.import_engine(settings)
     context = multiprocessing.get_context("fork" if fork else "spawn")
     return ProcessPoolExecutor(
         max_workers=jobs,

@@ -50,18 +50,23 @@ def init_pool_worker(settings: Settings, verbose: bool, parent: int | None = Non
     if parent is not None:
         _exit_with_parent(parent)
     init_worker(settings, verbose)
-    try:  # import the engine and the rules once, before the first file arrives
-        from layercheck.engine.checker import rule_classes
-
-        rule_classes(settings.enabled_codes())
-    except Exception:  # noqa: S110  (a rule that cannot be imported is reported per file)
-        pass
+    import_engine(settings)  # once, before the first file arrives (forked: already done)
     # Parsing allocates millions of objects, which go with their file when it is done (a
     # tree has no cycles, nor has the engine's hold on it): the cyclic garbage collector
     # would only walk them again and again. It runs every few batches instead, over what
     # is left (a few closures per file), never over what the worker inherited.
     gc.freeze()
     gc.disable()
+
+
+def import_engine(settings: Settings) -> None:
+    """Import the engine and the rules the settings enable (libcst with them)."""
+    try:
+        from layercheck.engine.checker import rule_classes
+
+        rule_classes(settings.enabled_codes())
+    except Exception:  # noqa: S110  (a rule that cannot be imported is reported per file)
+        pass
 
 
 # How often (seconds) a pool worker looks whether the run that started it is still there.
