@@ -16,7 +16,8 @@ the `__post_init__` call while a parse runs: a tenth of the parse. Outside a par
 that same dataclass `__init__` in effect (same parameters and defaults, same validation);
 a class whose `__init__` is not the one dataclasses generated keeps its own. Making them
 costs about 20 ms, repaid within a few dozen files: a process gets them at its
-`_QUICK_AFTER`th parse (a pool worker early in a run; never a pre-commit run on two files).
+`_QUICK_AFTER`th parse, or before forking a pool (`prepare_for_many_parses`); never a
+pre-commit run on two files.
 """
 
 from __future__ import annotations
@@ -57,6 +58,16 @@ def parse_module(text: str) -> cst.Module:
             _parsing -= 1
             if not _parsing:
                 CSTNode.__post_init__ = _VALIDATING  # type: ignore[method-assign]
+
+
+def prepare_for_many_parses() -> None:
+    """Install the quick node `__init__`s now, in a process about to parse many files (a run
+    that forks its pool imports the engine and calls this first; its workers inherit them)."""
+    global _parses
+    with _lock:
+        if _parses < _QUICK_AFTER:
+            _parses = _QUICK_AFTER
+            _install_quick_inits()
 
 
 def _quick_source(cls: type, number: int) -> tuple[str, dict[str, Any]] | None:

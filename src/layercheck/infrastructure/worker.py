@@ -60,11 +60,14 @@ def init_pool_worker(settings: Settings, verbose: bool, parent: int | None = Non
 
 
 def import_engine(settings: Settings) -> None:
-    """Import the engine and the rules the settings enable (libcst with them)."""
+    """Import the engine and the rules the settings enable (libcst with them), ready for the
+    many parses of a pool's workers (`native_parse.prepare_for_many_parses`)."""
     try:
         from layercheck.engine.checker import rule_classes
+        from layercheck.engine.native_parse import prepare_for_many_parses
 
         rule_classes(settings.enabled_codes())
+        prepare_for_many_parses()
     except Exception:  # noqa: S110  (a rule that cannot be imported is reported per file)
         pass
 
