@@ -258,13 +258,17 @@ def _locate_by_lines(
     inclusive: dict[int, tuple[int, int]] = {}
     indents: dict[int, tuple[str, ...]] = {}
     groups: dict[int, tuple[cst.CSTNode, dict[int, cst.CSTNode]]] = {}
+    # Where the names of each import statement start (past `import`), found once for all
+    # the names it imports.
+    imported_from: dict[int, int] = {}
+    places = elements.places
     for key, node in wanted.items():
         held_by = anchors.get(key)
-        element = next((a for a in held_by.elements if id(a) in elements.places), None) if held_by else None
+        element = next((a for a in held_by.elements if id(a) in places), None) if held_by else None
         if held_by is None or element is None:
             return None
         if key not in edited:
-            found = _find_by_text(module, node, held_by, elements, logical_lines, text)
+            found = _find_by_text(module, node, held_by, element, elements, logical_lines, text, imported_from)
             if found is not None:
                 syntactic[key] = inclusive[key] = found
                 continue
@@ -308,16 +312,19 @@ def _find_by_text(
     module: cst.Module,
     node: cst.CSTNode,
     anchors: Anchors,
+    element: cst.CSTNode,
     elements: LineElements,
     logical_lines: list[int],
     text: str,
+    imported_from: dict[int, int],
 ) -> tuple[int, int] | None:
     """The offsets of an unparenthesized expression whose code occurs exactly once in the
     text of the logical lines holding it (counting every occurrence not glued to a longer
-    name, so its own is among them); None when that cannot be told so cheaply."""
+    name, so its own is among them); None when that cannot be told so cheaply. `element`:
+    the first of the anchors' line elements the module has."""
     if not isinstance(node, cst.BaseExpression) or node.lpar:
         return None
-    lines_held = elements.lines_holding(anchors, node)
+    lines_held = elements.lines_holding(anchors, node, element)
     if lines_held is None:
         return None
     first, after, indents = lines_held
@@ -336,16 +343,17 @@ def _find_by_text(
         return None
     low = logical_lines[first]
     high = logical_lines[after] if after < len(logical_lines) else len(text)
-    low = _part_start(anchors, elements, node, text, low, high)
+    low = _part_start(element, node, text, low, high, imported_from)
     check_before = _is_name_character(code[0])
     check_after = _is_name_character(code[-1])
     found = -1
     start = text.find(code, low, high)
+    size = len(text)
     while start != -1:
         end = start + len(code)
-        if not (check_before and start > 0 and _is_name_character(text[start - 1])) and not (
-            check_after and end < len(text) and _is_name_character(text[end])
-        ):
+        before = text[start - 1] if check_before and start > 0 else ""
+        after = text[end] if check_after and end < size else ""
+        if not (before and (before.isalnum() or before == "_")) and not (after and (after.isalnum() or after == "_")):
             if found != -1:
                 return None  # twice: which is it?
             found = start
@@ -354,14 +362,14 @@ def _find_by_text(
 
 
 def _part_start(
-    anchors: Anchors, elements: LineElements, node: cst.CSTNode, text: str, low: int, high: int
+    element: cst.CSTNode, node: cst.CSTNode, text: str, low: int, high: int, imported_from: dict[int, int]
 ) -> int:
     """Where to start looking for `node` in its lines, past the part of the statement that
     cannot hold it: an imported name is after the `import` keyword (`from app.plain import
     plain`), a return annotation after the arrow (`user: User) -> User:`). A name found
     twice in its line otherwise falls back to generating the line's code, which costs more
-    than the rest of placing it. `low` itself when neither applies."""
-    element = next((a for a in anchors.elements if id(a) in elements.places), None)
+    than the rest of placing it. `low` itself when neither applies. `imported_from`
+    remembers the first per import statement."""
     element_type = type(element)
     if element_type is cst.SimpleStatementLine:
         body = element.body  # type: ignore[union-attr]
@@ -374,8 +382,11 @@ def _part_start(
             return low
         # Between `from` and `import` only the module's dotted name can stand, and no
         # name is called `import`: its first whole word there is the keyword.
-        keyword = _IMPORT_KEYWORD.search(text, low, high)
-        return low if keyword is None else keyword.end()
+        known = imported_from.get(id(element))
+        if known is None:
+            keyword = _IMPORT_KEYWORD.search(text, low, high)
+            known = imported_from[id(element)] = low if keyword is None else keyword.end()
+        return known
     if element_type is cst.FunctionDef:
         returns = element.returns  # type: ignore[union-attr]
         if returns is None or type(element.body) is not cst.IndentedBlock or not contains(returns, node):  # type: ignore[union-attr]

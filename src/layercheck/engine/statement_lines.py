@@ -149,7 +149,7 @@ class LineElements:
         self.ends[id(clause)] = self.count
 
     def lines_holding(
-        self, anchors: Anchors, node: cst.CSTNode
+        self, anchors: Anchors, node: cst.CSTNode, element: cst.CSTNode | None = None
     ) -> tuple[int, int, tuple[str, ...] | None] | None:
         """The logical lines [first, after) that hold `node`, and the indentation in force
         there: the header of the innermost line element holding it (the decorators and the
@@ -159,7 +159,8 @@ class LineElements:
         if innermost is not None and anchors.certain and id(innermost) in self.elifs:
             line, indents = self.elifs[id(innermost)]
             return (line, line + 1, indents)  # in the `elif` line
-        element = next((a for a in anchors.elements if id(a) in self.places), None)
+        if element is None:  # (the first anchor the module has, when the caller knows it)
+            element = next((a for a in anchors.elements if id(a) in self.places), None)
         if element is None:
             return None
         # Certain to be in the innermost element, and in none within it: in its header.
