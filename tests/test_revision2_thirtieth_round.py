@@ -98,3 +98,51 @@ def test_fixes_build_valid_nodes_after_a_run_of_parses(tmp_path: Path) -> None:
     written = (root / "app/services/users.py").read_text()
     assert 'logger.info("hello %s", name)' in written
     compile(written, "users.py", "exec")
+
+
+def test_an_instance_of_a_project_logger_subclass_is_a_logger_where_it_is_imported(tmp_path: Path) -> None:
+    # `logger = BotLogger()` with `class BotLogger(logging.Logger)` in a helpers module, and
+    # `from app.helpers import log` (an instance whose name says nothing) in the routers and
+    # jobs: each f-string message to it is LC701. The same class's instance that is not a
+    # logger (`class Counter`) and an f-string passed as a keyword value are not.
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/helpers.py": """
+                import logging
+
+
+                class BotLogger(logging.Logger):
+                    def __init__(self) -> None:
+                        super().__init__("bot")
+
+
+                class Counter:
+                    def info(self, text: str) -> None:
+                        print(text)
+
+
+                log = BotLogger()
+                counter = Counter()
+            """,
+            "app/api/__init__.py": "",
+            "app/api/routes/__init__.py": "",
+            "app/api/routes/payments.py": """
+                from fastapi import APIRouter
+
+                from app.helpers import counter, log
+
+                router = APIRouter()
+
+
+                @router.post("/pay")
+                async def pay(order_id: int) -> dict:
+                    log.info(f"paying {order_id}")
+                    counter.info(f"paid {order_id}")
+                    log.info("paid", extra={"note": f"order {order_id}"})
+                    return {}
+            """,
+        },
+    )
+    assert findings(root, "LC701") == [("app/api/routes/payments.py", 10, "LC701")]

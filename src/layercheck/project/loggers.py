@@ -71,7 +71,9 @@ def logger_kind(index: ProjectLookup, qualname: str, depth: int = 0) -> str | No
         if key != name:
             return None  # a class's method without a return annotation: out of sight
         if name in module.classes:
-            return _wrapper(index, factory)  # a project class: a logger only if it wraps one
+            # A project class: a logger if it wraps one, or derives from a logger type
+            # (`logger = BotLogger()` with `class BotLogger(logging.Logger)`).
+            return _type_flavour(index, factory)
         return None
     resolved = index.resolve(qualname)
     module, name = resolved.module, resolved.name
