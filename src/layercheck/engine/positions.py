@@ -351,9 +351,11 @@ def _find_by_text(
     size = len(text)
     while start != -1:
         end = start + len(code)
-        before = text[start - 1] if check_before and start > 0 else ""
-        after = text[end] if check_after and end < size else ""
-        if not (before and (before.isalnum() or before == "_")) and not (after and (after.isalnum() or after == "_")):
+        preceding = text[start - 1] if check_before and start > 0 else ""
+        following = text[end] if check_after and end < size else ""
+        if not (preceding and (preceding.isalnum() or preceding == "_")) and not (
+            following and (following.isalnum() or following == "_")
+        ):
             if found != -1:
                 return None  # twice: which is it?
             found = start
@@ -372,7 +374,7 @@ def _part_start(
     remembers the first per import statement."""
     element_type = type(element)
     if element_type is cst.SimpleStatementLine:
-        body = element.body  # type: ignore[union-attr]
+        body = element.body  # type: ignore[attr-defined]
         statement = body[0] if len(body) == 1 else None
         if not isinstance(statement, cst.ImportFrom) or isinstance(statement.names, cst.ImportStar):
             return low
@@ -388,8 +390,8 @@ def _part_start(
             known = imported_from[id(element)] = low if keyword is None else keyword.end()
         return known
     if element_type is cst.FunctionDef:
-        returns = element.returns  # type: ignore[union-attr]
-        if returns is None or type(element.body) is not cst.IndentedBlock or not contains(returns, node):  # type: ignore[union-attr]
+        returns = element.returns  # type: ignore[attr-defined]
+        if returns is None or type(element.body) is not cst.IndentedBlock or not contains(returns, node):  # type: ignore[attr-defined]
             return low
         # The arrow is the last `->` right after a closing parenthesis (one in a string
         # default comes before it; one in a comment after the colon is not after `)`).
