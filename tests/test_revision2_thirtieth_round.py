@@ -146,3 +146,120 @@ def test_an_instance_of_a_project_logger_subclass_is_a_logger_where_it_is_import
         },
     )
     assert findings(root, "LC701") == [("app/api/routes/payments.py", 10, "LC701")]
+
+
+_DYNAMIC_MODELS = {
+    "app/__init__.py": "",
+    "app/models/__init__.py": """
+        import importlib
+        import pkgutil
+
+        # Every module of the package, its public names made the package's own.
+        for loader, module_name, is_pkg in pkgutil.walk_packages(__path__):
+            module = importlib.import_module(f".{module_name}", package=__name__)
+            globals().update({name: getattr(module, name) for name in dir(module) if not name.startswith("_")})
+    """,
+    "app/models/base.py": """
+        from sqlalchemy.orm import DeclarativeBase
+
+
+        class Base(DeclarativeBase):
+            pass
+    """,
+    "app/models/user.py": """
+        from sqlalchemy import Column, Integer, Table
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        from app.models.base import Base
+
+
+        class User(Base):
+            __tablename__ = "users"
+            id: Mapped[int] = mapped_column(primary_key=True)
+
+
+        user_likes = Table("user_likes", Base.metadata, Column("user_id", Integer))
+    """,
+    "app/services/__init__.py": "",
+}
+
+
+def test_a_package_re_exporting_its_modules_at_run_time_resolves_their_names(tmp_path: Path) -> None:
+    # `models/__init__.py` imports each of its modules by name and copies their public
+    # names into its globals: `models.User` is `models.user.User`, and `models.user_likes`
+    # its Core table. A service returning `db.query(models.User).first()` hands on an ORM
+    # row (LC301), and one building `models.user_likes.select()` builds SQL (LC302). A
+    # name no module of the package defines stays unresolved (no finding).
+    files = dict(_DYNAMIC_MODELS)
+    files["app/services/users.py"] = """
+        import app.models as models
+
+
+        def get_user(db, user_id: int):
+            return db.query(models.User).filter(models.User.id == user_id).first()
+
+
+        def likes(db, user_id: int) -> list:
+            rows = db.execute(models.user_likes.select()).all()
+            return [row.user_id for row in rows]
+
+
+        def settings(db):
+            return models.Settings(db)
+    """
+    root = write_project(tmp_path, files)
+    found = findings(root, "LC301", "LC302")
+    assert ("app/services/users.py", 5, "LC301") in found
+    assert ("app/services/users.py", 9, "LC302") in [item for item in found if item[1] == 9]
+    assert not [item for item in found if item[1] == 14]
+
+
+def test_a_package_that_only_imports_its_modules_re_exports_nothing(tmp_path: Path) -> None:
+    # Importing the modules by name without copying their names into the package (a
+    # plugin loader) makes no name the package's: `models.User` is not resolved there.
+    files = dict(_DYNAMIC_MODELS)
+    files["app/models/__init__.py"] = """
+        import importlib
+        import pkgutil
+
+        for loader, module_name, is_pkg in pkgutil.walk_packages(__path__):
+            importlib.import_module(f".{module_name}", package=__name__)
+    """
+    files["app/services/users.py"] = """
+        import app.models as models
+
+
+        def get_user(db, user_id: int):
+            return db.query(models.User).filter(models.User.id == user_id).first()
+    """
+    root = write_project(tmp_path, files)
+    assert ("app/services/users.py", 5, "LC301") not in findings(root, "LC301")
+
+
+def test_a_core_table_read_off_an_imported_module_builds_sql(tmp_path: Path) -> None:
+    # `tables.user_likes.select()` with `from app.models import user as tables`: the
+    # statement of a Core table of the project (LC302 in a service); `.select()` of a
+    # module's object that is no table (`client.select()`) is not.
+    files = dict(_DYNAMIC_MODELS)
+    files["app/models/__init__.py"] = ""
+    files["app/clients.py"] = """
+        class Picker:
+            def select(self):
+                return 1
+
+
+        picker = Picker()
+    """
+    files["app/services/likes.py"] = """
+        from app import clients
+        from app.models import user as tables
+
+
+        def likes(db) -> int:
+            db.execute(tables.user_likes.select())
+            return clients.picker.select()
+    """
+    root = write_project(tmp_path, files)
+    lines = [line for path, line, code in findings(root, "LC302") if path == "app/services/likes.py"]
+    assert lines.count(6) == 2  # the session call and the statement
+    assert 7 not in lines

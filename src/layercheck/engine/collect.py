@@ -73,6 +73,8 @@ class FactsCollector:
         self.builder = builder
         # Import records still waiting for a position: the node to locate, its line anchors.
         self.import_nodes: list[tuple[int, cst.CSTNode, Anchors]] = []
+        # Whether a package's `__init__.py` updates its globals, and imports modules by name.
+        self._dynamic_export = [False, False]
         self._function_stack: list[str] = []
         # Per unannotated function or method around the walk (None for a function not
         # followed): its key (`f`, `Class.f`), the locals holding column rows, and per
@@ -434,6 +436,8 @@ class FactsCollector:
 
     # A handler for `Exception` registered on an app, anywhere in the module (LC803).
     def visit_Call(self, node: cst.Call) -> None:
+        if self.facts.is_package and not self.table.function_depth:
+            self._note_dynamic_export(node)
         frame = self._column_frames[-1] if self._column_frames else None
         if frame is not None and frame[3]:
             self._note_appended(frame[3], node)
@@ -459,6 +463,21 @@ class FactsCollector:
                 self.facts.extra.setdefault("log_method_messages", {}).setdefault(key, position)
                 parameter = next(name for name, place in self._log_method[1].items() if place == position)
                 self.facts.extra.setdefault("log_method_message_names", {}).setdefault(key, parameter)
+
+    def _note_dynamic_export(self, node: cst.Call) -> None:
+        """In a package's `__init__.py`, outside functions: `globals().update(...)` and a
+        module imported by its name (`importlib.import_module(f".{name}", __name__)` over
+        `pkgutil.walk_packages(__path__)`), which together re-export what the package's
+        modules define, as `from .module import *` for each would (the index looks there)."""
+        func = node.func
+        if type(func) is cst.Attribute and func.attr.value == "update" and type(func.value) is cst.Call:
+            inner = func.value.func
+            if type(inner) is cst.Name and inner.value == "globals" and not func.value.args:
+                self._dynamic_export[0] = True
+        elif self.table.qualified_name(func) in _DYNAMIC_IMPORTS:
+            self._dynamic_export[1] = True
+        if all(self._dynamic_export):
+            self.facts.extra["dynamic_reexport"] = True
 
     @staticmethod
     def _note_appended(built: dict[str, bool | None], node: cst.Call) -> None:
@@ -800,6 +819,8 @@ def _subscript_names(subscript: cst.Subscript) -> list[cst.BaseExpression]:
 _COLUMN_QUERY_METHODS = frozenset({"values", "with_entities", "add_columns"})
 _WRITE_STATEMENTS = frozenset({"insert", "update", "delete"})
 # Methods that convert a row into another type (a domain entity, a dict, a Pydantic schema).
+# Calls that import a module named at run time.
+_DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "builtins.__import__", "__import__"})
 _CONVERSIONS = frozenset(
     {"to_entity", "to_domain", "to_dto", "to_dict", "as_dict", "to_schema", "to_pydantic", "to_read_model",
      "model_dump", "model_validate", "from_orm"}

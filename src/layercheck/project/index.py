@@ -204,9 +204,15 @@ class ProjectIndex:
 
     def _star_source(self, facts: ModuleFacts, name: str, depth: int = 0) -> str | None:
         """`pkg.base.Name` for a name `pkg` re-exports with `from .base import *` (a public
-        name the star-imported module defines, imports or re-exports in turn)."""
+        name the star-imported module defines, imports or re-exports in turn), or that one of
+        its modules defines when the package re-exports them all at run time (`globals()
+        .update(...)` over the modules it imports by name)."""
         if name.startswith("_") or depth > 4:
             return None
+        if facts.extra.get("dynamic_reexport"):
+            for below in self._package_modules.get(facts.module, ()):
+                if name in below.classes or name in below.functions or name in below.instances or name in below.loggers:
+                    return f"{below.module}.{name}"  # (the first module defining it)
         for source in facts.extra.get("star_imports", ()):
             found = self.find_module(source)
             if found is None or found is facts:
@@ -490,6 +496,24 @@ class ProjectIndex:
                         # (`Model = create_model(db)` is a base too: `class User(Model)`; keyed by
                         # the base's own module name, whatever name the import gave it)
                         found.setdefault(f"{origin.module.module}.{origin.name}", []).append(f"{module.module}.{name}")
+        return found
+
+    @cached_property
+    def _package_modules(self) -> dict[str, list[ModuleFacts]]:
+        """The modules below each package that re-exports its modules at run time, sorted by
+        name (the modules right below it first)."""
+        dynamic = {facts.module for facts in self.by_path.values() if facts.extra.get("dynamic_reexport")}
+        found: dict[str, list[ModuleFacts]] = {}
+        if not dynamic:
+            return found
+        for facts in self.by_path.values():
+            package = facts.module.rpartition(".")[0]
+            while package:
+                if package in dynamic:
+                    found.setdefault(package, []).append(facts)
+                package = package.rpartition(".")[0]
+        for below in found.values():
+            below.sort(key=lambda item: (item.module.count("."), item.module))
         return found
 
     def subclasses_of(self, qualname: str) -> list[str]:

@@ -8,7 +8,7 @@ import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
 from layercheck.domain.vocabulary import CORE_TABLE_STATEMENTS, CORE_TABLE_TYPES, is_query_builder
-from layercheck.engine.names import CONNECTION, NameTable, chain_root, http_style_call
+from layercheck.engine.names import CONNECTION, NameTable, chain_root, dotted_name, http_style_call
 from layercheck.engine.walk import iter_children
 from layercheck.rules.externals import is_external
 from layercheck.rules.sessions import holds_repositories, session_receiver
@@ -128,12 +128,17 @@ def _table_statement(node: cst.Call, names: NameTable) -> DatabaseWork | None:
     """`teams.select()`, `players.update()` on a SQLAlchemy Core table: a query built, on a
     table made in this module or one the index finds behind an imported name."""
     func = node.func
-    if not (
-        isinstance(func, cst.Attribute)
-        and func.attr.value in CORE_TABLE_STATEMENTS
-        and isinstance(func.value, cst.Name)
-        and not node.args
-    ):
+    if not (isinstance(func, cst.Attribute) and func.attr.value in CORE_TABLE_STATEMENTS and not node.args):
+        return None
+    if isinstance(func.value, cst.Attribute):
+        # `tables.user_movies.select()`: a table read off an imported module, which the
+        # index confirms (a name of the project, not an object's attribute).
+        qualname = names.qualified_name(func.value)
+        if qualname is None or is_external(qualname) or qualname.startswith(f"{names.module}."):
+            return None
+        shown = f"{dotted_name(func.value) or func.value.attr.value}.{func.attr.value}"
+        return DatabaseWork("builder", shown, Condition("core_table", (qualname,)))
+    if not isinstance(func.value, cst.Name):
         return None
     binding = names.value_binding(func.value)
     if binding is None or binding.logger:
