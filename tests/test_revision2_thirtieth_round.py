@@ -263,3 +263,45 @@ def test_a_core_table_read_off_an_imported_module_builds_sql(tmp_path: Path) -> 
     lines = [line for path, line, code in findings(root, "LC302") if path == "app/services/likes.py"]
     assert lines.count(6) == 2  # the session call and the statement
     assert 7 not in lines
+
+
+def test_a_service_returning_what_its_own_unannotated_method_built_hands_the_row_on(tmp_path: Path) -> None:
+    # `reserve()` returns `self.instant_reserve()`, whose every return is the ORM row it
+    # built (`reservation = Reservation(...)`): both hand the row on (LC301). `queue()`
+    # returning `self.queued()`, which builds a schema, does not.
+    from test_revision2 import orm_module
+
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/models.py": orm_module("Reservation"),
+            "app/schemas.py": "from pydantic import BaseModel\n\n\nclass Queued(BaseModel):\n    position: int\n",
+            "app/services/__init__.py": "",
+            "app/services/reservations.py": """
+                from app.models import Reservation
+                from app.schemas import Queued
+
+
+                class ReservationService:
+                    def __init__(self, db) -> None:
+                        self.db = db
+
+                    def reserve(self):
+                        return self.instant_reserve()
+
+                    def instant_reserve(self):
+                        reservation = Reservation()
+                        self.db.add(reservation)
+                        return reservation
+
+                    def queue(self):
+                        return self.queued()
+
+                    def queued(self):
+                        return Queued(position=1)
+            """,
+        },
+    )
+    lines = sorted(line for path, line, _ in findings(root, "LC301") if path == "app/services/reservations.py")
+    assert lines == [10, 15]

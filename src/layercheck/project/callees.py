@@ -419,14 +419,19 @@ def returns_unmapped_orm(index: ProjectLookup, tags: tuple[str, ...]) -> bool:
 
 def _service_annotated_orm(index: ProjectLookup, qualname: str) -> bool:
     """A public service function or method annotated to return an ORM class (`def
-    create(...) -> Notification`, reported on its annotation): whatever returns its result
-    unmapped hands the row on too (`return self.create(...)`)."""
+    create(...) -> Notification`, reported on its annotation), or, unannotated, returning
+    only the ORM instance it built: whatever returns its result unmapped hands the row on
+    too (`return self.create(...)`)."""
     callee = find_callee(index, qualname)
     if callee is None or callee.is_constructor or index.module_role(callee.module) != "service":
         return False
     if callee.key.rsplit(".", 1)[-1].startswith("_"):
         return False
-    names = return_names(index, callee) or []
+    names = return_names(index, callee)
+    if names is None:
+        # Unannotated: what every `return` gives is an instance it built (`reservation =
+        # Reservation(...)`, then `return reservation`).
+        names = callee.module.extra.get("made_returns", {}).get(callee.key, [])
     return any(index.is_orm_model(name) for name in names)
 
 
