@@ -305,3 +305,59 @@ def test_a_service_returning_what_its_own_unannotated_method_built_hands_the_row
     )
     lines = sorted(line for path, line, _ in findings(root, "LC301") if path == "app/services/reservations.py")
     assert lines == [10, 15]
+
+
+def test_a_local_annotated_with_a_project_class_is_that_class_whatever_slot_it_is_read_from(tmp_path: Path) -> None:
+    # `app: App = request.app.state.app`: the annotation names the class the slot holds, so
+    # `app.db.users.get()` reaches the repository the app's database object holds (LC202),
+    # as it does for a parameter annotated `app: App`. Unannotated, the slot says nothing.
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/repositories/__init__.py": "",
+            "app/repositories/users.py": """
+                class UserRepository:
+                    def __init__(self, session) -> None:
+                        self.session = session
+
+                    async def get(self, user_id: int):
+                        return await self.session.get(int, user_id)
+            """,
+            "app/store.py": """
+                from app.repositories.users import UserRepository
+
+
+                class AppDB:
+                    def __init__(self, session) -> None:
+                        self.users = UserRepository(session)
+
+
+                class App:
+                    def __init__(self, db: AppDB) -> None:
+                        self.db = db
+            """,
+            "app/api/__init__.py": "",
+            "app/api/routes/__init__.py": "",
+            "app/api/routes/pay.py": """
+                from fastapi import APIRouter, Request
+
+                from app.store import App
+
+                router = APIRouter()
+
+
+                @router.post("/pay")
+                async def pay(request: Request):
+                    app: App = request.app.state.app
+                    return await app.db.users.get(1)
+
+
+                @router.post("/refund")
+                async def refund(request: Request):
+                    app = request.app.state.app
+                    return await app.db.users.get(1)
+            """,
+        },
+    )
+    assert findings(root, "LC202") == [("app/api/routes/pay.py", 11, "LC202")]

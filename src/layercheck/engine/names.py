@@ -757,7 +757,10 @@ class NameTableBuilder:
         binding = self.table.annotation_binding(node.annotation.annotation)
         if not binding.logger:
             value_binding = self.table.value_for_assignment(node.value)
-            if value_binding is not LOCAL:
+            # (`app: App = request.app.state.app`: a slot read off an object says less than
+            # the class the annotation names)
+            read_off = value_binding.member is not None and value_binding.instance_of is None
+            if value_binding is not LOCAL and not (read_off and binding.instance_of):
                 binding = value_binding
         self.table.bind_target(node.target, binding)
 
