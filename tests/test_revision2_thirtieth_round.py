@@ -361,3 +361,40 @@ def test_a_local_annotated_with_a_project_class_is_that_class_whatever_slot_it_i
         },
     )
     assert findings(root, "LC202") == [("app/api/routes/pay.py", 11, "LC202")]
+
+
+def test_an_exception_text_sent_only_when_it_equals_a_literal_is_that_literal(tmp_path: Path) -> None:
+    # `if str(e) == "Rate limit exceeded": raise HTTPException(429, detail=str(e))`: the text
+    # sent is the literal the branch compared it with (no LC603); the same text sent in the
+    # branch's `else`, or after a comparison with something else, still leaks.
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/api/__init__.py": "",
+            "app/api/routes/__init__.py": "",
+            "app/api/routes/movies.py": """
+                from fastapi import APIRouter, HTTPException
+
+                router = APIRouter()
+
+
+                def fetch() -> list:
+                    return []
+
+
+                @router.get("/movies")
+                async def movies(limit: int) -> list:
+                    try:
+                        return fetch()
+                    except Exception as e:
+                        if str(e) == "Rate limit exceeded" and limit > 0:
+                            raise HTTPException(status_code=429, detail=str(e))
+                        elif str(e) != "Gone":
+                            raise HTTPException(status_code=500, detail=str(e))
+                        raise HTTPException(status_code=500, detail=f"Internal error: {e}")
+            """,
+        },
+    )
+    lines = [line for path, line, _ in findings(root, "LC603") if path == "app/api/routes/movies.py"]
+    assert lines == [18, 19]

@@ -202,6 +202,10 @@ class ErrorDetailsToClient(Rule):
     def _check(self, value: cst.BaseExpression, client_error: bool, refused: bool = False) -> None:
         for node, types in self._leaks(value):
             message = "exception text sent to the client; log it and send a generic message"
+            if types is not None and self._pinned_to_literal(node):
+                # `if str(e) == "Rate limit exceeded": raise HTTPException(429, detail=str(e))`:
+                # inside the branch the text is that literal, written by the code.
+                continue
             if types is None:
                 self.report(node, "traceback sent to the client; log it and send a generic message")
             elif any(not name or name in CLIENT_FACING for name in types):
@@ -217,6 +221,16 @@ class ErrorDetailsToClient(Rule):
             else:
                 # A domain error defined in the project carries a message meant for users.
                 self.report(node, message, condition=Condition("project_class", types, negate=True))
+
+    def _pinned_to_literal(self, node: cst.BaseExpression) -> bool:
+        """Whether an enclosing `if` runs `node`'s branch only when `node` equals a string
+        literal (`if str(e) == "...":`, also as one side of an `and`)."""
+        ancestors = self.context.ancestors
+        for position in range(len(ancestors) - 1, 0, -1):
+            ancestor, inner = ancestors[position - 1], ancestors[position]
+            if type(ancestor) is cst.If and inner is ancestor.body and _equals_literal(ancestor.test, node):
+                return True
+        return False
 
     def _leaks(self, node: cst.BaseExpression) -> list[tuple[cst.BaseExpression, tuple[str, ...] | None]]:
         """Sub-expressions that put an exception's text (types) or a traceback (None) in `node`."""
@@ -273,6 +287,22 @@ class ErrorDetailsToClient(Rule):
         if isinstance(node, cst.Name):
             return self._exception_types(node.value)
         return None
+
+
+def _equals_literal(test: cst.BaseExpression, value: cst.BaseExpression) -> bool:
+    """`value == "literal"` (either way round), or an `and` with such a side."""
+    if type(test) is cst.BooleanOperation and type(test.operator) is cst.And:
+        return _equals_literal(test.left, value) or _equals_literal(test.right, value)
+    if type(test) is not cst.Comparison or len(test.comparisons) != 1:
+        return False
+    target = test.comparisons[0]
+    if type(target.operator) is not cst.Equal:
+        return False
+    left, right = test.left, target.comparator
+    literal = (cst.SimpleString, cst.ConcatenatedString)
+    return (isinstance(right, literal) and left.deep_equals(value)) or (
+        isinstance(left, literal) and right.deep_equals(value)
+    )
 
 
 def _client_error(status: cst.BaseExpression) -> bool:
