@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import write_project
-from test_revision2 import findings
+from test_revision2 import findings, placed
 
 _ROUTER_HEAD = """
 from fastapi import APIRouter
@@ -398,3 +398,49 @@ def test_an_exception_text_sent_only_when_it_equals_a_literal_is_that_literal(tm
     )
     lines = [line for path, line, _ in findings(root, "LC603") if path == "app/api/routes/movies.py"]
     assert lines == [18, 19]
+
+
+def test_security_helpers_kept_in_the_config_package_are_not_the_settings(tmp_path: Path) -> None:
+    # `config/security.py` hashing passwords, making tokens and resolving the current user
+    # (it imports the session dependency and a service) reads its secret key from the
+    # environment: a module of security helpers named for its concern, in no layer (its read
+    # is LC602, its imports break no contract). `config/secrets.py` of settings only, and a
+    # `config/security.py` of settings alone elsewhere, stay configuration.
+    helpers = """
+        import os
+
+        from fastapi import Depends
+
+        from app.db import get_session
+        from app.services.users import UserService
+
+        SECRET = os.getenv("JWT_SECRET", "dev")
+
+
+        def make_token(user_id: int) -> str:
+            return f"{user_id}.{SECRET}"
+
+
+        def current_user(session=Depends(get_session)):
+            return UserService(session).get(1)
+    """
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/db.py": "def get_session():\n    yield None\n",
+            "app/services/__init__.py": "",
+            "app/services/users.py": "class UserService:\n    def __init__(self, session) -> None:\n        self.session = session\n\n    def get(self, user_id: int) -> dict:\n        return {'id': user_id}\n",
+            "app/config/__init__.py": "",
+            "app/config/security.py": helpers,
+            "app/config/secrets.py": "import os\n\nJWT_SECRET = os.getenv('JWT_SECRET', 'dev')\n",
+            "app/settings/__init__.py": "",
+            "app/settings/security.py": "import os\n\nSECRET_KEY = os.getenv('SECRET_KEY', 'dev')\n",
+        },
+    )
+    layers = placed(root)
+    assert layers["app/config/security.py"]["layer"] is None
+    assert layers["app/config/secrets.py"]["layer"] == "config"
+    assert layers["app/settings/security.py"]["layer"] == "config"
+    found = findings(root, "LC103", "LC602")
+    assert found == [("app/config/security.py", 8, "LC602")]

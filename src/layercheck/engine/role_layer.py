@@ -385,7 +385,11 @@ def role_layer(
         return ("config", f"module-level constants from {counted(evidence.module_env_reads, 'environment read')}")
     folders = module.split(".")[:-1]
     holder = next((name for name in reversed(folders) if name in CONFIG_MODULE_NAMES), None)
-    if evidence.env_reads and holder is not None and (
+    # (`config/security.py` of password hashing, tokens and the current-user dependency,
+    # reading its secret key: the security helpers kept beside the settings, named for
+    # their concern; a `config/security.py` of settings alone defines no function)
+    concern_helpers = evidence.functions > 0 and named_for(CONCERN_WORDS, module.rsplit(".", 1)[-1])
+    if evidence.env_reads and holder is not None and not concern_helpers and (
         name_layer is None or (name_layer == "database" and not (evidence.database_work or evidence.engine_builders))
     ):
         # `configs/app_configs.py`, `settings/database.py`: the modules of a configuration
