@@ -74,7 +74,8 @@ class FactsCollector:
         # Import records still waiting for a position: the node to locate, its line anchors.
         self.import_nodes: list[tuple[int, cst.CSTNode, Anchors]] = []
         # Whether a package's `__init__.py` updates its globals, and imports modules by name.
-        self._dynamic_export = [False, False]
+        self._updates_globals = False
+        self._imports_by_name = False
         self._function_stack: list[str] = []
         # Per unannotated function or method around the walk (None for a function not
         # followed): its key (`f`, `Class.f`), the locals holding column rows, and per
@@ -473,10 +474,10 @@ class FactsCollector:
         if type(func) is cst.Attribute and func.attr.value == "update" and type(func.value) is cst.Call:
             inner = func.value.func
             if type(inner) is cst.Name and inner.value == "globals" and not func.value.args:
-                self._dynamic_export[0] = True
+                self._updates_globals = True
         elif self.table.qualified_name(func) in _DYNAMIC_IMPORTS:
-            self._dynamic_export[1] = True
-        if all(self._dynamic_export):
+            self._imports_by_name = True
+        if self._updates_globals and self._imports_by_name:
             self.facts.extra["dynamic_reexport"] = True
 
     @staticmethod
@@ -818,9 +819,9 @@ def _subscript_names(subscript: cst.Subscript) -> list[cst.BaseExpression]:
 # `Query.values(...)`, `with_entities(...)`, `add_columns(...)`).
 _COLUMN_QUERY_METHODS = frozenset({"values", "with_entities", "add_columns"})
 _WRITE_STATEMENTS = frozenset({"insert", "update", "delete"})
-# Methods that convert a row into another type (a domain entity, a dict, a Pydantic schema).
 # Calls that import a module named at run time.
 _DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "builtins.__import__", "__import__"})
+# Methods that convert a row into another type (a domain entity, a dict, a Pydantic schema).
 _CONVERSIONS = frozenset(
     {"to_entity", "to_domain", "to_dto", "to_dict", "as_dict", "to_schema", "to_pydantic", "to_read_model",
      "model_dump", "model_validate", "from_orm"}

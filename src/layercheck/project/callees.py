@@ -409,7 +409,7 @@ def returns_unmapped_orm(index: ProjectLookup, tags: tuple[str, ...]) -> bool:
         else:
             values.append((kind, qualname))
     return any(
-        (kind == "call" and (returns_orm_from_repository(index, qualname) or _service_annotated_orm(index, qualname)))
+        (kind == "call" and (returns_orm_from_repository(index, qualname) or _service_returns_orm(index, qualname)))
         or (kind == "member_call" and _member_returns_orm(index, qualname))
         or (kind == "orm" and index.is_orm_model(qualname))
         or (kind == "class_attribute" and orm_class_attribute(index, *qualname.rsplit(".", 1)))
@@ -417,7 +417,7 @@ def returns_unmapped_orm(index: ProjectLookup, tags: tuple[str, ...]) -> bool:
     )
 
 
-def _service_annotated_orm(index: ProjectLookup, qualname: str) -> bool:
+def _service_returns_orm(index: ProjectLookup, qualname: str) -> bool:
     """A public service function or method annotated to return an ORM class (`def
     create(...) -> Notification`, reported on its annotation), or, unannotated, returning
     only the ORM instance it built: whatever returns its result unmapped hands the row on

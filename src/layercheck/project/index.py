@@ -155,12 +155,7 @@ class ProjectIndex:
                     continue
                 return Resolved(current, facts, None)
             first = rest[0]
-            if (
-                first in facts.classes
-                or first in facts.functions
-                or first in facts.loggers
-                or first in facts.instances
-            ):
+            if _defines(facts, first):
                 return Resolved(current, facts, first)
             target = facts.bindings.get(first)
             if target is None:
@@ -211,7 +206,7 @@ class ProjectIndex:
             return None
         if facts.extra.get("dynamic_reexport"):
             for below in self._package_modules.get(facts.module, ()):
-                if name in below.classes or name in below.functions or name in below.instances or name in below.loggers:
+                if _defines(below, name):
                     return f"{below.module}.{name}"  # (the first module defining it)
         for source in facts.extra.get("star_imports", ()):
             found = self.find_module(source)
@@ -1012,3 +1007,9 @@ def _library_class(resolved: Resolved) -> bool:
     """A class outside the project that a return annotation names (`AsyncSession`), not a
     builtin or a typing construct."""
     return resolved.module is None and not resolved.qualname.startswith(("builtins.", "typing.", "collections."))
+
+
+def _defines(facts: ModuleFacts, name: str) -> bool:
+    """Whether a module defines `name` at its top level: a class, a function, a logger or
+    an instance it makes."""
+    return name in facts.classes or name in facts.functions or name in facts.loggers or name in facts.instances
