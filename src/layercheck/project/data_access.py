@@ -40,6 +40,18 @@ class DataAccessLookup(ProjectLookup, Protocol):
 
     # Module path -> its querying definitions, filled as they are decided.
     data_access_cache: dict[str, frozenset[str]]
+    # Qualified name -> whether it is data access, kept when no module's querying
+    # definitions nor any port are being decided (an answer given meanwhile rests on a
+    # partial one).
+    data_access_known: dict[str, bool]
+    # How many `data_access_names` are under way (nested through the modules they ask).
+    data_access_deciding: int
+    # The abstract classes whose implementations are being judged (`_data_access_port`),
+    # those found to be ports, and the modules whose querying definitions were decided
+    # while one was being judged (in order).
+    ports_deciding: set[str]
+    ports_found: set[str]
+    decided_under_ports: list[str]
 
     def session_kind(self, qualname: str, depth: int = 0) -> bool | None: ...
 
@@ -60,6 +72,18 @@ def data_access_names(index: DataAccessLookup, module: ModuleFacts) -> frozenset
             found.add(name)
     # What is known so far answers a call that comes back here (modules calling each other).
     index.data_access_cache[module.path] = frozenset(found)
+    if index.ports_deciding:
+        index.decided_under_ports.append(module.path)
+    index.data_access_deciding += 1
+    try:
+        return _more_data_access_names(index, module, found)
+    finally:
+        index.data_access_deciding -= 1
+
+
+def _more_data_access_names(index: DataAccessLookup, module: ModuleFacts, found: set[str]) -> frozenset[str]:
+    """`data_access_names` past what the module's own walk saw: classes extending a data-access
+    class, functions answering from the query modules of their package."""
     if module.layer in NOT_DATA_ACCESS_LAYERS:
         return index.data_access_cache[module.path]
     for name, fact in module.classes.items():
@@ -224,6 +248,17 @@ def is_enum(index: ProjectLookup, qualname: str) -> bool:
 
 
 def is_data_access(index: DataAccessLookup, qualname: str) -> bool:
+    """Whether `qualname` is data access (`_decide_data_access`), remembered: an abstract base
+    asks it of every class implementing it, and a router of every name it imports."""
+    known = index.data_access_known.get(qualname)
+    if known is None:
+        known = _decide_data_access(index, qualname)
+        if not index.data_access_deciding and not index.ports_deciding:
+            index.data_access_known[qualname] = known
+    return known
+
+
+def _decide_data_access(index: DataAccessLookup, qualname: str) -> bool:
     """Whether `qualname` is data access outside the layers that name it (SPEC revision
     2: "a repository class or function is a repository import"): a module-level function
     or class whose code runs queries through a session, or an instance of such a class
@@ -285,16 +320,34 @@ def _data_access_port(index: DataAccessLookup, qualname: str) -> bool:
     """An abstract class (an `ABC`, a `Protocol`) that a concrete project class implements
     by running queries: the interface the app reaches its data layer through
     (`BaseDataLayer`, implemented by a `SQLAlchemyDataLayer` that runs the queries)."""
-    if not _abstract(index, qualname):
+    if qualname in index.ports_found:
+        return True
+    if qualname in index.ports_deciding or not _abstract(index, qualname):
+        # (asked again while its implementations are being judged, by one of them that
+        # extends it: no port so far, and what was decided on that answer is asked again
+        # below if it turns out one; else each of a hundred models deriving from an abstract
+        # `RecordModel` would ask it anew, one level deeper each time)
         return False
     # A concrete class that implements it runs the queries: a port of the data layer. (An
     # abstract subclass, `RepositoryBase(InfrastructureBase)`, is a port of its own: the
     # `InfrastructureBase` every adapter shares, authenticators and socket managers alike,
     # is none.)
-    return any(
-        (index.layer_of(sub) == "repository" or is_data_access(index, sub)) and not _abstract(index, sub)
-        for sub in index.subclasses_of(qualname)
-    )
+    index.ports_deciding.add(qualname)
+    start = len(index.decided_under_ports)
+    try:
+        port = any(
+            (index.layer_of(sub) == "repository" or is_data_access(index, sub)) and not _abstract(index, sub)
+            for sub in index.subclasses_of(qualname)
+        )
+    finally:
+        index.ports_deciding.discard(qualname)
+    if port:
+        # The modules decided meanwhile took it for no port: they are decided again when asked.
+        index.ports_found.add(qualname)
+        for path in index.decided_under_ports[start:]:
+            index.data_access_cache.pop(path, None)
+        del index.decided_under_ports[start:]
+    return port
 
 
 def _abstract(index: DataAccessLookup, qualname: str) -> bool:

@@ -118,6 +118,11 @@ class ProjectIndex:
         self._mapped_classes: frozenset[str] | None = None
         self._lineage_cache: dict[str, str | None] = {}
         self.data_access_cache: dict[str, frozenset[str]] = {}
+        self.data_access_known: dict[str, bool] = {}
+        self.data_access_deciding = 0
+        self.ports_deciding: set[str] = set()
+        self.ports_found: set[str] = set()
+        self.decided_under_ports: list[str] = []
         self.sessions = SessionKinds(self)
         self.imports = ImportedLayers(self)
         # The questions asked tens of thousands of times a run go straight to their answerer
