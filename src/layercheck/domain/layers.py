@@ -142,7 +142,22 @@ SUPERNOVA_LAYERS: tuple[LayerSpec, ...] = (
     # `models_users.py`, `schemas_users.py`: a feature folder's files named by prefix.
     LayerSpec("model", ("**/models/**", "**/models.py", "**/models_*.py", "**/orm/**"), ("model", "database")),
     LayerSpec(
-        "schema", ("**/schemas/**", "**/schema/**", "**/schemas.py", "**/schemas_*.py", "**/schema.py"), ("schema",)
+        "schema",
+        (
+            "**/schemas/**",
+            "**/schema/**",
+            "**/schemas.py",
+            "**/schemas_*.py",
+            "**/schema.py",
+            # Data transfer objects: the request and response shapes by their other usual name
+            # (`layercheck init` reads the folders alike).
+            "**/dto/**",
+            "**/dtos/**",
+            "**/dto.py",
+            "**/dtos.py",
+            "**/*_dto.py",
+        ),
+        ("schema",),
     ),
     LayerSpec(
         "database",

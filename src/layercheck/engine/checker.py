@@ -272,7 +272,10 @@ def check_source(
         facts.extra["handed_imports"] = sorted(module_uses.handed)
     if module_uses is not None and module_uses.annotating:
         facts.extra["annotating_imports"] = sorted(module_uses.annotating)
-    if roles.evidence.script:
+    seen = roles.evidence
+    if seen.script and not (seen.app_factory or seen.routes or seen.app_routes or seen.router_includes):
+        # (a `main.py` serving the app it builds, `uvicorn.run(app)` under `__main__`, is the
+        # app's entry point, no script run by hand: LC101 holds it)
         facts.extra["script"] = True
     if roles.evidence.env_classes:
         facts.extra["env_classes"] = sorted(roles.evidence.env_classes)

@@ -170,7 +170,19 @@ class FactsCollector:
             # (the methods a class defines unannotated: an inherited one is its base's)
             self.facts.extra.setdefault("unannotated_methods", []).append(key)
         # (an annotated one's returns are only asked whether they convert: no locals kept)
-        return (key, {} if node.returns is None else _NO_LOCALS, [], {}) if key is not None else None
+        return (key, {} if node.returns is None else _NO_LOCALS, [], {}, {}, {}) if key is not None else None
+
+    def _member_call(self, value: cst.BaseExpression) -> str | None:
+        """`<owner>#repository.update` for `await self.repository.update(user)`: a method of
+        what an attribute chain of an object holds (`NameTable.member_chain`)."""
+        if type(value) is cst.Await:
+            value = value.expression  # type: ignore[attr-defined]
+        if type(value) is not cst.Call or type(value.func) is not cst.Attribute:  # type: ignore[attr-defined]
+            return None
+        member = self.table.member_chain(value.func.value)  # type: ignore[attr-defined]
+        if member is None:
+            return None
+        return f"{member[0]}#{member[1]}.{value.func.attr.value}"  # type: ignore[attr-defined]
 
     def _definition_key(self, node: cst.FunctionDef) -> str | None:
         """`f` for a module-level function, `Class.f` for a method of a module-level class,
@@ -270,7 +282,17 @@ class FactsCollector:
             elif (made := self._made_here(value)) is not None:
                 frame[2].append(f"made:{made}")  # `return RoomOut(...)`: the index asks what it is
             else:
-                frame[2].append(_own_method_handed_on(value) or False)
+                handed = _own_method_handed_on(value, frame[0])
+                if handed is None and type(value) is cst.Name:
+                    handed = frame[4].get(value.value)  # `added = await super().add(data)`
+                frame[2].append(handed or False)
+                member = frame[5].get(value.value) if type(value) is cst.Name else self._member_call(value)
+                if handed is None and member is not None:
+                    # `return await self.repository.update(user)` (or a local holding it): the
+                    # index follows the attribute to its class and asks what the method returns.
+                    returned = self.facts.extra.setdefault("member_returns", {}).setdefault(frame[0], [])
+                    if member not in returned:
+                        returned.append(member)
         if (
             len(self._function_stack) == 1
             and isinstance(node.value, cst.Name)
@@ -590,6 +612,17 @@ class FactsCollector:
         if followed and len(node.targets) == 1 and type(node.targets[0].target) is cst.Name:
             name = node.targets[0].target.value  # type: ignore[attr-defined]
             frame[1][name] = _column_query(node.value, frame[1])  # type: ignore[index]
+            # (`super().add(...)` only: `self.model(...)` builds what the class attribute holds)
+            handed = _base_method_handed_on(node.value, frame[0])  # type: ignore[index]
+            if handed is not None:
+                frame[4][name] = handed  # type: ignore[index]
+            else:
+                frame[4].pop(name, None)  # type: ignore[index]
+            member = self._member_call(node.value)
+            if member is not None:
+                frame[5][name] = member  # type: ignore[index]
+            else:
+                frame[5].pop(name, None)  # type: ignore[index]
             if _empty_list(node.value):
                 frame[3][name] = None  # type: ignore[index]  # (judged by what is appended)
             else:
@@ -872,9 +905,13 @@ def _column_query(value: cst.BaseExpression, columns: dict[str, bool] | None = N
 _NO_LOCALS: dict[str, bool] = {}
 # What the returns of a definition are followed with: its key, its locals holding column
 # queries, what each `return` gives (True: no ORM instance; a string: an own method handed
-# on, or `made:<class>`), and its locals started as empty lists (True while every item
-# appended is a plain value, None before any).
-_ColumnFrame = tuple[str, dict[str, bool], list[bool | str], dict[str, bool | None]]
+# on, or `made:<class>`), its locals started as empty lists (True while every item
+# appended is a plain value, None before any), its locals holding what an own method
+# returned (the method's name), and its locals holding what a method of an attribute chain
+# returned (`<owner>#<chain>.<method>`).
+_ColumnFrame = tuple[
+    str, dict[str, bool], list[bool | str], dict[str, bool | None], dict[str, str], dict[str, str]
+]
 
 
 def _empty_list(value: cst.BaseExpression) -> bool:
@@ -948,14 +985,38 @@ def _converted(value: cst.BaseExpression) -> bool:
     return "mapper" in held.lower()
 
 
-def _own_method_handed_on(value: cst.BaseExpression) -> str | None:
-    """`add` in `return await self.add(data)`: the own method whose result is returned."""
+def _own_method_handed_on(value: cst.BaseExpression, key: str) -> str | None:
+    """`add` in `return await self.add(data)`, or in `await super().add(data)` from another
+    method than `add` (the class's `add` is then its base's): the own method whose result is
+    returned from the definition `key`."""
     if type(value) is cst.Await:
         value = value.expression  # type: ignore[attr-defined]
     if type(value) is not cst.Call or type(value.func) is not cst.Attribute:  # type: ignore[attr-defined]
         return None
     owner = value.func.value  # type: ignore[attr-defined]
-    return value.func.attr.value if type(owner) is cst.Name and owner.value == "self" else None  # type: ignore[attr-defined]
+    if type(owner) is cst.Name:
+        return value.func.attr.value if owner.value == "self" else None  # type: ignore[attr-defined]
+    return _base_method_handed_on(value, key)
+
+
+def _base_method_handed_on(value: cst.BaseExpression, key: str) -> str | None:
+    """`add` in `await super().add(data)` from another method than `add` of the definition
+    `key`: the base's method whose result the class's `add` is."""
+    if type(value) is cst.Await:
+        value = value.expression  # type: ignore[attr-defined]
+    if type(value) is not cst.Call or type(value.func) is not cst.Attribute:  # type: ignore[attr-defined]
+        return None
+    owner = value.func.value  # type: ignore[attr-defined]
+    method: str = value.func.attr.value  # type: ignore[attr-defined]
+    if (
+        type(owner) is cst.Call
+        and type(owner.func) is cst.Name  # type: ignore[attr-defined]
+        and owner.func.value == "super"  # type: ignore[attr-defined]
+        and not owner.args  # type: ignore[attr-defined]
+        and method != key.rpartition(".")[2]
+    ):
+        return method
+    return None
 
 
 def _writes_rows(value: cst.BaseExpression) -> bool:

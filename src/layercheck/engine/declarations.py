@@ -12,11 +12,39 @@ from layercheck.engine.names import NameTable, dotted_name
 
 def declares_only(node: cst.ClassDef) -> bool:
     """Whether a class has methods and each is abstract (`@abstractmethod`) or a bare
-    signature (a docstring, `...`, `pass` or `raise NotImplementedError`)."""
+    signature (a docstring, `...`, `pass` or `raise NotImplementedError`), but for a context
+    manager's entry that returns the instance (an abstract unit of work's `async def
+    __aenter__(self): return self`, beside its abstract `commit` and `rollback`)."""
     if not isinstance(node.body, cst.IndentedBlock):
         return False
     methods = [item for item in node.body.body if isinstance(item, cst.FunctionDef)]
-    return bool(methods) and all(is_abstract(method) or is_bare(method) for method in methods)
+    declared = [method for method in methods if not _enters_itself(method)]
+    return bool(declared) and all(is_abstract(method) or is_bare(method) for method in declared)
+
+
+def _enters_itself(method: cst.FunctionDef) -> bool:
+    """`def __enter__(self): return self` (or `__aenter__`, a docstring allowed)."""
+    if method.name.value not in ("__enter__", "__aenter__") or not isinstance(method.body, cst.IndentedBlock):
+        return False
+    statements = [line for line in method.body.body if not _docstring(line)]
+    if len(statements) != 1 or not isinstance(statements[0], cst.SimpleStatementLine):
+        return False
+    small = statements[0].body
+    return (
+        len(small) == 1
+        and isinstance(small[0], cst.Return)
+        and isinstance(small[0].value, cst.Name)
+        and small[0].value.value == "self"
+    )
+
+
+def _docstring(line: cst.BaseStatement) -> bool:
+    return (
+        isinstance(line, cst.SimpleStatementLine)
+        and len(line.body) == 1
+        and isinstance(line.body[0], cst.Expr)
+        and isinstance(line.body[0].value, cst.SimpleString)
+    )
 
 
 def is_abstract(method: cst.FunctionDef) -> bool:

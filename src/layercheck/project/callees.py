@@ -430,8 +430,13 @@ def _service_returns_orm(index: ProjectLookup, qualname: str) -> bool:
     names = return_names(index, callee)
     if names is None:
         # Unannotated: what every `return` gives is an instance it built (`reservation =
-        # Reservation(...)`, then `return reservation`).
+        # Reservation(...)`, then `return reservation`), or what a repository method it
+        # reaches through an attribute returns (`new_user = await
+        # self.repository.update_user(user)`, then `return new_user`).
         names = callee.module.extra.get("made_returns", {}).get(callee.key, [])
+        members = callee.module.extra.get("member_returns", {}).get(callee.key, [])
+        if any(_member_returns_orm(index, tag) for tag in members):
+            return True
     return any(index.is_orm_model(name) for name in names)
 
 

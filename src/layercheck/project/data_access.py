@@ -31,6 +31,8 @@ _WORKER_SUFFIXES = ("Daemon", "DaemonTask", "Worker", "Thread", "BackgroundTask"
 _RECORD_BASES = frozenset(
     {"typing.NamedTuple", "typing.TypedDict", "typing_extensions.NamedTuple", "typing_extensions.TypedDict"}
 )
+# Builtin scalar types a value type derives from (`class Email(str)`).
+_SCALAR_BASES = frozenset({"builtins.str", "builtins.int", "builtins.float", "builtins.bytes"})
 # Querying methods that make a Pydantic class a store rather than a value with a lookup.
 _STORE_MIN_QUERIES = 3
 
@@ -214,12 +216,16 @@ def value_class(index: DataAccessLookup, module: ModuleFacts, name: str) -> bool
 
 
 def plain_value(index: DataAccessLookup, module: ModuleFacts, name: str) -> bool:
-    """An enum or a record (a dataclass, a named tuple, a typed dict): data with no code
-    of its module's layer."""
+    """An enum, a record (a dataclass, a named tuple, a typed dict) or a value type derived
+    from a builtin scalar (`class PhoneStr(str)` validating itself for Pydantic): data with
+    no code of its module's layer."""
     if name in module.extra.get("record_classes", ()):
         return True
     fact = module.classes.get(name)
-    if fact is not None and any(index.resolve(base).qualname in _RECORD_BASES for base in fact.bases):
+    if fact is not None and any(
+        index.resolve(base).qualname in _RECORD_BASES or index.resolve(base).qualname in _SCALAR_BASES
+        for base in fact.bases
+    ):
         return True
     return is_enum(index, f"{module.module}.{name}")
 

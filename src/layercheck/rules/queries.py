@@ -130,6 +130,14 @@ def _table_statement(node: cst.Call, names: NameTable) -> DatabaseWork | None:
     func = node.func
     if not (isinstance(func, cst.Attribute) and func.attr.value in CORE_TABLE_STATEMENTS and not node.args):
         return None
+    if isinstance(func.value, cst.Attribute) and func.value.attr.value == "__table__":
+        # `RefreshToken.__table__.delete()`: a statement on the table of a class the index
+        # confirms is an ORM model.
+        owner = names.qualified_name(func.value.value)
+        if owner is None or is_external(owner):
+            return None
+        shown = f"{dotted_name(func.value) or '__table__'}.{func.attr.value}"
+        return DatabaseWork("builder", shown, Condition("orm_model", (owner,)))
     if isinstance(func.value, cst.Attribute):
         # `tables.user_movies.select()`: a table read off an imported module, which the
         # index confirms (a name of the project, not an object's attribute).

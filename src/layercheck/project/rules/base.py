@@ -20,7 +20,7 @@ class ProjectRule:
 
     code: ClassVar[str]
     # The layers whose modules this rule checks; None for every module.
-    layers: ClassVar[frozenset[str] | None] = None
+    layers: ClassVar[frozenset[str | None] | None] = None
     # True when a finding can depend on modules the checked one does not reach through its
     # imports (a question about every module): a run on part of the project then reads all
     # of it, not only what the checked files import (see `reach.py`).

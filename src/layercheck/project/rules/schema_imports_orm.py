@@ -22,9 +22,16 @@ class SchemaImportsOrm(ProjectRule):
     """
 
     code = "LC504"
-    layers = frozenset({"schema"})
+    # The schema layer, and modules in no layer made of Pydantic classes only (a
+    # `validations/response_models/movies.py` of response models): schemas by what they
+    # are. (One with functions beside, `core/security.py` with its `Token`, is no schema.)
+    layers = frozenset({"schema", None})
 
     def check(self, module: ModuleFacts) -> Iterator[Diagnostic]:
+        if module.layer is None and (
+            module.functions or not module.classes or self.index.module_seen_as(module) != "schema"
+        ):
+            return
         for item in self.contract_imports(module):
             target = item.target
             if self.index.is_orm_model(target):
