@@ -33,6 +33,8 @@ _RECORD_BASES = frozenset(
 )
 # Builtin scalar types a value type derives from (`class Email(str)`).
 _SCALAR_BASES = frozenset({"builtins.str", "builtins.int", "builtins.float", "builtins.bytes"})
+# The bases that make a class a plain value (`plain_value`).
+_PLAIN_VALUE_BASES = _RECORD_BASES | _SCALAR_BASES
 # Querying methods that make a Pydantic class a store rather than a value with a lookup.
 _STORE_MIN_QUERIES = 3
 
@@ -222,10 +224,7 @@ def plain_value(index: DataAccessLookup, module: ModuleFacts, name: str) -> bool
     if name in module.extra.get("record_classes", ()):
         return True
     fact = module.classes.get(name)
-    if fact is not None and any(
-        index.resolve(base).qualname in _RECORD_BASES or index.resolve(base).qualname in _SCALAR_BASES
-        for base in fact.bases
-    ):
+    if fact is not None and any(index.resolve(base).qualname in _PLAIN_VALUE_BASES for base in fact.bases):
         return True
     return is_enum(index, f"{module.module}.{name}")
 
