@@ -351,6 +351,8 @@ def _data_access_port(index: DataAccessLookup, qualname: str) -> bool:
         index.ports_found.add(qualname)
         for path in index.decided_under_ports[start:]:
             index.data_access_cache.pop(path, None)
+    if port or not index.ports_deciding:
+        # (an outer port still being judged may need them; with none, nothing will)
         del index.decided_under_ports[start:]
     return port
 
