@@ -536,9 +536,9 @@ def recode(labels: Sequence[Label], findings: Sequence[Finding]) -> list[Finding
 def match(labels: Sequence[Label], findings: Sequence[Finding]) -> Match:
     """Match findings to labels of the same path and code (README: same line, else one apart).
 
-    Exact lines are matched first; then each remaining finding, in line order, takes the
-    lowest remaining label one line apart (for equal-length windows this greedy order gives
-    the most matches). Each label and each finding is used once.
+    Exact lines are matched first, a line's violations before its near-misses; then each
+    remaining finding, in line order, takes the lowest remaining label one line apart (for
+    equal-length windows this greedy order gives the most matches). Each label and each finding is used once.
     """
     result = Match()
     groups: dict[tuple[str, str], tuple[list[Label], list[Finding]]] = {}
@@ -548,7 +548,10 @@ def match(labels: Sequence[Label], findings: Sequence[Finding]) -> Match:
         groups.setdefault((finding.path, finding.code), ([], []))[1].append(finding)
 
     for group_labels, group_findings in groups.values():
-        group_labels.sort(key=lambda label: label.line)
+        # (a line may hold a violation and a near-miss of one code: `select(func.count())` in
+        # a service, the query once; its one finding is the violation's, the near-miss says
+        # no second one is due)
+        group_labels.sort(key=lambda label: (label.line, label.verdict != "violation"))
         group_findings.sort(key=lambda finding: (finding.line, finding.column))
         taken: dict[int, Finding] = {}  # label index -> finding
         free: list[Finding] = []

@@ -85,6 +85,18 @@ def test_one_line_apart_only_when_no_exact_match() -> None:
     assert result.fn and [f.line for f in result.unjudged] == [7]
 
 
+def test_a_lines_finding_goes_to_its_violation_before_its_near_miss() -> None:
+    # `select(func.count())` in a service: the query is a violation, the nested `func.count`
+    # a near-miss (one query, one finding); whichever order the labels were written in, the
+    # one finding is a true positive, and a second would be the near-miss's false positive.
+    for labels in ([label(8, "ok"), label(8)], [label(8), label(8, "ok")]):
+        result = score.match(labels, [finding(8)])
+        assert [(lb.line, lb.verdict) for lb, _ in result.tp] == [(8, "violation")]
+        assert not result.fp and not result.fn
+        result = score.match(labels, [finding(8), finding(8, column=20)])
+        assert [lb.verdict for lb, _ in result.fp] == ["ok"]
+
+
 def _h(text: str) -> str:
     return hashlib.sha1(text.strip().encode()).hexdigest()[:10]
 
