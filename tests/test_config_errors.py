@@ -40,6 +40,18 @@ def test_toml_syntax_error_names_file_line_and_column(tmp_path: Path, config: st
     assert "Traceback" not in out + err
 
 
+def test_a_broken_pyproject_that_never_names_layercheck_warns_and_the_run_goes_on(tmp_path: Path) -> None:
+    # A sub-package's `pyproject.toml` with a stray `\)` in a coverage pattern (invalid TOML):
+    # it cannot hold layercheck's settings, so the run goes on with the defaults, saying
+    # where the file is broken; one that names layercheck stays an error (above).
+    config = '[tool.coverage.report]\nexclude_lines = [\n    "class .*\\bProtocol\\):",\n]\n'
+    code, out, err = run_with(tmp_path, config)
+    assert code == 1
+    assert "app/api/users.py:3:5: LC201" in out
+    assert "layercheck: warning: " in err and "pyproject.toml:3:26: invalid TOML" in err
+    assert "holding no layercheck settings" in err
+
+
 def test_config_that_is_not_utf8(tmp_path: Path) -> None:
     root = write_project(tmp_path / "proj", {"app/api/users.py": ROUTER})
     (root / "pyproject.toml").write_bytes(b"[tool.layercheck]\nselect = ['\xff']\n")

@@ -297,7 +297,8 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
 
     files = _files_of_run(paths, settings, cache, override_path, whole_root, prewarmed is not None)
     checked = [str(path) for path in files.checked]
-    warnings = unmatched_layer_globs(settings, files.project) + nested_configurations(settings, files.checked)
+    warnings = list(settings.warnings)
+    warnings += unmatched_layer_globs(settings, files.project) + nested_configurations(settings, files.checked)
     warnings += [f"{name}: not checked: the file name is not valid UTF-8" for name in files.undecodable]
     digests = _digests(files, settings, cache, options.override)
     forked: Runner | None = None

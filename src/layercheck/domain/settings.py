@@ -75,6 +75,9 @@ class Settings:
     third_party: tuple[str, ...] = ()
     # Where each setting came from, for `--show-settings` ("default", a file, "command line").
     origins: dict[str, str] = field(default_factory=dict)
+    # What the user should hear about the configuration found (a broken `pyproject.toml`
+    # that holds no layercheck settings, read as holding none).
+    warnings: tuple[str, ...] = ()
 
     def enabled_codes(self) -> frozenset[str]:
         """The rule codes this run reports, in ruff's select/ignore semantics."""

@@ -85,9 +85,20 @@ def _toml_error(path: Path, text: str, error: ValueError) -> str:
     return f"{path}: invalid TOML: {message}"
 
 
-def config_table(path: Path) -> dict[str, Any]:
-    """The layercheck table of a config file (empty for a pyproject without one)."""
-    data = read_toml(path)
+def config_table(path: Path, warnings: list[str] | None = None) -> dict[str, Any]:
+    """The layercheck table of a config file (empty for a pyproject without one).
+
+    A `pyproject.toml` that is no valid TOML and never names layercheck holds none of its
+    settings (a sub-package's, with a stray `\\)` in a coverage pattern): it is read as
+    one without the table, with a warning in `warnings`; one that names layercheck is a
+    configuration error, as any broken configuration is."""
+    try:
+        data = read_toml(path)
+    except ConfigError as error:
+        if path.name != "pyproject.toml" or warnings is None or _names_layercheck(path):
+            raise
+        warnings.append(f"{error}; read as holding no layercheck settings (it never names layercheck)")
+        return {}
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
         table = tool.get("layercheck", {}) if isinstance(tool, dict) else {}
@@ -95,6 +106,13 @@ def config_table(path: Path) -> dict[str, Any]:
             raise ConfigError(f"{path}: `tool.layercheck`: expected a table, got {type(table).__name__}")
         return table
     return data
+
+
+def _names_layercheck(path: Path) -> bool:
+    try:
+        return b"layercheck" in path.read_bytes().lower()
+    except OSError:
+        return True  # (unreadable: the read's own error stands)
 
 
 def _suggest(word: str, choices: list[str]) -> str:
@@ -311,8 +329,10 @@ def load_settings(paths: list[Path], config: Path | None = None) -> Settings:
         return settings_from_table(table, config.resolve().parent, config.resolve())
     start = paths[0] if paths else Path.cwd()
     root, found = find_config(start)
-    table = config_table(found) if found is not None else {}
-    return settings_from_table(table, root, found)
+    warnings: list[str] = []
+    table = config_table(found, warnings) if found is not None else {}
+    settings = settings_from_table(table, root, found)
+    return replace(settings, warnings=tuple(warnings)) if warnings else settings
 
 
 def all_rule_codes() -> list[str]:
