@@ -21,6 +21,10 @@ from functools import lru_cache
 # Layers whose modules are not held to layer rules (they wire the app or test it).
 # Tests and migrations also win over every other layer a path matches.
 UNHELD_LAYERS = frozenset({"middleware", "main", "tests", "migrations"})
+# Layers whose folders hold one module (or folder) per noun of the domain.
+_ENTITY_LAYERS = frozenset({"schema", "model", "repository"})
+# The service layer's folder names, which are nouns of some domains too.
+_SERVICE_FOLDER_NAMES = frozenset({"services", "service"})
 # Layers that are entry points: they must go through services.
 ENTRYPOINT_LAYERS = frozenset({"api", "task"})
 
@@ -365,6 +369,9 @@ class LayerMap:
         `folders_only` leaves file-name globs out (the layer a file's folders give it)."""
         # The best of the user's globs and the best of the preset's, each by specificity.
         best: dict[bool, tuple[tuple[bool, int, int, int], _CompiledGlob, int]] = {}
+        # The outermost preset folder of a layer organised by entity (`schemas/`, `models/`,
+        # `repositories/`): a `services/` folder inside it is the entity's (see below).
+        entity_folder: tuple[tuple[bool, int, int, int], _CompiledGlob, int] | None = None
         segments = frozenset(relative_path.split("/"))
         for glob in self._globs:
             if folders_only and glob.is_file_glob:
@@ -389,11 +396,30 @@ class LayerMap:
                 # `**/services/**`).
                 depth = match.group("prefix").count("/") + glob.literal_segments
                 score = (glob.dominant, 0, depth, -glob.layer_index)
+                if (
+                    not glob.configured
+                    and glob.folder_name is not None
+                    and self.layers[glob.layer_index].name in _ENTITY_LAYERS
+                    and (entity_folder is None or depth < entity_folder[2])
+                ):
+                    entity_folder = (score, glob, depth)
             held = best.get(glob.configured)
             if held is None or score > held[0]:
                 best[glob.configured] = (score, glob, depth)
         if not best:
             return None, None, False
+        preset = best.get(False)
+        if (
+            preset is not None
+            and entity_folder is not None
+            and preset[1].folder_name in _SERVICE_FOLDER_NAMES
+            and entity_folder[2] < preset[2]
+        ):
+            # `schemas/services/payload.py`, `models/services/`: inside a layer organised by
+            # entity, a `services` folder holds that layer's modules for the domain's
+            # `services` (a salon's, a platform's), not the service layer; the deeper folder
+            # wins otherwise (`services/models/` holds the models).
+            best[False] = entity_folder
         # The user's own glob beats the preset's (`app/services/**` mapped to repository places
         # `app/services/database.py` there, whatever `**/database.py` says), except where the
         # preset names a folder deeper than the user's glob reaches (`app/services/models/` is

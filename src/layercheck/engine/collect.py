@@ -77,6 +77,9 @@ class FactsCollector:
         self._updates_globals = False
         self._imports_by_name = False
         self._function_stack: list[str] = []
+        # Module-level names made by a repository getter given the class (`get_x_repository =
+        # get_repository(XRepository)`): providers of an instance of that class.
+        self._repository_providers: set[str] = set()
         # Per unannotated function or method around the walk (None for a function not
         # followed): its key (`f`, `Class.f`), the locals holding column rows, and per
         # `return` True (no ORM row: columns, a converted row), the name of the own method it
@@ -647,6 +650,8 @@ class FactsCollector:
             return
         if not isinstance(target, cst.Name):
             return
+        if type(value) is cst.Call and self.table.repository_of_class(value) is not None:
+            self._repository_providers.add(target.value)
         if isinstance(value, cst.Subscript):
             # `SessionDep = Annotated[AsyncSession, Depends(get_db)]`: an annotation alias.
             outer = self.table.qualified_name(value.value) or ""
@@ -732,6 +737,15 @@ class FactsCollector:
                 self.facts.loggers[name] = binding.logger
             elif binding.factory_call is not None:
                 self.facts.instances[name] = binding.factory_call
+            elif (
+                binding.instance_of is not None
+                and binding.qualname is None
+                and name in self._repository_providers
+            ):
+                # `get_company_repository = get_repository(CompanyRepository)`: the provider
+                # `Depends(get_company_repository)` takes hands out a `CompanyRepository`.
+                self.facts.instances[name] = binding.instance_of
+                self.facts.extra.setdefault("repository_providers", []).append(name)
             elif binding.instance_of == CONNECTION and binding.qualname is None:
                 # `conn = engine.connect()` at module level: a connection the others import
                 # and run SQL on, as on a session.

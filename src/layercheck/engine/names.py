@@ -339,7 +339,7 @@ class NameTable:
         if type(func) is cst.Attribute and isinstance(func.value, cst.Name) and func.value.value == "self":
             made = self._session_from_factory_attribute(func.attr.value)
             return made if made is not None else self._own_method_result(func.attr.value)
-        made = self._repository_of_class(call)
+        made = self.repository_of_class(call)
         if made is not None:
             return made
         qualname = self.qualified_name(func)
@@ -368,7 +368,7 @@ class NameTable:
                 return Binding(instance_of=method, factory_call=method)
         return None
 
-    def _repository_of_class(self, call: cst.Call) -> Binding | None:
+    def repository_of_class(self, call: cst.Call) -> Binding | None:
         """`uow.get_repository(BookRepository)`: a getter named for repositories, given the
         class, hands out an instance of it (`self.repositories[repo_class]`, made on first
         use), whatever its own annotation can say."""
@@ -539,7 +539,12 @@ class NameTable:
         # (with FastAPI's dependency markers, the parameter holds what the provider returns)
         if not self.dependency_marker(default):
             return None
-        provider = self.qualified_name(default.args[0].value)
+        given = default.args[0].value
+        if isinstance(given, cst.Call):
+            # `Depends(get_repository(UsersRepository))`: the getter, given the class, makes
+            # the provider of an instance of it (the realworld app's way of wiring).
+            return self.repository_of_class(given)
+        provider = self.qualified_name(given)
         if provider is None or provider.startswith("builtins."):
             return None
         return Binding(instance_of=provider, factory_call=provider)

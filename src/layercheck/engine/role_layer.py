@@ -34,6 +34,8 @@ defining no job, a `config.py` reading no environment, a `database.py` of querie
 
 from __future__ import annotations
 
+import re
+
 from layercheck.domain.layers import DATA_ACCESS_FILE_GLOBS
 from layercheck.domain.vocabulary import BACKGROUND_WORDS, CONCERN_WORDS, CONFIG_MODULE_NAMES, named_for
 from layercheck.engine.role_names import (
@@ -73,6 +75,8 @@ _WORDY_SERVICE_FOLDERS = frozenset({"**/logic/**", "**/application/**"})
 # Query functions that make a module named for routes, registering none, data access (its
 # name is all that says router; two helpers the routers call are already a data layer).
 _ROUTER_NAMED_QUERIES = 2
+# The names of a plain class that holds the settings (`class Settings:`, `AppConfig`).
+_SETTINGS_CLASS_ENDINGS = ("Settings", "Config", "Configuration")
 # Layers a module keeps whatever its code does: they wire or test the app.
 _KEPT = frozenset({"tests", "migrations", "main", "middleware"})
 
@@ -124,6 +128,11 @@ def _named_for_config(last: str) -> bool:
 
 
 _LOGGING_WORDS = frozenset({"log", "logs", "logging", "logger"})
+
+
+def _words(name: str) -> list[str]:
+    """The lowercased words of a CamelCase name (`LogConfig`: log, config)."""
+    return [word.lower() for word in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+", name)]
 
 
 # Functions taking socket.io's `sid` that make a module the handlers of a namespace's events.
@@ -284,6 +293,23 @@ def role_layer(
         # (`create_api_key.py` with a small `ApiKeySettings` beside the functions that
         # insert the keys is data access with a setting, not the config module.)
         return ("config", f"defines settings class `{evidence.settings_classes[0]}`")
+    plain_settings = sorted(
+        name
+        for name in evidence.env_classes
+        if name.endswith(_SETTINGS_CLASS_ENDINGS) and not _LOGGING_WORDS.intersection(_words(name))
+    )
+    if (
+        plain_settings
+        and name_layer is None
+        # (`pkg/logger_tool.py`'s `LogConfig` reading the log level and the log folder: the
+        # logging setup, whose reads the settings module should hold)
+        and not _LOGGING_WORDS.intersection(module.rsplit(".", 1)[-1].lower().split("_"))
+        and evidence.env_reads - evidence.module_env_reads >= _CONFIG_ENV_READS
+        and not (evidence.data_access or evidence.routes or evidence.session_calls)
+    ):
+        # `shared/core/__init__.py`'s `class Settings:` reading twenty variables in its
+        # `__init__` for every service: the settings, without pydantic-settings' base.
+        return ("config", f"defines settings class `{plain_settings[0]}` reading the environment")
     if evidence.dataloaders and name_layer in (None, "api"):
         # A GraphQL DataLoader loads rows in batches for the resolvers: querying is its job,
         # and the context that hands loaders to resolvers is wiring, not a layer skipped.

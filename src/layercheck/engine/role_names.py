@@ -77,6 +77,11 @@ def counted(count: int, noun: str) -> str:
 # The preset's file-name globs of services (a folder glob, `**/services/**`, is the project's
 # own word for the layer).
 SERVICE_FILE_GLOBS = frozenset({"**/service.py", "**/services.py", "**/*_service.py"})
+# The bare names among them: a file named for the layer's word alone, which is as often the
+# domain's noun (the `services` a salon sells) inside a folder of another layer.
+_BARE_SERVICE_GLOBS = frozenset({"**/service.py", "**/services.py"})
+# The folders of other layers organised by entity, one module per noun of the domain.
+_ENTITY_FOLDER_LAYERS = frozenset({"repository", "model", "schema"})
 
 def checked_name(
     module: str,
@@ -135,6 +140,26 @@ def checked_name(
     if name_layer == "task" and folder_layer not in (None, "task") and not evidence.jobs:
         # `repositories/tasks.py`, `schemas/tasks.py`: "tasks" is the domain's noun there.
         return (folder_layer, "named `tasks`, but defines no background job, in a folder of another layer")
+    if (
+        name_layer == "service"
+        and glob in _BARE_SERVICE_GLOBS
+        and folder_layer in _ENTITY_FOLDER_LAYERS
+        and not (evidence.service_classes or evidence.jobs or evidence.script)
+        and (
+            # (its import of `schemas/services/` names the noun too: the repository's classes
+            # or its query functions say what it is)
+            (folder_layer == "repository" and (evidence.repository_classes or mostly_queries(evidence)))
+            or (
+                folder_layer != "repository"
+                and not (evidence.imports_jobs_or_services or evidence.imports_repositories)
+            )
+        )
+    ):
+        # `repositories/services.py` querying the `services` table, `models/services.py`
+        # declaring it: "services" is the domain's noun there, as "tasks" is above; a
+        # `RegistryReposService` in a `repositories/` package is the service its name says.
+        named = module.rsplit(".", 1)[-1]
+        return (folder_layer, f"named `{named}`, but defines no service, in a folder of {folder_layer}")
     if name_layer == "schema" and evidence.graphql_types and folder_layer == "api":
         # `api/graphql/schema.py` of strawberry types whose resolvers answer the queries:
         # GraphQL's schema is the API's entry point, not a module of Pydantic schemas.

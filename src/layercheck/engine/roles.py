@@ -343,6 +343,9 @@ class RoleEvidence:
     repository_classes: int = 0
     # Of those, the ones named a repository or a DAO outright (`AuthRepository`, `UserDao`).
     repository_named: int = 0
+    # Module-level classes named as services (`RegistryReposService`, `UserServices`,
+    # `CreateUserUseCase`): the business logic a `services.py` is named for.
+    service_classes: int = 0
     # Module-level subclasses of Starlette's `BaseHTTPMiddleware`: request middleware.
     middleware_classes: int = 0
     # Module-level classes deriving from a class of SQLAlchemy or SQLModel (a declarative
@@ -917,6 +920,8 @@ class RoleCollector:
             if DATA_ACCESS_NAME.search(node.name.value):
                 self.evidence.repository_classes += 1
                 self.evidence.repository_named += bool(_REPOSITORY_NAMED.search(node.name.value))
+            if _SERVICE_NAMED.search(node.name.value):
+                self.evidence.service_classes += 1
             if node.type_parameters is not None or any(
                 isinstance(base.value, cst.Subscript) and self.table.qualified_name(base.value.value) in _GENERIC_BASES
                 for base in node.bases
@@ -1198,6 +1203,9 @@ class RoleCollector:
 
 # A class named a repository or a DAO outright (`AuthRepository`, `UserRepo`, `OrderDAO`).
 _REPOSITORY_NAMED = re.compile(r"(Repository|Repo|Dao|DAO)$")
+# Class names of business logic, named for what they serve (`ServiceStatements` is none, nor
+# is a salon's `class Service(Base)`, the noun alone).
+_SERVICE_NAMED = re.compile(r".(Service|Services|UseCase|Interactor)$")
 
 
 def _constant_name(target: cst.BaseExpression) -> bool:

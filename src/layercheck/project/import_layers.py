@@ -238,6 +238,15 @@ class ImportedLayers:
             # dependencies: the repository under another name, for whoever imports it.
             return "repository"
         callee = module.instances.get(name)
+        if callee is not None and name in module.extra.get("repository_providers", ()):
+            # `get_company_repository = get_repository(CompanyRepository)` among the API's
+            # dependencies: the repository under another name, as an `Annotated` alias is.
+            provided = self.index.class_fact(callee)
+            if provided is not None and (
+                provided[0].layer == "repository"
+                or (provided[0].layer is None and self.index.is_data_access(f"{provided[0].module}.{provided[1].name}"))
+            ):
+                return "repository"
         if callee is not None and self._makes_settings(callee):
             # `settings = Settings()`, or `settings = _get_settings()` annotated to return
             # the settings class: a settings object is a config import.

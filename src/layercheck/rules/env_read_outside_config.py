@@ -74,7 +74,9 @@ class EnvReadOutsideConfig(ServerCodeRule):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         parts = context.task.module.split(".")
-        in_scripts = "scripts" in parts
+        # (the folder counts too when it is a source root: `layercheck app scripts` names
+        # `scripts/migrate.py` `migrate`)
+        in_scripts = "scripts" in parts or "/scripts/" in f"/{context.task.display_path}"
         # A `config.py` that also looks rows up through sessions is placed by its folders,
         # but its environment reads are still the configuration's (`slack/config.py`).
         config_named = parts[-1] in CONFIG_MODULE_NAMES and "config" in self.options["allowed-layers"]

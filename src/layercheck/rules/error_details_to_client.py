@@ -109,7 +109,28 @@ class ErrorDetailsToClient(Rule):
             qualname = self.names.qualified_name(param.annotation.annotation) or ""
             if qualname.endswith(("Exception", "Error")):
                 frame[param.name.value] = (qualname,)
+        handled = self._handled_exception(node)
+        positional = [*node.params.posonly_params, *node.params.params]
+        if handled is not None and len(positional) >= 2 and positional[1].annotation is None:
+            # `@app.exception_handler(Exception) async def handler(request, exc)`: the
+            # handler's second parameter holds what it is registered for, unannotated too.
+            frame[positional[1].name.value] = (handled,)
         self._frames.append(frame)
+
+    def _handled_exception(self, node: cst.FunctionDef) -> str | None:
+        """The exception class an `@app.exception_handler(...)` decorator registers the
+        function for (None when it has no such decorator)."""
+        for decorator in node.decorators:
+            call = decorator.decorator
+            if (
+                isinstance(call, cst.Call)
+                and isinstance(call.func, cst.Attribute)
+                and call.func.attr.value == "exception_handler"
+                and call.args
+                and call.args[0].keyword is None
+            ):
+                return self.names.qualified_name(call.args[0].value) or ""
+        return None
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._frames.pop()

@@ -81,11 +81,13 @@ class ImportAgainstLayerDirection(ProjectRule):
                 and source.layer == module.layer
                 and _name_layer(source) == _name_layer(module)
                 # (two modules of no layer by name: alike, unless a feature's `model.py` of
-                # tables imports a module of another role, its schemas' `base/model.py`)
+                # tables imports a module of another role, its schemas' `base/model.py`, or
+                # a module of declared tables imports a module of Pydantic classes only,
+                # `AccountTable.py`'s `AccountEntity` for its `to_entity()`)
                 and (
                     source.layer is not None
                     or self.index.module_role(source) == importer
-                    or not _named_for_tables(module)
+                    or not (_named_for_tables(module) or self._table_module_importing_schemas(module, source, imported))
                 )
                 and imported != "database"
             ):
@@ -172,6 +174,17 @@ class ImportAgainstLayerDirection(ProjectRule):
                 f"`{short(item.target)}` ({imported} layer) imported in the {importer} layer, "
                 f"against the layer direction ({importer} may import: {may})",
             )
+
+    def _table_module_importing_schemas(self, module: ModuleFacts, source: ModuleFacts, imported: str | None) -> bool:
+        """A module declaring tables (`class AccountTable(Base)` with `__tablename__`) that
+        imports from a module of Pydantic classes only: a model importing a schema, though
+        neither is in a layer by name (a domain's dataclasses mapped imperatively, or a
+        storage module importing a mixed module of validators, are not judged so)."""
+        return (
+            imported == "schema"
+            and any(fact.has_tablename or "table" in fact.true_keywords for fact in module.classes.values())
+            and self.index.module_seen_as(source) == "schema"
+        )
 
 
 def _implements(module: ModuleFacts, target: str, index: ProjectIndex) -> bool:
