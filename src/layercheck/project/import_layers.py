@@ -12,7 +12,7 @@ from typing import Protocol
 
 from layercheck.domain.facts import ModuleFacts
 from layercheck.domain.vocabulary import ENGINE_FACTORIES
-from layercheck.project import data_access, lineage
+from layercheck.project import callees, data_access, lineage
 from layercheck.project.data_access import DataAccessLookup
 from layercheck.project.lookup import Resolved
 
@@ -242,10 +242,7 @@ class ImportedLayers:
             # `get_company_repository = get_repository(CompanyRepository)` among the API's
             # dependencies: the repository under another name, as an `Annotated` alias is.
             provided = self.index.class_fact(callee)
-            if provided is not None and (
-                provided[0].layer == "repository"
-                or (provided[0].layer is None and self.index.is_data_access(f"{provided[0].module}.{provided[1].name}"))
-            ):
+            if provided is not None and callees.class_layer(self.index, provided[0], provided[1].name) == "repository":
                 return "repository"
         if callee is not None and self._makes_settings(callee):
             # `settings = Settings()`, or `settings = _get_settings()` annotated to return
