@@ -415,7 +415,8 @@ def test_a_scripts_folder_named_as_a_project_of_its_own_is_still_scripts(tmp_pat
 def test_an_exception_handlers_unannotated_parameter_holds_what_it_is_registered_for(tmp_path: Path) -> None:
     # `@app.exception_handler(Exception) async def handler(request, exc)` sending
     # `str(exc)` in the 500's body: the database's or a library's text reaches the client.
-    # A handler registered for the request's validation errors sends the client's own error.
+    # A handler registered for the request's validation errors, or for a status code (the
+    # HTTP error of that status), sends the client's own error.
     main = """
         from fastapi import FastAPI
         from fastapi.exceptions import RequestValidationError
@@ -432,6 +433,11 @@ def test_an_exception_handlers_unannotated_parameter_holds_what_it_is_registered
         @app.exception_handler(RequestValidationError)
         async def validation_handler(request, exc):
             return JSONResponse(status_code=422, content={"detail": str(exc)})
+
+
+        @app.exception_handler(404)
+        async def not_found(request, exc):
+            return JSONResponse(status_code=404, content={"detail": str(exc)})
         """
     root = write_project(tmp_path, {"app/__init__.py": "", "app/main.py": main})
     assert findings(root, "LC603") == [("app/main.py", 10, "LC603")]

@@ -74,8 +74,8 @@ class EnvReadOutsideConfig(ServerCodeRule):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         parts = context.task.module.split(".")
-        # (the folder counts too when it is a source root: `layercheck app scripts` names
-        # `scripts/migrate.py` `migrate`)
+        # (the folder counts too where the module's name lost it: `scripts/` holding a
+        # `setup.py` is named as a project of its own, and `scripts/migrate.py` `migrate`)
         in_scripts = "scripts" in parts or "/scripts/" in f"/{context.task.display_path}"
         # A `config.py` that also looks rows up through sessions is placed by its folders,
         # but its environment reads are still the configuration's (`slack/config.py`).

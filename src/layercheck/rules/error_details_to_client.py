@@ -129,7 +129,9 @@ class ErrorDetailsToClient(Rule):
                 and call.args
                 and call.args[0].keyword is None
             ):
-                return self.names.qualified_name(call.args[0].value) or ""
+                # (`@app.exception_handler(404)` handles the HTTP error of that status, whose
+                # text is the client's: no class named, nothing known)
+                return self.names.qualified_name(call.args[0].value)
         return None
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
