@@ -441,3 +441,106 @@ def test_an_exception_handlers_unannotated_parameter_holds_what_it_is_registered
         """
     root = write_project(tmp_path, {"app/__init__.py": "", "app/main.py": main})
     assert findings(root, "LC603") == [("app/main.py", 10, "LC603")]
+
+
+def test_a_sql_function_set_on_a_rows_column_in_a_service_is_no_query(tmp_path: Path) -> None:
+    # `user.updated_at = func.now()` in a service: the value of a column, carried by the
+    # ORM's own UPDATE, no query built (labelers call it fine in services). Held in a local
+    # (`total = func.count()`) it is SQL built; in a router LC201 still reports the value.
+    service = """
+        from sqlalchemy import func
+
+
+        def touch(user):
+            user.updated_at = func.now()
+
+
+        def counted():
+            total = func.count()
+            return total
+        """
+    router = """
+        from fastapi import APIRouter
+        from sqlalchemy import func
+
+        router = APIRouter()
+
+
+        @router.post("/visits")
+        async def visit(link):
+            link.visited_at = func.now()
+            return link
+        """
+    files = {"app/__init__.py": "", "app/services/links.py": service, "app/api/links.py": router}
+    root = write_project(tmp_path, files)
+    assert findings(root, "LC201", "LC302") == [
+        ("app/api/links.py", 9, "LC201"),
+        ("app/services/links.py", 9, "LC302"),
+    ]
+
+
+def test_a_module_building_the_engine_from_its_reads_is_the_database_module(tmp_path: Path) -> None:
+    # `db/base.py` of nothing but module-level names reading the URL's parts, and
+    # `config/session_factory.py` in the configuration's package, each building the engine
+    # from them: the database module, whose reads the settings should hold (LC602). The
+    # package's `settings.py` of reads alone stays the configuration.
+    engine = """
+        import os
+
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        URL = f"postgresql+asyncpg://{os.getenv('DB_USER')}:{os.getenv('DB_PASSWORD')}@{os.getenv('DB_HOST')}/db"
+        engine = create_async_engine(URL)
+        """
+    files = {
+        "app/__init__.py": "",
+        "app/db/__init__.py": "",
+        "app/db/base.py": engine,
+        "app/config/__init__.py": "",
+        "app/config/session_factory.py": engine,
+        "app/config/settings.py": "import os\n\nDEBUG = os.getenv('DEBUG')\nHOST = os.getenv('HOST')\n",
+    }
+    root = write_project(tmp_path, files)
+    layers = {path: item["layer"] for path, item in placed(root).items()}
+    assert layers["app/db/base.py"] == layers["app/config/session_factory.py"] == "database"
+    assert {(path, line) for path, line, _ in findings(root, "LC602")} == {
+        ("app/db/base.py", 5),
+        ("app/config/session_factory.py", 5),
+    }
+
+
+def test_a_dependency_alias_of_a_typed_session_factory_is_the_factory(tmp_path: Path) -> None:
+    # `AsyncSession = Annotated[async_sessionmaker[_AsyncSession], Depends(get_session)]`:
+    # a use case holding it opens its sessions with `self.session.begin()`, a call on the
+    # factory that runs nothing; what it runs on the session opened is reported.
+    database = """
+        from typing import Annotated, AsyncIterator
+
+        from fastapi import Depends
+        from sqlalchemy.ext.asyncio import AsyncSession as _AsyncSession
+        from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+        factory = async_sessionmaker(create_async_engine("postgresql+asyncpg://localhost/db"))
+
+
+        async def get_session() -> AsyncIterator[async_sessionmaker[_AsyncSession]]:
+            yield factory
+
+
+        AsyncSession = Annotated[async_sessionmaker[_AsyncSession], Depends(get_session)]
+        """
+    use_cases = """
+        from app.database import AsyncSession
+
+
+        class ReadAll:
+            def __init__(self, session: AsyncSession) -> None:
+                self.session = session
+
+            async def execute(self, statement):
+                async with self.session.begin() as session:
+                    return await session.execute(statement)
+        """
+    files = {"app/__init__.py": "", "app/database.py": database, "app/services/use_cases.py": use_cases}
+    root = write_project(tmp_path, files)
+    assert findings(root, "LC302") == [("app/services/use_cases.py", 10, "LC302")]

@@ -28,6 +28,8 @@ from layercheck.engine.walk import walk_subtree
 
 # Session types a project names by subscripting them (`scoped_session[Session]`).
 _SCOPED_SESSIONS = frozenset({"scoped_session", "async_scoped_session"})
+# SQLAlchemy's session factories, generic over the sessions they open.
+_SESSION_FACTORIES = frozenset({"sessionmaker", "async_sessionmaker"})
 
 
 # Class decorators that make a class a record of values.
@@ -658,6 +660,16 @@ class FactsCollector:
             first = value.slice[0].slice if value.slice else None
             if outer.endswith("Annotated") and isinstance(first, cst.Index):
                 inner = self.table.qualified_name(first.value)
+                if inner is None and isinstance(first.value, cst.Subscript):
+                    # `Annotated[async_sessionmaker[AsyncSession], Depends(get_session)]`: a
+                    # value of the factory, whatever sessions it opens (`.begin()` on it opens
+                    # one and runs nothing).
+                    generic = self.table.qualified_name(first.value.value) or ""
+                    if generic.rsplit(".", 1)[-1] in _SESSION_FACTORIES and generic.split(".", 1)[0] in (
+                        "sqlalchemy",
+                        "sqlmodel",
+                    ):
+                        inner = generic
                 if inner is not None:
                     self.facts.extra.setdefault("annotated", {})[target.value] = inner
             elif outer.rsplit(".", 1)[-1] in _SCOPED_SESSIONS and outer.split(".", 1)[0] in ("sqlalchemy", "sqlmodel"):

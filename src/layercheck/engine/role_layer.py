@@ -13,7 +13,8 @@ module decides the second step from it:
   workflows (`@activity.defn`) too, in a module whose name gives no layer;
 - it defines pydantic-settings classes, or a module named for configuration (`env.py`, a
   `config/` package) reads the environment, or a module of nothing but module-level names
-  reads it three times or more (`constants.py`) -> config;
+  reads it three times or more (`constants.py`; one that builds the engine from its reads is
+  the database's), or it holds a plain `class Settings:` reading it -> config;
 - a module in no layer by name that builds the engine or the session factory -> database;
 - an Alembic revision (imports alembic, sets `down_revision`), wherever its folder -> migrations;
 - and names checked against the code: a `db.py` of queries is a repository, a `crud/` module
@@ -405,6 +406,9 @@ def role_layer(
         name_layer is None
         and evidence.module_env_reads - evidence.client_env_reads >= _CONFIG_ENV_READS
         and not (evidence.functions or evidence.classes or is_package)
+        # (`db/base.py` reading the URL's parts to build the engine is the database module,
+        # its reads LC602's findings)
+        and not evidence.engine_builders
     ):
         # `constants.py` of `DATABASE_HOST = os.getenv("DATABASE_HOST")` lines and nothing
         # else: the one place the environment is read, whatever the module is called.
@@ -416,7 +420,10 @@ def role_layer(
     # their concern; a `config/security.py` of settings alone defines no function)
     concern_helpers = evidence.functions > 0 and named_for(CONCERN_WORDS, module.rsplit(".", 1)[-1])
     if evidence.env_reads and holder is not None and not concern_helpers and (
-        name_layer is None or (name_layer == "database" and not (evidence.database_work or evidence.engine_builders))
+        # (`config/session_factory.py` building the engine from its reads is the database
+        # module kept in the configuration's package)
+        (name_layer is None and not evidence.engine_builders)
+        or (name_layer == "database" and not (evidence.database_work or evidence.engine_builders))
     ):
         # `configs/app_configs.py`, `settings/database.py`: the modules of a configuration
         # package centralise the environment reads, each for its part of the app (a

@@ -15,13 +15,27 @@ from layercheck.rules.sessions import holds_repositories, session_receiver
 
 
 def query_built_here(
-    node: cst.Call, names: NameTable, ancestors: list[cst.CSTNode], builders: list[str]
+    node: cst.Call,
+    names: NameTable,
+    ancestors: list[cst.CSTNode],
+    builders: list[str],
+    column_values: bool = True,
 ) -> str | None:
     """How to name the query `node` starts (`select`, `func.lower`), or None when `node` is
     not a query builder or is part of a query an enclosing call already builds (one finding
     per query: `func.count()` inside `select(...).where(...)` belongs to the `select`)."""
     qualname = names.qualified_name(node.func)
     if qualname is None or not is_query_builder(qualname, builders):
+        return None
+    if (
+        not column_values
+        and qualname.rpartition(".")[0].endswith(".func")
+        and ancestors
+        and _set_on_attribute(node, ancestors[-1])
+    ):
+        # `user.updated_at = func.now()` in a service: a SQL function as the value of a
+        # row's column, which the ORM's own UPDATE carries; no query built. (In a router,
+        # labelers call it the database's work all the same.)
         return None
     for ancestor in ancestors:
         if not isinstance(ancestor, cst.Call):
@@ -44,6 +58,15 @@ def query_built_here(
             return None
     module, _, name = qualname.rpartition(".")
     return f"func.{name}" if module.endswith(".func") else name
+
+
+def _set_on_attribute(node: cst.Call, parent: cst.CSTNode) -> bool:
+    """Whether `node` is the whole value assigned to attributes (`row.column = node`)."""
+    if isinstance(parent, cst.Assign):
+        return parent.value is node and all(isinstance(target.target, cst.Attribute) for target in parent.targets)
+    if isinstance(parent, cst.AnnAssign):
+        return parent.value is node and isinstance(parent.target, cst.Attribute)
+    return False
 
 
 def _refines_held_query(root: cst.Call, names: NameTable, ancestors: list[cst.CSTNode], builders: list[str]) -> bool:
@@ -171,14 +194,19 @@ class DatabaseWork(NamedTuple):
 
 
 def database_work(
-    node: cst.Call, names: NameTable, ancestors: list[cst.CSTNode], options: dict[str, Any]
+    node: cst.Call,
+    names: NameTable,
+    ancestors: list[cst.CSTNode],
+    options: dict[str, Any],
+    column_values: bool = True,
 ) -> DatabaseWork | None:
     """What LC201 and LC302 look for in a call: a query built here (sqlalchemy's builders,
     also through a project re-export) or a session method called (`session-methods` on a
-    value `session_receiver` takes for a session)."""
+    value `session_receiver` takes for a session). `column_values`: whether a SQL function
+    set on a row's column (`row.updated_at = func.now()`) counts as SQL built."""
     builders = options["query-builders"]
     if is_query_builder(names.qualified_name(node.func) or "", builders):
-        shown = query_built_here(node, names, ancestors, builders)
+        shown = query_built_here(node, names, ancestors, builders, column_values)
         return DatabaseWork("builder", shown, None) if shown is not None else None
     table = _table_statement(node, names)
     if table is not None:

@@ -30,7 +30,7 @@ class ServiceTouchesDatabase(Rule):
     layers = frozenset({"service"})
 
     def visit_Call(self, node: cst.Call) -> None:
-        found = database_work(node, self.names, self.context.ancestors, self.options)
+        found = database_work(node, self.names, self.context.ancestors, self.options, column_values=False)
         if found is None:
             return
         if found.kind == "builder":
