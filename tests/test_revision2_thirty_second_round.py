@@ -483,7 +483,8 @@ def test_a_module_building_the_engine_from_its_reads_is_the_database_module(tmp_
     # `db/base.py` of nothing but module-level names reading the URL's parts, and
     # `config/session_factory.py` in the configuration's package, each building the engine
     # from them: the database module, whose reads the settings should hold (LC602). The
-    # package's `settings.py` of reads alone stays the configuration.
+    # package's `settings.py` of reads alone stays the configuration, and so does a
+    # `config/setup.py` reading the JWT secret beside the URL of the engine it builds.
     engine = """
         import os
 
@@ -499,10 +500,12 @@ def test_a_module_building_the_engine_from_its_reads_is_the_database_module(tmp_
         "app/config/__init__.py": "",
         "app/config/session_factory.py": engine,
         "app/config/settings.py": "import os\n\nDEBUG = os.getenv('DEBUG')\nHOST = os.getenv('HOST')\n",
+        "app/config/setup.py": engine + "JWT_SECRET = os.getenv('JWT_SECRET')\n",
     }
     root = write_project(tmp_path, files)
     layers = {path: item["layer"] for path, item in placed(root).items()}
     assert layers["app/db/base.py"] == layers["app/config/session_factory.py"] == "database"
+    assert layers["app/config/setup.py"] == layers["app/config/settings.py"] == "config"
     assert {(path, line) for path, line, _ in findings(root, "LC602")} == {
         ("app/db/base.py", 5),
         ("app/config/session_factory.py", 5),

@@ -76,6 +76,8 @@ _WORDY_SERVICE_FOLDERS = frozenset({"**/logic/**", "**/application/**"})
 # Query functions that make a module named for routes, registering none, data access (its
 # name is all that says router; two helpers the routers call are already a data layer).
 _ROUTER_NAMED_QUERIES = 2
+# Words of a module's name that say it holds the database's wiring (`session_factory.py`).
+_DATABASE_WORDS = frozenset({"session", "sessions", "engine", "db", "database"})
 # The names of a plain class that holds the settings (`class Settings:`, `AppConfig`).
 _SETTINGS_CLASS_ENDINGS = ("Settings", "Config", "Configuration")
 # Layers a module keeps whatever its code does: they wire or test the app.
@@ -421,8 +423,9 @@ def role_layer(
     concern_helpers = evidence.functions > 0 and named_for(CONCERN_WORDS, module.rsplit(".", 1)[-1])
     if evidence.env_reads and holder is not None and not concern_helpers and (
         # (`config/session_factory.py` building the engine from its reads is the database
-        # module kept in the configuration's package)
-        (name_layer is None and not evidence.engine_builders)
+        # module kept in the configuration's package; `config/setup.py` reading the JWT
+        # secret beside the URL of the engine it builds is the configuration)
+        (name_layer is None and not (evidence.engine_builders and _DATABASE_WORDS.intersection(last.split("_"))))
         or (name_layer == "database" and not (evidence.database_work or evidence.engine_builders))
     ):
         # `configs/app_configs.py`, `settings/database.py`: the modules of a configuration
