@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 SQL_MODULES = ("sqlalchemy", "sqlmodel")
+# SQLAlchemy's session factories (by their last name): calling one opens a session; a value of
+# one is no session itself (`factory.begin()` opens one and runs nothing).
+SESSION_FACTORY_NAMES = frozenset({"sessionmaker", "async_sessionmaker"})
 SESSION_TYPES = frozenset(
     {
         "sqlalchemy.ext.asyncio.AsyncSession",

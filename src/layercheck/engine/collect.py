@@ -7,6 +7,8 @@ import libcst as cst
 from layercheck.domain.facts import ClassFact, ImportFact, ModuleFacts
 from layercheck.domain.vocabulary import (
     LIBRARY_CRUD_CREATORS,
+    SESSION_FACTORY_NAMES,
+    SQL_MODULES,
     STATEMENT_RUNNERS,
     STDLIB_MODULE_LOG_FUNCTIONS,
     named_like_logger,
@@ -28,8 +30,6 @@ from layercheck.engine.walk import walk_subtree
 
 # Session types a project names by subscripting them (`scoped_session[Session]`).
 _SCOPED_SESSIONS = frozenset({"scoped_session", "async_scoped_session"})
-# SQLAlchemy's session factories, generic over the sessions they open.
-_SESSION_FACTORIES = frozenset({"sessionmaker", "async_sessionmaker"})
 
 
 # Class decorators that make a class a record of values.
@@ -665,10 +665,7 @@ class FactsCollector:
                     # value of the factory, whatever sessions it opens (`.begin()` on it opens
                     # one and runs nothing).
                     generic = self.table.qualified_name(first.value.value) or ""
-                    if generic.rsplit(".", 1)[-1] in _SESSION_FACTORIES and generic.split(".", 1)[0] in (
-                        "sqlalchemy",
-                        "sqlmodel",
-                    ):
+                    if generic.rsplit(".", 1)[-1] in SESSION_FACTORY_NAMES and generic.split(".", 1)[0] in SQL_MODULES:
                         inner = generic
                 if inner is not None:
                     self.facts.extra.setdefault("annotated", {})[target.value] = inner

@@ -7,11 +7,16 @@ from __future__ import annotations
 from typing import Protocol
 
 from layercheck.domain.facts import ClassFact, ModuleFacts
-from layercheck.domain.vocabulary import CONNECTION_TYPES, DATABASE_HANDLES, PROTOCOL_BASES, SESSION_TYPES
+from layercheck.domain.vocabulary import (
+    CONNECTION_TYPES,
+    DATABASE_HANDLES,
+    PROTOCOL_BASES,
+    SESSION_FACTORY_NAMES,
+    SESSION_TYPES,
+)
 from layercheck.project import callees
 from layercheck.project.lookup import ProjectLookup, out_of_sight, says_nothing
 
-_SESSION_FACTORY_NAMES = frozenset({"sessionmaker", "async_sessionmaker"})
 # Methods only a database session (or connection) declares among protocols' usual methods
 # (a protocol declaring `commit` and `rollback` alone is a unit of work's port).
 _SESSION_PROTOCOL_METHODS = ("execute", "exec", "scalars", "scalar")
@@ -99,7 +104,7 @@ class SessionKinds:
         called = qualname.endswith("()")
         target = qualname[:-2] if called else qualname
         final = self.index.resolve(target).qualname
-        if final.split(".", 1)[0] in ("sqlalchemy", "sqlmodel") and final.rsplit(".", 1)[-1] in _SESSION_FACTORY_NAMES:
+        if final.split(".", 1)[0] in ("sqlalchemy", "sqlmodel") and final.rsplit(".", 1)[-1] in SESSION_FACTORY_NAMES:
             # A value typed `async_sessionmaker` (`AsyncSession = Annotated[async_sessionmaker,
             # Depends(get_session)]`) is the factory: `factory.begin()` opens a session, it runs
             # nothing itself; what calling it gives is a session.
@@ -131,7 +136,7 @@ class SessionKinds:
         if callee is not None:
             final = self.index.resolve(callee).qualname
             library = final.split(".", 1)[0] in ("sqlalchemy", "sqlmodel")
-            if library and final.rsplit(".", 1)[-1] in _SESSION_FACTORY_NAMES:
+            if library and final.rsplit(".", 1)[-1] in SESSION_FACTORY_NAMES:
                 # `SessionLocal = sessionmaker(...)`: the factory is no session; calling it gives one.
                 return called
             if final in SESSION_TYPES or final in self.index.extra_session_types or final in DATABASE_HANDLES:
@@ -202,4 +207,4 @@ class SessionKinds:
         if module is None or name is None:
             return False
         returns = module.extra.get("returns", {}).get(name) or ()
-        return any(self.index.resolve(item).qualname.rsplit(".", 1)[-1] in _SESSION_FACTORY_NAMES for item in returns)
+        return any(self.index.resolve(item).qualname.rsplit(".", 1)[-1] in SESSION_FACTORY_NAMES for item in returns)
