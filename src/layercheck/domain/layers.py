@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from layercheck.domain.vocabulary import WIRING_FOLDERS
+
 # Layers whose modules are not held to layer rules (they wire the app or test it).
 # Tests and migrations also win over every other layer a path matches.
 UNHELD_LAYERS = frozenset({"middleware", "main", "tests", "migrations"})
@@ -25,6 +27,12 @@ UNHELD_LAYERS = frozenset({"middleware", "main", "tests", "migrations"})
 _ENTITY_LAYERS = frozenset({"schema", "model", "repository"})
 # The service layer's folder names, which are nouns of some domains too.
 _SERVICE_FOLDER_NAMES = frozenset({"services", "service"})
+
+
+def _in_wiring_folder(match: re.Match[str]) -> bool:
+    """Whether the folder a folder glob matched sits right inside a dependency-wiring folder
+    (`dependencies/services/`)."""
+    return match.group("prefix").rstrip("/").rsplit("/", 1)[-1] in WIRING_FOLDERS
 # Layers that are entry points: they must go through services.
 ENTRYPOINT_LAYERS = frozenset({"api", "task"})
 
@@ -380,6 +388,10 @@ class LayerMap:
             if match is None and glob.configured:
                 match = next(filter(None, (glob.match(outer) for outer in outer_paths)), None)
             if match is None:
+                continue
+            if not glob.configured and glob.folder_name in _SERVICE_FOLDER_NAMES and _in_wiring_folder(match):
+                # `api/dependencies/services/auth.py`'s `get_auth_service(...)`: the providers
+                # that hand the routes their services, wiring of the folder around, no service.
                 continue
             # (a dominant layer's folder is that layer whatever it holds: `tests/api/` is tests)
             if glob.folder_name is not None and package_not_layer is not None and not glob.dominant:

@@ -199,6 +199,12 @@ CONCERN_WORDS = frozenset(
      "access", "acl", "rbac", "policies", "policy", "guards", "deps", "dependencies", "oauth", "oauth2", "jwt",
      "login"}
 )
+# Module names of FastAPI dependencies: they read the body for the endpoints they serve.
+DEPENDENCY_WORDS = frozenset({"deps", "dependencies", "dependency"})
+# Folders of the app's wiring: the providers that build what the routes are handed
+# (`ioc/repository.py`, `di/services.py`, `containers/`), named for what they hand out. (Not
+# `providers/`: an auth package's `providers/api_key/services.py` is a provider's service.)
+WIRING_FOLDERS = DEPENDENCY_WORDS | frozenset({"ioc", "di", "container", "containers", "wiring"})
 # Module (or package) names of background work: jobs whatever their decorators.
 BACKGROUND_WORDS = frozenset(
     {"background", "jobs", "tasks", "workers", "worker", "scheduler", "cron", "bgtasks", "daemons"}

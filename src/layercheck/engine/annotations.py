@@ -135,3 +135,31 @@ def project_class_names(expression: cst.BaseExpression, names: NameTable) -> Ite
             continue
         yield node, qualname
 
+
+
+def generic_parameters(expression: cst.BaseExpression, names: NameTable) -> Iterator[tuple[cst.CSTNode, str, str]]:
+    """(node, generic, parameter) for each class a project's (or a library's) generic class is
+    parametrised with in a type expression (`PagedResult[User]`, `list[Page[User]]`): what a
+    page of the project's making holds, which `annotation_names` leaves out (it names the
+    generic itself). The project index tells whether the generic holds its parameters."""
+    pending: list[cst.CSTNode] = [expression]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            parsed = _parse_string_annotation(node)
+            if parsed is not None:
+                pending.append(parsed)
+            continue
+        if not isinstance(node, cst.Subscript):
+            pending.extend(node.children)
+            continue
+        outer = names.qualified_name(node.value) or ""
+        looked_through = "." not in outer or outer.split(".", 1)[0] in _LOOKED_THROUGH_ROOTS
+        for element in node.slice:
+            if not isinstance(element.slice, cst.Index):
+                continue
+            if looked_through:
+                pending.append(element.slice.value)
+            elif outer.rsplit(".", 1)[-1] not in _NOT_HOLDING:
+                for found, parameter in annotation_names(element.slice.value, names, held=True):
+                    yield found, outer, parameter

@@ -38,6 +38,10 @@ from layercheck.engine.walk import Dispatcher
 
 # Layers whose files get only the rules on how a line is written (tests, migrations).
 _UNCHECKED_LAYERS = frozenset({"tests", "migrations"})
+# Layers whose modules the project rules judge by what they read off the modules they import
+# whole (`from app import models`, then `models.User`).
+_READS_OFF_MODULES = ENTRYPOINT_LAYERS | {"schema"}
+
 _SUPPRESSION = re.compile(
     r"#\s*(?:noqa\s*:\s*(?P<noqa>[A-Za-z]+[0-9][A-Za-z0-9]*(?:[\s,]+[A-Za-z]+[0-9][A-Za-z0-9]*)*)"
     r"|layercheck\s*:\s*ignore\[(?P<ignore>[^\]]*)\])"
@@ -203,7 +207,8 @@ def check_source(
     failures = _RuleFailures(task, verbose)
     roles = RoleCollector(table, task.aliases, settings.third_party, dispatcher.stack)
     members = MemberCollector(table)
-    module_uses = ModuleUseCollector(table, dispatcher.stack) if task.layer in ENTRYPOINT_LAYERS else None
+    # (what the entry points and the schemas read off a module they import whole: `models.User`)
+    module_uses = ModuleUseCollector(table, dispatcher.stack) if task.layer in _READS_OFF_MODULES else None
     participants: list[object] = [builder, collector, roles, members, *rules]
     if module_uses is not None:
         participants.append(module_uses)

@@ -672,9 +672,12 @@ class FactsCollector:
             elif outer.rsplit(".", 1)[-1] in _SCOPED_SESSIONS and outer.split(".", 1)[0] in ("sqlalchemy", "sqlmodel"):
                 # `SessionType = scoped_session[Session]`: the project's name for its sessions.
                 self.facts.extra.setdefault("annotated", {})[target.value] = outer
-            elif outer.rsplit(".", 1)[-1] == "Callable" and outer.split(".", 1)[0] in ("typing", "collections"):
-                # `SessionLocalType = Callable[[], AsyncSession]`: the project's name for its
-                # session factory, which makes this module the database's.
+            elif (outer.rsplit(".", 1)[-1] == "Callable" and outer.split(".", 1)[0] in ("typing", "collections")) or (
+                outer.rsplit(".", 1)[-1] in SESSION_FACTORY_NAMES and outer.split(".", 1)[0] in SQL_MODULES
+            ):
+                # `SessionLocalType = Callable[[], AsyncSession]`, `SessionFactoryType =
+                # async_sessionmaker[AsyncSession]`: the project's name for its session
+                # factory, which makes this module the database's.
                 named = [self.table.qualified_name(node) for node in _subscript_names(value)]
                 self.facts.extra.setdefault("factory_aliases", {})[target.value] = sorted(filter(None, named))
             elif _generic_class(outer):

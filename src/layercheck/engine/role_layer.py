@@ -38,10 +38,15 @@ from __future__ import annotations
 import re
 
 from layercheck.domain.layers import DATA_ACCESS_FILE_GLOBS
-from layercheck.domain.vocabulary import BACKGROUND_WORDS, CONCERN_WORDS, CONFIG_MODULE_NAMES, named_for
+from layercheck.domain.vocabulary import (
+    BACKGROUND_WORDS,
+    CONCERN_WORDS,
+    CONFIG_MODULE_NAMES,
+    DEPENDENCY_WORDS,
+    named_for,
+)
 from layercheck.engine.role_names import (
     APPLICATION_IMPORTS,
-    DEPENDENCY_WORDS,
     SERVICE_FILE_GLOBS,
     checked_name,
     counted,
@@ -443,7 +448,10 @@ def role_layer(
         and not PERSISTENCE_NAMES.intersection(module.rsplit(".", 1)[-1].split("_"))
         and not (evidence.engine_builders or evidence.session_providers)
         and not (evidence.script and not evidence.querying_class)
-        and not named_for(CONCERN_WORDS | BACKGROUND_WORDS, module)
+        # (a module named for access control, `auth_utils.py`, decides; `auth/handlers.py`
+        # of a feature folder named for its concern is that feature's business logic)
+        and not named_for(BACKGROUND_WORDS, module)
+        and not named_for(CONCERN_WORDS, module.rsplit(".", 1)[-1])
         # (a module of query functions, most of its definitions querying, that reuses other
         # modules' queries and calls no service is data access itself: `curd/chat.py`)
         and (evidence.imports_jobs_or_services or not mostly_queries(evidence))
@@ -479,11 +487,14 @@ def role_layer(
     if (
         name_layer == "service"
         and package in _DATABASE_PACKAGES
-        and (evidence.engine_builders or evidence.session_providers)
+        and (evidence.engine_builders or evidence.session_yields)
         and not evidence.script
     ):
         # `services/database/service.py` building the engine, `services/database/utils.py`
-        # yielding sessions: the database package's service is the database module.
+        # yielding sessions: the database package's service is the database module. (A
+        # `core/database/service.py` whose one generator is the `@contextmanager` turning
+        # SQL errors into the app's, `yield` bare, hands out no session: the generic service
+        # it serves is what the module is.)
         return ("database", f"builds the engine or provides sessions in the `{package}` package")
     if (
         name_layer == "service"
@@ -739,12 +750,11 @@ def role_layer(
             or evidence.app_routes
             or evidence.body_handlers
             or evidence.router_includes
-            or evidence.session_calls
-            or evidence.data_access
         )
     ):
         # `routers/blog/blog_admin.py`'s `class PostAdmin(ModelView, model=Post)`: the admin
-        # package's pages, bound to the ORM classes by design, no router of this app.
+        # package's pages, bound to the ORM classes by design, no router of this app (its
+        # `@action`s updating rows through the admin's own session among them).
         return (None, f"defines {counted(evidence.admin_views, 'admin view')} of an admin package, registers no routes")
     if (
         glob in _ROUTER_FILE_GLOBS

@@ -12,16 +12,8 @@ steps share live here.
 from __future__ import annotations
 
 from layercheck.domain.layers import DATA_ACCESS_FILE_GLOBS
-from layercheck.domain.vocabulary import DEPENDENCY_MARKERS
+from layercheck.domain.vocabulary import DEPENDENCY_MARKERS, DEPENDENCY_WORDS, WIRING_FOLDERS
 from layercheck.engine.roles import RoleEvidence
-
-# Module names of FastAPI dependencies: they read the body for the endpoints they serve.
-DEPENDENCY_WORDS = frozenset({"deps", "dependencies", "dependency"})
-
-# Folders of the app's wiring: the providers that build what the routes are handed
-# (`ioc/repository.py`, `di/services.py`, `containers/`), named for what they hand out. (Not
-# `providers/`: an auth package's `providers/api_key/services.py` is a provider's service.)
-_WIRING_FOLDERS = DEPENDENCY_WORDS | frozenset({"ioc", "di", "container", "containers", "wiring"})
 
 # Core tables that make a module in no layer (or one named for schemas) the models'.
 _CORE_TABLES = 2
@@ -96,6 +88,10 @@ def checked_name(
     # The names `config` and `database` are checked against what the module does, as
     # `models` and `schemas` are: a `config.py` of Pydantic schemas in a plugin, a
     # `database.py` holding a job backend's models.
+    if name_layer == "task" and folder_layer not in (None, "task") and not evidence.jobs:
+        # `repositories/tasks.py`, `schemas/tasks.py`, `controllers/tasks.py` querying the
+        # rows of a to-do app's tasks: "tasks" is the domain's noun there.
+        return (folder_layer, "named `tasks`, but defines no background job, in a folder of another layer")
     if (
         name_layer == "task"
         and not (evidence.jobs or evidence.temporal_jobs or evidence.job_library)
@@ -118,7 +114,7 @@ def checked_name(
     if (
         name_layer == "task"
         and glob in ("**/tasks.py", "**/worker.py", "**/workers.py", "**/daemons.py")
-        and _WIRING_FOLDERS.intersection(module.split(".")[:-1])
+        and WIRING_FOLDERS.intersection(module.split(".")[:-1])
         and not (evidence.jobs or evidence.temporal_jobs or evidence.job_library)
     ):
         # `core/dependencies/tasks.py` handing the routes the task tracker and the queue:
@@ -137,9 +133,6 @@ def checked_name(
         # importing the models for their tables: the worker process's entry point, as
         # `main.py` is the server's, with no job and no database work of its own.
         return ("main", "named for a worker, but the process's entry point: defines no job, starts the app's code")
-    if name_layer == "task" and folder_layer not in (None, "task") and not evidence.jobs:
-        # `repositories/tasks.py`, `schemas/tasks.py`: "tasks" is the domain's noun there.
-        return (folder_layer, "named `tasks`, but defines no background job, in a folder of another layer")
     if (
         name_layer == "service"
         and glob in _BARE_SERVICE_GLOBS
@@ -254,7 +247,7 @@ def checked_name(
         return ("service", "in a repository folder, but runs no query: hands the session on to the data layer")
     if (
         glob in SERVICE_FILE_GLOBS
-        and _WIRING_FOLDERS.intersection(module.split(".")[:-1])
+        and WIRING_FOLDERS.intersection(module.split(".")[:-1])
         and not (evidence.data_access or evidence.querying_methods or evidence.session_calls or evidence.script)
     ):
         # `api/dependencies/services.py`'s `get_user_service(repo: UserRepo) -> UserService`:
@@ -263,7 +256,7 @@ def checked_name(
         return (folder_layer, "named for services, but a dependency module that hands them out")
     if (
         glob in _REPOSITORY_FILE_GLOBS
-        and _WIRING_FOLDERS.intersection(module.split(".")[:-1])
+        and WIRING_FOLDERS.intersection(module.split(".")[:-1])
         and not (evidence.session_calls or evidence.data_access or evidence.querying_methods or evidence.sql_builders)
     ):
         # `api/dependencies/repository.py`'s `get_repository(UserRepository)` building the

@@ -9,6 +9,7 @@ annotation from the facts of the module defining it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -387,13 +388,45 @@ def _plain_envelope(index: ProjectLookup, qualname: str, depth: int = 0) -> bool
     return bool(made) and all(_plain_envelope(index, item.removesuffix("()"), depth + 1) for item in made)
 
 
+def orm_page(index: ProjectLookup, generic: str, parameter: str) -> bool:
+    """`PagedResult[User]`, `OffsetPage[User]`: a Pydantic page of the project's, named for
+    pages, parametrised with an ORM class; the rows it holds are ORM instances. (A generic
+    envelope of one value, `BaseRead[User]` with its `data: T | None`, may hold none: what
+    is returned in it is judged instead.)"""
+    return (
+        _PAGE_NAME.search(generic.rsplit(".", 1)[-1]) is not None
+        and index.is_pydantic_model(generic)
+        and index.is_orm_model(parameter)
+    )
+
+
+def hands_back_rows(index: ProjectLookup, helper: str) -> bool:
+    """Whether the project function `helper`, handed a statement of whole rows, gives rows
+    back: unannotated, or annotated with what rows come in (`-> Any`, `-> list`, a type
+    variable, an ORM class); not `-> Dict[str, Any]` (a page dict of its making) or `-> int`."""
+    callee = find_callee(index, helper)
+    names = return_names(index, callee) if callee is not None else None
+    return names is None or all(
+        name in _ROW_CARRIERS or index.is_orm_model(name) or is_type_variable(index, name) for name in names
+    )
+
+
+# What a return annotation names when rows come back: any value, a sequence of them.
+_ROW_CARRIERS = frozenset(
+    {"typing.Any", "builtins.object", "builtins.list", "builtins.tuple", "typing.Sequence", "typing.List",
+     "collections.abc.Sequence", "typing.Optional", "builtins.None"}
+)
+# The names of the generic classes that hold a page of rows.
+_PAGE_NAME = re.compile(r"(?i)pag(e|ed|inat)")
+
+
 def returns_unmapped_orm(index: ProjectLookup, tags: tuple[str, ...]) -> bool:
     """The `unmapped_orm_return` condition of LC301: a returned value is an ORM instance.
 
     Tags are `call:<callee>` (the value came from that call), `member_call:<owner>#<chain>.<method>`
     (from a method of what an attribute chain holds: `self.uow.posts.get()`), `orm:<class>`
-    (from that constructor) and `annotation:<class>` (a class the function's return
-    annotation names).
+    (from that constructor), `annotation:<class>` (a class the function's return
+    annotation names) and `annotation_page:<generic>|<class>` (a page it names, `-> OffsetPage[User]`).
     It holds when some value is ORM and the annotation names no ORM class: an ORM return
     annotation is reported on its own, once.
     """
@@ -403,6 +436,9 @@ def returns_unmapped_orm(index: ProjectLookup, tags: tuple[str, ...]) -> bool:
         if kind == "annotation":
             if index.is_orm_model(qualname) or index.is_orm_bound_type(qualname):
                 return False
+        elif kind == "annotation_page":
+            if orm_page(index, *qualname.split("|", 1)):
+                return False  # `-> OffsetPage[User]`, reported on the annotation
         elif kind == "envelope":
             if not _plain_envelope(index, qualname):
                 return False  # `UserOut.model_validate(user)` maps what it is given
@@ -418,14 +454,13 @@ def returns_unmapped_orm(index: ProjectLookup, tags: tuple[str, ...]) -> bool:
 
 
 def _service_returns_orm(index: ProjectLookup, qualname: str) -> bool:
-    """A public service function or method annotated to return an ORM class (`def
-    create(...) -> Notification`, reported on its annotation), or, unannotated, returning
-    only the ORM instance it built: whatever returns its result unmapped hands the row on
-    too (`return self.create(...)`)."""
+    """A service function or method annotated to return an ORM class (`def create(...) ->
+    Notification`, reported on its annotation; a private helper's, `_get_or_create_cart(...)
+    -> Cart`, is not reported itself), or, unannotated, returning only the ORM instance it
+    built: whatever public function returns its result unmapped hands the row on too
+    (`return self.create(...)`)."""
     callee = find_callee(index, qualname)
     if callee is None or callee.is_constructor or index.module_role(callee.module) != "service":
-        return False
-    if callee.key.rsplit(".", 1)[-1].startswith("_"):
         return False
     names = return_names(index, callee)
     if names is None:

@@ -86,6 +86,12 @@ class ImportedLayers:
             return None
         return module.layer
 
+    def _holds_only_errors(self, module: ModuleFacts) -> bool:
+        """A module of exception classes and nothing else: no function, no other class."""
+        return not module.functions and all(
+            data_access.is_exception(self.index, f"{module.module}.{name}") for name in module.classes
+        )
+
     def _no_schema_classes(self, module: ModuleFacts) -> bool:
         """A schema module by name, not configured, that defines functions and no class
         but enums and plain namespaces (`database/schema.py` creating the database's schemas,
@@ -270,9 +276,14 @@ class ImportedLayers:
             # `NOT_SET`, `DEFAULT_LIMIT`, `INNER_THOUGHTS_KWARG`: a constant, no layer's code;
             # one of the config module (`from app.env import SECRET_KEY`) is configuration.
             return "config" if module.layer == "config" else None
-        if name in module.classes and _errors_module(module) and data_access.is_exception(self.index, target):
+        if (
+            name in module.classes
+            and data_access.is_exception(self.index, target)
+            and (_errors_module(module) or self._holds_only_errors(module))
+        ):
             # `AccountAlreadyExists` of `api/auth/auth_exceptions.py`, `services/exceptions/
-            # profile.py`: a module of the errors the layers raise and catch, no code of the
+            # profile.py`, of an `api/exeptions/auth.py` defining exception classes and
+            # nothing else: a module of the errors the layers raise and catch, no code of the
             # layer its folder names. (One defined beside a service's code is the service's.)
             return None
         layer = module.layer  # a name is judged by what it is, not by its module's other names

@@ -39,8 +39,21 @@ ORM_ROOT_BASES = frozenset(
 )
 SQLMODEL_BASE = "sqlmodel.SQLModel"
 # The model bases of other ORMs a FastAPI app may map its tables with: a class deriving from
-# one is a mapped model (ormar's and Tortoise's `Model`).
-OTHER_ORM_MODEL_BASES = frozenset({"ormar.Model", "ormar.models.Model", "tortoise.models.Model", "tortoise.Model"})
+# one is a mapped model (ormar's and Tortoise's `Model`), and so is a document of an ODM
+# (Beanie's `Document`, ODMantic's `Model`): the persistence model of its collection, which
+# a service hands out mapped as it would a row.
+OTHER_ORM_MODEL_BASES = frozenset(
+    {
+        "ormar.Model",
+        "ormar.models.Model",
+        "tortoise.models.Model",
+        "tortoise.Model",
+        "beanie.Document",
+        "beanie.odm.documents.Document",
+        "odmantic.Model",
+        "odmantic.model.Model",
+    }
+)
 # Type variables named for what crosses the API (`CreateSchemaType`, `ReadT`, `PayloadT`).
 _SCHEMA_TYPE_NAME = re.compile(r"(?i)schema|create|update|delete|read|dto|filter|response|request|payload")
 PYDANTIC_BASES = frozenset(
@@ -713,7 +726,9 @@ class ProjectIndex:
         """`can_revoke_user_api_key(owner, user)` beside the queries of a module that is data
         access by what it does, not by its name: a pure rule (it takes no session, runs no
         query and calls none of its module's functions), no data access for its importers
-        and callers."""
+        and callers. (In a module named for data access, labelers judge every function the
+        repository's, `crud_qr.add_noise_to_qr(text)` included: what runs the queries there
+        is not always in sight, a `databases` connection held globally.)"""
         resolved = self.resolve(qualname)
         module, name = resolved.module, resolved.name
         return (
@@ -908,6 +923,12 @@ class ProjectIndex:
                 loggers.takes_message_at(self, name, method, place) is not False for name in names
             )
             return not result if condition.negate else result
+        if kind.startswith("rows_via:"):
+            # `fetch_one_or_404(db, query)`: the rows of the statement handed over, when the
+            # project function hands rows back.
+            inner = Condition(kind.split(":", 1)[1], names[1:])
+            result = self.holds(inner) and callees.hands_back_rows(self, names[0])
+            return not result if condition.negate else result
         if kind == "orm_model":
             result = any(self.is_orm_model(name) for name in names)
         elif kind == "orm_return":
@@ -999,6 +1020,8 @@ class ProjectIndex:
         elif kind == "repository_function_call":
             # (a repository class built to be handed on is wiring, not a call into the layer)
             result = any(callees.is_repository_call(self, name) and self.class_fact(name) is None for name in names)
+        elif kind == "orm_in_generic":
+            result = callees.orm_page(self, names[0], names[1])
         elif kind == "unmapped_orm_return":
             result = callees.returns_unmapped_orm(self, names)
         elif kind == "global_exception_handler":

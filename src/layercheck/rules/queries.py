@@ -31,11 +31,13 @@ def query_built_here(
         not column_values
         and qualname.rpartition(".")[0].endswith(".func")
         and ancestors
-        and _set_on_attribute(node, ancestors[-1])
+        and (_set_on_attribute(node, ancestors[-1]) or _constructor_keyword(node, ancestors))
     ):
-        # `user.updated_at = func.now()` in a service: a SQL function as the value of a
-        # row's column, which the ORM's own UPDATE carries; no query built. (In a router,
-        # labelers call it the database's work all the same.)
+        # `user.updated_at = func.now()`, `User(updated_at=func.now())` in a service: a SQL
+        # function as the value of a row's column, which the ORM's own INSERT or UPDATE
+        # carries; no query built. (In a router, labelers call it the database's work all the
+        # same; handed to a method, `repo.merge(row, deleted_at=func.now())`, it is SQL the
+        # service builds.)
         return None
     for ancestor in ancestors:
         if not isinstance(ancestor, cst.Call):
@@ -67,6 +69,21 @@ def _set_on_attribute(node: cst.Call, parent: cst.CSTNode) -> bool:
     if isinstance(parent, cst.AnnAssign):
         return parent.value is node and isinstance(parent.target, cst.Attribute)
     return False
+
+
+def _constructor_keyword(node: cst.Call, ancestors: list[cst.CSTNode]) -> bool:
+    """Whether `node` is a keyword argument's value in a class's construction (`Model(
+    column=node)`, the class named with a capital as classes are)."""
+    if len(ancestors) < 2:
+        return False
+    argument, call = ancestors[-1], ancestors[-2]
+    if type(argument) is not cst.Arg or argument.keyword is None or argument.value is not node:
+        return False
+    if type(call) is not cst.Call:
+        return False
+    func = call.func
+    name = func.attr.value if type(func) is cst.Attribute else func.value if type(func) is cst.Name else ""
+    return name[:1].isupper()
 
 
 def _refines_held_query(root: cst.Call, names: NameTable, ancestors: list[cst.CSTNode], builders: list[str]) -> bool:

@@ -10,8 +10,9 @@ import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
 from layercheck.domain.vocabulary import LIBRARY_CRUD_SCHEMA_KEYWORDS, STATEMENT_RUNNERS
-from layercheck.engine.annotations import project_class_names
+from layercheck.engine.annotations import generic_parameters, project_class_names
 from layercheck.engine.declarations import declares_only
+from layercheck.engine.names import last_name
 from layercheck.engine.rule import Rule
 from layercheck.rules.externals import is_external
 from layercheck.rules.service_classes import ServiceClasses
@@ -183,8 +184,26 @@ class ServiceReturnsOrm(Rule):
                     # (also a type variable bound to the ORM: `-> ModelType` of a generic service)
                     condition=Condition("orm_return", (qualname,)),
                 )
+            tags.extend(self._report_generic_rows(name, node.returns.annotation))
             function.annotation_tags = tuple(tags)
         self._functions.append(function)
+
+    def _report_generic_rows(self, name: str, expression: cst.BaseExpression, returned: bool = False) -> list[str]:
+        """`-> PagedResult[User]`, `return PaginatedResponse[Review](items=rows, ...)`: a page
+        of the project's making parametrised with an ORM class holds the rows unmapped (the
+        index decides the page is a Pydantic class named for pages and the parameter an ORM
+        class); the `annotation_page:` tags of what was reported."""
+        tags = []
+        for found, generic, parameter in generic_parameters(expression, self.names):
+            tags.append(f"annotation_page:{generic}|{parameter}")
+            shown = f"`{generic.rsplit('.', 1)[-1]}[{parameter.rsplit('.', 1)[-1]}]`"
+            self.report(
+                found,
+                f"service `{name}` returns {shown}, ORM rows in a page of its making; "
+                "parametrise it with a Pydantic schema" + (" and map the rows" if returned else ""),
+                condition=Condition("orm_in_generic", (generic, parameter)),
+            )
+        return tags
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._functions.pop()
@@ -431,10 +450,14 @@ class ServiceReturnsOrm(Rule):
         if not isinstance(expression, cst.Call):
             return None
         call = expression
-        while isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Call):
+        while isinstance(call.func, cst.Attribute) and isinstance(_awaited(call.func.value), cst.Call):
+            # (`(await db.exec(stmt)).first()`: the awaited call's rows)
             if call.func.attr.value not in _ROW_METHODS:
                 return None  # `.count()`, `.exists()`, `.delete()`: no rows
-            call = call.func.value
+            call = _awaited(call.func.value)  # type: ignore[assignment]
+        ran = self._ran_by_helper(call, chained=call is not expression)
+        if ran is not None:
+            return ran
         func = call.func
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in held:
             # `query.filter(...).all()` on `query = db.query(Plan)` above.
@@ -454,6 +477,34 @@ class ServiceReturnsOrm(Rule):
         entity = self._entity(call.args[0].value)
         return (entity, self._shown(func)) if entity is not None else None
 
+    def _ran_by_helper(self, call: cst.Call, chained: bool) -> tuple[_Queried, str] | None:
+        """`fetch_one_or_404(self.db, query)` of `query = select(self.model).where(...)`: the
+        rows of a statement the service built, run by a project function it hands the
+        statement to; `utils.apply_pagination_sort(query, ...).all()` of `query =
+        db.query(Attendance)`: a legacy query refined by a project function, then run (a
+        class built from it, `Page(query)`, is not judged here)."""
+        if not self._functions or last_name(call.func)[:1].isupper():
+            return None
+        function = self._functions[-1]
+        found: _Queried | None = None
+        for arg in call.args:
+            if type(arg.value) is not cst.Name:
+                continue
+            name = arg.value.value
+            if name in function.statements:
+                found = function.statements[name]
+            elif chained and name in function.rows:
+                found = function.rows[name][0]
+            if found is not None:
+                break
+        if found is None:
+            return None
+        qualname = self.names.qualified_name(call.func)
+        if qualname is None or is_external(qualname):
+            return None
+        # (the index asks what the function hands back: rows, or a page dict of its making)
+        return _Queried(f"rows_via:{found.kind}", (qualname, *found.models)), self._shown(call.func)
+
     def _shown(self, func: cst.BaseExpression) -> str:
         text = " ".join(self.context.code_for(func).split())
         return (text[: _MAX_SHOWN - 3] + "...") if len(text) > _MAX_SHOWN else text
@@ -471,22 +522,11 @@ class ServiceReturnsOrm(Rule):
         for element in elements:
             queried = self._queried_model(element)
             if queried is not None:
-                entity, source = queried
-                condition = Condition(entity.kind, entity.models)
-                if function.annotation_tags:
-                    if entity.kind != "orm_model":
-                        continue
-                    # Reported once, on the return annotation, when that names the model;
-                    # here when it names a schema the rows are not (`-> TokenData` returning
-                    # `db.query(User).first()`).
-                    tags = tuple(f"orm:{model}" for model in entity.models) + function.annotation_tags
-                    condition = Condition("unmapped_orm_return", tags)
-                self.report(
-                    element,
-                    f"service `{function.name}` returns ORM data from `{source}()` unmapped; "
-                    "return a Pydantic schema (`Schema.model_validate(...)`)",
-                    condition=condition,
-                )
+                self._report_rows(function, element, *queried)
+                continue
+            if isinstance(element, cst.Call) and isinstance(element.func, cst.Subscript):
+                self._report_generic_rows(function.name, element.func, returned=True)
+            if isinstance(element, cst.Dict) and not function.scalar and self._report_rows_in_dict(function, element):
                 continue
             origin = self._origin(element)
             if origin is None and isinstance(element, cst.Dict):
@@ -521,6 +561,44 @@ class ServiceReturnsOrm(Rule):
                 "return a Pydantic schema (`Schema.model_validate(...)`)",
                 condition=Condition("unmapped_orm_return", origin.tags + function.annotation_tags),
             )
+
+    def _report_rows(self, function: _Function, element: cst.BaseExpression, entity: _Queried, source: str) -> bool:
+        """Report the rows the service queried itself, returned at `element` (a dict of its
+        making holding them included); whether it reported."""
+        condition = Condition(entity.kind, entity.models)
+        if function.annotation_tags:
+            if entity.kind != "orm_model":
+                return False
+            # Reported once, on the return annotation, when that names the model; here when
+            # it names a schema the rows are not (`-> TokenData` returning
+            # `db.query(User).first()`).
+            tags = tuple(f"orm:{model}" for model in entity.models) + function.annotation_tags
+            condition = Condition("unmapped_orm_return", tags)
+        inside = " inside a dict" if isinstance(element, cst.Dict) else ""
+        self.report(
+            element,
+            f"service `{function.name}` returns ORM data from `{source}()`{inside} unmapped; "
+            "return a Pydantic schema (`Schema.model_validate(...)`)",
+            condition=condition,
+        )
+        return True
+
+    def _report_rows_in_dict(self, function: _Function, element: cst.Dict) -> bool:
+        """`return {"profile": profile}` of `profile = session.scalar(select(User)...)`: the
+        rows the service queried itself handed out inside a dict of its making (reported on
+        the dict, where the return starts); whether it reported."""
+        for item in element.elements:
+            if not isinstance(item, cst.DictElement):
+                continue
+            queried = self._queried_model(item.value)
+            if queried is not None and self._report_rows(function, element, *queried):
+                return True
+        return False
+
+
+def _awaited(expression: cst.BaseExpression) -> cst.BaseExpression:
+    """What an `await` waits on (the expression itself when it is none)."""
+    return expression.expression if isinstance(expression, cst.Await) else expression
 
 
 def _first_item(subscript: cst.Subscript) -> bool:

@@ -56,6 +56,19 @@ class ProjectRule:
         uses = module.extra.get("module_uses", {})
         return [attr for local, bound in module.bindings.items() if bound == target for attr in uses.get(local, ())]
 
+    def whole_module(self, target: str) -> bool:
+        """Whether `target` names a project module itself, not a name defined in one."""
+        resolved = self.index.resolve(target)
+        return resolved.module is not None and resolved.name is None
+
+    def reads_orm_off(self, module: ModuleFacts, target: str) -> bool:
+        """Whether `module` reads an ORM class or a Core table off the module `target` it
+        imports whole (`models.User`)."""
+        return any(
+            self.index.is_orm_model(f"{target}.{attr}") or self.index.is_core_table(f"{target}.{attr}")
+            for attr in self.names_read_off(module, target)
+        )
+
     def own_module(self, module: ModuleFacts, item: ImportFact) -> ModuleFacts | None:
         """The module of the package `module` that `item` names, however the import spells
         it (`from .user import crud_user`, `from src.app.crud.user import crud_user`, `from .

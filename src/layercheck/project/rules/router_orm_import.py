@@ -51,7 +51,7 @@ class RouterImportsOrmOrQueryBuilder(ProjectRule):
                 message = f"SQLAlchemy Core table `{short(target)}` imported in a router; use a repository"
             elif self._is_model_module(target) and not self._reads_no_orm(module, target):
                 message = f"ORM models module `{short(target)}` imported in a router; use schemas"
-            elif self._whole_module(target) and self._reads_orm(module, target):
+            elif self.whole_module(target) and self.reads_orm_off(module, target):
                 # `from app._internal import orm`, then `orm.Build.id`: a module that also
                 # builds the engine (the database layer by what it does) still hands the
                 # router the ORM classes it reads off it.
@@ -59,17 +59,6 @@ class RouterImportsOrmOrQueryBuilder(ProjectRule):
             else:
                 continue
             yield self.finding(module, item.span, message)  # type: ignore[arg-type]
-
-    def _reads_orm(self, module: ModuleFacts, target: str) -> bool:
-        """Whether the router reads an ORM class or a Core table off the module it imports whole."""
-        return any(
-            self.index.is_orm_model(f"{target}.{attr}") or self.index.is_core_table(f"{target}.{attr}")
-            for attr in self.names_read_off(module, target)
-        )
-
-    def _whole_module(self, target: str) -> bool:
-        resolved = self.index.resolve(target)
-        return resolved.module is not None and resolved.name is None
 
     def _reads_no_orm(self, module: ModuleFacts, target: str) -> bool:
         """Whether the router reads only other things off the models module it imports whole
@@ -87,4 +76,4 @@ class RouterImportsOrmOrQueryBuilder(ProjectRule):
         such files often hold Pydantic schemas and enums too.
         """
         module = self.index.resolve(target).module
-        return module is not None and self._whole_module(target) and self.index.module_seen_as(module) == "model"
+        return module is not None and self.whole_module(target) and self.index.module_seen_as(module) == "model"

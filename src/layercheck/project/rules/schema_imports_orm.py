@@ -36,7 +36,9 @@ class SchemaImportsOrm(ProjectRule):
             target = item.target
             if self.index.is_orm_model(target):
                 message = f"ORM model `{short(target)}` imported in a schema module; schemas import only schemas"
-            elif self._orm_module(target):
+            elif self._orm_module(target) or (self.whole_module(target) and self.reads_orm_off(module, target)):
+                # (`from app import models`, then `user: models.User`: the package re-exports
+                # the classes its modules define)
                 message = f"ORM model module `{short(target)}` imported in a schema module; import schemas only"
             else:
                 continue
