@@ -37,12 +37,20 @@ class SessionKinds:
     def __init__(self, index: SessionLookup) -> None:
         self.index = index
         self._session_subclasses: dict[str, bool] = {}
+        # `is_session_type` of each name asked (every import of every module is asked).
+        self._session_types: dict[str, bool] = {}
         # `state_session` of each slot of `request.state` (asked by every read of it).
         self._state_sessions: dict[str, bool] = {}
 
     def is_session_type(self, qualname: str) -> bool:
         """A session type: SQLAlchemy's or SQLModel's, one configured, or a project class
         deriving from one (`class ExtendedAsyncSession(AsyncSession)`)."""
+        known = self._session_types.get(qualname)
+        if known is None:
+            known = self._session_types[qualname] = self._is_session_type(qualname)
+        return known
+
+    def _is_session_type(self, qualname: str) -> bool:
         final = self.index.resolve(qualname).qualname
         if final in SESSION_TYPES or final in self.index.extra_session_types:
             return True
