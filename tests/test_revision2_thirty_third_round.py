@@ -616,3 +616,138 @@ def test_rows_through_a_private_helper_an_awaited_result_or_a_page_are_orm_data(
         ("app/services/carts.py", 24, "LC301"),
         ("app/services/carts.py", 30, "LC301"),
     ]
+
+
+# ----- an Alembic environment, and jobs of an app imported from a module named for celery ----
+
+_ALEMBIC_AND_CELERY = {
+    "models.py": orm_module("Currency"),
+    "database/__init__.py": "",
+    "database/config/__init__.py": "",
+    # Alembic's environment kept beside the app's database code: it builds the engine to run
+    # the migrations.
+    "database/config/env.py": """
+        from alembic import context
+        from sqlalchemy import engine_from_config, pool
+
+        from models import Base
+
+        config = context.config
+        target_metadata = Base.metadata
+
+
+        def run_migrations_online() -> None:
+            connectable = engine_from_config(config.get_section("alembic"), poolclass=pool.NullPool)
+            with connectable.connect() as connection:
+                context.configure(connection=connection, target_metadata=target_metadata)
+                with context.begin_transaction():
+                    context.run_migrations()
+
+
+        run_migrations_online()
+        """,
+    "queue/__init__.py": "",
+    "queue/celery.py": """
+        from celery import Celery
+
+        app = Celery("worker")
+        """,
+    # Jobs of the celery app, one of them opening a session over the engine it imports.
+    "queue/jobs.py": """
+        from sqlalchemy import delete
+        from sqlalchemy.orm import sessionmaker
+
+        from database.engine import engine
+        from models import Currency
+        from queue.celery import app
+
+
+        @app.task(name="cleanup")
+        def cleanup() -> None:
+            with sessionmaker(engine)() as session:
+                session.execute(delete(Currency))
+                session.commit()
+        """,
+    "database/engine.py": """
+        from sqlalchemy import create_engine
+
+        engine = create_engine("sqlite://")
+        """,
+}
+
+
+def test_an_alembic_environment_outside_a_migrations_folder_is_the_migrations(tmp_path: Path) -> None:
+    root = write_project(tmp_path, _ALEMBIC_AND_CELERY)
+    assert placed(root)["database/config/env.py"]["layer"] == "migrations"
+    assert [path for path, _, _ in findings(root, "LC103")].count("database/config/env.py") == 0
+
+
+def test_jobs_of_an_app_imported_from_a_celery_module_make_the_module_a_task(tmp_path: Path) -> None:
+    root = write_project(tmp_path, _ALEMBIC_AND_CELERY)
+    assert placed(root)["queue/jobs.py"]["layer"] == "task"
+    # (a task may not import the database module's engine nor the models)
+    assert sorted(code for path, _, code in findings(root, "LC101", "LC103") if path == "queue/jobs.py") == [
+        "LC101",
+        "LC103",
+        "LC103",
+    ]
+
+
+# ----- a repository kept in a registry's slot, only handed to its service ------------------
+
+_LIFESPAN_REGISTRY = {
+    "app/__init__.py": "",
+    "app/repositories/__init__.py": "",
+    "app/repositories/users.py": """
+        class UsersRepository:
+            async def get(self, session, user_id: int):
+                return await session.get(object, user_id)
+        """,
+    "app/services/__init__.py": "",
+    "app/services/users.py": """
+        from app.repositories.users import UsersRepository
+
+
+        class UserService:
+            def __init__(self, repository: UsersRepository) -> None:
+                self.repository = repository
+        """,
+    "app/api/__init__.py": "",
+    "app/api/users.py": """
+        from contextlib import asynccontextmanager
+
+        from fastapi import APIRouter
+
+        from app.repositories.users import UsersRepository
+        from app.services.users import UserService
+
+        resources = {}
+
+
+        @asynccontextmanager
+        async def lifespan(router: APIRouter):
+            resources["user_repository"] = UsersRepository()
+            resources["user_service"] = UserService(resources["user_repository"])
+            yield
+            resources.clear()
+
+
+        router = APIRouter(lifespan=lifespan)
+
+
+        @router.get("/users/{user_id}")
+        async def read_user(user_id: int) -> dict:
+            resources["audit"] = UsersRepository()
+            await resources["audit"].get(None, user_id)
+            return {}
+        """,
+}
+
+
+def test_a_repository_kept_in_a_registry_only_for_its_service_is_wiring(tmp_path: Path) -> None:
+    root = write_project(tmp_path, _LIFESPAN_REGISTRY)
+    # (one the endpoint keeps and calls is the router's own)
+    assert findings(root, "LC102", "LC202") == [
+        ("app/api/users.py", 5, "LC102"),
+        ("app/api/users.py", 24, "LC202"),
+    ]

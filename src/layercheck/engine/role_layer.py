@@ -16,7 +16,8 @@ module decides the second step from it:
   reads it three times or more (`constants.py`; one that builds the engine from its reads is
   the database's), or it holds a plain `class Settings:` reading it -> config;
 - a module in no layer by name that builds the engine or the session factory -> database;
-- an Alembic revision (imports alembic, sets `down_revision`), wherever its folder -> migrations;
+- an Alembic revision (imports alembic, sets `down_revision`) or environment (calls
+  `context.configure(...)` or `context.run_migrations()`), wherever its folder -> migrations;
 - and names checked against the code: a `db.py` of queries is a repository, a `crud/` module
   that only hands the session on is a service, a `schema.py` of tables is the models'; a
   `services/base.py` holding a generic base over a model type that runs the queries of its
@@ -217,6 +218,10 @@ def role_layer(
         return None
     if evidence.alembic and evidence.revision:
         return ("migrations", "an Alembic revision")
+    if evidence.alembic_env:
+        # `database/config/env.py` building the engine to run the migrations: Alembic's
+        # environment, not the app's database module.
+        return ("migrations", "an Alembic environment, runs the migrations")
     ring = None
     if glob == "**/contexts/**":
         ring = next((name for name in _below(module, "contexts", is_package) if name in _OUTER_RINGS), None)

@@ -59,6 +59,8 @@ REQUEST_BODY_MARKERS = frozenset(
 JOB_LIBRARIES = ("celery", "dramatiq", "taskiq", "arq", "huey", "rq", "procrastinate", "saq")
 # Libraries that queue or schedule background work.
 _SCHEDULING_LIBRARIES = frozenset({*JOB_LIBRARIES, "apscheduler", "schedule", "temporalio"})
+# What an Alembic environment calls on `alembic.context` to run the migrations.
+_ALEMBIC_ENV_CALLS = {name: f"alembic.context.{name}" for name in ("configure", "run_migrations")}
 # `@sio.on("connect")`, `@sio.event`: python-socketio's event handlers answer clients as
 # endpoints do. The server is often made in another module and imported (`from app.server
 # import sio`), out of this module's sight: the name `sio` is the convention that decides.
@@ -215,6 +217,9 @@ class RoleEvidence:
     # An Alembic revision: it imports alembic and sets `down_revision` (wherever it lives).
     alembic: bool = False
     revision: bool = False
+    # An Alembic environment: it runs the migrations (`context.configure(...)`,
+    # `context.run_migrations()`), wherever it lives (a `database/config/env.py`).
+    alembic_env: bool = False
     # Session types or factories imported or annotated here (a database module uses them).
     sessions: bool = False
     # `if __name__ == "__main__":` or command-line commands (`typer.Typer()`,
@@ -878,13 +883,19 @@ class RoleCollector:
 
     def _job_receiver(self, func: cst.BaseExpression) -> bool:
         """`@celery_app.task`: the receiver is an instance of a job library's app, or, where
-        it comes from elsewhere in the project, is named like one (`celery`, `broker`)."""
+        it comes from elsewhere in the project, is named like one (`celery`, `broker`), or
+        comes from a module so named (`from app.queue.celery import app`)."""
         if not isinstance(func, cst.Attribute):
             return False
         if self._library_of(func.value) in JOB_LIBRARIES:
             return True
         name = func.value.value if isinstance(func.value, cst.Name) else ""
-        return any(word in name.lower() for word in _JOB_APP_WORDS)
+        if any(word in name.lower() for word in _JOB_APP_WORDS):
+            return True
+        origin = self.table.qualified_name(func.value) if name else None
+        return origin is not None and any(
+            word in part.lower() for part in origin.split(".")[1:-1] for word in _JOB_APP_WORDS
+        )
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if not self._scopes:
@@ -966,6 +977,10 @@ class RoleCollector:
         kind = type(func)
         if not self._scopes:
             self._declarative_mixins(node)
+        if self.evidence.alembic and kind is cst.Attribute and func.attr.value in _ALEMBIC_ENV_CALLS:  # type: ignore[attr-defined]
+            # (`context.configure(...)` of the environment Alembic runs; not the app's own
+            # `MigrationContext.configure(connection)` reading the current revision)
+            self.evidence.alembic_env |= self.table.qualified_name(func) in _ALEMBIC_ENV_CALLS.values()
         if node.args and last_name(node.args[0].value) in ENGINE_BUILDERS:
             # (a builder handed on uncalled: `providers.Singleton(create_async_engine, url)`)
             self._deferred_build(node, node.args[0].value)

@@ -32,6 +32,12 @@ def handed_on(call: cst.BaseExpression, ancestors: Sequence[cst.CSTNode]) -> boo
         target = parent.target  # type: ignore[attr-defined]
     else:
         return False
+    if type(target) is cst.Subscript:
+        # `resources["user_repository"] = UsersRepository()` in a lifespan, then
+        # `UserService(resources["user_repository"])`: a slot of a registry, only handed on.
+        function = next((node for node in reversed(ancestors) if type(node) is cst.FunctionDef), None)
+        slot_uses = list(_slot_uses(function.body if function is not None else ancestors[0], target))
+        return bool(slot_uses) and all(passed_on(use) for use in slot_uses)
     if type(target) is not cst.Name:
         return False
     # (its function, or the module for a module-level name: `_user_repo = UserRepository()`
@@ -46,6 +52,33 @@ def handed_on(call: cst.BaseExpression, ancestors: Sequence[cst.CSTNode]) -> boo
         # UserRepository(db)` in an endpoint that returns `{}`).
         return _builds_from_made(scope)
     return all(passed_on(use) for use in uses)
+
+
+def _slot_key(subscript: cst.Subscript) -> tuple[str, str] | None:
+    """`("resources", '"user_repository"')` for `resources["user_repository"]`: a name's slot
+    keyed by a literal string."""
+    if type(subscript.value) is not cst.Name or len(subscript.slice) != 1:
+        return None
+    index = subscript.slice[0].slice
+    if type(index) is not cst.Index or type(index.value) is not cst.SimpleString:
+        return None
+    return subscript.value.value, index.value.value
+
+
+def _slot_uses(scope: cst.CSTNode, target: cst.Subscript) -> Iterator[cst.CSTNode]:
+    """The parents of the reads of the slot `target` assigns (`resources["repo"]`) below
+    `scope`, the assignment's own target aside. Iterative: a hostile file nests deeply."""
+    key = _slot_key(target)
+    if key is None:
+        return
+    pending: list[cst.CSTNode] = [scope]
+    while pending:
+        parent = pending.pop()
+        for child in iter_children(parent):
+            if type(child) is cst.Subscript and child is not target and _slot_key(child) == key:
+                yield parent
+            else:
+                pending.append(child)
 
 
 def _builds_from_made(scope: cst.CSTNode) -> bool:
