@@ -46,6 +46,7 @@ from layercheck.domain.vocabulary import (
     DEPENDENCY_WORDS,
     named_for,
 )
+from layercheck.engine.role_evidence import PERSISTENCE_NAMES, RoleEvidence
 from layercheck.engine.role_names import (
     APPLICATION_IMPORTS,
     SERVICE_FILE_GLOBS,
@@ -53,7 +54,6 @@ from layercheck.engine.role_names import (
     counted,
     mostly_queries,
 )
-from layercheck.engine.roles import PERSISTENCE_NAMES, RoleEvidence
 
 # Packages that hold the database module (`services/database/`).
 _DATABASE_PACKAGES = frozenset({"database", "db"})

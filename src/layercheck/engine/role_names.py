@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from layercheck.domain.layers import DATA_ACCESS_FILE_GLOBS
 from layercheck.domain.vocabulary import DEPENDENCY_MARKERS, DEPENDENCY_WORDS, WIRING_FOLDERS
-from layercheck.engine.roles import RoleEvidence
+from layercheck.engine.role_evidence import RoleEvidence
 
 # Core tables that make a module in no layer (or one named for schemas) the models'.
 _CORE_TABLES = 2
