@@ -260,6 +260,8 @@ class FactsCollector:
         # `_data_layer: Optional[BaseDataLayer] = None`: what a module-level global holds,
         # for a function that hands it out without a return annotation.
         if self.table.at_module_level and isinstance(node.target, cst.Name):
+            if node.value is not None:
+                self._literal_value(node.target, node.value)
             named = [qualname for _, qualname in annotation_names(node.annotation.annotation, self.table)]
             if named:
                 self._global_types[node.target.value] = named
@@ -267,6 +269,13 @@ class FactsCollector:
                     # `logger: AgnoLogger = agent_logger`: a logger typed with a project class
                     # (the index follows it to `logging.Logger`).
                     self.facts.extra.setdefault("typed_loggers", {})[node.target.value] = named
+
+    def _literal_value(self, target: cst.Name, value: cst.BaseExpression) -> None:
+        """`users_db: dict[str, UserSchema] = {...}`: a module-level name bound to a literal
+        container (a demo's in-memory table beside the repositories): its methods (`.get()`)
+        are the container's, no data access (`callees.is_repository_call`)."""
+        if type(value) in _LITERAL_CONTAINERS:
+            self.facts.extra.setdefault("literal_values", []).append(target.value)
 
     def visit_Return(self, node: cst.Return) -> None:
         frame = self._column_frames[-1] if self._column_frames else None
@@ -652,6 +661,7 @@ class FactsCollector:
             return
         if not isinstance(target, cst.Name):
             return
+        self._literal_value(target, value)
         if type(value) is cst.Call and self.table.repository_of_class(value) is not None:
             self._repository_providers.add(target.value)
         if isinstance(value, cst.Subscript):
@@ -774,6 +784,8 @@ class FactsCollector:
             self.facts.bindings[name] = aliased
 
 
+# Literal containers a module-level name may be bound to.
+_LITERAL_CONTAINERS = (cst.Dict, cst.List, cst.Set, cst.Tuple, cst.DictComp, cst.ListComp, cst.SetComp)
 _TYPING_MODULES = ("typing.", "typing_extensions.", "collections.", "builtins.")
 
 

@@ -12,7 +12,9 @@ of work. This walk participant records, per class, what each attribute holds:
 - `S:<a.b>`: the value of other attributes of the same object (a property returning
   `self.repos.households`);
 - `V:<qualname>`: a module-level object of another module (`self.repo = subject_repository`),
-  whose class the index reads where it is built.
+  whose class the index reads where it is built;
+- `U`: set in a method to a value whose class is out of sight (`self.repository =
+  repository` of an unannotated parameter).
 
 It also records what the project keeps in the slots of Starlette's `state` object
 (`request.state.db = session` in a middleware or a dependency), for the index to tell a
@@ -33,6 +35,8 @@ from layercheck.domain.vocabulary import CONNECTION_TYPES, DATABASE_HANDLES, SES
 from layercheck.engine.names import NameTable, dotted_name, state_slot
 
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property", "functools.cached_property"})
+# What an attribute set to a value of no known class holds (see the module's doc).
+_OUT_OF_SIGHT = "U"
 
 
 def _self_chain(node: cst.BaseExpression) -> str | None:
@@ -89,7 +93,9 @@ class MemberCollector:
         return None
 
     def _record(self, owner: str, name: str, value: str) -> None:
-        self.members.setdefault(owner, {}).setdefault(name, value)
+        held = self.members.setdefault(owner, {})
+        if held.get(name, _OUT_OF_SIGHT) == _OUT_OF_SIGHT:
+            held[name] = value  # (what another assignment makes known beats out of sight)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         scopes = self.table.scopes
@@ -188,5 +194,6 @@ class MemberCollector:
             if chain is None or "." in chain:
                 continue
             held = self._held(node.value, chain)
-            if held is not None:
-                self._record(owner, chain, held)
+            # (`self.repository = repository` of an unannotated parameter: set, to a value
+            # out of sight, which the name convention of SPEC revision 2 may judge)
+            self._record(owner, chain, held if held is not None else _OUT_OF_SIGHT)

@@ -169,6 +169,9 @@ class RoleEvidence:
     body_handlers: int = 0
     # Module-level classes and functions.
     classes: int = 0
+    # Of the classes, those that define no function (`@dataclass class PostgresGateway:
+    # session: AsyncSession`, an enum, a record): fields only, no work of their own.
+    bare_classes: int = 0
     functions: int = 0
     # Module-level classes mapped to a table (`__tablename__ = ...`, SQLModel's `table=True`).
     tables: int = 0

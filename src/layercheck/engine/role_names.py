@@ -362,6 +362,21 @@ def checked_name(
         # the repositories and the business rules the router calls, and it registers no
         # route (an MVC `controllers.py` that does is a router, by its routes).
         return ("service", "named a controller, registers no routes and calls the repositories")
+    if (
+        name_layer == "service"
+        and module.rsplit(".", 1)[-1].rsplit("_", 1)[-1] in _STORE_WORDS
+        and mostly_queries(evidence)
+        and not (evidence.routes or evidence.jobs or evidence.imports_jobs_or_services or evidence.script)
+    ):
+        # `services/vector_store.py` of functions that insert, search and delete the chunk
+        # rows: a store, named for what it keeps, the data access the pipeline's services
+        # call (an `add_customer_store.py` of one use case runs too few queries to be one).
+        count = len(evidence.data_access)
+        return ("repository", f"named a store, in a service folder; {count} of its definitions query")
+    if _maps_tables_only(name_layer, evidence):
+        # `db/tables/formula.py`, `infra/postgres/tables.py`: the ORM classes, whatever the
+        # module is called; the model layer's rules and direction hold for it.
+        return ("model", f"maps {counted(evidence.tables, 'table')}")
     store = _session_store(name_layer, evidence)
     if store is not None:
         # `outbound/adapters/sqla_user_storage.py`'s `SqlaUserStorage(UserStorage)` holding
@@ -424,6 +439,34 @@ def _provides_stores(evidence: RoleEvidence, stores: list[str]) -> bool:
     )
 
 
+def _maps_tables_only(name_layer: str | None, evidence: RoleEvidence) -> bool:
+    """A module in no layer by name whose classes are mostly ORM classes mapped to tables,
+    and which does nothing else a layer would claim (no query, route, job, engine, session
+    dependency, settings, script or test)."""
+    return (
+        name_layer is None
+        and evidence.tables > 0
+        and 2 * evidence.tables >= evidence.classes - evidence.bare_classes
+        and not (
+            evidence.data_access
+            or evidence.querying_methods
+            or evidence.session_calls
+            or evidence.routes
+            or evidence.jobs
+            or evidence.engine_builders
+            or evidence.session_providers
+            or evidence.settings_classes
+            or evidence.script
+            or evidence.test_code
+            or evidence.alembic
+        )
+    )
+
+
+# The last word of a module named for what keeps the rows (`vector_store`, `event_storage`).
+_STORE_WORDS = frozenset({"store", "stores", "storage"})
+
+
 def _session_store(name_layer: str | None, evidence: RoleEvidence) -> str | None:
     """The class of a module in no layer by name that is a store over the session: it uses
     a session type or takes a session, each of its classes that does anything runs the queries through it, and
@@ -452,6 +495,8 @@ def _session_store(name_layer: str | None, evidence: RoleEvidence) -> str | None
     if evidence.web_framework and not _provides_stores(evidence, stores):
         return None
     querying_functions = len(evidence.data_access - set(stores))
-    if len(stores) < evidence.classes or evidence.functions > querying_functions:
-        return None  # a store among other classes (an API client), or functions doing other work
+    if len(stores) < evidence.classes - evidence.bare_classes or evidence.functions > querying_functions:
+        # A store among other classes that do work (an API client), or functions doing other
+        # work. (A base holding the session for its subclasses, fields only, does none.)
+        return None
     return stores[0]

@@ -234,17 +234,22 @@ class RoleCollector:
     def _enter(self, is_class: bool, name: str) -> None:
         # [is_class, name, queries, yields, helper, methods, querying, the `self.x()` names
         # a function calls, a class's methods: name -> (queries itself, `self.x()` names),
-        # yields a session or a connection]
-        self._scopes.append([is_class, name, False, False, False, 0, 0, set(), {}, False])
+        # yields a session or a connection, a class defines a function of any kind]
+        self._scopes.append([is_class, name, False, False, False, 0, 0, set(), {}, False, False])
 
     def _leave(self) -> None:
         """A definition ends: one that queries (a function that does not yield, or a class
         with such a method) is data access when it is module-level, and makes its enclosing
         definition so when it is not."""
-        is_class, name, queries, yields, helper, methods, querying, self_calls, members, hands_session = (
+        is_class, name, queries, yields, helper, methods, querying, self_calls, members, hands_session, defines = (
             self._scopes.pop()
         )
-        if not is_class and self._scopes and self._scopes[-1][0] and not name.startswith("__"):
+        if not is_class and self._scopes and self._scopes[-1][0]:
+            self._scopes[-1][10] = True
+        elif is_class and not self._scopes and not defines:
+            self.evidence.bare_classes += 1
+        method = not is_class and bool(self._scopes) and self._scopes[-1][0]
+        if method and (not name.startswith("__") or self._operation(name)):
             self._scopes[-1][5] += 1
             self._scopes[-1][8][name] = (queries and not yields and not helper, self_calls)
         elif not is_class and self._scopes:
@@ -310,6 +315,13 @@ class RoleCollector:
             name not in self._engine_owners or name in self._query_builders
         ):
             self.evidence.data_access.add(name)
+
+    def _operation(self, name: str) -> bool:
+        """`__call__` of a class not named for a use case (`GetAllGate`, one query per class):
+        the class's one operation, a method like any other. (A `LoginHandler`'s or a
+        `CreateUserUseCase`'s is the business logic it runs.)"""
+        owner = self._scopes[-1][1]
+        return name == "__call__" and not (_SERVICE_NAMED.search(owner) or _USE_CASE_NAMED.search(owner))
 
     def finish(self) -> None:
         """A module-level function that calls the module's data-access functions is data
@@ -998,6 +1010,9 @@ _REPOSITORY_NAMED = re.compile(r"(Repository|Repo|Dao|DAO)$")
 # Class names of business logic, named for what they serve (`ServiceStatements` is none, nor
 # is a salon's `class Service(Base)`, the noun alone).
 _SERVICE_NAMED = re.compile(r".(Service|Services|UseCase|Interactor)$")
+# Callable classes named for the request or command they handle (`LoginHandler`,
+# `RegisterCommand`).
+_USE_CASE_NAMED = re.compile(r".(Handler|Command|Action|Case)$")
 
 
 def _constant_name(target: cst.BaseExpression) -> bool:

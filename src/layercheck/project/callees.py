@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from layercheck.domain.facts import ModuleFacts
-from layercheck.domain.vocabulary import LIBRARY_CRUD_CREATORS
+from layercheck.domain.vocabulary import DATA_ACCESS_NAME, LIBRARY_CRUD_CREATORS
 from layercheck.project import data_access, lineage
 from layercheck.project.lookup import ProjectLookup, is_type_variable
 
@@ -126,6 +126,10 @@ def is_repository_call(index: data_access.DataAccessLookup, qualname: str, layer
     if resolved.module is not None and resolved.name is not None:
         # (the parts after the module, however the import named it, and the name)
         rest = _rest(index, resolved.qualname, resolved.module) or []
+        if len(rest) == 1 and resolved.name in resolved.module.extra.get("literal_values", ()):
+            # `users_db.get(username)` of a module-level dict beside the repositories: the
+            # container's method, no query (importing it is LC102's finding).
+            return False
         if len(rest) >= 2:
             # `crud.audit_log.model.created_at.desc()`: a method of what the repository
             # object's attributes hold (its ORM class's column), not of the repository; the
@@ -370,12 +374,16 @@ def _plain_envelope(index: ProjectLookup, qualname: str, depth: int = 0) -> bool
     result is one (`def success_service_result(data): return ServiceResult(data=data, ...)`)."""
     resolved = index.resolve(qualname)
     module, name = resolved.module, resolved.name
-    rest = _rest(index, qualname, module) if module is not None else None
+    rest = _rest(index, resolved.qualname, module) if module is not None else None
     if module is not None and name in module.classes and rest:
         # `CategoryMapper.to_detail(saved)`: a method of a class, judged by what it returns
         # (`-> CategoryReadDetail`, a schema, maps what it is given); unannotated, unknown.
         returned = return_names(index, Callee(module, f"{name}.{rest[0]}")) if len(rest) == 1 else None
         if not returned or depth > 2:
+            return False
+        if rest[0].startswith("from_") and returned == [f"{module.module}.{name}"]:
+            # `User.from_orm(row) -> "User"`: an alternate constructor of a domain class that
+            # converts what it is given into a new instance, as a schema's would.
             return False
         return all(_plain_envelope(index, item, depth + 1) for item in returned)
     if index.class_fact(qualname) is not None:
@@ -431,11 +439,17 @@ def returns_unmapped_orm(index: ProjectLookup, tags: tuple[str, ...]) -> bool:
     annotation is reported on its own, once.
     """
     values: list[tuple[str, str]] = []
+    # Whether the return annotation says nothing of what is returned (none, `Any`, a type
+    # variable bound to nothing): only then may a repository's name say it (below).
+    by_name = True
     for tag in tags:
         kind, _, qualname = tag.partition(":")
-        if kind == "annotation":
+        if kind == "typed_return":
+            by_name = False
+        elif kind == "annotation":
             if index.is_orm_model(qualname) or index.is_orm_bound_type(qualname):
                 return False
+            by_name = by_name and _open_type_variable(index, qualname)
         elif kind == "annotation_page":
             if orm_page(index, *qualname.split("|", 1)):
                 return False  # `-> OffsetPage[User]`, reported on the annotation
@@ -446,7 +460,7 @@ def returns_unmapped_orm(index: ProjectLookup, tags: tuple[str, ...]) -> bool:
             values.append((kind, qualname))
     return any(
         (kind == "call" and (returns_orm_from_repository(index, qualname) or _service_returns_orm(index, qualname)))
-        or (kind == "member_call" and _member_returns_orm(index, qualname))
+        or (kind == "member_call" and _member_returns_orm(index, qualname, by_name))
         or (kind == "orm" and index.is_orm_model(qualname))
         or (kind == "class_attribute" and orm_class_attribute(index, *qualname.rsplit(".", 1)))
         for kind, qualname in values
@@ -463,6 +477,8 @@ def _service_returns_orm(index: ProjectLookup, qualname: str) -> bool:
     if callee is None or callee.is_constructor or index.module_role(callee.module) != "service":
         return False
     names = return_names(index, callee)
+    if names is not None and all(_open_type_variable(index, name) for name in names):
+        names = None  # `-> ModelType` of a type variable bound to nothing: said nothing
     if names is None:
         # Unannotated: what every `return` gives is an instance it built (`reservation =
         # Reservation(...)`, then `return reservation`), or what a repository method it
@@ -475,14 +491,39 @@ def _service_returns_orm(index: ProjectLookup, qualname: str) -> bool:
     return any(index.is_orm_model(name) for name in names)
 
 
-def _member_returns_orm(index: ProjectLookup, tag: str) -> bool:
+def _member_returns_orm(index: ProjectLookup, tag: str, by_name: bool = True) -> bool:
     """`<owner>#<chain>.<method>`: the class the attribute chain of an `owner` instance holds
     (`uow.posts` of a service, through the unit of work's annotations) has a repository
-    method that returns ORM instances."""
+    method that returns ORM instances. Where what the attribute holds is out of sight (an
+    unannotated `repository` parameter, a type variable bound to nothing), the name
+    convention of SPEC revision 2 decides, `by_name` (when the function's own annotation
+    says nothing either): a row method (`get`, `list`, `create`) of an attribute named for
+    data access (`self._repository`, `self.user_repo`) gives rows."""
     owner, _, reached = tag.partition("#")
     chain, _, method = reached.rpartition(".")
     held = index.member_type(owner, chain) if chain else None
-    return held is not None and returns_orm_from_repository(index, f"{held}.{method}")
+    if held is not None and not _open_type_variable(index, held):
+        return returns_orm_from_repository(index, f"{held}.{method}")
+    attribute = chain.rsplit(".", 1)[-1]
+    return (
+        by_name
+        and bool(chain)
+        and (held is not None or index.member_out_of_sight(owner, chain))
+        and DATA_ACCESS_NAME.search(attribute) is not None
+        and _ROW_METHOD.match(method) is not None
+        and _NO_ROWS_METHOD.search(method) is None
+    )
+
+
+# Repository methods that hand back rows, by their names (not `count`, `exists`, `delete`).
+_ROW_METHOD = re.compile(r"(get|find|list|all|filter|fetch|retrieve|search|first|one|create|update|upsert)(_|$)")
+# (`get_multi_paginated` hands back a page of its making, `get_count` a number)
+_NO_ROWS_METHOD = re.compile(r"pag|count|exist|total|ids?$")
+
+
+def _open_type_variable(index: ProjectLookup, qualname: str) -> bool:
+    """A type variable bound to nothing (`Repository = TypeVar("Repository")`): any class."""
+    return is_type_variable(index, qualname) and index.type_bound(qualname) is None
 
 
 def orm_class_attribute(index: ProjectLookup, owner: str, attribute: str) -> bool:

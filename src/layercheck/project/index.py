@@ -54,6 +54,8 @@ OTHER_ORM_MODEL_BASES = frozenset(
         "odmantic.model.Model",
     }
 )
+# What the `members` facts say of an attribute set to a value out of sight (`engine/members.py`).
+_OUT_OF_SIGHT = "U"
 # Type variables named for what crosses the API (`CreateSchemaType`, `ReadT`, `PayloadT`).
 _SCHEMA_TYPE_NAME = re.compile(r"(?i)schema|create|update|delete|read|dto|filter|response|request|payload")
 PYDANTIC_BASES = frozenset(
@@ -387,7 +389,7 @@ class ProjectIndex:
     def is_orm_bound_type(self, qualname: str) -> bool:
         """A type variable bound to the ORM (`ModelType = TypeVar("ModelType", bound=Base)`):
         every type a caller gives it is a mapped class, so a value of it is an ORM instance."""
-        bound = self._type_bound(qualname)
+        bound = self.type_bound(qualname)
         if bound is None:
             return False
         origin = self.resolve(bound)
@@ -437,7 +439,7 @@ class ProjectIndex:
         """A type variable bound to a project class outside the ORM (`Entity =
         TypeVar("Entity", bound=BaseEntity)` over the domain's dataclasses): what a caller
         gives it is that class's kind, no mapped class."""
-        bound = self._type_bound(qualname)
+        bound = self.type_bound(qualname)
         if bound is None or self.is_orm_bound_type(qualname):
             return False
         return self.resolve(bound).module is not None
@@ -445,10 +447,11 @@ class ProjectIndex:
     def is_schema_bound_type(self, qualname: str) -> bool:
         """A type variable bound to Pydantic (`ReadSchemaType = TypeVar("ReadSchemaType",
         bound=BaseModel)`): a value of it is a schema."""
-        bound = self._type_bound(qualname)
+        bound = self.type_bound(qualname)
         return bound is not None and self.is_pydantic_model(bound)
 
-    def _type_bound(self, qualname: str) -> str | None:
+    def type_bound(self, qualname: str) -> str | None:
+        """The bound a project type variable is declared with, as written; None for none."""
         resolved = self.resolve(qualname)
         if resolved.module is None or resolved.name is None:
             return None
@@ -583,6 +586,21 @@ class ProjectIndex:
             current = self._attribute_type(current, attribute, depth, last)
         return current
 
+    def member_out_of_sight(self, owner: str, chain: str, depth: int = 0) -> bool:
+        """Whether the last attribute of the chain `a.b` of an `owner` instance is set, in a
+        method of its class or of a base, to a value whose class is out of sight (`self.b =
+        b` of an unannotated parameter); not one never set, or set to a known class."""
+        head, _, attribute = chain.rpartition(".")
+        holder = self.member_type(owner, head) if head else owner
+        found = self.class_fact(holder) if holder is not None and depth <= _MAX_MEMBER_DEPTH else None
+        if found is None:
+            return False
+        module, fact = found
+        held = module.extra.get("members", {}).get(fact.name, {}).get(attribute)
+        if held is not None:
+            return held == _OUT_OF_SIGHT
+        return any(self.member_out_of_sight(base, attribute, depth + 1) for base in fact.bases)
+
     def _repository_through_value(self, qualname: str) -> bool:
         """`app.DATABASE.tasks.get_task` with `app` a module-level object of the project: the
         attributes between it and the method lead to a repository class."""
@@ -633,6 +651,8 @@ class ProjectIndex:
             owner = made  # type: ignore[assignment]
         module, fact = found
         held = module.extra.get("members", {}).get(fact.name, {}).get(attribute)
+        if held == _OUT_OF_SIGHT:
+            held = None
         if held is not None and held.startswith("V:"):
             # (the object another module builds: the class that built it, else as unknown)
             built = self.value_type(held[2:])

@@ -10,7 +10,7 @@ import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
 from layercheck.domain.vocabulary import LIBRARY_CRUD_SCHEMA_KEYWORDS, STATEMENT_RUNNERS
-from layercheck.engine.annotations import generic_parameters, project_class_names
+from layercheck.engine.annotations import annotation_names, generic_parameters, project_class_names
 from layercheck.engine.declarations import declares_only
 from layercheck.engine.names import last_name
 from layercheck.engine.rule import Rule
@@ -34,6 +34,8 @@ _ROW_METHODS = frozenset(
 )
 
 
+# What a return annotation may name and still say nothing of the value.
+_SAYS_NOTHING = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object", "builtins.None"})
 _SCALARS = frozenset({"builtins.int", "builtins.str", "builtins.bool", "builtins.float", "builtins.bytes"})
 # sqlalchemy's and SQLModel's `select`.
 _SELECTS = frozenset(
@@ -185,6 +187,8 @@ class ServiceReturnsOrm(Rule):
                     condition=Condition("orm_return", (qualname,)),
                 )
             tags.extend(self._report_generic_rows(name, node.returns.annotation))
+            if self._names_a_library_type(node.returns.annotation):
+                tags.append("typed_return:")  # (`-> Select`, `-> dict`: no rows, whatever the callee's name)
             function.annotation_tags = tuple(tags)
         self._functions.append(function)
 
@@ -218,6 +222,14 @@ class ServiceReturnsOrm(Rule):
             if isinstance(param.default, cst.Call) and self.names.dependency_marker(param.default):
                 return True
         return False
+
+    def _names_a_library_type(self, annotation: cst.BaseExpression) -> bool:
+        """Whether a return annotation names a class of a library or a builtin other than
+        `Any`, `object` and `None` (`-> Select`, `-> dict[str, int]`): it says what is returned."""
+        return any(
+            (qualname.startswith("builtins.") or is_external(qualname)) and qualname not in _SAYS_NOTHING
+            for _, qualname in annotation_names(annotation, self.names, held=True)
+        )
 
     def _scalar_annotation(self, annotation: cst.BaseExpression) -> bool:
         """`int`, `str`, `bool`, `float`, `bytes`, `None`, and those `| None`."""
