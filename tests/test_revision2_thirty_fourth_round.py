@@ -462,3 +462,50 @@ def test_a_callable_class_that_queries_is_data_access_unless_named_for_a_use_cas
     assert layers["backend/handlers/login.py"]["layer"] is None
     found = findings(root, "LC101")
     assert [(path, line) for path, line, _ in found] == [("backend/handlers/login.py", 2)]
+
+
+# ----- the database module only a script imports prints to that script ---------------------
+
+_SCRIPT_ONLY_DATABASE = {
+    "app/__init__.py": "",
+    "app/main.py": """
+        from fastapi import FastAPI
+
+        from app.db import get_db
+
+        app = FastAPI()
+
+
+        @app.get("/health")
+        def health() -> dict:
+            return {"db": get_db is not None}
+        """,
+    "app/db.py": """
+        def get_db():
+            print("opening a session")
+            yield None
+        """,
+    # Creating the database is a job of its own, run before the server starts.
+    "app/utils/__init__.py": "",
+    "app/utils/db.py": """
+        from sqlalchemy import create_engine
+
+
+        def create_database(url: str) -> None:
+            create_engine(url)
+            print(f"created {url}")
+        """,
+    "scripts/__init__.py": "",
+    "scripts/migrate.py": """
+        from app.utils.db import create_database
+
+        if __name__ == "__main__":
+            create_database("postgresql://localhost/app")
+        """,
+}
+
+
+def test_a_database_module_only_a_script_imports_is_no_server_code(tmp_path: Path) -> None:
+    root = write_project(tmp_path, _SCRIPT_ONLY_DATABASE)
+    found = findings(root, "LC704")
+    assert [(path, line) for path, line, _ in found] == [("app/db.py", 2)]

@@ -129,7 +129,14 @@ class PrintInServerCode(Rule):
         # server starts.
         # So is a module named as an example of use (`crud/usage_examples.py`, `demo.py`),
         # whatever folder it was filed in: documentation unless the server imports it.
-        in_sight = self.context.task.layer is None or _named_as_example(self.names.module)
+        # And a module of a layer the server only imports (the database module, the settings,
+        # the models, the schemas) is server code when the server imports it: a `utils/db.py`
+        # creating the database that only a migration script imports prints to that script.
+        in_sight = (
+            self.context.task.layer is None
+            or self.context.task.layer in _IMPORTED_LAYERS
+            or _named_as_example(self.names.module)
+        )
         served = Condition("served", (self.names.module,)) if in_sight else None
         for call, function in self.prints:
             if function is not None and function in self.entry_points:
@@ -152,6 +159,8 @@ def _named_as_example(module: str) -> bool:
 
 
 _EXAMPLE_WORDS = frozenset({"example", "examples", "demo", "demos"})
+# Layers whose modules run only when another module imports them.
+_IMPORTED_LAYERS = frozenset({"database", "config", "model", "schema"})
 
 
 def _top_name(node: cst.BaseExpression) -> str | None:
