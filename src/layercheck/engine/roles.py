@@ -208,6 +208,8 @@ class RoleCollector:
         # than the session): what they query is no data access for importers.
         self._request_dependencies: set[str] = set()
         self._local_calls: dict[str, set[str]] = {}
+        # Module-level classes whose `__call__` takes the session it runs on (see `_operation`).
+        self._handed_callables: set[str] = set()
         # The session parameters of each function around the walk, innermost last.
         self._session_names: list[set[str]] = []
         self._opened_sessions: list[set[str]] = []
@@ -317,11 +319,16 @@ class RoleCollector:
             self.evidence.data_access.add(name)
 
     def _operation(self, name: str) -> bool:
-        """`__call__` of a class not named for a use case (`GetAllGate`, one query per class):
-        the class's one operation, a method like any other. (A `LoginHandler`'s or a
-        `CreateUserUseCase`'s is the business logic it runs.)"""
+        """`__call__` of a class not named for a use case (`GetAllGate`, one query per class,
+        over the session it holds): the class's one operation, a method like any other. (A
+        `LoginHandler`'s or a `CreateUserUseCase`'s is the business logic it runs; one that
+        is handed the session, `ActionType()(name, session)`, is a helper of its callers.)"""
         owner = self._scopes[-1][1]
-        return name == "__call__" and not (_SERVICE_NAMED.search(owner) or _USE_CASE_NAMED.search(owner))
+        return (
+            name == "__call__"
+            and owner not in self._handed_callables
+            and not (_SERVICE_NAMED.search(owner) or _USE_CASE_NAMED.search(owner))
+        )
 
     def finish(self) -> None:
         """A module-level function that calls the module's data-access functions is data
@@ -380,6 +387,8 @@ class RoleCollector:
         taken = {param.name.value for param in node.params.params if self._session_parameter(param)}
         takes_session = bool(taken)
         self.evidence.session_parameters += takes_session
+        if takes_session and node.name.value == "__call__" and len(self._scopes) == 1 and self._scopes[0][0]:
+            self._handed_callables.add(self._scopes[0][1])
         self._session_names.append(taken)
         self._opened_sessions.append(set())
         self._sessions_built = set()
