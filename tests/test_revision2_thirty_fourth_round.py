@@ -528,3 +528,82 @@ def test_a_database_module_only_a_script_imports_is_no_server_code(tmp_path: Pat
     root = write_project(tmp_path, _SCRIPT_ONLY_DATABASE)
     found = findings(root, "LC704")
     assert [(path, line) for path, line, _ in found] == [("app/db.py", 2)]
+
+
+# ----- a unit of work is the database's import, whatever check it also runs -----------------
+
+_CHECKING_UNIT_OF_WORK = {
+    "src/__init__.py": "",
+    "src/models.py": orm_module("User"),
+    "src/db.py": """
+        from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+        engine = create_async_engine("postgresql+asyncpg://localhost/app")
+        sessionmaker = async_sessionmaker(engine)
+        """,
+    "src/repos/__init__.py": "",
+    "src/repos/users.py": """
+        from sqlalchemy import select
+
+        from src.models import User
+
+
+        class UsersRepo:
+            def __init__(self, session) -> None:
+                self.session = session
+
+            async def get(self, user_id: int) -> User | None:
+                return await self.session.scalar(select(User).where(User.id == user_id))
+        """,
+    "src/utils/__init__.py": "",
+    "src/utils/db_tools.py": """
+        from sqlalchemy import text
+        from typing import Self
+
+        from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+        from src.repos.users import UsersRepo
+
+
+        class DBManager:
+            def __init__(self, session_factory: async_sessionmaker) -> None:
+                self.session_factory = session_factory
+
+            async def __aenter__(self) -> Self:
+                self.session: AsyncSession = self.session_factory()
+                self.users = UsersRepo(self.session)
+                return self
+
+            async def __aexit__(self, *exc) -> None:
+                await self.rollback()
+                await self.session.close()
+
+            async def check_connection(self) -> None:
+                await self.session.execute(text("SELECT version();"))
+
+            async def commit(self) -> None:
+                await self.session.commit()
+
+            async def rollback(self) -> None:
+                await self.session.rollback()
+        """,
+    "src/api/__init__.py": "",
+    "src/api/dependencies/__init__.py": "",
+    "src/api/dependencies/db.py": """
+        from typing import Any, AsyncGenerator
+
+        from src.db import sessionmaker
+        from src.utils.db_tools import DBManager
+
+
+        async def get_db() -> AsyncGenerator[DBManager, Any]:
+            async with DBManager(session_factory=sessionmaker) as db:
+                yield db
+        """,
+}
+
+
+def test_a_unit_of_work_that_also_runs_a_check_is_the_databases_import(tmp_path: Path) -> None:
+    root = write_project(tmp_path, _CHECKING_UNIT_OF_WORK)
+    found = findings(root, "LC102", "LC103")
+    assert [(path, line) for path, line, _ in found if path == "src/api/dependencies/db.py"] == []

@@ -265,6 +265,11 @@ class ImportedLayers:
             # DatabaseService` in a `deps.py`: what it hands out is the database's.
             return "database"
         if self.index.is_data_access(target):
+            if name in module.extra.get("units_of_work", ()):
+                # `DBManager`, the unit of work that builds the repositories on its session
+                # and ends its transactions, whatever check it also runs (`SELECT version()`):
+                # the database's, as below.
+                return "database"
             if name in module.classes and any(self.index.is_orm_model(sub) for sub in self.index.subclasses_of(target)):
                 # `class AbstractModel(SQLModel)` whose classmethods run the queries (active
                 # record) and the table classes derive from: the models' own base, as the
