@@ -13,8 +13,8 @@ of work. This walk participant records, per class, what each attribute holds:
   `self.repos.households`);
 - `V:<qualname>`: a module-level object of another module (`self.repo = subject_repository`),
   whose class the index reads where it is built;
-- `U`: set in a method to a value whose class is out of sight (`self.repository =
-  repository` of an unannotated parameter).
+- `U`: an attribute named for data access set in a method to a value whose class is out of
+  sight (`self.repository = repository` of an unannotated parameter).
 
 It also records what the project keeps in the slots of Starlette's `state` object
 (`request.state.db = session` in a middleware or a dependency), for the index to tell a
@@ -31,7 +31,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from layercheck.domain.vocabulary import CONNECTION_TYPES, DATABASE_HANDLES, SESSION_TYPES, named_like_session
+from layercheck.domain.vocabulary import (
+    CONNECTION_TYPES,
+    DATA_ACCESS_NAME,
+    DATABASE_HANDLES,
+    SESSION_TYPES,
+    named_like_session,
+)
 from layercheck.engine.names import NameTable, dotted_name, state_slot
 
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property", "functools.cached_property"})
@@ -194,6 +200,10 @@ class MemberCollector:
             if chain is None or "." in chain:
                 continue
             held = self._held(node.value, chain)
-            # (`self.repository = repository` of an unannotated parameter: set, to a value
-            # out of sight, which the name convention of SPEC revision 2 may judge)
-            self._record(owner, chain, held if held is not None else _OUT_OF_SIGHT)
+            if held is None and DATA_ACCESS_NAME.search(chain):
+                # (`self.repository = repository` of an unannotated parameter: set, to a value
+                # out of sight, which the name convention of SPEC revision 2 may judge; only
+                # names it judges are kept)
+                held = _OUT_OF_SIGHT
+            if held is not None:
+                self._record(owner, chain, held)

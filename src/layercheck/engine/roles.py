@@ -246,11 +246,11 @@ class RoleCollector:
         is_class, name, queries, yields, helper, methods, querying, self_calls, members, hands_session, defines = (
             self._scopes.pop()
         )
-        if not is_class and self._scopes and self._scopes[-1][0]:
+        method = not is_class and bool(self._scopes) and self._scopes[-1][0]
+        if method:
             self._scopes[-1][10] = True
         elif is_class and not self._scopes and not defines:
             self.evidence.bare_classes += 1
-        method = not is_class and bool(self._scopes) and self._scopes[-1][0]
         if method and (not name.startswith("__") or self._operation(name)):
             self._scopes[-1][5] += 1
             self._scopes[-1][8][name] = (queries and not yields and not helper, self_calls)

@@ -508,10 +508,10 @@ def _member_returns_orm(index: ProjectLookup, tag: str, by_name: bool = True) ->
     return (
         by_name
         and bool(chain)
-        and (held is not None or index.member_out_of_sight(owner, chain))
         and DATA_ACCESS_NAME.search(attribute) is not None
         and _ROW_METHOD.match(method) is not None
         and _NO_ROWS_METHOD.search(method) is None
+        and (held is not None or index.member_out_of_sight(owner, chain))
     )
 
 
