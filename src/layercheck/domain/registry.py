@@ -84,6 +84,8 @@ SESSION_METHODS = [
     "begin_nested",
     # Closing a session by hand is managing it: the database module's dependency does that.
     "close",
+    # The connection under a session (`conn = await session.connection()`), to run SQL on.
+    "connection",
     # An engine connection's raw-SQL call.
     "exec_driver_sql",
     # The identity map and bulk writes: database work too.

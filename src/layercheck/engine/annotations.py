@@ -92,12 +92,24 @@ def type_var_bound(call: cst.Call) -> cst.Name | cst.Attribute | None:
             continue
         bound = arg.value
         if isinstance(bound, cst.SimpleString):
-            text = bound.evaluated_value
-            if not isinstance(text, str) or not text.strip().isidentifier():
-                return None
-            return cst.Name(text.strip())
+            return forward_name(bound)
         return bound if isinstance(bound, (cst.Name, cst.Attribute)) else None
     return None
+
+
+def forward_name(node: cst.SimpleString) -> cst.Name | cst.Attribute | None:
+    """The name a forward reference writes in a string (`"User"`, `"models.User"`), as a
+    node to resolve; None for a string that is no plain (dotted) name."""
+    text = node.evaluated_value
+    if not isinstance(text, str):
+        return None
+    parts = text.strip().split(".")
+    if not all(part.isidentifier() for part in parts):
+        return None
+    name: cst.Name | cst.Attribute = cst.Name(parts[0])
+    for part in parts[1:]:
+        name = cst.Attribute(value=name, attr=cst.Name(part))
+    return name
 
 
 def _module_value(node: cst.Name | cst.Attribute, names: NameTable) -> str | None:

@@ -27,11 +27,11 @@ from layercheck.engine.context import FileContext
 from layercheck.engine.fidelity import parser_failure
 from layercheck.engine.limits import scan
 from layercheck.engine.members import MemberCollector
-from layercheck.engine.module_uses import ModuleUseCollector
+from layercheck.engine.module_uses import ModuleUseCollector, names_read_in
 from layercheck.engine.names import NameTable, NameTableBuilder
 from layercheck.engine.native_parse import parse_module
 from layercheck.engine.role_layer import role_layer
-from layercheck.engine.roles import RoleCollector
+from layercheck.engine.roles import RoleCollector, probe_statement
 from layercheck.engine.rule import Rule
 from layercheck.engine.source import Source, SourceError, decode, read_source
 from layercheck.engine.walk import Dispatcher
@@ -235,6 +235,8 @@ def check_source(
             return record
     if roles.evidence.session_calls:
         facts.extra["session_calls"] = roles.evidence.session_calls
+    if roles.evidence.async_sessions:
+        facts.extra["async_sessions"] = True
     if roles.evidence.data_access or roles.evidence.statement_builders:
         facts.extra["data_access"] = sorted(roles.evidence.data_access | roles.evidence.statement_builders)
     units = roles.evidence.units_of_work - roles.evidence.provider_classes
@@ -293,6 +295,10 @@ def check_source(
         facts.extra["session_yielders"] = sorted(roles.evidence.session_yielders)
     if task.layer_configured:
         facts.extra["configured"] = True  # the user's word: the index re-reads no role
+    if task.layer == "main" and roles.endpoints:
+        # The imports the app's own endpoints use (LC104 judges those in the `main` module).
+        used = names_read_in(roles.endpoints, probe_statement)
+        facts.extra["endpoint_names"] = sorted(name for name in facts.bindings if name in used)
     if roles.evidence.app_factory or roles.evidence.routes or roles.evidence.jobs or roles.evidence.temporal_jobs:
         # Where the server starts running the project's code (LC704's reach): the app,
         # the routes it mounts, the jobs its workers run.

@@ -14,7 +14,7 @@ from layercheck.domain.vocabulary import (
     named_like_logger,
 )
 from layercheck.engine import app_facts
-from layercheck.engine.annotations import annotation_names, type_var_bound
+from layercheck.engine.annotations import annotation_names, forward_name, type_var_bound
 from layercheck.engine.declarations import declares_only, maps_columns
 from layercheck.engine.names import (
     CONNECTION,
@@ -669,7 +669,12 @@ class FactsCollector:
             outer = self.table.qualified_name(value.value) or ""
             first = value.slice[0].slice if value.slice else None
             if outer.endswith("Annotated") and isinstance(first, cst.Index):
-                inner = self.table.qualified_name(first.value)
+                written = first.value
+                if type(written) is cst.SimpleString:
+                    # `Annotated["User", Depends(...)]`, the class imported under
+                    # `TYPE_CHECKING`: a forward reference names the class all the same.
+                    written = forward_name(written) or written  # type: ignore[arg-type]
+                inner = self.table.qualified_name(written)
                 if inner is None and isinstance(first.value, cst.Subscript):
                     # `Annotated[async_sessionmaker[AsyncSession], Depends(get_session)]`: a
                     # value of the factory, whatever sessions it opens (`.begin()` on it opens

@@ -18,7 +18,7 @@ id)`, `.join(Order)`, `select(Order.id)`) shows what it is. Those names are reco
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import libcst as cst
 
@@ -288,3 +288,21 @@ def _only_built_into(body: cst.CSTNode, name: str) -> bool:
             continue
         pending.extend(iter_children(node))
     return reads == built
+
+
+def names_read_in(functions: Sequence[cst.FunctionDef], probe: Callable[[cst.Call], bool]) -> set[str]:
+    """Every bare name the functions read, their signatures and decorators included (the
+    endpoints of the module that creates the app: what of its imports they use), but for
+    those of a connection check's statement (`session.execute(text("SELECT 1"))` in a
+    `/health` endpoint reads no row: `probe` tells such a call)."""
+    found: set[str] = set()
+    pending: list[cst.CSTNode] = list(functions)
+    while pending:
+        item = pending.pop()
+        if type(item) is cst.Name:
+            found.add(item.value)  # type: ignore[attr-defined]
+        elif type(item) is cst.Call and probe(item):  # type: ignore[arg-type]
+            pending.append(item.func)  # type: ignore[attr-defined]
+        else:
+            pending.extend(iter_children(item))
+    return found

@@ -56,6 +56,12 @@ class RoleEvidence:
     client_env_reads: int = 0
     # Session method calls (`session.execute(...)`, `self.db.commit()`): data access.
     session_calls: int = 0
+    # Async work with a session here: a session call awaited (`await session.execute(...)`),
+    # a session opened by `async with`, a parameter annotated with SQLAlchemy's
+    # `AsyncSession`, an async engine or session factory built at import time. A project
+    # whose asyncio imports lead to none of it anywhere (async engine helpers nobody calls)
+    # is not on async SQLAlchemy (LC401).
+    async_sessions: bool = False
     # Calls named like an engine or session factory through a project name (`make_engine`
     # re-exported, `sessionmaker` from the database package): the index follows them.
     builder_calls: list[str] = field(default_factory=list)

@@ -66,6 +66,8 @@ _ORCHESTRATOR_HANDOFFS = 3
 _STRAY_ROUTE_QUERIES = 3
 # Routes on the app itself that make the module creating it a router module too.
 _APP_ROUTER_ROUTES = 10
+# The layers of data access a folder may name (`repository/`, `db/`).
+_DATA_FOLDER_LAYERS = frozenset({"repository", "database"})
 # Environment reads that make a module named for configuration its configuration, whatever
 # else it does (`settings.py` reading thirty variables beside the engine it builds).
 _CONFIG_ENV_READS = 3
@@ -96,6 +98,13 @@ _OUTER_RINGS = frozenset({"infrastructure", "adapters"})
 
 # Modules named for authentication: the login form they read (`Form()`) serves the endpoints.
 _AUTH_MODULE_NAMES = frozenset({"auth", "security", "authentication"})
+
+
+def _named_for_dependencies(module: str) -> bool:
+    """`deps.py`, `auth_dependencies.py`, a module of a `dependencies/` package: named for
+    the providers FastAPI's `Depends(...)` calls."""
+    parts = module.split(".")
+    return bool(DEPENDENCY_WORDS.intersection({*parts, *parts[-1].split("_")}))
 
 
 def _below(module: str, folder: str, is_package: bool) -> list[str]:
@@ -344,6 +353,16 @@ def role_layer(
         if mostly_queries(evidence, _SERVICE_MIN_QUERIES) and folder_layer != "api":
             return ("repository", f"named for configuration, but defines no settings; {count} definitions query")
         return (folder_layer, "named for configuration, but defines no settings and works with database sessions")
+    if (
+        name_layer == "schema"
+        and folder_layer in _DATA_FOLDER_LAYERS
+        and evidence.sessions
+        and not (evidence.tables or evidence.routes)
+    ):
+        # `repository/abstractions/dto.py`'s base class declaring the `session: AsyncSession`
+        # its repositories hold: a schema carries data, never a database session; the folder
+        # says what the module is.
+        return (folder_layer, f"named like a schema, but works with database sessions in a {folder_layer} folder")
     package = module.split(".")[-1 if is_package else -2] if "." in module else ""
     if (
         name_layer == "service"
@@ -629,6 +648,18 @@ def role_layer(
         # keeps in the database module, wherever it sits (its session calls are its own).
         first = sorted(evidence.units_of_work)[0]
         return ("database", f"unit of work `{first}` commits or rolls back the session")
+    if (
+        glob in _WORDY_SERVICE_FOLDERS
+        and _named_for_dependencies(module)
+        and not (evidence.data_access or evidence.querying_methods or evidence.session_calls or evidence.routes)
+    ):
+        # `application/dependencies/category_dependencies.py` building the repository and
+        # the service for `Depends(...)`: the API's wiring, no use case; its
+        # `dependencies.py` yielding the request's session is the database module's work.
+        folder = glob.split("/")[1]
+        if evidence.session_providers and not (evidence.imports_repositories or evidence.imports_jobs_or_services):
+            return ("database", f"hands out the request's session, among the `{folder}/` folder's dependencies")
+        return (None, f"the API's dependency wiring, in the `{folder}/` folder")
     if (
         glob in _WORDY_SERVICE_FOLDERS
         and (glob != "**/logic/**" or module.split(".")[1:2] != ["logic"])

@@ -169,6 +169,11 @@ _MIDDLEWARE_BASES = frozenset({"starlette.middleware.base.BaseHTTPMiddleware"})
 # What a class derives from to be generic over its type variables (`Generic[ModelType]`).
 _GENERIC_BASES = frozenset({"typing.Generic", "typing_extensions.Generic"})
 
+# The session methods that say a module works with the database (its role): not taking the
+# connection under a session (`await session.connection()`), which hands it to the code that
+# runs the SQL (`run_sync(...)` reading Alembic's heads); LC201 and LC302 report it still.
+_DATA_WORK_METHODS = frozenset(SESSION_METHODS) - {"connection"}
+
 
 class RoleCollector:
     """The walk participant that gathers `RoleEvidence` (registered beside the facts collector)."""
@@ -207,6 +212,9 @@ class RoleCollector:
         # Module-level functions FastAPI calls for a request (they take a dependency other
         # than the session): what they query is no data access for importers.
         self._request_dependencies: set[str] = set()
+        # The module's own endpoints (`@app.get(...)`, `@router.post(...)` at module level):
+        # in the module that creates the app, the router rules judge these only.
+        self.endpoints: list[cst.FunctionDef] = []
         self._local_calls: dict[str, set[str]] = {}
         # Module-level classes whose `__call__` takes the session it runs on (see `_operation`).
         self._handed_callables: set[str] = set()
@@ -361,6 +369,15 @@ class RoleCollector:
         self._opened_sessions.pop()
         self._leave()
 
+    def visit_With(self, node: cst.With) -> None:
+        if node.asynchronous is not None and not self.evidence.async_sessions:
+            self.evidence.async_sessions = any(
+                item.asname is not None
+                and type(item.asname.name) is cst.Name
+                and named_like_session(item.asname.name.value)  # type: ignore[attr-defined]
+                for item in node.items
+            )
+
     def visit_WithItem(self, node: cst.WithItem) -> None:
         target = node.asname.name if node.asname is not None else None
         if self._opened_sessions and type(target) is cst.Name and named_like_session(target.value):  # type: ignore[attr-defined]
@@ -421,9 +438,13 @@ class RoleCollector:
             last = func.attr.value if isinstance(func, cst.Attribute) else func.value
             if isinstance(func, cst.Attribute) and last in ROUTE_METHODS and self._router(func.value):
                 self.evidence.routes += 1
+                if len(self._scopes) == 1:
+                    self.endpoints.append(node)
                 continue
             if isinstance(func, cst.Attribute) and last in ROUTE_METHODS and self._app(func.value):
                 self.evidence.app_routes += 1
+                if len(self._scopes) == 1:
+                    self.endpoints.append(node)
                 continue
             if isinstance(func, cst.Attribute) and last in SOCKET_EVENT_DECORATORS and self._socket_server(func.value):
                 self.evidence.socket_handlers += 1
@@ -473,6 +494,7 @@ class RoleCollector:
             annotation = param.annotation.annotation
             qualname = self.table.qualified_name(annotation) or ""
             if qualname in SESSION_TYPES:
+                self.evidence.async_sessions |= ".asyncio." in qualname
                 return True
         return named_like_session(param.name.value)
 
@@ -756,6 +778,15 @@ class RoleCollector:
                 self.evidence.provider_containers.add(node.name.value)  # `(containers.DeclarativeContainer)`
 
     def visit_Await(self, node: cst.Await) -> None:
+        awaited = node.expression
+        if (
+            not self.evidence.async_sessions
+            and type(awaited) is cst.Call
+            and type(awaited.func) is cst.Attribute  # type: ignore[attr-defined]
+            and awaited.func.attr.value in SESSION_METHODS  # type: ignore[attr-defined]
+            and self._session_like(awaited.func.value)  # type: ignore[attr-defined]
+        ):
+            self.evidence.async_sessions = True  # `await session.execute(...)`
         # `await self.total` reading an async property of the class (a paginator's count
         # query): the method uses what that member does, as a call of it would.
         held = node.expression
@@ -812,7 +843,7 @@ class RoleCollector:
         if len(self._scopes) == 2 and self._scopes[0][0] and last_name(func) in _CONSOLE_WRITES:
             self._printing.add((self._scopes[0][1], self._scopes[1][1]))
         if kind is not cst.Attribute:
-            self._record_call(func)
+            self._record_call(func, node)
             return
         func = cast(cst.Attribute, func)
         if (
@@ -823,7 +854,7 @@ class RoleCollector:
         ):
             self._scopes[-1][7].add(func.attr.value)
         if (
-            func.attr.value in SESSION_METHODS
+            func.attr.value in _DATA_WORK_METHODS
             and not http_style_call(node)
             and self._session_like(func.value)
         ):
@@ -862,7 +893,7 @@ class RoleCollector:
             binding = self.table.value_binding(func.value)
             if binding is not None and binding.qualname and not (binding.instance_of or binding.logger):
                 self.evidence.handle_calls.setdefault(self._scopes[0][1], set()).add(binding.qualname)
-        self._record_call(func)
+        self._record_call(func, node)
 
     def _connection_probe(self, call: cst.Call) -> bool:
         """`await session.execute(text("SELECT 1"))` as a statement of its own, its result
@@ -871,9 +902,9 @@ class RoleCollector:
         parent = self.ancestors[-1] if self.ancestors else None
         if type(parent) is cst.Await and len(self.ancestors) > 1:
             parent = self.ancestors[-2]
-        return type(parent) is cst.Expr and _probe_statement(call)
+        return type(parent) is cst.Expr and probe_statement(call)
 
-    def _record_call(self, func: cst.BaseExpression) -> None:
+    def _record_call(self, func: cst.BaseExpression, node: cst.Call) -> None:
         """What a call says of the module by what it calls: the app, a command line, a
         query run into a data frame, a statement built, an engine or a session factory."""
         qualname = self.table.qualified_name(func)
@@ -912,6 +943,14 @@ class RoleCollector:
                         self._engine_owners.add(self._scopes[0][1])
                 if not self._scopes:
                     self.evidence.module_factories += 1
+                    # `AsyncSessionLocal = async_sessionmaker(engine)` at import time: the
+                    # project's sessions are async (one built in a function nobody calls is not).
+                    self.evidence.async_sessions |= ".asyncio." in qualname or any(
+                        arg.keyword is not None
+                        and arg.keyword.value == "class_"
+                        and ".asyncio." in (self.table.qualified_name(arg.value) or "")
+                        for arg in node.args
+                    )
             elif not qualname.startswith("builtins."):
                 self.evidence.builder_calls.append(qualname)
         elif qualname in ENV_READS or qualname in SETTINGS_READERS:
@@ -1077,7 +1116,7 @@ _CONTAINER_BASES = frozenset(
 _PROVIDING_DECORATORS = frozenset({"dishka.provide", "dishka.provider.provide", "injector.provider"})
 # Admin packages whose views are bound to ORM classes by design.
 _ADMIN_LIBRARIES = frozenset({"sqladmin", "starlette_admin", "fastapi_admin", "fastapi_amis_admin", "flask_admin"})
-def _probe_statement(call: cst.Call) -> bool:
+def probe_statement(call: cst.Call) -> bool:
     """`session.execute(text("SELECT 1"))`, `conn.execute(select(1))`: the statement of a
     connection check."""
     if not call.args:

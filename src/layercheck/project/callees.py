@@ -459,12 +459,23 @@ def returns_unmapped_orm(index: ProjectLookup, tags: tuple[str, ...]) -> bool:
         else:
             values.append((kind, qualname))
     return any(
-        (kind == "call" and (returns_orm_from_repository(index, qualname) or _service_returns_orm(index, qualname)))
+        (kind == "call" and _call_returns_orm(index, qualname, by_name))
         or (kind == "member_call" and _member_returns_orm(index, qualname, by_name))
         or (kind == "orm" and index.is_orm_model(qualname))
         or (kind == "class_attribute" and orm_class_attribute(index, *qualname.rsplit(".", 1)))
         for kind, qualname in values
     )
+
+
+def _call_returns_orm(index: ProjectLookup, qualname: str, by_name: bool) -> bool:
+    """What a call gives back is ORM data: a repository's (or a service's) that returns it,
+    or, for an unannotated method of a port (`self.repository.retrieve(...)` with
+    `repository: AbstractRepository`), the name convention where the caller's own
+    annotation says nothing."""
+    owner, _, method = qualname.rpartition(".")
+    if owner and _unsaid_by_port(index, owner, method):
+        return by_name and _ROW_METHOD.match(method) is not None and _NO_ROWS_METHOD.search(method) is None
+    return returns_orm_from_repository(index, qualname) or _service_returns_orm(index, qualname)
 
 
 def _service_returns_orm(index: ProjectLookup, qualname: str) -> bool:
@@ -502,7 +513,7 @@ def _member_returns_orm(index: ProjectLookup, tag: str, by_name: bool = True) ->
     owner, _, reached = tag.partition("#")
     chain, _, method = reached.rpartition(".")
     held = index.member_type(owner, chain) if chain else None
-    if held is not None and not _open_type_variable(index, held):
+    if held is not None and not _open_type_variable(index, held) and not _unsaid_by_port(index, held, method):
         return returns_orm_from_repository(index, f"{held}.{method}")
     attribute = chain.rsplit(".", 1)[-1]
     return (
@@ -519,6 +530,17 @@ def _member_returns_orm(index: ProjectLookup, tag: str, by_name: bool = True) ->
 _ROW_METHOD = re.compile(r"(get|find|list|all|filter|fetch|retrieve|search|first|one|create|update|upsert)(_|$)")
 # (`get_multi_paginated` hands back a page of its making, `get_count` a number)
 _NO_ROWS_METHOD = re.compile(r"pag|count|exist|total|ids?$")
+
+
+def _unsaid_by_port(index: ProjectLookup, held: str, method: str) -> bool:
+    """`repository: AbstractRepository` whose `async def retrieve(self, *args, **kwargs)` is
+    an unannotated abstract signature: what the call returns is its implementations'
+    business, out of sight here, so the name convention decides as for an unannotated
+    parameter (and the caller's own annotation before it)."""
+    if not data_access.is_port(index, held):
+        return False
+    callee = find_callee(index, f"{held}.{method}")
+    return callee is not None and return_names(index, callee) is None
 
 
 def _open_type_variable(index: ProjectLookup, qualname: str) -> bool:

@@ -777,12 +777,15 @@ class ProjectIndex:
 
     @cached_property
     def uses_async_sqlalchemy(self) -> bool:
-        """Whether some module imports SQLAlchemy's (or SQLModel's) asyncio extension."""
+        """Whether some module imports SQLAlchemy's (or SQLModel's) asyncio extension and
+        some module works with an async session (awaits a session call, opens one with
+        `async with`, takes an `AsyncSession`): async engine helpers nobody calls, in a
+        project whose repositories all run on the sync `Session`, do not make it async."""
         return any(
             imp.target.startswith(("sqlalchemy.ext.asyncio", "sqlmodel.ext.asyncio"))
             for facts in self.by_path.values()
             for imp in facts.imports
-        )
+        ) and any(facts.extra.get("async_sessions") for facts in self.by_path.values())
 
     @cached_property
     def uses_sqlalchemy(self) -> bool:

@@ -8,6 +8,7 @@ a project subclass or an imported router object).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import libcst as cst
 
@@ -39,6 +40,15 @@ def route_decorator(
             continue
         return call
     return None
+
+
+def inside_endpoint(ancestors: Sequence[cst.CSTNode], names: NameTable) -> bool:
+    """Whether some enclosing function is an endpoint (`@app.get(...)`): in the module that
+    creates the app, the router rules judge its endpoints only, not the startup code."""
+    return any(
+        isinstance(node, cst.FunctionDef) and route_decorator(node, names, ENDPOINT_METHODS) is not None
+        for node in ancestors
+    )
 
 
 def keyword_argument(call: cst.Call, keyword: str) -> cst.Arg | None:

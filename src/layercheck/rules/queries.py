@@ -239,6 +239,11 @@ def database_work(
         return as_builder
     if http_style_call(node):
         return None  # `session.get(f"{url}/health")`: an HTTP client's request
+    if func.attr.value == "connection" and ancestors and type(ancestors[-1]) is cst.WithItem:
+        # `async with database.connection() as conn:` takes a pooled connection (the
+        # `databases` package's) to hand on, no SQL run; a session's `await
+        # session.connection()` is no context manager.
+        return as_builder
     session = session_receiver(names, func.value)
     if session is False:
         return as_builder

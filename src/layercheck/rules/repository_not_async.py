@@ -32,8 +32,9 @@ _EXEMPT_DECORATORS = frozenset(
 )
 # Classes from these modules are value types (enums, models, tuples), not repositories.
 _VALUE_TYPE_MODULES = ("enum", "pydantic", "typing.NamedTuple", "typing.TypedDict", "builtins.Exception")
-# Only projects on SQLAlchemy's asyncio extension are held to async repositories: in a
-# project built on the sync `Session` throughout, `async def` would not make I/O async.
+# Only projects on SQLAlchemy's asyncio extension (imported, and some async session work
+# somewhere) are held to async repositories: in a project built on the sync `Session`
+# throughout, `async def` would not make I/O async.
 _ASYNC_PROJECT = Condition("project_uses_async_sqlalchemy", ())
 
 

@@ -8,6 +8,7 @@ from layercheck.domain.diagnostics import Condition
 from layercheck.engine.names import dotted_name
 from layercheck.engine.rule import Rule
 from layercheck.engine.wiring import handed_on
+from layercheck.rules.endpoints import inside_endpoint
 from layercheck.rules.externals import is_external
 
 # Methods of a data-access object that open a database session (not `get_user_session()`,
@@ -36,9 +37,14 @@ class RouterCallsRepository(Rule):
     """
 
     code = "LC202"
-    layers = frozenset({"api"})
+    # (in the module that creates the app, only its endpoints: `@app.get("/tasks")` calling
+    # the repository skips the service as a router does; the startup code building the
+    # repositories to wire the services is the app's wiring)
+    layers = frozenset({"api", "main"})
 
     def visit_Call(self, node: cst.Call) -> None:
+        if self.context.layer == "main" and not inside_endpoint(self.context.ancestors, self.names):
+            return
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value.lstrip("_") in _SESSION_OPENERS and not node.args:
             # `db_engine.get_async_session()`, `document_service.db.async_session()`: the

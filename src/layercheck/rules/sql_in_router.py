@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from layercheck.engine.rule import Rule
-from layercheck.rules.endpoints import ENDPOINT_METHODS, route_decorator
+from layercheck.rules.endpoints import ENDPOINT_METHODS, inside_endpoint, route_decorator
 from layercheck.rules.queries import database_work
 from layercheck.rules.sessions import in_session_dependency
 
@@ -61,12 +61,7 @@ class SqlInRouter(Rule):
 
     def _outside_endpoints(self) -> bool:
         """In a `main` module, whether the node lies outside every endpoint function."""
-        if self.context.layer != "main":
-            return False
-        return not any(
-            isinstance(node, cst.FunctionDef) and route_decorator(node, self.names, ENDPOINT_METHODS) is not None
-            for node in self.context.ancestors
-        )
+        return self.context.layer == "main" and not inside_endpoint(self.context.ancestors, self.names)
 
     def visit_Call(self, node: cst.Call) -> None:
         if self._outside_endpoints():

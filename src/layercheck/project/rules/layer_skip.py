@@ -30,12 +30,20 @@ class EntrypointImportsRepository(ProjectRule):
             if self._wiring_only(module, item) or self._implemented_here(module, item):
                 continue
             if self.index.imported_layer(item.target, item.is_module) == "repository":
-                yield self.finding(
-                    module,
-                    item.span,  # type: ignore[arg-type]
-                    f"`{short(item.target)}` imported from the repository layer in the "
-                    f"{module.layer} layer; call a service instead",
-                )
+                alias = self._alias_elsewhere(item.target)
+                if alias is not None:
+                    # (`get_current_user = Annotated["User", Depends(...)]` in `utils/auth.py`:
+                    # the module is no repository, the class its alias names is)
+                    message = (
+                        f"`{short(item.target)}` (an alias of `{alias}`) imported in the {module.layer} "
+                        "layer reaches the repository layer; call a service instead"
+                    )
+                else:
+                    message = (
+                        f"`{short(item.target)}` imported from the repository layer in the "
+                        f"{module.layer} layer; call a service instead"
+                    )
+                yield self.finding(module, item.span, message)  # type: ignore[arg-type]
                 continue
             reached = self._repository_reached_through(module, item.target)
             if reached is not None:
@@ -147,6 +155,15 @@ class EntrypointImportsRepository(ProjectRule):
         if module.extra.get("serves"):
             return False
         return any(item.target in fact.bases for fact in module.classes.values())
+
+    def _alias_elsewhere(self, target: str) -> str | None:
+        """The class an `Annotated` alias names, when the alias is defined outside the
+        repository layer (what the import reaches is then not where it comes from)."""
+        resolved = self.index.resolve(target)
+        if resolved.module is None or resolved.name is None or resolved.module.layer == "repository":
+            return None
+        inner = resolved.module.extra.get("annotated", {}).get(resolved.name)
+        return inner if inner is not None and self.index.class_fact(inner) is not None else None
 
     def _names_a_class(self, target: str) -> bool:
         """A class, or an `Annotated` alias of one (`UserRepo = Annotated[UserRepository,

@@ -19,12 +19,20 @@ class RouterImportsOrmOrQueryBuilder(ProjectRule):
     """
 
     code = "LC104"
-    layers = frozenset({"api"})
+    # (in the module that creates the app, what its own endpoints use: `@app.get("/tasks")`
+    # building `select(Task)` is a router's; `Base` imported for `create_all` at startup is
+    # the app's wiring)
+    layers = frozenset({"api", "main"})
 
     def check(self, module: ModuleFacts) -> Iterator[Diagnostic]:
         builders = self.options["query-builders"]
+        used_by_endpoints = set(module.extra.get("endpoint_names", ()))
         for item in self.contract_imports(module):
             target = item.target
+            if module.layer == "main" and not any(
+                name in used_by_endpoints for name, bound in module.bindings.items() if bound == target
+            ):
+                continue
             if not module.functions and self.own_module(module, item) is not None:
                 # `api/user/__init__.py` gathering `User` from its own `user_model.py`: the
                 # package is its modules, and this one routes nothing.
