@@ -3,9 +3,10 @@ CLI on a small project of its own."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
-from conftest import check_json, write_project
+from conftest import check_json, run_layercheck, write_project
 from test_revision2 import findings, orm_module, placed
 
 # ----- async engine helpers nobody calls do not make a sync project async (LC401) -----------
@@ -504,3 +505,35 @@ def test_an_unannotated_port_method_leaves_the_services_annotation_to_decide(tmp
     # `get_one -> DTO` (bound to Pydantic's model) says a schema; `delete` returns what a
     # method named for no rows gives; `find`, unannotated, gets a row by the convention.
     assert [(path, line) for path, line, _ in findings(root, "LC301")] == [("app/services/base.py", 21)]
+
+
+# ----- whether the project is async is a question about every module (LC401) ----------------
+
+
+def _lc401(root: Path, *paths: str) -> list[tuple[str, int]]:
+    run = run_layercheck(["--output-format", "json", "--no-cache", "--select", "LC401", *paths], root)
+    return sorted(
+        ((root / item["filename"]).relative_to(root).as_posix(), item["location"]["row"]) for item in run.json()
+    )
+
+
+def test_a_run_on_the_repository_alone_reaches_the_async_factory_it_imports(tmp_path: Path) -> None:
+    # The repository imports the database module that builds the async factory at import:
+    # a run on the repository alone (pre-commit, the editor) answers as the whole run does.
+    files = dict(_DEAD_ASYNC_HELPERS)
+    files["app/db/session.py"] = """
+        from sqlalchemy.ext.asyncio import async_sessionmaker
+
+        maker = async_sessionmaker()
+        """
+    files["app/db/repositories/users.py"] = "from app.db.session import maker\n" + textwrap.dedent(
+        _SYNC_REPOSITORY
+    ).lstrip("\n")
+    root = write_project(tmp_path / "p", files)
+    whole = _lc401(root, ".")
+    assert _lc401(root, "app/db/repositories/users.py") == whole == [("app/db/repositories/users.py", 12)]
+
+
+def test_a_run_on_the_repository_alone_of_a_sync_project_stays_sync(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", _DEAD_ASYNC_HELPERS)
+    assert _lc401(root, "app/db/repositories/users.py") == _lc401(root, ".") == []

@@ -26,7 +26,7 @@ from layercheck.project import callees, data_access, lineage, loggers
 from layercheck.project.import_layers import ImportedLayers, constant_name
 from layercheck.project.lookup import Resolved, says_nothing
 from layercheck.project.sessions import SessionKinds
-from layercheck.project.whole import HANDLER_IGNORED_LAYERS, whole_project_fact
+from layercheck.project.whole import ASYNC_IGNORED_LAYERS, HANDLER_IGNORED_LAYERS, whole_project_fact
 
 ORM_ROOT_BASES = frozenset(
     {
@@ -777,15 +777,18 @@ class ProjectIndex:
 
     @cached_property
     def uses_async_sqlalchemy(self) -> bool:
-        """Whether some module imports SQLAlchemy's (or SQLModel's) asyncio extension and
-        some module works with an async session (awaits a session call, opens one with
-        `async with`, takes an `AsyncSession`): async engine helpers nobody calls, in a
-        project whose repositories all run on the sync `Session`, do not make it async."""
+        """Whether some module of the app (not its tests or migrations) imports SQLAlchemy's
+        (or SQLModel's) asyncio extension and some module works with an async session
+        (awaits a session call, opens one with `async with`, takes an `AsyncSession`, builds
+        an async engine or session factory at import): async engine helpers nobody calls, in
+        a project whose repositories all run on the sync `Session`, do not make it async.
+        Asked of the modules the run reads (see `whole.ASYNC_IGNORED_LAYERS`)."""
+        app = [facts for facts in self.by_path.values() if facts.layer not in ASYNC_IGNORED_LAYERS]
         return any(
             imp.target.startswith(("sqlalchemy.ext.asyncio", "sqlmodel.ext.asyncio"))
-            for facts in self.by_path.values()
+            for facts in app
             for imp in facts.imports
-        ) and any(facts.extra.get("async_sessions") for facts in self.by_path.values())
+        ) and any(facts.extra.get("async_sessions") for facts in app)
 
     @cached_property
     def uses_sqlalchemy(self) -> bool:

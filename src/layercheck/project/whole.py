@@ -27,6 +27,12 @@ class WholeProjectFact:
 
 # Layers whose exception handlers do not count for the application (LC803).
 HANDLER_IGNORED_LAYERS = frozenset({"tests", "migrations"})
+# Layers whose sessions do not make the application async (LC401): a test's fixtures may
+# open async sessions of a sync app. (Whether the project is async is asked of the modules a
+# run reads, not of every module: in a checkout of several apps, another app's async
+# sessions say nothing of this one's, and reading every module that says `async` made
+# open-assistant's sync backend async through its async inference server.)
+ASYNC_IGNORED_LAYERS = frozenset({"tests", "migrations"})
 # What `engine/app_facts.py` recognises as a handler for every error, by the bytes each form
 # needs: a handler method or `exception_handlers` mapping, a subscript assignment to a
 # `...handler...` mapping keyed by `Exception` or 500, or an HTTP middleware that catches
