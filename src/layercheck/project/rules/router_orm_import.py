@@ -26,12 +26,12 @@ class RouterImportsOrmOrQueryBuilder(ProjectRule):
 
     def check(self, module: ModuleFacts) -> Iterator[Diagnostic]:
         builders = self.options["query-builders"]
-        used_by_endpoints = set(module.extra.get("endpoint_names", ()))
+        # (in the `main` module, the imports its endpoints use, by what each name is bound to)
+        endpoint_names = module.extra.get("endpoint_names", ())
+        endpoint_targets = {module.bindings[name] for name in endpoint_names if name in module.bindings}
         for item in self.contract_imports(module):
             target = item.target
-            if module.layer == "main" and not any(
-                name in used_by_endpoints for name, bound in module.bindings.items() if bound == target
-            ):
+            if module.layer == "main" and target not in endpoint_targets:
                 continue
             if not module.functions and self.own_module(module, item) is not None:
                 # `api/user/__init__.py` gathering `User` from its own `user_model.py`: the
