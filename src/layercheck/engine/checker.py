@@ -290,6 +290,8 @@ def check_source(
         facts.extra["builds_engine"] = True  # its config imports are the engine's (LC103)
     if roles.evidence.session_providers:
         facts.extra["provides_sessions"] = True  # the request's session dependency lives here
+    if roles.evidence.request_sessions:
+        facts.extra["request_sessions"] = True  # a middleware opening each request's session
     if roles.evidence.session_yields:
         facts.extra["yields_sessions"] = True  # (`yield session`: no other generator)
         facts.extra["session_yielders"] = sorted(roles.evidence.session_yielders)

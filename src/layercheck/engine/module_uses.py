@@ -188,6 +188,9 @@ class ModuleUseCollector:
             return
         self._provided_params.append((name, param.name.value, function))  # type: ignore[attr-defined]
 
+    def _builds_project_class(self, call: cst.Call) -> bool:
+        return type(call.func) is cst.Name and self._project_class(call.func.value)
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if type(func) is cst.Name and not func.value[:1].isupper():
@@ -210,6 +213,14 @@ class ModuleUseCollector:
                 arg.value.value
                 for arg in node.args
                 if type(arg.value) is cst.Name and self._imported(arg.value.value)
+            )
+        elif any(type(arg.value) is cst.Call and self._builds_project_class(arg.value) for arg in node.args):
+            # `binder.bind(TaskQueryService, TaskQueryServiceImpl(db))`: a class named beside
+            # the instance bound to it is a dependency container's key, handed on.
+            self.handed.update(
+                arg.value.value
+                for arg in node.args
+                if type(arg.value) is cst.Name and self._project_class(arg.value.value)
             )
         qualname = self.table.qualified_name(func) or ""
         if self.table.dependency_marker(node):

@@ -119,6 +119,8 @@ class RoleEvidence:
     # Module-level generator functions (`def get_db(): ... yield session`): what a database
     # module provides its importers.
     session_providers: int = 0
+    # Sessions opened for each request and kept in its state (`request.state.db = Session(engine)`).
+    request_sessions: int = 0
     # Methods of module-level classes returning a session they build (`return Session(engine)`).
     returned_sessions: int = 0
     # Those of them that yield a value named like a session (`yield session`, a transaction

@@ -650,6 +650,10 @@ class RoleCollector:
             self._sessions_built.update(
                 target.target.value for target in node.targets if isinstance(target.target, cst.Name)
             )
+            if any(_request_state_slot(target.target) for target in node.targets):
+                # `request.state.db = Session(self.engine)` in a middleware's `dispatch`: the
+                # session of each request is opened here, as a session dependency opens it.
+                self.evidence.request_sessions += 1
         if len(self._scopes) == 1 and not self._scopes[0][0] and self._new_statement(node.value):
             self._statements.update(
                 target.target.value for target in node.targets if isinstance(target.target, cst.Name)
@@ -1130,3 +1134,11 @@ def probe_statement(call: cst.Call) -> bool:
         return _PROBE_SQL.fullmatch(inner.raw_value) is not None
     return builder == "select" and type(inner) is cst.Integer and inner.value == "1"
 
+
+def _request_state_slot(target: cst.BaseExpression) -> bool:
+    """`request.state.db`: a slot of the per-request state Starlette hands every handler."""
+    return (
+        type(target) is cst.Attribute
+        and type(target.value) is cst.Attribute
+        and target.value.attr.value == "state"
+    )

@@ -182,11 +182,15 @@ def holds_data_access(index: DataAccessLookup, module: ModuleFacts) -> bool:
     if not mostly_queries(index, module):
         return False
     # A module that calls services or enqueues jobs orchestrates (a `flows.py`, a
-    # `contexts/datasets.py` that also validates and publishes): repositories do not.
+    # `contexts/datasets.py` that also validates and publishes): repositories do not. A
+    # port of the service layer its classes implement (`class TaskQueryServiceImpl(
+    # BaseQueryService, TaskQueryService)`) is the adapter's contract, no call.
+    implemented = {base for fact in module.classes.values() for base in fact.bases}
     return not any(
         index.layer_of(item.target) in ("service", "task")
         and not index.is_pydantic_model(item.target)
         and not item.target.rsplit(".", 1)[-1].isupper()  # a constant (`START_ELO`) calls nothing
+        and item.target not in implemented
         for item in module.imports
     )
 

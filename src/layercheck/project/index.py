@@ -163,7 +163,21 @@ class ProjectIndex:
 
     def _resolve(self, qualname: str) -> Resolved:
         current = qualname
+        seen: set[str] = set()
+        # The re-exports followed: (module, name, the attributes read off it after).
+        hops: list[tuple[ModuleFacts, str, list[str]]] = []
         for _ in range(_MAX_HOPS):
+            if current in seen:
+                # A circle of re-exports (`exceptions/__init__.py` importing `AuthError` from
+                # `.base`, then again from `.users`, which imports it from the package): at
+                # run time the name was bound before the circle closed, by the module's
+                # earlier import of it.
+                earlier = self._bound_before_circle(hops, seen)
+                if earlier is None:
+                    return Resolved(current, None, None)
+                current = earlier
+                continue
+            seen.add(current)
             split = self._split(current)
             if split is None:
                 return Resolved(current, None, None)
@@ -191,8 +205,22 @@ class ProjectIndex:
                     continue
             if target is None or target == current:
                 return Resolved(current, facts, first)
+            hops.append((facts, first, rest[1:]))
             current = ".".join([target, *rest[1:]])
         return Resolved(current, None, None)
+
+    @staticmethod
+    def _bound_before_circle(hops: list[tuple[ModuleFacts, str, list[str]]], seen: set[str]) -> str | None:
+        """Where a circle of re-exports leads instead: the first module on it that imports
+        the name from somewhere else too (its first such import, leaving the circle)."""
+        for facts, name, rest in hops:
+            for item in facts.imports:
+                if item.is_module or item.in_function or item.target.rpartition(".")[2] != name:
+                    continue
+                leads = ".".join([item.target, *rest])
+                if leads not in seen and item.target != facts.bindings.get(name):
+                    return leads
+        return None
 
     def _project_generic(self, facts: ModuleFacts, name: str) -> str | None:
         """`UserRepository = RepositoryBase[User, UserCreate]`: the project's generic class

@@ -20,8 +20,14 @@ HTTP_EXCEPTIONS = frozenset(
 )
 
 
+# Helpers the web frameworks ship that handle no request: `jsonable_encoder` turning a
+# Pydantic object into the dict an ORM constructor takes (the generic CRUD base of FastAPI's
+# project template), `run_in_threadpool` running blocking code off the event loop.
+NOT_HTTP_MODULES = frozenset({"fastapi.encoders", "fastapi.concurrency", "starlette.concurrency"})
+
+
 def is_http_module(module: str | None) -> bool:
-    return module is not None and module.split(".", 1)[0] in HTTP_PACKAGES
+    return module is not None and module.split(".", 1)[0] in HTTP_PACKAGES and module not in NOT_HTTP_MODULES
 
 
 class HttpInRepository(Rule):

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from layercheck.domain.diagnostics import Diagnostic
 from layercheck.domain.facts import ImportFact, ModuleFacts
 from layercheck.domain.layers import ENTRYPOINT_LAYERS
+from layercheck.project import data_access
 from layercheck.project.rules.base import ProjectRule, short
 
 
@@ -117,6 +118,16 @@ class EntrypointImportsRepository(ProjectRule):
             # The class itself handed to a project class that builds it (`SQLAlchemyUnitOfWork(
             # session_factory, UsersRepository, TasksRepository)` in a provider, a module
             # that serves no route): wiring.
+            return True
+        if (
+            data_access.is_port(self.index, self.index.resolve(target).qualname)
+            and all(name in module.extra.get("handed_imports", ()) for name in local)
+            and not any(name in module.extra.get("called_imports", ()) for name in local)
+            and not any(name in module.extra.get("annotating_imports", ()) for name in local)
+        ):
+            # An interface handed to a call and used no other way (`binder.bind(TaskQueryService,
+            # TaskQueryServiceImpl(db))`, a dependency container's key): nothing of it runs here,
+            # it names what the wiring binds.
             return True
         # (`UserRepo = Annotated[UserRepository, Depends(get_user_repository)]` declares the
         # dependency as an annotation does)

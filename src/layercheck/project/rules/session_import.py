@@ -43,6 +43,10 @@ class SessionImportOutsideRepository(ProjectRule):
             # `main.py` whose lifespan builds the engine and `app.state.session_factory =
             # sessionmaker(bind=engine)`: the factory is made here, inside a function.
             return True
+        if module.extra.get("request_sessions"):
+            # A middleware opening each request's session into `request.state` (and
+            # committing or closing it after the response): the session dependency's work.
+            return True
         if module.extra.get("yields_sessions"):
             # A session dependency or a transaction helper yielding the session it opened
             # or was given (`async with transaction(session): ...`, the unit of work the
@@ -169,6 +173,17 @@ class SessionImportOutsideRepository(ProjectRule):
             for base in fact.bases
         )
 
+    def _base_of_data_access(self, module: ModuleFacts) -> bool:
+        """A module in no layer defining the base class of data-access classes elsewhere
+        (`BaseQueryService.__init__(self, db: Session)` that the `*QueryServiceImpl`
+        classes querying through `self.db` derive from): the data layer's own base, holding
+        the session its subclasses use."""
+        return any(
+            self.index.is_data_access(subclass)
+            for name in module.classes
+            for subclass in self.index.subclasses_of(f"{module.module}.{name}")
+        )
+
     def _unit_of_work(self, qualname: str) -> bool:
         resolved = self.index.resolve(qualname)
         return resolved.module is not None and resolved.name in resolved.module.extra.get("units_of_work", ())
@@ -223,6 +238,7 @@ class SessionImportOutsideRepository(ProjectRule):
         if module.layer is None and (
             (self._serves_the_data_layer(module) and not self._drives_services(module))
             or self._extends_data_access(module)
+            or self._base_of_data_access(module)
         ):
             # (`db/init_superuser.py` building `UserService(UserRepository(db))` for the
             # start-up code works above the services, whoever imports it)
