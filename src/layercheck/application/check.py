@@ -19,7 +19,14 @@ from layercheck.domain.records import FileRecord, FileTask
 from layercheck.domain.settings import Settings
 from layercheck.infrastructure import pool
 from layercheck.infrastructure.cache import Cache, default_cache_dir
-from layercheck.infrastructure.discovery import Listing, below, discover, project_listing, split_undecodable
+from layercheck.infrastructure.discovery import (
+    Listing,
+    below,
+    discover,
+    path_order,
+    project_listing,
+    split_undecodable,
+)
 from layercheck.infrastructure.modules import ModuleNamer
 from layercheck.infrastructure.runner import Runner, digest, file_digests
 from layercheck.project.whole import MARKERS
@@ -121,14 +128,14 @@ def _project_files(settings: Settings, cache: Cache | None) -> Listing:
 
 def _discover_in_project(
     paths: list[Path], settings: Settings, cache: Cache | None
-) -> tuple[list[Path], list[Path], bool]:
+) -> tuple[list[str], list[str], bool]:
     """The project's files, the files to check, and whether those are some of the former:
     folders the project's walk went into need no walk of their own."""
     listing = _project_files(settings, cache)
     given = [os.path.abspath(path) for path in paths]
     if given and all(folder in listing.entered for folder in given):
         return listing.files, below(listing.files, given), True
-    return listing.files, discover(paths, settings), False
+    return listing.files, [str(path) for path in discover(paths, settings)], False
 
 
 def _prefork(paths: list[Path], options: CheckOptions) -> ForkedWorker | None:
@@ -162,8 +169,9 @@ def _fork_for(paths: list[str], options: CheckOptions) -> ForkedWorker | None:
 class _RunFiles:
     """What discovery decided for one run."""
 
-    checked: list[Path]  # the files to check
-    project: list[Path]  # every file of the project the run reads facts from (checked included)
+    # (absolute paths, as strings: see `discovery.Listing`)
+    checked: list[str]  # the files to check
+    project: list[str]  # every file of the project the run reads facts from (checked included)
     undecodable: list[str]  # names that are not valid UTF-8: reported, not checked
 
 
@@ -176,19 +184,19 @@ def _files_of_run(
     prewarmed: bool,
 ) -> _RunFiles:
     """Discovery, once per run: the files to check and the project's files around them."""
-    project: list[Path] | None = None
+    project: list[str] | None = None
     within = False  # the checked files are some of `project`'s
     if override_path is not None:
-        found = [override_path]
+        found = [str(override_path)]
     elif whole_root or prewarmed:
-        found = discover(paths, settings)
+        found = [str(path) for path in discover(paths, settings)]
     else:
         project, found, within = _discover_in_project(paths, settings, cache)
     checked, undecodable = split_undecodable(found)
     if whole_root:
         return _RunFiles(checked, checked, undecodable)
     in_project = split_undecodable(project if project is not None else _project_files(settings, cache).files)[0]
-    return _RunFiles(checked, in_project if within else sorted({*checked, *in_project}), undecodable)
+    return _RunFiles(checked, in_project if within else sorted({*checked, *in_project}, key=path_order), undecodable)
 
 
 def _digests(
@@ -196,7 +204,7 @@ def _digests(
 ) -> dict[str, str | None]:
     """Content digests of every file of the run, checked files first (they key the cache;
     without a cache nothing needs them: workers hash what they read)."""
-    ordered = list(dict.fromkeys([str(path) for path in files.checked] + [str(path) for path in files.project]))
+    ordered = list(dict.fromkeys(files.checked + files.project))
     digests = file_digests(ordered, str(settings.project_root), cache) if cache is not None else dict.fromkeys(ordered)
     if override is not None:
         digests[str(Path(override[0]).absolute())] = digest(override[1])
@@ -296,7 +304,7 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
     whole_root = [Path(os.path.realpath(p)) for p in paths] == [root]  # realpath: no error on a symlink loop
 
     files = _files_of_run(paths, settings, cache, override_path, whole_root, prewarmed is not None)
-    checked = [str(path) for path in files.checked]
+    checked = files.checked
     warnings = list(settings.warnings)
     warnings += unmatched_layer_globs(settings, files.project) + nested_configurations(settings, files.checked)
     warnings += [f"{name}: not checked: the file name is not valid UTF-8" for name in files.undecodable]
@@ -316,7 +324,7 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
     whole = None if override_path is not None else root_scope(paths, files.checked, settings, namer.display_path)
     # What earlier runs decided, for exactly these project files (`answers.py`): not with a
     # buffer (its content is not the file's), nor for fixes and the graph (they need records).
-    project = [str(path) for path in files.project]
+    project = files.project
     stored = None
     if cache is not None and override_path is None and not options.need_records:
         stored = Answers.load(cache.answers(), project)
@@ -354,7 +362,7 @@ def check(paths: list[Path], settings: Settings, options: CheckOptions | None = 
         ]
         runner.start(early)
         named = {task.path: task for task in early}
-        tasks = {str(path): named.get(str(path)) or namer.task_for(path) for path in files.project}
+        tasks = {path: named.get(path) or namer.task_for(Path(path)) for path in files.project}
         known: dict[str, FileRecord] = {}
         if override_path is not None and options.override is not None:
             from layercheck.engine.checker import check_bytes

@@ -28,7 +28,7 @@ def user_layer_globs(settings: Settings) -> list[tuple[str, str]]:
     ]
 
 
-def unmatched_layer_globs(settings: Settings, files: Iterable[Path]) -> list[str]:
+def unmatched_layer_globs(settings: Settings, files: Iterable[str]) -> list[str]:
     """One warning for each of the user's layer globs that matches none of `files`.
 
     A glob matches a file when it matches the file's path below the project root or below
@@ -62,7 +62,7 @@ def _configures_layercheck(path: Path) -> bool:
         return False
 
 
-def nested_configurations(settings: Settings, files: Iterable[Path]) -> list[str]:
+def nested_configurations(settings: Settings, files: Iterable[str]) -> list[str]:
     """One warning for each layercheck configuration below the project root that holds
     some of `files` (they are checked with the root's settings, not with it)."""
     # Plain strings, not `Path`s: every folder of the project is asked, on every run.

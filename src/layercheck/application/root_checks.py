@@ -33,7 +33,7 @@ class RootScope:
 
 
 def root_scope(
-    paths: list[Path], checked: list[Path], settings: Settings, display: Callable[[Path], str]
+    paths: list[Path], checked: list[str], settings: Settings, display: Callable[[Path], str]
 ) -> RootScope | None:
     """The root rules' scope for a run over `paths`, or None when they should not run."""
     if not any(info.scope == "root" and info.code in settings.enabled_codes() for info in RULES):
@@ -43,7 +43,8 @@ def root_scope(
         given = Path(os.path.abspath(path))
         if given.is_dir() and (given == root or given in root.parents):
             return RootScope(DiskProjectFiles(root, display), None)
-    in_root = frozenset(str(path) for path in checked if path.parent == root)
+    folder = str(root)
+    in_root = frozenset(path for path in checked if os.path.dirname(path) == folder)
     if not in_root:
         return None
     return RootScope(DiskProjectFiles(root, display), in_root)

@@ -157,7 +157,7 @@ class Workspace:
     def _root_checks(self, key: str) -> Callable[[ProjectIndex], list[Diagnostic]] | None:
         """The checks of the project as a whole that report on this file (a file in the
         project's root folder, as when it is named on the command line)."""
-        scope = root_scope([Path(key)], [Path(key)], self.settings, self.namer.display_path)
+        scope = root_scope([Path(key)], [key], self.settings, self.namer.display_path)
         if scope is None:
             return None
         return lambda index: root_findings(self.settings, index, scope)

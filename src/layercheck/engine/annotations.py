@@ -7,6 +7,7 @@ expressions the same way, so the answer is the same wherever it is asked.
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Iterator
 
 import libcst as cst
@@ -123,16 +124,37 @@ def _module_value(node: cst.Name | cst.Attribute, names: NameTable) -> str | Non
 
 
 def _parse_string_annotation(node: cst.SimpleString | cst.ConcatenatedString) -> cst.BaseExpression | None:
-    try:
-        text = node.evaluated_value
-    except Exception:  # bytes, or an f-string piece: not an annotation
-        return None
+    text: str | bytes | None = _plain_text(node)
+    if text is None:
+        try:
+            text = node.evaluated_value
+        except Exception:  # bytes, or an f-string piece: not an annotation
+            return None
     if not isinstance(text, str) or not text.strip() or len(text) > _MAX_STRING_ANNOTATION:
         return None
+    parts = text.strip().split(".")
+    if all(part.isidentifier() and not keyword.iskeyword(part) for part in parts):
+        # `"User"`, `"models.User"` (most forward references): the nodes the parser would make.
+        name: cst.Name | cst.Attribute = cst.Name(parts[0])
+        for part in parts[1:]:
+            name = cst.Attribute(value=name, attr=cst.Name(part))
+        return name
     try:
         return cst.parse_expression(text.strip())
     except Exception:  # not a valid expression: not a forward reference
         return None
+
+
+def _plain_text(node: cst.SimpleString | cst.ConcatenatedString) -> str | None:
+    """The text of a string with no prefix and no escape, read off its quotes; None for any
+    other (`evaluated_value` decides)."""
+    if type(node) is not cst.SimpleString or "\\" in node.value:
+        return None
+    value = node.value
+    quote = value[:3] if value[:3] in ('"""', "'''") else value[:1]
+    if quote not in ('"', "'", '"""', "'''") or len(value) < 2 * len(quote) or not value.endswith(quote):
+        return None
+    return value[len(quote) : len(value) - len(quote)]
 
 
 def project_class_names(expression: cst.BaseExpression, names: NameTable) -> Iterator[tuple[cst.CSTNode, str]]:

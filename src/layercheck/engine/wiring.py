@@ -44,7 +44,7 @@ def handed_on(call: cst.BaseExpression, ancestors: Sequence[cst.CSTNode]) -> boo
     # handed to a resolver the dependencies build)
     function = next((node for node in reversed(ancestors) if type(node) is cst.FunctionDef), None)
     scope = function.body if function is not None else ancestors[0]
-    uses = list(uses_of(scope, target.value, parent))
+    uses = _uses_in(ancestors[0], scope, target.value, parent)
     if not uses:
         # A name never used: left over from the wiring around it when the function builds
         # something from the others (`use_case = CreateSale(orders_repo, lines_repo)` beside
@@ -104,6 +104,50 @@ def passed_on(parent: cst.CSTNode) -> bool:
     (`return recorder, context, executor`)."""
     kind = type(parent)
     return kind is cst.Arg or kind is cst.Return or kind is cst.Yield or kind is cst.Element
+
+
+# The names used below each scope asked of, for the tree asked of last (a module's
+# constructor calls ask of the same module, or the same function body, again and again).
+_Occurrences = dict[str, list[tuple[cst.CSTNode, tuple[int, ...]]]]
+_remembered: tuple[cst.CSTNode | None, dict[int, tuple[cst.CSTNode, _Occurrences]]] = (None, {})
+
+
+def _uses_in(root: cst.CSTNode, scope: cst.CSTNode, name: str, assignment: cst.CSTNode) -> list[cst.CSTNode]:
+    """`list(uses_of(scope, name, assignment))`, from one walk of `scope` per tree."""
+    global _remembered
+    tree, scopes = _remembered
+    if tree is not root:
+        scopes = {}
+        _remembered = (root, scopes)
+    known = scopes.get(id(scope))
+    if known is None or known[0] is not scope:
+        known = scopes[id(scope)] = (scope, _occurrences(scope))
+    return [use for use, inside in known[1].get(name, ()) if id(assignment) not in inside]
+
+
+def _occurrences(scope: cst.CSTNode) -> _Occurrences:
+    """Each name used below `scope` (as `uses_of` sees it), with the parent `uses_of`
+    yields for it, and the assignments (by id) whose targets or bare value it is: asked
+    with one of those, `uses_of` leaves it out. Iterative: a hostile file nests deeply."""
+    found: _Occurrences = {}
+    pending: list[tuple[cst.CSTNode, cst.CSTNode | None, tuple[int, ...]]] = [(scope, None, ())]
+    while pending:
+        parent, grandparent, outside = pending.pop()
+        assigning = type(parent) is cst.Assign or type(parent) is cst.AnnAssign
+        value = parent.value if assigning else None  # type: ignore[attr-defined]
+        for child in iter_children(parent):
+            kind = type(child)
+            if kind is cst.ImportFrom or kind is cst.Import:
+                continue
+            if kind is cst.Name:
+                called = type(parent) is cst.Call and parent.func is child  # type: ignore[attr-defined]
+                use = grandparent if called and grandparent is not None else parent
+                excluded = (*outside, id(parent)) if assigning else outside
+                found.setdefault(child.value, []).append((use, excluded))  # type: ignore[attr-defined]
+            else:
+                inner = (*outside, id(parent)) if assigning and child is not value else outside
+                pending.append((child, parent, inner))
+    return found
 
 
 def uses_of(node: cst.CSTNode, name: str, assignment: cst.CSTNode | None = None) -> Iterator[cst.CSTNode]:

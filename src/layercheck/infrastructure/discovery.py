@@ -198,10 +198,16 @@ def _excluded_explicitly(path: Path, excluder: Excluder) -> bool:
     return False
 
 
-def below(files: list[Path], folders: Iterable[str]) -> list[Path]:
+def below(files: list[str], folders: Iterable[str]) -> list[str]:
     """The files (sorted, as `discover` returns them) below any of `folders` (absolute)."""
     prefixes = tuple(folder.rstrip(os.sep) + os.sep for folder in folders)
-    return [path for path in files if str(path).startswith(prefixes)]
+    return [path for path in files if path.startswith(prefixes)]
+
+
+def path_order(path: str) -> list[str]:
+    """The sort key that orders path strings as `discover` orders its `Path`s (part by part,
+    as the platform compares names)."""
+    return os.path.normcase(path).split(os.sep)
 
 
 def project_files(settings: Settings) -> list[Path]:
@@ -215,10 +221,12 @@ _RACY_NS = 1_000_000_000
 
 @dataclass
 class Listing:
-    """The project's Python files, the folders walked to find them, and what to keep for
-    the next run (None when the listing was reused, or is too fresh to trust)."""
+    """The project's Python files (absolute, as strings: a warm run asks nothing a `Path`
+    answers, and making thousands of them costs more than the rest of its look at the tree),
+    the folders walked to find them, and what to keep for the next run (None when the
+    listing was reused, or is too fresh to trust)."""
 
-    files: list[Path]
+    files: list[str]
     entered: dict[str, int]
     saved: dict[str, Any] | None
 
@@ -229,11 +237,11 @@ def project_listing(settings: Settings, saved: Any = None) -> Listing:
     go, and folders are excluded or ignored, only by changing one of those."""
     key = _listing_key(settings)
     if _listing_holds(saved, key):
-        return Listing([Path(path) for path in saved["files"]], saved["folders"], None)
+        return Listing(list(saved["files"]), saved["folders"], None)
     excluder = Excluder(settings)
     entered: dict[str, int] = {}
     root = Path(os.path.abspath(settings.project_root))
-    files = sorted(dict.fromkeys(_walk(root, excluder, excluder.ignore_files_for(root), entered)))
+    files = list(map(str, sorted(dict.fromkeys(_walk(root, excluder, excluder.ignore_files_for(root), entered)))))
     ignores: dict[str, list[int]] = {}
     for folder, loaded in excluder._ignore_files.items():
         if loaded is not None:
@@ -246,7 +254,7 @@ def project_listing(settings: Settings, saved: Any = None) -> Listing:
     times = [*entered.values(), *(entry[0] for entry in ignores.values())]
     if any(now - mtime < _RACY_NS for mtime in times):
         return Listing(files, entered, None)
-    return Listing(files, entered, {"key": key, "folders": entered, "ignores": ignores, "files": list(map(str, files))})
+    return Listing(files, entered, {"key": key, "folders": entered, "ignores": ignores, "files": list(files)})
 
 
 def _listing_key(settings: Settings) -> str:
@@ -274,10 +282,10 @@ def _listing_holds(saved: Any, key: str) -> bool:
     return all(isinstance(path, str) for path in files)
 
 
-def split_undecodable(files: list[Path]) -> tuple[list[Path], list[str]]:
+def split_undecodable(files: list[str]) -> tuple[list[str], list[str]]:
     """`files` without those whose name is not valid UTF-8 (no module name, cache entry or
     output format can carry it), and those names made printable, for a warning."""
-    kept: list[Path] = []
+    kept: list[str] = []
     skipped: list[str] = []
     for path in files:
         name = os.fspath(path)

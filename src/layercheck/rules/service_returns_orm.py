@@ -46,10 +46,11 @@ _SELECTS = frozenset(
 
 @dataclass
 class _Origin:
-    """Where a value came from: condition tags for the index, and the call as written."""
+    """Where a value came from: condition tags for the index, and the callee (or the
+    declared type) a message shows, written out only for a finding."""
 
     tags: tuple[str, ...]
-    source: str
+    shown: cst.BaseExpression
 
 
 @dataclass(frozen=True)
@@ -312,7 +313,7 @@ class ServiceReturnsOrm(Rule):
             if origin is not None and declared is not None and all(t.startswith("member_call:") for t in origin.tags):
                 # (an attribute chain the index may not follow: what the local is declared
                 # to hold decides too)
-                origin = _Origin(origin.tags + declared.tags, origin.source)
+                origin = _Origin(origin.tags + declared.tags, origin.shown)
             self._bind(node.target, origin or declared)
         self._hold_rows(node.target, node.value)
 
@@ -327,8 +328,7 @@ class ServiceReturnsOrm(Rule):
         if qualname is None or is_external(qualname) or qualname.startswith("builtins."):
             return None
         value = node.value.expression if isinstance(node.value, cst.Await) else node.value
-        shown = self._shown(value.func) if isinstance(value, cst.Call) else self._shown(annotation)
-        return _Origin((f"orm:{qualname}",), shown)
+        return _Origin((f"orm:{qualname}",), value.func if isinstance(value, cst.Call) else annotation)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._bind(node.target, None)
@@ -387,7 +387,7 @@ class ServiceReturnsOrm(Rule):
         if isinstance(func, cst.Attribute):
             inherited = (self._classes.inherited_call(func) if self._functions else ()) or self._classes.held_call(func)
             if inherited:
-                return _Origin(inherited, self._shown(func))
+                return _Origin(inherited, func)
             attribute = self._own_attribute(func)
             current = self._classes.current
             if (
@@ -401,11 +401,11 @@ class ServiceReturnsOrm(Rule):
             ):
                 # `return self.create(...)`: what the class's own public method returns (the
                 # index reads its annotation).
-                return _Origin((f"call:{current.qualname}.{attribute}",), self._shown(func))
+                return _Origin((f"call:{current.qualname}.{attribute}",), func)
             if attribute is not None and current is not None and not current.arguments and self._functions:
                 # `cls.model(**data)`: an instance of what the class's lineage binds `model` to
                 # (the index decides it is ORM; a method, `self.get_user()`, binds nothing).
-                return _Origin((f"class_attribute:{current.qualname}.{attribute}",), self._shown(func))
+                return _Origin((f"class_attribute:{current.qualname}.{attribute}",), func)
         qualname = self.names.qualified_name(func)
         if qualname is not None:
             if is_external(qualname):
@@ -413,21 +413,21 @@ class ServiceReturnsOrm(Rule):
             if _method_of_class_attribute(qualname):
                 # `User.created_at.desc()`: an ordering on a column of the class, no row.
                 return None
-            return _Origin((f"call:{qualname}", f"orm:{qualname}"), self._shown(func))
+            return _Origin((f"call:{qualname}", f"orm:{qualname}"), func)
         if isinstance(func, cst.Attribute):
             # A method of an annotated or constructed instance: `repo.get()`, `Repo(db).get()`.
             binding = self.names.value_binding(func.value)
             if binding is not None and binding.qualname is None and binding.instance_of:
                 if not is_external(binding.instance_of):
-                    return _Origin((f"call:{binding.instance_of}.{func.attr.value}",), self._shown(func))
+                    return _Origin((f"call:{binding.instance_of}.{func.attr.value}",), func)
             given = self._classes.given_call(func) if self._functions else ()
             if given:
-                return _Origin(given, self._shown(func))
+                return _Origin(given, func)
             member = self.names.member_chain(func.value)
             if member is not None and not is_external(member[0].removeprefix("value:")):
                 # `self.uow.posts.create(...)`: the index follows what each attribute holds
                 # (the unit of work's annotations) to the repository's method.
-                return _Origin((f"member_call:{member[0]}#{member[1]}.{func.attr.value}",), self._shown(func))
+                return _Origin((f"member_call:{member[0]}#{member[1]}.{func.attr.value}",), func)
         return None
 
     def _enveloped(self, call: cst.Call) -> _Origin | None:
@@ -441,7 +441,7 @@ class ServiceReturnsOrm(Rule):
                 continue
             inner = self._origin(arg.value)
             if inner is not None:
-                return _Origin((*inner.tags, f"envelope:{callee}"), inner.source)
+                return _Origin((*inner.tags, f"envelope:{callee}"), inner.shown)
         return None
 
     def _queried_model(self, expression: cst.BaseExpression) -> tuple[_Queried, str] | None:
@@ -561,7 +561,7 @@ class ServiceReturnsOrm(Rule):
                 # tells a plain holder from a schema that maps what it is given).
                 self.report(
                     element,
-                    f"service `{function.name}` returns ORM data from `{enveloped.source}()` inside "
+                    f"service `{function.name}` returns ORM data from `{self._shown(enveloped.shown)}()` inside "
                     f"`{self._shown(element.func)}(...)` unmapped; return a Pydantic schema",  # type: ignore[attr-defined]
                     condition=Condition("unmapped_orm_return", enveloped.tags + function.annotation_tags),
                 )
@@ -569,7 +569,7 @@ class ServiceReturnsOrm(Rule):
                 continue
             self.report(
                 element,
-                f"service `{function.name}` returns ORM data from `{origin.source}()` unmapped; "
+                f"service `{function.name}` returns ORM data from `{self._shown(origin.shown)}()` unmapped; "
                 "return a Pydantic schema (`Schema.model_validate(...)`)",
                 condition=Condition("unmapped_orm_return", origin.tags + function.annotation_tags),
             )

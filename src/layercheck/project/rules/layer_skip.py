@@ -28,9 +28,13 @@ class EntrypointImportsRepository(ProjectRule):
                 # `api/dependencies/__init__.py` gathering the `UserRepo` alias of its own
                 # `repositories.py`: reported there, where the repository is imported.
                 continue
+            repository = self.index.imported_layer(item.target, item.is_module) == "repository"
+            reached = None if repository else self._repository_reached_through(module, item.target)
+            if not repository and reached is None:
+                continue  # (most imports: asked first, it spares the wiring questions)
             if self._wiring_only(module, item) or self._implemented_here(module, item):
                 continue
-            if self.index.imported_layer(item.target, item.is_module) == "repository":
+            if repository:
                 alias = self._alias_elsewhere(item.target)
                 if alias is not None:
                     # (`get_current_user = Annotated["User", Depends(...)]` in `utils/auth.py`:
@@ -45,9 +49,7 @@ class EntrypointImportsRepository(ProjectRule):
                         f"{module.layer} layer; call a service instead"
                     )
                 yield self.finding(module, item.span, message)  # type: ignore[arg-type]
-                continue
-            reached = self._repository_reached_through(module, item.target)
-            if reached is not None:
+            elif reached is not None:
                 yield self.finding(
                     module,
                     item.span,  # type: ignore[arg-type]
