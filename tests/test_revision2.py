@@ -32,6 +32,23 @@ def orm_module(name: str) -> str:
     )
 
 
+# A sync database module: the engine, the session factory and the `get_db` dependency.
+SYNC_DATABASE = """
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    SessionLocal = sessionmaker(bind=create_engine("sqlite://"))
+
+
+    def get_db():
+        db = SessionLocal()
+        try:
+            yield db
+        finally:
+            db.close()
+    """
+
+
 def placed(root: Path, *args: str) -> dict[str, dict[str, Any]]:
     run = run_layercheck(["layers", "--output-format", "json", "--no-cache", *args, "."], root)
     assert run.exit_code == 0, run.output

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import write_project
-from test_revision2 import findings, orm_module
+from test_revision2 import SYNC_DATABASE, findings, orm_module
 
 # ----- a middleware opening each request's session provides the sessions (LC101) ------------
 
@@ -71,20 +71,7 @@ def test_a_middleware_that_only_reads_the_requests_session_is_held(tmp_path: Pat
 _QUERY_SERVICES = {
     "app/__init__.py": "",
     "app/models.py": orm_module("Task"),
-    "app/database.py": """
-        from sqlalchemy import create_engine
-        from sqlalchemy.orm import sessionmaker
-
-        SessionLocal = sessionmaker(bind=create_engine("sqlite://"))
-
-
-        def get_db():
-            db = SessionLocal()
-            try:
-                yield db
-            finally:
-                db.close()
-        """,
+    "app/database.py": SYNC_DATABASE,
     # The use cases and the abstract query-service port they call (the service layer).
     "app/usecase/__init__.py": "",
     "app/usecase/task_queryservice.py": """
