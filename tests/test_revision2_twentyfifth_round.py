@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import write_project
-from test_revision2 import findings, orm_module, placed
+from test_revision2 import SYNC_DATABASE, findings, orm_module, placed
 
 
 def test_a_base_service_querying_the_model_its_subclasses_set(tmp_path: Path) -> None:
@@ -600,20 +600,7 @@ def test_a_top_package_named_api_holding_the_whole_app(tmp_path: Path) -> None:
         {
             "api/__init__.py": "",
             "api/db/__init__.py": "",
-            "api/db/session.py": """
-                from sqlalchemy import create_engine
-                from sqlalchemy.orm import sessionmaker
-
-                SessionLocal = sessionmaker(bind=create_engine("sqlite://"))
-
-
-                def get_db():
-                    db = SessionLocal()
-                    try:
-                        yield db
-                    finally:
-                        db.close()
-            """,
+            "api/db/session.py": SYNC_DATABASE,
             "api/apps/__init__.py": "",
             "api/apps/films/__init__.py": "",
             "api/apps/films/models/__init__.py": orm_module("FilmModel"),
