@@ -176,9 +176,11 @@ DATA_ACCESS_NAME = re.compile(r"(?i)repo|crud|dao")
 
 def named_like_logger(name: str) -> bool:
     """The name convention for a logger whose origin is out of sight, as ruff's and
-    pylint's logging checks use it: `log`, `logger`, `_logger`, `*_logger`, `LOGGER`."""
+    pylint's logging checks use it: `log`, `logger`, `_logger`, `*_logger`, `LOGGER`; and
+    `logging`, the stdlib module's name, given to a project logger (`logging =
+    logger(__name__)`) or to another library's logging module (`from absl import logging`)."""
     bare = name.lstrip("_").lower()
-    return bare in ("log", "logger") or bare.endswith("_logger")
+    return bare in ("log", "logger", "logging") or bare.endswith("_logger")
 
 
 def is_query_builder(qualname: str, builders: list[str]) -> bool:

@@ -237,6 +237,8 @@ def check_source(
         facts.extra["session_calls"] = roles.evidence.session_calls
     if roles.evidence.async_sessions:
         facts.extra["async_sessions"] = True
+    if roles.evidence.sync_factories:
+        facts.extra["sync_factories"] = True
     if roles.evidence.data_access or roles.evidence.statement_builders:
         facts.extra["data_access"] = sorted(roles.evidence.data_access | roles.evidence.statement_builders)
     units = roles.evidence.units_of_work - roles.evidence.provider_classes
@@ -267,6 +269,8 @@ def check_source(
         facts.extra["state_slots"] = members.state_slots
     if members.class_values:
         facts.extra["class_values"] = members.class_values
+    if members.member_args:
+        facts.extra["member_args"] = members.member_args
     if module_uses is not None and module_uses.uses:
         facts.extra["module_uses"] = {name: sorted(read) for name, read in module_uses.uses.items()}
     if module_uses is not None and module_uses.queried:
@@ -328,6 +332,8 @@ def check_source(
         facts.extra["provider_classes"] = sorted(roles.evidence.provider_classes)
     if roles.evidence.builder_calls:
         facts.extra["builder_calls"] = sorted(set(roles.evidence.builder_calls))
+    if roles.evidence.closes_sessions:
+        facts.extra["closes_sessions"] = True
     # Imports need positions: project rules report on them (LC101 also in modules in no layer).
     located = task.layer not in _UNCHECKED_LAYERS
     import_nodes = [(node, anchors) for _, node, anchors in collector.import_nodes] if located else []

@@ -281,6 +281,10 @@ class FactsCollector:
         frame = self._column_frames[-1] if self._column_frames else None
         if node.value is not None and type(node.value) is cst.Name and node.value.value == "None":
             frame = None  # (`return None` beside the other returns: it says nothing either way)
+        elif node.value is not None and type(node.value) in (cst.List, cst.Dict, cst.Tuple) and not getattr(
+            node.value, "elements", None
+        ):
+            frame = None  # (nor does `return []` when nothing was found: it holds no row)
         if frame is not None and node.value is not None and frame[1] is _NO_LOCALS:
             frame[2].append(_converted(node.value))  # (annotated: only a conversion beats it)
         elif frame is not None and node.value is not None:
@@ -1012,6 +1016,8 @@ def _converted(value: cst.BaseExpression) -> bool:
         value = value.elt  # type: ignore[attr-defined]
         if _plain_value(value):
             return True  # `[{"id": str(item.id), "name": item.name} for item in rows]`
+    if type(value) is cst.Attribute and value.attr.value == "__dict__":  # type: ignore[attr-defined]
+        return True  # `row.__dict__`: the row's attributes, a dict
     if type(value) is not cst.Call or type(value.func) is not cst.Attribute:  # type: ignore[attr-defined]
         return False
     method = value.func.attr.value.lstrip("_")  # type: ignore[attr-defined]

@@ -38,7 +38,7 @@ from layercheck.domain.vocabulary import (
     SESSION_TYPES,
     named_like_session,
 )
-from layercheck.engine.names import NameTable, dotted_name, state_slot
+from layercheck.engine.names import Binding, NameTable, dotted_name, state_slot
 
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property", "functools.cached_property"})
 # What an attribute set to a value of no known class holds (see the module's doc).
@@ -75,6 +75,9 @@ class MemberCollector:
         # BaseService)`): {class: {attribute: qualname}}, for what `cls.model` is where a
         # base class queries it (`select(cls.model)` with `model = None` on the base).
         self.class_values: dict[str, dict[str, str]] = {}
+        # The parameters of a generic class an attribute is annotated with (`self._cache =
+        # cache` of `cache: CacheRepository[UserOut]`): {class: {attribute: [qualname, ...]}}.
+        self.member_args: dict[str, dict[str, list[str]]] = {}
 
     def _owner(self) -> str | None:
         """The module-level class whose body or method the walk is in."""
@@ -158,6 +161,11 @@ class MemberCollector:
             known = self.table.annotation_binding(node.annotation.annotation)
             if known.instance_of:
                 self._record(owner, name, f"T:{known.instance_of}")
+                self._record_arguments(owner, name, known)
+
+    def _record_arguments(self, owner: str, name: str, known: Binding | None) -> None:
+        if known is not None and known.type_args:
+            self.member_args.setdefault(owner, {})[name] = list(known.type_args)
 
     def _record_class_value(self, owner: str, node: cst.Assign) -> None:
         """`model = Hotel` in a class body: the class attribute names another class."""
@@ -207,3 +215,5 @@ class MemberCollector:
                 held = _OUT_OF_SIGHT
             if held is not None:
                 self._record(owner, chain, held)
+                if held.startswith("T:"):
+                    self._record_arguments(owner, chain, self.table.value_binding(node.value))

@@ -68,6 +68,10 @@ class Binding:
     factory_call: str | None = None
     member: tuple[str, str] | None = None
     convention: str | None = None
+    # The qualified names a generic project class is parametrised with in the annotation
+    # (`cache: CacheRepository[UserOut]`): what its methods annotated with the class's type
+    # variables hand out.
+    type_args: tuple[str, ...] = ()
 
 
 LOCAL = Binding()
@@ -510,6 +514,11 @@ class NameTable:
             elif outer and outer.split(".", 1)[0] not in _GENERIC_CONTAINERS:
                 # `BaseRepository[ModelType, ...]`, `async_sessionmaker[AsyncSession]`: an
                 # instance of the generic class (`list[User]`, `Iterator[Session]` are not).
+                arguments = self._type_arguments(target)
+                qualname = self.qualified_name(target.value)
+                generic = qualname is not None and not (qualname.startswith("builtins.") or qualname in LOGGER_TYPES)
+                if generic and arguments:
+                    return Binding(instance_of=qualname, type_args=arguments)
                 target = target.value
         if isinstance(target, cst.BinaryOperation):  # X | None
             target = target.left
@@ -520,6 +529,17 @@ class NameTable:
         if flavour:
             return Binding(logger=flavour)
         return Binding(instance_of=qualname)
+
+    def _type_arguments(self, generic: cst.Subscript) -> tuple[str, ...]:
+        """The qualified names of a generic's parameters, all of them named (`X[A, B]`), or ()."""
+        arguments = []
+        for element in generic.slice:
+            index = element.slice
+            named = self.qualified_name(index.value) if isinstance(index, cst.Index) else None
+            if named is None:
+                return ()
+            arguments.append(named)
+        return tuple(arguments)
 
     def dependency_marker(self, call: cst.Call) -> bool:
         """`Depends(...)`, `Security(...)`: FastAPI's markers of a dependency."""

@@ -62,6 +62,10 @@ class RoleEvidence:
     # whose asyncio imports lead to none of it anywhere (async engine helpers nobody calls)
     # is not on async SQLAlchemy (LC401).
     async_sessions: bool = False
+    # A sync engine or session factory built at import (`SessionLocal = sessionmaker(...)`).
+    sync_factories: bool = False
+    # It calls SQLAlchemy's `close_all_sessions()` (the app's shutdown of its sessions).
+    closes_sessions: bool = False
     # Calls named like an engine or session factory through a project name (`make_engine`
     # re-exported, `sessionmaker` from the database package): the index follows them.
     builder_calls: list[str] = field(default_factory=list)

@@ -450,11 +450,14 @@ def role_layer(
     # reading its secret key: the security helpers kept beside the settings, named for
     # their concern; a `config/security.py` of settings alone defines no function)
     concern_helpers = evidence.functions > 0 and named_for(CONCERN_WORDS, module.rsplit(".", 1)[-1])
+    # (`api/core/configs/_main.py` of an app whose top package is called `api`: an API
+    # folder alone places it, and it serves nothing of the web, so its name says nothing)
+    unplaced = name_layer is None or (glob in _API_FOLDER_GLOBS and not _serves_the_web(evidence))
     if evidence.env_reads and holder is not None and not concern_helpers and (
         # (`config/session_factory.py` building the engine from its reads is the database
         # module kept in the configuration's package; `config/setup.py` reading the JWT
         # secret beside the URL of the engine it builds is the configuration)
-        (name_layer is None and not (evidence.engine_builders and _DATABASE_WORDS.intersection(last.split("_"))))
+        (unplaced and not (evidence.engine_builders and _DATABASE_WORDS.intersection(last.split("_"))))
         or (name_layer == "database" and not (evidence.database_work or evidence.engine_builders))
     ):
         # `configs/app_configs.py`, `settings/database.py`: the modules of a configuration

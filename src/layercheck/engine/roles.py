@@ -936,6 +936,10 @@ class RoleCollector:
                 # sa`, and `from sqlalchemy.sql import expression` read off as `expression.select`.
                 self.evidence.builder_libraries.add(qualname.split(".", 1)[0])
                 self.evidence.builder_libraries.add(qualname.rpartition(".")[0])
+        if qualname.rsplit(".", 1)[-1] == "close_all_sessions" and qualname.split(".", 1)[0] == "sqlalchemy":
+            # The shutdown helper closing every session the factories made: the session
+            # lifecycle, the database module's work (LC101).
+            self.evidence.closes_sessions = True
         if qualname.rsplit(".", 1)[-1] in ENGINE_BUILDERS and self._main_block is None:
             # (an engine the `__main__` block builds to try the module out is the demo's own:
             # the models of `indication_orm.py` stay models)
@@ -949,12 +953,16 @@ class RoleCollector:
                     self.evidence.module_factories += 1
                     # `AsyncSessionLocal = async_sessionmaker(engine)` at import time: the
                     # project's sessions are async (one built in a function nobody calls is not).
-                    self.evidence.async_sessions |= ".asyncio." in qualname or any(
+                    built_async = ".asyncio." in qualname or any(
                         arg.keyword is not None
                         and arg.keyword.value == "class_"
                         and ".asyncio." in (self.table.qualified_name(arg.value) or "")
                         for arg in node.args
                     )
+                    self.evidence.async_sessions |= built_async
+                    # (`engine = create_engine(url)`, `SessionLocal = sessionmaker(engine)`:
+                    # the project's sessions are sync, where this module is used)
+                    self.evidence.sync_factories |= not built_async
             elif not qualname.startswith("builtins."):
                 self.evidence.builder_calls.append(qualname)
         elif qualname in ENV_READS or qualname in SETTINGS_READERS:
@@ -1028,6 +1036,12 @@ class RoleCollector:
     def visit_Subscript(self, node: cst.Subscript) -> None:
         if self.table.qualified_name(node.value) == "os.environ":
             self._env_read()
+
+    def visit_ComparisonTarget(self, node: cst.ComparisonTarget) -> None:
+        # `"DB_HOST" not in os.environ`: a read of the environment too (LC602 counts it).
+        if isinstance(node.operator, (cst.In, cst.NotIn)) and isinstance(node.comparator, cst.Attribute):
+            if self.table.qualified_name(node.comparator) == "os.environ":
+                self._env_read()
 
     def _env_read(self) -> None:
         self.evidence.env_reads += 1

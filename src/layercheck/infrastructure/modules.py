@@ -120,7 +120,8 @@ class ModuleNamer:
         # `server/api/crud/`): the package, not a layer. ("api" alone names a whole server
         # as well as its routers; `services/services/` is a feature among the services.)
         holds = len(others) >= 2 or (itself and len(others) >= 1)
-        if not holds and self._package_of(folder) == os.path.basename(folder):
+        # (a `src/` folder with an `__init__.py` of its own makes `src.api` of the top package)
+        if not holds and self._package_of(folder).removeprefix("src.") == os.path.basename(folder):
             # (also the top package named `api` holding `apps/*/{routers,models,services}/`:
             # the whole server, named for what it serves)
             holds = self._holds_whole_app(folder)

@@ -431,7 +431,9 @@ _PAGE_NAME = re.compile(r"(?i)pag(e|ed|inat)")
 def returns_unmapped_orm(index: ProjectLookup, tags: tuple[str, ...]) -> bool:
     """The `unmapped_orm_return` condition of LC301: a returned value is an ORM instance.
 
-    Tags are `call:<callee>` (the value came from that call), `member_call:<owner>#<chain>.<method>`
+    Tags are `call:<callee>` (the value came from that call), `generic_call:<callee>|<class>,...`
+    (from a method of an instance of a generic class its annotation parametrises:
+    `cache.get()` of `cache: CacheRepository[UserOut]`), `member_call:<owner>#<chain>.<method>`
     (from a method of what an attribute chain holds: `self.uow.posts.get()`), `orm:<class>`
     (from that constructor), `annotation:<class>` (a class the function's return
     annotation names) and `annotation_page:<generic>|<class>` (a page it names, `-> OffsetPage[User]`).
@@ -460,6 +462,7 @@ def returns_unmapped_orm(index: ProjectLookup, tags: tuple[str, ...]) -> bool:
             values.append((kind, qualname))
     return any(
         (kind == "call" and _call_returns_orm(index, qualname, by_name))
+        or (kind == "generic_call" and _generic_call_returns_orm(index, qualname, by_name))
         or (kind == "member_call" and _member_returns_orm(index, qualname, by_name))
         or (kind == "orm" and index.is_orm_model(qualname))
         or (kind == "class_attribute" and orm_class_attribute(index, *qualname.rsplit(".", 1)))
@@ -476,6 +479,15 @@ def _call_returns_orm(index: ProjectLookup, qualname: str, by_name: bool) -> boo
     if owner and _unsaid_by_port(index, owner, method):
         return by_name and _ROW_METHOD.match(method) is not None and _NO_ROWS_METHOD.search(method) is None
     return returns_orm_from_repository(index, qualname) or _service_returns_orm(index, qualname)
+
+
+def _generic_call_returns_orm(index: ProjectLookup, tagged: str, by_name: bool) -> bool:
+    """`<callee>|<argument>,...`: a method of an instance of a generic class parametrised
+    in its annotation (`cache: CacheRepository[UserOut]`, then `cache.get(key)`)."""
+    qualname, _, given = tagged.partition("|")
+    if _parametrised_without_orm(index, given.split(","), qualname):
+        return False
+    return _call_returns_orm(index, qualname, by_name)
 
 
 def _service_returns_orm(index: ProjectLookup, qualname: str) -> bool:
@@ -514,6 +526,8 @@ def _member_returns_orm(index: ProjectLookup, tag: str, by_name: bool = True) ->
     chain, _, method = reached.rpartition(".")
     held = index.member_type(owner, chain) if chain else None
     if held is not None and not _open_type_variable(index, held) and not _unsaid_by_port(index, held, method):
+        if _parametrised_without_orm(index, index.member_type_args(owner, chain), f"{held}.{method}"):
+            return False
         return returns_orm_from_repository(index, f"{held}.{method}")
     attribute = chain.rsplit(".", 1)[-1]
     return (
@@ -530,6 +544,23 @@ def _member_returns_orm(index: ProjectLookup, tag: str, by_name: bool = True) ->
 _ROW_METHOD = re.compile(r"(get|find|list|all|filter|fetch|retrieve|search|first|one|create|update|upsert)(_|$)")
 # (`get_multi_paginated` hands back a page of its making, `get_count` a number)
 _NO_ROWS_METHOD = re.compile(r"pag|count|exist|total|ids?$")
+
+
+def _parametrised_without_orm(index: ProjectLookup, arguments: list[str], qualname: str) -> bool:
+    """The attribute's generic class is given only classes that are no ORM data
+    (`cache: CacheRepository[UserOut]`), and the method hands out only its type variables
+    (`async def get(self, key) -> T | None`): it hands out what it was given, not rows."""
+    if not arguments or any(
+        index.is_orm_model(name) or index.is_orm_bound_type(name) or is_type_variable(index, name)
+        for name in arguments
+    ):
+        return False
+    callee = find_callee(index, qualname)
+    names = return_names(index, callee) if callee is not None else None
+    if not names:
+        return False
+    variables = [name for name in names if is_type_variable(index, name)]
+    return bool(variables) and all(name in variables or name in _ROW_CARRIERS for name in names)
 
 
 def _unsaid_by_port(index: ProjectLookup, held: str, method: str) -> bool:

@@ -103,7 +103,10 @@ class ProjectIndex:
         # imports start below the folder the index was rooted at; ambiguous tails are dropped.
         # Project modules a run did not read (nothing it checks can reach them, see
         # `reach.py`) still make a tail ambiguous, so the answers match a full read.
-        named: dict[str, ModuleFacts | None] = {**dict.fromkeys(unread_modules), **self.modules}
+        unread = dict.fromkeys(unread_modules)
+        # (every project module read: who imports a module is known, `uses_async_sqlalchemy`)
+        self.read_everything = not unread
+        named: dict[str, ModuleFacts | None] = {**unread, **self.modules}
         # The project's declared dependencies are libraries: `from pusher import Pusher` is the
         # `pusher` package, not `keep/api/routes/pusher.py` by the tail of its name.
         # A declared dependency that is one of the run's own top-level packages (a uv workspace
@@ -614,6 +617,27 @@ class ProjectIndex:
             current = self._attribute_type(current, attribute, depth, last)
         return current
 
+    def member_type_args(self, owner: str, chain: str, depth: int = 0) -> list[str]:
+        """The parameters of the generic class the last attribute of the chain `a.b` of an
+        `owner` instance is annotated with (`self._cache` of `cache: CacheRepository[UserOut]`
+        gives `[UserOut]`), found on its class or a base; [] where none is said."""
+        head, _, attribute = chain.rpartition(".")
+        holder = self.member_type(owner, head) if head else owner
+        found = self.class_fact(holder) if holder is not None and depth <= _MAX_MEMBER_DEPTH else None
+        if found is None:
+            return []
+        module, fact = found
+        given = module.extra.get("member_args", {}).get(fact.name, {}).get(attribute)
+        if given is not None:
+            return list(given)
+        if attribute in module.extra.get("members", {}).get(fact.name, {}):
+            return []
+        for base in fact.bases:
+            inherited = self.member_type_args(base, attribute, depth + 1)
+            if inherited:
+                return inherited
+        return []
+
     def member_out_of_sight(self, owner: str, chain: str, depth: int = 0) -> bool:
         """Whether the last attribute of the chain `a.b` of an `owner` instance is set, in a
         method of its class or of a base, to a value whose class is out of sight (`self.b =
@@ -810,13 +834,37 @@ class ProjectIndex:
         (awaits a session call, opens one with `async with`, takes an `AsyncSession`, builds
         an async engine or session factory at import): async engine helpers nobody calls, in
         a project whose repositories all run on the sync `Session`, do not make it async.
-        Asked of the modules the run reads (see `whole.ASYNC_IGNORED_LAYERS`)."""
+        Asked of the modules the run reads (see `whole.ASYNC_IGNORED_LAYERS`).
+
+        Where a module the others import builds a sync engine or session factory, async
+        session work in a module nothing imports (other than the `main` layer's) is dead code
+        and counts for nothing (an async `BaseRepository` no repository extends, beside the
+        `SessionLocal = sessionmaker(...)` every repository uses). Who imports a module is
+        known only when the run read every module."""
         app = [facts for facts in self.by_path.values() if facts.layer not in ASYNC_IGNORED_LAYERS]
-        return any(
+        if not any(
             imp.target.startswith(("sqlalchemy.ext.asyncio", "sqlmodel.ext.asyncio"))
             for facts in app
             for imp in facts.imports
-        ) and any(facts.extra.get("async_sessions") for facts in app)
+        ):
+            return False
+        working = [facts for facts in app if facts.extra.get("async_sessions")]
+        if not working or not self.read_everything:
+            return bool(working)
+        imported = self._imported(app)
+        if not any(facts.extra.get("sync_factories") and id(facts) in imported for facts in app):
+            return True
+        return any(id(facts) in imported or facts.layer == "main" for facts in working)
+
+    def _imported(self, importers: list[ModuleFacts]) -> set[int]:
+        """The modules (by id) some module of `importers` imports, itself or a name of it."""
+        imported: set[int] = set()
+        for facts in importers:
+            for imp in facts.imports:
+                module = self.resolve(imp.target).module
+                if module is not None and module is not facts:
+                    imported.add(id(module))
+        return imported
 
     @cached_property
     def uses_sqlalchemy(self) -> bool:
@@ -962,7 +1010,7 @@ class ProjectIndex:
             if names and all(found.qualname == "logging" for found in modules):
                 # `from app.logging import logging` (a project module re-exporting the
                 # standard library's), then `logging.info(f"...")`: the root logger's function.
-                result = kind == "stdlib_logger" and method in STDLIB_MODULE_LOG_FUNCTIONS
+                result = kind in ("stdlib_logger", "stdlib_named") and method in STDLIB_MODULE_LOG_FUNCTIONS
                 return not result if condition.negate else result
             if names and all(found.module is not None and found.name is None for found in modules):
                 # `import logger`, then `logger.log(msg=f"...")`: the project module's own

@@ -156,10 +156,24 @@ def is_log_wrapper(index: ProjectLookup, qualname: str, place: int = 0) -> bool:
     if resolved.module is not None and resolved.name is not None:
         if _wraps_at(resolved.module, resolved.name, place):
             return True
+    if resolved.module is None and not place and _logging_library(resolved.qualname):
+        # `from beans_logging_fastapi import log_at`: a logging library's function, out of
+        # sight, named like a wrapper (the caller checked the name): the convention decides.
+        return True
     # `TaskContext.log_info`: a method of a project class, keyed `Class.method` in its module.
     owner, _, method = qualname.rpartition(".")
     found = index.class_fact(owner)
     return found is not None and _wraps_at(found[0], f"{found[1].name}.{method}", place)
+
+
+def _logging_library(qualname: str) -> bool:
+    """A function of a third-party package named for logging (`beans_logging_fastapi`,
+    `logging_utils`); not the standard library's `logging`, whose functions are the root
+    logger's (`logging.log(level, msg)` takes its level first)."""
+    top = qualname.split(".", 1)[0]
+    if top == "logging" or "." not in qualname:
+        return False
+    return any(word.startswith("log") for word in top.replace("-", "_").split("_"))
 
 
 def _wraps_at(module: ModuleFacts, key: str, place: int) -> bool:

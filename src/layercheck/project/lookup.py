@@ -68,6 +68,8 @@ class ProjectLookup(Protocol):
 
     def member_out_of_sight(self, owner: str, chain: str, depth: int = 0) -> bool: ...
 
+    def member_type_args(self, owner: str, chain: str, depth: int = 0) -> list[str]: ...
+
     # Logger factories named in the configuration (`logger-factories`).
     logger_factories: frozenset[str]
 

@@ -62,6 +62,12 @@ def _endings(secret_names: tuple[str, ...]) -> tuple[list[list[str]], frozenset[
     return endings, frozenset(ending[-1] for ending in endings if ending)
 
 
+# Words of a constant's name that make its value text shown about a secret, not the secret.
+_MESSAGE_WORDS = frozenset(
+    {"error", "err", "message", "msg", "detail", "text", "label", "description", "hint", "prompt"}
+)
+
+
 class HardcodedSecret(ServerCodeRule):
     """Flags a secret written into the code: a settings field (of a pydantic-settings class,
     or of any class in the config layer) or a module-level constant whose name ends like a
@@ -108,6 +114,8 @@ class HardcodedSecret(ServerCodeRule):
             return False
         if not field and _SNAKE_NAME.match(value) and self.secret_name(value):
             return False  # `_API_KEY = "braintrust_api_key"`: the key a credential is stored under
+        if not field and _MESSAGE_WORDS.intersection(words(name)):
+            return False  # `ERROR_INVALID_CREDENTIALS = "Invalid email or password"`: text about one
         value_words = words(value)
         return field or not value_words or not set(value_words) <= set(words(name))
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 import libcst as cst
 
 from layercheck.domain.diagnostics import Condition
-from layercheck.domain.vocabulary import LOGGER_OBJECTS, STDLIB_MODULE_LOG_FUNCTIONS, named_like_logger
+from layercheck.domain.vocabulary import (
+    LOGGER_DERIVING_METHODS,
+    LOGGER_OBJECTS,
+    STDLIB_MODULE_LOG_FUNCTIONS,
+    named_like_logger,
+)
 from layercheck.engine.names import Binding, NameTable, last_name
 from layercheck.engine.rule import innermost_function
 from layercheck.engine.walk import iter_children
@@ -279,10 +284,22 @@ def _wrapper_log_call(call: cst.Call, name: str, qualname: str) -> LogCall | Non
     if built:
         condition = Condition(f"{LOG_WRAPPER_AT}:{built}", (qualname,))
         return LogCall(call, name, positional[built], None, condition)
-    message = positional[0] if positional else message_argument(call, name)
+    message = positional[0] if positional else _keyword_message(call)
     if message is None:
         return None
     return LogCall(call, name, message, None, Condition("log_wrapper", (qualname,)))
+
+
+def _keyword_message(call: cst.Call) -> cst.Arg | None:
+    """A wrapper's message given by keyword: `log_at(message=f"...", warn_mode=mode)`."""
+    return next(
+        (arg for arg in call.args if arg.keyword is not None and arg.keyword.value in _MESSAGE_KEYWORDS),
+        None,
+    )
+
+
+# The keywords a logging wrapper takes its message by.
+_MESSAGE_KEYWORDS = frozenset({"msg", "message", "event", "text"})
 
 
 # The condition of a wrapper's message read after other values: `log_wrapper_at:<place>`.
@@ -333,9 +350,16 @@ def flavoured(kind: str, condition: Condition) -> str:
 def _receiver_name(receiver: cst.BaseExpression) -> str | None:
     """`logger` for `logger`, `self._logger`, `cls.log`, and for the logger a context object
     carries (`ctx.logger`, `self.ctx.logger`, `request.state.logger`); None for other
-    expressions."""
+    expressions; a logger derived from one is named by it (`logger.opt(colors=True)`,
+    `log.bind(user=id)`)."""
     if isinstance(receiver, cst.Name):
         return receiver.value
+    if (
+        isinstance(receiver, cst.Call)
+        and isinstance(receiver.func, cst.Attribute)
+        and receiver.func.attr.value in LOGGER_DERIVING_METHODS
+    ):
+        return _receiver_name(receiver.func.value)
     if not isinstance(receiver, cst.Attribute):
         return None
     if isinstance(receiver.value, cst.Name) and receiver.value.value in ("self", "cls"):
@@ -367,6 +391,32 @@ def held_message(message: cst.BaseExpression, ancestors: Sequence[cst.CSTNode]) 
         block = ancestors[position - 1]
         body = block.body if isinstance(block, (cst.IndentedBlock, cst.Module)) else ()
         index = next((i for i, statement in enumerate(body) if statement is line), 0)
+        siblings: set[int] = set()
+        if index == 0 and position >= 3:
+            # `_message = f"..."`, then `if mode == ALWAYS: logger.warning(_message)` `elif
+            # ...: logger.debug(_message)`: the call opens a branch of the `if` statement
+            # right after the assignment, as do its siblings' calls logging the same local.
+            chain = _branch_chain(ancestors, position - 1)
+            if chain is not None:
+                position, line, siblings = chain[0], chain[1], _branch_messages(chain[1], message.value)
+                block = ancestors[position - 1]
+                body = block.body if isinstance(block, (cst.IndentedBlock, cst.Module)) else ()
+                index = next((i for i, statement in enumerate(body) if statement is line), 0)
+                while index > 1 and type(body[index - 1]) is cst.If:
+                    # (`if mode == ALWAYS: logger.error(_message)` then `if mode == DEBUG:
+                    # logger.debug(_message)`: ifs one after the other, each logging it)
+                    logged = _branch_messages(body[index - 1], message.value)  # type: ignore[arg-type]
+                    if not logged or _assigns(body[index - 1], message.value):
+                        break
+                    siblings |= logged
+                    index -= 1
+                after = next((i for i, statement in enumerate(body) if statement is line), 0) + 1
+                while after < len(body) and type(body[after]) is cst.If:
+                    logged = _branch_messages(body[after], message.value)  # type: ignore[arg-type]
+                    if not logged or _assigns(body[after], message.value):
+                        break
+                    siblings |= logged
+                    after += 1
         before = body[index - 1] if index > 0 else None
         if type(before) is not cst.SimpleStatementLine or len(before.body) != 1:
             return None
@@ -382,11 +432,46 @@ def held_message(message: cst.BaseExpression, ancestors: Sequence[cst.CSTNode]) 
             return None
         function = innermost_function(ancestors[:position])
         scope = function.body if function is not None else ancestors[0]  # (the module's code)
-        return None if _read_elsewhere(scope, message, value) else value
+        return None if _read_elsewhere(scope, message, value, siblings) else value
     return None
 
 
-def _read_elsewhere(scope: cst.CSTNode, message: cst.Name, value: cst.BaseExpression) -> bool:
+def _branch_chain(ancestors: Sequence[cst.CSTNode], block_at: int) -> tuple[int, cst.If] | None:
+    """The `if` statement whose branch is the block at `ancestors[block_at]` (through its
+    `elif`s and `else`), with its place among the ancestors; None when the block is no
+    branch of one."""
+    at = block_at - 1
+    if at < 1 or type(ancestors[at]) not in (cst.If, cst.Else):
+        return None
+    while at >= 1 and type(ancestors[at - 1]) is cst.If and ancestors[at - 1].orelse is ancestors[at]:  # type: ignore[attr-defined]
+        at -= 1
+    top = ancestors[at]
+    if type(top) is not cst.If or not isinstance(ancestors[at - 1], (cst.IndentedBlock, cst.Module)):
+        return None
+    return at, top  # type: ignore[return-value]
+
+
+def _branch_messages(statement: cst.If, name: str) -> set[int]:
+    """The `name` arguments (by id) of the calls that open the branches of `statement`:
+    the same local logged at another level in each branch."""
+    found: set[int] = set()
+    branch: cst.If | cst.Else | None = statement
+    while branch is not None:
+        body = branch.body.body if isinstance(branch.body, cst.IndentedBlock) else ()
+        first = body[0] if body else None
+        if type(first) is cst.SimpleStatementLine and first.body and type(first.body[0]) is cst.Expr:
+            call = first.body[0].value
+            if type(call) is cst.Call:
+                found.update(
+                    id(arg.value) for arg in call.args if type(arg.value) is cst.Name and arg.value.value == name
+                )
+        branch = branch.orelse if type(branch) is cst.If else None
+    return found
+
+
+def _read_elsewhere(
+    scope: cst.CSTNode, message: cst.Name, value: cst.BaseExpression, siblings: Collection[int] = ()
+) -> bool:
     """Whether the code of `scope` reads what the local `message` holds other than as that
     log message (or inside the value it is assigned, `banner = f"{header}\n{banner}"`): a
     read after the log call, except where a later assignment of the local holds another
@@ -408,8 +493,8 @@ def _read_elsewhere(scope: cst.CSTNode, message: cst.Name, value: cst.BaseExpres
         if node is value:
             held = True
             continue
-        if node is message:
-            continue
+        if node is message or id(node) in siblings:
+            continue  # (the log call's message, or a sibling branch's logging it too)
         if type(node) is cst.Name:
             if held and suspended is None and node.value == message.value:  # type: ignore[attr-defined]
                 return True
@@ -428,6 +513,17 @@ def _read_elsewhere(scope: cst.CSTNode, message: cst.Name, value: cst.BaseExpres
             open_blocks.append(node)
             pending.append(_BlockEnd(node))
         pending.extend(reversed(list(iter_children(node))))  # type: ignore[arg-type]
+    return False
+
+
+def _assigns(node: cst.CSTNode, name: str) -> bool:
+    """Whether `node` assigns the name `name` anywhere in it."""
+    pending: list[cst.CSTNode] = [node]
+    while pending:
+        current = pending.pop()
+        if type(current) is cst.AssignTarget and type(current.target) is cst.Name and current.target.value == name:  # type: ignore[attr-defined]
+            return True
+        pending.extend(iter_children(current))
     return False
 
 

@@ -419,7 +419,11 @@ class ServiceReturnsOrm(Rule):
             binding = self.names.value_binding(func.value)
             if binding is not None and binding.qualname is None and binding.instance_of:
                 if not is_external(binding.instance_of):
-                    return _Origin((f"call:{binding.instance_of}.{func.attr.value}",), func)
+                    called = f"{binding.instance_of}.{func.attr.value}"
+                    if binding.type_args:
+                        # (`cache: CacheRepository[UserOut]`: what the generic was given)
+                        return _Origin((f"generic_call:{called}|{','.join(binding.type_args)}",), func)
+                    return _Origin((f"call:{called}",), func)
             given = self._classes.given_call(func) if self._functions else ()
             if given:
                 return _Origin(given, func)

@@ -43,6 +43,10 @@ class SessionImportOutsideRepository(ProjectRule):
             # `main.py` whose lifespan builds the engine and `app.state.session_factory =
             # sessionmaker(bind=engine)`: the factory is made here, inside a function.
             return True
+        if module.extra.get("closes_sessions"):
+            # The shutdown helper closing every session (`close_all_sessions()`), its session
+            # types only annotating what it closes: the session lifecycle.
+            return True
         if module.extra.get("request_sessions"):
             # A middleware opening each request's session into `request.state` (and
             # committing or closing it after the response): the session dependency's work.
