@@ -76,6 +76,8 @@ _CONFIG_ENV_READS = 3
 # (`presentation/` is clean architecture's: only the HTTP adapters, see `role_layer`)
 _PRESENTATION = "**/presentation/**"
 _API_FOLDER_GLOBS = frozenset({"**/api/**", "**/views/**", _PRESENTATION})
+# The folders of the API a feature's files sit in beside its router (its `model.py` too).
+_FEATURE_API_GLOBS = _API_FOLDER_GLOBS | {"**/endpoints/**", "**/routers/**", "**/routes/**"}
 # The preset's file names of routers (a `db/router.py` may route sessions instead).
 _ROUTER_FILE_GLOBS = frozenset({"**/router.py", "**/routes.py", "**/routers.py"})
 # Service folders whose name also means other things: their modules are services by what
@@ -267,9 +269,10 @@ def role_layer(
         # "/health")` on the app it is given: routes, wherever the app was built. (A `utils.py`
         # of eighty helpers, one of which mounts the docs pages on the app, is no router.)
         return ("api", f"registers {counted(evidence.app_routes, 'route')} on the app it is given")
-    if glob in _API_FOLDER_GLOBS and evidence.tables and 2 * evidence.tables >= evidence.classes:
+    if glob in _FEATURE_API_GLOBS and evidence.tables and 2 * evidence.tables >= evidence.classes:
         # `api/v1/module_system/user/model.py` mapping the tables beside the feature's
-        # controller: the models, whatever folder the feature sits in.
+        # controller, `endpoints/task/model.py` beside its router: the models, whatever
+        # folder the feature sits in.
         return ("model", f"in an API folder, but maps {counted(evidence.tables, 'table')}")
     if evidence.socket_handlers and name_layer in (None, "api"):
         return ("api", f"handles {counted(evidence.socket_handlers, 'socket.io event')}")
