@@ -546,3 +546,37 @@ def test_a_features_model_beside_its_router_in_an_endpoints_folder_is_the_models
         ("app/endpoints/task/router.py", 2),
         ("app/endpoints/task/router.py", 4),
     ]
+
+
+def test_an_api_package_beside_the_apps_main_in_a_src_package_is_the_api_layer(tmp_path: Path) -> None:
+    # (near-miss of the top package named `api`: `src/` holds the app's `main.py` beside
+    # `api/`, so `src` is the app and `api/v1/users/crud.py` below it the API's feature)
+    files = {
+        "src/__init__.py": "",
+        "src/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+        "src/core/__init__.py": "",
+        "src/core/models.py": orm_module("User"),
+        "src/api/__init__.py": "",
+        "src/api/v1/__init__.py": "",
+        "src/api/v1/users/__init__.py": "",
+        "src/api/v1/users/crud.py": """
+            from sqlalchemy import select
+
+            from src.core.models import User
+
+
+            async def get_user(session, user_id: int):
+                return await session.scalar(select(User).where(User.id == user_id))
+            """,
+        "src/api/v1/users/dependencies.py": """
+            from fastapi import Depends
+
+            from src.api.v1.users.crud import get_user
+
+
+            async def current_user(user_id: int, session=Depends(lambda: None)):
+                return await get_user(session, user_id)
+            """,
+    }
+    root = write_project(tmp_path, files)
+    assert placed(root)["src/api/v1/users/dependencies.py"]["layer"] == "api"

@@ -120,8 +120,7 @@ class ModuleNamer:
         # `server/api/crud/`): the package, not a layer. ("api" alone names a whole server
         # as well as its routers; `services/services/` is a feature among the services.)
         holds = len(others) >= 2 or (itself and len(others) >= 1)
-        # (a `src/` folder with an `__init__.py` of its own makes `src.api` of the top package)
-        if not holds and self._package_of(folder).removeprefix("src.") == os.path.basename(folder):
+        if not holds and self._top_package(folder) == os.path.basename(folder):
             # (also the top package named `api` holding `apps/*/{routers,models,services}/`:
             # the whole server, named for what it serves)
             holds = self._holds_whole_app(folder)
@@ -136,6 +135,21 @@ class ModuleNamer:
             )
         self._holders[folder] = holds
         return holds
+
+    def _top_package(self, folder: str) -> str:
+        """The dotted name of `folder`'s package, read past a `src/` that is a package only
+        by a stray `__init__.py`: one holding no module of its own beside it (no `main.py`,
+        no `settings.py`) makes `src.api` the top package `api`."""
+        package = self._package_of(folder)
+        parent = os.path.dirname(folder)
+        if package.startswith("src.") and package.count(".") == 1:
+            try:
+                modules = [entry.name for entry in os.scandir(parent) if entry.name.endswith(".py")]
+            except OSError:
+                modules = []
+            if modules == ["__init__.py"]:
+                return package[4:]
+        return package
 
     def _holds_whole_app(self, folder: str) -> bool:
         """Whether the top package of the code, named for a layer other than the API
