@@ -568,6 +568,16 @@ def test_an_api_package_beside_the_apps_main_in_a_src_package_is_the_api_layer(t
             async def get_user(session, user_id: int):
                 return await session.scalar(select(User).where(User.id == user_id))
             """,
+        "src/api/v1/users/router.py": """
+            from fastapi import APIRouter
+
+            router = APIRouter()
+
+
+            @router.get("/users")
+            async def users() -> list:
+                return []
+            """,
         "src/api/v1/users/dependencies.py": """
             from fastapi import Depends
 
