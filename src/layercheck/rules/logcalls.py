@@ -388,35 +388,17 @@ def held_message(message: cst.BaseExpression, ancestors: Sequence[cst.CSTNode]) 
         line = ancestors[position]
         if type(line) is not cst.SimpleStatementLine:
             continue
-        block = ancestors[position - 1]
-        body = block.body if isinstance(block, (cst.IndentedBlock, cst.Module)) else ()
-        index = next((i for i, statement in enumerate(body) if statement is line), 0)
+        body, index = _statements_around(ancestors, position)
         siblings: set[int] = set()
         if index == 0 and position >= 3:
             # `_message = f"..."`, then `if mode == ALWAYS: logger.warning(_message)` `elif
             # ...: logger.debug(_message)`: the call opens a branch of the `if` statement
             # right after the assignment, as do its siblings' calls logging the same local.
-            chain = _branch_chain(ancestors, position - 1)
-            if chain is not None:
-                position, line, siblings = chain[0], chain[1], _branch_messages(chain[1], message.value)
-                block = ancestors[position - 1]
-                body = block.body if isinstance(block, (cst.IndentedBlock, cst.Module)) else ()
-                index = next((i for i, statement in enumerate(body) if statement is line), 0)
-                while index > 1 and type(body[index - 1]) is cst.If:
-                    # (`if mode == ALWAYS: logger.error(_message)` then `if mode == DEBUG:
-                    # logger.debug(_message)`: ifs one after the other, each logging it)
-                    logged = _branch_messages(body[index - 1], message.value)  # type: ignore[arg-type]
-                    if not logged or _assigns(body[index - 1], message.value):
-                        break
-                    siblings |= logged
-                    index -= 1
-                after = next((i for i, statement in enumerate(body) if statement is line), 0) + 1
-                while after < len(body) and type(body[after]) is cst.If:
-                    logged = _branch_messages(body[after], message.value)  # type: ignore[arg-type]
-                    if not logged or _assigns(body[after], message.value):
-                        break
-                    siblings |= logged
-                    after += 1
+            statement = _branch_statement(ancestors, position - 1)
+            if statement is not None:
+                position = statement
+                body, index = _statements_around(ancestors, position)
+                index, siblings = _logging_ifs(body, index, message.value)
         before = body[index - 1] if index > 0 else None
         if type(before) is not cst.SimpleStatementLine or len(before.body) != 1:
             return None
@@ -436,19 +418,50 @@ def held_message(message: cst.BaseExpression, ancestors: Sequence[cst.CSTNode]) 
     return None
 
 
-def _branch_chain(ancestors: Sequence[cst.CSTNode], block_at: int) -> tuple[int, cst.If] | None:
-    """The `if` statement whose branch is the block at `ancestors[block_at]` (through its
-    `elif`s and `else`), with its place among the ancestors; None when the block is no
+def _branch_statement(ancestors: Sequence[cst.CSTNode], block_at: int) -> int | None:
+    """The place among the ancestors of the `if` statement whose branch is the block at
+    `ancestors[block_at]` (through its `elif`s and `else`); None when the block is no
     branch of one."""
     at = block_at - 1
     if at < 1 or type(ancestors[at]) not in (cst.If, cst.Else):
         return None
     while at >= 1 and type(ancestors[at - 1]) is cst.If and ancestors[at - 1].orelse is ancestors[at]:  # type: ignore[attr-defined]
         at -= 1
-    top = ancestors[at]
-    if type(top) is not cst.If or not isinstance(ancestors[at - 1], (cst.IndentedBlock, cst.Module)):
+    if type(ancestors[at]) is not cst.If or not isinstance(ancestors[at - 1], (cst.IndentedBlock, cst.Module)):
         return None
-    return at, top  # type: ignore[return-value]
+    return at
+
+
+def _statements_around(ancestors: Sequence[cst.CSTNode], position: int) -> tuple[Sequence[cst.CSTNode], int]:
+    """The statements of the block holding `ancestors[position]`, and its place among them."""
+    block = ancestors[position - 1]
+    body = block.body if isinstance(block, (cst.IndentedBlock, cst.Module)) else ()
+    return body, next((i for i, statement in enumerate(body) if statement is ancestors[position]), 0)
+
+
+def _logging_ifs(body: Sequence[cst.CSTNode], at: int, name: str) -> tuple[int, set[int]]:
+    """The `if` statements one after the other around `body[at]` (an `if` whose branches
+    log `name`), each logging it and none assigning it (`if mode == ALWAYS:
+    logger.error(_message)` then `if mode == DEBUG: logger.debug(_message)`): the place of
+    the first, and the `name` arguments (by id) of all their calls."""
+    found = _branch_messages(body[at], name)  # type: ignore[arg-type]
+    first = at
+    while first > 1 and (logged := _logging_if(body[first - 1], name)):
+        found |= logged
+        first -= 1
+    after = at + 1
+    while after < len(body) and (logged := _logging_if(body[after], name)):
+        found |= logged
+        after += 1
+    return first, found
+
+
+def _logging_if(statement: cst.CSTNode, name: str) -> set[int]:
+    """The `name` arguments of the calls opening the branches of the `if` statement, when
+    it is one that logs `name` without assigning it; empty otherwise."""
+    if type(statement) is not cst.If or _assigns(statement, name):
+        return set()
+    return _branch_messages(statement, name)  # type: ignore[arg-type]
 
 
 def _branch_messages(statement: cst.If, name: str) -> set[int]:
