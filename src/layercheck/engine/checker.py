@@ -309,6 +309,10 @@ def check_source(
         # Where the server starts running the project's code (LC704's reach): the app,
         # the routes it mounts, the jobs its workers run.
         facts.extra["serves"] = True
+        wired = module_uses.wired_aliases() if module_uses is not None else set()
+        if wired:
+            # (`repository: Repository` of a route, only handed to the use case it builds)
+            facts.extra["wired_aliases"] = sorted(wired)
         if module_uses is not None and module_uses.annotating:
             # (a class built in a provider of the routes and typing only providers is
             # wiring, unless a provider does more with it than hand it on)

@@ -33,6 +33,8 @@ from layercheck.engine.wiring import handed_on, passed_on, uses_of
 
 # Top-level packages whose classes are never the project's.
 _FOREIGN = frozenset(sys.stdlib_module_names) | WELL_KNOWN_LIBRARIES | {"builtins"}
+# The spellings of `typing.Annotated` (an alias declaring a dependency).
+_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 # sqlalchemy's and sqlmodel's statements, whose arguments are the entities queried.
 _STATEMENTS = frozenset({"select", "insert", "update", "delete"})
 # Query methods whose arguments are entities (`.join(Order)`, `.select_from(Order)`).
@@ -76,6 +78,19 @@ class ModuleUseCollector:
         self._provided_params: list[tuple[str, str, cst.FunctionDef]] = []
         self._provided_elsewhere: set[str] = set()
         self._functions_called: set[str] = set()
+        # Module-level `Annotated` aliases naming imported classes (`Repository =
+        # Annotated[ORMRoleRepository, Depends(get_repository)]`), and the parameters of the
+        # decorated functions (the routes) they type, with those functions.
+        self._aliases: set[str] = set()
+        self._alias_params: list[tuple[str, str, cst.FunctionDef]] = []
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(self.ancestors) > 2 or len(node.targets) != 1 or type(node.targets[0].target) is not cst.Name:
+            return  # (a module-level statement's parents: the statement line and the module)
+        value = node.value
+        if type(value) is cst.Subscript and self.table.qualified_name(value.value) in _ANNOTATED:
+            if self._imported_names(value):
+                self._aliases.add(node.targets[0].target.value)  # type: ignore[attr-defined]
 
     def visit_Annotation(self, node: cst.Annotation) -> None:
         owner = self.ancestors[-1] if self.ancestors else None
@@ -85,6 +100,14 @@ class ModuleUseCollector:
         function = self._function() if type(owner) is not cst.FunctionDef else None
         if local and function is None:
             return  # (a module-level or class-level annotation types no use here)
+        if (
+            type(owner) is cst.Param
+            and function is not None
+            and function.decorators
+            and type(node.annotation) is cst.Name
+            and node.annotation.value in self._aliases
+        ):
+            self._alias_params.append((node.annotation.value, owner.name.value, function))
         names = self._imported_names(node.annotation)
         if not names:
             return
@@ -158,6 +181,14 @@ class ModuleUseCollector:
             if (among is None or name in among) and not all(passed_on(use) for use in uses_of(function.body, param))
         }
 
+    def wired_aliases(self) -> set[str]:
+        """The `Annotated` aliases whose every route parameter is only handed to a class's
+        constructor (`CreateUseCase(role_repository=repository)`): the route wires what the
+        alias provides into the service, and reads nothing of it."""
+        typed = {alias for alias, _, _ in self._alias_params}
+        used = {alias for alias, param, function in self._alias_params if not _only_built_into(function.body, param)}
+        return typed - used
+
     def depends_only(self) -> set[str]:
         """The imported functions the module only names as the dependency of parameters
         that its functions hand on unread (`get_user_service(user_repository:
@@ -177,7 +208,12 @@ class ModuleUseCollector:
             return
         name = argument.value.value
         if name[:1].isupper():
-            return  # (a class: the annotation walk and LC102's class wiring judge it)
+            # A class: the annotation walk and LC102's class wiring judge it. The class
+            # FastAPI builds for the parameter (`Annotated[UserRepositoryProtocol,
+            # Depends(UserSqlAlchemyRepository)]`) is named as an annotation names it.
+            if self._project_class(name):
+                self.annotating.add(name)
+            return
         binding = self.table.lookup(name)
         if binding is None or binding.qualname is None or binding.instance_of:
             return

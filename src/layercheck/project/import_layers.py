@@ -230,6 +230,8 @@ class ImportedLayers:
         found = self.index.class_fact(target)
         if found is not None and lineage.is_settings_model(self.index, target):
             return "config"  # `Settings(BaseSettings)` is configuration, not a schema
+        if found is not None and self._settings_section(found[0], found[1].name):
+            return "config"  # (`redis: RedisConfig` of the settings class beside it)
         if (
             found is not None
             and module.layer != "model"
@@ -259,6 +261,11 @@ class ImportedLayers:
             # `async def get_db(): async with SessionFactory() as session: yield session`,
             # unannotated, in a settings module that also builds the session factory: the
             # session dependency is a database import, whichever module holds it.
+            return "database"
+        if module.layer == "config" and aliased is not None and self.index.is_session_type(aliased):
+            # `AsyncSessionDep = Annotated[AsyncSession, Depends(get_db_session)]` beside the
+            # engine in a `persistence/config.py` of connection settings: the session
+            # dependency, a database import as its generator is, not configuration.
             return "database"
         if returned and any(self._database_handout(item) for item in returned):
             # `session_scope() -> AsyncGenerator[AsyncSession, None]` or `get_db_service() ->
@@ -357,6 +364,17 @@ class ImportedLayers:
     def _schema_class(self, module: ModuleFacts, name: str) -> bool:
         """A Pydantic class, or a SQLModel class no table extends (a schema all the same)."""
         return self.index.pure_pydantic(module, name) or self.index.sqlmodel_schema(module, name)
+
+    def _settings_section(self, module: ModuleFacts, name: str) -> bool:
+        """A class a settings class of its module holds as a field (`class AppSettings(
+        Settings): redis: RedisConfig`): a section of the configuration, read from the same
+        sources, not a schema that crosses the API."""
+        wanted = f"T:{module.module}.{name}"
+        return any(
+            wanted in fields.values() and lineage.is_settings_model(self.index, f"{module.module}.{owner}")
+            for owner, fields in module.extra.get("members", {}).items()
+            if owner != name
+        )
 
     def _makes_settings(self, callee: str) -> bool:
         """Whether calling `callee` makes the settings: the settings class itself, or a

@@ -143,7 +143,9 @@ class EntrypointImportsRepository(ProjectRule):
             # built and typed only in the providers that hand it to a service.
             if "route_annotating" in module.extra:
                 routed = module.extra["route_annotating"]
-                named = target in module.extra.get("annotated", {}).values() or any(name in routed for name in local)
+                named = _alias_read(module, target) or any(name in routed for name in local)
+            elif named and not any(name in annotating for name in local):
+                named = _alias_read(module, target)
             return not named and any(name in module.extra.get("called_imports", ()) for name in local)
         return named or any(name in module.extra.get("called_imports", ()) for name in local)
 
@@ -199,3 +201,12 @@ _WIRING_MODULE_WORDS = frozenset(
 def _named_for_wiring(module: ModuleFacts) -> bool:
     """`tracking/factory.py`, `jobs/providers.py`: named for building what others use."""
     return bool(_WIRING_MODULE_WORDS.intersection(module.module.rsplit(".", 1)[-1].split("_")))
+
+
+def _alias_read(module: ModuleFacts, target: str) -> bool:
+    """An `Annotated` alias of the module names `target` (`Repository = Annotated[
+    ORMRoleRepository, Depends(get_repository)]`) and some route reads what it provides; the
+    aliases whose route parameters are only handed to the constructor of the service they
+    build are wiring (`CreateUseCase(role_repository=repository)`)."""
+    wired = module.extra.get("wired_aliases", ())
+    return any(aimed == target and alias not in wired for alias, aimed in module.extra.get("annotated", {}).items())
