@@ -56,6 +56,8 @@ class RoleEvidence:
     client_env_reads: int = 0
     # Session method calls (`session.execute(...)`, `self.db.commit()`): data access.
     session_calls: int = 0
+    # Of those, the ones at module level, run on import (a seed script's `session.add(...)`).
+    module_session_calls: int = 0
     # Async work with a session here: a session call awaited (`await session.execute(...)`),
     # a session opened by `async with`, a parameter annotated with SQLAlchemy's
     # `AsyncSession`, an async engine or session factory built at import time. A project
@@ -112,6 +114,8 @@ class RoleEvidence:
     # Imports from repository modules (`from app.db.repositories.tasks import ...`): a
     # module that composes repositories is no database module below them.
     imports_repositories: bool = False
+    # (of another folder than its own: `crud/tasks.py` importing `repos/tasks.py`)
+    imports_other_repositories: bool = False
     # Imports from job or service modules (`from app.jobs import dataset_jobs`): a module
     # that queries and enqueues jobs or calls services is business logic.
     imports_jobs_or_services: bool = False

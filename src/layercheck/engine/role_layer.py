@@ -15,7 +15,9 @@ module decides the second step from it:
   `config/` package) reads the environment, or a module of nothing but module-level names
   reads it three times or more (`constants.py`; one that builds the engine from its reads is
   the database's), or it holds a plain `class Settings:` reading it -> config;
-- a module in no layer by name that builds the engine or the session factory -> database;
+- a module in no layer by name that builds the engine or the session factory -> database
+  (one that also queries and commits as it is imported, defining nothing, is a seed script
+  run by hand: none);
 - an Alembic revision (imports alembic, sets `down_revision`) or environment (calls
   `context.configure(...)` or `context.run_migrations()`), wherever its folder -> migrations;
 - and names checked against the code: a `db.py` of queries is a repository, a `crud/` module
@@ -558,6 +560,11 @@ def role_layer(
         and not _serves_the_web(evidence)
     )
     if evidence.engine_builders and not placed_by_name and not (evidence.script and not evidence.module_factories):
+        if evidence.module_session_calls and not (evidence.functions or evidence.classes):
+            # `utils/populate.py` building its own engine and session, then querying, adding
+            # and committing the seed rows as it is imported: a script run by hand, no
+            # database module the others import.
+            return (None, "builds its own engine and runs queries on import: a script")
         # (a startup script that builds an engine to check the schema is a script; a module
         # that builds the engine and the session factory at import, for the others to import,
         # is the database module even with a `__main__` block for a manual check)

@@ -88,6 +88,20 @@ def checked_name(
     # The names `config` and `database` are checked against what the module does, as
     # `models` and `schemas` are: a `config.py` of Pydantic schemas in a plugin, a
     # `database.py` holding a job backend's models.
+    if (
+        (folder_layer == "repository" or glob in _REPOSITORY_FOLDER_GLOBS)
+        and name_layer in ("repository", "task")
+        and not is_package
+        and evidence.service_classes
+        and evidence.service_classes == evidence.classes
+        and evidence.imports_other_repositories
+        and not (evidence.jobs or evidence.repository_bases or evidence.repository_named or evidence.tables)
+        and not (evidence.engine_builders or evidence.session_providers or evidence.script)
+    ):
+        # `crud/tasks.py` whose `TaskService` calls `repo_task` of the `repos/` folder beside
+        # it and enqueues the job: services kept in a folder named for data access, over
+        # the data access another folder holds.
+        return ("service", "in a repository folder, but defines services over the repositories it imports")
     if name_layer == "task" and folder_layer not in (None, "task") and not evidence.jobs:
         # `repositories/tasks.py`, `schemas/tasks.py`, `controllers/tasks.py` querying the
         # rows of a to-do app's tasks: "tasks" is the domain's noun there.

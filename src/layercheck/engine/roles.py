@@ -580,6 +580,10 @@ class RoleCollector:
             return  # an annotation's import (`if TYPE_CHECKING:`) uses nothing at run time
         if _REPOSITORY_NAMES.intersection(parts) or parts[-1].endswith(("_repository", "_repo", "_crud", "_dao")):
             self.evidence.imports_repositories = True
+            beyond = self._beyond_own_package(parts)
+            if _REPOSITORY_NAMES.intersection(beyond[:-1]) or beyond[-1].endswith(("_repository", "_repo", "_dao")):
+                # (`crud/tasks.py` importing `repos/tasks.py`, not `crud/messages.py` beside it)
+                self.evidence.imports_other_repositories = True
         if PERSISTENCE_NAMES.intersection(parts):
             self.evidence.imports_persistence = True
         beyond = self._beyond_own_package(parts)
@@ -863,6 +867,7 @@ class RoleCollector:
             and self._session_like(func.value)
         ):
             self.evidence.session_calls += 1
+            self.evidence.module_session_calls += not self._scopes
             if func.attr.value in _QUERY_CALLS and self._scopes:
                 if len(self._scopes) == 1 and not self._scopes[0][0] and self._connection_probe(node):
                     self._probes.add(self._scopes[0][1])  # (judged in `finish`)
