@@ -52,10 +52,22 @@ def registers_catch_all_call(call: cst.Call, names: NameTable) -> bool:
     positional = [arg for arg in call.args if arg.keyword is None]
     if positional and is_catch_all(positional[0].value, names):
         return True
+    if positional and func.attr.value == "add_exception_handler" and _named_at_run_time(positional[0].value, names):
+        # `for item in ALL_EXCEPTIONS: app.add_exception_handler(item[1], item[0])`: which
+        # classes get a handler is decided when it runs; `Exception` cannot be ruled out.
+        return True
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == "exc_class_or_status_code":
             return is_catch_all(arg.value, names)
     return False
+
+
+def _named_at_run_time(node: cst.BaseExpression, names: NameTable) -> bool:
+    """An exception class given as an item or a variable (`item[1]`, `exc_class` of a loop),
+    not named where it is registered."""
+    if isinstance(node, cst.Subscript):
+        return True
+    return isinstance(node, cst.Name) and names.qualified_name(node) is None
 
 
 def constructed_with_catch_all(call: cst.Call, names: NameTable) -> bool:

@@ -399,6 +399,7 @@ def held_message(message: cst.BaseExpression, ancestors: Sequence[cst.CSTNode]) 
                 position = statement
                 body, index = _statements_around(ancestors, position)
                 index, siblings = _logging_ifs(body, index, message.value)
+        index = _built_up(body, index, message.value, siblings)
         before = body[index - 1] if index > 0 else None
         if type(before) is not cst.SimpleStatementLine or len(before.body) != 1:
             return None
@@ -416,6 +417,49 @@ def held_message(message: cst.BaseExpression, ancestors: Sequence[cst.CSTNode]) 
         scope = function.body if function is not None else ancestors[0]  # (the module's code)
         return None if _read_elsewhere(scope, message, value, siblings) else value
     return None
+
+
+def _built_up(body: Sequence[cst.CSTNode], at: int, name: str, built: set[int]) -> int:
+    """The place of the first of the statements just before `body[at]` that only add to
+    the local `name` (`message += f": key={key}"`, alone or as the whole of each branch of an
+    `if`): the message built up piece by piece before it is logged. Their targets (by id) go
+    in `built`, reads of the message that are part of its making."""
+    while at > 0:
+        targets = _additions(body[at - 1], name)
+        if not targets:
+            break
+        built.update(targets)
+        at -= 1
+    return at
+
+
+def _additions(statement: cst.CSTNode, name: str) -> set[int]:
+    """The targets (by id) of `name += ...` making up `statement` (a line of them, or an
+    `if` whose every branch holds only them); empty when it does anything else."""
+    found: set[int]
+    if type(statement) is cst.SimpleStatementLine:
+        found = {
+            id(small.target)
+            for small in statement.body
+            if type(small) is cst.AugAssign
+            and type(small.operator) is cst.AddAssign
+            and type(small.target) is cst.Name
+            and small.target.value == name
+        }
+        return found if len(found) == len(statement.body) else set()
+    if type(statement) is not cst.If:
+        return set()
+    found = set()
+    branch: cst.If | cst.Else | None = statement
+    while branch is not None:
+        lines = branch.body.body if isinstance(branch.body, cst.IndentedBlock) else ()
+        for line in lines:
+            added = _additions(line, name) if type(line) is cst.SimpleStatementLine else set()
+            if not added:
+                return set()
+            found |= added
+        branch = branch.orelse if type(branch) is cst.If else None
+    return found
 
 
 def _branch_statement(ancestors: Sequence[cst.CSTNode], block_at: int) -> int | None:

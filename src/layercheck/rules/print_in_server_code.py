@@ -111,6 +111,8 @@ class PrintInServerCode(Rule):
             self.has_main_guard = True  # a program run as a script, without the guard
             self.entry_points.update(names_in(node))
         elif qualname == "builtins.print":
+            if self._logging_sink():
+                return
             self.prints.append((node, self._top_function()))
             self.context.remember(node)  # reported at `leave_Module`
         elif qualname in _APP_CLASSES:
@@ -142,6 +144,27 @@ class PrintInServerCode(Rule):
             if function is not None and function in self.entry_points:
                 continue
             self.report(call, "`print()` in server code; log with a structured logger instead", condition=served)
+
+    def _logging_sink(self) -> bool:
+        """The print is the body of a lambda given to a logger as where its records go
+        (`logger.add(sink=lambda msg: print(msg, end=""))`): the log pipeline's own output."""
+        ancestors = self.context.ancestors
+        for position in range(len(ancestors) - 1, 1, -1):
+            if not isinstance(ancestors[position], cst.Lambda):
+                continue
+            argument, call = ancestors[position - 1], ancestors[position - 2]
+            if not (isinstance(argument, cst.Arg) and isinstance(call, cst.Call)):
+                return False
+            if argument.keyword is not None:
+                return argument.keyword.value == "sink"
+            func = call.func
+            return (
+                isinstance(func, cst.Attribute)
+                and func.attr.value == "add"
+                and bool(self.names.logger_flavour(func.value))
+                and call.args[0] is argument
+            )
+        return False
 
     def _top_function(self) -> str | None:
         for node in self.context.ancestors:

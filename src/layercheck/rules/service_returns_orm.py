@@ -83,6 +83,9 @@ class _Function:
     # Its parameters' annotations (`repository: RepositoryType`), for what `self.repository =
     # repository` holds.
     parameters: dict[str, cst.BaseExpression] = field(default_factory=dict)
+    # Local names unpacked together from one call (`items, total = await repo.list_page()`):
+    # each name's fellow names and where the whole value came from.
+    unpacked: dict[str, tuple[frozenset[str], _Origin]] = field(default_factory=dict)
 
 
 # The names of the ports a repository implements (`PostGateway`, `UserRepositoryPort`,
@@ -249,6 +252,7 @@ class ServiceReturnsOrm(Rule):
         origin = self._origin(node.value)
         for target in node.targets:
             self._bind(target.target, origin)
+            self._unpack(target.target, origin)
             if isinstance(node.value, cst.Name) and node.value.value in self._functions[-1].parameters:
                 # `self.repository = repository` of `repository: RepositoryType`: held as the
                 # type variable's bound, as `self.repository: RepositoryType = ...` would be.
@@ -359,6 +363,37 @@ class ServiceReturnsOrm(Rule):
                 self._bind(element.value, None)
         elif isinstance(target, cst.StarredElement):
             self._bind(target.value, None)
+
+    def _unpack(self, target: cst.BaseExpression, origin: _Origin | None) -> None:
+        """Remember the names a call's value is unpacked into (`items, total = await
+        repo.list_page(skip)`), which no single origin describes: returned together (`return
+        items, total`) they are that value again."""
+        unpacked = self._functions[-1].unpacked
+        if not isinstance(target, (cst.Tuple, cst.List)):
+            if isinstance(target, cst.Name):
+                unpacked.pop(target.value, None)
+            return
+        names = [element.value.value for element in target.elements if isinstance(element.value, cst.Name)]
+        for name in names:
+            unpacked.pop(name, None)
+        if origin is None or len(names) != len(target.elements):
+            return
+        group = frozenset(names)
+        for name in names:
+            unpacked[name] = (group, origin)
+
+    def _regrouped(self, elements: list[cst.BaseExpression]) -> _Origin | None:
+        """The origin of a call's value whose unpacked names are all returned together
+        (`return items, total`, `return total, items`)."""
+        if not self._functions:
+            return None
+        returned = {element.value for element in elements if isinstance(element, cst.Name)}
+        unpacked = self._functions[-1].unpacked
+        for name in returned:
+            found = unpacked.get(name)
+            if found is not None and found[0] <= returned:
+                return found[1]
+        return None
 
     def _origin(self, expression: cst.BaseExpression) -> _Origin | None:
         """Where a value comes from, if it may be an ORM instance: a call into the project
@@ -535,6 +570,17 @@ class ServiceReturnsOrm(Rule):
             return
         value = node.value
         elements = [e.value for e in value.elements] if isinstance(value, cst.Tuple) else [value]
+        regrouped = self._regrouped(elements) if len(elements) > 1 and not function.scalar else None
+        if regrouped is not None:
+            # `items, total = await self.repository.list_page(skip)`, then `return items,
+            # total`: the call's value handed back whole, as `return await ...list_page(skip)`.
+            self.report(
+                value,
+                f"service `{function.name}` returns ORM data from `{self._shown(regrouped.shown)}()` unmapped; "
+                "return a Pydantic schema (`Schema.model_validate(...)`)",
+                condition=Condition("unmapped_orm_return", regrouped.tags + function.annotation_tags),
+            )
+            return
         for element in elements:
             queried = self._queried_model(element)
             if queried is not None:
