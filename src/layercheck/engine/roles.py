@@ -578,15 +578,14 @@ class RoleCollector:
             self.evidence.store_client = True  # `redis.asyncio`, `app.core.redis`'s client
         if self.table.type_checking_depth:
             return  # an annotation's import (`if TYPE_CHECKING:`) uses nothing at run time
+        beyond = self._beyond_own_package(parts)
         if _REPOSITORY_NAMES.intersection(parts) or parts[-1].endswith(("_repository", "_repo", "_crud", "_dao")):
             self.evidence.imports_repositories = True
-            beyond = self._beyond_own_package(parts)
             if _REPOSITORY_NAMES.intersection(beyond[:-1]) or beyond[-1].endswith(("_repository", "_repo", "_dao")):
                 # (`crud/tasks.py` importing `repos/tasks.py`, not `crud/messages.py` beside it)
                 self.evidence.imports_other_repositories = True
         if PERSISTENCE_NAMES.intersection(parts):
             self.evidence.imports_persistence = True
-        beyond = self._beyond_own_package(parts)
         if calls and parts[-1] not in _PLAIN_DATA_MODULES and not _PORT_FOLDERS.intersection(parts) and (
             _ORCHESTRATED_NAMES.intersection(beyond) or parts[-1].endswith("_service")
         ):
