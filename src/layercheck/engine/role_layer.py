@@ -4,7 +4,8 @@ A module's layer comes from configuration first, then from what it unmistakably 
 from the preset's names. `engine/roles.py` gathers the evidence during the file's walk; this
 module decides the second step from it:
 
-- it registers routes on an `APIRouter` (`router = APIRouter()`, `@router.get(...)`), or on
+- it registers routes on an `APIRouter` (`router = APIRouter()`, `@router.get(...)`, a
+  subclass of `APIRouter` calling `self.add_api_route(...)`), or on
   the app it is given (`def setup_health(app: FastAPI)`) -> api, even when it is called
   `crud.py` or sits in `tasks.py`; so do socket.io handlers and
   functions that read the request body (`Body(...)`) another module registers as routes;
@@ -29,7 +30,11 @@ module decides the second step from it:
   `db.py` that is a command-line tool is none; a `dependencies/services.py` that hands the
   services to the routes is the API's; a module in no layer by name that runs
   queries, hands the session to other modules' functions and raises the API's errors (a
-  `managers/user.py`) is a service.
+  `managers/user.py`) is a service, unless its classes are all dependency-injection
+  containers (dishka's `Provider` yielding the request's session and committing it): the
+  app's composition root, in no layer; and a dependencies module (`deps/base.py`) yielding
+  the session beside the providers that build the repositories over it is the API's wiring,
+  not the database module.
 
 What is left, the names checked against the rest of what the code does (a `tasks.py`
 defining no job, a `config.py` reading no environment, a `database.py` of queries), is
@@ -124,6 +129,13 @@ def _folder_of(glob: str | None) -> str:
     the reasons `layercheck layers` prints."""
     folder = (glob or "**/api/**").split("/")[1]
     return f"{'an' if folder[0] in 'aeiou' else 'a'} `{folder}/`"
+
+
+def _containers_only(evidence: RoleEvidence) -> bool:
+    """Every class of the module is a dependency-injection container (dishka's `Provider`,
+    dependency-injector's `DeclarativeContainer`): the app's composition root, whatever its
+    providers do with the session they hand out (`yield session`, then `commit()`)."""
+    return bool(evidence.provider_containers) and len(evidence.provider_containers) == evidence.classes
 
 
 def _serves_the_web(evidence: RoleEvidence) -> bool:
@@ -509,6 +521,7 @@ def role_layer(
         and not PERSISTENCE_NAMES.intersection(module.split(".")[:-1])
         and not named_for(CONCERN_WORDS | BACKGROUND_WORDS, module)
         and not DEPENDENCY_WORDS.intersection(module.split("."))
+        and not _containers_only(evidence)
     ):
         # `managers/user.py`'s `UserManager` raising the API's `HTTPException`s around the
         # lookups it hands the session to in `database/helpers.py` and its own `update(User)`:
@@ -600,6 +613,7 @@ def role_layer(
         and evidence.session_calls
         and evidence.project_handoffs >= _ORCHESTRATOR_HANDOFFS
         and not (evidence.data_access or evidence.script or evidence.routes or evidence.engine_builders)
+        and not _containers_only(evidence)
     ):
         # `conda_store.py`'s `CondaStore`, which opens the sessions (`with self.get_db() as
         # db:`), hands them to the data-access functions of other modules and commits what
@@ -608,8 +622,9 @@ def role_layer(
     if (
         name_layer is None
         and evidence.provider_containers
-        and evidence.imports_jobs_or_services
-        and not (evidence.data_access or evidence.querying_methods or evidence.script or evidence.routes)
+        and (evidence.imports_jobs_or_services or (_containers_only(evidence) and evidence.imports_repositories))
+        and not (evidence.data_access or evidence.script or evidence.routes)
+        and not (evidence.querying_methods and not _containers_only(evidence))
     ):
         # `ioc/app.py`'s dishka `Provider` yielding the request's session and providing the
         # gateways and the interactors over it: the app's composition root, in no layer.
@@ -623,6 +638,9 @@ def role_layer(
         # (a job module opening its own sessions, `with get_db_session() as db:`, to hand them
         # to the repository's functions is their caller, not where the others get sessions)
         and not (evidence.imports_repositories and evidence.handoffs_out >= _ORCHESTRATOR_HANDOFFS)
+        # (`deps/base.py`'s `get_db()` beside the providers building the repositories over
+        # it: the API's dependency wiring, which may import every layer it wires)
+        and not (evidence.imports_repositories and _named_for_dependencies(module))
     ):
         # `database/functions.py`'s `get_async_session()` yielding a session of the database
         # module's factory, beside the `create_all()` helpers: the session dependency, the

@@ -212,6 +212,9 @@ class RoleCollector:
         # Module-level functions FastAPI calls for a request (they take a dependency other
         # than the session): what they query is no data access for importers.
         self._request_dependencies: set[str] = set()
+        # Module-level classes that are routers themselves (`class CRUDRouter(APIRouter)`):
+        # `self.add_api_route(...)` in them registers a route.
+        self._router_classes: set[str] = set()
         # The module's own endpoints (`@app.get(...)`, `@router.post(...)` at module level):
         # in the module that creates the app, the router rules judge these only.
         self.endpoints: list[cst.FunctionDef] = []
@@ -544,6 +547,8 @@ class RoleCollector:
             # the feature (`module = Module(root="calendar", ...)`).
             return receiver.attr.value.lower().endswith("router")
         name = receiver.value if isinstance(receiver, cst.Name) else ""
+        if name == "self" and self._scopes and self._scopes[0][1] in self._router_classes:
+            return True  # (`self.add_api_route(...)` in a subclass of `APIRouter`)
         return name.lower().endswith("router") and not (binding is not None and binding.qualname is None)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
@@ -751,6 +756,8 @@ class RoleCollector:
                 self.evidence.temporal_jobs += 1  # `@workflow.defn class Sync:` runs on a worker
         if len(self._scopes) == 1:  # a module-level class
             bases = [base_name(self.table, base) for base in node.bases]
+            if any(self.table.qualified_name(base.value) in ROUTER_TYPES for base in node.bases):
+                self._router_classes.add(node.name.value)
             if any(from_database_library(self.table, base) for base in node.bases):
                 self.evidence.database_library_classes.add(node.name.value)
             if any(DATA_ACCESS_NAME.search(base) for base in bases):

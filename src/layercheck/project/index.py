@@ -755,9 +755,16 @@ class ProjectIndex:
         return self._first_class([made]) if made else None
 
     def _accessor_layer(self, qualname: str) -> str | None:
+        made = self.made_class(qualname)
+        return made[1] if made is not None else None
+
+    def made_class(self, qualname: str) -> tuple[str, str | None] | None:
+        """The project class a project function makes (`_made_by`) and that class's layer."""
         made = self._made_by(qualname)
         found = self.class_fact(made) if made is not None else None
-        return callees.class_layer(self, found[0], found[1].name) if found is not None else None
+        if made is None or found is None:
+            return None
+        return made, callees.class_layer(self, found[0], found[1].name)
 
     def _first_class(self, names: Iterable[str]) -> str | None:
         for name in names:
@@ -1056,6 +1063,9 @@ class ProjectIndex:
             result = any(loggers.takes_message_at(self, name, method, place) for name in names)
         elif kind == "core_table":
             result = any(self.is_core_table(name) for name in names)
+        elif kind == "table_or_builder":
+            builder, table = names
+            result = is_query_builder(self.resolve(builder).qualname, SQL_BUILDERS) or self.is_core_table(table)
         elif kind == "session_annotation":
             result = any(self.is_session_annotation(name) for name in names)
         elif kind in ("session_named", "session_named_member"):

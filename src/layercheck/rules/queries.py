@@ -164,12 +164,21 @@ def reexported_query_builder(node: cst.Call, names: NameTable, builders: list[st
     return Condition("query_builder", (qualname,))
 
 
+# The Core table statements 1.x also built from arguments (`teams.insert(values)`), whose
+# names no session method shares.
+_ARGUMENT_STATEMENTS = frozenset({"insert", "select"})
+
+
 def _table_statement(node: cst.Call, names: NameTable) -> DatabaseWork | None:
     """`teams.select()`, `players.update()` on a SQLAlchemy Core table: a query built, on a
-    table made in this module or one the index finds behind an imported name."""
+    table made in this module or one the index finds behind an imported name (also in 1.x's
+    form with arguments, `teams.insert(values)`, `teams.select(whereclause)`: what receives
+    them is a table either way)."""
     func = node.func
-    if not (isinstance(func, cst.Attribute) and func.attr.value in CORE_TABLE_STATEMENTS and not node.args):
+    if not (isinstance(func, cst.Attribute) and func.attr.value in CORE_TABLE_STATEMENTS):
         return None
+    if node.args and func.attr.value not in _ARGUMENT_STATEMENTS:
+        return None  # (`session.delete(user)`, `cache.update(values)`: no table's)
     if isinstance(func.value, cst.Attribute) and func.value.attr.value == "__table__":
         # `RefreshToken.__table__.delete()`: a statement on the table of a class the index
         # confirms is an ORM model.
@@ -226,11 +235,16 @@ def database_work(
         shown = query_built_here(node, names, ancestors, builders, column_values)
         return DatabaseWork("builder", shown, None) if shown is not None else None
     table = _table_statement(node, names)
-    if table is not None:
-        return table
     # A project re-export of a builder (`sql.select(...)`), unless a session's method named
     # like one is called on what holds a session (`Context.current.db.session.delete(board)`).
     reexported = reexported_query_builder(node, names, builders)
+    if table is not None and (reexported is None or table.condition is None or not node.args):
+        return table
+    if table is not None and reexported is not None and table.condition is not None:
+        # `tables.users.select(where)` or `sql.select(User)`: a table's statement or a
+        # re-exported builder, whichever the index finds behind the name.
+        either = Condition("table_or_builder", (*reexported.names[:1], *table.condition.names[:1]))
+        return DatabaseWork("builder", table.shown, either)
     as_builder = (
         DatabaseWork("builder", reexported.names[0].rsplit(".", 1)[-1], reexported) if reexported is not None else None
     )

@@ -1,0 +1,382 @@
+"""The thirty-ninth round: what real projects of the round taught, each checked through the
+CLI on a small project of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import write_project
+from test_revision2 import findings, placed
+
+_MODEL = """
+    from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+    class Base(DeclarativeBase):
+        pass
+
+
+    class Note(Base):
+        __tablename__ = "notes"
+        id: Mapped[int] = mapped_column(primary_key=True)
+    """
+
+_REPOSITORY = """
+    from sqlalchemy import select
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from app.models.note import Note
+
+
+    class NoteRepository:
+        def __init__(self, session: AsyncSession):
+            self.session = session
+
+        async def list_all(self):
+            return (await self.session.scalars(select(Note))).all()
+
+        async def delete(self, note_id: int):
+            await self.session.delete(await self.session.get(Note, note_id))
+
+
+    class ArchiveRepository(NoteRepository):
+        pass
+
+
+    class AuditRepository(NoteRepository):
+        pass
+    """
+
+_DATABASE = """
+    from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+    engine = create_async_engine("sqlite+aiosqlite://")
+    SessionLocal = async_sessionmaker(engine)
+
+
+    async def get_session():
+        async with SessionLocal() as session:
+            yield session
+    """
+
+_SERVICE = """
+    from app.repositories.note import NoteRepository
+
+
+    class ListNotes:
+        def __init__(self, repository: NoteRepository):
+            self.repository = repository
+
+        async def __call__(self):
+            return [note.id for note in await self.repository.list_all()]
+    """
+
+
+def _project(tmp_path: Path, extra: dict[str, str]) -> Path:
+    files = {
+        "app/__init__.py": "",
+        "app/models/__init__.py": "",
+        "app/models/note.py": _MODEL,
+        "app/repositories/__init__.py": "",
+        "app/repositories/note.py": _REPOSITORY,
+        "app/database.py": _DATABASE,
+        "app/services/__init__.py": "",
+        "app/services/notes.py": _SERVICE,
+        **extra,
+    }
+    return write_project(tmp_path, files)
+
+
+# ----- a router class: a subclass of `APIRouter` adding its own routes ---------------------
+
+_GENERIC_ROUTER = """
+    from fastapi import APIRouter
+
+    from app.repositories.note import NoteRepository
+
+
+    class CRUDRouter(APIRouter):
+        def __init__(self, repository: NoteRepository, **kwargs):
+            super().__init__(**kwargs)
+            self.repository = repository
+            self.add_api_route("/", self.list_all, methods=["GET"])
+            self.add_api_route("/{note_id}", self.delete, methods=["DELETE"])
+
+        async def list_all(self):
+            return await self.repository.list_all()
+
+        async def delete(self, note_id: int):
+            await self.repository.delete(note_id)
+    """
+
+
+def test_a_subclass_of_api_router_adding_routes_is_a_router(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"app/core/__init__.py": "", "app/core/generic_routes.py": _GENERIC_ROUTER})
+    assert placed(root)["app/core/generic_routes.py"]["layer"] == "api"
+    assert [(path, line) for path, line, _ in findings(root, "LC102", "LC202")] == [
+        ("app/core/generic_routes.py", 3),
+        ("app/core/generic_routes.py", 14),
+        ("app/core/generic_routes.py", 17),
+    ]
+
+
+def test_a_class_adding_routes_to_a_router_it_is_given_is_no_router_itself(tmp_path: Path) -> None:
+    # (near-miss: `self.add_api_route` of a class that is no `APIRouter` registers nothing)
+    helper = _GENERIC_ROUTER.replace("class CRUDRouter(APIRouter):", "class CRUDRouter:").replace(
+        "super().__init__(**kwargs)", "self.kwargs = kwargs"
+    )
+    root = _project(tmp_path, {"app/core/__init__.py": "", "app/core/generic_routes.py": helper})
+    assert placed(root)["app/core/generic_routes.py"]["layer"] is None
+
+
+# ----- LC102: a repository's provider, kept among the API's dependencies --------------------
+
+_DEPS = """
+    from typing import Annotated
+
+    from fastapi import Depends
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from app.database import get_session
+    from app.repositories.note import NoteRepository
+
+    SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+    def get_note_repo(session: SessionDep) -> NoteRepository:
+        return NoteRepository(session)
+    """
+
+
+def test_a_route_querying_what_a_repository_provider_gives_imports_the_repository(tmp_path: Path) -> None:
+    router = """
+        from fastapi import APIRouter, Depends
+
+        from app.api.deps import get_note_repo
+
+        router = APIRouter()
+
+
+        @router.get("/notes")
+        async def list_notes(repo=Depends(get_note_repo)):
+            return [note.id for note in await repo.list_all()]
+        """
+    root = _project(tmp_path, {"app/api/__init__.py": "", "app/api/deps.py": _DEPS, "app/api/notes.py": router})
+    assert findings(root, "LC102") == [("app/api/notes.py", 3, "LC102")]
+
+
+def test_a_route_handing_what_a_repository_provider_gives_to_a_use_case_is_wiring(tmp_path: Path) -> None:
+    # (near-miss: the route builds the use case from the repository and reads nothing of it)
+    router = """
+        from fastapi import APIRouter, Depends
+
+        from app.api.deps import get_note_repo
+        from app.services.notes import ListNotes
+
+        router = APIRouter()
+
+
+        @router.get("/notes")
+        async def list_notes(repo=Depends(get_note_repo)):
+            return await ListNotes(repo)()
+        """
+    root = _project(tmp_path, {"app/api/__init__.py": "", "app/api/deps.py": _DEPS, "app/api/notes.py": router})
+    assert findings(root, "LC102") == []
+
+
+def test_a_provider_of_a_service_used_by_a_route_is_no_repository_import(tmp_path: Path) -> None:
+    # (near-miss: what the provider hands out is a service)
+    deps = """
+        from fastapi import Depends
+
+        from app.repositories.note import NoteRepository
+        from app.services.notes import ListNotes
+
+
+        def get_note_repo() -> NoteRepository:
+            return NoteRepository(None)
+
+
+        def get_list_notes(repo: NoteRepository = Depends(get_note_repo)) -> ListNotes:
+            return ListNotes(repo)
+        """
+    router = """
+        from fastapi import APIRouter, Depends
+
+        from app.api.deps import get_list_notes
+
+        router = APIRouter()
+
+
+        @router.get("/notes")
+        async def list_notes(use_case=Depends(get_list_notes)):
+            return await use_case()
+        """
+    root = _project(tmp_path, {"app/api/__init__.py": "", "app/api/deps.py": deps, "app/api/notes.py": router})
+    assert findings(root, "LC102") == []
+
+
+# ----- the composition root: a dependency-injection container ending the request's session ---
+
+_CONTAINER = """
+    from typing import AsyncIterable
+
+    from dishka import Provider, Scope, provide
+    from fastapi import Request
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from app.database import SessionLocal
+    from app.repositories.note import ArchiveRepository, AuditRepository, NoteRepository
+    from app.services.notes import ListNotes
+
+
+    class AppProvider(Provider):
+        @provide(scope=Scope.APP)
+        def session_factory(self) -> async_sessionmaker[AsyncSession]:
+            return SessionLocal
+
+        @provide(scope=Scope.REQUEST)
+        async def session(self, factory: async_sessionmaker[AsyncSession]) -> AsyncIterable[AsyncSession]:
+            async with factory() as session:
+                try:
+                    yield session
+                    await session.commit()
+                except Exception:
+                    await session.rollback()
+                    raise
+
+        @provide(scope=Scope.REQUEST)
+        def language(self, request: Request) -> str:
+            return request.headers.get("accept-language", "en")
+
+
+    class NotesProvider(Provider):
+        @provide(scope=Scope.REQUEST)
+        def repository(self, session: AsyncSession) -> NoteRepository:
+            return NoteRepository(session)
+
+        @provide(scope=Scope.REQUEST)
+        def archive(self, session: AsyncSession) -> ArchiveRepository:
+            return ArchiveRepository(session)
+
+        @provide(scope=Scope.REQUEST)
+        def audit(self, session: AsyncSession) -> AuditRepository:
+            return AuditRepository(session)
+
+        @provide(scope=Scope.REQUEST)
+        def list_notes(self, repository: NoteRepository) -> ListNotes:
+            return ListNotes(repository)
+    """
+
+
+def test_a_container_committing_the_request_session_is_the_composition_root(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"app/shared/__init__.py": "", "app/shared/di_container.py": _CONTAINER})
+    assert placed(root)["app/shared/di_container.py"]["layer"] is None
+    assert findings(root, "LC101", "LC103", "LC302") == []
+
+
+# ----- the API's dependencies: the session provider beside the repositories' providers ------
+
+_DEPS_BASE = """
+    from fastapi import Depends
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from app.database import SessionLocal
+    from app.repositories.note import NoteRepository
+
+
+    async def get_db():
+        db = SessionLocal()
+        try:
+            yield db
+        finally:
+            await db.close()
+
+
+    async def get_note_repo(db: AsyncSession = Depends(get_db)):
+        return NoteRepository(db)
+    """
+
+
+def test_a_dependencies_module_yielding_the_session_and_building_repositories_is_wiring(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"app/deps/__init__.py": "", "app/deps/base.py": _DEPS_BASE})
+    assert placed(root)["app/deps/base.py"]["layer"] != "database"
+    assert findings(root, "LC101", "LC103") == []
+
+
+def test_a_session_module_that_builds_no_repository_stays_the_database_one(tmp_path: Path) -> None:
+    # (near-miss: the same `get_db()` alone is the database's session dependency)
+    alone = _DEPS_BASE.split("\n\n\n    async def get_note_repo")[0].replace(
+        "from app.repositories.note import NoteRepository\n", ""
+    )
+    root = _project(tmp_path, {"app/deps/__init__.py": "", "app/deps/base.py": alone})
+    assert placed(root)["app/deps/base.py"]["layer"] == "database"
+
+
+# ----- LC201: a Core table's statement in 1.x's form, built from its arguments --------------
+
+_TABLES = """
+    import sqlalchemy as sa
+
+    metadata = sa.MetaData()
+    CONTENT_TABLE = sa.Table("content", metadata, sa.Column("id", sa.Integer, primary_key=True))
+    """
+
+
+def test_a_core_table_statement_built_from_arguments_in_a_router_is_sql(tmp_path: Path) -> None:
+    router = """
+        from fastapi import APIRouter
+
+        from app.tables import CONTENT_TABLE
+        from app.kit import sql
+
+        router = APIRouter()
+
+
+        @router.post("/content")
+        async def create(connection, body: dict):
+            return await connection.one(CONTENT_TABLE.insert(body).returning(CONTENT_TABLE))
+
+
+        @router.get("/content")
+        async def read(connection):
+            return await connection.many(sql.select(CONTENT_TABLE))
+        """
+    root = write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/tables.py": _TABLES,
+            "app/kit.py": "import sqlalchemy as sql\n",
+            "app/api/__init__.py": "",
+            "app/api/content.py": router,
+        },
+    )
+    assert [(path, line) for path, line, _ in findings(root, "LC201")] == [
+        ("app/api/content.py", 11),
+        ("app/api/content.py", 16),
+    ]
+
+
+def test_inserting_into_a_list_of_the_project_in_a_router_is_no_sql(tmp_path: Path) -> None:
+    # (near-miss: `insert(...)` on a project object that is no table, `delete(...)` on a cache)
+    router = """
+        from fastapi import APIRouter
+
+        from app.store import RECENT, cache
+
+        router = APIRouter()
+
+
+        @router.post("/content")
+        async def create(body: dict):
+            RECENT.insert(0, body)
+            cache.delete(body["id"])
+            return body
+        """
+    store = "RECENT: list = []\n\n\nclass Cache(dict):\n    def delete(self, key):\n        self.pop(key, None)\n\n\ncache = Cache()\n"
+    root = write_project(
+        tmp_path,
+        {"app/__init__.py": "", "app/store.py": store, "app/api/__init__.py": "", "app/api/content.py": router},
+    )
+    assert findings(root, "LC201") == []
