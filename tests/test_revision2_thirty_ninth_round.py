@@ -380,3 +380,124 @@ def test_inserting_into_a_list_of_the_project_in_a_router_is_no_sql(tmp_path: Pa
         {"app/__init__.py": "", "app/store.py": store, "app/api/__init__.py": "", "app/api/content.py": router},
     )
     assert findings(root, "LC201") == []
+
+
+# ----- LC202: a repository port matched by shape (a `Protocol`), reached past the use case ---
+
+_PORTS = """
+    from typing import Protocol
+
+
+    class OrderReadRepositoryProtocol(Protocol):
+        async def find_by_id(self, order_id: int): ...
+
+
+    class ClockProtocol(Protocol):
+        def now(self) -> float: ...
+    """
+
+_HANDLER = """
+    from app.orders.domain.interfaces import ClockProtocol, OrderReadRepositoryProtocol
+
+
+    class GetOrderHandler:
+        def __init__(self, repo: OrderReadRepositoryProtocol, clock: ClockProtocol) -> None:
+            self._repo = repo
+            self._clock = clock
+
+        async def handle(self, order_id: int):
+            return await self._repo.find_by_id(order_id)
+    """
+
+_ORDER_REPOSITORY = """
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+
+    class SQLAlchemyOrderRepository:
+        def __init__(self, session: AsyncSession) -> None:
+            self._session = session
+
+        async def find_by_id(self, order_id: int):
+            return await self._session.get(dict, order_id)
+    """
+
+
+def _ports_project(tmp_path: Path, route_body: str) -> Path:
+    router = f"""
+        from fastapi import APIRouter, Depends
+
+        from app.orders.application.handlers import GetOrderHandler
+
+        router = APIRouter()
+
+
+        @router.get("/orders/{{order_id}}")
+        async def get_order(order_id: int, handler: GetOrderHandler = Depends()):
+            {route_body}
+        """
+    files = {
+        "app/__init__.py": "",
+        "app/orders/__init__.py": "",
+        "app/orders/domain/__init__.py": "",
+        "app/orders/domain/interfaces.py": _PORTS,
+        "app/orders/application/__init__.py": "",
+        "app/orders/application/handlers.py": _HANDLER,
+        "app/orders/infrastructure/__init__.py": "",
+        "app/orders/infrastructure/repository.py": _ORDER_REPOSITORY,
+        "app/orders/presentation/__init__.py": "",
+        "app/orders/presentation/router.py": router,
+    }
+    return write_project(tmp_path, files)
+
+
+def test_a_route_reaching_the_repository_port_of_its_use_case_calls_the_repository(tmp_path: Path) -> None:
+    root = _ports_project(tmp_path, "return await handler._repo.find_by_id(order_id)")
+    assert findings(root, "LC202") == [("app/orders/presentation/router.py", 10, "LC202")]
+
+
+def test_a_route_calling_its_use_case_or_another_port_calls_no_repository(tmp_path: Path) -> None:
+    # (near-miss: the use case itself, and a port that is named for no data access)
+    body = "handler._clock.now()\n            return await handler.handle(order_id)"
+    root = _ports_project(tmp_path, body)
+    assert findings(root, "LC202") == []
+
+
+# ----- LC102: the repositories' package imported whole to type what a route hands on ---------
+
+_PACKAGE_ROUTER = """
+    from fastapi import APIRouter, Depends
+
+    from app import repositories
+    from app.api.deps import get_note_repo
+    from app.services.notes import ListNotes
+
+    router = APIRouter()
+
+
+    @router.get("/notes")
+    async def list_notes(repo: repositories.NoteRepository = Depends(get_note_repo)):
+        {body}
+    """
+
+
+def _package_project(tmp_path: Path, body: str) -> Path:
+    return _project(
+        tmp_path,
+        {
+            "app/repositories/__init__.py": "from app.repositories.note import NoteRepository\n",
+            "app/api/__init__.py": "",
+            "app/api/deps.py": _DEPS,
+            "app/api/notes.py": _PACKAGE_ROUTER.replace("{body}", body),
+        },
+    )
+
+
+def test_a_repositories_package_only_typing_what_routes_hand_to_services_is_wiring(tmp_path: Path) -> None:
+    root = _package_project(tmp_path, "return await ListNotes(repo)()")
+    assert findings(root, "LC102") == []
+
+
+def test_a_repositories_package_typing_what_a_route_queries_is_reported(tmp_path: Path) -> None:
+    # (near-miss: the route queries what it is given)
+    root = _package_project(tmp_path, "return [note.id for note in await repo.list_all()]")
+    assert ("app/api/notes.py", 3, "LC102") in findings(root, "LC102")

@@ -313,6 +313,10 @@ def check_source(
         if wired:
             # (`repository: Repository` of a route, only handed to the use case it builds)
             facts.extra["wired_aliases"] = sorted(wired)
+        wired_modules = module_uses.wired_modules() if module_uses is not None else set()
+        if wired_modules:
+            # (`repo_post: repo.PostRepository = Depends(...)`, then `PostService(repo_post)`)
+            facts.extra["wired_modules"] = sorted(wired_modules)
         if module_uses is not None and module_uses.annotating:
             # (a class built in a provider of the routes and typing only providers is
             # wiring, unless a provider does more with it than hand it on)

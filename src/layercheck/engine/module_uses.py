@@ -83,6 +83,11 @@ class ModuleUseCollector:
         # decorated functions (the routes) they type, with those functions.
         self._aliases: set[str] = set()
         self._alias_params: list[tuple[str, str, cst.FunctionDef]] = []
+        # Imported modules whose attributes type parameters (`repo_post: repo.PostRepository
+        # = Depends(...)`), with those parameters and their functions, and the imported
+        # modules read any other way.
+        self._module_typed_params: list[tuple[str, str, cst.FunctionDef]] = []
+        self._module_read: set[str] = set()
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(self.ancestors) > 2 or len(node.targets) != 1 or type(node.targets[0].target) is not cst.Name:
@@ -318,6 +323,40 @@ class ModuleUseCollector:
                 self.annotating.add(value.value)
                 return
             self.uses.setdefault(value.value, set()).add(node.attr.value)
+            typed = self._typed_parameter()
+            if typed is None:
+                self._module_read.add(value.value)
+            else:
+                self._module_typed_params.append((value.value, *typed))
+
+    def _typed_parameter(self) -> tuple[str, cst.FunctionDef] | None:
+        """The parameter, and its function, whose annotation holds the node being visited."""
+        annotated = False
+        for index in range(len(self.ancestors) - 1, -1, -1):
+            ancestor = self.ancestors[index]
+            kind = type(ancestor)
+            if kind is cst.Annotation:
+                annotated = True
+            elif kind is cst.Param:
+                if not annotated:
+                    return None
+                function = next(
+                    (item for item in reversed(self.ancestors[:index]) if type(item) is cst.FunctionDef), None
+                )
+                return (ancestor.name.value, function) if function is not None else None  # type: ignore[attr-defined, return-value]
+            elif kind is cst.FunctionDef or kind is cst.ClassDef or kind is cst.Module:
+                return None
+        return None
+
+    def wired_modules(self) -> set[str]:
+        """The imported modules read only in the annotations of parameters that their
+        functions only hand to a class's constructor (`PostService(repo_post)`): named to
+        wire the service, nothing of them runs here."""
+        typed = {name for name, _, _ in self._module_typed_params}
+        used = self._module_read | {
+            name for name, param, function in self._module_typed_params if not _only_built_into(function.body, param)
+        }
+        return typed - used
 
 
 def _only_built_into(body: cst.CSTNode, name: str) -> bool:

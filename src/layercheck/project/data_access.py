@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from layercheck.domain.facts import ModuleFacts
-from layercheck.domain.vocabulary import CONCERN_WORDS, PROTOCOL_BASES, REPOSITORY_NAME, named_for
+from layercheck.domain.vocabulary import CONCERN_WORDS, DATA_ACCESS_NAME, PROTOCOL_BASES, REPOSITORY_NAME, named_for
 from layercheck.project.lookup import ProjectLookup
 
 # Layers whose querying code is no data access for importers: repositories are it by name;
@@ -344,10 +344,11 @@ def _data_access_port(index: DataAccessLookup, qualname: str) -> bool:
     index.ports_deciding.add(qualname)
     start = len(index.decided_under_ports)
     try:
+        implementations = index.subclasses_of(qualname)
         port = any(
             (index.layer_of(sub) == "repository" or is_data_access(index, sub)) and not _abstract(index, sub)
-            for sub in index.subclasses_of(qualname)
-        )
+            for sub in implementations
+        ) or (not implementations and _repository_protocol(index, qualname))
     finally:
         index.ports_deciding.discard(qualname)
     if port:
@@ -359,6 +360,18 @@ def _data_access_port(index: DataAccessLookup, qualname: str) -> bool:
         # (an outer port still being judged may need them; with none, nothing will)
         del index.decided_under_ports[start:]
     return port
+
+
+def _repository_protocol(index: DataAccessLookup, qualname: str) -> bool:
+    """A `Protocol` named for data access (`OrderRepositoryProtocol`, `UserDAO`) that no
+    project class extends: its implementations match it by shape, out of sight of the
+    class statements, so its name says what it stands for (SPEC revision 2)."""
+    found = index.class_fact(qualname)
+    return (
+        found is not None
+        and bool(DATA_ACCESS_NAME.search(found[1].name))
+        and any(index.resolve(base).qualname in PROTOCOL_BASES for base in found[1].bases)
+    )
 
 
 def _abstract(index: DataAccessLookup, qualname: str) -> bool:
