@@ -501,3 +501,132 @@ def test_a_repositories_package_typing_what_a_route_queries_is_reported(tmp_path
     # (near-miss: the route queries what it is given)
     root = _package_project(tmp_path, "return [note.id for note in await repo.list_all()]")
     assert ("app/api/notes.py", 3, "LC102") in findings(root, "LC102")
+
+
+# ----- layers: a `services.py` whose classes are repositories by name and base --------------
+
+_BASE_REPOSITORY = """
+    from sqlalchemy import select
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+
+    class BaseRepository:
+        def __init__(self, model):
+            self.model = model
+
+        async def get_one(self, session: AsyncSession, pk: int):
+            return await session.get(self.model, pk)
+
+        async def get_all(self, session: AsyncSession):
+            return (await session.scalars(select(self.model))).all()
+    """
+
+_ADMIN_ROUTER = """
+    from fastapi import APIRouter
+
+    from app.features.admin.services import user_repo
+
+    router = APIRouter()
+
+
+    @router.get("/users/{pk}")
+    async def get_user(pk: int, session):
+        return await user_repo.get_one(session, pk)
+    """
+
+
+def _admin_project(tmp_path: Path, services: str) -> Path:
+    return _project(
+        tmp_path,
+        {
+            "app/core/__init__.py": "",
+            "app/core/repositories.py": _BASE_REPOSITORY,
+            "app/features/__init__.py": "",
+            "app/features/admin/__init__.py": "",
+            "app/features/admin/services.py": services,
+            "app/features/admin/api.py": _ADMIN_ROUTER,
+        },
+    )
+
+
+def test_a_services_module_of_repository_classes_is_data_access(tmp_path: Path) -> None:
+    services = """
+        from app.core.repositories import BaseRepository
+        from app.models.note import Note
+
+
+        class UserRepo(BaseRepository):
+            pass
+
+
+        class NoteRepo(BaseRepository):
+            async def latest(self, session):
+                return (await self.get_all(session))[-1]
+
+
+        user_repo = UserRepo(Note)
+        note_repo = NoteRepo(Note)
+        """
+    root = _admin_project(tmp_path, services)
+    assert placed(root)["app/features/admin/services.py"]["layer"] == "repository"
+    assert findings(root, "LC102", "LC202") == [
+        ("app/features/admin/api.py", 3, "LC102"),
+        ("app/features/admin/api.py", 10, "LC202"),
+    ]
+
+
+def test_a_services_module_with_a_service_beside_its_repositories_stays_a_service(tmp_path: Path) -> None:
+    # (near-miss: a service class is among them)
+    services = """
+        from app.core.repositories import BaseRepository
+        from app.models.note import Note
+
+
+        class UserRepo(BaseRepository):
+            pass
+
+
+        class UserService:
+            def __init__(self, repo: UserRepo):
+                self.repo = repo
+
+
+        user_repo = UserRepo(Note)
+        """
+    root = _admin_project(tmp_path, services)
+    assert placed(root)["app/features/admin/services.py"]["layer"] == "service"
+
+
+# ----- LC602: a telemetry setup's own configuration class -----------------------------------
+
+_TELEMETRY = """
+    import os
+
+
+    class {name}:
+        def __init__(self) -> None:
+            self.service_name = os.getenv("SERVICE_NAME", "shop")
+            self.otlp_endpoint = os.getenv("OTLP_ENDPOINT", "http://localhost:4317")
+            self.sample_rate = float(os.getenv("TRACE_SAMPLE_RATE", "0.1"))
+
+
+    def setup(config: {name}) -> str:
+        return config.otlp_endpoint
+    """
+
+
+def test_a_telemetry_setup_reading_the_environment_is_no_config_module(tmp_path: Path) -> None:
+    telemetry = _TELEMETRY.replace("{name}", "TelemetryConfig")
+    root = _project(tmp_path, {"app/infra/__init__.py": "", "app/infra/telemetry.py": telemetry})
+    assert [(path, line) for path, line, _ in findings(root, "LC602")] == [
+        ("app/infra/telemetry.py", 6),
+        ("app/infra/telemetry.py", 7),
+        ("app/infra/telemetry.py", 8),
+    ]
+
+
+def test_a_plain_settings_class_reading_the_environment_is_the_config_module(tmp_path: Path) -> None:
+    # (near-miss: the same class, the app's settings, in a module named for nothing else)
+    settings = _TELEMETRY.replace("{name}", "AppSettings")
+    root = _project(tmp_path, {"app/core/__init__.py": "", "app/core/base.py": settings})
+    assert findings(root, "LC602") == []

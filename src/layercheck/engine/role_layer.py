@@ -161,7 +161,11 @@ def _named_for_config(last: str) -> bool:
     return words[0] in ("config", "settings") or words[-1] in ("config", "settings", "env")
 
 
-_LOGGING_WORDS = frozenset({"log", "logs", "logging", "logger"})
+# The app's instrumentation: its logs and its telemetry (`infra/telemetry.py`'s
+# `TelemetryConfig` reading the exporter's endpoint beside the settings module).
+_LOGGING_WORDS = frozenset(
+    {"log", "logs", "logging", "logger", "telemetry", "tracing", "otel", "opentelemetry", "observability", "sentry"}
+)
 
 
 def _words(name: str) -> list[str]:
@@ -341,7 +345,7 @@ def role_layer(
         plain_settings
         and name_layer is None
         # (`pkg/logger_tool.py`'s `LogConfig` reading the log level and the log folder: the
-        # logging setup, whose reads the settings module should hold)
+        # logging setup, whose reads the settings module should hold; so is a telemetry setup)
         and not _LOGGING_WORDS.intersection(module.rsplit(".", 1)[-1].lower().split("_"))
         and evidence.env_reads - evidence.module_env_reads >= _CONFIG_ENV_READS
         and not (evidence.data_access or evidence.routes or evidence.session_calls)

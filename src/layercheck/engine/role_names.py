@@ -387,6 +387,19 @@ def checked_name(
         # call (an `add_customer_store.py` of one use case runs too few queries to be one).
         count = len(evidence.data_access)
         return ("repository", f"named a store, in a service folder; {count} of its definitions query")
+    if (
+        name_layer == "service"
+        and not is_package
+        and evidence.classes
+        and evidence.repository_named == evidence.classes
+        and evidence.repository_bases == evidence.classes
+        and not (evidence.service_classes or evidence.routes or evidence.jobs or evidence.script)
+        and not (evidence.imports_jobs_or_services or evidence.engine_builders or evidence.session_providers)
+    ):
+        # `features/admin/services.py` of `UserRepo(BaseRepository[User, ...])`,
+        # `RoleRepo(...)` and their instances the routers call: repositories by their names
+        # and their base, whatever the file is called.
+        return ("repository", f"named for services, but its {evidence.classes} classes extend a repository base")
     if _maps_tables_only(name_layer, evidence):
         # `db/tables/formula.py`, `infra/postgres/tables.py`: the ORM classes, whatever the
         # module is called; the model layer's rules and direction hold for it.
