@@ -630,3 +630,51 @@ def test_a_plain_settings_class_reading_the_environment_is_the_config_module(tmp
     settings = _TELEMETRY.replace("{name}", "AppSettings")
     root = _project(tmp_path, {"app/core/__init__.py": "", "app/core/base.py": settings})
     assert findings(root, "LC602") == []
+
+
+# ----- layers: the engine kept in the module that holds the app's settings -------------------
+
+_CONFIG_DB = """
+    import os
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    DB_USER = os.getenv("DB_USER")
+    DB_HOST = os.getenv("DB_HOST")
+    DB_NAME = os.getenv("DB_NAME")
+    engine = create_engine(f"mysql+pymysql://{DB_USER}@{DB_HOST}/{DB_NAME}")
+    SessionLocal = sessionmaker(bind=engine)
+
+
+    def get_db():
+        db = SessionLocal()
+        try:
+            yield db
+        finally:
+            db.close()
+    """
+
+_SETTINGS_CONSTANTS = """
+    SECRET_KEY = os.getenv("SECRET_KEY")
+    BUCKET_NAME = os.getenv("BUCKET_NAME")
+    MIFACT_TOKEN = os.getenv("MIFACT_TOKEN")
+    """
+
+
+def test_a_config_module_holding_the_settings_and_the_engine_is_the_config(tmp_path: Path) -> None:
+    config = _CONFIG_DB + _SETTINGS_CONSTANTS
+    root = _project(tmp_path, {"app/config/__init__.py": "", "app/config/db.py": config})
+    assert placed(root)["app/config/db.py"]["layer"] == "config"
+    assert findings(root, "LC602", "LC101") == []
+
+
+def test_a_database_module_reading_only_the_engine_s_parts_stays_the_database(tmp_path: Path) -> None:
+    # (near-miss: every read feeds the engine; the URL belongs in the settings)
+    root = _project(tmp_path, {"app/config/__init__.py": "", "app/config/db.py": _CONFIG_DB})
+    assert placed(root)["app/config/db.py"]["layer"] == "database"
+    assert [(path, line) for path, line, _ in findings(root, "LC602")] == [
+        ("app/config/db.py", 6),
+        ("app/config/db.py", 7),
+        ("app/config/db.py", 8),
+    ]

@@ -219,7 +219,7 @@ def check_source(
     except RecursionError:
         return _unparsed(task, _engine_diagnostic(task, "LC001", "too deeply nested to check (recursion limit)"))
     collector.finish()
-    roles.finish()
+    roles.finish(module)
     if not task.layer_configured and relayered is None:
         decided = role_layer(
             task.module, task.is_package, task.layer, roles.evidence, task.folder_layer, task.layer_glob

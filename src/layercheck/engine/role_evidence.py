@@ -54,6 +54,9 @@ class RoleEvidence:
     # Of those, the ones handed straight to a library's constructor or function
     # (`redis.Redis(host=os.getenv("REDIS_HOST"))`): a client built, no setting kept.
     client_env_reads: int = 0
+    # Module-level constants assigned an environment read (`SECRET_KEY = os.getenv(...)`)
+    # that the module itself never reads: settings kept for the rest of the app.
+    settings_constants: int = 0
     # Session method calls (`session.execute(...)`, `self.db.commit()`): data access.
     session_calls: int = 0
     # Of those, the ones at module level, run on import (a seed script's `session.add(...)`).

@@ -50,6 +50,7 @@ from layercheck.engine.names import (
     last_name,
 )
 from layercheck.engine.role_evidence import PERSISTENCE_NAMES, RoleEvidence
+from layercheck.engine.walk import iter_children
 
 ROUTER_TYPES = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
 APP_TYPES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
@@ -212,6 +213,8 @@ class RoleCollector:
         # Module-level functions FastAPI calls for a request (they take a dependency other
         # than the session): what they query is no data access for importers.
         self._request_dependencies: set[str] = set()
+        # Module-level constants assigned an environment read (`_env_read`).
+        self._env_constants: set[str] = set()
         # Module-level classes that are routers themselves (`class CRUDRouter(APIRouter)`):
         # `self.add_api_route(...)` in them registers a route.
         self._router_classes: set[str] = set()
@@ -341,9 +344,13 @@ class RoleCollector:
             and not (_SERVICE_NAMED.search(owner) or _USE_CASE_NAMED.search(owner))
         )
 
-    def finish(self) -> None:
+    def finish(self, module: cst.Module | None = None) -> None:
         """A module-level function that calls the module's data-access functions is data
-        access too (`get_user_and_app` calling `get_or_create_user`), to a fixpoint."""
+        access too (`get_user_and_app` calling `get_or_create_user`), to a fixpoint; and the
+        settings constants the module keeps for others, counted (the few modules that keep
+        three or more constants from the environment are walked once more for it)."""
+        if module is not None and len(self._env_constants) >= _SETTINGS_CONSTANTS:
+            self.evidence.settings_constants = len(self._env_constants - _names_read(module))
         found = self.evidence.data_access
         if not self.evidence.engine_builders:
             # A connection check (`SELECT 1`) is the database module's own beside the engine
@@ -1057,7 +1064,16 @@ class RoleCollector:
     def _env_read(self) -> None:
         self.evidence.env_reads += 1
         self.evidence.module_env_reads += not self._scopes
-        self.evidence.client_env_reads += not self._scopes and self._handed_to_library()
+        handed = not self._scopes and self._handed_to_library()
+        self.evidence.client_env_reads += handed
+        if not self._scopes and not handed:
+            # (`SECRET_KEY = os.getenv("SECRET_KEY")`: a setting kept under its name; whether
+            # the module reads it itself is asked at the end, `finish`)
+            statement = next((a for a in reversed(self.ancestors) if type(a) is cst.Assign), None)
+            if statement is not None and len(statement.targets) == 1:  # type: ignore[attr-defined]
+                target = statement.targets[0].target  # type: ignore[attr-defined]
+                if type(target) is cst.Name and _constant_name(target):
+                    self._env_constants.add(target.value)
         if self._scopes and self._scopes[0][0]:
             self.evidence.env_classes.add(self._scopes[0][1])
 
@@ -1090,6 +1106,29 @@ _SERVICE_NAMED = re.compile(r".(Service|Services|UseCase|Interactor)$")
 # Callable classes named for the request or command they handle (`LoginHandler`,
 # `RegisterCommand`).
 _USE_CASE_NAMED = re.compile(r".(Handler|Command|Action|Case)$")
+
+
+# Module-level settings constants from the environment that make a module hold the settings.
+_SETTINGS_CONSTANTS = 3
+
+
+def _names_read(module: cst.Module) -> set[str]:
+    """The names read anywhere in a module (an assignment's own target aside)."""
+    found: set[str] = set()
+    pending: list[cst.CSTNode] = [module]
+    while pending:
+        node = pending.pop()
+        if type(node) is cst.Name:
+            found.add(node.value)  # type: ignore[attr-defined]
+            continue
+        if type(node) is cst.Assign:
+            pending.append(node.value)  # type: ignore[attr-defined]
+            for target in node.targets:  # type: ignore[attr-defined]
+                if type(target.target) is not cst.Name:
+                    pending.append(target.target)
+            continue
+        pending.extend(iter_children(node))
+    return found
 
 
 def _constant_name(target: cst.BaseExpression) -> bool:
