@@ -482,7 +482,10 @@ def role_layer(
         or (name_layer == "database" and not (evidence.database_work or evidence.engine_builders))
         # (`config/db.py` building the engine beside `SECRET_KEY`, the AWS keys and the
         # tokens the routes import: the app's settings, its engine kept with them)
-        or (evidence.settings_constants >= _CONFIG_ENV_READS and not (evidence.data_access or evidence.querying_methods))
+        or (
+            evidence.settings_constants >= _CONFIG_ENV_READS
+            and not (evidence.data_access or evidence.querying_methods)
+        )
     ):
         # `configs/app_configs.py`, `settings/database.py`: the modules of a configuration
         # package centralise the environment reads, each for its part of the app (a
