@@ -678,3 +678,65 @@ def test_a_database_module_reading_only_the_engine_s_parts_stays_the_database(tm
         ("app/config/db.py", 7),
         ("app/config/db.py", 8),
     ]
+
+
+# ----- LC301: an unannotated repository method that works numbers out of its queries --------
+
+_STATS_REPOSITORY = """
+    from sqlalchemy import func
+    from sqlalchemy.orm import Session
+
+    from app.models.note import Note
+
+
+    class NoteStatsRepository:
+        def __init__(self, db: Session):
+            self.db = db
+
+        def score(self, note_id: int):
+            notes = self.db.query(Note).filter(Note.id >= note_id).all()
+            if not notes:
+                return {"note_id": note_id, "score": 0, "status": "Stable"}
+            counts = {"LOW": 0, "HIGH": 0}
+            for note in notes:
+                counts["HIGH"] += 1
+            score = (counts["HIGH"] * 3 + counts["LOW"]) / len(notes)
+            status = "Critical" if score >= 2.5 else "Stable"
+            return {"note_id": note_id, "score": round(score, 2), "status": status, "breakdown": counts}
+
+        def per_day(self):
+            rows = self.db.query(func.date(Note.id), func.count(Note.id)).group_by(func.date(Note.id)).all()
+            by_day = {day: count for day, count in rows}
+            return {"first": by_day.get("first", 0), "days": len(by_day)}
+
+        def newest(self, note_id: int):
+            note = self.db.query(Note).filter(Note.id == note_id).first()
+            return {"note": note, "found": note is not None}
+    """
+
+_STATS_SERVICE = """
+    from app.repositories.stats import NoteStatsRepository
+
+
+    class NoteStatsService:
+        def __init__(self, repository: NoteStatsRepository):
+            self.repository = repository
+
+        def score(self, note_id: int):
+            return self.repository.score(note_id)
+
+        def per_day(self):
+            return self.repository.per_day()
+
+        def newest(self, note_id: int):
+            return self.repository.newest(note_id)
+    """
+
+
+def test_numbers_worked_out_of_the_rows_are_no_orm_data(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {"app/repositories/stats.py": _STATS_REPOSITORY, "app/services/stats.py": _STATS_SERVICE},
+    )
+    # (near-miss: the dict holding the row itself, `{"note": note}`, hands it on)
+    assert findings(root, "LC301") == [("app/services/stats.py", 15, "LC301")]

@@ -175,7 +175,20 @@ class FactsCollector:
             # (the methods a class defines unannotated: an inherited one is its base's)
             self.facts.extra.setdefault("unannotated_methods", []).append(key)
         # (an annotated one's returns are only asked whether they convert: no locals kept)
-        return (key, {} if node.returns is None else _NO_LOCALS, [], {}, {}, {}) if key is not None else None
+        if key is None:
+            return None
+        if node.returns is not None:
+            return (key, _NO_LOCALS, [], {}, {}, {})
+        # (a parameter typed as a scalar, `election_id: int`, holds no row: a dict of it
+        # and of numbers worked out from the rows is no ORM data)
+        scalars: dict[str, bool] = {
+            param.name.value: True
+            for param in node.params.params
+            if param.annotation is not None
+            and type(param.annotation.annotation) is cst.Name
+            and param.annotation.annotation.value in _SCALAR_TYPES
+        }
+        return (key, scalars, [], {}, {}, {})
 
     def _member_call(self, value: cst.BaseExpression) -> str | None:
         """`<owner>#repository.update` for `await self.repository.update(user)`: a method of
@@ -291,6 +304,7 @@ class FactsCollector:
             value = node.value
             if (
                 (type(value) is cst.Dict and _plain_value(value))  # `return {"id": str(row.id), ...}`
+                or (type(value) is cst.Dict and _dict_of_scalars(value, frame[1]))
                 or _column_query(value, frame[1])
                 or _own_state_display(value)
                 or _converted(value)
@@ -629,7 +643,7 @@ class FactsCollector:
         followed = frame is not None and frame[1] is not _NO_LOCALS
         if followed and len(node.targets) == 1 and type(node.targets[0].target) is cst.Name:
             name = node.targets[0].target.value  # type: ignore[attr-defined]
-            frame[1][name] = _column_query(node.value, frame[1])  # type: ignore[index]
+            frame[1][name] = _column_query(node.value, frame[1]) or _scalar(node.value, frame[1])  # type: ignore[index]
             # (`super().add(...)` only: `self.model(...)` builds what the class attribute holds)
             handed = _base_method_handed_on(node.value, frame[0])  # type: ignore[index]
             if handed is not None:
@@ -916,7 +930,7 @@ def _column_query(value: cst.BaseExpression, columns: dict[str, bool] | None = N
     running such a statement, or a chain on a local that holds one (`columns`: `result =
     await session.execute(query)`, then `return result.mappings().all()`)."""
     node = value
-    if type(node) in (cst.ListComp, cst.SetComp, cst.GeneratorExp):
+    if type(node) in (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp):
         # `[state for state in result.scalars().all() if state]`: whatever a comprehension
         # over columns makes of them, no row comes out.
         return _column_query(node.for_in.iter, columns)  # type: ignore[attr-defined]
@@ -934,6 +948,12 @@ def _column_query(value: cst.BaseExpression, columns: dict[str, bool] | None = N
             return True
         if called == "select" and node.args and all(_model_column(arg.value) for arg in node.args):  # type: ignore[attr-defined]
             return True  # `select(School.state).distinct()`: one column's values
+        if (
+            called in ("select", "query")
+            and node.args  # type: ignore[attr-defined]
+            and all(_model_column(arg.value) or _sql_function(arg.value) for arg in node.args)  # type: ignore[attr-defined]
+        ):
+            return True  # `db.query(Vote.election_id, func.count(Vote.id))`: columns and aggregates
         if type(func) is not cst.Attribute:
             return False
         if called == "returning":
@@ -995,6 +1015,49 @@ def _plain_value(value: cst.BaseExpression) -> bool:
     if type(value) is cst.Tuple:
         return all(_plain_value(element.value) for element in value.elements)  # type: ignore[attr-defined]
     return False
+
+
+# Annotations of parameters that hold no row, and builtins that make a number or a text.
+_SCALAR_TYPES = frozenset({"int", "str", "float", "bool", "UUID", "datetime", "date", "Decimal"})
+_SCALAR_BUILTINS = frozenset({"len", "sum", "round", "min", "max", "abs", "int", "float", "str", "bool"})
+
+
+def _scalar(value: cst.BaseExpression, known: dict[str, bool]) -> bool:
+    """A number, a text or a truth worked out in place (`total // len(rows)`, `"High"`,
+    `round(mean, 2)`), from literals and the locals `known` to hold such values: no row."""
+    kind = type(value)
+    if kind in (cst.Integer, cst.Float, cst.SimpleString, cst.ConcatenatedString, cst.FormattedString):
+        return True
+    if kind is cst.Name:
+        return value.value in ("True", "False") or known.get(value.value) is True  # type: ignore[attr-defined]
+    if kind is cst.BinaryOperation:
+        return _scalar(value.left, known) and _scalar(value.right, known)  # type: ignore[attr-defined]
+    if kind is cst.Subscript:
+        return type(value.value) is cst.Name and known.get(value.value.value) is True  # type: ignore[attr-defined]
+    if kind is cst.UnaryOperation:
+        return _scalar(value.expression, known)  # type: ignore[attr-defined]
+    if kind is cst.Comparison:
+        return True
+    if kind is cst.IfExp:
+        return _scalar(value.body, known) and _scalar(value.orelse, known)  # type: ignore[attr-defined]
+    if kind is cst.Dict:
+        return _dict_of_scalars(value, known)  # type: ignore[arg-type]  # `{"LOW": 0, "HIGH": 0}`
+    if kind is cst.Call:
+        func = value.func  # type: ignore[attr-defined]
+        if type(func) is cst.Attribute and type(func.value) is cst.Name:
+            return known.get(func.value.value) is True  # `counts.get("LOW", 0)` of such a local
+        return type(func) is cst.Name and func.value in _SCALAR_BUILTINS
+    return False
+
+
+def _dict_of_scalars(value: cst.Dict, known: dict[str, bool]) -> bool:
+    """`{"election_id": election_id, "predicted_turnout": predicted, "status": "..."}`: a
+    dict whose values are plain or worked-out scalars (`_scalar`), at least one of them."""
+    return bool(value.elements) and all(
+        isinstance(element, cst.DictElement)
+        and (_plain_or_nested(element.value) or _scalar(element.value, known))
+        for element in value.elements
+    )
 
 
 def _plain_or_nested(value: cst.BaseExpression) -> bool:
@@ -1082,6 +1145,22 @@ def _writes_rows(value: cst.BaseExpression) -> bool:
             return func.attr.value in _WRITE_STATEMENTS  # `sa.insert(User)`
         node = func.value
     return False
+
+
+def _sql_function(expression: cst.BaseExpression) -> bool:
+    """`func.count(Vote.id)`, `func.min(Vote.timestamp).label("start")`: an aggregate or a SQL
+    function's value, no entity."""
+    if (
+        type(expression) is cst.Call
+        and type(expression.func) is cst.Attribute  # type: ignore[attr-defined]
+        and expression.func.attr.value in ("label", "distinct")  # type: ignore[attr-defined]
+        and type(expression.func.value) is cst.Call  # type: ignore[attr-defined]
+    ):
+        expression = expression.func.value  # type: ignore[attr-defined]
+    if type(expression) is not cst.Call or type(expression.func) is not cst.Attribute:  # type: ignore[attr-defined]
+        return False
+    owner = expression.func.value  # type: ignore[attr-defined]
+    return type(owner) is cst.Name and owner.value == "func"
 
 
 def _model_column(expression: cst.BaseExpression) -> bool:
