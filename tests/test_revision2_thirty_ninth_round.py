@@ -740,3 +740,27 @@ def test_numbers_worked_out_of_the_rows_are_no_orm_data(tmp_path: Path) -> None:
     )
     # (near-miss: the dict holding the row itself, `{"note": note}`, hands it on)
     assert findings(root, "LC301") == [("app/services/stats.py", 15, "LC301")]
+
+
+# ----- LC302: sqlalchemy's statement class called as its builder ----------------------------
+
+
+def test_the_select_class_called_in_a_service_builds_sql(tmp_path: Path) -> None:
+    service = """
+        from sqlalchemy import Select
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        from app.models.note import Note
+
+
+        async def find(session: AsyncSession, note_id: int):
+            statement = Select(Note).where(Note.id == note_id)
+            return statement
+
+
+        def base_query() -> Select:
+            return None
+        """
+    root = _project(tmp_path, {"app/services/finder.py": service})
+    # (near-miss: `-> Select` names the type, builds nothing)
+    assert findings(root, "LC302") == [("app/services/finder.py", 8, "LC302")]

@@ -25,7 +25,7 @@ def query_built_here(
     not a query builder or is part of a query an enclosing call already builds (one finding
     per query: `func.count()` inside `select(...).where(...)` belongs to the `select`)."""
     qualname = names.qualified_name(node.func)
-    if qualname is None or not is_query_builder(qualname, builders):
+    if qualname is None or not (is_query_builder(qualname, builders) or _statement_class(qualname, builders)):
         return None
     if (
         not column_values
@@ -208,6 +208,21 @@ def _table_statement(node: cst.Call, names: NameTable) -> DatabaseWork | None:
     return None
 
 
+def _statement_class(qualname: str, builders: list[str]) -> bool:
+    """`Select(User)`: sqlalchemy's statement class called as its builder function is
+    (2.0 exports `Select`, `Insert`, `Update`, `Delete`); named in an annotation, `-> Select`,
+    it builds nothing, so only its calls count."""
+    module, _, name = qualname.rpartition(".")
+    return (
+        name in _STATEMENT_CLASSES
+        and name.lower() in builders
+        and module.split(".", 1)[0] in ("sqlalchemy", "sqlmodel")
+    )
+
+
+_STATEMENT_CLASSES = frozenset({"Select", "Insert", "Update", "Delete"})
+
+
 class DatabaseWork(NamedTuple):
     """A call that touches the database: `kind` "builder" (`shown` is the builder as
     written, `select`) or "session" / "connection" (`shown` is the method, `execute`, of a
@@ -231,7 +246,8 @@ def database_work(
     value `session_receiver` takes for a session). `column_values`: whether a SQL function
     set on a row's column (`row.updated_at = func.now()`) counts as SQL built."""
     builders = options["query-builders"]
-    if is_query_builder(names.qualified_name(node.func) or "", builders):
+    callee = names.qualified_name(node.func) or ""
+    if is_query_builder(callee, builders) or _statement_class(callee, builders):
         shown = query_built_here(node, names, ancestors, builders, column_values)
         return DatabaseWork("builder", shown, None) if shown is not None else None
     table = _table_statement(node, names)
