@@ -764,3 +764,58 @@ def test_the_select_class_called_in_a_service_builds_sql(tmp_path: Path) -> None
     root = _project(tmp_path, {"app/services/finder.py": service})
     # (near-miss: `-> Select` names the type, builds nothing)
     assert findings(root, "LC302") == [("app/services/finder.py", 8, "LC302")]
+
+
+# ----- LC102: a route typed with the repository class, handing it to a service ---------------
+
+_TYPED_ROUTER = """
+    from fastapi import APIRouter, Depends
+
+    from app.api.deps import get_note_repo
+    from app.repositories.note import NoteRepository
+    from app.services.notes import ListNotes, count_notes
+
+    router = APIRouter()
+
+
+    @router.get("/notes")
+    async def list_notes(repo: NoteRepository = Depends(get_note_repo)):
+        return await ListNotes(repo)()
+
+
+    @router.get("/notes/count")
+    async def count(repo: NoteRepository = Depends(get_note_repo)):
+        return await count_notes(repo)
+    """
+
+_COUNTING_SERVICE = (
+    _SERVICE
+    + """
+
+    async def count_notes(repository: NoteRepository) -> int:
+        return len(await repository.list_all())
+    """
+)
+
+
+def test_a_route_typed_with_the_repository_and_handing_it_to_services_is_wiring(tmp_path: Path) -> None:
+    files = {"app/api/__init__.py": "", "app/api/deps.py": _DEPS, "app/api/notes.py": _TYPED_ROUTER}
+    root = _project(tmp_path, {**files, "app/services/notes.py": _COUNTING_SERVICE})
+    assert findings(root, "LC102", "LC202") == []
+
+
+def test_a_route_typed_with_the_repository_and_querying_it_imports_it(tmp_path: Path) -> None:
+    # (near-miss: one route queries what it is given)
+    router = _TYPED_ROUTER + """
+
+    @router.get("/notes/raw")
+    async def raw(repo: NoteRepository = Depends(get_note_repo)):
+        return await repo.list_all()
+    """
+    files = {"app/api/__init__.py": "", "app/api/deps.py": _DEPS, "app/api/notes.py": router}
+    root = _project(tmp_path, {**files, "app/services/notes.py": _COUNTING_SERVICE})
+    assert findings(root, "LC102", "LC202") == [
+        ("app/api/notes.py", 3, "LC102"),
+        ("app/api/notes.py", 4, "LC102"),
+        ("app/api/notes.py", 22, "LC202"),
+    ]

@@ -191,14 +191,22 @@ class ModuleUseCollector:
         constructor (`CreateUseCase(role_repository=repository)`): the route wires what the
         alias provides into the service, and reads nothing of it."""
         typed = {alias for alias, _, _ in self._alias_params}
-        used = {alias for alias, param, function in self._alias_params if not _only_built_into(function.body, param)}
+        used = {
+            alias
+            for alias, param, function in self._alias_params
+            if not _only_built_into(function.body, param, self._service_call)
+        }
         return typed - used
 
     def providers_read(self) -> set[str]:
         """The imported functions named as the dependency of a parameter that its function
         does more with than build a class from (`users = Depends(get_user_repository)`,
         then `users.get(...)`): what the provider hands out is used here."""
-        return {name for name, param, function in self._provided_params if not _only_built_into(function.body, param)}
+        return {
+            name
+            for name, param, function in self._provided_params
+            if not _only_built_into(function.body, param, self._service_call)
+        }
 
     def depends_only(self) -> set[str]:
         """The imported functions the module only names as the dependency of parameters
@@ -208,7 +216,9 @@ class ModuleUseCollector:
         provided = {name for name, _, _ in self._provided_params}
         used = self._provided_elsewhere | self._functions_called | set(self.uses)
         used.update(
-            name for name, param, function in self._provided_params if not _only_built_into(function.body, param)
+            name
+            for name, param, function in self._provided_params
+            if not _only_built_into(function.body, param, self._service_call)
         )
         return provided - used
 
@@ -348,21 +358,61 @@ class ModuleUseCollector:
                 return None
         return None
 
+    def _service_call(self, call: cst.Call) -> bool:
+        """A call of a function imported from a module named for services or use cases
+        (`from app.modules.auth.service import authenticate_user`): the service's code."""
+        func = call.func
+        while type(func) is cst.Attribute:
+            func = func.value  # (`auth_service.login(repo)`: the module imported whole)
+        if type(func) is not cst.Name:
+            return False
+        binding = self.table.lookup(func.value)
+        if binding is None or binding.qualname is None or binding.instance_of:
+            return False
+        parts = binding.qualname.lower().split(".")
+        return any(part in _SERVICE_PARTS or part.endswith(_SERVICE_ENDINGS) for part in parts[:-1] or parts)
+
+    def typed_wired(self) -> set[str]:
+        """The imported classes that only type parameters their functions hand, unread, to a
+        class's constructor or a service's function (`repo: UserRepository =
+        Depends(get_user_repo)`, then `authenticate_user(repo, ...)`), and that the module
+        uses no other way: named to wire the service."""
+        typed = {name for name, _, _ in self._typed_params}
+        used = (
+            self.called
+            | set(self.uses)
+            | {
+                name
+                for name, param, function in self._typed_params
+                if not _only_built_into(function.body, param, self._service_call)
+            }
+        )
+        return typed - used
+
     def wired_modules(self) -> set[str]:
         """The imported modules read only in the annotations of parameters that their
         functions only hand to a class's constructor (`PostService(repo_post)`): named to
         wire the service, nothing of them runs here."""
         typed = {name for name, _, _ in self._module_typed_params}
         used = self._module_read | {
-            name for name, param, function in self._module_typed_params if not _only_built_into(function.body, param)
+            name
+            for name, param, function in self._module_typed_params
+            if not _only_built_into(function.body, param, self._service_call)
         }
         return typed - used
 
 
-def _only_built_into(body: cst.CSTNode, name: str) -> bool:
+# Module names of the service layer (the preset's `services/`, `service.py`,
+# `*_service.py`) and of use cases.
+_SERVICE_PARTS = frozenset({"service", "services", "usecases", "use_cases", "usecase", "use_case", "interactors"})
+_SERVICE_ENDINGS = ("_service", "_services", "_usecase", "_use_case")
+
+
+def _only_built_into(body: cst.CSTNode, name: str, service_call: Callable[[cst.Call], bool] | None = None) -> bool:
     """Every read of `name` in `body` is an argument of a class's constructor
-    (`UserService(user_repository=user_repository)`) or returned: handed to what uses it, not
-    to a helper that queries it (`_authenticate(api_key_repository=repo)`)."""
+    (`UserService(user_repository=user_repository)`), of a service's function
+    (`authenticate_user(repo, ...)`, `service_call` tells one) or returned: handed to what
+    uses it, not to a helper that queries it (`_authenticate(api_key_repository=repo)`)."""
     reads = built = 0
     pending: list[cst.CSTNode] = [body]
     while pending:
@@ -371,7 +421,7 @@ def _only_built_into(body: cst.CSTNode, name: str) -> bool:
             reads += node.value == name
             continue
         if type(node) is cst.Call:
-            if last_name(node.func)[:1].isupper():
+            if last_name(node.func)[:1].isupper() or (service_call is not None and service_call(node)):
                 built += sum(1 for arg in node.args if type(arg.value) is cst.Name and arg.value.value == name)
         elif type(node) is cst.Return and type(node.value) is cst.Name and node.value.value == name:
             built += 1

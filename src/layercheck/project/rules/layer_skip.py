@@ -109,7 +109,7 @@ class EntrypointImportsRepository(ProjectRule):
         in annotations: the entry point still goes through the service."""
         target = item.target
         local = [name for name, bound in module.bindings.items() if bound == target]
-        wired_modules = module.extra.get("wired_modules", ())
+        wired_modules = (*module.extra.get("wired_modules", ()), *module.extra.get("typed_wired", ()))
         if local and all(name in wired_modules for name in local):
             # `from app import repo`, read only as `repo_post: repo.PostRepository` of routes
             # that hand it to `PostService(repo_post)`: wiring, as the class imported would be.
