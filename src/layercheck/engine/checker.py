@@ -334,11 +334,6 @@ def check_source(
         typed_to_use = module_uses.typed_to_use()
         if typed_to_use:
             facts.extra["typed_to_use"] = sorted(typed_to_use)
-    providers_read = module_uses.providers_read() if module_uses is not None else set()
-    if providers_read:
-        # (`user_repo=Depends(get_user_repo)`, then `user_repo.update(...)`: LC102 asks
-        # whether the provider hands out a repository)
-        facts.extra["providers_read"] = sorted(providers_read)
     if module_uses is not None and not facts.extra.get("serves"):
         depends_only = module_uses.depends_only()
         if depends_only:

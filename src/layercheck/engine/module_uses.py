@@ -198,16 +198,6 @@ class ModuleUseCollector:
         }
         return typed - used
 
-    def providers_read(self) -> set[str]:
-        """The imported functions named as the dependency of a parameter that its function
-        does more with than build a class from (`users = Depends(get_user_repository)`,
-        then `users.get(...)`): what the provider hands out is used here."""
-        return {
-            name
-            for name, param, function in self._provided_params
-            if not _only_built_into(function.body, param, self._service_call)
-        }
-
     def depends_only(self) -> set[str]:
         """The imported functions the module only names as the dependency of parameters
         that its functions hand on unread (`get_user_service(user_repository:

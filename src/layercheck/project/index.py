@@ -755,16 +755,9 @@ class ProjectIndex:
         return self._first_class([made]) if made else None
 
     def _accessor_layer(self, qualname: str) -> str | None:
-        made = self.made_class(qualname)
-        return made[1] if made is not None else None
-
-    def made_class(self, qualname: str) -> tuple[str, str | None] | None:
-        """The project class a project function makes (`_made_by`) and that class's layer."""
         made = self._made_by(qualname)
         found = self.class_fact(made) if made is not None else None
-        if made is None or found is None:
-            return None
-        return made, callees.class_layer(self, found[0], found[1].name)
+        return callees.class_layer(self, found[0], found[1].name) if found is not None else None
 
     def _first_class(self, names: Iterable[str]) -> str | None:
         for name in names:

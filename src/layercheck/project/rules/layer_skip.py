@@ -30,15 +30,6 @@ class EntrypointImportsRepository(ProjectRule):
                 continue
             repository = self.index.imported_layer(item.target, item.is_module) == "repository"
             reached = None if repository else self._repository_reached_through(module, item.target)
-            provided = None if repository or reached else self._repository_provided(module, item)
-            if provided is not None:
-                yield self.finding(
-                    module,
-                    item.span,  # type: ignore[arg-type]
-                    f"`{short(item.target)}` imported in the {module.layer} layer hands out "
-                    f"`{short(provided)}` of the repository layer, used here; call a service instead",
-                )
-                continue
             if not repository and reached is None:
                 continue  # (most imports: asked first, it spares the wiring questions)
             if self._wiring_only(module, item) or self._implemented_here(module, item):
@@ -86,21 +77,6 @@ class EntrypointImportsRepository(ProjectRule):
                 # `Annotated` alias of the repository class): as importing the alias itself.
                 return inner
         return None
-
-    def _repository_provided(self, module: ModuleFacts, item: ImportFact) -> str | None:
-        """The repository class a dependency provider imported from outside the repository
-        layer hands out (`def get_user_repo(db) -> UserRepository` in `api/deps.py`), when a
-        parameter it provides here is used, not only handed to a service's constructor
-        (`user_repo=Depends(get_user_repo)`, then `user_repo.update(...)`): the alias of
-        a repository class under another form."""
-        read = module.extra.get("providers_read")
-        if not read:
-            return None
-        local = [name for name, bound in module.bindings.items() if bound == item.target]
-        if not any(name in read for name in local):
-            return None
-        made = self.index.made_class(item.target)
-        return made[0] if made is not None and made[1] == "repository" else None
 
     def _wiring_only(self, module: ModuleFacts, item: ImportFact) -> bool:
         """The imported class is only built to be handed on (`MessageService(MessageRepository
