@@ -313,14 +313,6 @@ def check_source(
         if wired:
             # (`repository: Repository` of a route, only handed to the use case it builds)
             facts.extra["wired_aliases"] = sorted(wired)
-        typed_wired = module_uses.typed_wired() if module_uses is not None else set()
-        if typed_wired:
-            # (`repo: UserRepository = Depends(...)` of routes that only hand it to services)
-            facts.extra["typed_wired"] = sorted(typed_wired)
-        wired_modules = module_uses.wired_modules() if module_uses is not None else set()
-        if wired_modules:
-            # (`repo_post: repo.PostRepository = Depends(...)`, then `PostService(repo_post)`)
-            facts.extra["wired_modules"] = sorted(wired_modules)
         if module_uses is not None and module_uses.annotating:
             # (a class built in a provider of the routes and typing only providers is
             # wiring, unless a provider does more with it than hand it on)

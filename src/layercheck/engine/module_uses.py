@@ -83,11 +83,6 @@ class ModuleUseCollector:
         # decorated functions (the routes) they type, with those functions.
         self._aliases: set[str] = set()
         self._alias_params: list[tuple[str, str, cst.FunctionDef]] = []
-        # Imported modules whose attributes type parameters (`repo_post: repo.PostRepository
-        # = Depends(...)`), with those parameters and their functions, and the imported
-        # modules read any other way.
-        self._module_typed_params: list[tuple[str, str, cst.FunctionDef]] = []
-        self._module_read: set[str] = set()
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(self.ancestors) > 2 or len(node.targets) != 1 or type(node.targets[0].target) is not cst.Name:
@@ -191,11 +186,7 @@ class ModuleUseCollector:
         constructor (`CreateUseCase(role_repository=repository)`): the route wires what the
         alias provides into the service, and reads nothing of it."""
         typed = {alias for alias, _, _ in self._alias_params}
-        used = {
-            alias
-            for alias, param, function in self._alias_params
-            if not _only_built_into(function.body, param, self._service_call)
-        }
+        used = {alias for alias, param, function in self._alias_params if not _only_built_into(function.body, param)}
         return typed - used
 
     def depends_only(self) -> set[str]:
@@ -206,9 +197,7 @@ class ModuleUseCollector:
         provided = {name for name, _, _ in self._provided_params}
         used = self._provided_elsewhere | self._functions_called | set(self.uses)
         used.update(
-            name
-            for name, param, function in self._provided_params
-            if not _only_built_into(function.body, param, self._service_call)
+            name for name, param, function in self._provided_params if not _only_built_into(function.body, param)
         )
         return provided - used
 
@@ -323,86 +312,12 @@ class ModuleUseCollector:
                 self.annotating.add(value.value)
                 return
             self.uses.setdefault(value.value, set()).add(node.attr.value)
-            typed = self._typed_parameter()
-            if typed is None:
-                self._module_read.add(value.value)
-            else:
-                self._module_typed_params.append((value.value, *typed))
-
-    def _typed_parameter(self) -> tuple[str, cst.FunctionDef] | None:
-        """The parameter, and its function, whose annotation holds the node being visited."""
-        annotated = False
-        for index in range(len(self.ancestors) - 1, -1, -1):
-            ancestor = self.ancestors[index]
-            kind = type(ancestor)
-            if kind is cst.Annotation:
-                annotated = True
-            elif kind is cst.Param:
-                if not annotated:
-                    return None
-                function = next(
-                    (item for item in reversed(self.ancestors[:index]) if type(item) is cst.FunctionDef), None
-                )
-                return (ancestor.name.value, function) if function is not None else None  # type: ignore[attr-defined, return-value]
-            elif kind is cst.FunctionDef or kind is cst.ClassDef or kind is cst.Module:
-                return None
-        return None
-
-    def _service_call(self, call: cst.Call) -> bool:
-        """A call of a function imported from a module named for services or use cases
-        (`from app.modules.auth.service import authenticate_user`): the service's code."""
-        func = call.func
-        while type(func) is cst.Attribute:
-            func = func.value  # (`auth_service.login(repo)`: the module imported whole)
-        if type(func) is not cst.Name:
-            return False
-        binding = self.table.lookup(func.value)
-        if binding is None or binding.qualname is None or binding.instance_of:
-            return False
-        parts = binding.qualname.lower().split(".")
-        return any(part in _SERVICE_PARTS or part.endswith(_SERVICE_ENDINGS) for part in parts[:-1] or parts)
-
-    def typed_wired(self) -> set[str]:
-        """The imported classes that only type parameters their functions hand, unread, to a
-        class's constructor or a service's function (`repo: UserRepository =
-        Depends(get_user_repo)`, then `authenticate_user(repo, ...)`), and that the module
-        uses no other way: named to wire the service."""
-        typed = {name for name, _, _ in self._typed_params}
-        used = (
-            self.called
-            | set(self.uses)
-            | {
-                name
-                for name, param, function in self._typed_params
-                if not _only_built_into(function.body, param, self._service_call)
-            }
-        )
-        return typed - used
-
-    def wired_modules(self) -> set[str]:
-        """The imported modules read only in the annotations of parameters that their
-        functions only hand to a class's constructor (`PostService(repo_post)`): named to
-        wire the service, nothing of them runs here."""
-        typed = {name for name, _, _ in self._module_typed_params}
-        used = self._module_read | {
-            name
-            for name, param, function in self._module_typed_params
-            if not _only_built_into(function.body, param, self._service_call)
-        }
-        return typed - used
 
 
-# Module names of the service layer (the preset's `services/`, `service.py`,
-# `*_service.py`) and of use cases.
-_SERVICE_PARTS = frozenset({"service", "services", "usecases", "use_cases", "usecase", "use_case", "interactors"})
-_SERVICE_ENDINGS = ("_service", "_services", "_usecase", "_use_case")
-
-
-def _only_built_into(body: cst.CSTNode, name: str, service_call: Callable[[cst.Call], bool] | None = None) -> bool:
+def _only_built_into(body: cst.CSTNode, name: str) -> bool:
     """Every read of `name` in `body` is an argument of a class's constructor
-    (`UserService(user_repository=user_repository)`), of a service's function
-    (`authenticate_user(repo, ...)`, `service_call` tells one) or returned: handed to what
-    uses it, not to a helper that queries it (`_authenticate(api_key_repository=repo)`)."""
+    (`UserService(user_repository=user_repository)`) or returned: handed to what uses it, not
+    to a helper that queries it (`_authenticate(api_key_repository=repo)`)."""
     reads = built = 0
     pending: list[cst.CSTNode] = [body]
     while pending:
@@ -411,7 +326,7 @@ def _only_built_into(body: cst.CSTNode, name: str, service_call: Callable[[cst.C
             reads += node.value == name
             continue
         if type(node) is cst.Call:
-            if last_name(node.func)[:1].isupper() or (service_call is not None and service_call(node)):
+            if last_name(node.func)[:1].isupper():
                 built += sum(1 for arg in node.args if type(arg.value) is cst.Name and arg.value.value == name)
         elif type(node) is cst.Return and type(node.value) is cst.Name and node.value.value == name:
             built += 1

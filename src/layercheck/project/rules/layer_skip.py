@@ -85,11 +85,6 @@ class EntrypointImportsRepository(ProjectRule):
         in annotations: the entry point still goes through the service."""
         target = item.target
         local = [name for name, bound in module.bindings.items() if bound == target]
-        wired_modules = (*module.extra.get("wired_modules", ()), *module.extra.get("typed_wired", ()))
-        if local and all(name in wired_modules for name in local):
-            # `from app import repo`, read only as `repo_post: repo.PostRepository` of routes
-            # that hand it to `PostService(repo_post)`: wiring, as the class imported would be.
-            return True
         if not self._names_a_class(target):
             # A repository function imported runs queries wherever it is called; a provider
             # only named in `Depends(...)` for a parameter handed on to a service runs none here.
