@@ -461,6 +461,15 @@ def test_a_value_that_only_names_its_slot_is_a_placeholder(project) -> None:
     assert findings(root, "--select", "LC802") == [("LC802", ".env.example", 4, 16)]
 
 
+def test_a_key_shown_cut_short_is_a_placeholder(project) -> None:
+    # `sk-or-v1-....` shows the key's format and leaves the rest out; a key written whole
+    # (`sk-or-v1-5f3a9c`) is a value.
+    example = "LLM_API_KEY=sk-or-v1-....\nOPENAI_API_KEY=sk-proj-\u2026\nSTRIPE_API_KEY=sk-or-v1-5f3a9c\n"
+    root = project({**SETTINGS, ".env.example": example})
+    values = [found for found in findings(root, "--select", "LC802") if found[2:] != (1, 1)]  # (not the missing keys)
+    assert values == [("LC802", ".env.example", 3, 16)]
+
+
 def test_flag_all_values_option(project) -> None:
     root = project(
         {**SETTINGS, ".env.example": COMPLETE_EXAMPLE},

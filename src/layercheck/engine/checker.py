@@ -281,6 +281,8 @@ def check_source(
         facts.extra["imports_called_to_use"] = sorted(module_uses.called_to_use)
     if module_uses is not None and module_uses.handed:
         facts.extra["handed_imports"] = sorted(module_uses.handed)
+    if module_uses is not None and module_uses.returned:
+        facts.extra["returned_imports"] = sorted(module_uses.returned)
     if module_uses is not None and module_uses.annotating:
         facts.extra["annotating_imports"] = sorted(module_uses.annotating)
     seen = roles.evidence

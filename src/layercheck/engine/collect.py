@@ -100,6 +100,8 @@ class FactsCollector:
         # (after `self`): a logging wrapper class (`TRACE_LOG.error(project_id, user_id,
         # message)`) may take the message in any place, which its body shows.
         self._log_method: tuple[str, dict[str, int]] | None = None
+        # (module-level function, local) -> what made each value assigned to the local.
+        self._local_makers: dict[tuple[str, str], list[str]] = {}
         self._log_method_node: cst.FunctionDef | None = None
         # The names each local of that method is made of (`msg = self._format(tag, message)`
         # before `self._logger.info(msg)`): the message may reach the logger through one.
@@ -161,6 +163,10 @@ class FactsCollector:
             after_self = [param.name.value for param in node.params.params[0 if static else 1 :]]
             places = {name: place for place, name in enumerate(after_self)}
             self._log_method = (f"{scopes[1].class_name}.{node.name.value}", places)
+            if isinstance(node.params.star_arg, cst.Param):
+                # `def info(self, msg, *args)`: takes the values of a lazy `%s` template too
+                # (`def info(self, message)` does not: a fix handing it values would break).
+                self.facts.extra.setdefault("log_method_varargs", []).append(self._log_method[0])
             self._log_method_node = node
             self._log_method_locals = {}
         self._function_stack.append(node.name.value)
@@ -362,7 +368,7 @@ class FactsCollector:
             # module unpacks it into (`engine, db_session = create_engine_and_session(url)`).
             items = self.facts.extra.setdefault("tuple_returns", {})
             if function not in items:
-                items[function] = [self._made_by(element.value) for element in value.elements]
+                items[function] = [self._returned_maker(function, element.value) for element in value.elements]
             return
         if not isinstance(value, (cst.Call, cst.Name)):
             return
@@ -373,6 +379,18 @@ class FactsCollector:
         inferred = self.facts.extra.setdefault("inferred_returns", {}).setdefault(function, [])
         if made not in inferred:
             inferred.append(made)
+
+    def _returned_maker(self, function: str, value: cst.BaseExpression) -> str | None:
+        """What made a returned item; for a local the function assigned in several branches
+        (`session = async_sessionmaker(...)` if async, else `scoped_session(sessionmaker(...))`),
+        the session factory among what made it: the item opens sessions either way."""
+        if type(value) is cst.Name:
+            makers = self._local_makers.get((function, value.value), ())
+            if len(makers) > 1:
+                factory = next((maker for maker in makers if maker.endswith("sessionmaker")), None)
+                if factory is not None:
+                    return factory
+        return self._made_by(value)
 
     def _type_parameter_bounds(self, parameters: cst.TypeParameters) -> None:
         """`class BaseService[Model: Base]:` bounds `Model` as `TypeVar("Model", bound=Base)`
@@ -639,6 +657,17 @@ class FactsCollector:
         self.visit_Assign(as_assignment(node))  # `type SessionDep = Annotated[...]`
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        if (
+            len(self._function_stack) == 1
+            and self.table.function_depth == 1
+            and len(node.targets) == 1
+            and type(node.targets[0].target) is cst.Name
+            and type(node.value) is cst.Call
+        ):
+            maker = self._made_by(node.value)
+            if maker is not None:
+                local = node.targets[0].target.value  # type: ignore[attr-defined]
+                self._local_makers.setdefault((self._function_stack[0], local), []).append(maker)
         frame = self._column_frames[-1] if self._column_frames else None
         followed = frame is not None and frame[1] is not _NO_LOCALS
         if followed and len(node.targets) == 1 and type(node.targets[0].target) is cst.Name:

@@ -68,6 +68,9 @@ class ModuleUseCollector:
         self.route_annotating: set[str] = set()
         # Imported names given as arguments to a project class's constructor.
         self.handed: set[str] = set()
+        # Imported names a function returns as they are (`def get_user_dao(): return
+        # user_dao`, a provider handing the module's object to `Depends`).
+        self.returned: set[str] = set()
         # The parameters so annotated, with their functions: whether the function queries
         # what it is given (`user_repo.get(...)`) is asked after the walk (`typed_to_use`).
         self._typed_params: list[tuple[str, str, cst.FunctionDef]] = []
@@ -91,6 +94,11 @@ class ModuleUseCollector:
         if type(value) is cst.Subscript and self.table.qualified_name(value.value) in _ANNOTATED:
             if self._imported_names(value):
                 self._aliases.add(node.targets[0].target.value)  # type: ignore[attr-defined]
+
+    def visit_Return(self, node: cst.Return) -> None:
+        value = node.value
+        if type(value) is cst.Name and self._imported(value.value) and self._function() is not None:
+            self.returned.add(value.value)
 
     def visit_Annotation(self, node: cst.Annotation) -> None:
         owner = self.ancestors[-1] if self.ancestors else None

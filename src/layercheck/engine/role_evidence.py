@@ -106,6 +106,10 @@ class RoleEvidence:
     session_parameters: int = 0
     # Calls that pass such a session parameter on (`get_db().store_run(db_session, ...)`).
     session_handoffs: int = 0
+    # Those that pass it to a method the class calling it does not define (`self.get(db, id)`
+    # of a caching mixin, or of a subclass of a base in another module): the class's own
+    # data access, provided by its base or by the repository it is mixed into.
+    inherited_handoffs: int = 0
     # A function's sessions, taken or opened itself (`with get_db_session() as db:`), handed
     # to another module's function (`crud.get_signal(db, pair)`).
     handoffs_out: int = 0

@@ -69,6 +69,9 @@ def counted(count: int, noun: str) -> str:
 # The preset's file-name globs of services (a folder glob, `**/services/**`, is the project's
 # own word for the layer).
 SERVICE_FILE_GLOBS = frozenset({"**/service.py", "**/services.py", "**/*_service.py"})
+# The files named for use cases, the services of clean architecture (`dependencies/usecases.py`
+# handing the routes their use cases is wiring, as `dependencies/services.py` is).
+_USE_CASE_FILE_GLOBS = frozenset({"**/usecases.py", "**/use_cases.py", "**/*_usecase.py", "**/*_use_case.py"})
 # The bare names among them: a file named for the layer's word alone, which is as often the
 # domain's noun (the `services` a salon sells) inside a folder of another layer.
 _BARE_SERVICE_GLOBS = frozenset({"**/service.py", "**/services.py"})
@@ -231,7 +234,9 @@ def checked_name(
     if (
         glob in _REPOSITORY_FOLDER_GLOBS
         and not is_package
-        and evidence.session_handoffs
+        # (a caching mixin's `self.get(db, ...)`, `get` the repository's it is mixed into,
+        # hands the session to no other layer)
+        and evidence.session_handoffs > evidence.inherited_handoffs
         # (`repository/auth.py`'s `AuthRepository`, named a repository in the repositories'
         # folder, is one by both names, whatever it hands the session to)
         and not evidence.repository_named
@@ -260,12 +265,13 @@ def checked_name(
         # (A facade composing the repositories, `AllRepositories`, is data access.)
         return ("service", "in a repository folder, but runs no query: hands the session on to the data layer")
     if (
-        glob in SERVICE_FILE_GLOBS
+        (glob in SERVICE_FILE_GLOBS or glob in _USE_CASE_FILE_GLOBS)
         and WIRING_FOLDERS.intersection(module.split(".")[:-1])
         and not (evidence.data_access or evidence.querying_methods or evidence.session_calls or evidence.script)
     ):
-        # `api/dependencies/services.py`'s `get_user_service(repo: UserRepo) -> UserService`:
-        # the providers that hand the routes their services, dependency wiring of the folder's
+        # `api/dependencies/services.py`'s `get_user_service(repo: UserRepo) -> UserService`
+        # (or `dependencies/usecases.py`'s `get_create_user_usecase(uow)`): the providers
+        # that hand the routes their services, dependency wiring of the folder's
         # layer, not the services themselves.
         return (folder_layer, "named for services, but a dependency module that hands them out")
     if (

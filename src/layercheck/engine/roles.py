@@ -246,12 +246,24 @@ class RoleCollector:
         self._query_builders: set[str] = set()
         # (class, method) of the methods of module-level classes that print to the terminal.
         self._printing: set[tuple[str, str]] = set()
+        # Module-level class -> the `self.x` methods its methods hand their session to.
+        self._self_handoffs: dict[str, list[str]] = {}
 
     def _enter(self, is_class: bool, name: str) -> None:
         # [is_class, name, queries, yields, helper, methods, querying, the `self.x()` names
         # a function calls, a class's methods: name -> (queries itself, `self.x()` names),
         # yields a session or a connection, a class defines a function of any kind]
         self._scopes.append([is_class, name, False, False, False, 0, 0, set(), {}, False, False])
+
+    def _note_self_handoff(self, func: cst.BaseExpression) -> None:
+        if (
+            self._scopes
+            and self._scopes[0][0]
+            and isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value == "self"
+        ):
+            self._self_handoffs.setdefault(self._scopes[0][1], []).append(func.attr.value)
 
     def _leave(self) -> None:
         """A definition ends: one that queries (a function that does not yield, or a class
@@ -271,6 +283,11 @@ class RoleCollector:
         elif not is_class and self._scopes:
             self._scopes[-1][7] |= self_calls  # a nested function's calls are its owner's
         public_querying = public_methods = building = 0
+        if is_class and not self._scopes:
+            # (`self.get(db, ...)`, `get` defined by no method of the class: its base's, or
+            # the repository's it is mixed into)
+            handed = self._self_handoffs.pop(name, ())
+            self.evidence.inherited_handoffs += sum(1 for method in handed if method not in members)
         if is_class and members:
             found = _querying_members(members)
             querying = len(found)
@@ -843,6 +860,7 @@ class RoleCollector:
                 elsewhere = callee is not None and not callee.startswith(f"{self.table.module}.")
                 if by_parameter:
                     self.evidence.session_handoffs += 1
+                    self._note_self_handoff(func)
                     if elsewhere and callee.split(".", 1)[0] in self._tops:  # type: ignore[union-attr]
                         self.evidence.project_handoffs += 1
                 if elsewhere and not callee.startswith("builtins."):  # type: ignore[union-attr]

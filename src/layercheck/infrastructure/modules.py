@@ -274,7 +274,7 @@ class ModuleNamer:
                 # `core/repositories/` holding `auth/` in the `core` package, is a namespace
                 # part of the code; a stray `__init__.py` at the root itself makes no package
                 # of the folders below it)
-                return not (
+                namespace_part = (
                     absolute == chain_parent
                     and "/" not in folder
                     # (`api/` without an `__init__.py` at the root is as often the whole backend,
@@ -282,6 +282,9 @@ class ModuleNamer:
                     and layer != "api"
                     and not any(os.path.isfile(os.path.join(absolute, marker)) for marker in _PROJECT_MARKERS)
                 )
+                # (unless the packages it holds are whole apps, `services/order/src/{routers,
+                # models,services}/` beside `services/product/`: the folder of the microservices)
+                return not namespace_part or self._holds_layers(absolute, layer)
             return self._holds_layers(absolute, layer)
 
         return names_no_layer

@@ -99,6 +99,8 @@ def class_layer(index: ProjectLookup, module: ModuleFacts, name: str) -> str | N
     """The layer of a project class: its module's, or, for a module in no layer, the data
     access its methods do (`class SqlZenStore` in `sql_zen_store.py`, reached through an
     accessor `zen_store() -> SqlZenStore`)."""
+    if module.layer is None and lineage.service_by_lineage(index, f"{module.module}.{name}"):
+        return "service"  # (`class TweetService(AbstractService)` in `database/tweets.py`)
     if module.layer is None and index.is_data_access(f"{module.module}.{name}"):
         return "repository"
     return module.layer
@@ -142,6 +144,9 @@ def is_repository_call(index: data_access.DataAccessLookup, qualname: str, layer
         # context manager: the router opens a session (LC201 judges what it runs on it).
         return False
     found = index.class_fact(qualname)
+    owner = found or index.class_fact(qualname.rpartition(".")[0])
+    if owner is not None and lineage.service_by_lineage(index, f"{owner[0].module}.{owner[1].name}"):
+        return False  # `service.create_new_tweet()` of a `TweetService(AbstractService)`
     if found is None:
         return True
     if found[0].layer == "repository" and data_access.value_class(index, found[0], found[1].name):
@@ -292,8 +297,14 @@ def _hands_out_orm(index: ProjectLookup, module: ModuleFacts, key: str, in_layer
         if defined.key in defined.module.extra.get("column_returns", ()):
             return False
         made = defined.module.extra.get("made_returns", {}).get(defined.key)
-        if made and all(index.is_pydantic_model(name) for name in made):
-            return False  # `return RoomExtendedResponse(...)` built in the repository
+        if made and all(
+            index.is_pydantic_model(name) or (index.class_fact(name) is not None and not index.is_orm_model(name))
+            for name in made
+        ):
+            # `return RoomExtendedResponse(...)` built in the repository, or a project class
+            # that is no table: a repository factory's `return AuthorRepository(session)`,
+            # a domain entity converted from the row
+            return False
         handed = defined.module.extra.get("delegated_returns", {}).get(defined.key)
         if handed and "." in key and depth < _MAX_BASE_DEPTH:
             # `return await self.add(data)`: what `add` returns, on the caller's own class.

@@ -272,6 +272,11 @@ class ImportedLayers:
             # DatabaseService` in a `deps.py`: what it hands out is the database's.
             return "database"
         if self.index.is_data_access(target):
+            if name in module.classes and lineage.service_by_lineage(self.index, target):
+                # `class TweetService(AbstractService)` in `database/tweets.py`, its base a
+                # class of the service layer: a service doing its own SQL (LC302's finding
+                # there), named and derived so, not a repository its importers skip to.
+                return "service"
             if name in module.extra.get("units_of_work", ()):
                 # `DBManager`, the unit of work that builds the repositories on its session
                 # and ends its transactions, whatever check it also runs (`SELECT version()`):

@@ -1006,7 +1006,14 @@ class ProjectIndex:
             # that place, or whose class does not show where (the usual first place).
             kind, _, placed = kind.partition("@")
             method, _, place = placed.partition(":")
+            # (`stdlib_logger@info:0:lazy`: the reading whose advice and fix hand the logger
+            # values after its message; `:plain`, the one for a project logging class whose
+            # method takes the message alone, `def info(self, message)`)
+            place, _, arity = place.partition(":")
             modules = [self.resolve(name) for name in names]
+            if arity == "plain" and names and all(found.name is None for found in modules):
+                # (a module's logging function, or the standard library's: one reading only)
+                return bool(condition.negate)
             if names and all(found.qualname == "logging" for found in modules):
                 # `from app.logging import logging` (a project module re-exporting the
                 # standard library's), then `logging.info(f"...")`: the root logger's function.
@@ -1024,6 +1031,9 @@ class ProjectIndex:
             result = self.holds(Condition(kind, names)) and all(
                 loggers.takes_message_at(self, name, method, place) is not False for name in names
             )
+            if result and arity:
+                lazy = all(loggers.takes_lazy_arguments(self, name, method) is not False for name in names)
+                result = lazy == (arity == "lazy")
             return not result if condition.negate else result
         if kind.startswith("rows_via:"):
             # `fetch_one_or_404(db, query)`: the rows of the statement handed over, when the

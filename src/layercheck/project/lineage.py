@@ -133,3 +133,25 @@ def class_attribute_values(index: ProjectLookup, qualname: str, attribute: str) 
         else:
             pending.extend((sub, depth + 1, False) for sub in index.subclasses_of(key))
     return values
+
+
+def service_by_lineage(index: ProjectLookup, qualname: str) -> bool:
+    """A class named for services (`TweetService`) whose base, or a base of a base, is a class
+    of a module of the service layer (`AbstractService` of `database/services.py`): a service,
+    whatever the folder holding it says and whatever SQL it runs itself (LC302's finding)."""
+    resolved = index.resolve(qualname)
+    if resolved.module is None or resolved.name is None or not resolved.name.endswith("Service"):
+        return False
+    fact = resolved.module.classes.get(resolved.name)
+    pending = [(fact, 0)] if fact is not None else []
+    while pending:
+        current, depth = pending.pop()
+        for _, found in _parents(index, current):
+            if found is None:
+                continue
+            if found[0].layer == "service" and found[0] is not resolved.module:
+                return True
+            if depth < 3:
+                pending.append((found[1], depth + 1))
+    return False
+

@@ -182,11 +182,33 @@ def _wraps_at(module: ModuleFacts, key: str, place: int) -> bool:
     return key in module.extra.get("log_wrappers", ())
 
 
-def message_place(index: ProjectLookup, qualname: str, method: str, depth: int = 0) -> tuple[int, str] | None:
+def message_place(index: ProjectLookup, qualname: str, method: str) -> tuple[int, str] | None:
     """Where (after `self`) the `method` of the project logging class that `qualname` is an
     instance of (or `Class()` makes) takes the message it logs, by position and by name:
     (2, "message") for `def error(self, project_id, user_id, message):
     self.logger.error(prefix + message)`; None when that is not known."""
+    found = _log_method(index, qualname, method, 0)
+    if found is None:
+        return None
+    module, key = found
+    return module.extra["log_method_messages"][key], module.extra.get("log_method_message_names", {}).get(key, "")
+
+
+def takes_lazy_arguments(index: ProjectLookup, qualname: str, method: str) -> bool | None:
+    """Whether the `method` of the project logging class `qualname` is an instance of takes
+    values after its message (`def info(self, msg, *args)`); None for a logger that is no
+    such class (a library's logger takes them)."""
+    found = _log_method(index, qualname, method, 0)
+    if found is None:
+        return None
+    module, key = found
+    return key in module.extra.get("log_method_varargs", ())
+
+
+def _log_method(index: ProjectLookup, qualname: str, method: str, depth: int) -> tuple[ModuleFacts, str] | None:
+    """The module and `Class.method` key of the logging method `method` of the project class
+    that `qualname` is an instance of (or `Class()` makes), when the class hands a parameter
+    of it to a logger."""
     if depth > 4:
         return None
     factory = qualname[:-2] if qualname.endswith("()") else None
@@ -196,20 +218,17 @@ def message_place(index: ProjectLookup, qualname: str, method: str, depth: int =
         return None
     if factory is not None and name in module.classes:
         key = f"{name}.{method}"
-        position = module.extra.get("log_method_messages", {}).get(key)
-        if position is None:
-            return None
-        return position, module.extra.get("log_method_message_names", {}).get(key, "")
+        return (module, key) if key in module.extra.get("log_method_messages", {}) else None
     if factory is not None:
         # `def get_logger() -> LoggerManager`: the class the project's factory returns.
         for returned in module.extra.get("returns", {}).get(name) or ():
-            found = message_place(index, returned + "()", method, depth + 1)
+            found = _log_method(index, returned + "()", method, depth + 1)
             if found is not None:
                 return found
         return None
     callee = module.instances.get(name)
     if factory is None and callee is not None:
-        return message_place(index, callee + "()", method, depth + 1)
+        return _log_method(index, callee + "()", method, depth + 1)
     return None
 
 

@@ -17,6 +17,7 @@ from layercheck.rules.logcalls import (
     LOG_WORDS,
     LOG_WRAPPER_NAMES,
     LogCall,
+    arity_readings,
     as_log_call,
     deferred_log_call,
     flavoured,
@@ -165,4 +166,12 @@ class FormattedLogMessage(Rule):
         for flavour, kind_of_logger in FLAVOUR_KINDS:
             typed = replace(log, flavour=flavour, condition=None, elsewhere=())
             condition = Condition(flavoured(kind_of_logger, log.condition), log.condition.names)
-            self.report(log.message.value, messages[flavour], fix=message_fix(typed), condition=condition)
+            for reading, lazy in arity_readings(condition):
+                if lazy:
+                    self.report(log.message.value, messages[flavour], fix=message_fix(typed), condition=reading)
+                else:
+                    message = (
+                        f"log message built with `{kind}`; `{log.method}()` of the project's logger "
+                        "takes the message alone: let it take lazy `%s` values (`*args`) or log a fixed message"
+                    )
+                    self.report(log.message.value, message, condition=reading)

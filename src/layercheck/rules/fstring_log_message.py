@@ -16,6 +16,7 @@ from layercheck.rules.logcalls import (
     LOG_WORDS,
     LOG_WRAPPER_NAMES,
     LogCall,
+    arity_readings,
     as_log_call,
     deferred_log_call,
     flavoured,
@@ -87,7 +88,15 @@ class FStringLogMessage(Rule):
         for flavour, kind in FLAVOUR_KINDS:
             typed = replace(log, flavour=flavour, condition=None, elsewhere=())
             condition = type(log.condition)(flavoured(kind, log.condition), log.condition.names)
-            self.report(log.message.value, _MESSAGES[flavour], fix=message_fix(typed), condition=condition)
+            for reading, lazy in arity_readings(condition):
+                if lazy:
+                    self.report(log.message.value, _MESSAGES[flavour], fix=message_fix(typed), condition=reading)
+                else:
+                    message = (
+                        f"f-string used as a log message; `{log.method}()` of the project's logger "
+                        "takes the message alone: let it take lazy `%s` values (`*args`) or log a fixed message"
+                    )
+                    self.report(log.message.value, message, condition=reading)
 
 
 def _advice(log: LogCall) -> str:

@@ -337,6 +337,20 @@ def is_wrapper_call(log: LogCall) -> bool:
 FLAVOUR_KINDS = (("structlog", "structlog_logger"), ("stdlib", "stdlib_logger"), ("loguru", "loguru_logger"))
 
 
+def arity_readings(condition: Condition) -> tuple[tuple[Condition, bool], ...]:
+    """The readings of a typed logger's condition by what its method takes after the message:
+    (condition, True) where it takes values (a library's logger, `def info(self, msg, *args)`:
+    the advice and the fix hand it values), (condition, False) where a project logging class's
+    method takes the message alone (`def info(self, message)`: a fixed message is the
+    advice, no fix). A condition that does not say which method is called has one reading."""
+    if "@" not in condition.kind:
+        return ((condition, True),)
+    return (
+        (Condition(condition.kind + ":lazy", condition.names, condition.negate), True),
+        (Condition(condition.kind + ":plain", condition.names, condition.negate), False),
+    )
+
+
 def flavoured(kind: str, condition: Condition) -> str:
     """The condition kind asking for a logger of one flavour (`structlog_logger`), or, for a
     logger known by its name only, for one of that flavour or out of sight

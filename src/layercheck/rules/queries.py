@@ -130,6 +130,46 @@ def _assigned_values(block: cst.CSTNode, name: str) -> list[cst.BaseExpression]:
     return found
 
 
+# Method names of the wrappers projects write around the session to run a statement.
+_RUNNER_PREFIXES = ("execute", "run_query", "run_statement")
+_STATEMENT_KEYWORDS = frozenset({"query", "statement", "stmt", "sql"})
+
+
+def _runs_statement_built_here(
+    node: cst.Call, names: NameTable, ancestors: list[cst.CSTNode], builders: list[str]
+) -> bool:
+    """A method named for running a statement (`execute_query`, `run_query`) given, first or
+    as `query=`, a sqlalchemy statement: built in the call, or assigned in the function to
+    the local handed (`q = select(Login).where(...)`). What runs it is out of sight, the
+    statement and the name are not."""
+    func = node.func
+    if type(func) is not cst.Attribute or not func.attr.value.startswith(_RUNNER_PREFIXES):
+        return False
+    handed = [
+        arg.value
+        for position, arg in enumerate(node.args)
+        if (arg.keyword is None and position == 0 and not arg.star)
+        or (arg.keyword is not None and arg.keyword.value in _STATEMENT_KEYWORDS)
+    ]
+    if not handed:
+        return False
+    value = handed[0]
+    if type(value) is cst.Name:
+        function = next((item for item in reversed(ancestors) if type(item) is cst.FunctionDef), None)
+        values = _assigned_values(function.body, value.value) if function is not None else []
+    else:
+        values = [value]
+    if not values:
+        return False
+    for assigned in values:
+        if type(assigned) is not cst.Call:
+            return False
+        first_name = names.qualified_name(chain_root(assigned).func)
+        if first_name is None or not is_query_builder(first_name, builders):
+            return False
+    return True
+
+
 def _session_query(call: cst.Call, names: NameTable) -> bool:
     """`session.query(...)` on a value taken for a session (reported as the query)."""
     func = call.func
@@ -265,6 +305,16 @@ def database_work(
         DatabaseWork("builder", reexported.names[0].rsplit(".", 1)[-1], reexported) if reexported is not None else None
     )
     func = node.func
+    if (
+        isinstance(func, cst.Attribute)
+        and as_builder is None
+        # (a session's own `execute` is judged by what its receiver is, below)
+        and func.attr.value not in options["session-methods"]
+        and _runs_statement_built_here(node, names, ancestors, builders)
+    ):
+        # `await db.execute_query(q)`, `q = select(Login).where(...)` a line above: the
+        # project's wrapper of the session runs the statement the function built.
+        return DatabaseWork("session", func.attr.value, None)
     if not isinstance(func, cst.Attribute) or func.attr.value not in options["session-methods"]:
         return as_builder
     if http_style_call(node):

@@ -86,6 +86,10 @@ class _Function:
     # Local names unpacked together from one call (`items, total = await repo.list_page()`):
     # each name's fellow names and where the whole value came from.
     unpacked: dict[str, tuple[frozenset[str], _Origin]] = field(default_factory=dict)
+    # Local names bound to an empty list (`items = []`) and filled by `append` since: True
+    # while every element appended came from where the name's origin says, False once one
+    # came from elsewhere.
+    accumulators: dict[str, bool] = field(default_factory=dict)
 
 
 # The names of the ports a repository implements (`PostGateway`, `UserRepositoryPort`,
@@ -253,6 +257,7 @@ class ServiceReturnsOrm(Rule):
         for target in node.targets:
             self._bind(target.target, origin)
             self._unpack(target.target, origin)
+            self._start_accumulator(target.target, node.value)
             if isinstance(node.value, cst.Name) and node.value.value in self._functions[-1].parameters:
                 # `self.repository = repository` of `repository: RepositoryType`: held as the
                 # type variable's bound, as `self.repository: RepositoryType = ...` would be.
@@ -265,6 +270,42 @@ class ServiceReturnsOrm(Rule):
                 statements.pop(node.targets[0].target.value, None)
             else:
                 statements[node.targets[0].target.value] = selected
+
+    def _start_accumulator(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if not self._functions or not isinstance(target, cst.Name):
+            return
+        accumulators = self._functions[-1].accumulators
+        if isinstance(value, cst.List) and not value.elements:
+            accumulators[target.value] = True
+        else:
+            accumulators.pop(target.value, None)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        """`rows.append(row)` on a list bound empty in the function: the list holds what
+        every appended element came from (`ingredient = await repo.get_or_create(...)`,
+        appended in a loop, then `return ingredients`); one element from elsewhere (a
+        schema, a number) leaves the list unfollowed."""
+        func = node.func
+        if (
+            not self._functions
+            or not isinstance(func, cst.Attribute)
+            or func.attr.value != "append"
+            or not isinstance(func.value, cst.Name)
+            or len(node.args) != 1
+            or node.args[0].keyword is not None
+            or node.args[0].star
+        ):
+            return
+        function = self._functions[-1]
+        name = func.value.value
+        if not function.accumulators.get(name):
+            return
+        origin = self._origin(node.args[0].value)
+        if origin is None:
+            function.accumulators[name] = False
+            function.origins.pop(name, None)
+        elif name not in function.origins:
+            function.origins[name] = origin
 
     def _selected_class(self, expression: cst.BaseExpression) -> _Queried | None:
         """The class whose whole rows `select(Event).where(...)` selects (None for columns,
@@ -314,9 +355,10 @@ class ServiceReturnsOrm(Rule):
         if node.value is not None:
             origin = self._origin(node.value)
             declared = self._declared(node)
-            if origin is not None and declared is not None and all(t.startswith("member_call:") for t in origin.tags):
-                # (an attribute chain the index may not follow: what the local is declared
-                # to hold decides too)
+            if origin is not None and declared is not None:
+                # (an attribute chain the index may not follow, or the service's own method
+                # whose rows are no repository's, `db_product: Product = await self.get(id)`:
+                # what the local is declared to hold decides too)
                 origin = _Origin(origin.tags + declared.tags, origin.shown)
             self._bind(node.target, origin or declared)
         self._hold_rows(node.target, node.value)

@@ -30,6 +30,8 @@ _FLAG = re.compile(r"^(true|false|yes|no|on|off|\d+)$", re.IGNORECASE)
 _PLACEHOLDER = re.compile(
     r"^$|^<.*>$|^\{.*\}$|^\$\{?\w+\}?$|^[*x.\-_#?]+$|(?<!ex)change|replace|\byour|unset|example"
     r"|placeholder|todo|fixme|dummy|\bfill|here\b|^(none|null|empty|test)$"
+    # (a key's format shown and cut short: `sk-or-v1-....`, `ghp_…`)
+    r"|\.\.\.|\u2026"
     # (a value that only names its slot: `redis://user:password@host`, `db_password`)
     r"|^(db[_-]?)?(password|passwd|pass|pwd|secret)$",
     re.IGNORECASE,

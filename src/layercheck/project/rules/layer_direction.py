@@ -134,6 +134,11 @@ class ImportAgainstLayerDirection(ProjectRule):
                 # database module too, and its subclass extends it; so is a tenant router that
                 # looks a tenant's database up and hands out its sessions.
                 continue
+            if importer == "database" and imported == "repository" and _units_of_work_only(module):
+                # `SqlAlchemyUnitOfWork.__aenter__` building `self.users = UserRepository(
+                # self.session)`: a unit of work sits above the repositories it composes over
+                # one transaction, the services' way into the data layer; it points down.
+                continue
             if importer in ("repository", "model") and imported == "config" and module.extra.get("builds_engine"):
                 # A store that builds its own engine (`SQLAlchemyAdapter(url)`), or a
                 # `models.py` building it beside the tables, does the database module's work

@@ -92,13 +92,18 @@ class EntrypointImportsRepository(ProjectRule):
             if bool(local) and all(name in depends_only for name in local):
                 return True
             # A repository object only handed to a service (`ActivityLogService(crud=
-            # activity_log_crud)`): none of its methods is called here.
+            # activity_log_crud)`), or, in a module that serves no route and runs no job,
+            # returned by a provider for `Depends` (`def get_user_dao(): return user_dao`):
+            # none of its methods is called here.
             resolved = self.index.resolve(target)
+            handed = set(module.extra.get("handed_imports", ()))
+            if not self._serves(module):
+                handed.update(module.extra.get("returned_imports", ()))
             return (
                 bool(local)
                 and resolved.module is not None
                 and resolved.name in resolved.module.instances
-                and all(name in module.extra.get("handed_imports", ()) for name in local)
+                and all(name in handed for name in local)
                 and not any(
                     name in module.extra.get("module_uses", {}) or name in module.extra.get("called_imports", ())
                     for name in local

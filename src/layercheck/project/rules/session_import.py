@@ -20,6 +20,11 @@ _WIRING_NAMES = frozenset({"Depends", "Security", "Query", "Path", "Body", "Head
 _ENGINE_FACTORIES = frozenset(
     {"create_engine", "create_async_engine", "engine_from_config", "async_engine_from_config"}
 )
+# SQLAlchemy's session factory builders: a held module that builds its factory with one (a
+# Celery task's own `sessionmaker(bind=engine)`) is told to take the database module's.
+_FACTORY_BUILDERS = frozenset(
+    {"sqlalchemy.orm.sessionmaker", "sqlalchemy.ext.asyncio.async_sessionmaker", "sqlalchemy.orm.scoped_session"}
+)
 
 
 class SessionImportOutsideRepository(ProjectRule):
@@ -258,6 +263,7 @@ class SessionImportOutsideRepository(ProjectRule):
             return
         where = f"the {layer} layer" if layer else "a module outside the repository layer"
         extra = set(self.options["extra-session-types"])
+        builds = bool(module.extra.get("builds_engine"))
         for item in self.contract_imports(module):
             if item.is_module:
                 continue
@@ -266,6 +272,16 @@ class SessionImportOutsideRepository(ProjectRule):
                 or self.index.is_session_factory_alias(item.target)
                 or item.target in extra
             ):
+                if builds and self.index.resolve(item.target).qualname in _FACTORY_BUILDERS:
+                    # (a job or a router building its own factory: `SessionDep` is no advice
+                    # for it; the database module's factory is)
+                    yield self.finding(
+                        module,
+                        item.span,  # type: ignore[arg-type]
+                        f"`{short(item.target)}` imported in {where} to build a session factory of its own; "
+                        "only the database module builds one (import its factory instead)",
+                    )
+                    continue
                 # The advice names the project's kind of session: sync `Session` or async.
                 final = self.index.resolve(item.target).qualname
                 kind = "AsyncSession" if "asyncio" in final or short(final).startswith("Async") else "Session"
