@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import libcst as cst
 
-from layercheck.domain.diagnostics import Condition
 from layercheck.engine.rule import Rule, callee_names
 from layercheck.engine.walk import walk_subtree
 from layercheck.rules.logcalls import (
     ASYNC_LOG_METHODS,
     DEFERRING_CALLS,
-    FLAVOUR_KINDS,
     LOG_METHODS,
     LOG_WORDS,
     LOG_WRAPPER_NAMES,
+    MESSAGE_ALONE_ADVICE,
     LogCall,
-    arity_readings,
     as_log_call,
     deferred_log_call,
-    flavoured,
     held_message,
     is_fstring,
     is_string_literal,
     is_wrapper_call,
+    typed_readings,
 )
 from layercheck.rules.logfix import message_fix
 
@@ -163,15 +159,12 @@ class FormattedLogMessage(Rule):
             self.report(log.message.value, message, fix=message_fix(log))
             return
         # The logger comes from another module: report once per flavour the index may confirm.
-        for flavour, kind_of_logger in FLAVOUR_KINDS:
-            typed = replace(log, flavour=flavour, condition=None, elsewhere=())
-            condition = Condition(flavoured(kind_of_logger, log.condition), log.condition.names)
-            for reading, lazy in arity_readings(condition):
-                if lazy:
-                    self.report(log.message.value, messages[flavour], fix=message_fix(typed), condition=reading)
-                else:
-                    message = (
-                        f"log message built with `{kind}`; `{log.method}()` of the project's logger "
-                        "takes the message alone: let it take lazy `%s` values (`*args`) or log a fixed message"
-                    )
-                    self.report(log.message.value, message, condition=reading)
+        for flavour, typed, condition, lazy in typed_readings(log):
+            if lazy:
+                self.report(log.message.value, messages[flavour], fix=message_fix(typed), condition=condition)
+            else:
+                message = (
+                    f"log message built with `{kind}`; "
+                    f"`{log.method}()` of the project's logger {MESSAGE_ALONE_ADVICE}"
+                )
+                self.report(log.message.value, message, condition=condition)

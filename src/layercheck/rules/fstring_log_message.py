@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 import libcst as cst
 
@@ -11,18 +10,17 @@ from layercheck.engine.rule import Rule, callee_names
 from layercheck.rules.logcalls import (
     ASYNC_LOG_METHODS,
     DEFERRING_CALLS,
-    FLAVOUR_KINDS,
     LOG_METHODS,
     LOG_WORDS,
     LOG_WRAPPER_NAMES,
+    MESSAGE_ALONE_ADVICE,
     LogCall,
-    arity_readings,
     as_log_call,
     deferred_log_call,
-    flavoured,
     held_message,
     is_fstring,
     is_wrapper_call,
+    typed_readings,
 )
 from layercheck.rules.logfix import message_fix
 
@@ -85,18 +83,15 @@ class FStringLogMessage(Rule):
             self.report(log.message.value, message, fix=message_fix(log))
             return
         # The logger comes from another module: report once per flavour the index may confirm.
-        for flavour, kind in FLAVOUR_KINDS:
-            typed = replace(log, flavour=flavour, condition=None, elsewhere=())
-            condition = type(log.condition)(flavoured(kind, log.condition), log.condition.names)
-            for reading, lazy in arity_readings(condition):
-                if lazy:
-                    self.report(log.message.value, _MESSAGES[flavour], fix=message_fix(typed), condition=reading)
-                else:
-                    message = (
-                        f"f-string used as a log message; `{log.method}()` of the project's logger "
-                        "takes the message alone: let it take lazy `%s` values (`*args`) or log a fixed message"
-                    )
-                    self.report(log.message.value, message, condition=reading)
+        for flavour, typed, condition, lazy in typed_readings(log):
+            if lazy:
+                self.report(log.message.value, _MESSAGES[flavour], fix=message_fix(typed), condition=condition)
+            else:
+                message = (
+                    f"f-string used as a log message; "
+                    f"`{log.method}()` of the project's logger {MESSAGE_ALONE_ADVICE}"
+                )
+                self.report(log.message.value, message, condition=condition)
 
 
 def _advice(log: LogCall) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import libcst as cst
@@ -337,18 +337,27 @@ def is_wrapper_call(log: LogCall) -> bool:
 FLAVOUR_KINDS = (("structlog", "structlog_logger"), ("stdlib", "stdlib_logger"), ("loguru", "loguru_logger"))
 
 
-def arity_readings(condition: Condition) -> tuple[tuple[Condition, bool], ...]:
-    """The readings of a typed logger's condition by what its method takes after the message:
-    (condition, True) where it takes values (a library's logger, `def info(self, msg, *args)`:
-    the advice and the fix hand it values), (condition, False) where a project logging class's
-    method takes the message alone (`def info(self, message)`: a fixed message is the
-    advice, no fix). A condition that does not say which method is called has one reading."""
-    if "@" not in condition.kind:
-        return ((condition, True),)
-    return (
-        (Condition(condition.kind + ":lazy", condition.names, condition.negate), True),
-        (Condition(condition.kind + ":plain", condition.names, condition.negate), False),
-    )
+# What a project logging class's method taking the message alone (`def info(self, message)`)
+# is advised instead of values after its message, which it would refuse.
+MESSAGE_ALONE_ADVICE = "takes the message alone: let it take lazy `%s` values (`*args`) or log a fixed message"
+
+
+def typed_readings(log: LogCall) -> Iterator[tuple[str, LogCall, Condition, bool]]:
+    """For a log call on a logger from another module: each flavour the index may confirm,
+    the call read as that flavour's (for its fix), the condition, and whether that reading is
+    of a logger that takes values after its message (a library's, `def info(self, msg,
+    *args)`) or of a project logging class whose method takes the message alone (its advice
+    is `MESSAGE_ALONE_ADVICE`, with no fix). A condition that does not say which method is
+    called has one reading per flavour."""
+    assert log.condition is not None
+    for flavour, kind in FLAVOUR_KINDS:
+        typed = replace(log, flavour=flavour, condition=None, elsewhere=())
+        condition = Condition(flavoured(kind, log.condition), log.condition.names)
+        if "@" not in condition.kind:
+            yield flavour, typed, condition, True
+            continue
+        yield flavour, typed, Condition(condition.kind + ":lazy", condition.names, condition.negate), True
+        yield flavour, typed, Condition(condition.kind + ":plain", condition.names, condition.negate), False
 
 
 def flavoured(kind: str, condition: Condition) -> str:
