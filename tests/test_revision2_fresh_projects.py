@@ -30,7 +30,7 @@ def test_a_name_holding_a_dict_or_a_list_is_no_session_whatever_its_name(tmp_pat
                     agent_by_session = {a["session_id"]: a["id"] for a in agents}
                     db_session = [a["id"] for a in agents]
                     first = db_session.index(1)
-                    await session.execute(text("SELECT now()"))  # a session by its name: flagged
+                    await session.execute(text("SELECT 1"))  # a session by its name: flagged
                     return {"agent": agent_by_session.get("s1"), "first": first}
             """,
         },
@@ -539,7 +539,7 @@ def test_a_protocol_declaring_what_a_session_does_types_a_session(tmp_path: Path
 
                 async def read(conn: SupportsExecute, client: SupportsSend) -> object:
                     await client.get("https://example.com")
-                    return await conn.execute(text("SELECT now()"))
+                    return await conn.execute(text("SELECT 1"))
             """,
         },
     )
@@ -773,7 +773,7 @@ def test_a_get_or_delete_with_a_url_is_an_http_request_whatever_the_receiver(tmp
 
                 @router.get("/search")
                 async def search(q: str, session) -> dict:
-                    await session.execute(text("SELECT now()"))  # flagged (a session by its name)
+                    await session.execute(text("SELECT 1"))  # flagged (a session by its name)
                     return await search_brave("https://example.com", q)
             """,
         },

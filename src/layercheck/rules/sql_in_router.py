@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from layercheck.engine.roles import probe_statement
 from layercheck.engine.rule import Rule
 from layercheck.rules.endpoints import ENDPOINT_METHODS, inside_endpoint, route_decorator
 from layercheck.rules.queries import database_work
@@ -65,7 +64,7 @@ class SqlInRouter(Rule):
         return self.context.layer == "main" and not inside_endpoint(self.context.ancestors, self.names)
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self._outside_endpoints() or self._connection_check(node):
+        if self._outside_endpoints():
             return
         found = database_work(node, self.names, self.context.ancestors, self.options)
         if found is None:
@@ -85,23 +84,6 @@ class SqlInRouter(Rule):
         else:
             message = f"{found.kind} `.{found.shown}()` called in a router; call a service instead"
         self.report(node, message, condition=found.condition)
-
-    def _connection_check(self, node: cst.Call) -> bool:
-        """`await conn.execute(text("SELECT 1"))` as a statement of its own, its result
-        unread (the call, or the statement it runs): a health or readiness route checking
-        the database answers reads no data of the app."""
-        ancestors = self.context.ancestors
-        if probe_statement(node):
-            return _result_unread(ancestors)
-        if len(ancestors) < 2 or type(ancestors[-1]) is not cst.Arg or type(ancestors[-2]) is not cst.Call:
-            return False
-        runner = ancestors[-2]
-        return (
-            bool(runner.args)
-            and runner.args[0] is ancestors[-1]
-            and probe_statement(runner)
-            and _result_unread(ancestors[:-2])
-        )
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         if "select" not in node.value.lower() and "insert" not in node.value.lower() and (
@@ -144,14 +126,6 @@ class SqlInRouter(Rule):
             return False
         found = database_work(call, self.names, ancestors[: position - 1], self.options)
         return found is not None and found.condition is None
-
-
-def _result_unread(ancestors: list[cst.CSTNode]) -> bool:
-    """Whether the call the ancestors lead to is a statement of its own (awaited or not)."""
-    position = len(ancestors) - 1
-    if position >= 0 and type(ancestors[position]) is cst.Await:
-        position -= 1
-    return position >= 0 and type(ancestors[position]) is cst.Expr
 
 
 def _functions_of_module_and_classes(module: cst.Module) -> Iterator[cst.BaseStatement]:
