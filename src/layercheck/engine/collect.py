@@ -100,8 +100,8 @@ class FactsCollector:
         # (after `self`): a logging wrapper class (`TRACE_LOG.error(project_id, user_id,
         # message)`) may take the message in any place, which its body shows.
         self._log_method: tuple[str, dict[str, int]] | None = None
-        # (module-level function, local) -> what made each value assigned to the local.
-        self._local_makers: dict[tuple[str, str], list[str]] = {}
+        # (module-level function, local) -> the calls whose values were assigned to the local.
+        self._local_calls: dict[tuple[str, str], list[cst.Call]] = {}
         self._log_method_node: cst.FunctionDef | None = None
         # The names each local of that method is made of (`msg = self._format(tag, message)`
         # before `self._logger.info(msg)`): the message may reach the logger through one.
@@ -385,9 +385,10 @@ class FactsCollector:
         (`session = async_sessionmaker(...)` if async, else `scoped_session(sessionmaker(...))`),
         the session factory among what made it: the item opens sessions either way."""
         if type(value) is cst.Name:
-            makers = self._local_makers.get((function, value.value), ())
-            if len(makers) > 1:
-                factory = next((maker for maker in makers if maker.endswith("sessionmaker")), None)
+            calls = self._local_calls.get((function, value.value), ())
+            if len(calls) > 1:
+                makers = (self._made_by(call) for call in calls)
+                factory = next((maker for maker in makers if maker and maker.endswith("sessionmaker")), None)
                 if factory is not None:
                     return factory
         return self._made_by(value)
@@ -660,14 +661,13 @@ class FactsCollector:
         if (
             len(self._function_stack) == 1
             and self.table.function_depth == 1
+            and type(node.value) is cst.Call
             and len(node.targets) == 1
             and type(node.targets[0].target) is cst.Name
-            and type(node.value) is cst.Call
         ):
-            maker = self._made_by(node.value)
-            if maker is not None:
-                local = node.targets[0].target.value  # type: ignore[attr-defined]
-                self._local_makers.setdefault((self._function_stack[0], local), []).append(maker)
+            # (the calls kept, what made them asked only of a local a tuple `return` hands out)
+            local = node.targets[0].target.value  # type: ignore[attr-defined]
+            self._local_calls.setdefault((self._function_stack[0], local), []).append(node.value)
         frame = self._column_frames[-1] if self._column_frames else None
         followed = frame is not None and frame[1] is not _NO_LOCALS
         if followed and len(node.targets) == 1 and type(node.targets[0].target) is cst.Name:
