@@ -251,7 +251,8 @@ def check_source(
     if roles.evidence.handle_calls:
         facts.extra["handle_calls"] = {name: sorted(held) for name, held in roles.evidence.handle_calls.items()}
     if roles.evidence.data_access and roles.evidence.session_takers:
-        facts.extra["session_takers"] = sorted(roles.evidence.session_takers - roles.evidence.data_access)
+        takers = roles.evidence.session_takers - roles.evidence.data_access - roles.evidence.transaction_helpers
+        facts.extra["session_takers"] = sorted(takers)
     if roles.evidence.data_access or roles.evidence.handle_calls:
         found = roles.evidence.data_access
         calls_out = {name: sorted(held) for name, held in roles.evidence.calls_out.items() if name not in found}

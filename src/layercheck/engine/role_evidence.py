@@ -102,6 +102,9 @@ class RoleEvidence:
     calls_out: dict[str, set[str]] = field(default_factory=dict)
     # Module-level functions that take a session (`def get_system(db: Session, key)`).
     session_takers: set[str] = field(default_factory=set)
+    # Of those, the ones doing nothing but end or settle the transaction of the session they
+    # are handed (`commit_and_refresh(session, record)`): no data access to call.
+    transaction_helpers: set[str] = field(default_factory=set)
     # Functions and methods that take a session, however deep.
     session_parameters: int = 0
     # Calls that pass such a session parameter on (`get_db().store_run(db_session, ...)`).
@@ -219,9 +222,13 @@ class RoleEvidence:
     repository_classes: int = 0
     # Of those, the ones named a repository or a DAO outright (`AuthRepository`, `UserDao`).
     repository_named: int = 0
+    # Of those, the interfaces (`class GetAccountRepository(metaclass=ABCMeta)`): ports.
+    repository_ports: int = 0
     # Module-level classes named as services (`RegistryReposService`, `UserServices`,
     # `CreateUserUseCase`): the business logic a `services.py` is named for.
     service_classes: int = 0
+    # Of those, the ones deriving from a class named as a service (`TweetService(AbstractService)`).
+    service_subclasses: int = 0
     # Module-level subclasses of Starlette's `BaseHTTPMiddleware`: request middleware.
     middleware_classes: int = 0
     # Module-level classes deriving from a class of SQLAlchemy or SQLModel (a declarative

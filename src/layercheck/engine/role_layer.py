@@ -24,17 +24,19 @@ module decides the second step from it:
 - and names checked against the code: a `db.py` of queries is a repository, a `crud/` module
   that only hands the session on is a service, a `schema.py` of tables is the models'; a
   `services/base.py` holding a generic base over a model type that runs the queries of its
-  subclasses is data access, as is a CRUD class in a `crud/` folder's `*_service.py`; an
-  `api/` folder inside the `services` package that registers no routes holds services; a
+  subclasses (named as a base, `ServiceBase`, or kept in a `base.py`) is data access, as
+  is a CRUD class in a `crud/` folder's `*_service.py`; an `api/` folder inside the
+  `services` package that registers no routes holds services; a
   module of Starlette `BaseHTTPMiddleware` classes that calls no session is middleware; a
   `db.py` that is a command-line tool is none; a `dependencies/services.py` that hands the
   services to the routes is the API's; a module in no layer by name that runs
   queries, hands the session to other modules' functions and raises the API's errors (a
-  `managers/user.py`) is a service, unless its classes are all dependency-injection
-  containers (dishka's `Provider` yielding the request's session and committing it): the
-  app's composition root, in no layer; and a dependencies module (`deps/base.py`) yielding
-  the session beside the providers that build the repositories over it is the API's wiring,
-  not the database module.
+  `managers/user.py`) is a service (so is one whose classes are all named and derived as
+  services, `TweetService(AbstractService)` running its own queries), unless its classes
+  are all dependency-injection containers (dishka's `Provider` yielding the request's
+  session and committing it): the app's composition root, in no layer; and a dependencies
+  module (`deps/base.py`) yielding the session beside the providers that build the
+  repositories over it is the API's wiring, not the database module.
 
 What is left, the names checked against the rest of what the code does (a `tasks.py`
 defining no job, a `config.py` reading no environment, a `database.py` of queries), is
@@ -97,6 +99,11 @@ _ROUTER_NAMED_QUERIES = 2
 _DATABASE_WORDS = frozenset({"session", "sessions", "engine", "db", "database"})
 # The names of a plain class that holds the settings (`class Settings:`, `AppConfig`).
 _SETTINGS_CLASS_ENDINGS = ("Settings", "Config", "Configuration")
+# The names a generic base of data access goes by (`ServiceBase`, `CRUDBase`, `GenericService`,
+# a `services/base.py`): a generic `LoadService(Generic[T])` the routes use as it is, named
+# for its one model, is that model's service.
+_GENERIC_BASE_NAMED = re.compile(r"Base|Generic|Abstract|CRUD|Crud")
+_GENERIC_BASE_MODULES = frozenset({"base", "bases", "generic", "common", "crud"})
 # Layers a module keeps whatever its code does: they wire or test the app.
 _KEPT = frozenset({"tests", "migrations", "main", "middleware"})
 
@@ -429,6 +436,7 @@ def role_layer(
         and glob not in SERVICE_FILE_GLOBS
         and not _named_for_services(module)
         and stores
+        and (_GENERIC_BASE_NAMED.search(stores[0]) or module.rsplit(".", 1)[-1] in _GENERIC_BASE_MODULES)
         and set(stores) == set(evidence.querying_methods)
         and mostly_queries(evidence, 1)
         and not (evidence.imports_repositories or evidence.imports_jobs_or_services or evidence.script)
@@ -539,6 +547,27 @@ def role_layer(
         # hands the session on runs no query of its own; a plugin calling the services is
         # above them.)
         return ("service", "runs queries, hands the session to other modules' functions and uses the web framework")
+    if (
+        name_layer is None
+        and evidence.service_subclasses
+        and evidence.service_subclasses == evidence.classes
+        and evidence.querying_methods
+        and not (
+            evidence.tables
+            or evidence.routes
+            or evidence.jobs
+            or evidence.engine_builders
+            or evidence.session_providers
+            or evidence.script
+            or evidence.repository_bases
+            or evidence.repository_classes
+        )
+    ):
+        # `database/tweets.py` of `TweetService(AbstractService)` classes running their own
+        # queries over the session their base holds: services by their names and lineage,
+        # whatever the folder (LC302 says they query; a folder of `*Repository` classes
+        # stays the data layer its name says).
+        return ("service", "defines services (named and derived as services) that run their own queries")
     if (
         name_layer == "service"
         and package in _DATABASE_PACKAGES

@@ -284,7 +284,12 @@ def checked_name(
         # not a repository (it runs no query).
         return (folder_layer, "named for a repository, but a dependency module that hands repositories out")
     if glob in _REPOSITORY_FILE_GLOBS and not (
-        evidence.database_work or evidence.imports_repositories or evidence.imports_persistence
+        evidence.database_work
+        or evidence.imports_repositories
+        or evidence.imports_persistence
+        # (`data/protocols/get_account_repository.py` declaring the abstract repository
+        # the adapters implement: the port of the repository layer, named and shaped so)
+        or (evidence.repository_ports and evidence.repository_ports == evidence.classes)
     ):
         # `tasks/code_graph/resolve_repo.py` cloning git repositories: "repo" is not always
         # data access; a repository uses a session, the ORM, its models or a base repository.

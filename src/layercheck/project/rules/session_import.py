@@ -39,6 +39,21 @@ class SessionImportOutsideRepository(ProjectRule):
     code = "LC101"
     _sources: frozenset[str] | None = None
     _importers: dict[str, set[str]] | None = None
+    _dependency: str | None = None
+
+    def _session_dependency(self) -> str:
+        """The name of the project's own session dependency for the advice (`get_session`
+        yielding the session in `app/db.py`), the guide's `get_db` where the project has none
+        or several."""
+        if self._dependency is None:
+            found = {
+                name
+                for facts in self.index.by_path.values()
+                if facts.layer == "database"
+                for name in facts.extra.get("session_yielders", ())
+            }
+            self._dependency = found.pop() if len(found) == 1 else "get_db"
+        return self._dependency
 
     def _provides_sessions(self, module: ModuleFacts) -> bool:
         """A module that builds the session factory or engine, or defines the project's
@@ -289,6 +304,6 @@ class SessionImportOutsideRepository(ProjectRule):
                     module,
                     item.span,  # type: ignore[arg-type]
                     f"`{short(item.target)}` imported in {where}; only repositories "
-                    f"use sessions (inject `SessionDep = Annotated[{kind}, Depends(get_db)]` "
+                    f"use sessions (inject `SessionDep = Annotated[{kind}, Depends({self._session_dependency()})]` "
                     "from the database module)",
                 )
