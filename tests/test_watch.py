@@ -42,6 +42,13 @@ END = re.compile(r"^(Found \d+ errors?|All checks passed)")
 LIMIT = 120.0  # seconds: a loaded machine is slow, never this slow
 
 
+def _interruptible() -> None:
+    """Ctrl-C's signal back to its default in the watch process: a test run started as a
+    background job (`pytest &` from a script) ignores SIGINT, and its children would inherit
+    that, so `stop` could not interrupt the watch as a user's Ctrl-C does."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Watch:
     """A `layercheck --watch` process and the reports it printed, one per run."""
 
@@ -49,7 +56,13 @@ class Watch:
         self.root = root
         command = [sys.executable, "-m", "layercheck", "--watch", "--output-format", "concise", *args]
         self.process = subprocess.Popen(
-            command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1
+            command,
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+            preexec_fn=_interruptible,
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.reports: list[list[str]] = []
