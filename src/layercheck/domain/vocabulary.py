@@ -46,6 +46,8 @@ MAPPED_ANNOTATIONS = frozenset({"sqlalchemy.orm.Mapped", "sqlalchemy.orm.base.Ma
 SESSION_PARAMETER_NAMES = frozenset({"db", "session", "db_session", "async_session", "dbsession", "sess"})
 # The bases that make a class a structural interface (`class SupportsExecute(Protocol)`).
 PROTOCOL_BASES = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
+# The bases that make a class an interface another class implements (a port).
+INTERFACE_BASES = frozenset({"abc.ABC"}) | PROTOCOL_BASES
 # Calls that return a logger, keyed by fully qualified name, with the logger's flavour.
 LOGGER_FACTORIES: dict[str, str] = {
     "logging.getLogger": "stdlib",

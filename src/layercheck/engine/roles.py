@@ -24,7 +24,7 @@ from layercheck.domain.vocabulary import (
     DATA_ACCESS_NAME,
     DATABASE_HANDLES,
     DATAFRAME_QUERIES,
-    PROTOCOL_BASES,
+    INTERFACE_BASES,
     SESSION_TYPES,
     SETTINGS_BASES,
     STDLIB_MODULE_LOG_FUNCTIONS,
@@ -388,7 +388,7 @@ class RoleCollector:
 
     def _interface(self, node: cst.ClassDef) -> bool:
         """`class UserRepository(ABC)`, `(Protocol)`, `(metaclass=ABCMeta)`: an interface."""
-        if any(self.table.qualified_name(base.value) in _INTERFACE_BASES for base in node.bases):
+        if any(self.table.qualified_name(base.value) in INTERFACE_BASES for base in node.bases):
             return True
         return any(
             keyword.keyword is not None
@@ -1175,8 +1175,6 @@ class RoleCollector:
 
 # A class named a repository or a DAO outright (`AuthRepository`, `UserRepo`, `OrderDAO`).
 _REPOSITORY_NAMED = re.compile(r"(Repository|Repo|Dao|DAO)$")
-# The bases that make a class an interface (a port another class implements).
-_INTERFACE_BASES = frozenset({"abc.ABC"}) | PROTOCOL_BASES
 # Class names of business logic, named for what they serve (`ServiceStatements` is none, nor
 # is a salon's `class Service(Base)`, the noun alone).
 _SERVICE_NAMED = re.compile(r".(Service|Services|UseCase|Interactor)$")

@@ -8,7 +8,14 @@ from __future__ import annotations
 from typing import Protocol
 
 from layercheck.domain.facts import ModuleFacts
-from layercheck.domain.vocabulary import CONCERN_WORDS, DATA_ACCESS_NAME, PROTOCOL_BASES, REPOSITORY_NAME, named_for
+from layercheck.domain.vocabulary import (
+    CONCERN_WORDS,
+    DATA_ACCESS_NAME,
+    INTERFACE_BASES,
+    PROTOCOL_BASES,
+    REPOSITORY_NAME,
+    named_for,
+)
 from layercheck.project.lookup import ProjectLookup
 
 # Layers whose querying code is no data access for importers: repositories are it by name;
@@ -23,7 +30,6 @@ _WIRING_LAYERS = frozenset({"middleware", "main"})
 # does is data access first.
 _PERSISTENCE_PACKAGES = frozenset({"db", "database", "dao", "daos", "persistence", "sql"})
 # Bases that make a class an interface.
-_ABSTRACT_BASES = frozenset({"abc.ABC"}) | PROTOCOL_BASES
 # Bases of classes that run in the background, and the endings of such base classes' names.
 _WORKER_BASES = frozenset({"threading.Thread", "multiprocessing.Process"})
 _WORKER_SUFFIXES = ("Daemon", "DaemonTask", "Worker", "Thread", "BackgroundTask", "PeriodicTask")
@@ -379,7 +385,7 @@ def _abstract(index: DataAccessLookup, qualname: str) -> bool:
     found = index.class_fact(qualname)
     if found is None:
         return False
-    return found[1].is_abstract or any(index.resolve(base).qualname in _ABSTRACT_BASES for base in found[1].bases)
+    return found[1].is_abstract or any(index.resolve(base).qualname in INTERFACE_BASES for base in found[1].bases)
 
 
 def _background_worker(index: ProjectLookup, qualname: str) -> bool:

@@ -12,7 +12,6 @@ from layercheck.rules.logcalls import (
     LOG_METHODS,
     LOG_WORDS,
     LOG_WRAPPER_NAMES,
-    MESSAGE_ALONE_ADVICE,
     LogCall,
     as_log_call,
     deferred_log_call,
@@ -20,9 +19,8 @@ from layercheck.rules.logcalls import (
     is_fstring,
     is_string_literal,
     is_wrapper_call,
-    typed_readings,
 )
-from layercheck.rules.logfix import message_fix
+from layercheck.rules.logfix import message_fix, report_readings
 
 
 def formatting_kind(node: cst.BaseExpression, fixed: frozenset[str] = frozenset()) -> str | None:
@@ -159,12 +157,4 @@ class FormattedLogMessage(Rule):
             self.report(log.message.value, message, fix=message_fix(log))
             return
         # The logger comes from another module: report once per flavour the index may confirm.
-        for flavour, typed, condition, lazy in typed_readings(log):
-            if lazy:
-                self.report(log.message.value, messages[flavour], fix=message_fix(typed), condition=condition)
-            else:
-                message = (
-                    f"log message built with `{kind}`; "
-                    f"`{log.method}()` of the project's logger {MESSAGE_ALONE_ADVICE}"
-                )
-                self.report(log.message.value, message, condition=condition)
+        report_readings(self, log, messages, f"log message built with `{kind}`")

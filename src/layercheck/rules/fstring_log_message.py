@@ -13,16 +13,14 @@ from layercheck.rules.logcalls import (
     LOG_METHODS,
     LOG_WORDS,
     LOG_WRAPPER_NAMES,
-    MESSAGE_ALONE_ADVICE,
     LogCall,
     as_log_call,
     deferred_log_call,
     held_message,
     is_fstring,
     is_wrapper_call,
-    typed_readings,
 )
-from layercheck.rules.logfix import message_fix
+from layercheck.rules.logfix import message_fix, report_readings
 
 _MESSAGES = {
     "structlog": "f-string used as a log message; log an event name with keyword arguments",
@@ -83,15 +81,7 @@ class FStringLogMessage(Rule):
             self.report(log.message.value, message, fix=message_fix(log))
             return
         # The logger comes from another module: report once per flavour the index may confirm.
-        for flavour, typed, condition, lazy in typed_readings(log):
-            if lazy:
-                self.report(log.message.value, _MESSAGES[flavour], fix=message_fix(typed), condition=condition)
-            else:
-                message = (
-                    f"f-string used as a log message; "
-                    f"`{log.method}()` of the project's logger {MESSAGE_ALONE_ADVICE}"
-                )
-                self.report(log.message.value, message, condition=condition)
+        report_readings(self, log, _MESSAGES, "f-string used as a log message")
 
 
 def _advice(log: LogCall) -> str:

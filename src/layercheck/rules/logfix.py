@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import libcst as cst
 
 from layercheck.engine.context import NodeFix
-from layercheck.rules.logcalls import LEVEL_FIRST_METHODS, LogCall
+from layercheck.engine.rule import Rule
+from layercheck.rules.logcalls import LEVEL_FIRST_METHODS, MESSAGE_ALONE_ADVICE, LogCall, typed_readings
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _PERCENT = re.compile(
@@ -424,3 +425,16 @@ def message_fix(log: LogCall) -> NodeFix | None:
     if new_call is None:
         return None
     return NodeFix(message, ((log.call, new_call),), applicability="unsafe")
+
+
+def report_readings(rule: Rule, log: LogCall, messages: dict[str, str], what: str) -> None:
+    """A log call on a logger from another module, reported once per reading the index may
+    confirm (`typed_readings`): the flavour's message and fix where the logger takes lazy
+    values; `what` and `MESSAGE_ALONE_ADVICE`, with no fix, where a project logging class's
+    method takes the message alone."""
+    for flavour, typed, condition, lazy in typed_readings(log):
+        if lazy:
+            rule.report(log.message.value, messages[flavour], fix=message_fix(typed), condition=condition)
+        else:
+            message = f"{what}; `{log.method}()` of the project's logger {MESSAGE_ALONE_ADVICE}"
+            rule.report(log.message.value, message, condition=condition)
